@@ -1,0 +1,303 @@
+//! The validated plan: plain typed data that every module after the reader works on.
+//!
+//! Nothing in here touches files. [`crate::read`] turns a plan directory into a [`PlanInput`];
+//! a Rust program may also build one directly (see the crate docs). Items, resources and
+//! periods are referred to by index: `item_idx` into [`PlanInput::items`], `resource_idx` into
+//! [`PlanInput::resources`], and periods as 0-based `t` (period `t + 1` in files and reports).
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Length of one planning period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    /// One calendar day.
+    Day,
+    /// Seven days starting at the horizon start's weekday.
+    Week,
+    /// One calendar month; the horizon must start on the 1st.
+    Month,
+}
+
+impl Bucket {
+    /// The name used in `plan.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Day => "day",
+            Bucket::Week => "week",
+            Bucket::Month => "month",
+        }
+    }
+}
+
+/// The planning horizon: `periods` buckets starting on `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Horizon {
+    /// First day of period 1.
+    pub start: NaiveDate,
+    /// Length of a period.
+    pub bucket: Bucket,
+    /// Number of periods `T >= 1`.
+    pub periods: usize,
+}
+
+impl Horizon {
+    /// First day of 0-based period `t` (`t` may equal `periods`: the end of the horizon).
+    /// Returns `None` only for dates beyond chrono's range.
+    pub fn period_start(&self, t: usize) -> Option<NaiveDate> {
+        match self.bucket {
+            Bucket::Day => self.start.checked_add_days(chrono::Days::new(t as u64)),
+            Bucket::Week => self.start.checked_add_days(chrono::Days::new(7 * t as u64)),
+            Bucket::Month => self.start.checked_add_months(Months::new(u32::try_from(t).ok()?)),
+        }
+    }
+
+    /// The first day after the horizon.
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.period_start(self.periods)
+    }
+
+    /// Where a due date falls, by the spec's period rule.
+    pub fn locate(&self, due: NaiveDate) -> PeriodOf {
+        if due < self.start {
+            return PeriodOf::PastDue;
+        }
+        let t = match self.bucket {
+            Bucket::Day => (due - self.start).num_days() as u64,
+            Bucket::Week => ((due - self.start).num_days() / 7) as u64,
+            Bucket::Month => {
+                let months = (due.year() as i64 - self.start.year() as i64) * 12
+                    + due.month0() as i64
+                    - self.start.month0() as i64;
+                months as u64
+            }
+        };
+        if t >= self.periods as u64 {
+            PeriodOf::BeyondHorizon
+        } else {
+            PeriodOf::InHorizon(t as usize)
+        }
+    }
+}
+
+/// Where an order's due date falls relative to the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodOf {
+    /// Due before the horizon start: planned as due in period 1.
+    PastDue,
+    /// Due in 0-based period `t`.
+    InHorizon(usize),
+    /// Due on or after the end of the horizon: left out of the plan.
+    BeyondHorizon,
+}
+
+/// Optional solver settings from `plan.toml` (`[solver]`); the CLI may override them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SolverConfig {
+    /// Wall-clock limit for the MIP, seconds.
+    pub time_limit_s: Option<f64>,
+    /// Relative gap at which the solve stops.
+    pub mip_gap: Option<f64>,
+    /// Solver threads; 0 = solver default.
+    pub threads: Option<u32>,
+}
+
+/// Whether an item is produced on resources or bought from a supplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    /// Made on resources (may have components and routings).
+    Make,
+    /// Bought from a supplier (no components, no routings).
+    Buy,
+}
+
+impl ItemKind {
+    /// The spelling used in `items.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Make => "make",
+            ItemKind::Buy => "buy",
+        }
+    }
+}
+
+/// One row of `items.csv`, with defaults applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Unique id.
+    pub id: String,
+    /// Make or buy.
+    pub kind: ItemKind,
+    /// Variable cost per unit produced or bought.
+    pub unit_cost: f64,
+    /// Cost per unit in stock at the end of a period.
+    pub holding_cost: f64,
+    /// Cost per unit of unshipped external demand per period; `None` = no late shipment.
+    pub backlog_cost: Option<f64>,
+    /// Periods from start/order until the lot is available.
+    pub lead_time: usize,
+    /// On hand at the start of period 1.
+    pub initial_inventory: f64,
+    /// Soft lower target on end-of-period inventory.
+    pub safety_stock: f64,
+    /// Cost per unit below the safety stock per period.
+    pub safety_stock_penalty: f64,
+    /// A lot, if any, is at least this.
+    pub min_lot: f64,
+    /// A lot is at most this.
+    pub max_lot: Option<f64>,
+    /// A lot is an integer multiple of this.
+    pub lot_multiple: Option<f64>,
+    /// Fixed cost per lot (purchase order cost for buy items).
+    pub order_cost: f64,
+}
+
+impl Item {
+    /// An item with every optional column at its default.
+    pub fn new(id: impl Into<String>, kind: ItemKind) -> Self {
+        Item {
+            id: id.into(),
+            kind,
+            unit_cost: 0.0,
+            holding_cost: 0.0,
+            backlog_cost: None,
+            lead_time: 0,
+            initial_inventory: 0.0,
+            safety_stock: 0.0,
+            safety_stock_penalty: 0.0,
+            min_lot: 0.0,
+            max_lot: None,
+            lot_multiple: None,
+            order_cost: 0.0,
+        }
+    }
+}
+
+/// One edge of `bom.csv`: `quantity` units of `component` per unit of `parent`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BomEdge {
+    /// Index of the parent (a make item).
+    pub parent: usize,
+    /// Index of the component.
+    pub component: usize,
+    /// Units of component per unit of parent (> 0).
+    pub quantity: f64,
+}
+
+/// One row of `resources.csv`, with `capacity.csv` overrides folded in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Unique id.
+    pub id: String,
+    /// Time units available in each 0-based period (length `T`).
+    pub capacity: Vec<f64>,
+    /// Extra time units that may be bought per period.
+    pub overtime_max: f64,
+    /// Cost per overtime time unit.
+    pub overtime_cost: f64,
+}
+
+/// One row of `routings.csv`: a resource that every lot of `item` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Routing {
+    /// Index of the make item.
+    pub item: usize,
+    /// Index of the resource.
+    pub resource: usize,
+    /// Time units per unit produced.
+    pub unit_time: f64,
+    /// Time units per lot.
+    pub setup_time: f64,
+    /// Cost per lot.
+    pub setup_cost: f64,
+}
+
+/// A scheduled receipt (open order / work in progress) arriving in 0-based period `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Item index.
+    pub item: usize,
+    /// 0-based period.
+    pub period: usize,
+    /// Quantity (> 0).
+    pub quantity: f64,
+}
+
+/// A customer order from `orders.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// Unique order id.
+    pub id: String,
+    /// Item index.
+    pub item: usize,
+    /// Quantity (> 0).
+    pub quantity: f64,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Sales channel or destination market, for reporting.
+    pub market: Option<String>,
+}
+
+/// A forecast quantity for an item in a 0-based period.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ForecastEntry {
+    /// Item index.
+    pub item: usize,
+    /// 0-based period.
+    pub period: usize,
+    /// Forecast quantity (>= 0).
+    pub quantity: f64,
+}
+
+/// A whole, validated plan directory.
+///
+/// Invariants (established by [`crate::read`]): ids are
+/// unique; every index is in range; BOM parents and routed items are `make` items; periods are
+/// `< horizon.periods`; every number is finite and within the spec's range. The BOM may still
+/// contain a cycle until [`crate::bom::BomGraph::new`] has accepted it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanInput {
+    /// Horizon from `plan.toml`.
+    pub horizon: Horizon,
+    /// Solver settings from `plan.toml`.
+    pub solver: SolverConfig,
+    /// Items, in file order.
+    pub items: Vec<Item>,
+    /// BOM edges, in file order.
+    pub bom: Vec<BomEdge>,
+    /// Resources, in file order.
+    pub resources: Vec<Resource>,
+    /// Routings, in file order.
+    pub routings: Vec<Routing>,
+    /// Scheduled receipts.
+    pub receipts: Vec<Receipt>,
+    /// Customer orders, in file order.
+    pub orders: Vec<Order>,
+    /// Forecast for demand not yet ordered.
+    pub forecast: Vec<ForecastEntry>,
+}
+
+impl PlanInput {
+    /// Number of periods `T`.
+    pub fn n_periods(&self) -> usize {
+        self.horizon.periods
+    }
+
+    /// Index of the item with this id.
+    pub fn item_idx(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+
+    /// Index of the resource with this id.
+    pub fn resource_idx(&self, id: &str) -> Option<usize> {
+        self.resources.iter().position(|r| r.id == id)
+    }
+
+    /// A map from item id to index (for callers doing many lookups).
+    pub fn item_index_map(&self) -> HashMap<&str, usize> {
+        self.items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
+    }
+}

@@ -1,0 +1,2 @@
+//! The `flexplan` command line.
+fn main() {}
