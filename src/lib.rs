@@ -19,6 +19,7 @@ pub mod read;
 pub mod report;
 pub mod solve;
 pub mod table;
+pub mod write;
 
 pub use error::{Diagnostic, Error, InputError, Result};
 pub use input::PlanInput;

@@ -1,0 +1,1 @@
+//! (being written) Writes a [`crate::PlanInput`] as a plan directory.
