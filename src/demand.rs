@@ -1,1 +1,468 @@
-//! (being written) Bucketed demand `D[item, period]`.
+//! Bucketed demand `D[item, period]`: customer orders and forecast folded into periods.
+//!
+//! One pass over the orders puts each order's quantity into the period its due date falls in
+//! (by [`Horizon::locate`]): an order due before the horizon start is due in period 1 and
+//! counted as past due; an order due on or after the end of the horizon is left out and
+//! counted. The demand planned for an item in a period is `max(firm orders due then,
+//! forecast)`: firm orders consume the forecast of their period.
+//!
+//! All tables are flat, row-major `item_idx * n_periods + t` vectors with 0-based periods.
+
+use crate::input::{Horizon, PeriodOf, PlanInput};
+use serde::Serialize;
+
+/// Marks an order left out of the plan in [`Demand`]'s per-order period table.
+const BEYOND_HORIZON: usize = usize::MAX;
+
+/// How the orders fell relative to the horizon.
+///
+/// Every order is in exactly one of the three groups:
+/// `orders == in_horizon + past_due + beyond_horizon`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DemandCounts {
+    /// Number of orders read.
+    pub orders: usize,
+    /// Orders due inside the horizon (on or after its start, before its end).
+    pub in_horizon: usize,
+    /// Orders due before the horizon start, planned as due in period 1.
+    pub past_due: usize,
+    /// Orders due on or after the end of the horizon, left out of the plan.
+    pub beyond_horizon: usize,
+    /// Total quantity of the orders left out of the plan.
+    pub quantity_beyond_horizon: f64,
+    /// Total quantity of the past-due orders.
+    pub past_due_quantity: f64,
+}
+
+/// `D[item, period]` and the counts a planner wants to see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    n_items: usize,
+    n_periods: usize,
+    /// Sum of the order quantities due per item and period (row-major).
+    firm: Vec<f64>,
+    /// Forecast per item and period (row-major), 0 where there is none.
+    forecast: Vec<f64>,
+    /// `max(firm, forecast)` per item and period (row-major).
+    planned: Vec<f64>,
+    /// 0-based period of each order, [`BEYOND_HORIZON`] when left out.
+    order_periods: Vec<usize>,
+    counts: DemandCounts,
+}
+
+/// Buckets the orders and the forecast of `input` into periods.
+///
+/// Indexes that break [`PlanInput`]'s invariants (an order or forecast row naming an item or
+/// period out of range) are skipped rather than trusted; the reader never produces them.
+/// Duplicate forecast rows for one item and period keep the larger quantity.
+pub fn bucket_demand(input: &PlanInput) -> Demand {
+    let n_items = input.items.len();
+    let n_periods = input.n_periods();
+    let n_cells = n_items.saturating_mul(n_periods);
+    let mut firm = vec![0.0; n_cells];
+    let mut counts = DemandCounts {
+        orders: input.orders.len(),
+        ..DemandCounts::default()
+    };
+    let mut order_periods = Vec::with_capacity(input.orders.len());
+
+    for order in &input.orders {
+        let period = match input.horizon.locate(order.due_date) {
+            PeriodOf::InHorizon(t) => {
+                counts.in_horizon += 1;
+                t
+            }
+            PeriodOf::PastDue => {
+                counts.past_due += 1;
+                counts.past_due_quantity += order.quantity;
+                0
+            }
+            PeriodOf::BeyondHorizon => {
+                counts.beyond_horizon += 1;
+                counts.quantity_beyond_horizon += order.quantity;
+                order_periods.push(BEYOND_HORIZON);
+                continue;
+            }
+        };
+        order_periods.push(period);
+        if order.item < n_items {
+            if let Some(cell) = firm.get_mut(order.item * n_periods + period) {
+                *cell += order.quantity;
+            }
+        }
+    }
+
+    let forecast = forecast_table(input, n_items, n_periods);
+    let planned = firm
+        .iter()
+        .zip(&forecast)
+        .map(|(&f, &fc)| f.max(fc))
+        .collect();
+    Demand {
+        n_items,
+        n_periods,
+        firm,
+        forecast,
+        planned,
+        order_periods,
+        counts,
+    }
+}
+
+/// The forecast rows of `input` as a row-major table (0 where there is no row).
+fn forecast_table(input: &PlanInput, n_items: usize, n_periods: usize) -> Vec<f64> {
+    let mut forecast = vec![0.0; n_items.saturating_mul(n_periods)];
+    for entry in &input.forecast {
+        if entry.item >= n_items || entry.period >= n_periods {
+            continue;
+        }
+        if let Some(cell) = forecast.get_mut(entry.item * n_periods + entry.period) {
+            *cell = f64::max(*cell, entry.quantity);
+        }
+    }
+    forecast
+}
+
+impl Demand {
+    /// Number of items (rows of the tables).
+    pub fn n_items(&self) -> usize {
+        self.n_items
+    }
+
+    /// Number of periods (columns of the tables).
+    pub fn n_periods(&self) -> usize {
+        self.n_periods
+    }
+
+    /// Row-major offset of `(item_idx, t)`, or `None` when either is out of range.
+    fn cell(&self, item_idx: usize, t: usize) -> Option<usize> {
+        (item_idx < self.n_items && t < self.n_periods).then(|| item_idx * self.n_periods + t)
+    }
+
+    /// Planned demand `D[i,t] = max(firm, forecast)`; 0 out of range.
+    pub fn planned(&self, item_idx: usize, t: usize) -> f64 {
+        self.cell(item_idx, t)
+            .and_then(|c| self.planned.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Sum of the quantities of the orders of `item_idx` due in period `t`; 0 out of range.
+    pub fn firm(&self, item_idx: usize, t: usize) -> f64 {
+        self.cell(item_idx, t)
+            .and_then(|c| self.firm.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Forecast of `item_idx` in period `t` (0 when there is none or out of range).
+    pub fn forecast(&self, item_idx: usize, t: usize) -> f64 {
+        self.cell(item_idx, t)
+            .and_then(|c| self.forecast.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The whole planned-demand table, row-major `item_idx * n_periods + t` (the `demand`
+    /// argument of [`crate::bom::BomGraph::explode`]).
+    pub fn planned_table(&self) -> &[f64] {
+        &self.planned
+    }
+
+    /// The whole firm-order table, row-major `item_idx * n_periods + t`.
+    pub fn firm_table(&self) -> &[f64] {
+        &self.firm
+    }
+
+    /// 0-based period the order `order_idx` (index into `PlanInput::orders`) is planned in:
+    /// period 0 for past-due orders, `None` when it is beyond the horizon (or no such order).
+    pub fn order_period(&self, order_idx: usize) -> Option<usize> {
+        match self.order_periods.get(order_idx) {
+            Some(&BEYOND_HORIZON) | None => None,
+            Some(&t) => Some(t),
+        }
+    }
+
+    /// How the orders fell relative to the horizon.
+    pub fn counts(&self) -> &DemandCounts {
+        &self.counts
+    }
+
+    /// Planned demand summed over all items, per period.
+    pub fn total_per_period(&self) -> Vec<f64> {
+        let mut totals = vec![0.0; self.n_periods];
+        for row in self.planned.chunks_exact(self.n_periods.max(1)) {
+            for (total, &quantity) in totals.iter_mut().zip(row) {
+                *total += quantity;
+            }
+        }
+        totals
+    }
+
+    /// Number of distinct items with at least one order due, per period.
+    pub fn items_ordered_per_period(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.n_periods];
+        for row in self.firm.chunks_exact(self.n_periods.max(1)) {
+            for (count, &quantity) in counts.iter_mut().zip(row) {
+                if quantity > 0.0 {
+                    *count += 1;
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// The period rule as a plain function of a horizon, for callers without a [`Demand`].
+///
+/// `Some(t)` is the 0-based period an order due on `due` is planned in (0 when past due),
+/// `None` when it is beyond the horizon.
+pub fn planned_period(horizon: &Horizon, due: chrono::NaiveDate) -> Option<usize> {
+    match horizon.locate(due) {
+        PeriodOf::InHorizon(t) => Some(t),
+        PeriodOf::PastDue => Some(0),
+        PeriodOf::BeyondHorizon => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Bucket, ForecastEntry, Item, ItemKind, Order, SolverConfig};
+    use chrono::NaiveDate;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    fn horizon(start: NaiveDate, bucket: Bucket, periods: usize) -> Horizon {
+        Horizon {
+            start,
+            bucket,
+            periods,
+        }
+    }
+
+    fn plan(horizon: Horizon, n_items: usize) -> PlanInput {
+        PlanInput {
+            horizon,
+            solver: SolverConfig::default(),
+            items: (0..n_items)
+                .map(|i| Item::new(format!("I{i}"), ItemKind::Buy))
+                .collect(),
+            bom: vec![],
+            resources: vec![],
+            routings: vec![],
+            receipts: vec![],
+            orders: vec![],
+            forecast: vec![],
+        }
+    }
+
+    fn order(id: &str, item: usize, quantity: f64, due_date: NaiveDate) -> Order {
+        Order {
+            id: id.into(),
+            item,
+            quantity,
+            due_date,
+            market: None,
+        }
+    }
+
+    /// The period rule written out literally from the spec: period `p` (0-based `t`) when
+    /// `period_start(t) <= due < period_start(t + 1)`, found by scanning every period.
+    fn period_by_scan(h: &Horizon, due: NaiveDate) -> PeriodOf {
+        if due < h.start {
+            return PeriodOf::PastDue;
+        }
+        for t in 0..h.periods {
+            let from = h.period_start(t).expect("in range");
+            let to = h.period_start(t + 1).expect("in range");
+            if from <= due && due < to {
+                return PeriodOf::InHorizon(t);
+            }
+        }
+        PeriodOf::BeyondHorizon
+    }
+
+    #[test]
+    fn week_starting_on_a_wednesday_boundaries() {
+        // 2026-01-07 is a Wednesday: periods are Wed..Tue.
+        let h = horizon(date(2026, 1, 7), Bucket::Week, 3);
+        assert_eq!(h.locate(date(2026, 1, 6)), PeriodOf::PastDue); // day before start
+        assert_eq!(h.locate(date(2026, 1, 7)), PeriodOf::InHorizon(0)); // first day of p1
+        assert_eq!(h.locate(date(2026, 1, 13)), PeriodOf::InHorizon(0)); // last day of p1
+        assert_eq!(h.locate(date(2026, 1, 14)), PeriodOf::InHorizon(1)); // first day of p2
+        assert_eq!(h.locate(date(2026, 1, 27)), PeriodOf::InHorizon(2)); // last day of horizon
+        assert_eq!(h.locate(date(2026, 1, 28)), PeriodOf::BeyondHorizon); // day after horizon
+        assert_eq!(h.period_start(1), Some(date(2026, 1, 14)));
+        assert_eq!(h.end(), Some(date(2026, 1, 28)));
+    }
+
+    #[test]
+    fn month_buckets_across_a_year_end() {
+        let h = horizon(date(2025, 11, 1), Bucket::Month, 4); // Nov, Dec, Jan, Feb
+        assert_eq!(h.locate(date(2025, 10, 31)), PeriodOf::PastDue);
+        assert_eq!(h.locate(date(2025, 11, 1)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2025, 11, 30)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2025, 12, 31)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2026, 1, 1)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 1, 31)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 2, 1)), PeriodOf::InHorizon(3));
+        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(3)); // short month
+        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::BeyondHorizon);
+        let starts: Vec<_> = (0..=4).map(|t| h.period_start(t)).collect();
+        let expected = [
+            date(2025, 11, 1),
+            date(2025, 12, 1),
+            date(2026, 1, 1),
+            date(2026, 2, 1),
+        ];
+        assert_eq!(&starts[..4], expected.map(Some).as_slice());
+        assert_eq!(h.end(), Some(date(2026, 3, 1)));
+    }
+
+    #[test]
+    fn month_buckets_jan_31_then_leap_february() {
+        let h = horizon(date(2028, 1, 1), Bucket::Month, 2);
+        assert_eq!(h.locate(date(2028, 1, 31)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2028, 2, 1)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2028, 2, 29)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2028, 3, 1)), PeriodOf::BeyondHorizon);
+        // Far beyond: many years later must not wrap around.
+        assert_eq!(h.locate(date(2040, 1, 15)), PeriodOf::BeyondHorizon);
+    }
+
+    #[test]
+    fn day_buckets_over_a_month_end() {
+        let h = horizon(date(2026, 2, 27), Bucket::Day, 3); // Feb 27, Feb 28, Mar 1
+        assert_eq!(h.locate(date(2026, 2, 26)), PeriodOf::PastDue);
+        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 3, 2)), PeriodOf::BeyondHorizon);
+        assert_eq!(h.end(), Some(date(2026, 3, 2)));
+    }
+
+    #[test]
+    fn locate_agrees_with_period_start_on_every_day() {
+        let horizons = [
+            horizon(date(2026, 1, 7), Bucket::Week, 10),
+            horizon(date(2025, 12, 29), Bucket::Day, 40),
+            horizon(date(2023, 11, 1), Bucket::Month, 18), // crosses leap February 2024
+            horizon(date(2026, 1, 5), Bucket::Week, 1),
+        ];
+        for h in &horizons {
+            let mut day = h.start - chrono::Days::new(10);
+            let last = h.end().expect("in range") + chrono::Days::new(40);
+            while day <= last {
+                assert_eq!(h.locate(day), period_by_scan(h, day), "{h:?} {day}");
+                day = day.succ_opt().expect("in range");
+            }
+        }
+    }
+
+    #[test]
+    fn orders_fall_into_firm_past_due_and_beyond_buckets() {
+        // Weeks from Wed 2026-01-07: p1 = Jan 7..13, p2 = Jan 14..20, p3 = Jan 21..27.
+        let mut input = plan(horizon(date(2026, 1, 7), Bucket::Week, 3), 2);
+        input.orders = vec![
+            order("o1", 0, 5.0, date(2026, 1, 1)),   // past due -> p1
+            order("o2", 0, 3.0, date(2026, 1, 13)),  // p1
+            order("o3", 0, 2.0, date(2026, 1, 14)),  // p2
+            order("o4", 1, 7.0, date(2026, 1, 27)),  // p3
+            order("o5", 1, 11.0, date(2026, 1, 28)), // beyond
+            order("o6", 1, 4.5, date(2026, 1, 6)),   // past due -> p1
+            order("o7", 0, 1.0, date(2027, 6, 1)),   // beyond
+        ];
+        let demand = bucket_demand(&input);
+        assert_eq!(demand.firm(0, 0), 8.0);
+        assert_eq!(demand.firm(0, 1), 2.0);
+        assert_eq!(demand.firm(0, 2), 0.0);
+        assert_eq!(demand.firm(1, 0), 4.5);
+        assert_eq!(demand.firm(1, 1), 0.0);
+        assert_eq!(demand.firm(1, 2), 7.0);
+        let periods: Vec<_> = (0..7).map(|o| demand.order_period(o)).collect();
+        assert_eq!(
+            periods,
+            [Some(0), Some(0), Some(1), Some(2), None, Some(0), None]
+        );
+        assert_eq!(demand.order_period(7), None);
+        let expected = DemandCounts {
+            orders: 7,
+            in_horizon: 3,
+            past_due: 2,
+            beyond_horizon: 2,
+            quantity_beyond_horizon: 12.0,
+            past_due_quantity: 9.5,
+        };
+        assert_eq!(demand.counts(), &expected);
+        assert_eq!(demand.total_per_period(), [12.5, 2.0, 7.0]);
+        assert_eq!(demand.items_ordered_per_period(), [2, 1, 1]);
+    }
+
+    #[test]
+    fn forecast_is_consumed_by_firm_orders() {
+        let mut input = plan(horizon(date(2026, 1, 5), Bucket::Week, 3), 2);
+        input.orders = vec![
+            order("a", 0, 6.0, date(2026, 1, 5)),  // item 0 p1
+            order("b", 0, 6.0, date(2026, 1, 12)), // item 0 p2
+        ];
+        input.forecast = vec![
+            ForecastEntry {
+                item: 0,
+                period: 0,
+                quantity: 10.0,
+            }, // forecast wins: 10
+            ForecastEntry {
+                item: 0,
+                period: 1,
+                quantity: 4.0,
+            }, // firm wins: 6
+            ForecastEntry {
+                item: 1,
+                period: 2,
+                quantity: 3.0,
+            }, // forecast only: 3
+        ];
+        let demand = bucket_demand(&input);
+        let planned: Vec<f64> = (0..2)
+            .flat_map(|i| (0..3).map(move |t| (i, t)))
+            .map(|(i, t)| demand.planned(i, t))
+            .collect();
+        assert_eq!(planned, [10.0, 6.0, 0.0, 0.0, 0.0, 3.0]);
+        assert_eq!(demand.planned_table(), planned.as_slice());
+        assert_eq!(demand.forecast(0, 1), 4.0);
+        assert_eq!(demand.firm(0, 0), 6.0);
+        assert_eq!(demand.total_per_period(), [10.0, 6.0, 3.0]);
+        // Forecast alone does not count as an item ordered.
+        assert_eq!(demand.items_ordered_per_period(), [1, 1, 0]);
+        // Out of range reads are 0, not a panic, and do not alias the next item's row.
+        assert_eq!(demand.planned(0, 3), 0.0);
+        assert_eq!(demand.planned(5, 0), 0.0);
+    }
+
+    #[test]
+    fn out_of_range_indexes_are_skipped_not_trusted() {
+        let mut input = plan(horizon(date(2026, 1, 5), Bucket::Day, 2), 1);
+        input.orders = vec![
+            order("x", 9, 1.0, date(2026, 1, 5)),
+            order("y", 0, 2.0, date(2026, 1, 6)),
+        ];
+        input.forecast = vec![ForecastEntry {
+            item: 0,
+            period: 7,
+            quantity: 5.0,
+        }];
+        let demand = bucket_demand(&input);
+        assert_eq!(demand.planned_table(), [0.0, 2.0]);
+        assert_eq!(demand.counts().in_horizon, 2);
+    }
+
+    #[test]
+    fn planned_period_matches_demand_order_period() {
+        let h = horizon(date(2026, 1, 5), Bucket::Week, 2);
+        assert_eq!(planned_period(&h, date(2025, 12, 1)), Some(0));
+        assert_eq!(planned_period(&h, date(2026, 1, 12)), Some(1));
+        assert_eq!(planned_period(&h, date(2026, 1, 19)), None);
+    }
+}
