@@ -10,11 +10,13 @@
 pub mod bom;
 pub mod check;
 pub mod demand;
+pub mod diagnose;
 pub mod error;
 pub mod generate;
 pub mod input;
 pub mod inspect;
 pub mod model;
+pub mod plan;
 pub mod read;
 pub mod report;
 pub mod solve;

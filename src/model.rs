@@ -1,1 +1,556 @@
-//! (to be written)
+//! The mixed-integer lot-sizing model of `planning-model.md` section 2, built with good_lp.
+//!
+//! The model knows nothing of the solver: [`build_model`] returns a backend-neutral
+//! [`LotSizingModel`] (good_lp variables, constraints and objective) that
+//! [`crate::solve`] hands to a backend. One function per constraint family, each documented
+//! with its maths. Notation (0-based periods `t = 0..T-1` here, `t + 1` in files):
+//!
+//! * `x[i,t]` lot started/ordered in `t` (only `t <= T-1-L_i`), `y[i,t]` setup binary,
+//!   `k[i,t]` lot-multiple count, `I[i,t]` end inventory, `F[i,t]` shipments, `B[i,t]` backlog,
+//!   `S[i,t]` safety-stock shortfall, `O[r,t]` overtime.
+//! * `D[i,t]` planned demand, `R[i,t]` receipts, `a[c,p]` BOM quantity, `C[r,t]` capacity.
+//!
+//! Variables that the data make constant are not created: `F = D` for items whose demand
+//! cannot be late (so `B = 0`), no `y` for items without setups or minimum lots, no `S` without
+//! a safety stock, no `O` without overtime.
+
+use crate::bom::BomGraph;
+use crate::input::PlanInput;
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
+
+/// How to build the model.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ModelOptions {
+    /// Build the elastic variant used to diagnose infeasibility: every demand may be late and
+    /// every resource may work unlimited overtime, both at a prohibitive penalty.
+    pub elastic: bool,
+}
+
+/// Counts reported in `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ModelSize {
+    /// All variables.
+    pub variables: usize,
+    /// Binary and general integer variables.
+    pub integer_variables: usize,
+    /// Constraints (rows).
+    pub constraints: usize,
+}
+
+/// The variables of the model, indexed `item * T + t` (or `resource * T + t`); `None` where
+/// the variable is not created (see the module docs).
+#[derive(Debug, Clone, Default)]
+pub struct ModelVars {
+    /// Lot size `x[i,t]`.
+    pub lot: Vec<Option<Variable>>,
+    /// Setup `y[i,t]`.
+    pub setup: Vec<Option<Variable>>,
+    /// Lot-multiple count `k[i,t]`.
+    pub multiple: Vec<Option<Variable>>,
+    /// End inventory `I[i,t]`.
+    pub inventory: Vec<Variable>,
+    /// Shipments `F[i,t]` (None: shipments equal the demand).
+    pub shipped: Vec<Option<Variable>>,
+    /// Backlog `B[i,t]`.
+    pub backlog: Vec<Option<Variable>>,
+    /// Safety-stock shortfall `S[i,t]`.
+    pub shortfall: Vec<Option<Variable>>,
+    /// Overtime `O[r,t]`.
+    pub overtime: Vec<Option<Variable>>,
+    /// Elastic overtime beyond `overtime_max` (elastic model only).
+    pub extra_overtime: Vec<Option<Variable>>,
+}
+
+/// A built model, ready for a backend.
+pub struct LotSizingModel {
+    /// The good_lp variables (consumed by the backend).
+    pub problem: ProblemVariables,
+    /// All constraints.
+    pub constraints: Vec<Constraint>,
+    /// The objective (minimised).
+    pub objective: Expression,
+    /// Handles to every variable, for reading the solution.
+    pub vars: ModelVars,
+    /// Big-M used for `x[i,t] <= M y[i,t]`, indexed `item * T + t` (0 where no lot may be made).
+    pub big_m: Vec<f64>,
+    /// Model size.
+    pub size: ModelSize,
+    /// Penalty per unit of elastic backlog or overtime (elastic model only, else 0).
+    pub elastic_penalty: f64,
+}
+
+struct Builder<'a> {
+    input: &'a PlanInput,
+    demand: &'a [f64],
+    /// `parents[c]` = (parent, quantity) pairs: where `c` is used.
+    parents: Vec<Vec<(usize, f64)>>,
+    /// Receipts per `item * T + t`.
+    receipts: Vec<f64>,
+    n_periods: usize,
+    options: ModelOptions,
+    problem: ProblemVariables,
+    constraints: Vec<Constraint>,
+    vars: ModelVars,
+    size: ModelSize,
+    elastic_penalty: f64,
+}
+
+/// Builds the model for `input` with planned demand `demand` (row-major `item * T + t`).
+pub fn build_model(
+    input: &PlanInput,
+    bom: &BomGraph,
+    demand: &[f64],
+    options: ModelOptions,
+) -> LotSizingModel {
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    let mut parents = vec![Vec::new(); n_items];
+    for edge in &input.bom {
+        parents[edge.component].push((edge.parent, edge.quantity));
+    }
+    let mut receipts = vec![0.0; n_items * n_periods];
+    for r in &input.receipts {
+        receipts[r.item * n_periods + r.period] += r.quantity;
+    }
+    let mut b = Builder {
+        input,
+        demand,
+        parents,
+        receipts,
+        n_periods,
+        options,
+        problem: ProblemVariables::new(),
+        constraints: Vec::new(),
+        vars: ModelVars::default(),
+        size: ModelSize::default(),
+        elastic_penalty: if options.elastic { elastic_penalty(input) } else { 0.0 },
+    };
+    let big_m = setup_big_m(input, bom, demand, options);
+    b.add_variables(&big_m);
+    b.add_inventory_balance();
+    b.add_backlog();
+    b.add_capacity();
+    b.add_setup_linking(&big_m);
+    b.add_lot_rules();
+    b.add_safety_stock();
+    let objective = b.objective();
+    b.size.constraints = b.constraints.len();
+    LotSizingModel {
+        problem: b.problem,
+        constraints: b.constraints,
+        objective,
+        vars: b.vars,
+        big_m,
+        size: b.size,
+        elastic_penalty: b.elastic_penalty,
+    }
+}
+
+/// A penalty larger than any cost a unit of late demand or overtime could save:
+/// 1000 times the sum of the largest cost coefficients, at least 1e4.
+fn elastic_penalty(input: &PlanInput) -> f64 {
+    let max_item = input
+        .items
+        .iter()
+        .map(|i| {
+            i.unit_cost
+                + i.holding_cost * input.n_periods() as f64
+                + i.backlog_cost.unwrap_or(0.0) * input.n_periods() as f64
+                + i.safety_stock_penalty
+                + i.order_cost
+        })
+        .fold(0.0_f64, f64::max);
+    let max_routing = input.routings.iter().map(|r| r.setup_cost).fold(0.0_f64, f64::max);
+    let max_overtime = input.resources.iter().map(|r| r.overtime_cost).fold(0.0_f64, f64::max);
+    (1000.0 * (max_item + max_routing + max_overtime)).max(1e4)
+}
+
+/// True when item `i` needs a setup binary: setup time or cost, order cost or a minimum lot.
+pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
+    let item = &input.items[item_idx];
+    item.order_cost > 0.0
+        || item.min_lot > 0.0
+        || input
+            .routings
+            .iter()
+            .any(|r| r.item == item_idx && (r.setup_time > 0.0 || r.setup_cost > 0.0))
+}
+
+/// The last 0-based period in which a lot of `item_idx` may start (`None`: never).
+pub fn last_lot_period(input: &PlanInput, item_idx: usize) -> Option<usize> {
+    input.n_periods().checked_sub(1 + input.items[item_idx].lead_time)
+}
+
+/// Big-M for `x[i,t] <= M[i,t] y[i,t]`, as tight as the data prove:
+///
+/// `M[i,t] = min(max_lot_i, min_r (C[r,t] + Omax_r - s[i,r]) / u[i,r], round_up(P_i(t)))`
+///
+/// where `P_i(t)` bounds the total useful production of `i` from period `t` on: the external
+/// demand it can still serve (`D[i,τ]` for `τ >= t + L_i`, or all of `D[i,·]` when it may be
+/// shipped late), plus the safety stock, plus what the parents' lots from `t + L_i` on can
+/// consume (`Σ_p a[i,p] P_p(t + L_i)`, each parent allowed one rounding excess
+/// `max(min_lot, lot_multiple)` per period). `round_up` lifts the bound to `min_lot` and to a
+/// multiple of `lot_multiple`. A lot with no useful production (`P = 0`) gets `M = 0`. In the
+/// elastic model the capacity term is dropped (capacity is elastic there).
+pub fn setup_big_m(
+    input: &PlanInput,
+    bom: &BomGraph,
+    demand: &[f64],
+    options: ModelOptions,
+) -> Vec<f64> {
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    // remaining[i * (T + 1) + s] = P_i(s) including the rounding allowance, s = 0..=T.
+    let mut remaining = vec![0.0; n_items * (n_periods + 1)];
+    let mut big_m = vec![0.0; n_items * n_periods];
+    let mut parents = vec![Vec::new(); n_items];
+    for edge in &input.bom {
+        parents[edge.component].push((edge.parent, edge.quantity));
+    }
+    for &i in bom.topological_order() {
+        let item = &input.items[i];
+        let lead = item.lead_time;
+        let late_allowed = item.backlog_cost.is_some() || options.elastic;
+        let total_demand: f64 = demand[i * n_periods..(i + 1) * n_periods].iter().sum();
+        let allowance = item.min_lot.max(item.lot_multiple.unwrap_or(0.0));
+        // Lot periods from s on; each may overshoot the need by one rounding `allowance`.
+        let mut lot_periods_after = 0.0;
+        for s in (0..n_periods).rev() {
+            let arrival = s + lead;
+            if arrival >= n_periods {
+                continue; // no lot may start in s; remaining[s] stays 0
+            }
+            let external = if late_allowed {
+                total_demand
+            } else {
+                demand[i * n_periods + arrival..(i + 1) * n_periods].iter().sum()
+            };
+            let dependent: f64 = parents[i]
+                .iter()
+                .map(|&(p, q)| q * remaining[p * (n_periods + 1) + arrival])
+                .sum();
+            let useful = external + dependent + item.safety_stock;
+            if useful > 0.0 {
+                lot_periods_after += 1.0;
+                remaining[i * (n_periods + 1) + s] = useful + allowance * lot_periods_after;
+                big_m[i * n_periods + s] = lot_bound(input, i, s, useful, options);
+            }
+        }
+    }
+    big_m
+}
+
+/// `min(max_lot, capacity bound, round_up(need))` for one lot (see [`setup_big_m`]).
+fn lot_bound(input: &PlanInput, i: usize, t: usize, need: f64, options: ModelOptions) -> f64 {
+    let item = &input.items[i];
+    let mut m = need.max(item.min_lot);
+    if let Some(mult) = item.lot_multiple {
+        m = (m / mult - 1e-9).ceil().max(0.0) * mult;
+    }
+    if let Some(max_lot) = item.max_lot {
+        m = m.min(max_lot);
+    }
+    if !options.elastic {
+        for routing in input.routings.iter().filter(|r| r.item == i) {
+            if routing.unit_time > 0.0 {
+                let res = &input.resources[routing.resource];
+                let cap = res.capacity[t] + res.overtime_max - routing.setup_time;
+                m = m.min((cap / routing.unit_time).max(0.0));
+            }
+        }
+    }
+    if let Some(mult) = item.lot_multiple {
+        // The largest multiple that still fits.
+        m = (m / mult + 1e-9).floor() * mult;
+    }
+    m.max(0.0)
+}
+
+impl Builder<'_> {
+    fn idx(&self, i: usize, t: usize) -> usize {
+        i * self.n_periods + t
+    }
+
+    fn late_allowed(&self, i: usize) -> bool {
+        self.options.elastic || self.input.items[i].backlog_cost.is_some()
+    }
+
+    fn has_demand(&self, i: usize) -> bool {
+        self.demand[i * self.n_periods..(i + 1) * self.n_periods].iter().any(|&d| d > 0.0)
+    }
+
+    fn add(&mut self, def: good_lp::VariableDefinition, integer: bool) -> Variable {
+        self.size.variables += 1;
+        if integer {
+            self.size.integer_variables += 1;
+        }
+        self.problem.add(def)
+    }
+
+    /// Creates every variable with its bounds: `0 <= x <= M` (`M` from [`setup_big_m`], which
+    /// includes `max_lot`), `y` binary, `0 <= k <= M / lot_multiple` integer, `I, F, B, S >= 0`,
+    /// `0 <= O <= Omax`.
+    fn add_variables(&mut self, big_m: &[f64]) {
+        let (n_items, n_periods) = (self.input.items.len(), self.n_periods);
+        let n = n_items * n_periods;
+        let mut vars = ModelVars {
+            lot: vec![None; n],
+            setup: vec![None; n],
+            multiple: vec![None; n],
+            inventory: Vec::with_capacity(n),
+            shipped: vec![None; n],
+            backlog: vec![None; n],
+            shortfall: vec![None; n],
+            overtime: vec![None; self.input.resources.len() * n_periods],
+            extra_overtime: vec![None; self.input.resources.len() * n_periods],
+        };
+        for i in 0..n_items {
+            let item = &self.input.items[i];
+            let setup = needs_setup(self.input, i);
+            let late = self.late_allowed(i) && self.has_demand(i);
+            for t in 0..n_periods {
+                let k = self.idx(i, t);
+                if big_m[k] > 0.0 {
+                    vars.lot[k] = Some(self.add(variable().min(0.0).max(big_m[k]), false));
+                    if setup {
+                        vars.setup[k] = Some(self.add(variable().binary(), true));
+                    }
+                    if let Some(mult) = item.lot_multiple {
+                        let max_k = (big_m[k] / mult + 1e-9).floor();
+                        vars.multiple[k] =
+                            Some(self.add(variable().integer().min(0.0).max(max_k), true));
+                    }
+                }
+                vars.inventory.push(self.add(variable().min(0.0), false));
+                if late {
+                    vars.shipped[k] = Some(self.add(variable().min(0.0), false));
+                    vars.backlog[k] = Some(self.add(variable().min(0.0), false));
+                }
+                if item.safety_stock > 0.0 {
+                    vars.shortfall[k] =
+                        Some(self.add(variable().min(0.0).max(item.safety_stock), false));
+                }
+            }
+        }
+        for (r, res) in self.input.resources.iter().enumerate() {
+            for t in 0..n_periods {
+                if res.overtime_max > 0.0 {
+                    vars.overtime[r * n_periods + t] =
+                        Some(self.add(variable().min(0.0).max(res.overtime_max), false));
+                }
+                if self.options.elastic {
+                    vars.extra_overtime[r * n_periods + t] =
+                        Some(self.add(variable().min(0.0), false));
+                }
+            }
+        }
+        self.vars = vars;
+    }
+
+    /// Inventory balance, for every item `i` and period `t`:
+    ///
+    /// `I[i,t] = I[i,t-1] + x[i,t-L_i] + R[i,t] - Σ_p a[i,p] x[p,t] - F[i,t]`,
+    /// with `I[i,-1] = initial_inventory` and `F[i,t] = D[i,t]` where shipments cannot be late.
+    fn add_inventory_balance(&mut self) {
+        let n_periods = self.n_periods;
+        for i in 0..self.input.items.len() {
+            let lead = self.input.items[i].lead_time;
+            for t in 0..n_periods {
+                let k = self.idx(i, t);
+                let mut lhs = Expression::with_capacity(4 + self.parents[i].len());
+                lhs.add_mul(1.0, self.vars.inventory[k]);
+                let mut rhs_constant = self.receipts[k];
+                if t == 0 {
+                    rhs_constant += self.input.items[i].initial_inventory;
+                } else {
+                    lhs.add_mul(-1.0, self.vars.inventory[k - 1]);
+                }
+                if t >= lead {
+                    if let Some(x) = self.vars.lot[self.idx(i, t - lead)] {
+                        lhs.add_mul(-1.0, x);
+                    }
+                }
+                for &(p, q) in &self.parents[i] {
+                    if let Some(x) = self.vars.lot[p * n_periods + t] {
+                        lhs.add_mul(q, x);
+                    }
+                }
+                match self.vars.shipped[k] {
+                    Some(f) => lhs.add_mul(1.0, f),
+                    None => rhs_constant -= self.demand[k],
+                }
+                self.constraints.push(lhs.eq(rhs_constant));
+            }
+        }
+    }
+
+    /// Backlog, for items whose demand may be shipped late:
+    /// `B[i,t] = B[i,t-1] + D[i,t] - F[i,t]`, `B[i,-1] = 0`. (Where late shipment is not
+    /// allowed, `B = 0` and `F = D` are substituted instead of creating variables.)
+    fn add_backlog(&mut self) {
+        for i in 0..self.input.items.len() {
+            for t in 0..self.n_periods {
+                let k = self.idx(i, t);
+                let (Some(b), Some(f)) = (self.vars.backlog[k], self.vars.shipped[k]) else {
+                    continue;
+                };
+                let mut lhs = Expression::with_capacity(3);
+                lhs.add_mul(1.0, b);
+                lhs.add_mul(1.0, f);
+                if t > 0 {
+                    if let Some(prev) = self.vars.backlog[k - 1] {
+                        lhs.add_mul(-1.0, prev);
+                    }
+                }
+                self.constraints.push(lhs.eq(self.demand[k]));
+            }
+        }
+    }
+
+    /// Capacity, for every resource `r` and period `t`:
+    /// `Σ_i (u[i,r] x[i,t] + s[i,r] y[i,t]) <= C[r,t] + O[r,t]` (+ elastic overtime).
+    fn add_capacity(&mut self) {
+        let n_periods = self.n_periods;
+        for (r, res) in self.input.resources.iter().enumerate() {
+            let routings: Vec<_> = self.input.routings.iter().filter(|ro| ro.resource == r).collect();
+            for t in 0..n_periods {
+                let mut lhs = Expression::with_capacity(2 * routings.len() + 2);
+                let mut any = false;
+                for ro in &routings {
+                    let k = ro.item * n_periods + t;
+                    if let Some(x) = self.vars.lot[k] {
+                        if ro.unit_time > 0.0 {
+                            lhs.add_mul(ro.unit_time, x);
+                            any = true;
+                        }
+                        if ro.setup_time > 0.0 {
+                            if let Some(y) = self.vars.setup[k] {
+                                lhs.add_mul(ro.setup_time, y);
+                                any = true;
+                            }
+                        }
+                    }
+                }
+                if !any {
+                    continue;
+                }
+                if let Some(o) = self.vars.overtime[r * n_periods + t] {
+                    lhs.add_mul(-1.0, o);
+                }
+                if let Some(e) = self.vars.extra_overtime[r * n_periods + t] {
+                    lhs.add_mul(-1.0, e);
+                }
+                self.constraints.push(lhs.leq(res.capacity[t]));
+            }
+        }
+    }
+
+    /// Setup linking: `x[i,t] <= M[i,t] y[i,t]` with the tight `M` of [`setup_big_m`].
+    fn add_setup_linking(&mut self, big_m: &[f64]) {
+        for k in 0..self.vars.lot.len() {
+            if let (Some(x), Some(y)) = (self.vars.lot[k], self.vars.setup[k]) {
+                let mut lhs = Expression::with_capacity(2);
+                lhs.add_mul(1.0, x);
+                lhs.add_mul(-big_m[k], y);
+                self.constraints.push(lhs.leq(0.0));
+            }
+        }
+    }
+
+    /// Lot rules: `x[i,t] >= min_lot_i y[i,t]`; `x[i,t] = lot_multiple_i k[i,t]`
+    /// (`x <= max_lot` is in the variable's upper bound).
+    fn add_lot_rules(&mut self) {
+        for i in 0..self.input.items.len() {
+            let item = &self.input.items[i];
+            for t in 0..self.n_periods {
+                let k = self.idx(i, t);
+                let Some(x) = self.vars.lot[k] else { continue };
+                if item.min_lot > 0.0 {
+                    if let Some(y) = self.vars.setup[k] {
+                        let mut lhs = Expression::with_capacity(2);
+                        lhs.add_mul(1.0, x);
+                        lhs.add_mul(-item.min_lot, y);
+                        self.constraints.push(lhs.geq(0.0));
+                    }
+                }
+                if let (Some(mult), Some(count)) = (item.lot_multiple, self.vars.multiple[k]) {
+                    let mut lhs = Expression::with_capacity(2);
+                    lhs.add_mul(1.0, x);
+                    lhs.add_mul(-mult, count);
+                    self.constraints.push(lhs.eq(0.0));
+                }
+            }
+        }
+    }
+
+    /// Safety stock: `I[i,t] + S[i,t] >= safety_stock_i`.
+    fn add_safety_stock(&mut self) {
+        for i in 0..self.input.items.len() {
+            let ss = self.input.items[i].safety_stock;
+            for t in 0..self.n_periods {
+                let k = self.idx(i, t);
+                if let Some(s) = self.vars.shortfall[k] {
+                    let mut lhs = Expression::with_capacity(2);
+                    lhs.add_mul(1.0, self.vars.inventory[k]);
+                    lhs.add_mul(1.0, s);
+                    self.constraints.push(lhs.geq(ss));
+                }
+            }
+        }
+    }
+
+    /// Objective: `Σ_{i,t} (unit_cost x + holding I + backlog_cost B + penalty S +
+    /// (order_cost + Σ_r setup_cost) y) + Σ_{r,t} overtime_cost O`
+    /// (+ the elastic penalty on late demand that may not be late and on extra overtime).
+    fn objective(&self) -> Expression {
+        let n_periods = self.n_periods;
+        let mut obj = Expression::with_capacity(self.size.variables);
+        for (i, item) in self.input.items.iter().enumerate() {
+            let setup_cost: f64 = item.order_cost
+                + self.input.routings.iter().filter(|r| r.item == i).map(|r| r.setup_cost).sum::<f64>();
+            let backlog_cost = match item.backlog_cost {
+                Some(c) => c,
+                None => self.elastic_penalty,
+            };
+            for t in 0..n_periods {
+                let k = self.idx(i, t);
+                if let Some(x) = self.vars.lot[k] {
+                    if item.unit_cost > 0.0 {
+                        obj.add_mul(item.unit_cost, x);
+                    }
+                }
+                if let Some(y) = self.vars.setup[k] {
+                    if setup_cost > 0.0 {
+                        obj.add_mul(setup_cost, y);
+                    }
+                }
+                if item.holding_cost > 0.0 {
+                    obj.add_mul(item.holding_cost, self.vars.inventory[k]);
+                }
+                if let Some(b) = self.vars.backlog[k] {
+                    if backlog_cost > 0.0 {
+                        obj.add_mul(backlog_cost, b);
+                    }
+                }
+                if let Some(s) = self.vars.shortfall[k] {
+                    if item.safety_stock_penalty > 0.0 {
+                        obj.add_mul(item.safety_stock_penalty, s);
+                    }
+                }
+            }
+        }
+        for (r, res) in self.input.resources.iter().enumerate() {
+            for t in 0..n_periods {
+                if let Some(o) = self.vars.overtime[r * n_periods + t] {
+                    if res.overtime_cost > 0.0 {
+                        obj.add_mul(res.overtime_cost, o);
+                    }
+                }
+                if let Some(e) = self.vars.extra_overtime[r * n_periods + t] {
+                    obj.add_mul(self.elastic_penalty, e);
+                }
+            }
+        }
+        obj
+    }
+}

@@ -1,1 +1,561 @@
-//! (to be written)
+//! Writing a plan: the output tables of spec section 3, `summary.json`, and order promises.
+//!
+//! A plan folder is complete or absent: every file is first written into a staging folder
+//! beside `OUT_DIR`, which then replaces `OUT_DIR` by renames. A failed or interrupted run leaves
+//! the earlier plan in place (at worst, after a crash between the two renames, under the
+//! hidden name `.NAME.flexplan-old-PID` next to it).
+
+use crate::demand::Demand;
+use crate::error::Error;
+use crate::input::PlanInput;
+use crate::plan::{snap, PlanOutcome, PlanSolution};
+use polars::prelude::{Column, DataFrame, ParquetWriter};
+use serde::Serialize;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Table file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableFormat {
+    /// Comma-separated, UTF-8, header row.
+    #[default]
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+/// The names of every file a plan folder may hold (anything else in OUT_DIR is not ours).
+pub const PLAN_FILES: [&str; 9] = [
+    "lots.csv",
+    "inventory.csv",
+    "resources.csv",
+    "order_promises.csv",
+    "lots.parquet",
+    "inventory.parquet",
+    "resources.parquet",
+    "order_promises.parquet",
+    "summary.json",
+];
+
+/// One row of `order_promises.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderPromise {
+    /// Index into `input.orders`.
+    pub order_idx: usize,
+    /// 0-based due period (past-due orders: 0).
+    pub due_period: usize,
+    /// 0-based period in which the last unit ships; `None` when not within the horizon.
+    pub promised_period: Option<usize>,
+}
+
+impl OrderPromise {
+    /// Periods late (`None` when not shipped within the horizon).
+    pub fn periods_late(&self) -> Option<usize> {
+        self.promised_period.map(|p| p.saturating_sub(self.due_period))
+    }
+}
+
+/// Allocates each item's shipments to its firm orders, earliest due first (ties by order id),
+/// before any forecast-only demand. An order is promised in the period its last unit ships.
+pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolution) -> Vec<OrderPromise> {
+    let n_periods = solution.n_periods;
+    let mut by_item: Vec<Vec<usize>> = vec![Vec::new(); input.items.len()];
+    for (o, order) in input.orders.iter().enumerate() {
+        if demand.order_period(o).is_some() {
+            by_item[order.item].push(o);
+        }
+    }
+    let mut promises = Vec::new();
+    for (i, orders) in by_item.iter_mut().enumerate() {
+        orders.sort_by(|&a, &b| {
+            demand.order_period(a).cmp(&demand.order_period(b)).then_with(|| input.orders[a].id.cmp(&input.orders[b].id))
+        });
+        let mut remaining: Vec<f64> = orders.iter().map(|&o| input.orders[o].quantity).collect();
+        let mut promised: Vec<Option<usize>> = vec![None; orders.len()];
+        let mut next = 0; // first order not fully served
+        for t in 0..n_periods {
+            let mut available = solution.shipped[i * n_periods + t];
+            let mut j = next;
+            while j < orders.len() && available > 1e-9 {
+                if demand.order_period(orders[j]).is_some_and(|p| p > t) {
+                    break;
+                }
+                let take = remaining[j].min(available);
+                remaining[j] -= take;
+                available -= take;
+                if remaining[j] <= 1e-6 {
+                    remaining[j] = 0.0;
+                    promised[j] = Some(t);
+                    next = j + 1;
+                }
+                j += 1;
+            }
+        }
+        for (j, &o) in orders.iter().enumerate() {
+            promises.push(OrderPromise {
+                order_idx: o,
+                due_period: demand.order_period(o).unwrap_or(0),
+                promised_period: promised[j],
+            });
+        }
+    }
+    promises.sort_by_key(|p| p.order_idx);
+    promises
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// `optimal`, `feasible`, `infeasible` or `no_solution_found`.
+    pub status: &'static str,
+    /// Which limit ended the solve.
+    pub stop_reason: crate::solve::StopReason,
+    /// Objective of the written plan (the spec's sum).
+    pub objective: Option<f64>,
+    /// Best proven lower bound.
+    pub best_bound: Option<f64>,
+    /// Relative gap between objective and bound.
+    pub gap: Option<f64>,
+    /// The requested relative gap.
+    pub mip_gap_target: f64,
+    /// Objective by term.
+    pub costs: Option<crate::plan::CostBreakdown>,
+    /// Units shipped / units demanded within the horizon.
+    pub fill_rate: Option<f64>,
+    /// Share of planned orders shipped by their due period.
+    pub on_time_rate: Option<f64>,
+    /// Order counts.
+    pub orders: OrderCounts,
+    /// Model size.
+    pub model: crate::model::ModelSize,
+    /// Seconds to build the model (timing: differs between runs).
+    pub build_seconds: f64,
+    /// Seconds in the solver (timing: differs between runs).
+    pub solve_seconds: f64,
+    /// Branch-and-bound nodes.
+    pub nodes: Option<u64>,
+    /// Solver name and version.
+    pub solver: SolverInfo,
+    /// flexplan version.
+    pub flexplan_version: &'static str,
+    /// Why the plan is infeasible.
+    pub diagnosis: Option<crate::diagnose::Diagnosis>,
+}
+
+/// Order counts in the summary.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct OrderCounts {
+    /// All orders read.
+    pub total: usize,
+    /// Orders planned (due before the end of the horizon, past due included).
+    pub planned: usize,
+    /// Orders due before the horizon start (planned as due in period 1).
+    pub past_due: usize,
+    /// Orders due on or after the end of the horizon (left out).
+    pub beyond_horizon: usize,
+    /// Units of those orders.
+    pub beyond_horizon_quantity: f64,
+    /// Planned orders shipped late.
+    pub late: usize,
+    /// Planned orders not fully shipped within the horizon.
+    pub unshipped: usize,
+}
+
+/// Solver name and version.
+#[derive(Debug, Clone, Serialize)]
+pub struct SolverInfo {
+    /// e.g. `HiGHS`.
+    pub name: String,
+    /// e.g. `1.15.0`.
+    pub version: String,
+}
+
+/// Builds the summary of an outcome.
+pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderPromise], mip_gap: f64) -> Summary {
+    let counts = outcome.demand.counts();
+    let late = promises.iter().filter(|p| p.periods_late().is_some_and(|l| l > 0)).count();
+    let unshipped = promises.iter().filter(|p| p.promised_period.is_none()).count();
+    let fill_rate = outcome.solution.as_ref().map(|s| {
+        let demanded: f64 = s.demand.iter().sum();
+        let shipped: f64 = s.shipped.iter().sum();
+        if demanded > 0.0 {
+            snap(shipped / demanded)
+        } else {
+            1.0
+        }
+    });
+    let on_time_rate = outcome.solution.as_ref().map(|_| {
+        if promises.is_empty() {
+            1.0
+        } else {
+            let on_time = promises.iter().filter(|p| p.periods_late() == Some(0)).count();
+            snap(on_time as f64 / promises.len() as f64)
+        }
+    });
+    Summary {
+        status: outcome.status.as_str(),
+        stop_reason: outcome.stop_reason,
+        objective: outcome.costs.map(|c| snap(c.total())),
+        best_bound: outcome.best_bound.map(snap),
+        gap: outcome.gap.map(|g| (g * 1e9).round() / 1e9),
+        mip_gap_target: mip_gap,
+        costs: outcome.costs.map(|c| crate::plan::CostBreakdown {
+            unit: snap(c.unit),
+            holding: snap(c.holding),
+            backlog: snap(c.backlog),
+            safety_stock: snap(c.safety_stock),
+            ordering: snap(c.ordering),
+            setup: snap(c.setup),
+            overtime: snap(c.overtime),
+        }),
+        fill_rate,
+        on_time_rate,
+        orders: OrderCounts {
+            total: input.orders.len(),
+            planned: promises.len(),
+            past_due: counts.past_due,
+            beyond_horizon: counts.beyond_horizon,
+            beyond_horizon_quantity: snap(counts.quantity_beyond_horizon),
+            late,
+            unshipped,
+        },
+        model: outcome.size,
+        build_seconds: outcome.build_seconds,
+        solve_seconds: outcome.solve_seconds,
+        nodes: outcome.nodes,
+        solver: SolverInfo { name: outcome.solver.0.clone(), version: outcome.solver.1.clone() },
+        flexplan_version: env!("CARGO_PKG_VERSION"),
+        diagnosis: outcome.diagnosis.clone(),
+    }
+}
+
+/// A table as plain columns: the one shape written as CSV or Parquet.
+struct Table {
+    name: &'static str,
+    columns: Vec<(&'static str, Cells)>,
+}
+
+enum Cells {
+    Text(Vec<String>),
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+}
+
+impl Cells {
+    fn render(&self, row: usize) -> String {
+        match self {
+            Cells::Text(v) => csv_field(&v[row]),
+            Cells::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            Cells::Float(v) => v[row].map(fmt_float).unwrap_or_default(),
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            Cells::Text(v) => v.len(),
+            Cells::Int(v) => v.len(),
+            Cells::Float(v) => v.len(),
+        }
+    }
+}
+
+/// Shortest round-trip form of a snapped number (`3`, not `3.0`).
+pub fn fmt_float(v: f64) -> String {
+    let s = format!("{}", snap(v));
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn period(t: usize) -> Option<i64> {
+    i64::try_from(t + 1).ok()
+}
+
+fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -> Vec<Table> {
+    let n_periods = s.n_periods;
+    let (mut item, mut kind, mut per, mut start, mut avail, mut qty) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, it) in input.items.iter().enumerate() {
+        for t in 0..n_periods {
+            let x = s.lots[i * n_periods + t];
+            if x > 0.0 {
+                item.push(it.id.clone());
+                kind.push(it.kind.as_str().to_string());
+                per.push(period(t));
+                start.push(input.horizon.period_start(t).map(|d| d.to_string()).unwrap_or_default());
+                avail.push(period(t + it.lead_time));
+                qty.push(Some(x));
+            }
+        }
+    }
+    let lots = Table {
+        name: "lots",
+        columns: vec![
+            ("item", Cells::Text(item)),
+            ("kind", Cells::Text(kind)),
+            ("period", Cells::Int(per)),
+            ("start_date", Cells::Text(start)),
+            ("available_period", Cells::Int(avail)),
+            ("quantity", Cells::Float(qty)),
+        ],
+    };
+    let mut cols: [Vec<Option<f64>>; 5] = Default::default();
+    let (mut item, mut per) = (Vec::new(), Vec::new());
+    for (i, it) in input.items.iter().enumerate() {
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            item.push(it.id.clone());
+            per.push(period(t));
+            for (c, v) in cols.iter_mut().zip([s.demand[k], s.shipped[k], s.inventory[k], s.backlog[k], s.shortfall[k]]) {
+                c.push(Some(v));
+            }
+        }
+    }
+    let [demand, shipped, inventory, backlog, shortfall] = cols;
+    let inventory_table = Table {
+        name: "inventory",
+        columns: vec![
+            ("item", Cells::Text(item)),
+            ("period", Cells::Int(per)),
+            ("demand", Cells::Float(demand)),
+            ("shipped", Cells::Float(shipped)),
+            ("inventory", Cells::Float(inventory)),
+            ("backlog", Cells::Float(backlog)),
+            ("safety_shortfall", Cells::Float(shortfall)),
+        ],
+    };
+    let mut cols: [Vec<Option<f64>>; 5] = Default::default();
+    let (mut res, mut per) = (Vec::new(), Vec::new());
+    for (r, resource) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            let k = r * n_periods + t;
+            let cap = resource.capacity[t];
+            let load = s.run_time[k] + s.setup_time[k];
+            res.push(resource.id.clone());
+            per.push(period(t));
+            let utilization = (cap > 0.0).then(|| (load / cap * 1e6).round() / 1e6);
+            for (c, v) in cols.iter_mut().zip([Some(cap), Some(s.run_time[k]), Some(s.setup_time[k]), Some(s.overtime[k]), utilization]) {
+                c.push(v);
+            }
+        }
+    }
+    let [cap, run, setup, overtime, utilization] = cols;
+    let resources = Table {
+        name: "resources",
+        columns: vec![
+            ("resource", Cells::Text(res)),
+            ("period", Cells::Int(per)),
+            ("capacity", Cells::Float(cap)),
+            ("run_time", Cells::Float(run)),
+            ("setup_time", Cells::Float(setup)),
+            ("overtime", Cells::Float(overtime)),
+            ("utilization", Cells::Float(utilization)),
+        ],
+    };
+    let mut ids = Vec::new();
+    let mut items = Vec::new();
+    let mut quantity = Vec::new();
+    let (mut due, mut promised, mut late) = (Vec::new(), Vec::new(), Vec::new());
+    for p in promises {
+        let order = &input.orders[p.order_idx];
+        ids.push(order.id.clone());
+        items.push(input.items[order.item].id.clone());
+        quantity.push(Some(order.quantity));
+        due.push(period(p.due_period));
+        promised.push(p.promised_period.and_then(period));
+        late.push(p.periods_late().and_then(|l| i64::try_from(l).ok()));
+    }
+    let promises_table = Table {
+        name: "order_promises",
+        columns: vec![
+            ("order_id", Cells::Text(ids)),
+            ("item", Cells::Text(items)),
+            ("quantity", Cells::Float(quantity)),
+            ("due_period", Cells::Int(due)),
+            ("promised_period", Cells::Int(promised)),
+            ("periods_late", Cells::Int(late)),
+        ],
+    };
+    vec![lots, inventory_table, resources, promises_table]
+}
+
+fn write_csv(table: &Table, path: &Path) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(fs::File::create(path)?);
+    let header: Vec<&str> = table.columns.iter().map(|(n, _)| *n).collect();
+    writeln!(out, "{}", header.join(","))?;
+    let n_rows = table.columns.first().map(|(_, c)| c.len()).unwrap_or(0);
+    let mut line = String::new();
+    for row in 0..n_rows {
+        line.clear();
+        for (c, (_, cells)) in table.columns.iter().enumerate() {
+            if c > 0 {
+                line.push(',');
+            }
+            line.push_str(&cells.render(row));
+        }
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+fn write_parquet(table: &Table, path: &Path) -> std::io::Result<()> {
+    let to_io = |e: polars::error::PolarsError| std::io::Error::other(e.to_string());
+    let columns: Vec<Column> = table
+        .columns
+        .iter()
+        .map(|(name, cells)| match cells {
+            Cells::Text(v) => Column::new((*name).into(), v.as_slice()),
+            Cells::Int(v) => Column::new((*name).into(), v.as_slice()),
+            Cells::Float(v) => Column::new((*name).into(), v.iter().map(|x| x.map(snap)).collect::<Vec<_>>()),
+        })
+        .collect();
+    let height = table.columns.first().map(|(_, c)| c.len()).unwrap_or(0);
+    let mut df = DataFrame::new(height, columns).map_err(to_io)?;
+    let file = fs::File::create(path)?;
+    ParquetWriter::new(file).finish(&mut df).map_err(to_io)?;
+    Ok(())
+}
+
+/// Writes a complete plan folder atomically. `solution` may be `None` (infeasible or no
+/// solution): then nothing is written and `Ok(false)` is returned, leaving OUT_DIR untouched.
+pub fn write_plan(
+    input: &PlanInput,
+    outcome: &PlanOutcome,
+    summary: &Summary,
+    promises: &[OrderPromise],
+    out_dir: &Path,
+    format: TableFormat,
+) -> Result<bool, Error> {
+    let Some(solution) = &outcome.solution else {
+        return Ok(false);
+    };
+    let tables = plan_tables(input, solution, promises);
+    let summary_json = serde_json::to_string_pretty(summary).map_err(|e| Error::Output {
+        path: out_dir.join("summary.json"),
+        source: std::io::Error::other(e),
+    })?;
+    write_dir_atomically(out_dir, |staging| {
+        for table in &tables {
+            match format {
+                TableFormat::Csv => write_csv(table, &staging.join(format!("{}.csv", table.name)))?,
+                TableFormat::Parquet => write_parquet(table, &staging.join(format!("{}.parquet", table.name)))?,
+            }
+        }
+        fs::write(staging.join("summary.json"), format!("{summary_json}\n"))
+    })?;
+    Ok(true)
+}
+
+/// Fills a staging folder with `fill`, then puts it in place of `out_dir`. Refuses an
+/// existing `out_dir` that holds anything other than flexplan's own plan files.
+pub fn write_dir_atomically(
+    out_dir: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let err = |path: &Path, source: std::io::Error| Error::Output { path: path.to_path_buf(), source };
+    let name = out_dir
+        .file_name()
+        .ok_or_else(|| err(out_dir, std::io::Error::other("the output folder needs a name")))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out_dir.exists() {
+        let entries = fs::read_dir(out_dir).map_err(|e| err(out_dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| err(out_dir, e))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if !PLAN_FILES.contains(&file.as_str()) {
+                return Err(err(
+                    out_dir,
+                    std::io::Error::other(format!(
+                        "it holds `{file}`, which flexplan did not write; choose a new or empty folder \
+                         (flexplan replaces the whole output folder)"
+                    )),
+                ));
+            }
+        }
+    } else {
+        fs::create_dir_all(&parent).map_err(|e| err(&parent, e))?;
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.flexplan-staging-"))
+        .tempdir_in(&parent)
+        .map_err(|e| err(&parent, e))?;
+    fill(staging.path()).map_err(|e| err(out_dir, e))?;
+    let staging_path = staging.keep();
+    let old = parent.join(format!(".{name}.flexplan-old-{}", std::process::id()));
+    let had_old = out_dir.exists();
+    if had_old {
+        if let Err(e) = fs::rename(out_dir, &old) {
+            let _ = fs::remove_dir_all(&staging_path);
+            return Err(err(out_dir, e));
+        }
+    }
+    if let Err(e) = fs::rename(&staging_path, out_dir) {
+        if had_old {
+            let _ = fs::rename(&old, out_dir);
+        }
+        let _ = fs::remove_dir_all(&staging_path);
+        return Err(err(out_dir, e));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// The one-line human summary of a `plan` run.
+pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> String {
+    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    let money = |v: f64| fmt_float((v * 100.0).round() / 100.0);
+    let limit = match summary.stop_reason {
+        crate::solve::StopReason::TimeLimit => {
+            format!("time limit of {} s", options.time_limit_s.map(fmt_float).unwrap_or_default())
+        }
+        crate::solve::StopReason::NodeLimit => {
+            format!("node limit of {}", options.node_limit.unwrap_or_default())
+        }
+        _ => "a solver limit".to_string(),
+    };
+    let service = |s: &Summary| {
+        format!(
+            "fill rate {}, on time {} ({} of {} orders late, {} unshipped)",
+            pct(s.fill_rate.unwrap_or(0.0)),
+            pct(s.on_time_rate.unwrap_or(0.0)),
+            s.orders.late,
+            s.orders.planned,
+            s.orders.unshipped
+        )
+    };
+    match summary.status {
+        "optimal" => format!(
+            "optimal: cost {} (gap {} <= target {}), {} in {:.2} s",
+            money(summary.objective.unwrap_or(0.0)),
+            pct(summary.gap.unwrap_or(0.0)),
+            pct(summary.mip_gap_target),
+            service(summary),
+            summary.solve_seconds
+        ),
+        "feasible" => format!(
+            "feasible, not proven optimal: stopped by the {limit}; cost {}, best bound {}, gap {}; {}",
+            money(summary.objective.unwrap_or(0.0)),
+            summary.best_bound.map(money).unwrap_or_else(|| "unknown".into()),
+            summary.gap.map(pct).unwrap_or_else(|| "unknown".into()),
+            service(summary)
+        ),
+        "infeasible" => "infeasible: no plan meets every hard constraint. Why:".to_string(),
+        _ => format!("no plan found: stopped by the {limit} before any feasible plan was found"),
+    }
+}

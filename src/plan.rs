@@ -1,0 +1,302 @@
+//! The planning pipeline: validated input -> demand -> model -> solve -> [`PlanSolution`].
+//!
+//! The solver's values are snapped to 1e-6 and the dependent quantities (inventory, backlog,
+//! shortfall, overtime) are recomputed from the snapped lots and shipments, so that the plan
+//! written to disk is exactly self-consistent and its objective is the spec's sum evaluated on
+//! the written numbers.
+
+use crate::bom::BomGraph;
+use crate::demand::{bucket_demand, Demand};
+use crate::diagnose::{diagnose_infeasibility, Diagnosis};
+use crate::error::Error;
+use crate::input::PlanInput;
+use crate::model::{build_model, ModelOptions, ModelSize, ModelVars};
+use crate::solve::{Highs, MipBackend, SolveOptions, SolveStatus, StopReason};
+use good_lp::Variable;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A plan: every quantity of the spec's formulation, indexed `item * T + t` (resources:
+/// `resource * T + t`), 0-based periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanSolution {
+    /// Number of periods `T`.
+    pub n_periods: usize,
+    /// Lot started/ordered `x[i,t]` (0 = no lot).
+    pub lots: Vec<f64>,
+    /// Planned demand `D[i,t]`.
+    pub demand: Vec<f64>,
+    /// Shipments `F[i,t]`.
+    pub shipped: Vec<f64>,
+    /// End inventory `I[i,t]`.
+    pub inventory: Vec<f64>,
+    /// Backlog `B[i,t]`.
+    pub backlog: Vec<f64>,
+    /// Safety-stock shortfall `S[i,t]`.
+    pub shortfall: Vec<f64>,
+    /// Run time `Σ u x` per resource and period.
+    pub run_time: Vec<f64>,
+    /// Setup time `Σ s y` per resource and period.
+    pub setup_time: Vec<f64>,
+    /// Overtime `O[r,t]`.
+    pub overtime: Vec<f64>,
+}
+
+/// Cost of a plan, by term of the spec's objective.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct CostBreakdown {
+    /// `Σ unit_cost x`.
+    pub unit: f64,
+    /// `Σ holding_cost I`.
+    pub holding: f64,
+    /// `Σ backlog_cost B`.
+    pub backlog: f64,
+    /// `Σ safety_stock_penalty S`.
+    pub safety_stock: f64,
+    /// `Σ order_cost y`.
+    pub ordering: f64,
+    /// `Σ routing setup_cost y`.
+    pub setup: f64,
+    /// `Σ overtime_cost O`.
+    pub overtime: f64,
+}
+
+impl CostBreakdown {
+    /// The objective: the sum of all terms.
+    pub fn total(&self) -> f64 {
+        self.unit + self.holding + self.backlog + self.safety_stock + self.ordering + self.setup + self.overtime
+    }
+}
+
+/// Everything a `plan` run produced.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    /// Optimal, feasible, infeasible or no solution found.
+    pub status: SolveStatus,
+    /// Which limit, if any, ended the solve.
+    pub stop_reason: StopReason,
+    /// The plan, when one was found.
+    pub solution: Option<PlanSolution>,
+    /// Cost of the written plan, by term.
+    pub costs: Option<CostBreakdown>,
+    /// Best proven lower bound on the objective.
+    pub best_bound: Option<f64>,
+    /// Relative gap `(objective - bound) / objective` (0 when both are 0).
+    pub gap: Option<f64>,
+    /// Model size.
+    pub size: ModelSize,
+    /// Seconds spent building the model.
+    pub build_seconds: f64,
+    /// Seconds spent in the solver.
+    pub solve_seconds: f64,
+    /// Branch-and-bound nodes.
+    pub nodes: Option<u64>,
+    /// Solver name and version.
+    pub solver: (String, String),
+    /// Why the plan is infeasible, when it is.
+    pub diagnosis: Option<Diagnosis>,
+    /// The bucketed demand the plan was made for.
+    pub demand: Demand,
+}
+
+/// Plans `input` with HiGHS: the whole `flexplan plan` computation without file output.
+pub fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions) -> Result<PlanOutcome, Error> {
+    plan_with(input, bom, options, &Highs)
+}
+
+/// Plans `input` with the given backend.
+pub fn plan_with(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &SolveOptions,
+    backend: &dyn MipBackend,
+) -> Result<PlanOutcome, Error> {
+    let demand = bucket_demand(input);
+    let planned = demand.planned_table().to_vec();
+    let started = std::time::Instant::now();
+    let model = build_model(input, bom, &planned, ModelOptions::default());
+    let build_seconds = started.elapsed().as_secs_f64();
+    let size = model.size;
+    let columns = model.column_index();
+    let vars = model.vars.clone();
+    let outcome = backend.solve(model, options)?;
+    let solution = outcome
+        .values
+        .as_ref()
+        .map(|values| extract_solution(input, &planned, &vars, &columns, values));
+    let costs = solution.as_ref().map(|s| plan_costs(input, s));
+    let gap = match (costs, outcome.best_bound) {
+        (Some(c), Some(bound)) => Some(relative_gap(c.total(), bound)),
+        _ => None,
+    };
+    let status = match outcome.status {
+        // A limit may stop HiGHS after it has in fact closed the gap.
+        SolveStatus::Feasible if gap.is_some_and(|g| g <= options.mip_gap) => SolveStatus::Optimal,
+        s => s,
+    };
+    let diagnosis = if status == SolveStatus::Infeasible {
+        Some(diagnose_infeasibility(input, bom, &planned, options, backend)?)
+    } else {
+        None
+    };
+    Ok(PlanOutcome {
+        status,
+        stop_reason: outcome.stop_reason,
+        solution,
+        costs,
+        best_bound: outcome.best_bound,
+        gap,
+        size,
+        build_seconds,
+        solve_seconds: outcome.seconds,
+        nodes: outcome.nodes,
+        solver: (backend.name().to_string(), backend.version()),
+        diagnosis,
+        demand,
+    })
+}
+
+/// `(objective - bound) / max(|objective|, 1e-9)`, and 0 when the two agree to 1e-9.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let diff = (objective - bound).max(0.0);
+    if diff <= 1e-9 * objective.abs().max(1.0) {
+        0.0
+    } else {
+        diff / objective.abs().max(1e-9)
+    }
+}
+
+/// Rounds to 1e-6 and turns -0 into 0.
+pub fn snap(v: f64) -> f64 {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+fn extract_solution(
+    input: &PlanInput,
+    planned: &[f64],
+    vars: &ModelVars,
+    columns: &HashMap<Variable, usize>,
+    values: &[f64],
+) -> PlanSolution {
+    let value = |v: Option<Variable>| -> f64 {
+        v.and_then(|v| columns.get(&v)).and_then(|&c| values.get(c)).copied().unwrap_or(0.0)
+    };
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    let mut lots = vec![0.0; n_items * n_periods];
+    let mut shipped = vec![0.0; n_items * n_periods];
+    for i in 0..n_items {
+        let item = &input.items[i];
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            let mut x = match (item.lot_multiple, vars.multiple[k]) {
+                (Some(m), Some(count)) => value(Some(count)).round() * m,
+                _ => value(vars.lot[k]),
+            };
+            x = snap(x.max(0.0));
+            lots[k] = x;
+            shipped[k] = match vars.shipped[k] {
+                Some(f) => snap(value(Some(f)).clamp(0.0, f64::MAX)),
+                None => planned[k],
+            };
+        }
+    }
+    complete_solution(input, planned, lots, shipped)
+}
+
+/// Derives inventory, backlog, shortfall, run/setup time and overtime from lots and shipments
+/// by the balance equations (the planner's side; the checker recomputes them independently).
+pub fn complete_solution(input: &PlanInput, planned: &[f64], lots: Vec<f64>, shipped: Vec<f64>) -> PlanSolution {
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    let mut receipts = vec![0.0; n_items * n_periods];
+    for r in &input.receipts {
+        receipts[r.item * n_periods + r.period] += r.quantity;
+    }
+    let mut inventory = vec![0.0; n_items * n_periods];
+    let mut backlog = vec![0.0; n_items * n_periods];
+    let mut shortfall = vec![0.0; n_items * n_periods];
+    for (i, item) in input.items.iter().enumerate() {
+        let mut on_hand = item.initial_inventory;
+        let mut late = 0.0;
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
+            let used: f64 = input
+                .bom
+                .iter()
+                .filter(|e| e.component == i)
+                .map(|e| e.quantity * lots[e.parent * n_periods + t])
+                .sum();
+            on_hand = snap(on_hand + arriving + receipts[k] - used - shipped[k]);
+            late = snap(late + planned[k] - shipped[k]);
+            inventory[k] = on_hand.max(0.0);
+            backlog[k] = late.max(0.0);
+            shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
+        }
+    }
+    let n_res = input.resources.len();
+    let mut run_time = vec![0.0; n_res * n_periods];
+    let mut setup_time = vec![0.0; n_res * n_periods];
+    for ro in &input.routings {
+        for t in 0..n_periods {
+            let x = lots[ro.item * n_periods + t];
+            if x > 0.0 {
+                run_time[ro.resource * n_periods + t] += ro.unit_time * x;
+                setup_time[ro.resource * n_periods + t] += ro.setup_time;
+            }
+        }
+    }
+    let mut overtime = vec![0.0; n_res * n_periods];
+    for (r, res) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            let k = r * n_periods + t;
+            run_time[k] = snap(run_time[k]);
+            setup_time[k] = snap(setup_time[k]);
+            overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0));
+        }
+    }
+    PlanSolution {
+        n_periods,
+        lots,
+        demand: planned.to_vec(),
+        shipped,
+        inventory,
+        backlog,
+        shortfall,
+        run_time,
+        setup_time,
+        overtime,
+    }
+}
+
+/// The spec's objective evaluated on a plan, by term.
+pub fn plan_costs(input: &PlanInput, s: &PlanSolution) -> CostBreakdown {
+    let n_periods = s.n_periods;
+    let mut c = CostBreakdown::default();
+    for (i, item) in input.items.iter().enumerate() {
+        let setup_cost: f64 = input.routings.iter().filter(|r| r.item == i).map(|r| r.setup_cost).sum();
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            c.unit += item.unit_cost * s.lots[k];
+            c.holding += item.holding_cost * s.inventory[k];
+            c.backlog += item.backlog_cost.unwrap_or(0.0) * s.backlog[k];
+            c.safety_stock += item.safety_stock_penalty * s.shortfall[k];
+            if s.lots[k] > 0.0 {
+                c.ordering += item.order_cost;
+                c.setup += setup_cost;
+            }
+        }
+    }
+    for (r, res) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            c.overtime += res.overtime_cost * s.overtime[r * n_periods + t];
+        }
+    }
+    c
+}

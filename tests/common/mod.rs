@@ -1,0 +1,54 @@
+//! Helpers shared by the integration tests: build small plans in code.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use flexplan::input::*;
+
+/// A weekly horizon of `periods` starting Monday 2026-01-05.
+pub fn horizon(periods: usize) -> Horizon {
+    Horizon { start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), bucket: Bucket::Week, periods }
+}
+
+/// An empty plan with `periods` weekly periods.
+pub fn empty_plan(periods: usize) -> PlanInput {
+    PlanInput {
+        horizon: horizon(periods),
+        solver: SolverConfig::default(),
+        items: Vec::new(),
+        bom: Vec::new(),
+        resources: Vec::new(),
+        routings: Vec::new(),
+        receipts: Vec::new(),
+        orders: Vec::new(),
+        forecast: Vec::new(),
+    }
+}
+
+/// Adds one order per period for `item` with the given quantities (0 = no order).
+pub fn add_demand(plan: &mut PlanInput, item: usize, quantities: &[f64]) {
+    for (t, &q) in quantities.iter().enumerate() {
+        if q > 0.0 {
+            let due = plan.horizon.period_start(t).unwrap();
+            let id = format!("O-{}-{}-{}", plan.items[item].id, t + 1, plan.orders.len());
+            plan.orders.push(Order { id, item, quantity: q, due_date: due, market: None });
+        }
+    }
+}
+
+/// A resource with the same capacity every period.
+pub fn resource(plan: &mut PlanInput, id: &str, capacity: f64) -> usize {
+    let periods = plan.horizon.periods;
+    plan.resources.push(Resource {
+        id: id.to_string(),
+        capacity: vec![capacity; periods],
+        overtime_max: 0.0,
+        overtime_cost: 0.0,
+    });
+    plan.resources.len() - 1
+}
+
+/// Adds an item and returns its index.
+pub fn item(plan: &mut PlanInput, item: Item) -> usize {
+    plan.items.push(item);
+    plan.items.len() - 1
+}
