@@ -28,7 +28,7 @@
 //! safety shortfall, and reported overtime.
 
 use crate::error::Diagnostic;
-use crate::input::{PeriodOf, PlanInput};
+use crate::input::{PeriodOf, PlanInput, Routing};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -251,14 +251,20 @@ impl CheckReport {
             let n = self.violations.len();
             let _ = writeln!(text, "Plan check: FAILED, {n} violation{}", plural(n));
         }
-        let reported = self.reported_objective.map_or_else(|| "missing".to_string(), fmt_num);
+        let reported = self
+            .reported_objective
+            .map_or_else(|| "missing".to_string(), fmt_num);
         let _ = writeln!(
             text,
             "Objective: recomputed {}, summary.json {reported}",
             fmt_num(self.objective)
         );
-        let terms: Vec<String> =
-            self.costs.terms().iter().map(|(name, value)| format!("{name} {}", fmt_num(*value))).collect();
+        let terms: Vec<String> = self
+            .costs
+            .terms()
+            .iter()
+            .map(|(name, value)| format!("{name} {}", fmt_num(*value)))
+            .collect();
         let _ = writeln!(text, "Costs: {}", terms.join(", "));
         let _ = writeln!(
             text,
@@ -269,10 +275,19 @@ impl CheckReport {
         if !self.is_ok() {
             text.push_str("Violations:\n");
             for violation in self.violations.iter().take(MAX_TEXT_VIOLATIONS) {
-                let _ = writeln!(text, "  [{}] {}", violation.kind.as_str(), violation.message);
+                let _ = writeln!(
+                    text,
+                    "  [{}] {}",
+                    violation.kind.as_str(),
+                    violation.message
+                );
             }
             if self.violations.len() > MAX_TEXT_VIOLATIONS {
-                let _ = writeln!(text, "  ... and {} more", self.violations.len() - MAX_TEXT_VIOLATIONS);
+                let _ = writeln!(
+                    text,
+                    "  ... and {} more",
+                    self.violations.len() - MAX_TEXT_VIOLATIONS
+                );
             }
         }
         text
@@ -403,15 +418,20 @@ struct TableRow {
 fn load_table(dir: &Path, stem: &str) -> Result<Table, CheckError> {
     let csv_path = dir.join(format!("{stem}.csv"));
     if csv_path.is_file() {
-        let text = std::fs::read_to_string(&csv_path)
-            .map_err(|source| CheckError::Io { path: csv_path.clone(), source })?;
+        let text = std::fs::read_to_string(&csv_path).map_err(|source| CheckError::Io {
+            path: csv_path.clone(),
+            source,
+        })?;
         return parse_csv(&format!("{stem}.csv"), &text);
     }
     let parquet_path = dir.join(format!("{stem}.parquet"));
     if parquet_path.is_file() {
         return read_parquet(&parquet_path, &format!("{stem}.parquet"));
     }
-    Err(CheckError::Missing { dir: dir.to_path_buf(), file: format!("{stem}.csv") })
+    Err(CheckError::Missing {
+        dir: dir.to_path_buf(),
+        file: format!("{stem}.csv"),
+    })
 }
 
 /// Parses CSV text (RFC 4180 quoting, `""` escapes, CRLF, a leading BOM) into a table.
@@ -421,13 +441,22 @@ fn parse_csv(file: &str, text: &str) -> Result<Table, CheckError> {
     let mut records = records.into_iter();
     let header = match records.next() {
         Some((_, cells)) if !is_blank(&cells) => cells,
-        _ => return Err(CheckError::Malformed(Diagnostic::file(file, "no header row"))),
+        _ => {
+            return Err(CheckError::Malformed(Diagnostic::file(
+                file,
+                "no header row",
+            )))
+        }
     };
     let rows = records
         .filter(|(_, cells)| !is_blank(cells))
         .map(|(row, cells)| TableRow { row, cells })
         .collect();
-    Ok(Table { file: file.to_string(), header, rows })
+    Ok(Table {
+        file: file.to_string(),
+        header,
+        rows,
+    })
 }
 
 fn is_blank(cells: &[String]) -> bool {
@@ -508,8 +537,10 @@ fn finish_field(field: &mut String, quoted: bool) -> String {
 /// Reads a Parquet table with polars, casting every column to strings (null = empty cell).
 fn read_parquet(path: &Path, file: &str) -> Result<Table, CheckError> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
-    let handle =
-        std::fs::File::open(path).map_err(|source| CheckError::Io { path: path.to_path_buf(), source })?;
+    let handle = std::fs::File::open(path).map_err(|source| CheckError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let frame = ParquetReader::new(handle)
         .finish()
         .map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
@@ -529,16 +560,28 @@ fn read_parquet(path: &Path, file: &str) -> Result<Table, CheckError> {
         let strings = as_text
             .str()
             .map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
-        columns.push(strings.iter().map(|cell| cell.unwrap_or("").trim().to_string()).collect());
+        columns.push(
+            strings
+                .iter()
+                .map(|cell| cell.unwrap_or("").trim().to_string())
+                .collect(),
+        );
         header.push(name);
     }
     let rows = (0..frame.height())
         .map(|row_idx| TableRow {
             row: row_idx + 2,
-            cells: columns.iter().map(|column| column.get(row_idx).cloned().unwrap_or_default()).collect(),
+            cells: columns
+                .iter()
+                .map(|column| column.get(row_idx).cloned().unwrap_or_default())
+                .collect(),
         })
         .collect();
-    Ok(Table { file: file.to_string(), header, rows })
+    Ok(Table {
+        file: file.to_string(),
+        header,
+        rows,
+    })
 }
 
 /// Column positions of a table, looked up by name.
@@ -552,15 +595,19 @@ impl<'a> Columns<'a> {
     fn new(table: &'a Table, names: &[&'static str]) -> Result<Self, CheckError> {
         let mut positions = BTreeMap::new();
         for name in names {
-            let position = table.header.iter().position(|column| column == name).ok_or_else(|| {
-                CheckError::Malformed(Diagnostic {
-                    file: table.file.clone(),
-                    row: Some(1),
-                    column: Some((*name).to_string()),
-                    value: None,
-                    message: format!("missing column {name:?}"),
-                })
-            })?;
+            let position = table
+                .header
+                .iter()
+                .position(|column| column == name)
+                .ok_or_else(|| {
+                    CheckError::Malformed(Diagnostic {
+                        file: table.file.clone(),
+                        row: Some(1),
+                        column: Some((*name).to_string()),
+                        value: None,
+                        message: format!("missing column {name:?}"),
+                    })
+                })?;
             positions.insert(*name, position);
         }
         Ok(Columns { table, positions })
@@ -606,7 +653,8 @@ impl Cells<'_, '_> {
     }
 
     fn number(&self, column: &'static str) -> Result<f64, CheckError> {
-        self.optional_number(column)?.ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
+        self.optional_number(column)?
+            .ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
     }
 
     fn optional_number(&self, column: &'static str) -> Result<Option<f64>, CheckError> {
@@ -621,7 +669,8 @@ impl Cells<'_, '_> {
     }
 
     fn period(&self, column: &'static str) -> Result<i64, CheckError> {
-        self.optional_period(column)?.ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
+        self.optional_period(column)?
+            .ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
     }
 
     /// An integer; a float that is exactly an integer (e.g. `3.0`) is accepted too.
@@ -634,7 +683,9 @@ impl Cells<'_, '_> {
             return Ok(Some(value));
         }
         match text.parse::<f64>() {
-            Ok(value) if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 => Ok(Some(value as i64)),
+            Ok(value) if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 => {
+                Ok(Some(value as i64))
+            }
             _ => Err(self.error(column, "expected an integer period")),
         }
     }
@@ -660,8 +711,17 @@ struct LotRow {
 }
 
 fn parse_lots(table: &Table) -> Result<Vec<LotRow>, CheckError> {
-    let columns =
-        Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?;
+    let columns = Columns::new(
+        table,
+        &[
+            "item",
+            "kind",
+            "period",
+            "start_date",
+            "available_period",
+            "quantity",
+        ],
+    )?;
     table
         .rows
         .iter()
@@ -699,7 +759,15 @@ struct InventoryRow {
 fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, CheckError> {
     let columns = Columns::new(
         table,
-        &["item", "period", "demand", "shipped", "inventory", "backlog", "safety_shortfall"],
+        &[
+            "item",
+            "period",
+            "demand",
+            "shipped",
+            "inventory",
+            "backlog",
+            "safety_shortfall",
+        ],
     )?;
     table
         .rows
@@ -741,7 +809,15 @@ struct ResourceRow {
 fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, CheckError> {
     let columns = Columns::new(
         table,
-        &["resource", "period", "capacity", "run_time", "setup_time", "overtime", "utilization"],
+        &[
+            "resource",
+            "period",
+            "capacity",
+            "run_time",
+            "setup_time",
+            "overtime",
+            "utilization",
+        ],
     )?;
     table
         .rows
@@ -777,7 +853,14 @@ struct PromiseRow {
 fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, CheckError> {
     let columns = Columns::new(
         table,
-        &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"],
+        &[
+            "order_id",
+            "item",
+            "quantity",
+            "due_period",
+            "promised_period",
+            "periods_late",
+        ],
     )?;
     table
         .rows
@@ -809,16 +892,23 @@ struct Summary {
 fn read_summary(dir: &Path) -> Result<Summary, CheckError> {
     let path = dir.join("summary.json");
     if !path.is_file() {
-        return Err(CheckError::Missing { dir: dir.to_path_buf(), file: "summary.json".to_string() });
+        return Err(CheckError::Missing {
+            dir: dir.to_path_buf(),
+            file: "summary.json".to_string(),
+        });
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| CheckError::Io { path: path.clone(), source })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| CheckError::Io {
+        path: path.clone(),
+        source,
+    })?;
     parse_summary(&text)
 }
 
 fn parse_summary(text: &str) -> Result<Summary, CheckError> {
     const FILE: &str = "summary.json";
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|error| CheckError::Malformed(Diagnostic::file(FILE, format!("invalid JSON: {error}"))))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+        CheckError::Malformed(Diagnostic::file(FILE, format!("invalid JSON: {error}")))
+    })?;
     let object = value
         .as_object()
         .ok_or_else(|| CheckError::Malformed(Diagnostic::file(FILE, "expected a JSON object")))?;
@@ -837,7 +927,11 @@ fn parse_summary(text: &str) -> Result<Summary, CheckError> {
         }
         Some(other) => return Err(summary_type_error("costs", other, "an object")),
     }
-    let number = |key: &str| object.get(key).map_or(Ok(None), |value| json_number(key, value));
+    let number = |key: &str| {
+        object
+            .get(key)
+            .map_or(Ok(None), |value| json_number(key, value))
+    };
     Ok(Summary {
         status,
         objective: number("objective")?,
@@ -880,13 +974,18 @@ fn recompute_demand(input: &PlanInput) -> (Vec<Vec<f64>>, Vec<Option<usize>>) {
             PeriodOf::BeyondHorizon => None,
         };
         let due = due.filter(|t| *t < n_periods);
-        if let Some(cell) = due.and_then(|t| firm.get_mut(order.item).and_then(|row| row.get_mut(t))) {
+        if let Some(cell) =
+            due.and_then(|t| firm.get_mut(order.item).and_then(|row| row.get_mut(t)))
+        {
             *cell += order.quantity;
         }
         due_periods.push(due);
     }
     for entry in &input.forecast {
-        if let Some(cell) = firm.get_mut(entry.item).and_then(|row| row.get_mut(entry.period)) {
+        if let Some(cell) = firm
+            .get_mut(entry.item)
+            .and_then(|row| row.get_mut(entry.period))
+        {
             *cell = cell.max(entry.quantity);
         }
     }
@@ -897,7 +996,10 @@ fn recompute_demand(input: &PlanInput) -> (Vec<Vec<f64>>, Vec<Option<usize>>) {
 fn receipts_by_period(input: &PlanInput) -> Vec<Vec<f64>> {
     let mut receipts = vec![vec![0.0; input.n_periods()]; input.items.len()];
     for receipt in &input.receipts {
-        if let Some(cell) = receipts.get_mut(receipt.item).and_then(|row| row.get_mut(receipt.period)) {
+        if let Some(cell) = receipts
+            .get_mut(receipt.item)
+            .and_then(|row| row.get_mut(receipt.period))
+        {
             *cell += receipt.quantity;
         }
     }
@@ -914,6 +1016,39 @@ fn capacity_of(input: &PlanInput, resource_idx: usize, t: usize) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// For each item as a component, the `(parent, quantity)` of the BOM edges consuming it.
+fn consumers_by_component(input: &PlanInput) -> Vec<Vec<(usize, f64)>> {
+    let mut consumers = vec![Vec::new(); input.items.len()];
+    for edge in &input.bom {
+        if let Some(list) = consumers.get_mut(edge.component) {
+            list.push((edge.parent, edge.quantity));
+        }
+    }
+    consumers
+}
+
+/// For each resource, the routings that load it.
+fn routings_by_resource(input: &PlanInput) -> Vec<Vec<&Routing>> {
+    let mut by_resource = vec![Vec::new(); input.resources.len()];
+    for routing in &input.routings {
+        if let Some(list) = by_resource.get_mut(routing.resource) {
+            list.push(routing);
+        }
+    }
+    by_resource
+}
+
+/// For each item, the sum of the setup costs of its routings (paid once per lot).
+fn setup_cost_by_item(input: &PlanInput) -> Vec<f64> {
+    let mut costs = vec![0.0; input.items.len()];
+    for routing in &input.routings {
+        if let Some(cost) = costs.get_mut(routing.item) {
+            *cost += routing.setup_cost;
+        }
+    }
+    costs
+}
+
 /// Converts a 1-based period from a file into a 0-based one, if it is in `1..=n_periods`.
 fn zero_based(period: i64, n_periods: usize) -> Option<usize> {
     let t = usize::try_from(period).ok()?.checked_sub(1)?;
@@ -928,6 +1063,13 @@ struct Checker<'a> {
     input: &'a PlanInput,
     n_periods: usize,
     item_index: HashMap<&'a str, usize>,
+    resource_index: HashMap<&'a str, usize>,
+    /// For each component: the `(parent, quantity)` BOM edges that consume it.
+    consumers: Vec<Vec<(usize, f64)>>,
+    /// For each resource: the routings that load it.
+    routings_by_resource: Vec<Vec<&'a Routing>>,
+    /// For each item: the sum of its routings' setup costs.
+    setup_cost_by_item: Vec<f64>,
     demand: Vec<Vec<f64>>,
     due_periods: Vec<Option<usize>>,
     receipts: Vec<Vec<f64>>,
@@ -948,6 +1090,15 @@ impl<'a> Checker<'a> {
             input,
             n_periods,
             item_index: input.item_index_map(),
+            resource_index: input
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(idx, r)| (r.id.as_str(), idx))
+                .collect(),
+            consumers: consumers_by_component(input),
+            routings_by_resource: routings_by_resource(input),
+            setup_cost_by_item: setup_cost_by_item(input),
             demand,
             due_periods,
             receipts: receipts_by_period(input),
@@ -959,23 +1110,53 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a violation; `t` is 0-based and the message gets the subject and period prefix.
-    fn report(&mut self, kind: ViolationKind, subject: &str, t: Option<usize>, amount: f64, detail: String) {
+    fn report(
+        &mut self,
+        kind: ViolationKind,
+        subject: &str,
+        t: Option<usize>,
+        amount: f64,
+        detail: String,
+    ) {
         let message = match t {
             Some(t) => format!("{subject} period {}: {detail}", t + 1),
             None => format!("{subject}: {detail}"),
         };
-        self.violations.push(Violation { kind, subject: subject.to_string(), period: t.map(|t| t + 1), amount, message });
+        self.violations.push(Violation {
+            kind,
+            subject: subject.to_string(),
+            period: t.map(|t| t + 1),
+            amount,
+            message,
+        });
     }
 
     /// Records a violation about a row whose period is given as written (maybe out of range).
-    fn report_raw_period(&mut self, kind: ViolationKind, subject: &str, period: i64, amount: f64, detail: String) {
+    fn report_raw_period(
+        &mut self,
+        kind: ViolationKind,
+        subject: &str,
+        period: i64,
+        amount: f64,
+        detail: String,
+    ) {
         let message = format!("{subject} period {period}: {detail}");
         let period = usize::try_from(period).ok();
-        self.violations.push(Violation { kind, subject: subject.to_string(), period, amount, message });
+        self.violations.push(Violation {
+            kind,
+            subject: subject.to_string(),
+            period,
+            amount,
+            message,
+        });
     }
 
     fn lot(&self, item_idx: usize, t: usize) -> f64 {
-        self.lots.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+        self.lots
+            .get(item_idx)
+            .and_then(|row| row.get(t))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// `y[i,t]`: a lot of positive quantity exists.
@@ -984,11 +1165,19 @@ impl<'a> Checker<'a> {
     }
 
     fn demand_of(&self, item_idx: usize, t: usize) -> f64 {
-        self.demand.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+        self.demand
+            .get(item_idx)
+            .and_then(|row| row.get(t))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     fn inventory_row(&self, item_idx: usize, t: usize) -> Option<InventoryValues> {
-        self.inventory.get(item_idx).and_then(|row| row.get(t)).copied().flatten()
+        self.inventory
+            .get(item_idx)
+            .and_then(|row| row.get(t))
+            .copied()
+            .flatten()
     }
 
     // ----- lots -----
@@ -998,15 +1187,29 @@ impl<'a> Checker<'a> {
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
                 let detail = "lot for an item that is not in items.csv".to_string();
-                self.report_raw_period(ViolationKind::UnknownItem, &row.item, row.period, row.quantity, detail);
+                self.report_raw_period(
+                    ViolationKind::UnknownItem,
+                    &row.item,
+                    row.period,
+                    row.quantity,
+                    detail,
+                );
                 continue;
             };
             self.check_lot_row(item_idx, row);
-            let Some(t) = zero_based(row.period, self.n_periods) else { continue };
+            let Some(t) = zero_based(row.period, self.n_periods) else {
+                continue;
+            };
             if let Some(flag) = seen.get_mut(item_idx).and_then(|flags| flags.get_mut(t)) {
                 if *flag {
                     let detail = "more than one lot row in lots.csv".to_string();
-                    self.report(ViolationKind::DuplicateRow, &row.item, Some(t), row.quantity, detail);
+                    self.report(
+                        ViolationKind::DuplicateRow,
+                        &row.item,
+                        Some(t),
+                        row.quantity,
+                        detail,
+                    );
                 }
                 *flag = true;
             }
@@ -1020,14 +1223,32 @@ impl<'a> Checker<'a> {
     /// Checks the columns of one lot row against the item and the horizon.
     fn check_lot_row(&mut self, item_idx: usize, row: &LotRow) {
         let input = self.input;
-        let Some(item) = input.items.get(item_idx) else { return };
+        let Some(item) = input.items.get(item_idx) else {
+            return;
+        };
         if row.kind != item.kind.as_str() {
-            let detail = format!("lot kind {:?} but the item is {:?}", row.kind, item.kind.as_str());
-            self.report_raw_period(ViolationKind::KindMismatch, &item.id, row.period, 0.0, detail);
+            let detail = format!(
+                "lot kind {:?} but the item is {:?}",
+                row.kind,
+                item.kind.as_str()
+            );
+            self.report_raw_period(
+                ViolationKind::KindMismatch,
+                &item.id,
+                row.period,
+                0.0,
+                detail,
+            );
         }
         if row.quantity <= 0.0 {
             let detail = format!("lot quantity {} is not positive", fmt_num(row.quantity));
-            self.report_raw_period(ViolationKind::NonPositiveLot, &item.id, row.period, row.quantity.abs(), detail);
+            self.report_raw_period(
+                ViolationKind::NonPositiveLot,
+                &item.id,
+                row.period,
+                row.quantity.abs(),
+                detail,
+            );
         }
         let lead_time = i64::try_from(item.lead_time).unwrap_or(i64::MAX);
         let expected_available = row.period.saturating_add(lead_time);
@@ -1037,11 +1258,23 @@ impl<'a> Checker<'a> {
                 row.available_period, row.period, item.lead_time
             );
             let amount = row.available_period.abs_diff(expected_available) as f64;
-            self.report_raw_period(ViolationKind::AvailablePeriod, &item.id, row.period, amount, detail);
+            self.report_raw_period(
+                ViolationKind::AvailablePeriod,
+                &item.id,
+                row.period,
+                amount,
+                detail,
+            );
         }
         let Some(t) = zero_based(row.period, self.n_periods) else {
             let detail = format!("lot period {} is outside 1..{}", row.period, self.n_periods);
-            self.report_raw_period(ViolationKind::PeriodOutOfRange, &item.id, row.period, row.quantity, detail);
+            self.report_raw_period(
+                ViolationKind::PeriodOutOfRange,
+                &item.id,
+                row.period,
+                row.quantity,
+                detail,
+            );
             return;
         };
         let last_start = self.n_periods.saturating_sub(item.lead_time);
@@ -1053,12 +1286,23 @@ impl<'a> Checker<'a> {
                 t + 1 + item.lead_time,
                 self.n_periods
             );
-            self.report(ViolationKind::LotAfterHorizon, &item.id, Some(t), row.quantity, detail);
+            self.report(
+                ViolationKind::LotAfterHorizon,
+                &item.id,
+                Some(t),
+                row.quantity,
+                detail,
+            );
         }
         let expected_start = input.horizon.period_start(t);
         if expected_start != Some(row.start_date) {
-            let expected = expected_start.map_or_else(|| "out of range".to_string(), |date| date.to_string());
-            let detail = format!("start_date {} but period {} starts on {expected}", row.start_date, t + 1);
+            let expected =
+                expected_start.map_or_else(|| "out of range".to_string(), |date| date.to_string());
+            let detail = format!(
+                "start_date {} but period {} starts on {expected}",
+                row.start_date,
+                t + 1
+            );
             self.report(ViolationKind::StartDate, &item.id, Some(t), 0.0, detail);
         }
     }
@@ -1073,14 +1317,33 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if quantity < item.min_lot - feasibility_tol(item.min_lot) {
-                    let detail =
-                        format!("lot of {} is below min_lot {}", fmt_num(quantity), fmt_num(item.min_lot));
-                    self.report(ViolationKind::MinLot, &item.id, Some(t), item.min_lot - quantity, detail);
+                    let detail = format!(
+                        "lot of {} is below min_lot {}",
+                        fmt_num(quantity),
+                        fmt_num(item.min_lot)
+                    );
+                    self.report(
+                        ViolationKind::MinLot,
+                        &item.id,
+                        Some(t),
+                        item.min_lot - quantity,
+                        detail,
+                    );
                 }
                 if let Some(max_lot) = item.max_lot {
                     if quantity > max_lot + feasibility_tol(max_lot) {
-                        let detail = format!("lot of {} is above max_lot {}", fmt_num(quantity), fmt_num(max_lot));
-                        self.report(ViolationKind::MaxLot, &item.id, Some(t), quantity - max_lot, detail);
+                        let detail = format!(
+                            "lot of {} is above max_lot {}",
+                            fmt_num(quantity),
+                            fmt_num(max_lot)
+                        );
+                        self.report(
+                            ViolationKind::MaxLot,
+                            &item.id,
+                            Some(t),
+                            quantity - max_lot,
+                            detail,
+                        );
                     }
                 }
                 if let Some(multiple) = item.lot_multiple.filter(|m| *m > 0.0) {
@@ -1093,7 +1356,13 @@ impl<'a> Checker<'a> {
                             fmt_num(multiple),
                             fmt_num(ratio)
                         );
-                        self.report(ViolationKind::LotMultiple, &item.id, Some(t), off * multiple, detail);
+                        self.report(
+                            ViolationKind::LotMultiple,
+                            &item.id,
+                            Some(t),
+                            off * multiple,
+                            detail,
+                        );
                     }
                 }
             }
@@ -1106,15 +1375,36 @@ impl<'a> Checker<'a> {
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
                 let detail = "inventory row for an item that is not in items.csv".to_string();
-                self.report_raw_period(ViolationKind::UnknownItem, &row.item, row.period, 0.0, detail);
+                self.report_raw_period(
+                    ViolationKind::UnknownItem,
+                    &row.item,
+                    row.period,
+                    0.0,
+                    detail,
+                );
                 continue;
             };
             let Some(t) = zero_based(row.period, self.n_periods) else {
-                let detail = format!("inventory row period {} is outside 1..{}", row.period, self.n_periods);
-                self.report_raw_period(ViolationKind::PeriodOutOfRange, &row.item, row.period, 0.0, detail);
+                let detail = format!(
+                    "inventory row period {} is outside 1..{}",
+                    row.period, self.n_periods
+                );
+                self.report_raw_period(
+                    ViolationKind::PeriodOutOfRange,
+                    &row.item,
+                    row.period,
+                    0.0,
+                    detail,
+                );
                 continue;
             };
-            let Some(slot) = self.inventory.get_mut(item_idx).and_then(|cells| cells.get_mut(t)) else { continue };
+            let Some(slot) = self
+                .inventory
+                .get_mut(item_idx)
+                .and_then(|cells| cells.get_mut(t))
+            else {
+                continue;
+            };
             if slot.is_some() {
                 let detail = "more than one row in inventory.csv".to_string();
                 self.report(ViolationKind::DuplicateRow, &row.item, Some(t), 0.0, detail);
@@ -1137,9 +1427,17 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks one inventory row: demand, signs, balance, backlog, safety stock.
-    fn check_inventory_values(&mut self, item_idx: usize, t: usize, values: &InventoryValues, has_demand: bool) {
+    fn check_inventory_values(
+        &mut self,
+        item_idx: usize,
+        t: usize,
+        values: &InventoryValues,
+        has_demand: bool,
+    ) {
         let input = self.input;
-        let Some(item) = input.items.get(item_idx) else { return };
+        let Some(item) = input.items.get(item_idx) else {
+            return;
+        };
         let expected_demand = self.demand_of(item_idx, t);
         if !feasible_eq(values.demand, expected_demand, 0.0) {
             let detail = format!(
@@ -1147,7 +1445,13 @@ impl<'a> Checker<'a> {
                 fmt_num(values.demand),
                 fmt_num(expected_demand)
             );
-            self.report(ViolationKind::Demand, &item.id, Some(t), (values.demand - expected_demand).abs(), detail);
+            self.report(
+                ViolationKind::Demand,
+                &item.id,
+                Some(t),
+                (values.demand - expected_demand).abs(),
+                detail,
+            );
         }
         let signed = [
             ("shipped", values.shipped),
@@ -1165,7 +1469,8 @@ impl<'a> Checker<'a> {
         self.check_backlog(item_idx, t, values, has_demand);
         let shortfall_needed = item.safety_stock - values.inventory;
         if item.safety_stock > 0.0
-            && values.safety_shortfall < shortfall_needed - feasibility_tol(item.safety_stock.max(values.inventory.abs()))
+            && values.safety_shortfall
+                < shortfall_needed - feasibility_tol(item.safety_stock.max(values.inventory.abs()))
         {
             let detail = format!(
                 "inventory {} + safety shortfall {} is below safety stock {}",
@@ -1174,14 +1479,22 @@ impl<'a> Checker<'a> {
                 fmt_num(item.safety_stock)
             );
             let amount = shortfall_needed - values.safety_shortfall;
-            self.report(ViolationKind::SafetyShortfall, &item.id, Some(t), amount, detail);
+            self.report(
+                ViolationKind::SafetyShortfall,
+                &item.id,
+                Some(t),
+                amount,
+                detail,
+            );
         }
     }
 
     /// Constraint 1: `I[t] = I[t-1] + x[t-L] + R[t] - sum_p a[i,p] x[p,t] - F[t]`.
     fn check_balance(&mut self, item_idx: usize, t: usize, values: &InventoryValues) {
         let input = self.input;
-        let Some(item) = input.items.get(item_idx) else { return };
+        let Some(item) = input.items.get(item_idx) else {
+            return;
+        };
         let on_hand = if t == 0 {
             item.initial_inventory
         } else {
@@ -1190,14 +1503,22 @@ impl<'a> Checker<'a> {
                 None => return,
             }
         };
-        let arriving_lot = t.checked_sub(item.lead_time).map_or(0.0, |start| self.lot(item_idx, start));
-        let receipt = self.receipts.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0);
+        let arriving_lot = t
+            .checked_sub(item.lead_time)
+            .map_or(0.0, |start| self.lot(item_idx, start));
+        let receipt = self
+            .receipts
+            .get(item_idx)
+            .and_then(|row| row.get(t))
+            .copied()
+            .unwrap_or(0.0);
         let arriving = arriving_lot + receipt;
-        let used: f64 = input
-            .bom
-            .iter()
-            .filter(|edge| edge.component == item_idx)
-            .map(|edge| edge.quantity * self.lot(edge.parent, t))
+        let used: f64 = self
+            .consumers
+            .get(item_idx)
+            .into_iter()
+            .flatten()
+            .map(|(parent_idx, quantity)| quantity * self.lot(*parent_idx, t))
             .sum();
         let expected = on_hand + arriving - used - values.shipped;
         let scale = [on_hand, arriving, used, values.shipped, values.inventory]
@@ -1214,14 +1535,28 @@ impl<'a> Checker<'a> {
                 fmt_num(used),
                 fmt_num(values.shipped)
             );
-            self.report(ViolationKind::Balance, &item.id, Some(t), (values.inventory - expected).abs(), detail);
+            self.report(
+                ViolationKind::Balance,
+                &item.id,
+                Some(t),
+                (values.inventory - expected).abs(),
+                detail,
+            );
         }
     }
 
     /// Constraint 2 and the rules on items without demand or without a backlog cost.
-    fn check_backlog(&mut self, item_idx: usize, t: usize, values: &InventoryValues, has_demand: bool) {
+    fn check_backlog(
+        &mut self,
+        item_idx: usize,
+        t: usize,
+        values: &InventoryValues,
+        has_demand: bool,
+    ) {
         let input = self.input;
-        let Some(item) = input.items.get(item_idx) else { return };
+        let Some(item) = input.items.get(item_idx) else {
+            return;
+        };
         if !has_demand {
             let off = values.shipped.abs().max(values.backlog.abs());
             if off > feasibility_tol(0.0) {
@@ -1239,7 +1574,13 @@ impl<'a> Checker<'a> {
                 "backlog {} but the item has no backlog_cost (late shipment not allowed)",
                 fmt_num(values.backlog)
             );
-            self.report(ViolationKind::BacklogNotAllowed, &item.id, Some(t), values.backlog.abs(), detail);
+            self.report(
+                ViolationKind::BacklogNotAllowed,
+                &item.id,
+                Some(t),
+                values.backlog.abs(),
+                detail,
+            );
         }
         let previous = if t == 0 {
             0.0
@@ -1264,7 +1605,13 @@ impl<'a> Checker<'a> {
                 fmt_num(demand),
                 fmt_num(values.shipped)
             );
-            self.report(ViolationKind::Backlog, &item.id, Some(t), (values.backlog - expected).abs(), detail);
+            self.report(
+                ViolationKind::Backlog,
+                &item.id,
+                Some(t),
+                (values.backlog - expected).abs(),
+                detail,
+            );
         }
     }
 
@@ -1273,20 +1620,48 @@ impl<'a> Checker<'a> {
     fn check_resources(&mut self, rows: &[ResourceRow]) {
         let input = self.input;
         for row in rows {
-            let Some(resource_idx) = input.resource_idx(&row.resource) else {
-                let detail = "row for a resource that is not in resources.csv of the input".to_string();
-                self.report_raw_period(ViolationKind::UnknownResource, &row.resource, row.period, 0.0, detail);
+            let Some(&resource_idx) = self.resource_index.get(row.resource.as_str()) else {
+                let detail =
+                    "row for a resource that is not in resources.csv of the input".to_string();
+                self.report_raw_period(
+                    ViolationKind::UnknownResource,
+                    &row.resource,
+                    row.period,
+                    0.0,
+                    detail,
+                );
                 continue;
             };
             let Some(t) = zero_based(row.period, self.n_periods) else {
-                let detail = format!("resource row period {} is outside 1..{}", row.period, self.n_periods);
-                self.report_raw_period(ViolationKind::PeriodOutOfRange, &row.resource, row.period, 0.0, detail);
+                let detail = format!(
+                    "resource row period {} is outside 1..{}",
+                    row.period, self.n_periods
+                );
+                self.report_raw_period(
+                    ViolationKind::PeriodOutOfRange,
+                    &row.resource,
+                    row.period,
+                    0.0,
+                    detail,
+                );
                 continue;
             };
-            let Some(slot) = self.resources.get_mut(resource_idx).and_then(|cells| cells.get_mut(t)) else { continue };
+            let Some(slot) = self
+                .resources
+                .get_mut(resource_idx)
+                .and_then(|cells| cells.get_mut(t))
+            else {
+                continue;
+            };
             if slot.is_some() {
                 let detail = "more than one row in resources.csv".to_string();
-                self.report(ViolationKind::DuplicateRow, &row.resource, Some(t), 0.0, detail);
+                self.report(
+                    ViolationKind::DuplicateRow,
+                    &row.resource,
+                    Some(t),
+                    0.0,
+                    detail,
+                );
                 continue;
             }
             *slot = Some(row.values);
@@ -1307,15 +1682,37 @@ impl<'a> Checker<'a> {
                         fmt_num(needed - resource.overtime_max)
                     );
                     let amount = needed - resource.overtime_max;
-                    self.report(ViolationKind::CapacityExceeded, &resource.id, Some(t), amount, detail);
+                    self.report(
+                        ViolationKind::CapacityExceeded,
+                        &resource.id,
+                        Some(t),
+                        amount,
+                        detail,
+                    );
                 }
-                let row = self.resources.get(resource_idx).and_then(|cells| cells.get(t)).copied().flatten();
+                let row = self
+                    .resources
+                    .get(resource_idx)
+                    .and_then(|cells| cells.get(t))
+                    .copied()
+                    .flatten();
                 let Some(values) = row else {
                     let detail = "no row in resources.csv".to_string();
-                    self.report(ViolationKind::MissingRow, &resource.id, Some(t), 0.0, detail);
+                    self.report(
+                        ViolationKind::MissingRow,
+                        &resource.id,
+                        Some(t),
+                        0.0,
+                        detail,
+                    );
                     continue;
                 };
-                let load = ResourceLoad { run_time, setup_time, capacity, needed };
+                let load = ResourceLoad {
+                    run_time,
+                    setup_time,
+                    capacity,
+                    needed,
+                };
                 self.check_resource_row(resource_idx, t, &values, &load);
             }
         }
@@ -1325,7 +1722,12 @@ impl<'a> Checker<'a> {
     fn load(&self, resource_idx: usize, t: usize) -> (f64, f64) {
         let mut run_time = 0.0;
         let mut setup_time = 0.0;
-        for routing in self.input.routings.iter().filter(|routing| routing.resource == resource_idx) {
+        for routing in self
+            .routings_by_resource
+            .get(resource_idx)
+            .into_iter()
+            .flatten()
+        {
             run_time += routing.unit_time * self.lot(routing.item, t);
             if self.has_lot(routing.item, t) {
                 setup_time += routing.setup_time;
@@ -1335,19 +1737,48 @@ impl<'a> Checker<'a> {
     }
 
     /// Compares one `resources.csv` row with the recomputed load.
-    fn check_resource_row(&mut self, resource_idx: usize, t: usize, values: &ResourceValues, load: &ResourceLoad) {
+    fn check_resource_row(
+        &mut self,
+        resource_idx: usize,
+        t: usize,
+        values: &ResourceValues,
+        load: &ResourceLoad,
+    ) {
         let input = self.input;
-        let Some(resource) = input.resources.get(resource_idx) else { return };
+        let Some(resource) = input.resources.get(resource_idx) else {
+            return;
+        };
         let id = resource.id.as_str();
         let compared = [
-            (ViolationKind::RunTime, "run_time", values.run_time, load.run_time, "sum of unit_time x lot"),
-            (ViolationKind::SetupTime, "setup_time", values.setup_time, load.setup_time, "sum of setup_time per lot"),
-            (ViolationKind::Capacity, "capacity", values.capacity, load.capacity, "capacity of the input"),
+            (
+                ViolationKind::RunTime,
+                "run_time",
+                values.run_time,
+                load.run_time,
+                "sum of unit_time x lot",
+            ),
+            (
+                ViolationKind::SetupTime,
+                "setup_time",
+                values.setup_time,
+                load.setup_time,
+                "sum of setup_time per lot",
+            ),
+            (
+                ViolationKind::Capacity,
+                "capacity",
+                values.capacity,
+                load.capacity,
+                "capacity of the input",
+            ),
         ];
         for (kind, name, reported, expected, what) in compared {
             if !feasible_eq(reported, expected, 0.0) {
-                let detail =
-                    format!("{name} {} but the {what} is {}", fmt_num(reported), fmt_num(expected));
+                let detail = format!(
+                    "{name} {} but the {what} is {}",
+                    fmt_num(reported),
+                    fmt_num(expected)
+                );
                 self.report(kind, id, Some(t), (reported - expected).abs(), detail);
             }
         }
@@ -1360,7 +1791,13 @@ impl<'a> Checker<'a> {
                 fmt_num(load.capacity),
                 fmt_num(load.needed)
             );
-            self.report(ViolationKind::Overtime, id, Some(t), load.needed - values.overtime, detail);
+            self.report(
+                ViolationKind::Overtime,
+                id,
+                Some(t),
+                load.needed - values.overtime,
+                detail,
+            );
         } else if values.overtime < -tol || values.overtime > resource.overtime_max + tol {
             let detail = format!(
                 "overtime {} is outside 0..overtime_max {}",
@@ -1405,13 +1842,21 @@ impl<'a> Checker<'a> {
         let shipped: Vec<Vec<f64>> = (0..self.input.items.len())
             .map(|item_idx| {
                 (0..self.n_periods)
-                    .map(|t| self.inventory_row(item_idx, t).map_or(0.0, |values| values.shipped))
+                    .map(|t| {
+                        self.inventory_row(item_idx, t)
+                            .map_or(0.0, |values| values.shipped)
+                    })
                     .collect()
             })
             .collect();
         let promised = allocate_promises(self.input, &self.due_periods, &shipped);
-        let order_index: HashMap<&str, usize> =
-            self.input.orders.iter().enumerate().map(|(idx, order)| (order.id.as_str(), idx)).collect();
+        let order_index: HashMap<&str, usize> = self
+            .input
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(idx, order)| (order.id.as_str(), idx))
+            .collect();
         let mut seen = vec![false; self.input.orders.len()];
         for row in rows {
             let planned = order_index
@@ -1419,14 +1864,29 @@ impl<'a> Checker<'a> {
                 .copied()
                 .filter(|idx| self.due_periods.get(*idx).copied().flatten().is_some());
             let Some(order_idx) = planned else {
-                let detail = "promise for an order that is not planned (unknown or due beyond the horizon)";
-                self.report(ViolationKind::UnknownOrder, &row.order_id, None, row.quantity, detail.to_string());
+                let detail =
+                    "promise for an order that is not planned (unknown or due beyond the horizon)";
+                self.report(
+                    ViolationKind::UnknownOrder,
+                    &row.order_id,
+                    None,
+                    row.quantity,
+                    detail.to_string(),
+                );
                 continue;
             };
-            let Some(flag) = seen.get_mut(order_idx) else { continue };
+            let Some(flag) = seen.get_mut(order_idx) else {
+                continue;
+            };
             if *flag {
                 let detail = "more than one row in order_promises.csv".to_string();
-                self.report(ViolationKind::DuplicateRow, &row.order_id, None, 0.0, detail);
+                self.report(
+                    ViolationKind::DuplicateRow,
+                    &row.order_id,
+                    None,
+                    0.0,
+                    detail,
+                );
                 continue;
             }
             *flag = true;
@@ -1437,14 +1897,22 @@ impl<'a> Checker<'a> {
         let mut on_time = 0_usize;
         let input = self.input;
         for (order_idx, order) in input.orders.iter().enumerate() {
-            let Some(due) = self.due_periods.get(order_idx).copied().flatten() else { continue };
+            let Some(due) = self.due_periods.get(order_idx).copied().flatten() else {
+                continue;
+            };
             planned_orders += 1;
             if promised.get(order_idx).copied().flatten() == Some(due) {
                 on_time += 1;
             }
             if !seen.get(order_idx).copied().unwrap_or(true) {
                 let detail = "no row in order_promises.csv".to_string();
-                self.report(ViolationKind::MissingRow, &order.id, Some(due), order.quantity, detail);
+                self.report(
+                    ViolationKind::MissingRow,
+                    &order.id,
+                    Some(due),
+                    order.quantity,
+                    detail,
+                );
             }
         }
         if planned_orders == 0 {
@@ -1457,22 +1925,41 @@ impl<'a> Checker<'a> {
     /// Compares one promise row with the order and its recomputed promised period (0-based).
     fn check_promise_row(&mut self, order_idx: usize, row: &PromiseRow, expected: Option<usize>) {
         let input = self.input;
-        let Some(order) = input.orders.get(order_idx) else { return };
-        let Some(due) = self.due_periods.get(order_idx).copied().flatten() else { return };
-        let item_id = input.items.get(order.item).map_or("", |item| item.id.as_str());
+        let Some(order) = input.orders.get(order_idx) else {
+            return;
+        };
+        let Some(due) = self.due_periods.get(order_idx).copied().flatten() else {
+            return;
+        };
+        let item_id = input
+            .items
+            .get(order.item)
+            .map_or("", |item| item.id.as_str());
         let expected_promised = expected.map(|t| t as i64 + 1);
         let expected_late = expected.map(|t| t as i64 - due as i64);
         let mut problems = Vec::new();
         if row.item != item_id {
-            problems.push(format!("item {:?} but the order is for {item_id:?}", row.item));
+            problems.push(format!(
+                "item {:?} but the order is for {item_id:?}",
+                row.item
+            ));
         }
         if !feasible_eq(row.quantity, order.quantity, 0.0) {
-            problems.push(format!("quantity {} but the order is for {}", fmt_num(row.quantity), fmt_num(order.quantity)));
+            problems.push(format!(
+                "quantity {} but the order is for {}",
+                fmt_num(row.quantity),
+                fmt_num(order.quantity)
+            ));
         }
         if row.due_period != due as i64 + 1 {
-            problems.push(format!("due_period {} but the order is due in period {}", row.due_period, due + 1));
+            problems.push(format!(
+                "due_period {} but the order is due in period {}",
+                row.due_period,
+                due + 1
+            ));
         }
-        let show = |period: Option<i64>| period.map_or_else(|| "empty".to_string(), |p| p.to_string());
+        let show =
+            |period: Option<i64>| period.map_or_else(|| "empty".to_string(), |p| p.to_string());
         if row.promised_period != expected_promised {
             problems.push(format!(
                 "promised_period {} but shipping the reported quantities earliest due first serves it {}",
@@ -1481,14 +1968,22 @@ impl<'a> Checker<'a> {
             ));
         }
         if row.periods_late != expected_late {
-            problems.push(format!("periods_late {} but expected {}", show(row.periods_late), show(expected_late)));
+            problems.push(format!(
+                "periods_late {} but expected {}",
+                show(row.periods_late),
+                show(expected_late)
+            ));
         }
         if !problems.is_empty() {
             let amount = match (row.promised_period, expected_promised) {
                 (Some(reported), Some(expected)) => reported.abs_diff(expected) as f64,
                 _ => 0.0,
             };
-            let detail = format!("order of {} {item_id}: {}", fmt_num(order.quantity), problems.join("; "));
+            let detail = format!(
+                "order of {} {item_id}: {}",
+                fmt_num(order.quantity),
+                problems.join("; ")
+            );
             self.report(ViolationKind::Promise, &order.id, Some(due), amount, detail);
         }
     }
@@ -1500,7 +1995,13 @@ impl<'a> Checker<'a> {
         if total_demand <= 0.0 {
             return 1.0;
         }
-        let total_shipped: f64 = self.inventory.iter().flatten().flatten().map(|values| values.shipped).sum();
+        let total_shipped: f64 = self
+            .inventory
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|values| values.shipped)
+            .sum();
         total_shipped / total_demand
     }
 
@@ -1509,8 +2010,11 @@ impl<'a> Checker<'a> {
         let input = self.input;
         let mut costs = RecomputedCosts::default();
         for (item_idx, item) in input.items.iter().enumerate() {
-            let setup_cost: f64 =
-                input.routings.iter().filter(|routing| routing.item == item_idx).map(|routing| routing.setup_cost).sum();
+            let setup_cost = self
+                .setup_cost_by_item
+                .get(item_idx)
+                .copied()
+                .unwrap_or(0.0);
             for t in 0..self.n_periods {
                 costs.unit += item.unit_cost * self.lot(item_idx, t);
                 if self.has_lot(item_idx, t) {
@@ -1525,7 +2029,13 @@ impl<'a> Checker<'a> {
             }
         }
         for (resource_idx, resource) in input.resources.iter().enumerate() {
-            for values in self.resources.get(resource_idx).into_iter().flatten().flatten() {
+            for values in self
+                .resources
+                .get(resource_idx)
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 costs.overtime += resource.overtime_cost * values.overtime;
             }
         }
@@ -1533,45 +2043,98 @@ impl<'a> Checker<'a> {
     }
 
     /// Compares `summary.json` with the recomputation; returns the reported objective.
-    fn check_summary(&mut self, summary: &Summary, costs: &RecomputedCosts, fill_rate: f64, on_time_rate: f64) -> Option<f64> {
+    fn check_summary(
+        &mut self,
+        summary: &Summary,
+        costs: &RecomputedCosts,
+        fill_rate: f64,
+        on_time_rate: f64,
+    ) -> Option<f64> {
         match summary.status.as_deref() {
             Some("optimal" | "feasible") => {}
             Some(other) => {
-                let detail = format!("status {other:?}: a written plan must be \"optimal\" or \"feasible\"");
+                let detail =
+                    format!("status {other:?}: a written plan must be \"optimal\" or \"feasible\"");
                 self.report(ViolationKind::Status, "status", None, 0.0, detail);
             }
-            None => self.report(ViolationKind::SummaryField, "status", None, 0.0, "missing in summary.json".to_string()),
+            None => self.report(
+                ViolationKind::SummaryField,
+                "status",
+                None,
+                0.0,
+                "missing in summary.json".to_string(),
+            ),
         }
         for (name, expected) in costs.terms() {
             match summary.costs.get(name).copied().flatten() {
-                Some(reported) => self.compare_claim(ViolationKind::Cost, name, reported, expected, "cost"),
+                Some(reported) => {
+                    self.compare_claim(ViolationKind::Cost, name, reported, expected, "cost")
+                }
                 None => {
-                    let detail = format!("costs.{name} missing in summary.json (recomputed {})", fmt_num(expected));
-                    self.report(ViolationKind::SummaryField, name, None, expected.abs(), detail);
+                    let detail = format!(
+                        "costs.{name} missing in summary.json (recomputed {})",
+                        fmt_num(expected)
+                    );
+                    self.report(
+                        ViolationKind::SummaryField,
+                        name,
+                        None,
+                        expected.abs(),
+                        detail,
+                    );
                 }
             }
         }
         let claims = [
-            (ViolationKind::Objective, "objective", summary.objective, costs.total()),
-            (ViolationKind::FillRate, "fill_rate", summary.fill_rate, fill_rate),
-            (ViolationKind::OnTimeRate, "on_time_rate", summary.on_time_rate, on_time_rate),
+            (
+                ViolationKind::Objective,
+                "objective",
+                summary.objective,
+                costs.total(),
+            ),
+            (
+                ViolationKind::FillRate,
+                "fill_rate",
+                summary.fill_rate,
+                fill_rate,
+            ),
+            (
+                ViolationKind::OnTimeRate,
+                "on_time_rate",
+                summary.on_time_rate,
+                on_time_rate,
+            ),
         ];
         for (kind, name, reported, expected) in claims {
             match reported {
                 Some(reported) => self.compare_claim(kind, name, reported, expected, "value"),
                 None => {
-                    let detail = format!("missing in summary.json (recomputed {})", fmt_num(expected));
-                    self.report(ViolationKind::SummaryField, name, None, expected.abs(), detail);
+                    let detail =
+                        format!("missing in summary.json (recomputed {})", fmt_num(expected));
+                    self.report(
+                        ViolationKind::SummaryField,
+                        name,
+                        None,
+                        expected.abs(),
+                        detail,
+                    );
                 }
             }
         }
         summary.objective
     }
 
-    fn compare_claim(&mut self, kind: ViolationKind, name: &str, reported: f64, expected: f64, what: &str) {
+    fn compare_claim(
+        &mut self,
+        kind: ViolationKind,
+        name: &str,
+        reported: f64,
+        expected: f64,
+        what: &str,
+    ) {
         if !cost_eq(reported, expected) {
             let detail = format!(
-                "summary.json says {} but the plan's {what} is {} (off by {})",
+                "summary.json says {} but the plan's {what} recomputes to {} (difference {})",
                 fmt_num(reported),
                 fmt_num(expected),
                 fmt_num(reported - expected)
@@ -1595,23 +2158,34 @@ struct ResourceLoad {
 /// Each item's shipments `shipped[i][t]` go to its planned firm orders earliest due first
 /// (ties by order id, byte order): in period `t` only orders already due (`due <= t`) are
 /// served; whatever is left serves forecast-only demand and is not carried over.
-fn allocate_promises(input: &PlanInput, due_periods: &[Option<usize>], shipped: &[Vec<f64>]) -> Vec<Option<usize>> {
+fn allocate_promises(
+    input: &PlanInput,
+    due_periods: &[Option<usize>],
+    shipped: &[Vec<f64>],
+) -> Vec<Option<usize>> {
     let mut promised = vec![None; input.orders.len()];
     let mut queues: BTreeMap<usize, Vec<(usize, &str, usize)>> = BTreeMap::new();
     for (order_idx, order) in input.orders.iter().enumerate() {
         if let Some(due) = due_periods.get(order_idx).copied().flatten() {
-            queues.entry(order.item).or_default().push((due, order.id.as_str(), order_idx));
+            queues
+                .entry(order.item)
+                .or_default()
+                .push((due, order.id.as_str(), order_idx));
         }
     }
     for (item_idx, mut queue) in queues {
         queue.sort_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
-        let mut remaining: Vec<f64> =
-            queue.iter().map(|(_, _, order_idx)| input.orders.get(*order_idx).map_or(0.0, |o| o.quantity)).collect();
+        let mut remaining: Vec<f64> = queue
+            .iter()
+            .map(|(_, _, order_idx)| input.orders.get(*order_idx).map_or(0.0, |o| o.quantity))
+            .collect();
         let mut next = 0;
         let item_shipped = shipped.get(item_idx).map_or(&[][..], Vec::as_slice);
         for (t, shipped_now) in item_shipped.iter().enumerate() {
             let mut available = *shipped_now;
-            while let (Some(&(due, _, order_idx)), Some(left)) = (queue.get(next), remaining.get_mut(next)) {
+            while let (Some(&(due, _, order_idx)), Some(left)) =
+                (queue.get(next), remaining.get_mut(next))
+            {
                 if due > t {
                     break;
                 }
@@ -1649,16 +2223,34 @@ mod tests {
         let table = parse_csv("t.csv", text).map_err(|e| e.to_string());
         let table = table.as_ref().map(|t| (t.header.clone(), t.rows.clone()));
         let expected_rows = vec![
-            TableRow { row: 2, cells: vec!["1".into(), "x, \"y\"".into(), "".into()] },
-            TableRow { row: 4, cells: vec!["multi\nline".into(), "2".into(), "3".into()] },
+            TableRow {
+                row: 2,
+                cells: vec!["1".into(), "x, \"y\"".into(), "".into()],
+            },
+            TableRow {
+                row: 4,
+                cells: vec!["multi\nline".into(), "2".into(), "3".into()],
+            },
         ];
-        assert_eq!(table, Ok((vec!["a".to_string(), "b".to_string(), "c".to_string()], expected_rows)));
+        assert_eq!(
+            table,
+            Ok((
+                vec!["a".to_string(), "b".to_string(), "c".to_string()],
+                expected_rows
+            ))
+        );
     }
 
     #[test]
     fn csv_reader_rejects_an_unclosed_quote() {
         let error = parse_csv("t.csv", "a,b\n1,\"oops\n");
-        assert!(matches!(error, Err(CheckError::Malformed(Diagnostic { row: Some(2), .. }))), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                Err(CheckError::Malformed(Diagnostic { row: Some(2), .. }))
+            ),
+            "{error:?}"
+        );
     }
 
     #[test]
@@ -1678,7 +2270,11 @@ mod tests {
             market: None,
         };
         PlanInput {
-            horizon: Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 3 },
+            horizon: Horizon {
+                start: date("2026-01-05"),
+                bucket: Bucket::Week,
+                periods: 3,
+            },
             solver: SolverConfig::default(),
             items: vec![Item::new("A", ItemKind::Buy)],
             bom: vec![],
@@ -1686,11 +2282,11 @@ mod tests {
             routings: vec![],
             receipts: vec![],
             orders: vec![
-                order("B", 4.0, "2026-01-13"),   // due period 2
-                order("A2", 4.0, "2026-01-12"),  // due period 2, before "B" by id
-                order("P", 3.0, "2025-12-01"),   // past due: period 1
-                order("L", 5.0, "2026-01-19"),   // due period 3
-                order("X", 1.0, "2026-02-01"),   // beyond the horizon (ends 2026-01-26)
+                order("B", 4.0, "2026-01-13"),  // due period 2
+                order("A2", 4.0, "2026-01-12"), // due period 2, before "B" by id
+                order("P", 3.0, "2025-12-01"),  // past due: period 1
+                order("L", 5.0, "2026-01-19"),  // due period 3
+                order("X", 1.0, "2026-02-01"),  // beyond the horizon (ends 2026-01-26)
             ],
             forecast: vec![],
         }
