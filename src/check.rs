@@ -17,6 +17,8 @@
 //!   ones): `|a - b| <= 1e-6 + 1e-9 * scale`, where `scale` is the largest magnitude among the
 //!   terms involved ([`FEASIBILITY_ABS_TOL`], [`FEASIBILITY_REL_TOL`]). An order counts as
 //!   fully served when what is left of it is within that tolerance of 0.
+//!   `utilization` is compared in time units: `utilization * capacity` against
+//!   `run_time + setup_time` of the same row.
 //! - `lot_multiple`: `x / m` within `1e-6` of an integer ([`LOT_MULTIPLE_TOL`]).
 //! - Costs, objective, fill rate and on-time rate against `summary.json`:
 //!   `|a - b| <= 1e-6 + 1e-7 * max(|a|, |b|)` ([`COST_ABS_TOL`], [`COST_REL_TOL`]).
@@ -1283,7 +1285,7 @@ impl<'a> Checker<'a> {
                 "lot of {} with lead time {} would arrive in period {} after the {}-period horizon (last start period {last_start})",
                 fmt_num(row.quantity),
                 item.lead_time,
-                t + 1 + item.lead_time,
+                (t + 1).saturating_add(item.lead_time),
                 self.n_periods
             );
             self.report(
@@ -1816,7 +1818,9 @@ impl<'a> Checker<'a> {
         let expected = (values.capacity != 0.0).then(|| used / values.capacity);
         let consistent = match (values.utilization, expected) {
             (None, None) => true,
-            (Some(reported), Some(expected)) => feasible_eq(reported, expected, 0.0),
+            // Compared in time units (utilization x capacity against the load), so a
+            // small capacity does not magnify the rounding of run and setup times.
+            (Some(reported), Some(_)) => feasible_eq(reported * values.capacity, used, 0.0),
             _ => false,
         };
         if !consistent {

@@ -602,3 +602,335 @@ fn a_parquet_table_is_read_when_there_is_no_csv() {
     assert_eq!(found(&report), vec![]);
     assert_eq!(report.costs.unit, 80.0);
 }
+
+// -------------------------------------------------------------------------------------------
+// Random plans built by forward simulation, a second way to get a consistent plan and its cost.
+
+mod simulated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A random two-level plan: A (make, on R) is made from 2 C (buy).
+    #[derive(Debug, Clone)]
+    pub struct Scenario {
+        pub n_periods: usize,
+        pub lead_a: usize,
+        pub lead_c: usize,
+        /// Lot of A per period, in multiples of 5.
+        pub lots_a: Vec<u32>,
+        pub lots_c: Vec<u32>,
+        pub receipts_a: Vec<u32>,
+        /// (quantity, 0-based due period) of A's orders.
+        pub orders: Vec<(u32, usize)>,
+        pub safety_stock: u32,
+        pub capacity: u32,
+    }
+
+    pub fn scenario() -> impl Strategy<Value = Scenario> {
+        (2..6_usize).prop_flat_map(|n_periods| {
+            (
+                0..2_usize,
+                0..2_usize,
+                proptest::collection::vec(0..4_u32, n_periods),
+                proptest::collection::vec(0..3_u32, n_periods),
+                proptest::collection::vec(0..3_u32, n_periods),
+                proptest::collection::vec((1..10_u32, 0..n_periods), 0..5),
+                0..5_u32,
+                5..30_u32,
+            )
+                .prop_map(
+                    move |(
+                        lead_a,
+                        lead_c,
+                        lots_a,
+                        lots_c,
+                        receipts_a,
+                        orders,
+                        safety_stock,
+                        capacity,
+                    )| {
+                        Scenario {
+                            n_periods,
+                            lead_a,
+                            lead_c,
+                            lots_a,
+                            lots_c,
+                            receipts_a,
+                            orders,
+                            safety_stock,
+                            capacity,
+                        }
+                    },
+                )
+        })
+    }
+
+    pub fn input_of(scenario: &Scenario) -> PlanInput {
+        let start = date("2026-01-05");
+        let item_a = Item {
+            unit_cost: 2.0,
+            holding_cost: 0.5,
+            backlog_cost: Some(3.0),
+            lead_time: scenario.lead_a,
+            initial_inventory: 3.0,
+            safety_stock: f64::from(scenario.safety_stock),
+            safety_stock_penalty: 4.0,
+            lot_multiple: Some(5.0),
+            order_cost: 1.5,
+            ..Item::new("A", ItemKind::Make)
+        };
+        let item_c = Item {
+            unit_cost: 1.0,
+            holding_cost: 0.25,
+            lead_time: scenario.lead_c,
+            initial_inventory: 1000.0,
+            order_cost: 7.0,
+            ..Item::new("C", ItemKind::Buy)
+        };
+        let orders = scenario
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(k, (quantity, due))| Order {
+                id: format!("O{k}"),
+                item: 0,
+                quantity: f64::from(*quantity),
+                due_date: start + chrono::Days::new(7 * *due as u64 + 3),
+                market: None,
+            })
+            .collect();
+        let receipts = (0..scenario.n_periods)
+            .filter(|t| scenario.receipts_a[*t] > 0)
+            .map(|t| Receipt {
+                item: 0,
+                period: t,
+                quantity: f64::from(scenario.receipts_a[t]),
+            })
+            .collect();
+        PlanInput {
+            horizon: Horizon {
+                start,
+                bucket: Bucket::Week,
+                periods: scenario.n_periods,
+            },
+            solver: SolverConfig::default(),
+            items: vec![item_a, item_c],
+            bom: vec![BomEdge {
+                parent: 0,
+                component: 1,
+                quantity: 2.0,
+            }],
+            resources: vec![Resource {
+                id: "R".to_string(),
+                capacity: vec![f64::from(scenario.capacity); scenario.n_periods],
+                overtime_max: 1000.0,
+                overtime_cost: 6.0,
+            }],
+            routings: vec![Routing {
+                item: 0,
+                resource: 0,
+                unit_time: 1.0,
+                setup_time: 2.0,
+                setup_cost: 3.0,
+            }],
+            receipts,
+            orders,
+            forecast: vec![],
+        }
+    }
+
+    /// Writes the plan of `scenario` by simulating forward (ship as much as is on hand and
+    /// owed), and returns the total cost summed along the way.
+    pub fn simulate(scenario: &Scenario, input: &PlanInput) -> (PlanFiles, f64) {
+        let n = scenario.n_periods;
+        let start = input.horizon.start;
+        let lot_a: Vec<f64> = (0..n)
+            .map(|t| {
+                if t + scenario.lead_a < n {
+                    5.0 * f64::from(scenario.lots_a[t])
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let lot_c: Vec<f64> = (0..n)
+            .map(|t| {
+                if t + scenario.lead_c < n {
+                    10.0 * f64::from(scenario.lots_c[t])
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mut demand = vec![0.0; n];
+        for (quantity, due) in &scenario.orders {
+            demand[*due] += f64::from(*quantity);
+        }
+        let mut total = 0.0;
+        let mut lots = String::from("item,kind,period,start_date,available_period,quantity\n");
+        for (id, kind, lead, quantities, unit, fixed) in [
+            ("A", "make", scenario.lead_a, &lot_a, 2.0, 1.5 + 3.0),
+            ("C", "buy", scenario.lead_c, &lot_c, 1.0, 7.0),
+        ] {
+            for (t, quantity) in quantities.iter().enumerate().filter(|(_, q)| **q > 0.0) {
+                let day = start + chrono::Days::new(7 * t as u64);
+                lots.push_str(&format!(
+                    "{id},{kind},{},{day},{},{quantity}\n",
+                    t + 1,
+                    t + 1 + lead
+                ));
+                total += unit * quantity + fixed;
+            }
+        }
+        let mut inventory =
+            String::from("item,period,demand,shipped,inventory,backlog,safety_shortfall\n");
+        let (mut on_hand, mut owed) = (3.0, 0.0);
+        let mut shipped = vec![0.0; n];
+        let safety = f64::from(scenario.safety_stock);
+        for t in 0..n {
+            let arriving = t.checked_sub(scenario.lead_a).map_or(0.0, |s| lot_a[s])
+                + f64::from(scenario.receipts_a[t]);
+            let available = on_hand + arriving;
+            shipped[t] = f64::min(available, owed + demand[t]);
+            on_hand = available - shipped[t];
+            owed = owed + demand[t] - shipped[t];
+            let shortfall = (safety - on_hand).max(0.0);
+            total += 0.5 * on_hand + 3.0 * owed + 4.0 * shortfall;
+            inventory.push_str(&format!(
+                "A,{},{},{},{on_hand},{owed},{shortfall}\n",
+                t + 1,
+                demand[t],
+                shipped[t]
+            ));
+        }
+        let mut on_hand_c = 1000.0;
+        for (t, lot) in lot_a.iter().enumerate() {
+            on_hand_c += t.checked_sub(scenario.lead_c).map_or(0.0, |s| lot_c[s]) - 2.0 * lot;
+            total += 0.25 * on_hand_c;
+            inventory.push_str(&format!("C,{},0,0,{on_hand_c},0,0\n", t + 1));
+        }
+        let mut resources =
+            String::from("resource,period,capacity,run_time,setup_time,overtime,utilization\n");
+        let capacity = f64::from(scenario.capacity);
+        for (t, lot) in lot_a.iter().enumerate() {
+            let setup = if *lot > 0.0 { 2.0 } else { 0.0 };
+            let overtime = (lot + setup - capacity).max(0.0);
+            total += 6.0 * overtime;
+            let utilization = (lot + setup) / capacity;
+            resources.push_str(&format!(
+                "R,{},{capacity},{lot},{setup},{overtime},{utilization}\n",
+                t + 1
+            ));
+        }
+        let (promises, on_time_rate) = promises_by_cumulative_shipments(scenario, &shipped);
+        let total_demand: f64 = demand.iter().sum();
+        let fill_rate = if total_demand > 0.0 {
+            shipped.iter().sum::<f64>() / total_demand
+        } else {
+            1.0
+        };
+        let summary = format!(
+            r#"{{"status": "feasible", "objective": {total}, "costs": {{"unit": {}, "holding": {}, "backlog": {},
+                "safety_stock": {}, "ordering": {}, "setup": {}, "overtime": {}}},
+                "fill_rate": {fill_rate}, "on_time_rate": {on_time_rate}}}"#,
+            0, 0, 0, 0, 0, 0, 0
+        );
+        (
+            PlanFiles {
+                lots,
+                inventory,
+                resources,
+                promises,
+                summary,
+            },
+            total,
+        )
+    }
+
+    /// Shipments never exceed what is owed, so every unit shipped goes to an order: order k
+    /// (earliest due first, then id) is served in the first period whose cumulative shipments
+    /// cover the cumulative quantity of orders up to and including k.
+    fn promises_by_cumulative_shipments(scenario: &Scenario, shipped: &[f64]) -> (String, f64) {
+        let mut sorted: Vec<(usize, String, u32)> = scenario
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(k, (q, due))| (*due, format!("O{k}"), *q))
+            .collect();
+        sorted.sort();
+        let cumulative_shipped: Vec<f64> = shipped
+            .iter()
+            .scan(0.0, |sum, value| {
+                *sum += value;
+                Some(*sum)
+            })
+            .collect();
+        let mut text =
+            String::from("order_id,item,quantity,due_period,promised_period,periods_late\n");
+        let mut cumulative_ordered = 0.0;
+        let mut on_time = 0;
+        for (due, id, quantity) in &sorted {
+            cumulative_ordered += f64::from(*quantity);
+            match cumulative_shipped
+                .iter()
+                .position(|sum| *sum >= cumulative_ordered - 1e-9)
+            {
+                Some(t) => {
+                    text.push_str(&format!(
+                        "{id},A,{quantity},{},{},{}\n",
+                        due + 1,
+                        t + 1,
+                        t - due
+                    ));
+                    on_time += usize::from(t == *due);
+                }
+                None => text.push_str(&format!("{id},A,{quantity},{},,\n", due + 1)),
+            }
+        }
+        let rate = if sorted.is_empty() {
+            1.0
+        } else {
+            on_time as f64 / sorted.len() as f64
+        };
+        (text, rate)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn simulated_plans_pass_and_cost_what_the_simulation_summed(scenario in scenario()) {
+            let input = input_of(&scenario);
+            let (files, total) = simulate(&scenario, &input);
+            let report = check(&input, &files);
+            // The summary's cost breakdown is written as zeros on purpose: only the objective,
+            // rates and the plan rows are compared here.
+            let unexpected: Vec<_> = report.violations.iter().filter(|v| v.kind != ViolationKind::Cost).collect();
+            prop_assert!(unexpected.is_empty(), "{}", report.to_text());
+            prop_assert!((report.objective - total).abs() < 1e-9, "{} vs {total}", report.objective);
+        }
+
+        #[test]
+        fn a_changed_inventory_cell_is_caught_in_its_period(
+            scenario in scenario(),
+            cell in 0..10_usize,
+            delta in 1..5_u32,
+        ) {
+            let input = input_of(&scenario);
+            let (mut files, _) = simulate(&scenario, &input);
+            let (item, t) = if cell % 2 == 0 { ("A", cell / 2 % scenario.n_periods) } else { ("C", cell / 2 % scenario.n_periods) };
+            let mut lines: Vec<String> = files.inventory.lines().map(str::to_string).collect();
+            let row = lines.iter().position(|line| line.starts_with(&format!("{item},{},", t + 1))).expect("row exists");
+            let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+            let inventory: f64 = cells[4].parse().expect("a number");
+            cells[4] = format!("{}", inventory + f64::from(delta));
+            lines[row] = cells.join(",");
+            files.inventory = lines.join("\n") + "\n";
+            let report = check(&input, &files);
+            let caught = report.violations.iter().any(|v| {
+                v.kind == ViolationKind::Balance && v.subject == item && v.period == Some(t + 1)
+            });
+            prop_assert!(caught, "{}", report.to_text());
+        }
+    }
+}
