@@ -17,8 +17,8 @@
 //!   ones): `|a - b| <= 1e-6 + 1e-9 * scale`, where `scale` is the largest magnitude among the
 //!   terms involved ([`FEASIBILITY_ABS_TOL`], [`FEASIBILITY_REL_TOL`]). An order counts as
 //!   fully served when what is left of it is within that tolerance of 0.
-//!   `utilization` is compared in time units: `utilization * capacity` against
-//!   `run_time + setup_time` of the same row.
+//!   `utilization` is compared as a ratio against `(run_time + setup_time) / capacity` of the
+//!   same row (the planner rounds every written number to 1e-6).
 //! - `lot_multiple`: `x / m` within `1e-6` of an integer ([`LOT_MULTIPLE_TOL`]).
 //! - Costs, objective, fill rate and on-time rate against `summary.json`:
 //!   `|a - b| <= 1e-6 + 1e-7 * max(|a|, |b|)` ([`COST_ABS_TOL`], [`COST_REL_TOL`]).
@@ -1818,9 +1818,10 @@ impl<'a> Checker<'a> {
         let expected = (values.capacity != 0.0).then(|| used / values.capacity);
         let consistent = match (values.utilization, expected) {
             (None, None) => true,
-            // Compared in time units (utilization x capacity against the load), so a
-            // small capacity does not magnify the rounding of run and setup times.
-            (Some(reported), Some(_)) => feasible_eq(reported * values.capacity, used, 0.0),
+            // Compared as a ratio: the planner writes every number rounded to 1e-6, so a
+            // written ratio is within 1e-6 of the exact one (in time units the rounding
+            // error would grow with the capacity).
+            (Some(reported), Some(expected)) => feasible_eq(reported, expected, 0.0),
             _ => false,
         };
         if !consistent {

@@ -559,3 +559,21 @@ pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> Stri
         _ => format!("no plan found: stopped by the {limit} before any feasible plan was found"),
     }
 }
+
+/// Promises, summary and (when there is a plan) the plan folder, in one call: what
+/// `flexplan plan` writes. Returns the summary and whether a plan was written.
+pub fn write_outcome(
+    input: &PlanInput,
+    outcome: &PlanOutcome,
+    options: &crate::solve::SolveOptions,
+    out_dir: &Path,
+    format: TableFormat,
+) -> Result<(Summary, bool), Error> {
+    let promises = match &outcome.solution {
+        Some(s) => order_promises(input, &outcome.demand, s),
+        None => Vec::new(),
+    };
+    let summary = summarize(input, outcome, &promises, options.mip_gap);
+    let written = write_plan(input, outcome, &summary, &promises, out_dir, format)?;
+    Ok((summary, written))
+}

@@ -1,0 +1,274 @@
+//! Command-line parsing, dispatch and exit codes. The only place that uses `anyhow`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use flexplan::bom::BomGraph;
+use flexplan::error::Error;
+use flexplan::input::{Bucket, PlanInput};
+use flexplan::report::TableFormat;
+use flexplan::solve::{SolveOptions, SolveStatus};
+use std::path::{Path, PathBuf};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Success: input valid (`check`), plan optimal (`plan`), plan passes (`validate`).
+    pub const OK: i32 = 0;
+    /// An unexpected error: unreadable file, solver failure, a bug.
+    pub const ERROR: i32 = 1;
+    /// The command line is wrong (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// The input is invalid; every problem found is listed. Nothing written.
+    pub const INVALID_INPUT: i32 = 3;
+    /// A feasible plan was written, but a limit stopped the solve before the gap target.
+    pub const FEASIBLE: i32 = 4;
+    /// No plan satisfies every hard constraint; a diagnosis is printed. Nothing written.
+    pub const INFEASIBLE: i32 = 5;
+    /// A limit stopped the solve before any plan was found. Nothing written.
+    pub const NO_SOLUTION: i32 = 6;
+    /// `validate` found violations in the plan.
+    pub const VIOLATIONS: i32 = 7;
+    /// The output could not be written; an earlier plan in OUT_DIR is untouched.
+    pub const OUTPUT: i32 = 8;
+}
+
+#[derive(Parser)]
+#[command(name = "flexplan", version, about = "Lot-sizing and replenishment planner for small-batch, high-frequency production")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a plan directory and show what will be planned (counts, demand, rough-cut capacity).
+    Check {
+        /// The plan directory (plan.toml, items.csv, orders.csv, ...).
+        plan_dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Solve the lot-sizing MIP and write the plan to OUT_DIR.
+    Plan {
+        /// The plan directory.
+        plan_dir: PathBuf,
+        /// Output folder (created or replaced as a whole; never left half-written).
+        #[arg(long)]
+        out: PathBuf,
+        /// Wall-clock limit in seconds (overrides plan.toml; makes results timing-dependent).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Relative gap at which to stop (overrides plan.toml; default 1e-4).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Solver threads, 0 = solver default (overrides plan.toml).
+        #[arg(long)]
+        threads: Option<u32>,
+        /// Branch-and-bound node limit: a deterministic work limit.
+        #[arg(long)]
+        node_limit: Option<u64>,
+        /// Table format of the plan files.
+        #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+        format: OutFormat,
+        /// Print the solver log.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Check a written plan against its inputs with the independent checker.
+    Validate {
+        /// The plan directory the plan was made from.
+        plan_dir: PathBuf,
+        /// The plan folder written by `flexplan plan`.
+        out_dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Write a seeded synthetic plan directory (for tests and benchmarks).
+    Generate {
+        /// Random seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of items.
+        #[arg(long, default_value_t = 30)]
+        items: usize,
+        /// Number of orders.
+        #[arg(long, default_value_t = 500)]
+        orders: usize,
+        /// Number of periods.
+        #[arg(long, default_value_t = 12)]
+        periods: usize,
+        /// Period length.
+        #[arg(long, value_enum, default_value_t = BucketArg::Week)]
+        bucket: BucketArg,
+        /// First day of period 1 (ISO date).
+        #[arg(long, default_value = "2026-01-05")]
+        start: chrono::NaiveDate,
+        /// Output folder.
+        out_dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Csv,
+    Parquet,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BucketArg {
+    Day,
+    Week,
+    Month,
+}
+
+/// Parses the command line, runs it, and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            match e.downcast_ref::<Error>() {
+                Some(Error::Input(_)) => exit::INVALID_INPUT,
+                Some(Error::Output { .. }) => exit::OUTPUT,
+                _ => exit::ERROR,
+            }
+        }
+    }
+}
+
+fn dispatch(command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Check { plan_dir, format } => check(&plan_dir, format),
+        Command::Plan { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose } => {
+            let (input, bom) = match load(&plan_dir) {
+                Ok(loaded) => loaded,
+                Err(code) => return Ok(code),
+            };
+            let options = SolveOptions {
+                time_limit_s: time_limit.or(input.solver.time_limit_s),
+                mip_gap: gap.or(input.solver.mip_gap).unwrap_or(1e-4),
+                threads: threads.or(input.solver.threads).unwrap_or(0),
+                node_limit,
+                verbose,
+            };
+            let format = match format {
+                OutFormat::Csv => TableFormat::Csv,
+                OutFormat::Parquet => TableFormat::Parquet,
+            };
+            plan(&input, &bom, &options, &out, format)
+        }
+        Command::Validate { plan_dir, out_dir, format } => validate(&plan_dir, &out_dir, format),
+        Command::Generate { seed, items, orders, periods, bucket, start, out_dir } => {
+            let spec = flexplan::generate::GenerateSpec {
+                seed,
+                items,
+                orders,
+                periods,
+                bucket: match bucket {
+                    BucketArg::Day => Bucket::Day,
+                    BucketArg::Week => Bucket::Week,
+                    BucketArg::Month => Bucket::Month,
+                },
+                start,
+            };
+            let input = flexplan::generate::generate(&spec).context("cannot generate")?;
+            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            println!(
+                "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s to {}",
+                input.items.len(),
+                input.bom.len(),
+                input.resources.len(),
+                input.orders.len(),
+                input.horizon.periods,
+                input.horizon.bucket.as_str(),
+                out_dir.display()
+            );
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Reads and validates a plan directory, BOM included; prints every problem on failure.
+fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), i32> {
+    let loaded = flexplan::read::read_plan_dir(plan_dir).and_then(|input| {
+        let bom = BomGraph::new(&input)?;
+        Ok((input, bom))
+    });
+    loaded.map_err(|e| {
+        eprint!("error: {} in {}\n{}", "invalid input", plan_dir.display(), indent_problems(&e));
+        exit::INVALID_INPUT
+    })
+}
+
+fn indent_problems(e: &flexplan::InputError) -> String {
+    // The Display of InputError starts with its own headline; keep only the problem lines.
+    let text = e.to_string();
+    text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+}
+
+fn check(plan_dir: &Path, format: ReportFormat) -> anyhow::Result<i32> {
+    let (input, bom) = match load(plan_dir) {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let demand = flexplan::demand::bucket_demand(&input);
+    let report = flexplan::inspect::inspect(&input, &demand, &bom);
+    match format {
+        ReportFormat::Text => print!("{}", report.to_text()),
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(exit::OK)
+}
+
+fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions, out: &Path, format: TableFormat) -> anyhow::Result<i32> {
+    let outcome = flexplan::plan::plan(input, bom, options)?;
+    let (summary, written) = flexplan::report::write_outcome(input, &outcome, options, out, format)?;
+    println!("{}", flexplan::report::headline(&summary, options));
+    if let Some(diagnosis) = &outcome.diagnosis {
+        for f in &diagnosis.findings {
+            println!("  - {}", f.message);
+        }
+        if let Some(note) = &diagnosis.incomplete {
+            println!("  (diagnosis incomplete: {note})");
+        }
+    }
+    if written {
+        println!("plan written to {}", out.display());
+    } else {
+        println!("nothing written; {} left as it was", out.display());
+    }
+    Ok(match outcome.status {
+        SolveStatus::Optimal => exit::OK,
+        SolveStatus::Feasible => exit::FEASIBLE,
+        SolveStatus::Infeasible => exit::INFEASIBLE,
+        SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
+    })
+}
+
+fn validate(plan_dir: &Path, out_dir: &Path, format: ReportFormat) -> anyhow::Result<i32> {
+    let (input, _bom) = match load(plan_dir) {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let report = flexplan::check::check_plan(&input, out_dir)
+        .with_context(|| format!("cannot check the plan in {}", out_dir.display()))?;
+    match format {
+        ReportFormat::Text => print!("{}", report.to_text()),
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if report.is_ok() { exit::OK } else { exit::VIOLATIONS })
+}
