@@ -402,7 +402,10 @@ fn capacity_overrides(resource: &Resource, base: f64) -> impl Iterator<Item = (u
 
 /// True when some resource has a period whose capacity differs from its base.
 fn has_capacity_overrides(resources: &[Resource], bases: &[f64]) -> bool {
-    resources.iter().zip(bases).any(|(resource, &base)| capacity_overrides(resource, base).next().is_some())
+    resources
+        .iter()
+        .zip(bases)
+        .any(|(resource, &base)| capacity_overrides(resource, base).next().is_some())
 }
 
 /// Writes `capacity.csv`: one row per period whose capacity differs from the base.
@@ -629,7 +632,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let nested = dir.path().join("a").join("b");
         let mut plan = sample_plan();
-        plan.solver = SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(1e-7), threads: Some(2) };
+        plan.solver =
+            SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(1e-7), threads: Some(2) };
         write_plan_dir(&plan, &nested).expect("write");
         assert_eq!(
             read(&nested, "plan.toml"),
