@@ -101,6 +101,7 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
     let layout = Layout::new(spec.items);
     let mut items = generate_items(spec.seed, &layout);
     let bom = generate_bom(spec.seed, &layout);
+    price_backlog(&mut items, &bom);
     let orders = generate_orders(spec, &horizon, &layout);
     let demand = bucket_orders(&orders, &horizon, items.len());
     let requirements = lot_for_lot(&items, &bom, &demand, horizon.periods);
@@ -356,7 +357,8 @@ fn end_item(sampler: &mut Sampler, id: String) -> Item {
     let mut item = Item::new(id, ItemKind::Make);
     item.unit_cost = round_to(sampler.between(8.0, 40.0), 2);
     item.holding_cost = round_to(item.unit_cost * sampler.between(0.005, 0.015), 4);
-    item.backlog_cost = Some(round_to(item.unit_cost * sampler.between(0.08, 0.2), 2));
+    // Replaced by `price_backlog` once the BOM is known; drawn here to keep the stream fixed.
+    item.backlog_cost = Some(sampler.between(1.2, 2.0));
     item
 }
 
@@ -378,6 +380,26 @@ fn purchased_item(sampler: &mut Sampler, id: String) -> Item {
     item.lead_time = sampler.int_between(1, 3);
     item.order_cost = round_to(sampler.between(15.0, 80.0), 2);
     item
+}
+
+/// Sets each end item's backlog cost per period to its rolled-up cost (its unit cost plus
+/// its components' rolled-up costs, per unit) times the factor drawn in [`end_item`]
+/// (1.2-2.0). A backlog cost below the rolled-up cost would make it cheaper to leave demand
+/// near the end of the horizon unshipped than to make it.
+fn price_backlog(items: &mut [Item], bom: &[BomEdge]) {
+    let mut rolled_up: Vec<f64> = items.iter().map(|item| item.unit_cost).collect();
+    // Components have larger indices than their parents: walk the edges from the back.
+    for edge in bom.iter().rev() {
+        let component_cost = rolled_up.get(edge.component).copied().unwrap_or(0.0);
+        if let Some(parent_cost) = rolled_up.get_mut(edge.parent) {
+            *parent_cost += edge.quantity * component_cost;
+        }
+    }
+    for (item, cost) in items.iter_mut().zip(rolled_up) {
+        if let Some(factor) = item.backlog_cost {
+            item.backlog_cost = Some(round_to(cost * factor, 2));
+        }
+    }
 }
 
 /// Units of a purchased component per parent (fabric in metres, ink in litres, ...).
@@ -1187,6 +1209,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn backlog_costs_exceed_the_rolled_up_cost_of_an_end_item() {
+        let plan = generated(&spec(17, 150, 0, 4));
+        // Rolled-up cost by plain recursion over the edges (depth <= 5).
+        fn rolled_up(plan: &PlanInput, item_idx: usize) -> f64 {
+            let components: f64 = plan
+                .bom
+                .iter()
+                .filter(|edge| edge.parent == item_idx)
+                .map(|edge| edge.quantity * rolled_up(plan, edge.component))
+                .sum();
+            plan.items[item_idx].unit_cost + components
+        }
+        let mut end_items = 0;
+        for (item_idx, item) in plan.items.iter().enumerate() {
+            let Some(backlog_cost) = item.backlog_cost else { continue };
+            end_items += 1;
+            let ratio = backlog_cost / rolled_up(&plan, item_idx);
+            assert!((1.19..=2.01).contains(&ratio), "{}: {ratio}", item.id);
+        }
+        assert_eq!(end_items, 30);
     }
 
     #[test]
