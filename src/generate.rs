@@ -1,1 +1,1317 @@
-//! (to be written)
+//! A synthetic C2B plan generator (`flexplan generate`).
+//!
+//! [`generate`] builds a realistic, seeded [`PlanInput`] of any size: about 20 % end items
+//! (made, with a backlog cost, demanded by customer orders), 30 % intermediates (made) and
+//! 50 % purchased components (bought, with supplier minimum order quantities, pack sizes and
+//! lead times of 1-3 periods), joined by a layered acyclic BOM; resources with routings for
+//! every made item and a holiday period; and many small, lumpy orders spread over the
+//! horizon, with about 3 % past due and 2 % beyond the horizon. Resource capacities are
+//! calibrated so that the rough-cut load (a lot-for-lot explosion of the generated demand) is
+//! 75-85 % of capacity on average.
+//!
+//! The result depends only on the [`GenerateSpec`]: every random draw comes from
+//! [`ChaCha8Rng`] through the small samplers below, which use integer arithmetic and exact
+//! floating-point operations only (no `ln`, `exp` or `powf`, whose last bits may differ
+//! between platforms). Each part of the plan (items, BOM, routings, orders, ...) draws from its
+//! own ChaCha stream, so, for example, changing the number of orders leaves the item master
+//! and the BOM unchanged.
+
+use crate::input::{
+    BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing,
+    SolverConfig,
+};
+use chrono::{Datelike, Days, NaiveDate};
+use rand_chacha::rand_core::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::ops::Range;
+
+/// At most this many item-periods (`items * periods`): the generator keeps a few `f64` per
+/// item-period, and a larger request is refused rather than exhausting memory.
+pub const MAX_ITEM_PERIODS: usize = 50_000_000;
+
+/// What to generate. Sizes are exact: `items` items, `orders` orders, `periods` periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateSpec {
+    /// Seed of the random generator: the same spec always gives the same plan.
+    pub seed: u64,
+    /// Number of items (>= 1).
+    pub items: usize,
+    /// Number of customer orders (may be 0).
+    pub orders: usize,
+    /// Number of periods (>= 1).
+    pub periods: usize,
+    /// Period length.
+    pub bucket: Bucket,
+    /// First day of period 1 (the 1st of a month for [`Bucket::Month`]).
+    pub start: NaiveDate,
+}
+
+impl Default for GenerateSpec {
+    /// Seed 1, 30 items, 500 orders, 12 weekly periods from Monday 2026-01-05.
+    fn default() -> Self {
+        GenerateSpec {
+            seed: 1,
+            items: 30,
+            orders: 500,
+            periods: 12,
+            bucket: Bucket::Week,
+            start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+        }
+    }
+}
+
+/// Why a [`GenerateSpec`] cannot be generated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenerateError {
+    /// `items` is 0.
+    #[error("cannot generate a plan with 0 items; ask for at least 1")]
+    NoItems,
+    /// `periods` is 0.
+    #[error("cannot generate a plan with 0 periods; ask for at least 1")]
+    NoPeriods,
+    /// A month bucket must start on the 1st of a month.
+    #[error("a month bucket must start on the 1st of a month, not {start}")]
+    MonthStartNotFirst {
+        /// The requested start.
+        start: NaiveDate,
+    },
+    /// The horizon would end after the last date chrono supports.
+    #[error("{periods} periods from {start} end beyond the last supported date")]
+    HorizonOutOfRange {
+        /// The requested start.
+        start: NaiveDate,
+        /// The requested number of periods.
+        periods: usize,
+    },
+    /// `items * periods` exceeds [`MAX_ITEM_PERIODS`].
+    #[error(
+        "{items} items x {periods} periods is too large: at most {MAX_ITEM_PERIODS} item-periods"
+    )]
+    TooLarge {
+        /// The requested number of items.
+        items: usize,
+        /// The requested number of periods.
+        periods: usize,
+    },
+}
+
+/// Generates the plan described by `spec` (deterministic for a given spec).
+pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
+    let horizon = checked_horizon(spec)?;
+    let layout = Layout::new(spec.items);
+    let mut items = generate_items(spec.seed, &layout);
+    let bom = generate_bom(spec.seed, &layout);
+    price_backlog(&mut items, &bom);
+    let orders = generate_orders(spec, &horizon, &layout);
+    let demand = bucket_orders(&orders, &horizon, items.len());
+    let requirements = lot_for_lot(&items, &bom, &demand, horizon.periods);
+    cover_early_requirements(&mut items, &requirements.early);
+    set_purchase_lots(spec.seed, &mut items, &layout, &requirements.gross, horizon.periods);
+    let routings = generate_routings(spec.seed, &layout);
+    let resources =
+        calibrate_resources(spec.seed, &layout, &routings, &requirements.releases, horizon.periods);
+    let receipts = generate_receipts(spec.seed, &items, &layout, horizon.periods);
+    Ok(PlanInput {
+        horizon,
+        solver: SolverConfig::default(),
+        items,
+        bom,
+        resources,
+        routings,
+        receipts,
+        orders,
+        forecast: Vec::new(),
+    })
+}
+
+/// Checks the spec and returns its horizon.
+fn checked_horizon(spec: &GenerateSpec) -> Result<Horizon, GenerateError> {
+    if spec.items == 0 {
+        return Err(GenerateError::NoItems);
+    }
+    if spec.periods == 0 {
+        return Err(GenerateError::NoPeriods);
+    }
+    if spec.items.checked_mul(spec.periods).is_none_or(|cells| cells > MAX_ITEM_PERIODS) {
+        return Err(GenerateError::TooLarge { items: spec.items, periods: spec.periods });
+    }
+    if spec.bucket == Bucket::Month && spec.start.day() != 1 {
+        return Err(GenerateError::MonthStartNotFirst { start: spec.start });
+    }
+    let horizon = Horizon { start: spec.start, bucket: spec.bucket, periods: spec.periods };
+    // One more period than the horizon: orders beyond the horizon fall in it.
+    match horizon.period_start(spec.periods + 1) {
+        Some(_) => Ok(horizon),
+        None => Err(GenerateError::HorizonOutOfRange { start: spec.start, periods: spec.periods }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random sampling
+
+/// The independent random streams, one per part of the plan.
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    Items = 1,
+    Bom = 2,
+    Orders = 3,
+    PurchaseLots = 4,
+    Routings = 5,
+    Capacity = 6,
+    Receipts = 7,
+}
+
+/// Small portable samplers over [`ChaCha8Rng`].
+struct Sampler {
+    rng: ChaCha8Rng,
+}
+
+impl Sampler {
+    /// The sampler for `stream` of `seed`.
+    fn new(seed: u64, stream: Stream) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream as u64);
+        Sampler { rng }
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0), unbiased (Lemire's multiply-and-reject).
+    fn below(&mut self, n: usize) -> usize {
+        let range = n as u64;
+        if range == 0 {
+            return 0;
+        }
+        let threshold = range.wrapping_neg() % range;
+        loop {
+            let product = u128::from(self.rng.next_u64()) * u128::from(range);
+            if (product as u64) >= threshold {
+                return (product >> 64) as usize;
+            }
+        }
+    }
+
+    /// Uniform in `low..=high` (`low` when `high < low`).
+    fn int_between(&mut self, low: usize, high: usize) -> usize {
+        low + self.below(high.saturating_sub(low).saturating_add(1))
+    }
+
+    /// Uniform in `[0, 1)` with 53 random bits.
+    fn unit(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform in `[low, high)`.
+    fn between(&mut self, low: f64, high: f64) -> f64 {
+        low + (high - low) * self.unit()
+    }
+
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// A Zipf-like skewed index in `0..n`: `floor(n * u^3)`, so low indices are much more
+    /// likely (index 0 gets about `n^(-1/3)` of the draws).
+    fn skewed_below(&mut self, n: usize) -> usize {
+        let u = self.unit();
+        let index = (n as f64 * u * u * u) as usize;
+        index.min(n.saturating_sub(1))
+    }
+
+    /// An index drawn with probability proportional to `weights` (0 for empty weights).
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut draw = self.below(total as usize) as u64;
+        for (index, &weight) in weights.iter().enumerate() {
+            if draw < u64::from(weight) {
+                return index;
+            }
+            draw -= u64::from(weight);
+        }
+        0
+    }
+
+    /// One element of a non-empty slice, uniformly (the default for an empty one).
+    fn pick<T: Copy + Default>(&mut self, values: &[T]) -> T {
+        values.get(self.below(values.len())).copied().unwrap_or_default()
+    }
+
+    /// A lumpy order quantity in `1..=20`: mostly 1-3 units (one plus a geometric number of
+    /// extra units, by Bernoulli trials), sometimes a batch of 5-20.
+    fn lumpy_quantity(&mut self) -> u32 {
+        if self.chance(0.25) {
+            return self.int_between(5, 20) as u32;
+        }
+        let mut quantity = 1;
+        while quantity < 20 && self.chance(0.45) {
+            quantity += 1;
+        }
+        quantity
+    }
+
+    /// Shuffles `values` in place (Fisher-Yates).
+    fn shuffle<T>(&mut self, values: &mut [T]) {
+        for last in (1..values.len()).rev() {
+            let other = self.below(last + 1);
+            values.swap(last, other);
+        }
+    }
+}
+
+/// `value` rounded to `decimals` decimals (exact operations only).
+fn round_to(value: f64, decimals: i32) -> f64 {
+    let scale = match decimals {
+        2 => 100.0,
+        3 => 1000.0,
+        4 => 10000.0,
+        _ => 1.0,
+    };
+    (value * scale).round() / scale
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item classes and BOM levels
+
+/// How the items are split into classes and BOM levels.
+///
+/// Items are ordered end items (level 0), then intermediates level by level, then purchased
+/// components (the deepest level). A component always comes from a deeper level than its
+/// parent, so its index is larger: the BOM is acyclic by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Layout {
+    /// Item index ranges, one per BOM level, from the end items down; no empty level.
+    levels: Vec<Range<usize>>,
+    /// Index range of the end items.
+    end_items: Range<usize>,
+    /// Index range of the intermediates (all their levels).
+    intermediates: Range<usize>,
+    /// Index range of the purchased components.
+    purchased: Range<usize>,
+}
+
+impl Layout {
+    /// The layout for `n_items >= 1` items: ~20 % end items, ~50 % purchased, the rest
+    /// intermediates on 1-3 levels (fewer when there are few of them).
+    fn new(n_items: usize) -> Self {
+        let n_end = ((n_items + 2) / 5).clamp(1, n_items.max(1));
+        let rest = n_items.saturating_sub(n_end);
+        let n_purchased = if rest == 0 { 0 } else { n_items.div_ceil(2).clamp(1, rest) };
+        let n_intermediate = rest - n_purchased;
+        let n_intermediate_levels = match n_intermediate {
+            0 => 0,
+            1..=7 => 1,
+            8..=29 => 2,
+            _ => 3,
+        };
+        let end_items = 0..n_end;
+        let intermediates = n_end..n_end + n_intermediate;
+        let purchased = intermediates.end..intermediates.end + n_purchased;
+        let mut levels = vec![end_items.clone()];
+        for level in 0..n_intermediate_levels {
+            let from = intermediates.start + n_intermediate * level / n_intermediate_levels;
+            let to = intermediates.start + n_intermediate * (level + 1) / n_intermediate_levels;
+            levels.push(from..to);
+        }
+        if !purchased.is_empty() {
+            levels.push(purchased.clone());
+        }
+        Layout { levels, end_items, intermediates, purchased }
+    }
+
+    /// Number of items.
+    fn n_items(&self) -> usize {
+        self.purchased.end
+    }
+
+    /// Whether `item_idx` is made (an end item or an intermediate).
+    fn is_make(&self, item_idx: usize) -> bool {
+        item_idx < self.intermediates.end
+    }
+}
+
+/// Digits needed to print `n`, at least `minimum`.
+fn id_width(n: usize, minimum: usize) -> usize {
+    n.to_string().len().max(minimum)
+}
+
+/// The item master, before the requirement-dependent fields (initial inventory, purchase
+/// lots) are set.
+fn generate_items(seed: u64, layout: &Layout) -> Vec<Item> {
+    let mut sampler = Sampler::new(seed, Stream::Items);
+    let width = id_width(layout.n_items(), 4);
+    let mut items = Vec::with_capacity(layout.n_items());
+    for (number, _) in layout.end_items.clone().enumerate() {
+        items.push(end_item(&mut sampler, format!("FG-{:0width$}", number + 1)));
+    }
+    for (number, _) in layout.intermediates.clone().enumerate() {
+        items.push(intermediate_item(&mut sampler, format!("WIP-{:0width$}", number + 1)));
+    }
+    for (number, _) in layout.purchased.clone().enumerate() {
+        items.push(purchased_item(&mut sampler, format!("RM-{:0width$}", number + 1)));
+    }
+    items
+}
+
+/// A finished good, made to order within the period (no lead time): late shipment allowed at
+/// a cost.
+fn end_item(sampler: &mut Sampler, id: String) -> Item {
+    let mut item = Item::new(id, ItemKind::Make);
+    item.unit_cost = round_to(sampler.between(8.0, 40.0), 2);
+    item.holding_cost = round_to(item.unit_cost * sampler.between(0.005, 0.015), 4);
+    // Replaced by `price_backlog` once the BOM is known; drawn here to keep the stream fixed.
+    item.backlog_cost = Some(sampler.between(1.2, 2.0));
+    item
+}
+
+/// A made intermediate (cut panels, printed blanks, sub-assemblies).
+fn intermediate_item(sampler: &mut Sampler, id: String) -> Item {
+    let mut item = Item::new(id, ItemKind::Make);
+    item.unit_cost = round_to(sampler.between(1.0, 12.0), 2);
+    item.holding_cost = round_to(item.unit_cost * sampler.between(0.005, 0.015), 4);
+    item.lead_time = usize::from(sampler.chance(0.5));
+    item
+}
+
+/// A purchased component; its minimum order quantity and pack size are set later, from its
+/// requirements.
+fn purchased_item(sampler: &mut Sampler, id: String) -> Item {
+    let mut item = Item::new(id, ItemKind::Buy);
+    item.unit_cost = round_to(sampler.between(0.05, 6.0), 2);
+    item.holding_cost = round_to(item.unit_cost * sampler.between(0.005, 0.015), 4);
+    item.lead_time = sampler.int_between(1, 3);
+    item.order_cost = round_to(sampler.between(15.0, 80.0), 2);
+    item
+}
+
+/// Sets each end item's backlog cost per period to its rolled-up cost (its unit cost plus
+/// its components' rolled-up costs, per unit) times the factor drawn in [`end_item`]
+/// (1.2-2.0). A backlog cost below the rolled-up cost would make it cheaper to leave demand
+/// near the end of the horizon unshipped than to make it.
+fn price_backlog(items: &mut [Item], bom: &[BomEdge]) {
+    let mut rolled_up: Vec<f64> = items.iter().map(|item| item.unit_cost).collect();
+    // Components have larger indices than their parents: walk the edges from the back.
+    for edge in bom.iter().rev() {
+        let component_cost = rolled_up.get(edge.component).copied().unwrap_or(0.0);
+        if let Some(parent_cost) = rolled_up.get_mut(edge.parent) {
+            *parent_cost += edge.quantity * component_cost;
+        }
+    }
+    for (item, cost) in items.iter_mut().zip(rolled_up) {
+        if let Some(factor) = item.backlog_cost {
+            item.backlog_cost = Some(round_to(cost * factor, 2));
+        }
+    }
+}
+
+/// Units of a purchased component per parent (fabric in metres, ink in litres, ...).
+const PURCHASED_QUANTITIES: [f64; 8] = [1.0, 1.0, 1.0, 2.0, 0.5, 0.25, 0.1, 4.0];
+/// Units of a made component per parent.
+const MADE_QUANTITIES: [f64; 5] = [1.0, 1.0, 1.0, 2.0, 3.0];
+
+/// Picks components level by level, covering every component level's items once (in a
+/// random order) before reusing popular ones (a skewed pick), so components are shared.
+struct ComponentPicker {
+    /// Per BOM level: the level's items in a random order.
+    orders: Vec<Vec<usize>>,
+    /// Per BOM level: how many of `orders[level]` have been handed out once.
+    covered: Vec<usize>,
+}
+
+impl ComponentPicker {
+    /// A picker over `layout`'s levels.
+    fn new(sampler: &mut Sampler, layout: &Layout) -> Self {
+        let orders: Vec<Vec<usize>> = layout
+            .levels
+            .iter()
+            .map(|level| {
+                let mut order: Vec<usize> = level.clone().collect();
+                sampler.shuffle(&mut order);
+                order
+            })
+            .collect();
+        let covered = vec![0; orders.len()];
+        ComponentPicker { orders, covered }
+    }
+
+    /// An item of `level`: the next not yet used one, else a skewed pick.
+    fn pick(&mut self, sampler: &mut Sampler, level: usize) -> Option<usize> {
+        let order = self.orders.get(level)?;
+        let covered = self.covered.get_mut(level)?;
+        if let Some(&item_idx) = order.get(*covered) {
+            *covered += 1;
+            return Some(item_idx);
+        }
+        order.get(sampler.skewed_below(order.len())).copied()
+    }
+
+    /// A skewed pick of `level` (popular items first), ignoring coverage.
+    fn pick_popular(&self, sampler: &mut Sampler, level: usize) -> Option<usize> {
+        let order = self.orders.get(level)?;
+        order.get(sampler.skewed_below(order.len())).copied()
+    }
+}
+
+/// The layered BOM: 1-4 components for every make item, the first from the next level down,
+/// the others mostly purchased, with no (parent, component) pair twice. Edges are in parent
+/// order.
+fn generate_bom(seed: u64, layout: &Layout) -> Vec<BomEdge> {
+    let mut sampler = Sampler::new(seed, Stream::Bom);
+    let mut picker = ComponentPicker::new(&mut sampler, layout);
+    let n_levels = layout.levels.len();
+    let purchased_level = if layout.purchased.is_empty() { None } else { Some(n_levels - 1) };
+    let mut edges = Vec::new();
+    for (level, range) in layout.levels.iter().enumerate() {
+        if level + 1 >= n_levels || !layout.is_make(range.start) {
+            break;
+        }
+        for parent in range.clone() {
+            let n_components = sampler.int_between(1, 4);
+            let first_edge = edges.len();
+            for slot in 0..n_components {
+                let target_level = if slot == 0 {
+                    level + 1
+                } else if let (true, Some(purchased)) = (sampler.chance(0.6), purchased_level) {
+                    purchased
+                } else {
+                    sampler.int_between(level + 1, n_levels - 1)
+                };
+                let Some(component) = distinct_component(
+                    &mut sampler,
+                    &mut picker,
+                    target_level,
+                    edges.get(first_edge..).unwrap_or_default(),
+                ) else {
+                    continue;
+                };
+                let quantity = if layout.is_make(component) {
+                    sampler.pick(&MADE_QUANTITIES)
+                } else {
+                    sampler.pick(&PURCHASED_QUANTITIES)
+                };
+                edges.push(BomEdge { parent, component, quantity });
+            }
+        }
+    }
+    edges
+}
+
+/// A component of `level` that is not already among `siblings` (a few tries, else `None`).
+fn distinct_component(
+    sampler: &mut Sampler,
+    picker: &mut ComponentPicker,
+    level: usize,
+    siblings: &[BomEdge],
+) -> Option<usize> {
+    let is_new = |candidate: usize| siblings.iter().all(|edge| edge.component != candidate);
+    let first = picker.pick(sampler, level)?;
+    if is_new(first) {
+        return Some(first);
+    }
+    (0..4).filter_map(|_| picker.pick_popular(sampler, level)).find(|&c| is_new(c))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+/// Destination markets and their weights (percent of orders).
+const MARKETS: [(&str, u32); 7] =
+    [("US", 34), ("DE", 16), ("UK", 15), ("FR", 10), ("AE", 7), ("JP", 11), ("AU", 7)];
+/// Share of orders due before the horizon start.
+const PAST_DUE_SHARE: f64 = 0.03;
+/// Share of orders due on or after the end of the horizon.
+const BEYOND_SHARE: f64 = 0.02;
+/// How many days before the start a past-due order may be due.
+const MAX_DAYS_PAST_DUE: usize = 14;
+
+/// The customer orders: end items by a skewed popularity, lumpy quantities, due dates spread
+/// over the horizon with a few past due and a few beyond it.
+fn generate_orders(spec: &GenerateSpec, horizon: &Horizon, layout: &Layout) -> Vec<Order> {
+    let mut sampler = Sampler::new(spec.seed, Stream::Orders);
+    let mut popularity: Vec<usize> = layout.end_items.clone().collect();
+    sampler.shuffle(&mut popularity);
+    let market_weights: Vec<u32> = MARKETS.iter().map(|&(_, weight)| weight).collect();
+    let days = DueDays::new(horizon);
+    let width = id_width(spec.orders, 6);
+    let mut orders = Vec::with_capacity(spec.orders);
+    for number in 0..spec.orders {
+        let item = popularity.get(sampler.skewed_below(popularity.len())).copied().unwrap_or(0);
+        let quantity = f64::from(sampler.lumpy_quantity());
+        let due_date = days.draw(&mut sampler);
+        let market = MARKETS.get(sampler.weighted(&market_weights)).map(|&(name, _)| name);
+        orders.push(Order {
+            id: format!("SO-{:0width$}", number + 1),
+            item,
+            quantity,
+            due_date,
+            market: market.map(str::to_owned),
+        });
+    }
+    orders
+}
+
+/// The day ranges due dates are drawn from.
+struct DueDays {
+    /// First day of the horizon.
+    start: NaiveDate,
+    /// Days in the horizon.
+    horizon_days: usize,
+    /// Days in the period after the horizon.
+    next_period_days: usize,
+}
+
+impl DueDays {
+    /// The ranges of `horizon` (checked to have one more period after it).
+    fn new(horizon: &Horizon) -> Self {
+        let day_count = |t: usize| {
+            horizon
+                .period_start(t)
+                .map_or(0, |day| usize::try_from((day - horizon.start).num_days()).unwrap_or(0))
+        };
+        let horizon_days = day_count(horizon.periods).max(1);
+        let next_period_days = day_count(horizon.periods + 1).saturating_sub(horizon_days).max(1);
+        DueDays { start: horizon.start, horizon_days, next_period_days }
+    }
+
+    /// A due date: past due, beyond the horizon or inside it, by the target shares.
+    fn draw(&self, sampler: &mut Sampler) -> NaiveDate {
+        let roll = sampler.unit();
+        let (days_after_start, before) = if roll < PAST_DUE_SHARE {
+            (sampler.int_between(1, MAX_DAYS_PAST_DUE), true)
+        } else if roll < PAST_DUE_SHARE + BEYOND_SHARE {
+            (self.horizon_days + sampler.below(self.next_period_days), false)
+        } else {
+            (sampler.below(self.horizon_days), false)
+        };
+        let days = Days::new(days_after_start as u64);
+        let date = if before {
+            self.start.checked_sub_days(days)
+        } else {
+            self.start.checked_add_days(days)
+        };
+        date.unwrap_or(self.start)
+    }
+}
+
+/// External demand per item and period (row-major `item * T + t`) by the spec's period rule.
+fn bucket_orders(orders: &[Order], horizon: &Horizon, n_items: usize) -> Vec<f64> {
+    let n_periods = horizon.periods;
+    let mut demand = vec![0.0; n_items * n_periods];
+    for order in orders {
+        let period = match horizon.locate(order.due_date) {
+            crate::input::PeriodOf::PastDue => 0,
+            crate::input::PeriodOf::InHorizon(t) => t,
+            crate::input::PeriodOf::BeyondHorizon => continue,
+        };
+        if let Some(cell) = demand.get_mut(order.item * n_periods + period) {
+            *cell += order.quantity;
+        }
+    }
+    demand
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rough-cut requirements and calibration
+
+/// A lot-for-lot explosion of the external demand.
+struct Requirements {
+    /// Gross requirement per item and period (row-major).
+    gross: Vec<f64>,
+    /// Lot starts per item and period (row-major): the requirement of `t` started in `t - L`.
+    releases: Vec<f64>,
+    /// Per item: the requirement of the first `L` periods, which no lot can meet in time.
+    early: Vec<f64>,
+}
+
+/// Explodes `demand` lot for lot through the BOM. Items are processed in index order, which
+/// puts every parent before its components (the layout guarantees it).
+fn lot_for_lot(items: &[Item], bom: &[BomEdge], demand: &[f64], n_periods: usize) -> Requirements {
+    let mut gross = demand.to_vec();
+    let mut releases = vec![0.0; gross.len()];
+    let mut early = vec![0.0; items.len()];
+    let mut next_edge = 0;
+    for (item_idx, item) in items.iter().enumerate() {
+        let row = item_idx * n_periods..(item_idx + 1) * n_periods;
+        let (Some(item_gross), Some(item_releases)) =
+            (gross.get(row.clone()), releases.get_mut(row.clone()))
+        else {
+            continue;
+        };
+        let lead = item.lead_time.min(n_periods);
+        if let Some(cell) = early.get_mut(item_idx) {
+            *cell = item_gross.iter().take(lead).sum();
+        }
+        for (release, need) in item_releases.iter_mut().zip(item_gross.iter().skip(lead)) {
+            *release = *need;
+        }
+        while let Some(edge) = bom.get(next_edge).filter(|edge| edge.parent == item_idx) {
+            let component_row = edge.component * n_periods..(edge.component + 1) * n_periods;
+            let parent_releases = releases.get(row.clone()).unwrap_or_default();
+            if let Some(component_gross) = gross.get_mut(component_row) {
+                for (need, release) in component_gross.iter_mut().zip(parent_releases) {
+                    *need += edge.quantity * release;
+                }
+            }
+            next_edge += 1;
+        }
+    }
+    Requirements { gross, releases, early }
+}
+
+/// Stocks every item with a lead time with what its first `L` periods need (rounded up), so
+/// early demand is not lost for want of a lot that could not arrive in time.
+fn cover_early_requirements(items: &mut [Item], early: &[f64]) {
+    for (item, &need) in items.iter_mut().zip(early) {
+        item.initial_inventory = need.ceil();
+    }
+}
+
+/// Supplier pack sizes (lot multiples).
+const PACK_SIZES: [f64; 10] = [5.0, 10.0, 12.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0];
+
+/// Sets the supplier terms of purchased components from their mean requirement per period:
+/// a pack size (lot multiple) on ~35 % of them and a minimum order quantity on ~60 %, of
+/// one to four periods' worth.
+fn set_purchase_lots(
+    seed: u64,
+    items: &mut [Item],
+    layout: &Layout,
+    gross: &[f64],
+    n_periods: usize,
+) {
+    let mut sampler = Sampler::new(seed, Stream::PurchaseLots);
+    for item_idx in layout.purchased.clone() {
+        let row = item_idx * n_periods..(item_idx + 1) * n_periods;
+        let total: f64 = gross.get(row).map_or(0.0, |r| r.iter().sum());
+        let mean = (total / n_periods as f64).max(1.0);
+        let pack = PACK_SIZES.iter().copied().rfind(|&p| p <= mean / 2.0);
+        let Some(item) = items.get_mut(item_idx) else { continue };
+        let with_pack = sampler.chance(0.35);
+        let with_moq = sampler.chance(0.6);
+        let periods_of_supply = sampler.between(1.0, 4.0);
+        if let (true, Some(pack)) = (with_pack, pack) {
+            item.lot_multiple = Some(pack);
+        }
+        if with_moq {
+            let step = item.lot_multiple.unwrap_or(1.0);
+            item.min_lot = ((mean * periods_of_supply / step).ceil() * step).max(step);
+        }
+    }
+}
+
+/// Work-centre names; resources are named `CUT-1, PRINT-1, ..., CUT-2, ...`.
+const RESOURCE_NAMES: [&str; 6] = ["CUT", "PRINT", "SEW", "PRESS", "QC", "PACK"];
+
+/// Number of resources for `n_items` items: `max(1, ceil(n_items / 40))`.
+fn resource_count(n_items: usize) -> usize {
+    n_items.div_ceil(40).max(1)
+}
+
+/// One or two routings for every make item (on distinct resources).
+fn generate_routings(seed: u64, layout: &Layout) -> Vec<Routing> {
+    let mut sampler = Sampler::new(seed, Stream::Routings);
+    let n_resources = resource_count(layout.n_items());
+    let mut routings = Vec::new();
+    for item in 0..layout.intermediates.end {
+        let first = sampler.below(n_resources);
+        routings.push(routing(&mut sampler, item, first));
+        if n_resources > 1 && sampler.chance(0.4) {
+            let second = (first + 1 + sampler.below(n_resources - 1)) % n_resources;
+            routings.push(routing(&mut sampler, item, second));
+        }
+    }
+    routings
+}
+
+/// A routing of `item` on `resource` with random times (hours) and setup cost.
+fn routing(sampler: &mut Sampler, item: usize, resource: usize) -> Routing {
+    Routing {
+        item,
+        resource,
+        unit_time: round_to(sampler.between(0.01, 0.2), 3),
+        setup_time: round_to(sampler.between(0.25, 1.5), 2),
+        setup_cost: round_to(sampler.between(5.0, 40.0), 2),
+    }
+}
+
+/// Capacity of a resource with no rough-cut load (a 40-hour week).
+const IDLE_CAPACITY: f64 = 40.0;
+/// Capacity share left in the holiday period.
+const HOLIDAY_FACTOR: f64 = 0.6;
+/// Capacity share left in a maintenance period.
+const MAINTENANCE_FACTOR: f64 = 0.5;
+
+/// Rough-cut load per resource and period (row-major `resource * T + t`): unit time times
+/// the lot-for-lot releases, plus one setup per item and period with a release.
+fn rough_cut_load(
+    routings: &[Routing],
+    releases: &[f64],
+    n_resources: usize,
+    n_periods: usize,
+) -> Vec<f64> {
+    let mut load = vec![0.0; n_resources * n_periods];
+    for routing in routings {
+        let item_row = routing.item * n_periods..(routing.item + 1) * n_periods;
+        let resource_row = routing.resource * n_periods..(routing.resource + 1) * n_periods;
+        let (Some(item_releases), Some(resource_load)) =
+            (releases.get(item_row), load.get_mut(resource_row))
+        else {
+            continue;
+        };
+        for (cell, &release) in resource_load.iter_mut().zip(item_releases) {
+            if release > 0.0 {
+                *cell += routing.unit_time * release + routing.setup_time;
+            }
+        }
+    }
+    load
+}
+
+/// Resources whose capacity puts the mean rough-cut load at 75-85 % of capacity, with a
+/// holiday period (60 % capacity) in the middle of horizons of 4+ periods, a maintenance
+/// period (50 %) on ~10 % of resources, and overtime of up to a quarter of the base capacity.
+fn calibrate_resources(
+    seed: u64,
+    layout: &Layout,
+    routings: &[Routing],
+    releases: &[f64],
+    n_periods: usize,
+) -> Vec<Resource> {
+    let mut sampler = Sampler::new(seed, Stream::Capacity);
+    let n_resources = resource_count(layout.n_items());
+    let load = rough_cut_load(routings, releases, n_resources, n_periods);
+    let holiday = (n_periods >= 4).then_some(n_periods / 2);
+    (0..n_resources)
+        .map(|resource_idx| {
+            let mut factors = vec![1.0; n_periods];
+            if let Some(cell) = holiday.and_then(|t| factors.get_mut(t)) {
+                *cell = HOLIDAY_FACTOR;
+            }
+            let maintenance = sampler.chance(0.1).then(|| sampler.below(n_periods));
+            if let Some(cell) = maintenance.and_then(|t| factors.get_mut(t)) {
+                *cell = MAINTENANCE_FACTOR;
+            }
+            let row = resource_idx * n_periods..(resource_idx + 1) * n_periods;
+            let total_load: f64 = load.get(row).map_or(0.0, |r| r.iter().sum());
+            let target_utilisation = sampler.between(0.75, 0.85);
+            let base = if total_load > 0.0 {
+                let needed = total_load / (target_utilisation * factors.iter().sum::<f64>());
+                (needed * 100.0).ceil() / 100.0
+            } else {
+                IDLE_CAPACITY
+            };
+            let name = RESOURCE_NAMES.get(resource_idx % RESOURCE_NAMES.len()).unwrap_or(&"RES");
+            Resource {
+                id: format!("{name}-{}", resource_idx / RESOURCE_NAMES.len() + 1),
+                capacity: factors.iter().map(|factor| round_to(base * factor, 2)).collect(),
+                overtime_max: round_to(base * 0.25, 2),
+                overtime_cost: round_to(sampler.between(20.0, 45.0), 2),
+            }
+        })
+        .collect()
+}
+
+/// Open purchase orders on ~10 % of purchased components, arriving within their lead time.
+fn generate_receipts(seed: u64, items: &[Item], layout: &Layout, n_periods: usize) -> Vec<Receipt> {
+    let mut sampler = Sampler::new(seed, Stream::Receipts);
+    let mut receipts = Vec::new();
+    for item_idx in layout.purchased.clone() {
+        let Some(item) = items.get(item_idx) else { continue };
+        if !sampler.chance(0.1) {
+            continue;
+        }
+        let period = sampler.below(item.lead_time.clamp(1, n_periods));
+        let step = item.lot_multiple.unwrap_or(10.0);
+        let quantity = (step * sampler.int_between(1, 4) as f64).max(item.min_lot);
+        receipts.push(Receipt { item: item_idx, period, quantity });
+    }
+    receipts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::PeriodOf;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn spec(seed: u64, items: usize, orders: usize, periods: usize) -> GenerateSpec {
+        GenerateSpec { seed, items, orders, periods, ..GenerateSpec::default() }
+    }
+
+    fn generated(spec: &GenerateSpec) -> PlanInput {
+        match generate(spec) {
+            Ok(plan) => plan,
+            Err(error) => panic!("generate({spec:?}) failed: {error}"),
+        }
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_plan_and_other_seeds_differ() {
+        let first = generated(&spec(7, 60, 400, 8));
+        let again = generated(&spec(7, 60, 400, 8));
+        assert_eq!(first, again);
+        let other = generated(&spec(8, 60, 400, 8));
+        assert_ne!(first.orders, other.orders);
+        assert_ne!(first.bom, other.bom);
+        assert_ne!(first.items, other.items);
+    }
+
+    #[test]
+    fn the_item_master_does_not_depend_on_the_number_of_orders() {
+        let few = generated(&spec(3, 80, 10, 6));
+        let many = generated(&spec(3, 80, 2_000, 6));
+        assert_eq!(few.bom, many.bom);
+        assert_eq!(few.routings, many.routings);
+        let ids = |plan: &PlanInput| plan.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&few), ids(&many));
+        // The first orders are drawn the same way whatever the count.
+        assert_eq!(few.orders.get(..10), many.orders.get(..10));
+    }
+
+    /// Every structural invariant the brief and the spec ask of a generated plan.
+    fn assert_invariants(plan: &PlanInput, spec: &GenerateSpec) {
+        let n_items = plan.items.len();
+        let n_periods = plan.n_periods();
+        assert_eq!(n_items, spec.items);
+        assert_eq!(n_periods, spec.periods);
+        assert_eq!(plan.orders.len(), spec.orders);
+
+        let ids: BTreeSet<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids.len(), n_items, "item ids are unique");
+        let order_ids: BTreeSet<&str> = plan.orders.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(order_ids.len(), plan.orders.len(), "order ids are unique");
+        let resource_ids: BTreeSet<&str> = plan.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(resource_ids.len(), plan.resources.len(), "resource ids are unique");
+        assert_eq!(plan.resources.len(), n_items.div_ceil(40).max(1));
+
+        for item in &plan.items {
+            let numbers = [
+                item.unit_cost,
+                item.holding_cost,
+                item.initial_inventory,
+                item.safety_stock,
+                item.safety_stock_penalty,
+                item.min_lot,
+                item.order_cost,
+            ];
+            assert!(numbers.iter().all(|v| v.is_finite() && *v >= 0.0), "{item:?}");
+            assert!(item.backlog_cost.is_none_or(|v| v.is_finite() && v > item.holding_cost));
+            assert!(item.max_lot.is_none());
+            assert!(item.lot_multiple.is_none_or(|v| v.is_finite() && v > 0.0), "{item:?}");
+            if let Some(multiple) = item.lot_multiple {
+                let lots = item.min_lot / multiple;
+                assert_eq!(lots, lots.round(), "MOQ is a whole number of packs: {item:?}");
+            }
+            match item.kind {
+                ItemKind::Buy => {
+                    assert!((1..=3).contains(&item.lead_time), "{item:?}");
+                    assert!(item.backlog_cost.is_none());
+                }
+                ItemKind::Make => {
+                    assert!(item.lead_time <= 1, "{item:?}");
+                    assert_eq!(item.min_lot, 0.0);
+                    assert_eq!(item.lot_multiple, None);
+                }
+            }
+        }
+
+        // BOM: parents are make items; a component always has a larger index (a deeper level),
+        // which makes the graph acyclic; no pair twice; 1-4 components per make item.
+        let mut pairs = BTreeSet::new();
+        let mut components_per_parent: BTreeMap<usize, usize> = BTreeMap::new();
+        for edge in &plan.bom {
+            let parent = &plan.items[edge.parent];
+            assert_eq!(parent.kind, ItemKind::Make, "{edge:?}");
+            assert!(edge.component < n_items && edge.component > edge.parent, "{edge:?}");
+            assert!(edge.quantity.is_finite() && edge.quantity > 0.0);
+            assert!(pairs.insert((edge.parent, edge.component)), "duplicate {edge:?}");
+            *components_per_parent.entry(edge.parent).or_default() += 1;
+        }
+        for (item_idx, item) in plan.items.iter().enumerate() {
+            let n_components = components_per_parent.get(&item_idx).copied().unwrap_or(0);
+            match item.kind {
+                ItemKind::Buy => assert_eq!(n_components, 0, "buy item {} has components", item.id),
+                ItemKind::Make if n_items > 1 => {
+                    assert!((1..=4).contains(&n_components), "{}: {n_components}", item.id)
+                }
+                ItemKind::Make => assert_eq!(n_components, 0),
+            }
+        }
+
+        // Routings: every make item has one, buy items none; valid resources; no pair twice.
+        let mut routed = BTreeSet::new();
+        let mut routing_pairs = BTreeSet::new();
+        for routing in &plan.routings {
+            assert_eq!(plan.items[routing.item].kind, ItemKind::Make, "{routing:?}");
+            assert!(routing.resource < plan.resources.len());
+            assert!(routing_pairs.insert((routing.item, routing.resource)));
+            for value in [routing.unit_time, routing.setup_time, routing.setup_cost] {
+                assert!(value.is_finite() && value >= 0.0, "{routing:?}");
+            }
+            routed.insert(routing.item);
+        }
+        for (item_idx, item) in plan.items.iter().enumerate() {
+            assert_eq!(routed.contains(&item_idx), item.kind == ItemKind::Make, "{}", item.id);
+        }
+
+        for resource in &plan.resources {
+            assert_eq!(resource.capacity.len(), n_periods);
+            assert!(resource.capacity.iter().all(|c| c.is_finite() && *c > 0.0), "{resource:?}");
+            assert!(resource.overtime_max.is_finite() && resource.overtime_max >= 0.0);
+            assert!(resource.overtime_cost.is_finite() && resource.overtime_cost >= 0.0);
+        }
+        for receipt in &plan.receipts {
+            assert!(receipt.period < n_periods && receipt.quantity > 0.0, "{receipt:?}");
+            assert_eq!(plan.items[receipt.item].kind, ItemKind::Buy);
+        }
+
+        let markets = ["US", "DE", "UK", "FR", "AE", "JP", "AU"];
+        for order in &plan.orders {
+            let item = &plan.items[order.item];
+            assert!(item.backlog_cost.is_some(), "orders are for end items: {order:?}");
+            assert!(order.quantity >= 1.0 && order.quantity <= 20.0, "{order:?}");
+            assert_eq!(order.quantity, order.quantity.round());
+            assert!(order.market.as_deref().is_some_and(|m| markets.contains(&m)), "{order:?}");
+        }
+    }
+
+    #[test]
+    fn structural_invariants_hold_for_many_sizes() {
+        for (seed, items, orders, periods) in [
+            (1, 1, 0, 1),
+            (2, 1, 5, 1),
+            (3, 2, 10, 3),
+            (4, 3, 10, 4),
+            (5, 5, 30, 2),
+            (6, 12, 100, 6),
+            (7, 41, 300, 12),
+            (8, 250, 2_000, 13),
+            (9, 1_000, 5_000, 26),
+        ] {
+            let spec = spec(seed, items, orders, periods);
+            assert_invariants(&generated(&spec), &spec);
+        }
+        for bucket in [Bucket::Day, Bucket::Month] {
+            let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+            let spec = GenerateSpec { bucket, start, ..spec(11, 30, 200, 5) };
+            assert_invariants(&generated(&spec), &spec);
+        }
+    }
+
+    #[test]
+    fn a_single_item_plan_is_one_routed_end_item_without_a_bom() {
+        let plan = generated(&spec(1, 1, 0, 1));
+        assert_eq!(plan.items.len(), 1);
+        assert_eq!(plan.items[0].kind, ItemKind::Make);
+        assert!(plan.items[0].backlog_cost.is_some());
+        assert!(plan.bom.is_empty() && plan.orders.is_empty() && plan.receipts.is_empty());
+        assert_eq!(plan.routings.len(), 1);
+        // No demand, so no load: the resource gets the idle capacity.
+        assert_eq!(plan.resources.len(), 1);
+        assert_eq!(plan.resources[0].capacity, vec![IDLE_CAPACITY]);
+    }
+
+    #[test]
+    fn layouts_have_three_to_five_levels_when_there_are_enough_items() {
+        // (items, expected levels, end items, intermediates, purchased), worked by hand from
+        // the 20 % / 50 % split and the intermediate-level thresholds (1-7: 1, 8-29: 2, 30+: 3).
+        for (n_items, levels, n_end, n_intermediate, n_purchased) in [
+            (1, 1, 1, 0, 0),
+            (2, 2, 1, 0, 1),
+            (3, 2, 1, 0, 2),
+            (5, 3, 1, 1, 3),
+            (10, 3, 2, 3, 5),
+            (40, 4, 8, 12, 20),
+            (100, 5, 20, 30, 50),
+            (100_000, 5, 20_000, 30_000, 50_000),
+        ] {
+            let layout = Layout::new(n_items);
+            assert_eq!(layout.levels.len(), levels, "{n_items} items");
+            assert_eq!(layout.end_items.len(), n_end, "{n_items} items");
+            assert_eq!(layout.intermediates.len(), n_intermediate, "{n_items} items");
+            assert_eq!(layout.purchased.len(), n_purchased, "{n_items} items");
+            let covered: usize = layout.levels.iter().map(|level| level.len()).sum();
+            assert_eq!(covered, n_items);
+            assert!(layout.levels.iter().all(|level| !level.is_empty()));
+        }
+    }
+
+    #[test]
+    fn bom_depth_matches_the_layout() {
+        // Longest path (in edges) from each item, by memoised recursion over the edges, an
+        // independent way to see the levels the BOM really has.
+        let plan = generated(&spec(5, 200, 0, 4));
+        let n_items = plan.items.len();
+        let mut depth = vec![0usize; n_items];
+        for item_idx in (0..n_items).rev() {
+            depth[item_idx] = plan
+                .bom
+                .iter()
+                .filter(|edge| edge.parent == item_idx)
+                .map(|edge| depth[edge.component] + 1)
+                .max()
+                .unwrap_or(0);
+        }
+        let levels = depth.iter().max().copied().unwrap_or(0) + 1;
+        assert_eq!(levels, Layout::new(200).levels.len());
+        // Shared components: some component has several parents.
+        let mut parents: BTreeMap<usize, usize> = BTreeMap::new();
+        for edge in &plan.bom {
+            *parents.entry(edge.component).or_default() += 1;
+        }
+        assert!(parents.values().any(|&n| n >= 3), "no shared component");
+    }
+
+    #[test]
+    fn past_due_and_beyond_shares_are_near_their_targets() {
+        let plan = generated(&spec(21, 50, 40_000, 12));
+        let mut past_due = 0usize;
+        let mut beyond = 0usize;
+        let mut per_period = [0usize; 12];
+        for order in &plan.orders {
+            match plan.horizon.locate(order.due_date) {
+                PeriodOf::PastDue => past_due += 1,
+                PeriodOf::BeyondHorizon => beyond += 1,
+                PeriodOf::InHorizon(t) => per_period[t] += 1,
+            }
+        }
+        let n = plan.orders.len() as f64;
+        // Three standard deviations of a binomial share at n = 40,000 are ~0.0026 and ~0.0021.
+        assert!((past_due as f64 / n - 0.03).abs() < 0.004, "past due {past_due}");
+        assert!((beyond as f64 / n - 0.02).abs() < 0.004, "beyond {beyond}");
+        // Spread over the horizon: each of the 12 weeks gets about 95 % / 12 of the orders.
+        let expected = 0.95 * n / 12.0;
+        for (t, &count) in per_period.iter().enumerate() {
+            assert!((count as f64 - expected).abs() < 0.1 * expected, "week {t}: {count}");
+        }
+        // Past-due orders are at most two weeks late; beyond ones within a week after the end.
+        let end = plan.horizon.end().unwrap_or(plan.horizon.start);
+        for order in &plan.orders {
+            assert!(order.due_date >= plan.horizon.start - Days::new(14));
+            assert!(order.due_date < end + Days::new(7));
+        }
+    }
+
+    #[test]
+    fn order_popularity_is_skewed_and_markets_are_weighted() {
+        let plan = generated(&spec(4, 100, 20_000, 12));
+        let mut per_item: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut per_market: BTreeMap<&str, usize> = BTreeMap::new();
+        for order in &plan.orders {
+            *per_item.entry(order.item).or_default() += 1;
+            *per_market.entry(order.market.as_deref().unwrap_or("")).or_default() += 1;
+        }
+        let mut counts: Vec<usize> = per_item.values().copied().collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        // With floor(n u^3), the top item of 20 gets P(u < (1/20)^(1/3)) = 36.8 % of orders.
+        let top_share = counts[0] as f64 / 20_000.0;
+        assert!((top_share - 0.368).abs() < 0.02, "top share {top_share}");
+        for (market, weight) in MARKETS {
+            let share = per_market.get(market).copied().unwrap_or(0) as f64 / 20_000.0;
+            assert!((share - f64::from(weight) / 100.0).abs() < 0.015, "{market}: {share}");
+        }
+    }
+
+    /// The rough-cut load recomputed independently: requirements by a fixed-point pass over
+    /// the BOM edges (no reliance on the item order), then releases offset by lead time.
+    fn independent_load(plan: &PlanInput) -> Vec<Vec<f64>> {
+        let n_periods = plan.n_periods();
+        let n_items = plan.items.len();
+        let mut external = vec![vec![0.0; n_periods]; n_items];
+        for order in &plan.orders {
+            let t = match plan.horizon.locate(order.due_date) {
+                PeriodOf::PastDue => 0,
+                PeriodOf::InHorizon(t) => t,
+                PeriodOf::BeyondHorizon => continue,
+            };
+            external[order.item][t] += order.quantity;
+        }
+        let releases_of = |gross: &[f64], lead: usize| -> Vec<f64> {
+            (0..n_periods).map(|t| gross.get(t + lead).copied().unwrap_or(0.0)).collect()
+        };
+        let mut gross = external.clone();
+        // Iterate to a fixed point: depth <= 5, so 6 rounds suffice.
+        for _ in 0..6 {
+            let mut next = external.clone();
+            for edge in &plan.bom {
+                let parent_releases =
+                    releases_of(&gross[edge.parent], plan.items[edge.parent].lead_time);
+                for t in 0..n_periods {
+                    next[edge.component][t] += edge.quantity * parent_releases[t];
+                }
+            }
+            gross = next;
+        }
+        let mut load = vec![vec![0.0; n_periods]; plan.resources.len()];
+        for routing in &plan.routings {
+            let releases = releases_of(&gross[routing.item], plan.items[routing.item].lead_time);
+            for t in 0..n_periods {
+                if releases[t] > 0.0 {
+                    load[routing.resource][t] +=
+                        routing.unit_time * releases[t] + routing.setup_time;
+                }
+            }
+        }
+        load
+    }
+
+    #[test]
+    fn capacity_is_calibrated_to_75_to_85_percent_of_the_rough_cut_load() {
+        let plan = generated(&spec(12, 400, 30_000, 12));
+        let load = independent_load(&plan);
+        let mut loaded = 0;
+        for (resource, resource_load) in plan.resources.iter().zip(&load) {
+            let total_load: f64 = resource_load.iter().sum();
+            let total_capacity: f64 = resource.capacity.iter().sum();
+            if total_load == 0.0 {
+                continue;
+            }
+            loaded += 1;
+            let utilisation = total_load / total_capacity;
+            assert!((0.74..=0.86).contains(&utilisation), "{}: {utilisation}", resource.id);
+        }
+        assert!(loaded >= plan.resources.len() / 2, "most resources carry load");
+        // The holiday week (period 7 of 12) has 60 % of the base capacity everywhere.
+        for resource in &plan.resources {
+            let base = crate::write::most_frequent_value(&resource.capacity);
+            assert!((resource.capacity[6] - round_to(base * 0.6, 2)).abs() < 1e-9, "{resource:?}");
+        }
+    }
+
+    #[test]
+    fn initial_inventory_covers_the_requirements_inside_the_lead_time() {
+        let plan = generated(&spec(13, 120, 5_000, 10));
+        // Gross requirements from the independent load pass's method, per item.
+        let n_periods = plan.n_periods();
+        let mut gross = vec![vec![0.0; n_periods]; plan.items.len()];
+        for order in &plan.orders {
+            let t = match plan.horizon.locate(order.due_date) {
+                PeriodOf::PastDue => 0,
+                PeriodOf::InHorizon(t) => t,
+                PeriodOf::BeyondHorizon => continue,
+            };
+            gross[order.item][t] += order.quantity;
+        }
+        // Items in index order are parents before components.
+        for item_idx in 0..plan.items.len() {
+            let lead = plan.items[item_idx].lead_time;
+            let early: f64 = gross[item_idx].iter().take(lead).sum();
+            assert_eq!(
+                plan.items[item_idx].initial_inventory,
+                early.ceil(),
+                "{}",
+                plan.items[item_idx].id
+            );
+            let releases: Vec<f64> = (0..n_periods)
+                .map(|t| gross[item_idx].get(t + lead).copied().unwrap_or(0.0))
+                .collect();
+            for edge in plan.bom.iter().filter(|e| e.parent == item_idx) {
+                for t in 0..n_periods {
+                    gross[edge.component][t] += edge.quantity * releases[t];
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn backlog_costs_exceed_the_rolled_up_cost_of_an_end_item() {
+        let plan = generated(&spec(17, 150, 0, 4));
+        // Rolled-up cost by plain recursion over the edges (depth <= 5).
+        fn rolled_up(plan: &PlanInput, item_idx: usize) -> f64 {
+            let components: f64 = plan
+                .bom
+                .iter()
+                .filter(|edge| edge.parent == item_idx)
+                .map(|edge| edge.quantity * rolled_up(plan, edge.component))
+                .sum();
+            plan.items[item_idx].unit_cost + components
+        }
+        let mut end_items = 0;
+        for (item_idx, item) in plan.items.iter().enumerate() {
+            let Some(backlog_cost) = item.backlog_cost else { continue };
+            end_items += 1;
+            let ratio = backlog_cost / rolled_up(&plan, item_idx);
+            assert!((1.19..=2.01).contains(&ratio), "{}: {ratio}", item.id);
+        }
+        assert_eq!(end_items, 30);
+    }
+
+    #[test]
+    fn bad_specs_are_errors() {
+        assert_eq!(generate(&spec(1, 0, 10, 4)), Err(GenerateError::NoItems));
+        assert_eq!(generate(&spec(1, 10, 10, 0)), Err(GenerateError::NoPeriods));
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+        let month = GenerateSpec { bucket: Bucket::Month, ..spec(1, 10, 10, 3) };
+        assert_eq!(generate(&month), Err(GenerateError::MonthStartNotFirst { start }));
+        let late = GenerateSpec { start: NaiveDate::MAX, ..spec(1, 10, 10, 3) };
+        assert_eq!(
+            generate(&late),
+            Err(GenerateError::HorizonOutOfRange { start: NaiveDate::MAX, periods: 3 })
+        );
+        assert_eq!(
+            generate(&spec(1, 1_000_000, 0, 1_000)),
+            Err(GenerateError::TooLarge { items: 1_000_000, periods: 1_000 })
+        );
+        assert_eq!(
+            generate(&spec(1, usize::MAX, 0, 2)),
+            Err(GenerateError::TooLarge { items: usize::MAX, periods: 2 })
+        );
+    }
+
+    #[test]
+    fn samplers_stay_in_range_and_are_uniform_enough() {
+        let mut sampler = Sampler::new(99, Stream::Items);
+        let mut counts = [0usize; 6];
+        for _ in 0..60_000 {
+            counts[sampler.below(6)] += 1;
+        }
+        assert!(counts.iter().all(|&c| (c as f64 - 10_000.0).abs() < 400.0), "{counts:?}");
+        for _ in 0..10_000 {
+            let u = sampler.unit();
+            assert!((0.0..1.0).contains(&u));
+            assert!((3..=5).contains(&sampler.int_between(3, 5)));
+            assert!((1..=20).contains(&sampler.lumpy_quantity()));
+            assert!(sampler.skewed_below(7) < 7);
+        }
+        assert_eq!(sampler.below(0), 0);
+        assert_eq!(sampler.skewed_below(0), 0);
+        assert_eq!(sampler.int_between(4, 2), 4);
+        let mut values: Vec<usize> = (0..50).collect();
+        sampler.shuffle(&mut values);
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..50).collect::<Vec<_>>());
+        assert_ne!(values, sorted);
+    }
+
+    #[test]
+    fn a_generated_plan_writes_the_expected_files() {
+        let plan = generated(&spec(5, 6, 8, 3));
+        let dir = tempfile::tempdir().expect("temp dir");
+        crate::write::write_plan_dir(&plan, dir.path()).expect("write");
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+        assert_eq!(
+            read("plan.toml"),
+            "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 3\n"
+        );
+        // orders.csv rebuilt field by field from the plan.
+        let mut expected = String::from("order_id,item,quantity,due_date,market\n");
+        for order in &plan.orders {
+            let market = order.market.clone().unwrap_or_default();
+            let item = &plan.items[order.item].id;
+            let line =
+                format!("{},{item},{},{},{market}\n", order.id, order.quantity, order.due_date);
+            expected.push_str(&line);
+        }
+        assert_eq!(read("orders.csv"), expected);
+        assert!(
+            read("orders.csv").starts_with("order_id,item,quantity,due_date,market\nSO-000001,FG-")
+        );
+        // bom.csv: one line per edge, ids in place of indices.
+        let mut expected = String::from("parent,component,quantity\n");
+        for edge in &plan.bom {
+            let (parent, component) = (&plan.items[edge.parent].id, &plan.items[edge.component].id);
+            expected.push_str(&format!("{parent},{component},{}\n", edge.quantity));
+        }
+        assert_eq!(read("bom.csv"), expected);
+        assert!(read("items.csv").starts_with("item,kind,unit_cost,holding_cost,backlog_cost,"));
+    }
+}

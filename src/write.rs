@@ -1,1 +1,727 @@
-//! (being written) Writes a [`crate::PlanInput`] as a plan directory.
+//! Writes a [`PlanInput`] as a plan directory (spec section 1, CSV tables).
+//!
+//! The output is lean and deterministic: optional tables are written only when they hold rows,
+//! optional columns only when some row differs from the default, and numbers with Rust's `{}`
+//! formatting of `f64` (the shortest text that reads back to the same value). Periods are
+//! 1-based in the files. A resource's capacity is written as its most frequent per-period
+//! value (ties: the smallest) in `resources.csv`, with the other periods as `capacity.csv`
+//! overrides.
+//!
+//! Every file is written to a temporary file in the same folder and then renamed over its
+//! final name, so a reader never sees half a file. Optional tables that a previous write left
+//! in the folder (`bom.csv`, ...) and that this plan does not have are removed, so that the
+//! folder always reads back as `input`.
+
+use crate::error::Error;
+use crate::input::{Item, PlanInput, Resource};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Names of the optional CSV tables this writer may produce.
+const OPTIONAL_TABLES: [&str; 6] =
+    ["bom.csv", "resources.csv", "capacity.csv", "routings.csv", "receipts.csv", "forecast.csv"];
+
+/// Writes `input` as a plan directory (spec section 1, CSV), creating `dir` if needed.
+///
+/// Writes `plan.toml`, `items.csv` and `orders.csv` (header-only when there are no orders),
+/// and `bom.csv`, `resources.csv`, `capacity.csv`, `routings.csv`, `receipts.csv` and
+/// `forecast.csv` only when they have rows. An index out of range in `input` (which a
+/// validated input never has) is reported as an [`Error::Output`] of kind `InvalidInput`
+/// naming the file being written.
+pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
+    fs::create_dir_all(dir).map_err(|source| Error::Output { path: dir.to_path_buf(), source })?;
+    let resource_bases: Vec<f64> =
+        input.resources.iter().map(|resource| most_frequent_value(&resource.capacity)).collect();
+
+    let mut written: Vec<&str> = Vec::new();
+    write_atomic(dir, "plan.toml", |out| write_plan_toml(input, out))?;
+    write_atomic(dir, "items.csv", |out| write_items(&input.items, out))?;
+    write_atomic(dir, "orders.csv", |out| write_orders(input, out))?;
+    if !input.bom.is_empty() {
+        write_atomic(dir, "bom.csv", |out| write_bom(input, out))?;
+        written.push("bom.csv");
+    }
+    if !input.resources.is_empty() {
+        write_atomic(dir, "resources.csv", |out| {
+            write_resources(&input.resources, &resource_bases, out)
+        })?;
+        written.push("resources.csv");
+    }
+    if has_capacity_overrides(&input.resources, &resource_bases) {
+        write_atomic(dir, "capacity.csv", |out| {
+            write_capacity_overrides(&input.resources, &resource_bases, out)
+        })?;
+        written.push("capacity.csv");
+    }
+    if !input.routings.is_empty() {
+        write_atomic(dir, "routings.csv", |out| write_routings(input, out))?;
+        written.push("routings.csv");
+    }
+    if !input.receipts.is_empty() {
+        let rows = input.receipts.iter().map(|r| (r.item, r.period, r.quantity));
+        write_atomic(dir, "receipts.csv", |out| write_item_period_rows(input, rows, out))?;
+        written.push("receipts.csv");
+    }
+    if !input.forecast.is_empty() {
+        let rows = input.forecast.iter().map(|f| (f.item, f.period, f.quantity));
+        write_atomic(dir, "forecast.csv", |out| write_item_period_rows(input, rows, out))?;
+        written.push("forecast.csv");
+    }
+    remove_stale_tables(dir, &written)
+}
+
+/// Removes optional tables from an earlier write that this plan does not have.
+fn remove_stale_tables(dir: &Path, written: &[&str]) -> Result<(), Error> {
+    for name in OPTIONAL_TABLES.iter().filter(|name| !written.contains(name)) {
+        let path = dir.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Output { path, source }),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `dir/name` through a temporary file in `dir` that is renamed into place at the end.
+fn write_atomic<F>(dir: &Path, name: &str, write_body: F) -> Result<(), Error>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let path: PathBuf = dir.join(name);
+    let with_path = |source: io::Error| Error::Output { path: path.clone(), source };
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(with_path)?;
+    let mut out = BufWriter::with_capacity(1 << 16, temp);
+    write_body(&mut out).map_err(with_path)?;
+    let temp = out.into_inner().map_err(|error| with_path(error.into_error()))?;
+    temp.persist(&path).map_err(|error| with_path(error.error))?;
+    Ok(())
+}
+
+/// An `InvalidInput` error for an index that points outside its table.
+fn bad_index(what: &str, index: usize, len: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{what} index {index} is out of range (the plan has {len})"),
+    )
+}
+
+/// The id of item `item_idx`, or an `InvalidInput` error.
+fn item_id(input: &PlanInput, item_idx: usize) -> io::Result<&str> {
+    input
+        .items
+        .get(item_idx)
+        .map(|item| item.id.as_str())
+        .ok_or_else(|| bad_index("item", item_idx, input.items.len()))
+}
+
+/// The id of resource `resource_idx`, or an `InvalidInput` error.
+fn resource_id(input: &PlanInput, resource_idx: usize) -> io::Result<&str> {
+    input
+        .resources
+        .get(resource_idx)
+        .map(|resource| resource.id.as_str())
+        .ok_or_else(|| bad_index("resource", resource_idx, input.resources.len()))
+}
+
+/// Writes one CSV field, quoted when it contains a comma, a quote, a line break or leading or
+/// trailing whitespace (quotes inside are doubled).
+fn write_field(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    let needs_quotes = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace);
+    if !needs_quotes {
+        return out.write_all(text.as_bytes());
+    }
+    out.write_all(b"\"")?;
+    let mut pieces = text.split('"');
+    if let Some(first) = pieces.next() {
+        out.write_all(first.as_bytes())?;
+    }
+    for piece in pieces {
+        out.write_all(b"\"\"")?;
+        out.write_all(piece.as_bytes())?;
+    }
+    out.write_all(b"\"")
+}
+
+/// Writes a number with `{}` (shortest round trip); `-0` is written as `0`.
+fn write_number(out: &mut dyn Write, value: f64) -> io::Result<()> {
+    if value == 0.0 {
+        out.write_all(b"0")
+    } else {
+        write!(out, "{value}")
+    }
+}
+
+/// Writes an optional number; `None` is an empty cell.
+fn write_optional_number(out: &mut dyn Write, value: Option<f64>) -> io::Result<()> {
+    match value {
+        Some(value) => write_number(out, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes a header row from column names.
+fn write_header(out: &mut dyn Write, columns: &[&str]) -> io::Result<()> {
+    out.write_all(columns.join(",").as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// A float for TOML: always with a decimal point or exponent (`{:?}`), so it reads as a float.
+fn toml_float(value: f64) -> String {
+    format!("{value:?}")
+}
+
+/// Writes `plan.toml`: the horizon, and `[solver]` with only the settings that are set.
+fn write_plan_toml(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let horizon = &input.horizon;
+    writeln!(out, "[horizon]")?;
+    writeln!(out, "start = \"{}\"", horizon.start)?;
+    writeln!(out, "bucket = \"{}\"", horizon.bucket.as_str())?;
+    writeln!(out, "periods = {}", horizon.periods)?;
+    let solver = &input.solver;
+    if solver.time_limit_s.is_none() && solver.mip_gap.is_none() && solver.threads.is_none() {
+        return Ok(());
+    }
+    writeln!(out, "\n[solver]")?;
+    if let Some(time_limit_s) = solver.time_limit_s {
+        writeln!(out, "time_limit_s = {}", toml_float(time_limit_s))?;
+    }
+    if let Some(mip_gap) = solver.mip_gap {
+        writeln!(out, "mip_gap = {}", toml_float(mip_gap))?;
+    }
+    if let Some(threads) = solver.threads {
+        writeln!(out, "threads = {threads}")?;
+    }
+    Ok(())
+}
+
+/// The optional columns of `items.csv`, in the spec's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemColumn {
+    UnitCost,
+    HoldingCost,
+    BacklogCost,
+    LeadTime,
+    InitialInventory,
+    SafetyStock,
+    SafetyStockPenalty,
+    MinLot,
+    MaxLot,
+    LotMultiple,
+    OrderCost,
+}
+
+impl ItemColumn {
+    /// Every optional column, in the order they are written.
+    const ALL: [ItemColumn; 11] = [
+        ItemColumn::UnitCost,
+        ItemColumn::HoldingCost,
+        ItemColumn::BacklogCost,
+        ItemColumn::LeadTime,
+        ItemColumn::InitialInventory,
+        ItemColumn::SafetyStock,
+        ItemColumn::SafetyStockPenalty,
+        ItemColumn::MinLot,
+        ItemColumn::MaxLot,
+        ItemColumn::LotMultiple,
+        ItemColumn::OrderCost,
+    ];
+
+    /// The column name in `items.csv`.
+    fn name(self) -> &'static str {
+        match self {
+            ItemColumn::UnitCost => "unit_cost",
+            ItemColumn::HoldingCost => "holding_cost",
+            ItemColumn::BacklogCost => "backlog_cost",
+            ItemColumn::LeadTime => "lead_time",
+            ItemColumn::InitialInventory => "initial_inventory",
+            ItemColumn::SafetyStock => "safety_stock",
+            ItemColumn::SafetyStockPenalty => "safety_stock_penalty",
+            ItemColumn::MinLot => "min_lot",
+            ItemColumn::MaxLot => "max_lot",
+            ItemColumn::LotMultiple => "lot_multiple",
+            ItemColumn::OrderCost => "order_cost",
+        }
+    }
+
+    /// True when `item` has the default value in this column.
+    fn is_default(self, item: &Item) -> bool {
+        match self {
+            ItemColumn::UnitCost => item.unit_cost == 0.0,
+            ItemColumn::HoldingCost => item.holding_cost == 0.0,
+            ItemColumn::BacklogCost => item.backlog_cost.is_none(),
+            ItemColumn::LeadTime => item.lead_time == 0,
+            ItemColumn::InitialInventory => item.initial_inventory == 0.0,
+            ItemColumn::SafetyStock => item.safety_stock == 0.0,
+            ItemColumn::SafetyStockPenalty => item.safety_stock_penalty == 0.0,
+            ItemColumn::MinLot => item.min_lot == 0.0,
+            ItemColumn::MaxLot => item.max_lot.is_none(),
+            ItemColumn::LotMultiple => item.lot_multiple.is_none(),
+            ItemColumn::OrderCost => item.order_cost == 0.0,
+        }
+    }
+
+    /// Writes `item`'s cell in this column (empty for `None`).
+    fn write_cell(self, item: &Item, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            ItemColumn::UnitCost => write_number(out, item.unit_cost),
+            ItemColumn::HoldingCost => write_number(out, item.holding_cost),
+            ItemColumn::BacklogCost => write_optional_number(out, item.backlog_cost),
+            ItemColumn::LeadTime => write!(out, "{}", item.lead_time),
+            ItemColumn::InitialInventory => write_number(out, item.initial_inventory),
+            ItemColumn::SafetyStock => write_number(out, item.safety_stock),
+            ItemColumn::SafetyStockPenalty => write_number(out, item.safety_stock_penalty),
+            ItemColumn::MinLot => write_number(out, item.min_lot),
+            ItemColumn::MaxLot => write_optional_number(out, item.max_lot),
+            ItemColumn::LotMultiple => write_optional_number(out, item.lot_multiple),
+            ItemColumn::OrderCost => write_number(out, item.order_cost),
+        }
+    }
+}
+
+/// Writes `items.csv`: `item`, `kind`, then the optional columns some item does not default.
+fn write_items(items: &[Item], out: &mut dyn Write) -> io::Result<()> {
+    let columns: Vec<ItemColumn> = ItemColumn::ALL
+        .into_iter()
+        .filter(|column| items.iter().any(|item| !column.is_default(item)))
+        .collect();
+    let mut header = vec!["item", "kind"];
+    header.extend(columns.iter().map(|column| column.name()));
+    write_header(out, &header)?;
+    for item in items {
+        write_field(out, &item.id)?;
+        out.write_all(b",")?;
+        out.write_all(item.kind.as_str().as_bytes())?;
+        for column in &columns {
+            out.write_all(b",")?;
+            column.write_cell(item, out)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `orders.csv`; the `market` column only when some order has a market.
+fn write_orders(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let with_market = input.orders.iter().any(|order| order.market.is_some());
+    let mut header = vec!["order_id", "item", "quantity", "due_date"];
+    if with_market {
+        header.push("market");
+    }
+    write_header(out, &header)?;
+    for order in &input.orders {
+        write_field(out, &order.id)?;
+        out.write_all(b",")?;
+        write_field(out, item_id(input, order.item)?)?;
+        out.write_all(b",")?;
+        write_number(out, order.quantity)?;
+        write!(out, ",{}", order.due_date)?;
+        if with_market {
+            out.write_all(b",")?;
+            if let Some(market) = &order.market {
+                write_field(out, market)?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `bom.csv`.
+fn write_bom(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    write_header(out, &["parent", "component", "quantity"])?;
+    for edge in &input.bom {
+        write_field(out, item_id(input, edge.parent)?)?;
+        out.write_all(b",")?;
+        write_field(out, item_id(input, edge.component)?)?;
+        out.write_all(b",")?;
+        write_number(out, edge.quantity)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The most frequent value of `values` (ties: the smallest); 0 for an empty slice.
+///
+/// `-0` counts as `0`. This is the capacity written in `resources.csv`; the periods with
+/// other values become `capacity.csv` overrides.
+pub(crate) fn most_frequent_value(values: &[f64]) -> f64 {
+    let mut sorted: Vec<f64> = values.iter().map(|&v| if v == 0.0 { 0.0 } else { v }).collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut best: Option<(f64, usize)> = None;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        let is_better = best.is_none_or(|(_, best_count)| run.len() > best_count);
+        if let (true, Some(&value)) = (is_better, run.first()) {
+            best = Some((value, run.len()));
+        }
+    }
+    best.map_or(0.0, |(value, _)| value)
+}
+
+/// Writes `resources.csv` with each resource's base capacity; the overtime columns only when
+/// some resource has overtime.
+fn write_resources(resources: &[Resource], bases: &[f64], out: &mut dyn Write) -> io::Result<()> {
+    let with_overtime_max = resources.iter().any(|r| r.overtime_max != 0.0);
+    let with_overtime_cost = resources.iter().any(|r| r.overtime_cost != 0.0);
+    let mut header = vec!["resource", "capacity"];
+    if with_overtime_max {
+        header.push("overtime_max");
+    }
+    if with_overtime_cost {
+        header.push("overtime_cost");
+    }
+    write_header(out, &header)?;
+    for (resource, &base) in resources.iter().zip(bases) {
+        write_field(out, &resource.id)?;
+        out.write_all(b",")?;
+        write_number(out, base)?;
+        if with_overtime_max {
+            out.write_all(b",")?;
+            write_number(out, resource.overtime_max)?;
+        }
+        if with_overtime_cost {
+            out.write_all(b",")?;
+            write_number(out, resource.overtime_cost)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The 0-based periods where `resource`'s capacity differs from `base`, with that capacity.
+fn capacity_overrides(resource: &Resource, base: f64) -> impl Iterator<Item = (usize, f64)> + '_ {
+    resource.capacity.iter().copied().enumerate().filter(move |&(_, capacity)| capacity != base)
+}
+
+/// True when some resource has a period whose capacity differs from its base.
+fn has_capacity_overrides(resources: &[Resource], bases: &[f64]) -> bool {
+    resources
+        .iter()
+        .zip(bases)
+        .any(|(resource, &base)| capacity_overrides(resource, base).next().is_some())
+}
+
+/// Writes `capacity.csv`: one row per period whose capacity differs from the base.
+fn write_capacity_overrides(
+    resources: &[Resource],
+    bases: &[f64],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_header(out, &["resource", "period", "capacity"])?;
+    for (resource, &base) in resources.iter().zip(bases) {
+        for (period, capacity) in capacity_overrides(resource, base) {
+            write_field(out, &resource.id)?;
+            write!(out, ",{},", period + 1)?;
+            write_number(out, capacity)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `routings.csv`; each of `unit_time`, `setup_time`, `setup_cost` only when some
+/// routing has a non-zero value in it.
+fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let routings = &input.routings;
+    let with_unit_time = routings.iter().any(|r| r.unit_time != 0.0);
+    let with_setup_time = routings.iter().any(|r| r.setup_time != 0.0);
+    let with_setup_cost = routings.iter().any(|r| r.setup_cost != 0.0);
+    let mut header = vec!["item", "resource"];
+    let optional = [
+        (with_unit_time, "unit_time"),
+        (with_setup_time, "setup_time"),
+        (with_setup_cost, "setup_cost"),
+    ];
+    header.extend(optional.iter().filter(|(on, _)| *on).map(|(_, name)| *name));
+    write_header(out, &header)?;
+    for routing in routings {
+        write_field(out, item_id(input, routing.item)?)?;
+        out.write_all(b",")?;
+        write_field(out, resource_id(input, routing.resource)?)?;
+        let values = [
+            (with_unit_time, routing.unit_time),
+            (with_setup_time, routing.setup_time),
+            (with_setup_cost, routing.setup_cost),
+        ];
+        for (_, value) in values.iter().filter(|(on, _)| *on) {
+            out.write_all(b",")?;
+            write_number(out, *value)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes an `item, period, quantity` table (receipts, forecast) with 1-based periods.
+fn write_item_period_rows(
+    input: &PlanInput,
+    rows: impl Iterator<Item = (usize, usize, f64)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_header(out, &["item", "period", "quantity"])?;
+    for (item_idx, period, quantity) in rows {
+        write_field(out, item_id(input, item_idx)?)?;
+        write!(out, ",{},", period + 1)?;
+        write_number(out, quantity)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{
+        BomEdge, Bucket, ForecastEntry, Horizon, ItemKind, Order, Receipt, Routing, SolverConfig,
+    };
+    use chrono::NaiveDate;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    }
+
+    /// A small plan with awkward ids, every optional table and a few optional columns.
+    fn sample_plan() -> PlanInput {
+        let mut tee = Item::new("Tee, \"Sunset\"", ItemKind::Make);
+        tee.unit_cost = 7.5;
+        tee.backlog_cost = Some(1.25);
+        tee.lead_time = 1;
+        let mut ink = Item::new("Tinte-Ü", ItemKind::Buy);
+        ink.unit_cost = 0.1;
+        ink.min_lot = 50.0;
+        ink.lot_multiple = Some(25.0);
+        PlanInput {
+            horizon: Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 4 },
+            solver: SolverConfig { time_limit_s: None, mip_gap: Some(0.001), threads: None },
+            items: vec![tee, ink],
+            bom: vec![BomEdge { parent: 0, component: 1, quantity: 0.3 }],
+            resources: vec![
+                Resource {
+                    id: "DTG".into(),
+                    capacity: vec![8.0, 8.0, 5.0, 8.0],
+                    overtime_max: 0.0,
+                    overtime_cost: 0.0,
+                },
+                Resource {
+                    id: "Pack".into(),
+                    capacity: vec![6.0, 4.0, 6.0, 4.0],
+                    overtime_max: 2.0,
+                    overtime_cost: 0.0,
+                },
+            ],
+            routings: vec![Routing {
+                item: 0,
+                resource: 0,
+                unit_time: 0.05,
+                setup_time: 0.0,
+                setup_cost: 12.0,
+            }],
+            receipts: vec![Receipt { item: 1, period: 0, quantity: 100.0 }],
+            orders: vec![
+                Order {
+                    id: "SO-1".into(),
+                    item: 0,
+                    quantity: 3.0,
+                    due_date: date(2026, 1, 7),
+                    market: Some("DE".into()),
+                },
+                Order {
+                    id: "SO-2".into(),
+                    item: 0,
+                    quantity: 1.5,
+                    due_date: date(2025, 12, 31),
+                    market: None,
+                },
+            ],
+            forecast: vec![ForecastEntry { item: 0, period: 3, quantity: 10.0 }],
+        }
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        fs::read_to_string(dir.join(name)).unwrap_or_else(|e| format!("<cannot read {name}: {e}>"))
+    }
+
+    #[test]
+    fn writes_every_table_with_exact_contents() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_plan_dir(&sample_plan(), dir.path()).expect("write");
+        let d = dir.path();
+        assert_eq!(
+            read(d, "plan.toml"),
+            "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n\n\
+             [solver]\nmip_gap = 0.001\n"
+        );
+        assert_eq!(
+            read(d, "items.csv"),
+            "item,kind,unit_cost,backlog_cost,lead_time,min_lot,lot_multiple\n\
+             \"Tee, \"\"Sunset\"\"\",make,7.5,1.25,1,0,\n\
+             Tinte-Ü,buy,0.1,,0,50,25\n"
+        );
+        assert_eq!(
+            read(d, "orders.csv"),
+            "order_id,item,quantity,due_date,market\n\
+             SO-1,\"Tee, \"\"Sunset\"\"\",3,2026-01-07,DE\n\
+             SO-2,\"Tee, \"\"Sunset\"\"\",1.5,2025-12-31,\n"
+        );
+        assert_eq!(
+            read(d, "bom.csv"),
+            "parent,component,quantity\n\"Tee, \"\"Sunset\"\"\",Tinte-Ü,0.3\n"
+        );
+        // DTG: 8 three times -> base 8, period 3 overrides. Pack: 6 and 4 twice each -> the
+        // smaller, 4, is the base and periods 1 and 3 are overrides.
+        assert_eq!(read(d, "resources.csv"), "resource,capacity,overtime_max\nDTG,8,0\nPack,4,2\n");
+        assert_eq!(
+            read(d, "capacity.csv"),
+            "resource,period,capacity\nDTG,3,5\nPack,1,6\nPack,3,6\n"
+        );
+        assert_eq!(
+            read(d, "routings.csv"),
+            "item,resource,unit_time,setup_cost\n\"Tee, \"\"Sunset\"\"\",DTG,0.05,12\n"
+        );
+        assert_eq!(read(d, "receipts.csv"), "item,period,quantity\nTinte-Ü,1,100\n");
+        assert_eq!(read(d, "forecast.csv"), "item,period,quantity\n\"Tee, \"\"Sunset\"\"\",4,10\n");
+        let leftovers: Vec<String> = fs::read_dir(d)
+            .expect("list")
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    }
+
+    #[test]
+    fn minimal_plan_writes_only_required_files_and_removes_stale_tables() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_plan_dir(&sample_plan(), dir.path()).expect("first write");
+        let minimal = PlanInput {
+            horizon: Horizon { start: date(2026, 2, 1), bucket: Bucket::Month, periods: 1 },
+            solver: SolverConfig::default(),
+            items: vec![Item::new("A", ItemKind::Buy)],
+            bom: vec![],
+            resources: vec![],
+            routings: vec![],
+            receipts: vec![],
+            orders: vec![],
+            forecast: vec![],
+        };
+        write_plan_dir(&minimal, dir.path()).expect("second write");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["items.csv", "orders.csv", "plan.toml"]);
+        assert_eq!(
+            read(dir.path(), "plan.toml"),
+            "[horizon]\nstart = \"2026-02-01\"\nbucket = \"month\"\nperiods = 1\n"
+        );
+        assert_eq!(read(dir.path(), "items.csv"), "item,kind\nA,buy\n");
+        assert_eq!(read(dir.path(), "orders.csv"), "order_id,item,quantity,due_date\n");
+    }
+
+    #[test]
+    fn creates_nested_directories_and_writes_all_solver_settings() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let nested = dir.path().join("a").join("b");
+        let mut plan = sample_plan();
+        plan.solver =
+            SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(1e-7), threads: Some(2) };
+        write_plan_dir(&plan, &nested).expect("write");
+        assert_eq!(
+            read(&nested, "plan.toml"),
+            "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n\n\
+             [solver]\ntime_limit_s = 60.0\nmip_gap = 1e-7\nthreads = 2\n"
+        );
+        let parsed: toml::Table = read(&nested, "plan.toml").parse().expect("valid TOML");
+        let solver = parsed.get("solver").and_then(|s| s.as_table()).expect("solver table");
+        assert_eq!(solver.get("mip_gap").and_then(|v| v.as_float()), Some(1e-7));
+        assert_eq!(solver.get("time_limit_s").and_then(|v| v.as_float()), Some(60.0));
+    }
+
+    #[test]
+    fn bad_index_is_an_output_error_naming_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut plan = sample_plan();
+        plan.bom[0].component = 9;
+        match write_plan_dir(&plan, dir.path()) {
+            Err(Error::Output { path, source }) => {
+                assert_eq!(path, dir.path().join("bom.csv"));
+                assert_eq!(source.kind(), io::ErrorKind::InvalidInput);
+                assert!(source.to_string().contains("item index 9"), "{source}");
+            }
+            other => panic!("expected an output error, got {other:?}"),
+        }
+        assert!(!dir.path().join("bom.csv").exists());
+    }
+
+    #[test]
+    fn unwritable_directory_is_an_output_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("not-a-dir");
+        fs::write(&file, "x").expect("write file");
+        let result = write_plan_dir(&sample_plan(), &file.join("plan"));
+        assert!(matches!(result, Err(Error::Output { .. })), "{result:?}");
+    }
+
+    #[test]
+    fn field_quoting() {
+        let cases = [
+            ("plain", "plain"),
+            ("T恤-红", "T恤-红"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            (" padded", "\" padded\""),
+            ("\"", "\"\"\"\""),
+        ];
+        for (text, expected) in cases {
+            let mut out = Vec::new();
+            write_field(&mut out, text).expect("write to Vec");
+            assert_eq!(String::from_utf8_lossy(&out), expected, "field {text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_round_trip_and_negative_zero_is_zero() {
+        for value in [0.1, 1.0 / 3.0, 1e-9, 123456789.125, 5.0, -0.0, 1e21] {
+            let mut out = Vec::new();
+            write_number(&mut out, value).expect("write to Vec");
+            let text = String::from_utf8_lossy(&out).into_owned();
+            assert!(!text.contains('e') && !text.starts_with('-'), "{text}");
+            assert_eq!(text.parse::<f64>().ok(), Some(if value == 0.0 { 0.0 } else { value }));
+        }
+    }
+
+    #[test]
+    fn most_frequent_value_breaks_ties_by_the_smallest() {
+        // Brute force: count each distinct value directly.
+        let cases: [&[f64]; 6] = [
+            &[],
+            &[3.0],
+            &[5.0, 2.0, 5.0, 2.0],
+            &[1.0, 7.0, 7.0, 1.0, 7.0],
+            &[-0.0, 0.0, 4.0, 4.0, 9.0],
+            &[2.5, 1.5, 0.5],
+        ];
+        for values in cases {
+            let mut expected = (0usize, 0.0f64);
+            for &candidate in values {
+                let count = values.iter().filter(|&&v| v == candidate).count();
+                let candidate = if candidate == 0.0 { 0.0 } else { candidate };
+                if count > expected.0 || (count == expected.0 && candidate < expected.1) {
+                    expected = (count, candidate);
+                }
+            }
+            let got = most_frequent_value(values);
+            assert_eq!(got.to_bits(), expected.1.to_bits(), "values {values:?}");
+        }
+    }
+}
