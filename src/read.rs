@@ -78,6 +78,8 @@ const ORDERS: TableSchema = TableSchema {
     optional: &["market"],
 };
 
+const SCHEMAS: [TableSchema; 8] = [ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS];
+
 /// Reads and validates the plan directory `dir`.
 pub fn read_plan_dir(dir: &Path) -> Result<PlanInput, InputError> {
     read_dir_with(dir, None)
@@ -151,8 +153,33 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             orders,
             forecast,
         }),
-        _ => Err(diags.into_error()),
+        _ => Err(in_file_order(diags.into_error())),
     }
+}
+
+/// Sorts the problems into file order: files in the order they were read, then rows, then
+/// columns in the order of the table's schema. The sort is stable, so problems of one cell
+/// keep their order.
+fn in_file_order(mut error: InputError) -> InputError {
+    let mut files: Vec<String> = Vec::new();
+    for diagnostic in &error.diagnostics {
+        if !files.contains(&diagnostic.file) {
+            files.push(diagnostic.file.clone());
+        }
+    }
+    error.diagnostics.sort_by_key(|diagnostic| {
+        let file_rank = files.iter().position(|file| *file == diagnostic.file);
+        (file_rank, diagnostic.row, column_rank(&diagnostic.file, diagnostic.column.as_deref()))
+    });
+    error
+}
+
+/// Position of `column` in the schema of the table `file` names (unknown columns last).
+fn column_rank(file: &str, column: Option<&str>) -> usize {
+    let Some(column) = column else { return 0 };
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let schema = SCHEMAS.iter().find(|schema| schema.name == stem).unwrap_or(&ORDERS);
+    schema.known_columns().position(|known| known == column).map_or(usize::MAX, |position| position + 1)
 }
 
 // ---------------------------------------------------------------------------------------------

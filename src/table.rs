@@ -606,7 +606,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
             return Some(candidate);
         }
         let distance = strsim::levenshtein(word, candidate);
-        if distance <= limit && best.is_none_or(|(best_distance, _)| distance < best_distance) {
+        if distance <= limit && distance < word.chars().count() && best.is_none_or(|(best_distance, _)| distance < best_distance) {
             best = Some((distance, candidate));
         }
     }
