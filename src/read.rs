@@ -1195,3 +1195,164 @@ fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> S
     }
     config
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    fn write_files(dir: &Path, files: &[(&str, &str)]) {
+        for (name, content) in files {
+            std::fs::write(dir.join(name), content).expect("write test file");
+        }
+    }
+
+    fn toml_problems(text: &str) -> Result<(Horizon, SolverConfig), Vec<String>> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_files(dir.path(), &[("plan.toml", text)]);
+        read_plan_toml(&dir.path().join("plan.toml"))
+            .map_err(|err| err.diagnostics.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn plan_toml_accepts_a_toml_date_and_defaults_the_solver() {
+        let (horizon, solver) =
+            toml_problems("\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n").expect("valid");
+        assert_eq!(horizon.start, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"));
+        assert_eq!((horizon.bucket, horizon.periods), (Bucket::Month, 12));
+        assert_eq!(solver, SolverConfig::default());
+    }
+
+    #[test]
+    fn plan_toml_problems_are_located_by_line() {
+        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n").expect_err("bad");
+        assert_eq!(
+            problems,
+            [
+                "plan.toml, row 2, column solver.threads, value \"1.5\": expected a whole number >= 0 (0 = solver default)",
+                "plan.toml, row 4: missing key `bucket` in [horizon] (e.g. bucket = \"week\")",
+                "plan.toml, row 4: missing key `periods` in [horizon] (e.g. periods = 12)",
+                "plan.toml, row 5, column horizon.start, value \"20260105\": expected an ISO date such as \"2026-01-05\"",
+            ]
+        );
+        assert_eq!(toml_problems("horizon = 3\n").expect_err("not a table").len(), 1);
+        assert_eq!(
+            toml_problems("[solver]\n").expect_err("no horizon"),
+            ["plan.toml: missing [horizon] table with start, bucket and periods"]
+        );
+    }
+
+    /// A small deterministic generator (no dependency on rand's API for a test).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, bound: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) % bound
+        }
+    }
+
+    /// Writes a plan with `n_orders` random orders; returns the orders as written.
+    fn random_plan(dir: &Path, n_orders: usize, seed: u64) -> Vec<(String, usize, f64, NaiveDate)> {
+        let mut rng = Lcg(seed);
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
+        let mut items = String::from("item,kind,unit_cost\n");
+        for item_idx in 0..50 {
+            let _ = writeln!(items, "SKU-{item_idx:03},{},{}", if item_idx % 3 == 0 { "buy" } else { "make" }, item_idx);
+        }
+        let mut orders = String::from("order_id,item,quantity,due_date,market\n");
+        let mut written = Vec::with_capacity(n_orders);
+        for order_idx in 0..n_orders {
+            let item_idx = rng.below(50) as usize;
+            let quantity = (rng.below(400) + 1) as f64 / 4.0;
+            let due = start + chrono::Days::new(rng.below(120));
+            let market = ["EU", "US", ""][rng.below(3) as usize];
+            let _ = writeln!(orders, "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}");
+            written.push((format!("ORD-{order_idx}"), item_idx, quantity, due));
+        }
+        write_files(
+            dir,
+            &[
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n"),
+                ("items.csv", &items),
+                ("orders.csv", &orders),
+            ],
+        );
+        written
+    }
+
+    #[test]
+    fn random_orders_read_back_as_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let written = random_plan(dir.path(), 2_000, 7);
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        assert_eq!(plan.items.len(), 50);
+        assert_eq!(plan.items[3].kind, ItemKind::Buy);
+        assert_eq!(plan.items[4].unit_cost, 4.0);
+        let read: Vec<(String, usize, f64, NaiveDate)> =
+            plan.orders.iter().map(|order| (order.id.clone(), order.item, order.quantity, order.due_date)).collect();
+        assert_eq!(read, written);
+    }
+
+    #[test]
+    fn optional_tables_absent_are_empty_and_resources_get_t_capacities() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_files(
+            dir.path(),
+            &[
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n"),
+                ("items.csv", "item,kind\nA,make\n"),
+                ("orders.csv", "order_id,item,quantity,due_date\n"),
+                ("resources.csv", "resource,capacity\nR,8\n"),
+                ("capacity.csv", "resource,period,capacity\nR,3,0\n"),
+            ],
+        );
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        assert!(plan.bom.is_empty() && plan.routings.is_empty() && plan.receipts.is_empty());
+        assert!(plan.forecast.is_empty() && plan.orders.is_empty());
+        assert_eq!(plan.resources[0].capacity, [8.0, 8.0, 0.0]);
+    }
+
+    #[test]
+    fn a_missing_directory_is_one_problem() {
+        let err = read_plan_dir(Path::new("/nonexistent/flexplan-plan")).expect_err("no dir");
+        assert_eq!(err.diagnostics.len(), 1);
+        assert!(err.diagnostics[0].message.starts_with("plan directory not found"));
+    }
+
+    #[test]
+    fn a_flood_of_bad_rows_is_capped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut orders = String::from("order_id,item,quantity,due_date\n");
+        for order_idx in 0..500 {
+            let _ = writeln!(orders, "O{order_idx},NOPE,1,2026-01-05");
+        }
+        write_files(
+            dir.path(),
+            &[
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n"),
+                ("items.csv", "item,kind\nA,make\n"),
+                ("orders.csv", &orders),
+            ],
+        );
+        let err = read_plan_dir(dir.path()).expect_err("unknown items");
+        assert_eq!((err.diagnostics.len(), err.more), (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS));
+    }
+
+    /// Timing for 1,000,000 orders; meaningful in a release build:
+    /// `cargo test --release --lib read::tests::million -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn million_orders_read_quickly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let written = random_plan(dir.path(), 1_000_000, 11);
+        let started = std::time::Instant::now();
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        let elapsed = started.elapsed();
+        assert_eq!(plan.orders.len(), written.len());
+        eprintln!("read + validated 1,000,000 orders in {elapsed:?}");
+        if !cfg!(debug_assertions) {
+            assert!(elapsed.as_secs_f64() < 1.0, "too slow: {elapsed:?}");
+        }
+    }
+}

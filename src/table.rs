@@ -526,10 +526,6 @@ impl<'t> CsvParser<'t> {
                     segment_start = cursor;
                 }
                 Some(b'"') => break,
-                Some(b'\n') => {
-                    self.row += 1;
-                    cursor += 1;
-                }
                 Some(_) => cursor += 1,
             }
         }
@@ -540,7 +536,7 @@ impl<'t> CsvParser<'t> {
             Some(_) => {
                 return Err(bad_quoting(
                     file_name,
-                    self.row,
+                    row,
                     "text follows the closing quote of a field; a `\"` inside a quoted field must be doubled (`\"\"`)",
                 ))
             }
@@ -1080,4 +1076,176 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     };
     let year = i32::try_from(digits(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &str) -> Table {
+        parse_csv("t.csv", text.as_bytes()).unwrap_or_else(|problems| panic!("refused: {problems:?}"))
+    }
+
+    fn messages(diags: Diagnostics) -> Vec<String> {
+        diags.into_error().diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    fn texts(table: &Table, column: &str) -> Vec<Option<String>> {
+        let mut diags = Diagnostics::new();
+        let cells = table.ids(column, Need::Optional, &mut diags);
+        assert!(diags.is_empty());
+        cells.into_iter().map(|cell| cell.value().map(str::to_string)).collect()
+    }
+
+    const SCHEMA: TableSchema =
+        TableSchema { name: "t", required: &["item", "kind"], optional: &["holding_cost", "lead_time"] };
+
+    #[test]
+    fn csv_handles_bom_crlf_quotes_and_blank_lines() {
+        let table = csv("\u{feff}item,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\r\nc,\"two\nlines\"\r\n d ,\n");
+        assert_eq!(texts(&table, "item"), [Some("a,b".into()), Some("c".into()), Some("d".into())]);
+        assert_eq!(texts(&table, "note"), [Some("say \"hi\"".into()), Some("two\nlines".into()), None]);
+        // Row 3 is the blank line; the record with a line break inside quotes is row 4.
+        let rows: Vec<usize> = (0..table.height()).map(|row_idx| table.row_number(row_idx)).collect();
+        assert_eq!(rows, [2, 4, 5]);
+    }
+
+    #[test]
+    fn csv_header_only_and_empty_files() {
+        let header_only = csv("item,kind\n");
+        assert_eq!(header_only.height(), 0);
+        assert!(header_only.has_column("kind"));
+        let mut diags = Diagnostics::new();
+        assert!(!csv("").check_header(&SCHEMA, &mut diags));
+        assert_eq!(
+            messages(diags),
+            ["t.csv: the file is empty; its first row must name the columns (`item`, `kind`, `holding_cost`, `lead_time`)"]
+        );
+    }
+
+    #[test]
+    fn csv_malformed_rows_are_located() {
+        let problems = parse_csv("t.csv", b"a,b\n1\n1,2\n1,2,3\n").expect_err("ragged");
+        let rows: Vec<Option<usize>> = problems.iter().map(|d| d.row).collect();
+        assert_eq!(rows, [Some(2), Some(4)]);
+        let unclosed = parse_csv("t.csv", b"a,b\n1,2\n\"x,2\n").expect_err("unclosed");
+        assert_eq!(unclosed[0].row, Some(3));
+        let after_quote = parse_csv("t.csv", b"a,b\n\"x\"y,2\n").expect_err("text after quote");
+        assert!(after_quote[0].message.contains("must be doubled"));
+        let not_utf8 = parse_csv("t.csv", b"a,b\n1,2\n3,\xff\n").expect_err("not utf-8");
+        assert_eq!(not_utf8[0].row, Some(3));
+        let duplicate = parse_csv("t.csv", b"a,b,a\n1,2,3\n").expect_err("duplicate header");
+        assert!(duplicate[0].message.contains("columns 1 and 3"));
+    }
+
+    #[test]
+    fn header_check_reports_unknown_and_missing_columns() {
+        let table = csv("item,holdng_cost,x_mine,zzz\nA,1,,\n");
+        let mut diags = Diagnostics::new();
+        assert!(!table.check_header(&SCHEMA, &mut diags));
+        let found = messages(diags);
+        assert_eq!(found[0], "t.csv, row 1: unknown column `holdng_cost`; did you mean `holding_cost`?");
+        assert!(found[1].starts_with("t.csv, row 1: unknown column `zzz`; the known columns are"));
+        assert_eq!(
+            found[2],
+            "t.csv, row 1: missing required column `kind` (columns found: `item`, `holdng_cost`, `x_mine`, `zzz`)"
+        );
+        assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn numbers_follow_their_rule() {
+        let table = csv("v\n0\n2.5\n-1\nNaN\ninf\n-inf\n1e999\nabc\n\n 7 \n");
+        let mut diags = Diagnostics::new();
+        let cells = table.numbers("v", NumberRule::NonNegative, Need::Optional, &mut diags);
+        use Cell::{Empty, Invalid, Value};
+        // The blank line is skipped, so "7" is the 9th cell.
+        assert_eq!(cells, [Value(0.0), Value(2.5), Invalid, Invalid, Invalid, Invalid, Invalid, Invalid, Value(7.0)]);
+        assert_eq!(diags.len(), 6);
+        let mut diags = Diagnostics::new();
+        let positive = table.numbers("v", NumberRule::Positive, Need::Optional, &mut diags);
+        assert_eq!(positive[0], Invalid);
+        assert_eq!(messages(diags)[0], "t.csv, row 2, column v, value \"0\": expected a finite number > 0");
+        let empties = csv("v,w\n,1\n");
+        let mut diags = Diagnostics::new();
+        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
+        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Required, &mut diags), [Invalid]);
+        assert_eq!(empties.numbers("absent", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
+        assert_eq!(messages(diags), ["t.csv, row 2, column v: a value is required"]);
+    }
+
+    #[test]
+    fn whole_numbers_accept_integers_only() {
+        let table = csv("p\n3\n3.0\n3.5\n-1\nabc\n0\n5\n");
+        let mut diags = Diagnostics::new();
+        let range = WholeRange { min: 1, max: Some(4) };
+        let cells = table.whole_numbers("p", range, Need::Required, &mut diags);
+        use Cell::{Invalid, Value};
+        assert_eq!(cells, [Value(3), Value(3), Invalid, Invalid, Invalid, Invalid, Invalid]);
+        assert_eq!(messages(diags)[4], "t.csv, row 8, column p, value \"5\": expected a whole number from 1 to 4");
+    }
+
+    #[test]
+    fn dates_and_choices() {
+        let table = csv("d,k\n2026-01-05,make\n2026-02-30,buy\n2026-1-5,Make\n");
+        let mut diags = Diagnostics::new();
+        let dates = table.dates("d", Need::Required, &mut diags);
+        assert_eq!(dates[0], Cell::Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")));
+        assert_eq!(&dates[1..], [Cell::Invalid, Cell::Invalid]);
+        let kinds = table.choices("k", &["make", "buy"], Need::Required, &mut diags);
+        assert_eq!(kinds, [Cell::Value(0), Cell::Value(1), Cell::Invalid]);
+        assert_eq!(messages(diags)[2], "t.csv, row 4, column k, value \"Make\": expected `make` or `buy`");
+    }
+
+    #[test]
+    fn typed_frames_keep_their_types() {
+        let epoch_days = Column::new("d".into(), [20458i32, 0]).cast(&DataType::Date).expect("date");
+        let frame = DataFrame::new(
+            2,
+            vec![
+                Column::new("int".into(), [3i64, -2]),
+                Column::new("float".into(), [Some(1.5f64), None]),
+                Column::new("text".into(), ["1", "2"]),
+                epoch_days,
+            ],
+        )
+        .expect("frame");
+        let table = Table::from_frame("<f>", &frame);
+        let mut diags = Diagnostics::new();
+        use Cell::{Empty, Invalid, Value};
+        assert_eq!(table.numbers("int", NumberRule::NonNegative, Need::Optional, &mut diags), [Value(3.0), Invalid]);
+        assert_eq!(table.numbers("float", NumberRule::Positive, Need::Optional, &mut diags), [Value(1.5), Empty]);
+        let whole = WholeRange { min: 0, max: None };
+        assert_eq!(table.whole_numbers("float", whole, Need::Optional, &mut diags), [Invalid, Empty]);
+        assert_eq!(table.numbers("text", NumberRule::Positive, Need::Optional, &mut diags), [Invalid, Invalid]);
+        let dates = table.dates("d", Need::Required, &mut diags);
+        assert_eq!(dates, [Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("d")), Value(NaiveDate::default())]);
+        assert_eq!(
+            messages(diags),
+            [
+                "<f>, row 3, column int, value \"-2\": expected a finite number >= 0",
+                "<f>, row 2, column float, value \"1.5\": expected a whole number >= 0",
+                "<f>, column text: column of the wrong type: expected a number, found String",
+            ]
+        );
+    }
+
+    #[test]
+    fn closest_prefers_case_then_small_edits() {
+        let known = ["holding_cost", "unit_cost", "A", "LINE1"];
+        assert_eq!(closest("holdng_cost", known), Some("holding_cost"));
+        assert_eq!(closest("Unit_Cost", known), Some("unit_cost"));
+        assert_eq!(closest("a", known), Some("A"));
+        assert_eq!(closest("Z", known), None, "one letter away from a one-letter id is no hint");
+        assert_eq!(closest("LINE9", known), Some("LINE1"));
+        assert_eq!(closest("colour", known), None);
+    }
+
+    #[test]
+    fn iso_dates_are_strict() {
+        assert_eq!(parse_iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2023-02-29", "2026-1-05", "2026/01/05", "20260105", "2026-01-05T00", "２０２６-01-05"] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
 }
