@@ -18,6 +18,7 @@ use crate::table::{
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -78,9 +79,15 @@ const ORDERS: TableSchema = TableSchema {
     optional: &["market"],
 };
 
-const SCHEMAS: [TableSchema; 8] = [ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS];
+const SCHEMAS: [TableSchema; 8] = [
+    ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS,
+];
 
 /// Reads and validates the plan directory `dir`.
+///
+/// # Errors
+/// Every problem found in plan.toml and the tables (up to the diagnostics cap), each with its
+/// file, row, column and value.
 pub fn read_plan_dir(dir: &Path) -> Result<PlanInput, InputError> {
     read_dir_with(dir, None)
 }
@@ -92,6 +99,9 @@ pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanI
 }
 
 /// Reads and validates `plan.toml` alone.
+///
+/// # Errors
+/// A missing file, a TOML syntax error, or every invalid or unknown key (rows are TOML lines).
 pub fn read_plan_toml(path: &Path) -> Result<(Horizon, SolverConfig), InputError> {
     let mut diags = Diagnostics::new();
     match plan_toml(path, &mut diags) {
@@ -169,7 +179,11 @@ fn in_file_order(mut error: InputError) -> InputError {
     }
     error.diagnostics.sort_by_key(|diagnostic| {
         let file_rank = files.iter().position(|file| *file == diagnostic.file);
-        (file_rank, diagnostic.row, column_rank(&diagnostic.file, diagnostic.column.as_deref()))
+        (
+            file_rank,
+            diagnostic.row,
+            column_rank(&diagnostic.file, diagnostic.column.as_deref()),
+        )
     });
     error
 }
@@ -178,8 +192,14 @@ fn in_file_order(mut error: InputError) -> InputError {
 fn column_rank(file: &str, column: Option<&str>) -> usize {
     let Some(column) = column else { return 0 };
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    let schema = SCHEMAS.iter().find(|schema| schema.name == stem).unwrap_or(&ORDERS);
-    schema.known_columns().position(|known| known == column).map_or(usize::MAX, |position| position + 1)
+    let schema = SCHEMAS
+        .iter()
+        .find(|schema| schema.name == stem)
+        .unwrap_or(&ORDERS);
+    schema
+        .known_columns()
+        .position(|known| known == column)
+        .map_or(usize::MAX, |position| position + 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,11 +251,51 @@ fn load_optional(dir: &Path, schema: &TableSchema, diags: &mut Diagnostics) -> O
     }
 }
 
+/// A fast, non-cryptographic hasher (the FxHash mix) for the id maps: the reader looks up one
+/// id per row of tables with millions of rows. The plan's own files are the only input, so
+/// resistance to crafted collisions is not needed.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        if let Some(slot) = tail.get_mut(..rest.len()) {
+            slot.copy_from_slice(rest);
+        }
+        self.mix(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.mix(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed by ids or index pairs, with [`IdHasher`].
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 /// Ids of a table that others refer to, with the name of the file they came from.
 struct Catalog {
     file_name: String,
     ids: Vec<String>,
-    index: HashMap<String, usize>,
+    index: IdMap<String, usize>,
 }
 
 impl Catalog {
@@ -243,7 +303,7 @@ impl Catalog {
         Catalog {
             file_name: file_name.to_string(),
             ids: Vec::new(),
-            index: HashMap::new(),
+            index: IdMap::default(),
         }
     }
 
@@ -795,7 +855,8 @@ fn read_orders(
     let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
     let due_dates = table.dates("due_date", Need::Required, diags);
     let markets = table.ids("market", Need::Optional, diags);
-    let mut first_rows: HashMap<&str, usize> = HashMap::with_capacity(table.height());
+    let mut first_rows: IdMap<&str, usize> =
+        IdMap::with_capacity_and_hasher(table.height(), Default::default());
     let mut orders = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
         let mut order_id = cell_at(&order_ids, row_idx).value();
@@ -1143,18 +1204,31 @@ fn toml_number(value: &DeValue<'_>) -> Option<f64> {
     }
 }
 
+/// Largest number of periods accepted: a longer horizon would only exhaust memory (per-period
+/// capacities, model variables) long before the solver could use it.
+pub const MAX_PERIODS: usize = 100_000;
+
 fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<usize> {
-    let periods = toml_integer(value.get_ref())
-        .filter(|periods| *periods >= 1 && *periods <= i128::from(u32::MAX))
-        .and_then(|periods| usize::try_from(periods).ok());
-    if periods.is_none() {
-        report.value_problem(
-            "horizon.periods",
-            value,
-            "expected a whole number >= 1 (the number of periods T)",
-        );
+    let periods = toml_integer(value.get_ref()).filter(|periods| *periods >= 1);
+    match periods.map(usize::try_from) {
+        Some(Ok(periods)) if periods <= MAX_PERIODS => Some(periods),
+        Some(_) => {
+            report.value_problem(
+                "horizon.periods",
+                value,
+                format!("at most {MAX_PERIODS} periods are supported; use a longer bucket"),
+            );
+            None
+        }
+        None => {
+            report.value_problem(
+                "horizon.periods",
+                value,
+                "expected a whole number >= 1 (the number of periods T)",
+            );
+            None
+        }
     }
-    periods
 }
 
 fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> SolverConfig {
@@ -1216,16 +1290,22 @@ mod tests {
 
     #[test]
     fn plan_toml_accepts_a_toml_date_and_defaults_the_solver() {
-        let (horizon, solver) =
-            toml_problems("\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n").expect("valid");
-        assert_eq!(horizon.start, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"));
+        let (horizon, solver) = toml_problems(
+            "\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            horizon.start,
+            NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+        );
         assert_eq!((horizon.bucket, horizon.periods), (Bucket::Month, 12));
         assert_eq!(solver, SolverConfig::default());
     }
 
     #[test]
     fn plan_toml_problems_are_located_by_line() {
-        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n").expect_err("bad");
+        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n")
+            .expect_err("bad");
         assert_eq!(
             problems,
             [
@@ -1235,7 +1315,12 @@ mod tests {
                 "plan.toml, row 5, column horizon.start, value \"20260105\": expected an ISO date such as \"2026-01-05\"",
             ]
         );
-        assert_eq!(toml_problems("horizon = 3\n").expect_err("not a table").len(), 1);
+        assert_eq!(
+            toml_problems("horizon = 3\n")
+                .expect_err("not a table")
+                .len(),
+            1
+        );
         assert_eq!(
             toml_problems("[solver]\n").expect_err("no horizon"),
             ["plan.toml: missing [horizon] table with start, bucket and periods"]
@@ -1247,7 +1332,10 @@ mod tests {
 
     impl Lcg {
         fn below(&mut self, bound: u64) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.0 >> 33) % bound
         }
     }
@@ -1258,7 +1346,12 @@ mod tests {
         let start = NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
         let mut items = String::from("item,kind,unit_cost\n");
         for item_idx in 0..50 {
-            let _ = writeln!(items, "SKU-{item_idx:03},{},{}", if item_idx % 3 == 0 { "buy" } else { "make" }, item_idx);
+            let _ = writeln!(
+                items,
+                "SKU-{item_idx:03},{},{}",
+                if item_idx % 3 == 0 { "buy" } else { "make" },
+                item_idx
+            );
         }
         let mut orders = String::from("order_id,item,quantity,due_date,market\n");
         let mut written = Vec::with_capacity(n_orders);
@@ -1267,13 +1360,19 @@ mod tests {
             let quantity = (rng.below(400) + 1) as f64 / 4.0;
             let due = start + chrono::Days::new(rng.below(120));
             let market = ["EU", "US", ""][rng.below(3) as usize];
-            let _ = writeln!(orders, "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}");
+            let _ = writeln!(
+                orders,
+                "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}"
+            );
             written.push((format!("ORD-{order_idx}"), item_idx, quantity, due));
         }
         write_files(
             dir,
             &[
-                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n"),
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n",
+                ),
                 ("items.csv", &items),
                 ("orders.csv", &orders),
             ],
@@ -1289,8 +1388,11 @@ mod tests {
         assert_eq!(plan.items.len(), 50);
         assert_eq!(plan.items[3].kind, ItemKind::Buy);
         assert_eq!(plan.items[4].unit_cost, 4.0);
-        let read: Vec<(String, usize, f64, NaiveDate)> =
-            plan.orders.iter().map(|order| (order.id.clone(), order.item, order.quantity, order.due_date)).collect();
+        let read: Vec<(String, usize, f64, NaiveDate)> = plan
+            .orders
+            .iter()
+            .map(|order| (order.id.clone(), order.item, order.quantity, order.due_date))
+            .collect();
         assert_eq!(read, written);
     }
 
@@ -1300,7 +1402,10 @@ mod tests {
         write_files(
             dir.path(),
             &[
-                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n"),
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n",
+                ),
                 ("items.csv", "item,kind\nA,make\n"),
                 ("orders.csv", "order_id,item,quantity,due_date\n"),
                 ("resources.csv", "resource,capacity\nR,8\n"),
@@ -1317,7 +1422,9 @@ mod tests {
     fn a_missing_directory_is_one_problem() {
         let err = read_plan_dir(Path::new("/nonexistent/flexplan-plan")).expect_err("no dir");
         assert_eq!(err.diagnostics.len(), 1);
-        assert!(err.diagnostics[0].message.starts_with("plan directory not found"));
+        assert!(err.diagnostics[0]
+            .message
+            .starts_with("plan directory not found"));
     }
 
     #[test]
@@ -1330,13 +1437,19 @@ mod tests {
         write_files(
             dir.path(),
             &[
-                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n"),
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n",
+                ),
                 ("items.csv", "item,kind\nA,make\n"),
                 ("orders.csv", &orders),
             ],
         );
         let err = read_plan_dir(dir.path()).expect_err("unknown items");
-        assert_eq!((err.diagnostics.len(), err.more), (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS));
+        assert_eq!(
+            (err.diagnostics.len(), err.more),
+            (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS)
+        );
     }
 
     /// Timing for 1,000,000 orders; meaningful in a release build:

@@ -11,7 +11,8 @@
 //! from its text. Parquet files and in-memory frames keep their polars types ("typed" tables).
 //!
 //! Rows are counted as a spreadsheet shows them: the header is row 1, the first data row is
-//! row 2. Blank lines in a CSV file are skipped but still counted.
+//! row 2. Blank lines in a CSV file are skipped but still counted; a quoted value with a line
+//! break inside stays one row. (Only "not valid UTF-8" counts physical lines.)
 
 use crate::error::{Diagnostic, Diagnostics, MAX_DIAGNOSTICS};
 use chrono::NaiveDate;
@@ -271,13 +272,18 @@ pub fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<Diagnostic>
         }]
     })?;
     let mut parser = CsvParser::new(text);
-    let header = loop {
-        match parser.next_record(file_name).map_err(|d| vec![d])? {
-            None => return Ok(empty_text_table(file_name)),
-            Some(record) if record.is_blank() => continue,
-            Some(record) => break record,
+    let mut header = Record::default();
+    loop {
+        if !parser
+            .next_record(file_name, &mut header)
+            .map_err(|d| vec![d])?
+        {
+            return Ok(empty_text_table(file_name));
         }
-    };
+        if !header.is_blank() {
+            break;
+        }
+    }
     let header_names: Vec<String> = (0..header.n_fields())
         .map(|field_idx| header.field(text, field_idx).trim().to_string())
         .collect();
@@ -338,15 +344,16 @@ fn build_text_table(
     let mut row_numbers = Vec::new();
     let mut skipped_blank = false;
     let mut problems = Vec::new();
+    let mut record = Record::default();
     loop {
-        let record = match parser.next_record(file_name) {
-            Ok(Some(record)) => record,
-            Ok(None) => break,
+        match parser.next_record(file_name, &mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(diagnostic) => {
                 problems.push(diagnostic);
                 break;
             }
-        };
+        }
         if record.is_blank() {
             skipped_blank = true;
             continue;
@@ -411,6 +418,7 @@ fn ragged_row(file_name: &str, row: usize, n_fields: usize, n_columns: usize) ->
 
 /// One CSV record: byte ranges of its fields in the text, plus an unescaped copy for quoted
 /// fields that contained a doubled quote.
+#[derive(Default)]
 struct Record {
     row: usize,
     fields: Vec<FieldSpan>,
@@ -444,7 +452,6 @@ struct CsvParser<'t> {
     text: &'t str,
     position: usize,
     row: usize,
-    fields: Vec<FieldSpan>,
 }
 
 impl<'t> CsvParser<'t> {
@@ -453,19 +460,19 @@ impl<'t> CsvParser<'t> {
             text,
             position: 0,
             row: 0,
-            fields: Vec::new(),
         }
     }
 
-    /// The next record, `None` at the end of the text.
-    fn next_record(&mut self, file_name: &str) -> Result<Option<Record>, Diagnostic> {
+    /// Reads the next record into `record` (its buffer is reused); false at the end of the text.
+    fn next_record(&mut self, file_name: &str, record: &mut Record) -> Result<bool, Diagnostic> {
         let bytes = self.text.as_bytes();
         if self.position >= bytes.len() {
-            return Ok(None);
+            return Ok(false);
         }
         self.row += 1;
         let row = self.row;
-        let mut fields = std::mem::take(&mut self.fields);
+        record.row = row;
+        let fields = &mut record.fields;
         fields.clear();
         loop {
             let field_start = self.position;
@@ -480,8 +487,7 @@ impl<'t> CsvParser<'t> {
                 Terminator::EndOfRecord => break,
             }
         }
-        let record = Record { row, fields };
-        Ok(Some(record))
+        Ok(true)
     }
 
     /// An unquoted field: up to the next comma or line end.
@@ -602,7 +608,10 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
             return Some(candidate);
         }
         let distance = strsim::levenshtein(word, candidate);
-        if distance <= limit && distance < word.chars().count() && best.is_none_or(|(best_distance, _)| distance < best_distance) {
+        if distance <= limit
+            && distance < word.chars().count()
+            && best.is_none_or(|(best_distance, _)| distance < best_distance)
+        {
             best = Some((distance, candidate));
         }
     }
@@ -1083,30 +1092,52 @@ mod tests {
     use super::*;
 
     fn csv(text: &str) -> Table {
-        parse_csv("t.csv", text.as_bytes()).unwrap_or_else(|problems| panic!("refused: {problems:?}"))
+        parse_csv("t.csv", text.as_bytes())
+            .unwrap_or_else(|problems| panic!("refused: {problems:?}"))
     }
 
     fn messages(diags: Diagnostics) -> Vec<String> {
-        diags.into_error().diagnostics.iter().map(ToString::to_string).collect()
+        diags
+            .into_error()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     fn texts(table: &Table, column: &str) -> Vec<Option<String>> {
         let mut diags = Diagnostics::new();
         let cells = table.ids(column, Need::Optional, &mut diags);
         assert!(diags.is_empty());
-        cells.into_iter().map(|cell| cell.value().map(str::to_string)).collect()
+        cells
+            .into_iter()
+            .map(|cell| cell.value().map(str::to_string))
+            .collect()
     }
 
-    const SCHEMA: TableSchema =
-        TableSchema { name: "t", required: &["item", "kind"], optional: &["holding_cost", "lead_time"] };
+    const SCHEMA: TableSchema = TableSchema {
+        name: "t",
+        required: &["item", "kind"],
+        optional: &["holding_cost", "lead_time"],
+    };
 
     #[test]
     fn csv_handles_bom_crlf_quotes_and_blank_lines() {
-        let table = csv("\u{feff}item,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\r\nc,\"two\nlines\"\r\n d ,\n");
-        assert_eq!(texts(&table, "item"), [Some("a,b".into()), Some("c".into()), Some("d".into())]);
-        assert_eq!(texts(&table, "note"), [Some("say \"hi\"".into()), Some("two\nlines".into()), None]);
+        let table = csv(
+            "\u{feff}item,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\r\nc,\"two\nlines\"\r\n d ,\n",
+        );
+        assert_eq!(
+            texts(&table, "item"),
+            [Some("a,b".into()), Some("c".into()), Some("d".into())]
+        );
+        assert_eq!(
+            texts(&table, "note"),
+            [Some("say \"hi\"".into()), Some("two\nlines".into()), None]
+        );
         // Row 3 is the blank line; the record with a line break inside quotes is row 4.
-        let rows: Vec<usize> = (0..table.height()).map(|row_idx| table.row_number(row_idx)).collect();
+        let rows: Vec<usize> = (0..table.height())
+            .map(|row_idx| table.row_number(row_idx))
+            .collect();
         assert_eq!(rows, [2, 4, 5]);
     }
 
@@ -1144,7 +1175,10 @@ mod tests {
         let mut diags = Diagnostics::new();
         assert!(!table.check_header(&SCHEMA, &mut diags));
         let found = messages(diags);
-        assert_eq!(found[0], "t.csv, row 1: unknown column `holdng_cost`; did you mean `holding_cost`?");
+        assert_eq!(
+            found[0],
+            "t.csv, row 1: unknown column `holdng_cost`; did you mean `holding_cost`?"
+        );
         assert!(found[1].starts_with("t.csv, row 1: unknown column `zzz`; the known columns are"));
         assert_eq!(
             found[2],
@@ -1160,29 +1194,74 @@ mod tests {
         let cells = table.numbers("v", NumberRule::NonNegative, Need::Optional, &mut diags);
         use Cell::{Empty, Invalid, Value};
         // The blank line is skipped, so "7" is the 9th cell.
-        assert_eq!(cells, [Value(0.0), Value(2.5), Invalid, Invalid, Invalid, Invalid, Invalid, Invalid, Value(7.0)]);
+        assert_eq!(
+            cells,
+            [
+                Value(0.0),
+                Value(2.5),
+                Invalid,
+                Invalid,
+                Invalid,
+                Invalid,
+                Invalid,
+                Invalid,
+                Value(7.0)
+            ]
+        );
         assert_eq!(diags.len(), 6);
         let mut diags = Diagnostics::new();
         let positive = table.numbers("v", NumberRule::Positive, Need::Optional, &mut diags);
         assert_eq!(positive[0], Invalid);
-        assert_eq!(messages(diags)[0], "t.csv, row 2, column v, value \"0\": expected a finite number > 0");
+        assert_eq!(
+            messages(diags)[0],
+            "t.csv, row 2, column v, value \"0\": expected a finite number > 0"
+        );
         let empties = csv("v,w\n,1\n");
         let mut diags = Diagnostics::new();
-        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
-        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Required, &mut diags), [Invalid]);
-        assert_eq!(empties.numbers("absent", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
-        assert_eq!(messages(diags), ["t.csv, row 2, column v: a value is required"]);
+        assert_eq!(
+            empties.numbers("v", NumberRule::Positive, Need::Optional, &mut diags),
+            [Empty]
+        );
+        assert_eq!(
+            empties.numbers("v", NumberRule::Positive, Need::Required, &mut diags),
+            [Invalid]
+        );
+        assert_eq!(
+            empties.numbers("absent", NumberRule::Positive, Need::Optional, &mut diags),
+            [Empty]
+        );
+        assert_eq!(
+            messages(diags),
+            ["t.csv, row 2, column v: a value is required"]
+        );
     }
 
     #[test]
     fn whole_numbers_accept_integers_only() {
         let table = csv("p\n3\n3.0\n3.5\n-1\nabc\n0\n5\n");
         let mut diags = Diagnostics::new();
-        let range = WholeRange { min: 1, max: Some(4) };
+        let range = WholeRange {
+            min: 1,
+            max: Some(4),
+        };
         let cells = table.whole_numbers("p", range, Need::Required, &mut diags);
         use Cell::{Invalid, Value};
-        assert_eq!(cells, [Value(3), Value(3), Invalid, Invalid, Invalid, Invalid, Invalid]);
-        assert_eq!(messages(diags)[4], "t.csv, row 8, column p, value \"5\": expected a whole number from 1 to 4");
+        assert_eq!(
+            cells,
+            [
+                Value(3),
+                Value(3),
+                Invalid,
+                Invalid,
+                Invalid,
+                Invalid,
+                Invalid
+            ]
+        );
+        assert_eq!(
+            messages(diags)[4],
+            "t.csv, row 8, column p, value \"5\": expected a whole number from 1 to 4"
+        );
     }
 
     #[test]
@@ -1190,16 +1269,24 @@ mod tests {
         let table = csv("d,k\n2026-01-05,make\n2026-02-30,buy\n2026-1-5,Make\n");
         let mut diags = Diagnostics::new();
         let dates = table.dates("d", Need::Required, &mut diags);
-        assert_eq!(dates[0], Cell::Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")));
+        assert_eq!(
+            dates[0],
+            Cell::Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"))
+        );
         assert_eq!(&dates[1..], [Cell::Invalid, Cell::Invalid]);
         let kinds = table.choices("k", &["make", "buy"], Need::Required, &mut diags);
         assert_eq!(kinds, [Cell::Value(0), Cell::Value(1), Cell::Invalid]);
-        assert_eq!(messages(diags)[2], "t.csv, row 4, column k, value \"Make\": expected `make` or `buy`");
+        assert_eq!(
+            messages(diags)[2],
+            "t.csv, row 4, column k, value \"Make\": expected `make` or `buy`"
+        );
     }
 
     #[test]
     fn typed_frames_keep_their_types() {
-        let epoch_days = Column::new("d".into(), [20458i32, 0]).cast(&DataType::Date).expect("date");
+        let epoch_days = Column::new("d".into(), [20458i32, 0])
+            .cast(&DataType::Date)
+            .expect("date");
         let frame = DataFrame::new(
             2,
             vec![
@@ -1213,13 +1300,31 @@ mod tests {
         let table = Table::from_frame("<f>", &frame);
         let mut diags = Diagnostics::new();
         use Cell::{Empty, Invalid, Value};
-        assert_eq!(table.numbers("int", NumberRule::NonNegative, Need::Optional, &mut diags), [Value(3.0), Invalid]);
-        assert_eq!(table.numbers("float", NumberRule::Positive, Need::Optional, &mut diags), [Value(1.5), Empty]);
+        assert_eq!(
+            table.numbers("int", NumberRule::NonNegative, Need::Optional, &mut diags),
+            [Value(3.0), Invalid]
+        );
+        assert_eq!(
+            table.numbers("float", NumberRule::Positive, Need::Optional, &mut diags),
+            [Value(1.5), Empty]
+        );
         let whole = WholeRange { min: 0, max: None };
-        assert_eq!(table.whole_numbers("float", whole, Need::Optional, &mut diags), [Invalid, Empty]);
-        assert_eq!(table.numbers("text", NumberRule::Positive, Need::Optional, &mut diags), [Invalid, Invalid]);
+        assert_eq!(
+            table.whole_numbers("float", whole, Need::Optional, &mut diags),
+            [Invalid, Empty]
+        );
+        assert_eq!(
+            table.numbers("text", NumberRule::Positive, Need::Optional, &mut diags),
+            [Invalid, Invalid]
+        );
         let dates = table.dates("d", Need::Required, &mut diags);
-        assert_eq!(dates, [Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("d")), Value(NaiveDate::default())]);
+        assert_eq!(
+            dates,
+            [
+                Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("d")),
+                Value(NaiveDate::default())
+            ]
+        );
         assert_eq!(
             messages(diags),
             [
@@ -1236,15 +1341,29 @@ mod tests {
         assert_eq!(closest("holdng_cost", known), Some("holding_cost"));
         assert_eq!(closest("Unit_Cost", known), Some("unit_cost"));
         assert_eq!(closest("a", known), Some("A"));
-        assert_eq!(closest("Z", known), None, "one letter away from a one-letter id is no hint");
+        assert_eq!(
+            closest("Z", known),
+            None,
+            "one letter away from a one-letter id is no hint"
+        );
         assert_eq!(closest("LINE9", known), Some("LINE1"));
         assert_eq!(closest("colour", known), None);
     }
 
     #[test]
     fn iso_dates_are_strict() {
-        assert_eq!(parse_iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
-        for bad in ["2023-02-29", "2026-1-05", "2026/01/05", "20260105", "2026-01-05T00", "２０２６-01-05"] {
+        assert_eq!(
+            parse_iso_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "2023-02-29",
+            "2026-1-05",
+            "2026/01/05",
+            "20260105",
+            "2026-01-05T00",
+            "２０２６-01-05",
+        ] {
             assert_eq!(parse_iso_date(bad), None, "{bad}");
         }
     }
