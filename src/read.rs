@@ -1,9 +1,1471 @@
-//! (being written) Reads and validates a plan directory into a [`PlanInput`].
-use crate::error::{Diagnostic, InputError};
-use crate::input::PlanInput;
-use std::path::Path;
+//! Reads and validates a plan directory (the spec's section 1) into a [`PlanInput`].
+//!
+//! Every table is read and checked, and every problem found is reported at once (up to the
+//! [`Diagnostics`] cap). Checks stop early only where later ones cannot make sense: a
+//! cross-reference into a table that could not be read (e.g. `bom.csv` when `items.csv` is
+//! missing) is not checked, and a period is range-checked only when `plan.toml` gave `T`.
+//! A BOM cycle longer than one edge is left to [`crate::bom::BomGraph::new`].
 
-/// Reads and validates the plan directory `dir` (placeholder).
+use crate::error::{Diagnostic, Diagnostics, InputError, MAX_DIAGNOSTICS};
+use crate::input::{
+    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource,
+    Routing, SolverConfig,
+};
+use crate::table::{
+    backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell,
+    Need, NumberRule, Table, TableSchema, WholeRange,
+};
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::DataFrame;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// File name used in diagnostics for orders given as an in-memory frame.
+pub const ORDERS_FRAME_NAME: &str = "<orders frame>";
+
+const ITEMS: TableSchema = TableSchema {
+    name: "items",
+    required: &["item", "kind"],
+    optional: &[
+        "unit_cost",
+        "holding_cost",
+        "backlog_cost",
+        "lead_time",
+        "initial_inventory",
+        "safety_stock",
+        "safety_stock_penalty",
+        "min_lot",
+        "max_lot",
+        "lot_multiple",
+        "order_cost",
+    ],
+};
+const BOM: TableSchema = TableSchema {
+    name: "bom",
+    required: &["parent", "component", "quantity"],
+    optional: &[],
+};
+const RESOURCES: TableSchema = TableSchema {
+    name: "resources",
+    required: &["resource", "capacity"],
+    optional: &["overtime_max", "overtime_cost"],
+};
+const CAPACITY: TableSchema = TableSchema {
+    name: "capacity",
+    required: &["resource", "period", "capacity"],
+    optional: &[],
+};
+const ROUTINGS: TableSchema = TableSchema {
+    name: "routings",
+    required: &["item", "resource"],
+    optional: &["unit_time", "setup_time", "setup_cost"],
+};
+const RECEIPTS: TableSchema = TableSchema {
+    name: "receipts",
+    required: &["item", "period", "quantity"],
+    optional: &[],
+};
+const FORECAST: TableSchema = TableSchema {
+    name: "forecast",
+    required: &["item", "period", "quantity"],
+    optional: &[],
+};
+const ORDERS: TableSchema = TableSchema {
+    name: "orders",
+    required: &["order_id", "item", "quantity", "due_date"],
+    optional: &["market"],
+};
+
+const SCHEMAS: [TableSchema; 8] = [
+    ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS,
+];
+
+/// Reads and validates the plan directory `dir`.
+///
+/// # Errors
+/// Every problem found in plan.toml and the tables (up to the diagnostics cap), each with its
+/// file, row, column and value.
 pub fn read_plan_dir(dir: &Path) -> Result<PlanInput, InputError> {
-    Err(InputError::single(Diagnostic::file(dir.display().to_string(), "reader not written yet")))
+    read_dir_with(dir, None)
+}
+
+/// Same, but the orders come from the caller's frame (orders.csv/.parquet is then not read).
+/// The frame's columns are typed as in a Parquet file; diagnostics name it `<orders frame>`.
+pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanInput, InputError> {
+    read_dir_with(dir, Some(orders))
+}
+
+/// Reads and validates `plan.toml` alone.
+///
+/// # Errors
+/// A missing file, a TOML syntax error, or every invalid or unknown key (rows are TOML lines).
+pub fn read_plan_toml(path: &Path) -> Result<(Horizon, SolverConfig), InputError> {
+    let mut diags = Diagnostics::new();
+    match plan_toml(path, &mut diags) {
+        Some(plan) if diags.is_empty() => Ok(plan),
+        _ => Err(diags.into_error()),
+    }
+}
+
+fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInput, InputError> {
+    if !dir.is_dir() {
+        return Err(InputError::single(Diagnostic::file(
+            dir.display().to_string(),
+            "plan directory not found (expected a folder holding plan.toml, items.csv and orders.csv)",
+        )));
+    }
+    let mut diags = Diagnostics::new();
+    let plan = plan_toml(&dir.join("plan.toml"), &mut diags);
+    let n_periods = plan.map(|(horizon, _)| horizon.periods);
+    let (items, item_catalog) = read_items(dir, &mut diags);
+    let (mut resources, resource_catalog) = read_resources(dir, n_periods, &mut diags);
+    let bom = read_bom(dir, &items, item_catalog.as_ref(), &mut diags);
+    read_capacity(
+        dir,
+        n_periods,
+        &mut resources,
+        resource_catalog.as_ref(),
+        &mut diags,
+    );
+    let routings = read_routings(
+        dir,
+        item_catalog.as_ref(),
+        resource_catalog.as_ref(),
+        &mut diags,
+    );
+    let receipts = read_receipts(dir, n_periods, item_catalog.as_ref(), &mut diags);
+    let forecast = read_forecast(dir, n_periods, item_catalog.as_ref(), &mut diags);
+    let orders = match orders_frame {
+        Some(frame) => {
+            let table = Table::from_frame(ORDERS_FRAME_NAME, frame);
+            if table.check_header(&ORDERS, &mut diags) {
+                read_orders(&table, item_catalog.as_ref(), &mut diags)
+            } else {
+                Vec::new()
+            }
+        }
+        None => load_required(dir, &ORDERS, &mut diags)
+            .map(|table| read_orders(&table, item_catalog.as_ref(), &mut diags))
+            .unwrap_or_default(),
+    };
+    match plan {
+        Some((horizon, solver)) if diags.is_empty() => Ok(PlanInput {
+            horizon,
+            solver,
+            items,
+            bom,
+            resources,
+            routings,
+            receipts,
+            orders,
+            forecast,
+        }),
+        _ => Err(in_file_order(diags.into_error())),
+    }
+}
+
+/// Sorts the problems into file order: files in the order they were read, then rows, then
+/// columns in the order of the table's schema. The sort is stable, so problems of one cell
+/// keep their order.
+fn in_file_order(mut error: InputError) -> InputError {
+    let mut files: Vec<String> = Vec::new();
+    for diagnostic in &error.diagnostics {
+        if !files.contains(&diagnostic.file) {
+            files.push(diagnostic.file.clone());
+        }
+    }
+    error.diagnostics.sort_by_key(|diagnostic| {
+        let file_rank = files.iter().position(|file| *file == diagnostic.file);
+        (
+            file_rank,
+            diagnostic.row,
+            column_rank(&diagnostic.file, diagnostic.column.as_deref()),
+        )
+    });
+    error
+}
+
+/// Position of `column` in the schema of the table `file` names (unknown columns last).
+fn column_rank(file: &str, column: Option<&str>) -> usize {
+    let Some(column) = column else { return 0 };
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let schema = SCHEMAS
+        .iter()
+        .find(|schema| schema.name == stem)
+        .unwrap_or(&ORDERS);
+    schema
+        .known_columns()
+        .position(|known| known == column)
+        .map_or(usize::MAX, |position| position + 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading tables
+
+/// The outcome of looking for one table.
+enum Loaded {
+    /// Neither `NAME.csv` nor `NAME.parquet` exists.
+    Absent,
+    /// The table exists but cannot be used (already reported).
+    Unusable,
+    /// Loaded, with every required column.
+    Ready(Table),
+}
+
+/// Loads a table and checks its header.
+fn load(dir: &Path, schema: &TableSchema, diags: &mut Diagnostics) -> Loaded {
+    let file = match find_table(dir, schema.name) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Loaded::Absent,
+        Err(diagnostic) => {
+            diags.push(diagnostic);
+            return Loaded::Unusable;
+        }
+    };
+    match load_table(&file, diags) {
+        Some(table) if table.check_header(schema, diags) => Loaded::Ready(table),
+        _ => Loaded::Unusable,
+    }
+}
+
+/// A required table; its absence is reported.
+fn load_required(dir: &Path, schema: &TableSchema, diags: &mut Diagnostics) -> Option<Table> {
+    match load(dir, schema, diags) {
+        Loaded::Ready(table) => Some(table),
+        Loaded::Absent => {
+            diags.push(missing_table(dir, schema.name));
+            None
+        }
+        Loaded::Unusable => None,
+    }
+}
+
+/// An optional table (absent = no rows).
+fn load_optional(dir: &Path, schema: &TableSchema, diags: &mut Diagnostics) -> Option<Table> {
+    match load(dir, schema, diags) {
+        Loaded::Ready(table) => Some(table),
+        Loaded::Absent | Loaded::Unusable => None,
+    }
+}
+
+/// A fast, non-cryptographic hasher (the FxHash mix) for the id maps: the reader looks up one
+/// id per row of tables with millions of rows. The plan's own files are the only input, so
+/// resistance to crafted collisions is not needed.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        if let Some(slot) = tail.get_mut(..rest.len()) {
+            slot.copy_from_slice(rest);
+        }
+        self.mix(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.mix(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed by ids or index pairs, with [`IdHasher`].
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// Ids of a table that others refer to, with the name of the file they came from.
+struct Catalog {
+    file_name: String,
+    ids: Vec<String>,
+    index: IdMap<String, usize>,
+}
+
+impl Catalog {
+    fn new(file_name: &str) -> Self {
+        Catalog {
+            file_name: file_name.to_string(),
+            ids: Vec::new(),
+            index: IdMap::default(),
+        }
+    }
+
+    /// Adds an id; returns its index, or `Err(first index)` for a duplicate.
+    fn insert(&mut self, id: &str) -> Result<usize, usize> {
+        if let Some(&first) = self.index.get(id) {
+            return Err(first);
+        }
+        let idx = self.ids.len();
+        self.ids.push(id.to_string());
+        self.index.insert(id.to_string(), idx);
+        Ok(idx)
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}
+
+/// Resolves an id cell against `catalog`; reports an unknown id (with a did-you-mean). Returns
+/// `None` for an unknown id, and also when the catalog could not be read (nothing reported).
+fn resolve(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    column: &str,
+    id: &str,
+    what: &str,
+    catalog: Option<&Catalog>,
+) -> Option<usize> {
+    let catalog = catalog?;
+    if let Some(idx) = catalog.get(id) {
+        return Some(idx);
+    }
+    let hint = if diags.len() < MAX_DIAGNOSTICS {
+        closest(id, catalog.ids.iter().map(String::as_str))
+            .map(|suggestion| format!("; did you mean `{suggestion}`?"))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    table.report(
+        diags,
+        row_idx,
+        column,
+        id,
+        format!("unknown {what}: not in {}{hint}", catalog.file_name),
+    );
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// items
+
+fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCatalog>) {
+    let Some(table) = load_required(dir, &ITEMS, diags) else {
+        return (Vec::new(), None);
+    };
+    if table.height() == 0 {
+        diags.push(Diagnostic::file(
+            table.file_name(),
+            "the table has no items; a plan needs at least one row (item, kind)",
+        ));
+    }
+    let ids = table.ids("item", Need::Required, diags);
+    let kinds = table.choices("kind", &["make", "buy"], Need::Required, diags);
+    let non_negative = |column: &str, diags: &mut Diagnostics| {
+        table.numbers(column, NumberRule::NonNegative, Need::Optional, diags)
+    };
+    let unit_cost = non_negative("unit_cost", diags);
+    let holding_cost = non_negative("holding_cost", diags);
+    let backlog_cost = non_negative("backlog_cost", diags);
+    let lead_time = table.whole_numbers(
+        "lead_time",
+        WholeRange { min: 0, max: None },
+        Need::Optional,
+        diags,
+    );
+    let initial_inventory = non_negative("initial_inventory", diags);
+    let safety_stock = non_negative("safety_stock", diags);
+    let safety_stock_penalty = non_negative("safety_stock_penalty", diags);
+    let min_lot = non_negative("min_lot", diags);
+    let max_lot = table.numbers("max_lot", NumberRule::Positive, Need::Optional, diags);
+    let lot_multiple = table.numbers("lot_multiple", NumberRule::Positive, Need::Optional, diags);
+    let order_cost = non_negative("order_cost", diags);
+
+    let mut catalog = ItemCatalog {
+        ids: Catalog::new(table.file_name()),
+        kinds: Vec::new(),
+    };
+    let mut items = Vec::with_capacity(table.height());
+    let mut first_row = Vec::new();
+    for row_idx in 0..table.height() {
+        let Some(Cell::Value(id)) = ids.get(row_idx).copied() else {
+            continue;
+        };
+        if let Err(first_idx) = catalog.ids.insert(id) {
+            let first = first_row.get(first_idx).copied().unwrap_or(0);
+            table.report(
+                diags,
+                row_idx,
+                "item",
+                id,
+                format!("duplicate item id; first given in row {first}"),
+            );
+            continue;
+        }
+        first_row.push(table.row_number(row_idx));
+        let kind = cell_at(&kinds, row_idx).value().map(|choice| {
+            if choice == 0 {
+                ItemKind::Make
+            } else {
+                ItemKind::Buy
+            }
+        });
+        catalog.kinds.push(kind);
+        let mut item = Item::new(id, kind.unwrap_or(ItemKind::Make));
+        item.unit_cost = cell_at(&unit_cost, row_idx).or_default(0.0).unwrap_or(0.0);
+        item.holding_cost = cell_at(&holding_cost, row_idx)
+            .or_default(0.0)
+            .unwrap_or(0.0);
+        item.backlog_cost = cell_at(&backlog_cost, row_idx).value();
+        item.lead_time = cell_at(&lead_time, row_idx)
+            .value()
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or(0);
+        item.initial_inventory = cell_at(&initial_inventory, row_idx)
+            .or_default(0.0)
+            .unwrap_or(0.0);
+        item.safety_stock = cell_at(&safety_stock, row_idx)
+            .or_default(0.0)
+            .unwrap_or(0.0);
+        item.safety_stock_penalty = cell_at(&safety_stock_penalty, row_idx)
+            .or_default(0.0)
+            .unwrap_or(0.0);
+        item.min_lot = cell_at(&min_lot, row_idx).or_default(0.0).unwrap_or(0.0);
+        item.max_lot = cell_at(&max_lot, row_idx).value();
+        item.lot_multiple = cell_at(&lot_multiple, row_idx).value();
+        item.order_cost = cell_at(&order_cost, row_idx).or_default(0.0).unwrap_or(0.0);
+        check_lot_rules(&table, diags, row_idx, &item);
+        items.push(item);
+    }
+    (items, Some(catalog))
+}
+
+/// Rules between columns of one item row.
+fn check_lot_rules(table: &Table, diags: &mut Diagnostics, row_idx: usize, item: &Item) {
+    if let Some(max_lot) = item.max_lot {
+        if item.min_lot > max_lot {
+            table.report(
+                diags,
+                row_idx,
+                "min_lot",
+                item.min_lot.to_string(),
+                format!("min_lot is larger than max_lot {max_lot}: no lot can satisfy both"),
+            );
+        }
+    }
+}
+
+/// The items others refer to, with their kinds (`None` where the kind cell was invalid).
+struct ItemCatalog {
+    ids: Catalog,
+    kinds: Vec<Option<ItemKind>>,
+}
+
+impl ItemCatalog {
+    fn kind(&self, item_idx: usize) -> Option<ItemKind> {
+        self.kinds.get(item_idx).copied().flatten()
+    }
+}
+
+fn cell_at<T: Copy>(cells: &[Cell<T>], row_idx: usize) -> Cell<T> {
+    cells.get(row_idx).copied().unwrap_or(Cell::Invalid)
+}
+
+fn resolve_item(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    column: &str,
+    id: &str,
+    catalog: Option<&ItemCatalog>,
+) -> Option<usize> {
+    resolve(
+        table,
+        diags,
+        row_idx,
+        column,
+        id,
+        "item",
+        catalog.map(|items| &items.ids),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// bom
+
+fn read_bom(
+    dir: &Path,
+    items: &[Item],
+    catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> Vec<BomEdge> {
+    let Some(table) = load_optional(dir, &BOM, diags) else {
+        return Vec::new();
+    };
+    let parents = table.ids("parent", Need::Required, diags);
+    let components = table.ids("component", Need::Required, diags);
+    let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
+    let mut edges = Vec::with_capacity(table.height());
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    for row_idx in 0..table.height() {
+        let parent = cell_at(&parents, row_idx)
+            .value()
+            .and_then(|id| resolve_item(&table, diags, row_idx, "parent", id, catalog));
+        let component = cell_at(&components, row_idx)
+            .value()
+            .and_then(|id| resolve_item(&table, diags, row_idx, "component", id, catalog));
+        let quantity = cell_at(&quantities, row_idx).value();
+        let (Some(parent), Some(component)) = (parent, component) else {
+            continue;
+        };
+        let parent_id = items.get(parent).map(|item| item.id.as_str()).unwrap_or("");
+        if catalog.and_then(|catalog| catalog.kind(parent)) == Some(ItemKind::Buy) {
+            table.report(
+                diags,
+                row_idx,
+                "parent",
+                parent_id,
+                format!("buy item {parent_id} cannot have components; make it kind=make or remove the BOM rows"),
+            );
+        }
+        if parent == component {
+            table.report(
+                diags,
+                row_idx,
+                "component",
+                parent_id,
+                "an item cannot be a component of itself",
+            );
+            continue;
+        }
+        if let Some(first_row) = seen.get(&(parent, component)) {
+            let component_id = items
+                .get(component)
+                .map(|item| item.id.as_str())
+                .unwrap_or("");
+            table.report(
+                diags,
+                row_idx,
+                "component",
+                component_id,
+                format!("duplicate BOM row: {parent_id} -> {component_id} is already given in row {first_row}"),
+            );
+            continue;
+        }
+        seen.insert((parent, component), table.row_number(row_idx));
+        if let Some(quantity) = quantity {
+            edges.push(BomEdge {
+                parent,
+                component,
+                quantity,
+            });
+        }
+    }
+    edges
+}
+
+// ---------------------------------------------------------------------------------------------
+// resources and capacity overrides
+
+fn read_resources(
+    dir: &Path,
+    n_periods: Option<usize>,
+    diags: &mut Diagnostics,
+) -> (Vec<Resource>, Option<Catalog>) {
+    let table = match load(dir, &RESOURCES, diags) {
+        Loaded::Ready(table) => table,
+        Loaded::Absent => return (Vec::new(), Some(Catalog::new("resources.csv"))),
+        Loaded::Unusable => return (Vec::new(), None),
+    };
+    let ids = table.ids("resource", Need::Required, diags);
+    let capacities = table.numbers("capacity", NumberRule::NonNegative, Need::Required, diags);
+    let overtime_max = table.numbers(
+        "overtime_max",
+        NumberRule::NonNegative,
+        Need::Optional,
+        diags,
+    );
+    let overtime_cost = table.numbers(
+        "overtime_cost",
+        NumberRule::NonNegative,
+        Need::Optional,
+        diags,
+    );
+    let mut catalog = Catalog::new(table.file_name());
+    let mut first_row = Vec::new();
+    let mut resources = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let Some(id) = cell_at(&ids, row_idx).value() else {
+            continue;
+        };
+        if let Err(first_idx) = catalog.insert(id) {
+            let first = first_row.get(first_idx).copied().unwrap_or(0);
+            table.report(
+                diags,
+                row_idx,
+                "resource",
+                id,
+                format!("duplicate resource id; first given in row {first}"),
+            );
+            continue;
+        }
+        first_row.push(table.row_number(row_idx));
+        let capacity = cell_at(&capacities, row_idx).value().unwrap_or(0.0);
+        resources.push(Resource {
+            id: id.to_string(),
+            capacity: vec![capacity; n_periods.unwrap_or(0)],
+            overtime_max: cell_at(&overtime_max, row_idx)
+                .or_default(0.0)
+                .unwrap_or(0.0),
+            overtime_cost: cell_at(&overtime_cost, row_idx)
+                .or_default(0.0)
+                .unwrap_or(0.0),
+        });
+    }
+    (resources, Some(catalog))
+}
+
+/// The period rule: a whole number from 1 to T (only `>= 1` when T is unknown).
+fn period_range(n_periods: Option<usize>) -> WholeRange {
+    WholeRange {
+        min: 1,
+        max: n_periods.map(|n| n as u64),
+    }
+}
+
+fn read_capacity(
+    dir: &Path,
+    n_periods: Option<usize>,
+    resources: &mut [Resource],
+    catalog: Option<&Catalog>,
+    diags: &mut Diagnostics,
+) {
+    let Some(table) = load_optional(dir, &CAPACITY, diags) else {
+        return;
+    };
+    let ids = table.ids("resource", Need::Required, diags);
+    let periods = table.whole_numbers("period", period_range(n_periods), Need::Required, diags);
+    let capacities = table.numbers("capacity", NumberRule::NonNegative, Need::Required, diags);
+    let mut seen: HashMap<(usize, u64), usize> = HashMap::new();
+    for row_idx in 0..table.height() {
+        let resource = cell_at(&ids, row_idx)
+            .value()
+            .and_then(|id| resolve(&table, diags, row_idx, "resource", id, "resource", catalog));
+        let (Some(resource_idx), Some(period)) = (resource, cell_at(&periods, row_idx).value())
+        else {
+            continue;
+        };
+        if let Some(first_row) = seen.insert((resource_idx, period), table.row_number(row_idx)) {
+            table.report(
+                diags,
+                row_idx,
+                "period",
+                period.to_string(),
+                format!("duplicate capacity override for this resource and period; first given in row {first_row}"),
+            );
+            seen.insert((resource_idx, period), first_row);
+            continue;
+        }
+        let slot = resources
+            .get_mut(resource_idx)
+            .and_then(|resource| resource.capacity.get_mut((period as usize).wrapping_sub(1)));
+        if let (Some(slot), Some(capacity)) = (slot, cell_at(&capacities, row_idx).value()) {
+            *slot = capacity;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// routings
+
+fn read_routings(
+    dir: &Path,
+    item_catalog: Option<&ItemCatalog>,
+    resource_catalog: Option<&Catalog>,
+    diags: &mut Diagnostics,
+) -> Vec<Routing> {
+    let Some(table) = load_optional(dir, &ROUTINGS, diags) else {
+        return Vec::new();
+    };
+    let items = table.ids("item", Need::Required, diags);
+    let resources = table.ids("resource", Need::Required, diags);
+    let unit_time = table.numbers("unit_time", NumberRule::NonNegative, Need::Optional, diags);
+    let setup_time = table.numbers("setup_time", NumberRule::NonNegative, Need::Optional, diags);
+    let setup_cost = table.numbers("setup_cost", NumberRule::NonNegative, Need::Optional, diags);
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut routings = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let item_id = cell_at(&items, row_idx).value();
+        let item =
+            item_id.and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
+        let resource = cell_at(&resources, row_idx).value().and_then(|id| {
+            resolve(
+                &table,
+                diags,
+                row_idx,
+                "resource",
+                id,
+                "resource",
+                resource_catalog,
+            )
+        });
+        if let (Some(item_idx), Some(id)) = (item, item_id) {
+            if item_catalog.and_then(|catalog| catalog.kind(item_idx)) == Some(ItemKind::Buy) {
+                table.report(
+                    diags,
+                    row_idx,
+                    "item",
+                    id,
+                    format!("buy item {id} cannot have a routing; make it kind=make or remove the routing row"),
+                );
+            }
+        }
+        let (Some(item), Some(resource)) = (item, resource) else {
+            continue;
+        };
+        if let Some(&first_row) = seen.get(&(item, resource)) {
+            let resource_id = cell_at(&resources, row_idx).value().unwrap_or("");
+            table.report(
+                diags,
+                row_idx,
+                "resource",
+                resource_id,
+                format!(
+                    "duplicate routing for this item and resource; first given in row {first_row}"
+                ),
+            );
+            continue;
+        }
+        seen.insert((item, resource), table.row_number(row_idx));
+        routings.push(Routing {
+            item,
+            resource,
+            unit_time: cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+        });
+    }
+    routings
+}
+
+// ---------------------------------------------------------------------------------------------
+// receipts and forecast
+
+/// The common shape of receipts and forecast rows: (item, 0-based period, quantity).
+fn read_item_period_quantities(
+    table: &Table,
+    n_periods: Option<usize>,
+    quantity_rule: NumberRule,
+    catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> Vec<(usize, usize, f64, usize)> {
+    let items = table.ids("item", Need::Required, diags);
+    let periods = table.whole_numbers("period", period_range(n_periods), Need::Required, diags);
+    let quantities = table.numbers("quantity", quantity_rule, Need::Required, diags);
+    let mut rows = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let item = cell_at(&items, row_idx)
+            .value()
+            .and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
+        let period = cell_at(&periods, row_idx)
+            .value()
+            .and_then(|p| usize::try_from(p).ok());
+        let quantity = cell_at(&quantities, row_idx).value();
+        if let (Some(item), Some(period), Some(quantity)) = (item, period, quantity) {
+            rows.push((item, period.saturating_sub(1), quantity, row_idx));
+        }
+    }
+    rows
+}
+
+fn read_receipts(
+    dir: &Path,
+    n_periods: Option<usize>,
+    catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> Vec<Receipt> {
+    let Some(table) = load_optional(dir, &RECEIPTS, diags) else {
+        return Vec::new();
+    };
+    read_item_period_quantities(&table, n_periods, NumberRule::Positive, catalog, diags)
+        .into_iter()
+        .map(|(item, period, quantity, _)| Receipt {
+            item,
+            period,
+            quantity,
+        })
+        .collect()
+}
+
+fn read_forecast(
+    dir: &Path,
+    n_periods: Option<usize>,
+    catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> Vec<ForecastEntry> {
+    let Some(table) = load_optional(dir, &FORECAST, diags) else {
+        return Vec::new();
+    };
+    let rows =
+        read_item_period_quantities(&table, n_periods, NumberRule::NonNegative, catalog, diags);
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut forecast = Vec::with_capacity(rows.len());
+    for (item, period, quantity, row_idx) in rows {
+        if let Some(&first_row) = seen.get(&(item, period)) {
+            table.report(
+                diags,
+                row_idx,
+                "period",
+                (period + 1).to_string(),
+                format!(
+                    "duplicate forecast for this item and period; first given in row {first_row}"
+                ),
+            );
+            continue;
+        }
+        seen.insert((item, period), table.row_number(row_idx));
+        forecast.push(ForecastEntry {
+            item,
+            period,
+            quantity,
+        });
+    }
+    forecast
+}
+
+// ---------------------------------------------------------------------------------------------
+// orders
+
+fn read_orders(
+    table: &Table,
+    catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> Vec<Order> {
+    let order_ids = table.ids("order_id", Need::Required, diags);
+    let items = table.ids("item", Need::Required, diags);
+    let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
+    let due_dates = table.dates("due_date", Need::Required, diags);
+    let markets = table.ids("market", Need::Optional, diags);
+    let mut first_rows: IdMap<&str, usize> =
+        IdMap::with_capacity_and_hasher(table.height(), Default::default());
+    let mut orders = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let mut order_id = cell_at(&order_ids, row_idx).value();
+        if let Some(id) = order_id {
+            if let Some(&first_row) = first_rows.get(id) {
+                table.report(
+                    diags,
+                    row_idx,
+                    "order_id",
+                    id,
+                    format!("duplicate order_id; first given in row {first_row}"),
+                );
+                order_id = None;
+            } else {
+                first_rows.insert(id, table.row_number(row_idx));
+            }
+        }
+        let item = cell_at(&items, row_idx)
+            .value()
+            .and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
+        let quantity = cell_at(&quantities, row_idx).value();
+        let due_date = cell_at(&due_dates, row_idx).value();
+        if let (Some(id), Some(item), Some(quantity), Some(due_date)) =
+            (order_id, item, quantity, due_date)
+        {
+            let market = cell_at(&markets, row_idx).value().map(str::to_string);
+            orders.push(Order {
+                id: id.to_string(),
+                item,
+                quantity,
+                due_date,
+                market,
+            });
+        }
+    }
+    orders
+}
+
+// ---------------------------------------------------------------------------------------------
+// plan.toml
+
+const HORIZON_KEYS: &[&str] = &["start", "bucket", "periods"];
+const SOLVER_KEYS: &[&str] = &["time_limit_s", "mip_gap", "threads"];
+const SECTIONS: &[&str] = &["horizon", "solver"];
+
+/// Diagnostics of one plan.toml, sorted by line before they are recorded.
+struct TomlReport<'t> {
+    file_name: String,
+    text: &'t str,
+    found: Vec<Diagnostic>,
+}
+
+impl<'t> TomlReport<'t> {
+    fn line_of(&self, offset: usize) -> usize {
+        1 + self
+            .text
+            .as_bytes()
+            .iter()
+            .take(offset)
+            .filter(|&&byte| byte == b'\n')
+            .count()
+    }
+
+    /// A problem with the value of `key` (`horizon.start`).
+    fn value_problem(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        message: impl Into<String>,
+    ) {
+        let shown = match value.get_ref() {
+            DeValue::String(text) => text.to_string(),
+            _ => self.text.get(value.span()).unwrap_or("").trim().to_string(),
+        };
+        self.found.push(Diagnostic {
+            file: self.file_name.clone(),
+            row: Some(self.line_of(value.span().start)),
+            column: Some(key.to_string()),
+            value: Some(shown),
+            message: message.into(),
+        });
+    }
+
+    /// A problem located on a line only.
+    fn line_problem(&mut self, offset: Option<usize>, message: impl Into<String>) {
+        let row = offset.map(|offset| self.line_of(offset));
+        self.found.push(Diagnostic {
+            file: self.file_name.clone(),
+            row,
+            column: None,
+            value: None,
+            message: message.into(),
+        });
+    }
+
+    fn unknown_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        section: Option<&str>,
+        known: &[&str],
+    ) {
+        let name = key.get_ref().as_ref();
+        let hint = match closest(name, known.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{suggestion}`?"),
+            None => format!("the known keys are {}", backticked(known.iter().copied())),
+        };
+        let message = match section {
+            Some(section) => format!("unknown key `{name}` in [{section}]; {hint}"),
+            None => format!(
+                "unknown section or key `{name}`; {}",
+                hint.replace("known keys", "known sections")
+            ),
+        };
+        self.line_problem(Some(key.span().start), message);
+    }
+}
+
+/// Reads plan.toml; every problem is recorded. `None` when no horizon could be built.
+fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<(Horizon, SolverConfig)> {
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) => {
+            let where_ = path
+                .parent()
+                .map(|dir| dir.display().to_string())
+                .unwrap_or_default();
+            let message = if err.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "required file not found in {where_}; it must hold a [horizon] table with start, bucket and periods"
+                )
+            } else {
+                format!("cannot read the file: {err}")
+            };
+            diags.push(Diagnostic::file(file_name, message));
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut report = TomlReport {
+        file_name,
+        text,
+        found: Vec::new(),
+    };
+    let plan = match DeTable::parse(text) {
+        Ok(root) => plan_from_table(root.get_ref(), &mut report),
+        Err(err) => {
+            let offset = err.span().map(|span| span.start);
+            report.line_problem(
+                offset,
+                format!("TOML syntax error: {}", err.message().trim()),
+            );
+            None
+        }
+    };
+    report.found.sort_by_key(|diagnostic| diagnostic.row);
+    report
+        .found
+        .into_iter()
+        .for_each(|diagnostic| diags.push(diagnostic));
+    plan
+}
+
+fn plan_from_table(
+    root: &DeTable<'_>,
+    report: &mut TomlReport<'_>,
+) -> Option<(Horizon, SolverConfig)> {
+    let mut horizon_value = None;
+    let mut solver_value = None;
+    for (key, value) in root.iter() {
+        match key.get_ref().as_ref() {
+            "horizon" => horizon_value = Some(value),
+            "solver" => solver_value = Some(value),
+            _ => report.unknown_key(key, None, SECTIONS),
+        }
+    }
+    let solver = match solver_value {
+        Some(value) => solver_config(value, report),
+        None => SolverConfig::default(),
+    };
+    let Some(horizon_value) = horizon_value else {
+        report.line_problem(
+            None,
+            "missing [horizon] table with start, bucket and periods",
+        );
+        return None;
+    };
+    horizon(horizon_value, report).map(|horizon| (horizon, solver))
+}
+
+/// The entries of a `[section]`, or `None` (reported) when the value is not a table.
+fn section_entries<'v, 'i>(
+    name: &str,
+    value: &'v Spanned<DeValue<'i>>,
+    known: &[&'static str],
+    report: &mut TomlReport<'_>,
+) -> Option<HashMap<&'static str, &'v Spanned<DeValue<'i>>>> {
+    let DeValue::Table(table) = value.get_ref() else {
+        report.value_problem(name, value, format!("expected a table [{name}]"));
+        return None;
+    };
+    let mut entries = HashMap::new();
+    for (key, entry) in table.iter() {
+        match known
+            .iter()
+            .find(|known_key| **known_key == key.get_ref().as_ref())
+        {
+            Some(known_key) => {
+                entries.insert(*known_key, entry);
+            }
+            None => report.unknown_key(key, Some(name), known),
+        }
+    }
+    Some(entries)
+}
+
+fn horizon(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<Horizon> {
+    let entries = section_entries("horizon", value, HORIZON_KEYS, report)?;
+    let section_line = Some(value.span().start);
+    let missing = |key: &str, example: &str, report: &mut TomlReport<'_>| {
+        report.line_problem(
+            section_line,
+            format!("missing key `{key}` in [horizon] (e.g. {example})"),
+        );
+    };
+    let start = match entries.get("start") {
+        Some(value) => horizon_start(value, report),
+        None => {
+            missing(
+                "start",
+                "start = \"2026-01-05\", the first day of period 1",
+                report,
+            );
+            None
+        }
+    };
+    let bucket = match entries.get("bucket") {
+        Some(value) => horizon_bucket(value, report),
+        None => {
+            missing("bucket", "bucket = \"week\"", report);
+            None
+        }
+    };
+    let periods = match entries.get("periods") {
+        Some(value) => horizon_periods(value, report),
+        None => {
+            missing("periods", "periods = 12", report);
+            None
+        }
+    };
+    let (start, bucket, periods) = (start?, bucket?, periods?);
+    if bucket == Bucket::Month && start.day() != 1 {
+        if let Some(start_value) = entries.get("start") {
+            let first = start
+                .with_day(1)
+                .map(|date| date.to_string())
+                .unwrap_or_default();
+            report.value_problem(
+                "horizon.start",
+                start_value,
+                format!("with bucket = \"month\" the horizon must start on the 1st of a month (e.g. {first})"),
+            );
+        }
+        return None;
+    }
+    let horizon = Horizon {
+        start,
+        bucket,
+        periods,
+    };
+    if horizon.end().is_none() {
+        report.value_problem(
+            "horizon.periods",
+            entries.get("periods")?,
+            "the horizon ends beyond the supported dates",
+        );
+        return None;
+    }
+    Some(horizon)
+}
+
+fn horizon_start(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<NaiveDate> {
+    let date = match value.get_ref() {
+        DeValue::String(text) => parse_iso_date(text.trim()),
+        DeValue::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
+            datetime.date.and_then(|date| {
+                NaiveDate::from_ymd_opt(
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                )
+            })
+        }
+        _ => None,
+    };
+    if date.is_none() {
+        report.value_problem(
+            "horizon.start",
+            value,
+            "expected an ISO date such as \"2026-01-05\"",
+        );
+    }
+    date
+}
+
+fn horizon_bucket(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<Bucket> {
+    let bucket = match value.get_ref() {
+        DeValue::String(text) => match text.trim() {
+            "day" => Some(Bucket::Day),
+            "week" => Some(Bucket::Week),
+            "month" => Some(Bucket::Month),
+            _ => None,
+        },
+        _ => None,
+    };
+    if bucket.is_none() {
+        report.value_problem(
+            "horizon.bucket",
+            value,
+            format!("expected {}", or_list(&["day", "week", "month"])),
+        );
+    }
+    bucket
+}
+
+fn toml_integer(value: &DeValue<'_>) -> Option<i128> {
+    match value {
+        DeValue::Integer(integer) => i128::from_str_radix(integer.as_str(), integer.radix()).ok(),
+        _ => None,
+    }
+}
+
+fn toml_number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(_) => toml_integer(value).map(|integer| integer as f64),
+        DeValue::Float(float) => float
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .filter(|number| number.is_finite()),
+        _ => None,
+    }
+}
+
+/// Largest number of periods accepted: a longer horizon would only exhaust memory (per-period
+/// capacities, model variables) long before the solver could use it.
+pub const MAX_PERIODS: usize = 100_000;
+
+fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<usize> {
+    let periods = toml_integer(value.get_ref()).filter(|periods| *periods >= 1);
+    match periods.map(usize::try_from) {
+        Some(Ok(periods)) if periods <= MAX_PERIODS => Some(periods),
+        Some(_) => {
+            report.value_problem(
+                "horizon.periods",
+                value,
+                format!("at most {MAX_PERIODS} periods are supported; use a longer bucket"),
+            );
+            None
+        }
+        None => {
+            report.value_problem(
+                "horizon.periods",
+                value,
+                "expected a whole number >= 1 (the number of periods T)",
+            );
+            None
+        }
+    }
+}
+
+fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> SolverConfig {
+    let mut config = SolverConfig::default();
+    let Some(entries) = section_entries("solver", value, SOLVER_KEYS, report) else {
+        return config;
+    };
+    if let Some(value) = entries.get("time_limit_s") {
+        config.time_limit_s = toml_number(value.get_ref()).filter(|seconds| *seconds > 0.0);
+        if config.time_limit_s.is_none() {
+            report.value_problem(
+                "solver.time_limit_s",
+                value,
+                "expected a number of seconds > 0",
+            );
+        }
+    }
+    if let Some(value) = entries.get("mip_gap") {
+        config.mip_gap = toml_number(value.get_ref()).filter(|gap| (0.0..1.0).contains(gap));
+        if config.mip_gap.is_none() {
+            report.value_problem(
+                "solver.mip_gap",
+                value,
+                "expected a number >= 0 and < 1 (e.g. 0.0001)",
+            );
+        }
+    }
+    if let Some(value) = entries.get("threads") {
+        config.threads =
+            toml_integer(value.get_ref()).and_then(|threads| u32::try_from(threads).ok());
+        if config.threads.is_none() {
+            report.value_problem(
+                "solver.threads",
+                value,
+                "expected a whole number >= 0 (0 = solver default)",
+            );
+        }
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    fn write_files(dir: &Path, files: &[(&str, &str)]) {
+        for (name, content) in files {
+            std::fs::write(dir.join(name), content).expect("write test file");
+        }
+    }
+
+    fn toml_problems(text: &str) -> Result<(Horizon, SolverConfig), Vec<String>> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_files(dir.path(), &[("plan.toml", text)]);
+        read_plan_toml(&dir.path().join("plan.toml"))
+            .map_err(|err| err.diagnostics.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn plan_toml_accepts_a_toml_date_and_defaults_the_solver() {
+        let (horizon, solver) = toml_problems(
+            "\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            horizon.start,
+            NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+        );
+        assert_eq!((horizon.bucket, horizon.periods), (Bucket::Month, 12));
+        assert_eq!(solver, SolverConfig::default());
+    }
+
+    #[test]
+    fn plan_toml_problems_are_located_by_line() {
+        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n")
+            .expect_err("bad");
+        assert_eq!(
+            problems,
+            [
+                "plan.toml, row 2, column solver.threads, value \"1.5\": expected a whole number >= 0 (0 = solver default)",
+                "plan.toml, row 4: missing key `bucket` in [horizon] (e.g. bucket = \"week\")",
+                "plan.toml, row 4: missing key `periods` in [horizon] (e.g. periods = 12)",
+                "plan.toml, row 5, column horizon.start, value \"20260105\": expected an ISO date such as \"2026-01-05\"",
+            ]
+        );
+        assert_eq!(
+            toml_problems("horizon = 3\n")
+                .expect_err("not a table")
+                .len(),
+            1
+        );
+        assert_eq!(
+            toml_problems("[solver]\n").expect_err("no horizon"),
+            ["plan.toml: missing [horizon] table with start, bucket and periods"]
+        );
+    }
+
+    /// A small deterministic generator (no dependency on rand's API for a test).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, bound: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % bound
+        }
+    }
+
+    /// Writes a plan with `n_orders` random orders; returns the orders as written.
+    fn random_plan(dir: &Path, n_orders: usize, seed: u64) -> Vec<(String, usize, f64, NaiveDate)> {
+        let mut rng = Lcg(seed);
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
+        let mut items = String::from("item,kind,unit_cost\n");
+        for item_idx in 0..50 {
+            let _ = writeln!(
+                items,
+                "SKU-{item_idx:03},{},{}",
+                if item_idx % 3 == 0 { "buy" } else { "make" },
+                item_idx
+            );
+        }
+        let mut orders = String::from("order_id,item,quantity,due_date,market\n");
+        let mut written = Vec::with_capacity(n_orders);
+        for order_idx in 0..n_orders {
+            let item_idx = rng.below(50) as usize;
+            let quantity = (rng.below(400) + 1) as f64 / 4.0;
+            let due = start + chrono::Days::new(rng.below(120));
+            let market = ["EU", "US", ""][rng.below(3) as usize];
+            let _ = writeln!(
+                orders,
+                "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}"
+            );
+            written.push((format!("ORD-{order_idx}"), item_idx, quantity, due));
+        }
+        write_files(
+            dir,
+            &[
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n",
+                ),
+                ("items.csv", &items),
+                ("orders.csv", &orders),
+            ],
+        );
+        written
+    }
+
+    #[test]
+    fn random_orders_read_back_as_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let written = random_plan(dir.path(), 2_000, 7);
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        assert_eq!(plan.items.len(), 50);
+        assert_eq!(plan.items[3].kind, ItemKind::Buy);
+        assert_eq!(plan.items[4].unit_cost, 4.0);
+        let read: Vec<(String, usize, f64, NaiveDate)> = plan
+            .orders
+            .iter()
+            .map(|order| (order.id.clone(), order.item, order.quantity, order.due_date))
+            .collect();
+        assert_eq!(read, written);
+    }
+
+    #[test]
+    fn optional_tables_absent_are_empty_and_resources_get_t_capacities() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_files(
+            dir.path(),
+            &[
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n",
+                ),
+                ("items.csv", "item,kind\nA,make\n"),
+                ("orders.csv", "order_id,item,quantity,due_date\n"),
+                ("resources.csv", "resource,capacity\nR,8\n"),
+                ("capacity.csv", "resource,period,capacity\nR,3,0\n"),
+            ],
+        );
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        assert!(plan.bom.is_empty() && plan.routings.is_empty() && plan.receipts.is_empty());
+        assert!(plan.forecast.is_empty() && plan.orders.is_empty());
+        assert_eq!(plan.resources[0].capacity, [8.0, 8.0, 0.0]);
+    }
+
+    #[test]
+    fn a_missing_directory_is_one_problem() {
+        let err = read_plan_dir(Path::new("/nonexistent/flexplan-plan")).expect_err("no dir");
+        assert_eq!(err.diagnostics.len(), 1);
+        assert!(err.diagnostics[0]
+            .message
+            .starts_with("plan directory not found"));
+    }
+
+    #[test]
+    fn a_flood_of_bad_rows_is_capped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut orders = String::from("order_id,item,quantity,due_date\n");
+        for order_idx in 0..500 {
+            let _ = writeln!(orders, "O{order_idx},NOPE,1,2026-01-05");
+        }
+        write_files(
+            dir.path(),
+            &[
+                (
+                    "plan.toml",
+                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n",
+                ),
+                ("items.csv", "item,kind\nA,make\n"),
+                ("orders.csv", &orders),
+            ],
+        );
+        let err = read_plan_dir(dir.path()).expect_err("unknown items");
+        assert_eq!(
+            (err.diagnostics.len(), err.more),
+            (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS)
+        );
+    }
+
+    /// Timing for 1,000,000 orders; meaningful in a release build:
+    /// `cargo test --release --lib read::tests::million -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn million_orders_read_quickly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let written = random_plan(dir.path(), 1_000_000, 11);
+        let started = std::time::Instant::now();
+        let plan = read_plan_dir(dir.path()).expect("valid plan");
+        let elapsed = started.elapsed();
+        assert_eq!(plan.orders.len(), written.len());
+        eprintln!("read + validated 1,000,000 orders in {elapsed:?}");
+        if !cfg!(debug_assertions) {
+            assert!(elapsed.as_secs_f64() < 1.0, "too slow: {elapsed:?}");
+        }
+    }
 }
