@@ -123,7 +123,7 @@ pub fn plan_with(
     let solution = outcome
         .values
         .as_ref()
-        .map(|values| extract_solution(input, &planned, &vars, &columns, values));
+        .map(|values| extract_solution(input, bom, &planned, &vars, &columns, values));
     let costs = solution.as_ref().map(|s| plan_costs(input, s));
     let gap = match (costs, outcome.best_bound) {
         (Some(c), Some(bound)) => Some(relative_gap(c.total(), bound)),
@@ -178,6 +178,7 @@ pub fn snap(v: f64) -> f64 {
 
 fn extract_solution(
     input: &PlanInput,
+    bom: &BomGraph,
     planned: &[f64],
     vars: &ModelVars,
     columns: &HashMap<Variable, usize>,
@@ -206,34 +207,62 @@ fn extract_solution(
             };
         }
     }
-    complete_solution(input, planned, lots, shipped)
+    complete_solution(input, bom, planned, lots, shipped)
 }
 
 /// Derives inventory, backlog, shortfall, run/setup time and overtime from lots and shipments
 /// by the balance equations (the planner's side; the checker recomputes them independently).
-pub fn complete_solution(input: &PlanInput, planned: &[f64], lots: Vec<f64>, shipped: Vec<f64>) -> PlanSolution {
+///
+/// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
+/// snapping a balance can be short by a few millionths. Items are walked parents first, and
+/// such a deficit (at most [`REPAIR_LIMIT`]) is absorbed by shipping less (items that may ship
+/// late) or by raising the latest lot that arrives in time (when the lot rules allow), so the
+/// written plan is feasible to the 1e-6 of its numbers rather than to the solver's tolerance.
+pub fn complete_solution(
+    input: &PlanInput,
+    bom: &BomGraph,
+    planned: &[f64],
+    mut lots: Vec<f64>,
+    mut shipped: Vec<f64>,
+) -> PlanSolution {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
     let mut receipts = vec![0.0; n_items * n_periods];
     for r in &input.receipts {
         receipts[r.item * n_periods + r.period] += r.quantity;
     }
+    let mut parents: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n_items];
+    for e in &input.bom {
+        parents[e.component].push((e.parent, e.quantity));
+    }
     let mut inventory = vec![0.0; n_items * n_periods];
     let mut backlog = vec![0.0; n_items * n_periods];
     let mut shortfall = vec![0.0; n_items * n_periods];
-    for (i, item) in input.items.iter().enumerate() {
+    for &i in bom.topological_order() {
+        let item = &input.items[i];
+        let may_ship_late = item.backlog_cost.is_some();
         let mut on_hand = item.initial_inventory;
         let mut late = 0.0;
         for t in 0..n_periods {
             let k = i * n_periods + t;
+            if may_ship_late {
+                // Never ship more than is due (rounding could make backlog -1e-6).
+                shipped[k] = snap(shipped[k].min(late + planned[k]).max(0.0));
+            }
             let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
-            let used: f64 = input
-                .bom
-                .iter()
-                .filter(|e| e.component == i)
-                .map(|e| e.quantity * lots[e.parent * n_periods + t])
-                .sum();
+            let used: f64 = parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
             on_hand = snap(on_hand + arriving + receipts[k] - used - shipped[k]);
+            if on_hand < 0.0 && -on_hand <= REPAIR_LIMIT {
+                let deficit = -on_hand;
+                if may_ship_late && shipped[k] >= deficit {
+                    shipped[k] = snap(shipped[k] - deficit);
+                    on_hand = 0.0;
+                } else if let Some(s) = repairable_lot(input, i, t, &lots) {
+                    let raised = (((lots[i * n_periods + s] + deficit) * 1e6).ceil()) / 1e6;
+                    on_hand = snap(on_hand + raised - lots[i * n_periods + s]);
+                    lots[i * n_periods + s] = raised;
+                }
+            }
             late = snap(late + planned[k] - shipped[k]);
             inventory[k] = on_hand.max(0.0);
             backlog[k] = late.max(0.0);
@@ -273,6 +302,24 @@ pub fn complete_solution(input: &PlanInput, planned: &[f64], lots: Vec<f64>, shi
         setup_time,
         overtime,
     }
+}
+
+/// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise).
+pub const REPAIR_LIMIT: f64 = 1e-4;
+
+/// The latest lot of `i` arriving by period `t` that may grow by a rounding deficit: not for
+/// items with a lot multiple, and not beyond `max_lot`.
+fn repairable_lot(input: &PlanInput, i: usize, t: usize, lots: &[f64]) -> Option<usize> {
+    let item = &input.items[i];
+    if item.lot_multiple.is_some() {
+        return None;
+    }
+    let n_periods = input.n_periods();
+    let last = t.checked_sub(item.lead_time)?;
+    (0..=last).rev().find(|&s| {
+        let x = lots[i * n_periods + s];
+        x > 0.0 && item.max_lot.is_none_or(|m| x + REPAIR_LIMIT <= m)
+    })
 }
 
 /// The spec's objective evaluated on a plan, by term.

@@ -192,10 +192,18 @@ fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
     (status == 0 && value >= 0).then_some(value as u64)
 }
 
+/// HiGHS's primal and MIP feasibility tolerance.
+pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
+
 fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
     let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
     model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| fail("mip_rel_gap"))?;
+    // Plans are written to 1e-6: solver noise must stay well below that, or a balance of
+    // the written plan is off by a few millionths (default tolerances are 1e-7 / 1e-6).
+    for name in ["primal_feasibility_tolerance", "mip_feasibility_tolerance"] {
+        model.try_set_option(name, FEASIBILITY_TOLERANCE).map_err(|_| fail(name))?;
+    }
     if let Some(limit) = options.time_limit_s {
         model.try_set_option("time_limit", limit).map_err(|_| fail("time_limit"))?;
     }
