@@ -16,7 +16,10 @@
 //! - Feasibility (balances, backlog, lot sizes, capacity, row values against the recomputed
 //!   ones): `|a - b| <= 1e-6 + 1e-9 * scale`, where `scale` is the largest magnitude among the
 //!   terms involved ([`FEASIBILITY_ABS_TOL`], [`FEASIBILITY_REL_TOL`]). An order counts as
-//!   fully served when what is left of it is within that tolerance of 0.
+//!   fully served when what is left of it is within that tolerance of 0. The inventory
+//!   balance also allows [`WRITTEN_ROUNDING`] times the BOM quantity of every parent lot in
+//!   the period: a lot of 285.714286 (= 400 / 1.4, written to 6 decimals) consumes
+//!   400.0000004 of its component.
 //!   `utilization` is compared as a ratio against `(run_time + setup_time) / capacity` of the
 //!   same row (the planner rounds every written number to 1e-6).
 //! - `lot_multiple`: `x / m` within `1e-6` of an integer ([`LOT_MULTIPLE_TOL`]).
@@ -41,6 +44,9 @@ use std::path::{Path, PathBuf};
 pub const FEASIBILITY_ABS_TOL: f64 = 1e-6;
 /// Relative part of the feasibility tolerance (times the magnitude of the terms).
 pub const FEASIBILITY_REL_TOL: f64 = 1e-9;
+/// Half of the 1e-6 to which the planner writes every number: the largest rounding error of
+/// one written value. The balance check allows it once per BOM quantity unit of consumption.
+pub const WRITTEN_ROUNDING: f64 = 5e-7;
 /// How close `x / lot_multiple` must be to an integer.
 pub const LOT_MULTIPLE_TOL: f64 = 1e-6;
 /// Absolute part of the tolerance on costs and rates compared with `summary.json`.
@@ -1526,7 +1532,17 @@ impl<'a> Checker<'a> {
         let scale = [on_hand, arriving, used, values.shipped, values.inventory]
             .iter()
             .fold(0.0_f64, |acc, value| acc.max(value.abs()));
-        if !feasible_eq(values.inventory, expected, scale) {
+        // Each parent lot is written rounded to 1e-6, and its rounding is multiplied by the
+        // BOM quantity in `used`.
+        let rounding: f64 = self
+            .consumers
+            .get(item_idx)
+            .into_iter()
+            .flatten()
+            .filter(|(parent_idx, _)| self.lot(*parent_idx, t) > 0.0)
+            .map(|(_, quantity)| WRITTEN_ROUNDING * quantity.abs())
+            .sum();
+        if (values.inventory - expected).abs() > feasibility_tol(scale) + rounding {
             let detail = format!(
                 "inventory balance off by {} (reported {}, expected {} = {} on hand + {} arriving - {} used - {} shipped)",
                 fmt_num(values.inventory - expected),
