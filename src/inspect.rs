@@ -496,7 +496,10 @@ impl CheckReport {
     }
 
     fn write_capacity(&self, out: &mut String) {
-        let _ = writeln!(out, "\nrough-cut capacity (net requirements, lot-for-lot)");
+        let _ = writeln!(
+            out,
+            "\nrough-cut capacity (net requirements, lot-for-lot; need and capacity summed over the horizon)"
+        );
         if self.capacity.is_empty() {
             let _ = writeln!(out, "  no resources");
             return;
@@ -508,7 +511,7 @@ impl CheckReport {
         let _ = writeln!(
             out,
             "  {:<width$}  {:>12}  {:>12}  {:>6}  {:>9}  {:>9}  {:>7}",
-            "resource", "need", "capacity", "util", "peak util", "in period", "flagged"
+            "resource", "total need", "total cap.", "util", "peak util", "in period", "flagged"
         );
         for load in self.capacity.iter().take(MAX_TEXT_ROWS) {
             let total_capacity = load.total_capacity();

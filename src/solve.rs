@@ -198,6 +198,7 @@ pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
 fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
     let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
+    model.try_set_option("log_to_console", options.verbose).map_err(|_| fail("log_to_console"))?;
     model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| fail("mip_rel_gap"))?;
     // Plans are written to 1e-6: solver noise must stay well below that, or a balance of
     // the written plan is off by a few millionths (default tolerances are 1e-7 / 1e-6).

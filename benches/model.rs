@@ -1,0 +1,50 @@
+//! Building the MIP for a generated 200-item, 52-period instance (target: under 0.5 s), with
+//! one solve timed separately so that build and solve time are reported side by side.
+//!
+//! Setup (not measured): `generate` with 200 items, 20,000 orders, 52 weekly periods, seed 1.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use flexplan::bom::BomGraph;
+use flexplan::demand::bucket_demand;
+use flexplan::generate::{generate, GenerateSpec};
+use flexplan::model::{build_model, ModelOptions};
+use flexplan::plan::plan;
+use flexplan::solve::SolveOptions;
+use std::hint::black_box;
+use std::time::Duration;
+
+fn model_benches(c: &mut Criterion) {
+    let spec = GenerateSpec { items: 200, orders: 20_000, periods: 52, ..GenerateSpec::default() };
+    let input = generate(&spec).unwrap_or_else(|e| panic!("cannot generate: {e}"));
+    let bom = BomGraph::new(&input).unwrap_or_else(|e| panic!("generated BOM rejected: {e}"));
+    let demand = bucket_demand(&input);
+    let planned = demand.planned_table().to_vec();
+
+    // One solve, outside criterion (a solve takes seconds to minutes): gap 1 %, 60 s limit.
+    let options = SolveOptions { mip_gap: 0.01, time_limit_s: Some(60.0), threads: 1, ..SolveOptions::default() };
+    match plan(&input, &bom, &options) {
+        Ok(outcome) => println!(
+            "model 200 items x 52 periods: {} variables ({} integer), {} constraints; \
+             build {:.3} s, solve {:.2} s, status {:?} ({:?}), gap {:?}",
+            outcome.size.variables,
+            outcome.size.integer_variables,
+            outcome.size.constraints,
+            outcome.build_seconds,
+            outcome.solve_seconds,
+            outcome.status,
+            outcome.stop_reason,
+            outcome.gap
+        ),
+        Err(e) => println!("solve failed: {e}"),
+    }
+
+    let mut group = c.benchmark_group("model");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.bench_function("build 200 items x 52 periods", |b| {
+        b.iter(|| black_box(build_model(&input, &bom, black_box(&planned), ModelOptions::default())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, model_benches);
+criterion_main!(benches);
