@@ -1,0 +1,268 @@
+//! Round trips between a `PlanInput` and a plan directory: `write::write_plan_dir` followed by
+//! `read::read_plan_dir` must give back exactly the plan that was written (ids, numbers to the
+//! last bit, 0-based periods, capacity overrides), and reading then writing a directory twice
+//! must reach a fixed point.
+
+use chrono::NaiveDate;
+use flexplan::generate::{generate, GenerateSpec};
+use flexplan::input::*;
+use flexplan::read::read_plan_dir;
+use flexplan::write::write_plan_dir;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
+}
+
+/// Writes `input` into a fresh folder and reads it back.
+fn write_and_read(input: &PlanInput) -> (PlanInput, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("plan");
+    write_plan_dir(input, &dir).expect("write the plan directory");
+    let back =
+        read_plan_dir(&dir).unwrap_or_else(|e| panic!("the written directory is refused:\n{e}"));
+    (back, tmp)
+}
+
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .expect("read folder")
+        .map(|entry| {
+            let entry = entry.expect("folder entry");
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read(entry.path()).expect("read file"),
+            )
+        })
+        .collect()
+}
+
+/// Asserts that two plans are equal, naming the first part that differs (a full `Debug` of a
+/// plan with thousands of orders is unreadable).
+fn assert_same_plan(back: &PlanInput, original: &PlanInput, what: &str) {
+    assert_eq!(back.horizon, original.horizon, "{what}: horizon");
+    assert_eq!(back.solver, original.solver, "{what}: solver");
+    assert_eq!(back.items.len(), original.items.len(), "{what}: item count");
+    for (b, o) in back.items.iter().zip(&original.items) {
+        assert_eq!(b, o, "{what}: item");
+    }
+    assert_eq!(back.bom, original.bom, "{what}: bom");
+    assert_eq!(back.resources, original.resources, "{what}: resources");
+    assert_eq!(back.routings, original.routings, "{what}: routings");
+    assert_eq!(back.receipts, original.receipts, "{what}: receipts");
+    assert_eq!(
+        back.orders.len(),
+        original.orders.len(),
+        "{what}: order count"
+    );
+    for (b, o) in back.orders.iter().zip(&original.orders) {
+        assert_eq!(b, o, "{what}: order");
+    }
+    assert_eq!(back.forecast, original.forecast, "{what}: forecast");
+    assert!(back == original, "{what}: plans differ");
+}
+
+fn spec(seed: u64, items: usize, orders: usize, periods: usize, bucket: Bucket) -> GenerateSpec {
+    // A month bucket must start on the 1st; day and week start on a Monday.
+    let start = match bucket {
+        Bucket::Month => date(2026, 1, 1),
+        Bucket::Day | Bucket::Week => date(2026, 1, 5),
+    };
+    GenerateSpec {
+        seed,
+        items,
+        orders,
+        periods,
+        bucket,
+        start,
+    }
+}
+
+#[test]
+fn generated_plans_of_several_sizes_and_every_bucket_round_trip() {
+    let sizes = [(1, 0, 1), (3, 10, 2), (30, 500, 12), (150, 3000, 26)];
+    for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
+        for (n, &(items, orders, periods)) in sizes.iter().enumerate() {
+            let original =
+                generate(&spec(n as u64 + 11, items, orders, periods, bucket)).expect("generate");
+            assert_eq!(original.items.len(), items);
+            assert_eq!(original.orders.len(), orders);
+            let (back, _tmp) = write_and_read(&original);
+            let what = format!(
+                "{items} items, {orders} orders, {periods} {}s",
+                bucket.as_str()
+            );
+            assert_same_plan(&back, &original, &what);
+        }
+    }
+}
+
+#[test]
+fn forecast_solver_settings_and_capacity_overrides_round_trip() {
+    let mut original = generate(&spec(5, 20, 200, 8, Bucket::Week)).expect("generate");
+    original.solver = SolverConfig {
+        time_limit_s: Some(12.5),
+        mip_gap: Some(0.003),
+        threads: Some(2),
+    };
+    original.forecast = vec![
+        ForecastEntry {
+            item: 0,
+            period: 0,
+            quantity: 0.0,
+        },
+        ForecastEntry {
+            item: 0,
+            period: 7,
+            quantity: 17.25,
+        },
+        ForecastEntry {
+            item: 1,
+            period: 3,
+            quantity: 1e-3,
+        },
+    ];
+    // A capacity that differs in two periods must come back as the same per-period vector.
+    assert!(
+        !original.resources.is_empty(),
+        "the generator makes resources"
+    );
+    original.resources[0].capacity[2] = 0.0;
+    original.resources[0].capacity[5] = original.resources[0].capacity[5] * 1.5 + 0.1;
+    // Numbers whose shortest decimal form is long must survive to the last bit.
+    original.items[0].unit_cost = 0.1 + 0.2;
+    original.items[0].holding_cost = 1.0 / 3.0;
+    original.items[0].max_lot = Some(1e9);
+
+    let (back, tmp) = write_and_read(&original);
+    assert_same_plan(&back, &original, "forecast, solver, overrides");
+    let written = tmp.path().join("plan");
+    assert!(written.join("forecast.csv").exists());
+    assert!(written.join("capacity.csv").exists());
+}
+
+#[test]
+fn the_example_directory_is_a_fixed_point_of_read_then_write() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("example");
+    let first = read_plan_dir(&example).expect("data/example is valid");
+    let (second, tmp) = write_and_read(&first);
+    assert_same_plan(&second, &first, "data/example read -> write -> read");
+
+    // Writing what was read back gives the same files, byte for byte.
+    let written = tmp.path().join("plan");
+    let again = tmp.path().join("again");
+    write_plan_dir(&second, &again).expect("write again");
+    assert_eq!(snapshot(&written), snapshot(&again));
+    let third = read_plan_dir(&again).expect("read again");
+    assert_same_plan(&third, &first, "data/example, second round");
+}
+
+/// A plan whose ids hold commas, quotes, spaces and non-Latin scripts.
+fn unicode_plan() -> PlanInput {
+    let start = date(2026, 3, 2);
+    let mut tee = Item::new("T-Shirt, rot \"Größe M\"", ItemKind::Make);
+    tee.backlog_cost = Some(2.5);
+    tee.holding_cost = 0.1;
+    let mut blank = Item::new("Tシャツ無地", ItemKind::Buy);
+    blank.lead_time = 1;
+    blank.min_lot = 24.0;
+    blank.initial_inventory = 10.0;
+    let ink = Item::new("чернила,ЧЁРНЫЕ", ItemKind::Buy);
+    let order = |id: &str, quantity: f64, day: u64, market: Option<&str>| Order {
+        id: id.to_string(),
+        item: 0,
+        quantity,
+        due_date: start + chrono::Days::new(day),
+        market: market.map(str::to_string),
+    };
+    PlanInput {
+        horizon: Horizon {
+            start,
+            bucket: Bucket::Week,
+            periods: 3,
+        },
+        solver: SolverConfig::default(),
+        items: vec![tee, blank, ink],
+        bom: vec![
+            BomEdge {
+                parent: 0,
+                component: 1,
+                quantity: 1.0,
+            },
+            BomEdge {
+                parent: 0,
+                component: 2,
+                quantity: 0.015,
+            },
+        ],
+        resources: vec![Resource {
+            id: "Druck, Linie 1 🖨".to_string(),
+            capacity: vec![40.0, 40.0, 32.5],
+            overtime_max: 4.0,
+            overtime_cost: 30.0,
+        }],
+        routings: vec![Routing {
+            item: 0,
+            resource: 0,
+            unit_time: 0.25,
+            setup_time: 1.5,
+            setup_cost: 12.0,
+        }],
+        receipts: vec![Receipt {
+            item: 1,
+            period: 1,
+            quantity: 48.0,
+        }],
+        orders: vec![
+            order("订单-0001", 5.0, 1, Some("CN, Shanghai")),
+            order("ORD \"quoted\", 2", 7.0, 9, Some("DE")),
+            order("Ωmega", 3.0, 15, None),
+        ],
+        forecast: vec![ForecastEntry {
+            item: 0,
+            period: 2,
+            quantity: 4.0,
+        }],
+    }
+}
+
+#[test]
+fn ids_with_unicode_commas_and_quotes_round_trip() {
+    let original = unicode_plan();
+    let (back, tmp) = write_and_read(&original);
+    assert_same_plan(&back, &original, "unicode ids");
+    // The comma-holding ids are quoted in the files (so a spreadsheet reads them too).
+    let items = fs::read_to_string(tmp.path().join("plan").join("items.csv")).expect("items.csv");
+    assert!(
+        items.contains("\"T-Shirt, rot \"\"Größe M\"\"\""),
+        "{items}"
+    );
+    let orders =
+        fs::read_to_string(tmp.path().join("plan").join("orders.csv")).expect("orders.csv");
+    assert!(orders.contains("\"CN, Shanghai\""), "{orders}");
+}
+
+#[test]
+fn rewriting_a_folder_with_a_smaller_plan_removes_the_tables_it_no_longer_has() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("plan");
+    write_plan_dir(&unicode_plan(), &dir).expect("write the full plan");
+    assert!(dir.join("bom.csv").exists() && dir.join("forecast.csv").exists());
+
+    let mut smaller = unicode_plan();
+    smaller.bom.clear();
+    smaller.routings.clear();
+    smaller.forecast.clear();
+    smaller.receipts.clear();
+    write_plan_dir(&smaller, &dir).expect("write the smaller plan");
+    for gone in ["bom.csv", "routings.csv", "forecast.csv", "receipts.csv"] {
+        assert!(!dir.join(gone).exists(), "{gone} left behind");
+    }
+    let back = read_plan_dir(&dir).expect("read the smaller plan");
+    assert_same_plan(&back, &smaller, "smaller plan over a bigger one");
+}
