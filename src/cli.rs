@@ -55,14 +55,14 @@ enum Command {
         /// Output folder (created or replaced as a whole; never left half-written).
         #[arg(long)]
         out: PathBuf,
-        /// Wall-clock limit in seconds (overrides plan.toml; makes results timing-dependent).
-        #[arg(long)]
+        /// Wall-clock limit in seconds, > 0 (overrides plan.toml; makes results timing-dependent).
+        #[arg(long, value_parser = positive_seconds)]
         time_limit: Option<f64>,
-        /// Relative gap at which to stop (overrides plan.toml; default 1e-4).
-        #[arg(long)]
+        /// Relative gap at which to stop, in [0, 1) (overrides plan.toml; default 1e-4).
+        #[arg(long, value_parser = relative_gap)]
         gap: Option<f64>,
-        /// Solver threads, 0 = solver default (overrides plan.toml).
-        #[arg(long)]
+        /// Solver threads, 0 = solver default, at most 256 (overrides plan.toml).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=256))]
         threads: Option<u32>,
         /// Branch-and-bound node limit: a deterministic work limit.
         #[arg(long)]
@@ -89,14 +89,14 @@ enum Command {
         /// Random seed: the same seed gives the same files.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Number of items.
-        #[arg(long, default_value_t = 30)]
+        /// Number of items (>= 1).
+        #[arg(long, default_value_t = 30, value_parser = at_least_one)]
         items: usize,
         /// Number of orders.
         #[arg(long, default_value_t = 500)]
         orders: usize,
-        /// Number of periods.
-        #[arg(long, default_value_t = 12)]
+        /// Number of periods (>= 1).
+        #[arg(long, default_value_t = 12, value_parser = at_least_one)]
         periods: usize,
         /// Period length.
         #[arg(long, value_enum, default_value_t = BucketArg::Week)]
@@ -107,6 +107,27 @@ enum Command {
         /// Output folder.
         out_dir: PathBuf,
     },
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number of seconds > 0, found `{text}`")),
+    }
+}
+
+fn relative_gap(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a relative gap >= 0 and < 1 (e.g. 0.01 for 1 %), found `{text}`")),
+    }
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(v) if v >= 1 => Ok(v),
+        _ => Err(format!("expected a whole number >= 1, found `{text}`")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -1231,6 +1231,9 @@ fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) ->
     }
 }
 
+/// The most solver threads accepted (more only slows HiGHS down on any real machine).
+pub const MAX_THREADS: u32 = 256;
+
 fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> SolverConfig {
     let mut config = SolverConfig::default();
     let Some(entries) = section_entries("solver", value, SOLVER_KEYS, report) else {
@@ -1257,13 +1260,14 @@ fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> S
         }
     }
     if let Some(value) = entries.get("threads") {
-        config.threads =
-            toml_integer(value.get_ref()).and_then(|threads| u32::try_from(threads).ok());
+        config.threads = toml_integer(value.get_ref())
+            .and_then(|threads| u32::try_from(threads).ok())
+            .filter(|threads| *threads <= MAX_THREADS);
         if config.threads.is_none() {
             report.value_problem(
                 "solver.threads",
                 value,
-                "expected a whole number >= 0 (0 = solver default)",
+                "expected a whole number from 0 to 256 (0 = solver default)",
             );
         }
     }
@@ -1309,7 +1313,7 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "plan.toml, row 2, column solver.threads, value \"1.5\": expected a whole number >= 0 (0 = solver default)",
+                "plan.toml, row 2, column solver.threads, value \"1.5\": expected a whole number from 0 to 256 (0 = solver default)",
                 "plan.toml, row 4: missing key `bucket` in [horizon] (e.g. bucket = \"week\")",
                 "plan.toml, row 4: missing key `periods` in [horizon] (e.g. periods = 12)",
                 "plan.toml, row 5, column horizon.start, value \"20260105\": expected an ISO date such as \"2026-01-05\"",

@@ -518,7 +518,15 @@ pub fn write_dir_atomically(
 
 /// The one-line human summary of a `plan` run.
 pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> String {
-    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    // Percentages with two significant decimals at least: a 1e-4 gap target reads "0.01%".
+    let pct = |v: f64| {
+        let p = v * 100.0;
+        if p == 0.0 || p.abs() >= 0.1 {
+            format!("{p:.1}%")
+        } else {
+            format!("{}%", fmt_float((p * 1e4).round() / 1e4))
+        }
+    };
     let money = |v: f64| fmt_float((v * 100.0).round() / 100.0);
     let limit = match summary.stop_reason {
         crate::solve::StopReason::TimeLimit => {

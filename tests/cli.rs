@@ -938,3 +938,29 @@ fn help_exits_0_for_every_command_and_a_wrong_command_line_exits_2() {
     assert_exit(&flexplan(&["plan", path_arg(&example_dir())]), code::USAGE); // --out missing
     assert_exit(&flexplan(&["frobnicate"]), code::USAGE);
 }
+
+/// Solver flags out of range are usage errors (exit 2) naming the rule, before any solve:
+/// `--gap nan` used to solve for 21 s and print "target NaN%", `--threads 100000` to hang.
+#[test]
+fn solver_flags_out_of_range_are_usage_errors() {
+    let out = temp_dir();
+    let target = out.path().join("plan");
+    let example = example_dir();
+    for (flag, value, words) in [
+        ("--gap", "nan", "relative gap >= 0 and < 1"),
+        ("--gap", "-0.5", "relative gap >= 0 and < 1"),
+        ("--time-limit", "nan", "seconds > 0"),
+        ("--time-limit", "-1", "seconds > 0"),
+        ("--threads", "100000", "0..=256"),
+    ] {
+        let output = flexplan(&["plan", path_arg(&example), "--out", path_arg(&target), &format!("{flag}={value}")]);
+        assert_exit(&output, 2);
+        assert!(stderr(&output).contains(words), "{flag}={value}: {}", stderr(&output));
+        assert!(!target.exists());
+    }
+    for flag in ["--items", "--periods"] {
+        let output = flexplan(&["generate", flag, "0", path_arg(&target)]);
+        assert_exit(&output, 2);
+        assert!(stderr(&output).contains("whole number >= 1"), "{}", stderr(&output));
+    }
+}
