@@ -19,6 +19,9 @@ use crate::sweep::SweepError;
 use crate::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use std::path::Path;
 
+/// A negative balance smaller than this is rounding of the written lots, not a shortage.
+pub const SHORTAGE_TOLERANCE: f64 = 1e-4;
+
 /// The figures of one scenario's plan (solved or simulated).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Kpis {
@@ -244,7 +247,7 @@ impl<'a> Evaluator<'a> {
                 } else {
                     due = 0.0;
                 }
-                if on_hand < 0.0 {
+                if on_hand < -SHORTAGE_TOLERANCE {
                     k.material_shortage -= on_hand;
                 }
                 let stock = on_hand.max(0.0);

@@ -382,6 +382,11 @@ pub fn write_file_atomically(dir: &Path, name: &str, fill: impl FnOnce(&mut std:
     let io = |e: std::io::Error| SweepError::Io { path: path.clone(), source: e };
     let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(dir).map_err(io)?;
     fill(tmp.as_file_mut()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(&path).map_err(|e| io(e.error))?;
     Ok(())
