@@ -291,15 +291,11 @@ fn sweep(args: SweepArgs) -> anyhow::Result<i32> {
                         SweepModeArg::Evaluate => Mode::Evaluate,
                     };
                 }
-                s.seed = args.seed.unwrap_or(s.seed);
                 s.node_limit = args.node_limit.map(|n| (n > 0).then_some(n)).unwrap_or(s.node_limit);
                 s.mip_gap = args.gap.unwrap_or(s.mip_gap);
                 s.time_limit_s = args.time_limit.or(s.time_limit_s);
-                // Monte-Carlo seeds follow the (possibly overridden) sweep seed.
-                for sc in &mut file.scenarios {
-                    if let Some(r) = &mut sc.changes.random_demand {
-                        r.seed = flexplan::sweep::scenario::scenario_seed(file.settings.seed, sc.index);
-                    }
+                if let Some(seed) = args.seed {
+                    file.reseed(seed);
                 }
                 let options = flexplan::sweep::SweepOptions {
                     jobs: args.jobs.max(1),

@@ -487,3 +487,23 @@ fn invalid_scenario_file_exits_3_with_the_messages() {
         "{stderr}"
     );
 }
+
+#[test]
+fn patterns_and_shards() {
+    use flexplan::sweep::scenario::pattern_matches;
+    use flexplan::sweep::Shard;
+    assert!(pattern_matches("TEE-*", "TEE-SUNSET"));
+    assert!(pattern_matches("*-BLANK", "HOODIE-BLANK"));
+    assert!(pattern_matches("T?E-*", "TEE-KANJI"));
+    assert!(pattern_matches("*", "X"));
+    assert!(!pattern_matches("TEE-*", "HOODIE-WAVE"));
+    assert!(!pattern_matches("TEE", "TEE-SUNSET"));
+    assert!(pattern_matches("A*B*C", "AxxBxC"));
+    assert!(!pattern_matches("A*B*C", "AxxBx"));
+    let s = Shard::parse("2/3").unwrap();
+    // Scenarios 0..9 in shard 2/3: 1, 4, 7.
+    assert_eq!((0..9).filter(|&i| s.contains(i)).collect::<Vec<_>>(), vec![1, 4, 7]);
+    for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+        assert!(matches!(Shard::parse(bad), Err(SweepError::Shard(_))), "{bad}");
+    }
+}

@@ -208,6 +208,18 @@ pub struct ScenarioFile {
     pub scenarios: Vec<Scenario>,
 }
 
+impl ScenarioFile {
+    /// Changes the sweep seed (e.g. from `--seed`) and re-derives every sample's seed.
+    pub fn reseed(&mut self, seed: u64) {
+        self.settings.seed = seed;
+        for s in &mut self.scenarios {
+            if let Some(r) = &mut s.changes.random_demand {
+                r.seed = scenario_seed(seed, s.index);
+            }
+        }
+    }
+}
+
 /// One problem in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScenarioProblem {
