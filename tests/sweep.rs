@@ -507,3 +507,21 @@ fn patterns_and_shards() {
         assert!(matches!(Shard::parse(bad), Err(SweepError::Shard(_))), "{bad}");
     }
 }
+
+/// `--lots`: the lots read back from a written plan folder are the solved lots.
+#[test]
+fn lots_are_read_back_from_a_plan_folder() {
+    let input = tiny_plan();
+    let bom = BomGraph::new(&input).unwrap();
+    let options = flexplan::solve::SolveOptions { threads: 1, ..Default::default() };
+    let outcome = plan(&input, &bom, &options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("plan-out");
+    flexplan::report::write_outcome(&input, &outcome, &options, &folder, flexplan::report::TableFormat::Csv).unwrap();
+    let lots = flexplan::sweep::evaluate::load_lots(&folder, &input).unwrap();
+    assert_eq!(lots, outcome.solution.unwrap().lots);
+    // A lots file naming an unknown item is refused with the row.
+    std::fs::write(folder.join("lots.csv"), "item,kind,period,start_date,available_period,quantity\nZZ,make,1,2026-01-05,1,3\n").unwrap();
+    let err = flexplan::sweep::evaluate::load_lots(&folder, &input).unwrap_err().to_string();
+    assert!(err.contains("lots.csv, row 2, column item, value \"ZZ\": not an item of the plan directory"), "{err}");
+}
