@@ -107,6 +107,73 @@ enum Command {
         /// Output folder.
         out_dir: PathBuf,
     },
+    /// Run what-if scenarios (reoptimize or evaluate) in parallel; `sweep merge` joins shards.
+    Sweep(SweepArgs),
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    action: Option<SweepAction>,
+    /// The plan directory.
+    #[arg(required = true)]
+    plan_dir: Option<PathBuf>,
+    /// The scenario file (TOML; see the README's "Scenario sweep").
+    #[arg(long, required = true)]
+    scenarios: Option<PathBuf>,
+    /// Output folder: journal.jsonl, results.csv, results.parquet, summary.json.
+    #[arg(long, required = true)]
+    out: Option<PathBuf>,
+    /// Scenarios computed at once, one solver thread each (default: 1).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Override the file's mode.
+    #[arg(long, value_enum)]
+    mode: Option<SweepModeArg>,
+    /// Evaluate mode: the plan folder whose lots stay fixed (default: solve the base once).
+    #[arg(long)]
+    lots: Option<PathBuf>,
+    /// Run only scenarios i with i % N == K - 1.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Finish the sweep journaled in OUT_DIR (after a crash or kill).
+    #[arg(long)]
+    resume: bool,
+    /// Override the file's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the file's node limit per solve (0 = none).
+    #[arg(long)]
+    node_limit: Option<u64>,
+    /// Override the file's relative gap per solve.
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Wall-clock limit per solve in seconds (makes truncated solves timing-dependent).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// No progress output.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum SweepAction {
+    /// Join shard folders into the files a single run writes.
+    Merge {
+        /// The shard output folders.
+        #[arg(required = true)]
+        shard_dirs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SweepModeArg {
+    Reoptimize,
+    Evaluate,
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -220,6 +287,66 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             );
             Ok(exit::OK)
         }
+        Command::Sweep(args) => sweep(args),
+    }
+}
+
+fn sweep(args: SweepArgs) -> anyhow::Result<i32> {
+    use flexplan::sweep::{scenario::Mode, SweepError};
+    let outcome = match args.action {
+        Some(SweepAction::Merge { shard_dirs, out }) => flexplan::sweep::merge_shards(&shard_dirs, &out).map(|r| (r, out)),
+        None => {
+            let (Some(plan_dir), Some(scenarios), Some(out)) = (args.plan_dir, args.scenarios, args.out) else {
+                anyhow::bail!("sweep needs PLAN_DIR, --scenarios and --out");
+            };
+            let (input, bom) = match load(&plan_dir) {
+                Ok(loaded) => loaded,
+                Err(code) => return Ok(code),
+            };
+            let run = || -> Result<_, SweepError> {
+                let mut file = flexplan::sweep::load_scenario_file(&scenarios, &input)?;
+                let s = &mut file.settings;
+                if let Some(mode) = args.mode {
+                    s.mode = match mode {
+                        SweepModeArg::Reoptimize => Mode::Reoptimize,
+                        SweepModeArg::Evaluate => Mode::Evaluate,
+                    };
+                }
+                s.node_limit = args.node_limit.map(|n| (n > 0).then_some(n)).unwrap_or(s.node_limit);
+                s.mip_gap = args.gap.unwrap_or(s.mip_gap);
+                s.time_limit_s = args.time_limit.or(s.time_limit_s);
+                if let Some(seed) = args.seed {
+                    file.reseed(seed);
+                }
+                let options = flexplan::sweep::SweepOptions {
+                    jobs: args.jobs.max(1),
+                    shard: args.shard.as_deref().map(flexplan::sweep::Shard::parse).transpose()?,
+                    resume: args.resume,
+                    lots: args.lots.clone(),
+                    progress: !args.quiet,
+                };
+                flexplan::sweep::run_sweep(&input, &bom, &file, &options, &out)
+            };
+            run().map(|r| (r, out))
+        }
+    };
+    match outcome {
+        Ok((report, out)) => {
+            print!("{}", flexplan::sweep::results::summary_text(&report.summary));
+            println!(
+                "{} scenarios computed, {} taken from the journal, in {:.2} s; results in {}",
+                report.computed,
+                report.resumed,
+                report.seconds,
+                out.display()
+            );
+            Ok(exit::OK)
+        }
+        Err(SweepError::InvalidScenarios { file, problems }) => {
+            eprintln!("error: {}", SweepError::InvalidScenarios { file, problems });
+            Ok(exit::INVALID_INPUT)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

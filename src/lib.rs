@@ -70,6 +70,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod solve;
+pub mod sweep;
 pub mod table;
 pub mod write;
 

@@ -1,0 +1,284 @@
+//! Scenario -> modified plan: pure functions, no I/O.
+//!
+//! Demand changes multiply the quantity of each order (global x market x item factors) and of
+//! each forecast row (global x item factors: a forecast has no market). When several item
+//! patterns match one item, their demand factors multiply, their lead-time changes add, and
+//! the MOQ of the alphabetically last pattern wins. A Monte-Carlo sample then redraws the
+//! planned demand of every item-period bucket (orders and forecast of the bucket scaled by
+//! `draw / mean`; orders scaled to 0 are dropped), so the bucket's demand equals the draw.
+
+use crate::input::{PeriodOf, PlanInput};
+use crate::sweep::scenario::{pattern_matches, Distribution, ScenarioChanges};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Per-order and per-cell facts of the base demand, computed once per sweep.
+#[derive(Debug, Clone)]
+pub struct DemandIndex {
+    n_items: usize,
+    n_periods: usize,
+    /// Bucket `item * T + t` of each order, `None` when beyond the horizon.
+    order_cell: Vec<Option<usize>>,
+    /// Base forecast table (max of duplicate rows), row-major.
+    forecast: Vec<f64>,
+}
+
+impl DemandIndex {
+    /// Indexes the orders and forecast of `input` by bucket.
+    pub fn new(input: &PlanInput) -> Self {
+        let n_items = input.items.len();
+        let n_periods = input.n_periods();
+        let order_cell = input
+            .orders
+            .iter()
+            .map(|o| {
+                let t = match input.horizon.locate(o.due_date) {
+                    PeriodOf::InHorizon(t) => t,
+                    PeriodOf::PastDue => 0,
+                    PeriodOf::BeyondHorizon => return None,
+                };
+                (o.item < n_items).then_some(o.item * n_periods + t)
+            })
+            .collect();
+        let mut forecast = vec![0.0; n_items * n_periods];
+        for f in &input.forecast {
+            if f.item < n_items && f.period < n_periods {
+                let k = f.item * n_periods + f.period;
+                forecast[k] = f64::max(forecast[k], f.quantity);
+            }
+        }
+        DemandIndex { n_items, n_periods, order_cell, forecast }
+    }
+}
+
+/// A scenario's changes resolved to indices of one plan.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// Demand factor per item (global x item patterns).
+    pub item_demand: Vec<f64>,
+    /// Demand factor per order (item factor x market factor).
+    pub order_factor: Vec<f64>,
+    /// New lead time per item.
+    pub lead_time: Vec<usize>,
+    /// Capacity factor per resource and period (`r * T + t`).
+    pub capacity_factor: Vec<f64>,
+}
+
+/// Resolves patterns, markets and resources of `changes` against `input`.
+pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
+    let n_periods = input.n_periods();
+    let scale = changes.demand_scale.unwrap_or(1.0);
+    let item_demand: Vec<f64> = input
+        .items
+        .iter()
+        .map(|it| {
+            changes
+                .item_demand
+                .iter()
+                .filter(|(p, _)| pattern_matches(p, &it.id))
+                .fold(scale, |acc, (_, f)| acc * f)
+        })
+        .collect();
+    let order_factor = input
+        .orders
+        .iter()
+        .map(|o| {
+            let market = o.market.as_deref().and_then(|m| changes.market_demand.get(m)).copied().unwrap_or(1.0);
+            item_demand.get(o.item).copied().unwrap_or(1.0) * market
+        })
+        .collect();
+    let lead_time = input
+        .items
+        .iter()
+        .map(|it| {
+            let delta: i64 = changes.lead_time.iter().filter(|(p, _)| pattern_matches(p, &it.id)).map(|(_, d)| d).sum();
+            (it.lead_time as i64).saturating_add(delta).max(0) as usize
+        })
+        .collect();
+    let mut capacity_factor = vec![1.0; input.resources.len() * n_periods];
+    for (r, res) in input.resources.iter().enumerate() {
+        let whole = changes.capacity_scale.get(&res.id).copied().unwrap_or(1.0);
+        for t in 0..n_periods {
+            let windows = changes
+                .capacity_windows
+                .iter()
+                .filter(|w| w.resource == res.id && w.from <= t && t <= w.to)
+                .fold(1.0, |acc, w| acc * w.scale);
+            capacity_factor[r * n_periods + t] = whole * windows;
+        }
+    }
+    Resolved { item_demand, order_factor, lead_time, capacity_factor }
+}
+
+/// The planned demand table of a scenario (`item * T + t`), computed straight from the
+/// index: the same numbers [`crate::demand::bucket_demand`] gives on [`apply`]'s plan.
+/// `ratios` receives the Monte-Carlo factor per cell (1 without random demand).
+pub fn scenario_demand(
+    input: &PlanInput,
+    index: &DemandIndex,
+    changes: &ScenarioChanges,
+    resolved: &Resolved,
+    planned: &mut Vec<f64>,
+    ratios: &mut Vec<f64>,
+) {
+    let n_cells = index.n_items * index.n_periods;
+    planned.clear();
+    planned.resize(n_cells, 0.0);
+    for (o, order) in input.orders.iter().enumerate() {
+        if let (Some(Some(k)), Some(f)) = (index.order_cell.get(o), resolved.order_factor.get(o)) {
+            if let Some(cell) = planned.get_mut(*k) {
+                *cell += order.quantity * f;
+            }
+        }
+    }
+    for (k, cell) in planned.iter_mut().enumerate() {
+        let item_factor = resolved.item_demand.get(k / index.n_periods.max(1)).copied().unwrap_or(1.0);
+        let forecast = index.forecast.get(k).copied().unwrap_or(0.0) * item_factor;
+        *cell = cell.max(forecast);
+    }
+    ratios.clear();
+    ratios.resize(n_cells, 1.0);
+    if let Some(random) = changes.random_demand {
+        let mut rng = ChaCha8Rng::seed_from_u64(random.seed);
+        for (cell, ratio) in planned.iter_mut().zip(ratios.iter_mut()) {
+            if *cell > 0.0 {
+                let draw = draw_demand(&mut rng, *cell, random.distribution);
+                *ratio = draw / *cell;
+                *cell = draw;
+            }
+        }
+    }
+}
+
+/// The base plan with a scenario's changes applied (pure).
+pub fn apply(input: &PlanInput, changes: &ScenarioChanges) -> PlanInput {
+    let index = DemandIndex::new(input);
+    let resolved = resolve(input, changes);
+    let (mut planned, mut ratios) = (Vec::new(), Vec::new());
+    scenario_demand(input, &index, changes, &resolved, &mut planned, &mut ratios);
+    let n_periods = input.n_periods();
+    let mut out = input.clone();
+    out.orders.clear();
+    for (o, order) in input.orders.iter().enumerate() {
+        let ratio = index.order_cell.get(o).copied().flatten().and_then(|k| ratios.get(k)).copied().unwrap_or(1.0);
+        let quantity = order.quantity * resolved.order_factor.get(o).copied().unwrap_or(1.0) * ratio;
+        if quantity > 0.0 && quantity.is_finite() {
+            let mut order = order.clone();
+            order.quantity = quantity;
+            out.orders.push(order);
+        }
+    }
+    for f in &mut out.forecast {
+        let k = f.item * n_periods + f.period;
+        let factor = resolved.item_demand.get(f.item).copied().unwrap_or(1.0) * ratios.get(k).copied().unwrap_or(1.0);
+        f.quantity *= factor;
+    }
+    apply_parameters(&mut out, changes, &resolved);
+    out
+}
+
+/// Applies everything but demand (lead times, MOQ, late shipment, costs, capacity) in place.
+pub fn apply_parameters(out: &mut PlanInput, changes: &ScenarioChanges, resolved: &Resolved) {
+    let s = changes.cost_scale;
+    for (i, item) in out.items.iter_mut().enumerate() {
+        if let Some(&lead) = resolved.lead_time.get(i) {
+            item.lead_time = lead;
+        }
+        if let Some((_, &moq)) = changes.moq.iter().rev().find(|(p, _)| pattern_matches(p, &item.id)) {
+            item.min_lot = moq;
+        }
+        if changes.no_backlog.iter().any(|p| pattern_matches(p, &item.id)) {
+            item.backlog_cost = None;
+        }
+        item.unit_cost *= s.unit;
+        item.holding_cost *= s.holding;
+        item.backlog_cost = item.backlog_cost.map(|b| b * s.backlog);
+        item.safety_stock_penalty *= s.safety_stock;
+        item.order_cost *= s.ordering;
+    }
+    for routing in &mut out.routings {
+        routing.setup_cost *= s.setup;
+    }
+    let n_periods = out.n_periods();
+    for (r, res) in out.resources.iter_mut().enumerate() {
+        res.overtime_cost *= s.overtime;
+        for (t, cap) in res.capacity.iter_mut().enumerate() {
+            *cap *= resolved.capacity_factor.get(r * n_periods + t).copied().unwrap_or(1.0);
+        }
+    }
+}
+
+/// One demand draw with mean `mean` (> 0).
+pub fn draw_demand(rng: &mut ChaCha8Rng, mean: f64, distribution: Distribution) -> f64 {
+    match distribution {
+        Distribution::Poisson => poisson(rng, mean),
+        Distribution::NegativeBinomial { dispersion } => {
+            // Gamma-Poisson mixture: lambda ~ Gamma(1/d, mean*d) has mean `mean`, variance d*mean^2.
+            let lambda = gamma(rng, 1.0 / dispersion) * mean * dispersion;
+            if lambda > 0.0 {
+                poisson(rng, lambda)
+            } else {
+                0.0
+            }
+        }
+    }
+}
+
+/// A uniform draw in (0, 1].
+fn unit_open(rng: &mut ChaCha8Rng) -> f64 {
+    1.0 - rng.random::<f64>()
+}
+
+/// Poisson draw: Knuth's product method on pieces of mean <= 25 (exact, O(mean)); a normal
+/// approximation above a mean of 1e6.
+fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
+    if mean.is_nan() || mean <= 0.0 || mean.is_infinite() {
+        return 0.0;
+    }
+    if mean > 1e6 {
+        return (mean + mean.sqrt() * normal(rng)).round().max(0.0);
+    }
+    let pieces = (mean / 25.0).ceil().max(1.0);
+    let piece = mean / pieces;
+    let limit = (-piece).exp();
+    let mut total = 0.0;
+    for _ in 0..pieces as usize {
+        let mut product = unit_open(rng);
+        while product > limit {
+            total += 1.0;
+            product *= unit_open(rng);
+        }
+    }
+    total
+}
+
+/// Standard normal draw (Box-Muller).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1 = unit_open(rng);
+    let u2 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// Gamma(shape, 1) draw (Marsaglia-Tsang; shape < 1 by the `u^(1/shape)` boost).
+fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+    if shape.is_nan() || shape <= 0.0 || shape.is_infinite() {
+        return 0.0;
+    }
+    if shape < 1.0 {
+        return gamma(rng, shape + 1.0) * unit_open(rng).powf(1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = unit_open(rng);
+        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            return d * v;
+        }
+    }
+}

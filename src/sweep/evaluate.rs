@@ -1,0 +1,279 @@
+//! Evaluate mode: a plan's lots stay fixed and each scenario's demand is simulated on them.
+//!
+//! Per item and period: the lot started `L` periods earlier arrives (with the scenario's lead
+//! time `L`), scheduled receipts arrive, components are consumed by the parents' fixed lots,
+//! and what is on hand ships to the demand due so far, earliest due first. Unshipped demand
+//! becomes backlog when the item may ship late, otherwise it is lost. A component consumed
+//! before it is on hand leaves a negative balance (counted as `material_shortage`, in
+//! unit-periods) that later arrivals repay. Overtime is the load above the scenario's capacity
+//! (all of it is charged; the part above `overtime_max` is also reported as
+//! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
+
+use crate::bom::BomGraph;
+use crate::error::{Diagnostics, InputError};
+use crate::input::PlanInput;
+use crate::plan::{CostBreakdown, PlanSolution};
+use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
+use crate::sweep::scenario::ScenarioChanges;
+use crate::sweep::SweepError;
+use crate::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
+use std::path::Path;
+
+/// A negative balance smaller than this is rounding of the written lots, not a shortage.
+pub const SHORTAGE_TOLERANCE: f64 = 1e-4;
+
+/// The figures of one scenario's plan (solved or simulated).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Kpis {
+    /// Cost by term of the spec's objective.
+    pub costs: CostBreakdown,
+    /// Total planned demand in the horizon.
+    pub demand: f64,
+    /// Total shipped within the horizon.
+    pub shipped: f64,
+    /// Demand not shipped within the horizon (backlog at the end plus lost demand).
+    pub unshipped: f64,
+    /// `shipped / demand` (1 without demand).
+    pub fill_rate: f64,
+    /// Units shipped by their due period (earliest due first) / units demanded.
+    pub on_time_rate: f64,
+    /// Largest `(run + setup time) / capacity` over resources and periods with capacity.
+    pub peak_utilization: Option<f64>,
+    /// Overtime hours, all resources and periods.
+    pub overtime: f64,
+    /// Load above capacity plus `overtime_max` (evaluate mode; 0 for solved plans).
+    pub capacity_excess: f64,
+    /// Unit-periods of components consumed before they were on hand (evaluate mode).
+    pub material_shortage: f64,
+}
+
+/// Fill rate and on-time rate (by quantity, earliest due first) of row-major tables.
+pub fn service_rates(demand: &[f64], shipped: &[f64], n_periods: usize) -> (f64, f64) {
+    let total: f64 = demand.iter().sum();
+    if total <= 0.0 || n_periods == 0 {
+        return (1.0, 1.0);
+    }
+    let mut on_time = 0.0;
+    for (d_row, s_row) in demand.chunks(n_periods).zip(shipped.chunks(n_periods)) {
+        let (mut cum_demand, mut cum_shipped) = (0.0, 0.0);
+        for (&d, &s) in d_row.iter().zip(s_row) {
+            cum_shipped += s;
+            on_time += (cum_shipped - cum_demand).clamp(0.0, d);
+            cum_demand += d;
+        }
+    }
+    (shipped.iter().sum::<f64>() / total, on_time / total)
+}
+
+/// Peak utilisation of `load[r * T + t]` against `capacity(r, t)`.
+fn peak_utilization(load: &[f64], capacity: impl Fn(usize, usize) -> f64, n_periods: usize) -> Option<f64> {
+    let mut peak: Option<f64> = None;
+    for (k, &l) in load.iter().enumerate() {
+        let cap = capacity(k / n_periods.max(1), k % n_periods.max(1));
+        if cap > 0.0 {
+            let u = l / cap;
+            peak = Some(peak.map_or(u, |p: f64| p.max(u)));
+        }
+    }
+    peak
+}
+
+/// The KPIs of a solved plan (`input` is the scenario's modified plan).
+pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBreakdown) -> Kpis {
+    let n_periods = solution.n_periods;
+    let (fill_rate, on_time_rate) = service_rates(&solution.demand, &solution.shipped, n_periods);
+    let load: Vec<f64> = solution.run_time.iter().zip(&solution.setup_time).map(|(r, s)| r + s).collect();
+    let capacity = |r: usize, t: usize| input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0);
+    let demand: f64 = solution.demand.iter().sum();
+    let shipped: f64 = solution.shipped.iter().sum();
+    Kpis {
+        costs,
+        demand,
+        shipped,
+        unshipped: (demand - shipped).max(0.0),
+        fill_rate,
+        on_time_rate,
+        peak_utilization: peak_utilization(&load, capacity, n_periods),
+        overtime: solution.overtime.iter().sum(),
+        capacity_excess: 0.0,
+        material_shortage: 0.0,
+    }
+}
+
+/// Reads the lots of a plan folder (`lots.csv` or `lots.parquet`, as `flexplan plan` writes
+/// them) into a row-major `item * T + t` table for `input`.
+pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, SweepError> {
+    let lots_error = |e: InputError| SweepError::Lots { path: plan_folder.to_path_buf(), source: e };
+    let file = find_table(plan_folder, "lots")
+        .map_err(|d| lots_error(InputError::single(d)))?
+        .ok_or_else(|| lots_error(InputError::single(missing_table(plan_folder, "lots"))))?;
+    let mut diags = Diagnostics::new();
+    let Some(table) = load_table(&file, &mut diags) else {
+        return Err(lots_error(diags.into_error()));
+    };
+    let n_periods = input.n_periods();
+    let items = table.ids("item", Need::Required, &mut diags);
+    let periods = table.whole_numbers("period", WholeRange { min: 1, max: Some(n_periods as u64) }, Need::Required, &mut diags);
+    let quantities = table.numbers("quantity", NumberRule::NonNegative, Need::Required, &mut diags);
+    let index = input.item_index_map();
+    let mut lots = vec![0.0; input.items.len() * n_periods];
+    for (row, ((item, period), quantity)) in items.iter().zip(&periods).zip(&quantities).enumerate() {
+        let (Some(item), Some(period), Some(quantity)) = (item.value(), period.value(), quantity.value()) else {
+            continue;
+        };
+        match index.get(item) {
+            Some(&i) => {
+                if let Some(cell) = lots.get_mut(i * n_periods + period as usize - 1) {
+                    *cell += quantity;
+                }
+            }
+            None => diags.push(crate::error::Diagnostic::cell(
+                table.file_name(),
+                table.row_number(row),
+                "item",
+                item,
+                "not an item of the plan directory",
+            )),
+        }
+    }
+    diags.finish(lots).map_err(lots_error)
+}
+
+/// Simulates scenarios on fixed lots; built once, shared by every worker thread.
+#[derive(Debug, Clone)]
+pub struct Evaluator<'a> {
+    input: &'a PlanInput,
+    index: DemandIndex,
+    lots: Vec<f64>,
+    /// Component use by the parents' lots per item and period.
+    used: Vec<f64>,
+    receipts: Vec<f64>,
+    /// Run + setup time per resource and period.
+    load: Vec<f64>,
+    /// Base cost of the lots (unit, ordering, setup), to be scaled.
+    lot_costs: (f64, f64, f64),
+}
+
+/// Per-thread scratch space of [`Evaluator::evaluate`].
+#[derive(Debug, Clone, Default)]
+pub struct EvalBuffers {
+    planned: Vec<f64>,
+    ratios: Vec<f64>,
+    shipped: Vec<f64>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Prepares evaluation of `lots` (row-major `item * T + t`) on `input`.
+    pub fn new(input: &'a PlanInput, _bom: &BomGraph, lots: Vec<f64>) -> Result<Self, SweepError> {
+        let n_periods = input.n_periods();
+        let n_cells = input.items.len() * n_periods;
+        if lots.len() != n_cells {
+            return Err(SweepError::Other(format!(
+                "the fixed plan has {} item-periods, the plan directory {n_cells}",
+                lots.len()
+            )));
+        }
+        let mut used = vec![0.0; n_cells];
+        for e in &input.bom {
+            for t in 0..n_periods {
+                if let (Some(&x), Some(cell)) = (lots.get(e.parent * n_periods + t), used.get_mut(e.component * n_periods + t)) {
+                    *cell += e.quantity * x;
+                }
+            }
+        }
+        let mut receipts = vec![0.0; n_cells];
+        for r in &input.receipts {
+            if let Some(cell) = receipts.get_mut(r.item * n_periods + r.period) {
+                *cell += r.quantity;
+            }
+        }
+        let mut load = vec![0.0; input.resources.len() * n_periods];
+        let mut setup_cost = 0.0;
+        for ro in &input.routings {
+            for t in 0..n_periods {
+                let x = lots.get(ro.item * n_periods + t).copied().unwrap_or(0.0);
+                if x > 0.0 {
+                    if let Some(cell) = load.get_mut(ro.resource * n_periods + t) {
+                        *cell += ro.unit_time * x + ro.setup_time;
+                    }
+                    setup_cost += ro.setup_cost;
+                }
+            }
+        }
+        let (mut unit, mut ordering) = (0.0, 0.0);
+        for (i, item) in input.items.iter().enumerate() {
+            for &x in lots.get(i * n_periods..(i + 1) * n_periods).unwrap_or(&[]) {
+                unit += item.unit_cost * x;
+                if x > 0.0 {
+                    ordering += item.order_cost;
+                }
+            }
+        }
+        Ok(Evaluator { input, index: DemandIndex::new(input), lots, used, receipts, load, lot_costs: (unit, ordering, setup_cost) })
+    }
+
+    /// The KPIs of the fixed lots under one scenario.
+    pub fn evaluate(&self, changes: &ScenarioChanges, buffers: &mut EvalBuffers) -> Kpis {
+        let input = self.input;
+        let n_periods = input.n_periods();
+        let resolved = resolve(input, changes);
+        scenario_demand(input, &self.index, changes, &resolved, &mut buffers.planned, &mut buffers.ratios);
+        buffers.shipped.clear();
+        buffers.shipped.resize(buffers.planned.len(), 0.0);
+        let s = changes.cost_scale;
+        let mut k = Kpis::default();
+        let (unit, ordering, setup) = self.lot_costs;
+        k.costs.unit = unit * s.unit;
+        k.costs.ordering = ordering * s.ordering;
+        k.costs.setup = setup * s.setup;
+        for (i, item) in input.items.iter().enumerate() {
+            let lead = resolved.lead_time.get(i).copied().unwrap_or(item.lead_time);
+            let late_allowed = item.backlog_cost.is_some()
+                && !changes.no_backlog.iter().any(|p| crate::sweep::scenario::pattern_matches(p, &item.id));
+            let backlog_cost = item.backlog_cost.unwrap_or(0.0) * s.backlog;
+            let mut on_hand = item.initial_inventory;
+            let mut due = 0.0;
+            for t in 0..n_periods {
+                let c = i * n_periods + t;
+                let arriving = if t >= lead { self.lots.get(c - lead).copied().unwrap_or(0.0) } else { 0.0 };
+                on_hand += arriving + self.receipts[c] - self.used[c];
+                due += buffers.planned[c];
+                let ship = on_hand.max(0.0).min(due);
+                on_hand -= ship;
+                due -= ship;
+                buffers.shipped[c] = ship;
+                if late_allowed {
+                    k.costs.backlog += backlog_cost * due;
+                } else {
+                    due = 0.0;
+                }
+                if on_hand < -SHORTAGE_TOLERANCE {
+                    k.material_shortage -= on_hand;
+                }
+                let stock = on_hand.max(0.0);
+                k.costs.holding += item.holding_cost * s.holding * stock;
+                k.costs.safety_stock += item.safety_stock_penalty * s.safety_stock * (item.safety_stock - stock).max(0.0);
+            }
+        }
+        let capacity = |r: usize, t: usize| {
+            input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0)
+                * resolved.capacity_factor.get(r * n_periods + t).copied().unwrap_or(1.0)
+        };
+        for (r, res) in input.resources.iter().enumerate() {
+            for t in 0..n_periods {
+                let over = (self.load[r * n_periods + t] - capacity(r, t)).max(0.0);
+                k.overtime += over;
+                k.capacity_excess += (over - res.overtime_max).max(0.0);
+                k.costs.overtime += res.overtime_cost * s.overtime * over;
+            }
+        }
+        k.peak_utilization = peak_utilization(&self.load, capacity, n_periods);
+        k.demand = buffers.planned.iter().sum();
+        k.shipped = buffers.shipped.iter().sum();
+        k.unshipped = (k.demand - k.shipped).max(0.0);
+        let (fill, on_time) = service_rates(&buffers.planned, &buffers.shipped, n_periods);
+        k.fill_rate = fill;
+        k.on_time_rate = on_time;
+        k
+    }
+}

@@ -1,0 +1,488 @@
+//! The scenario sweep: many what-if runs of one plan, in parallel, reproducible, resumable
+//! and shardable (`flexplan sweep`).
+//!
+//! - [`scenario`]: the TOML scenario file, validated and expanded into numbered scenarios.
+//! - [`apply`]: scenario -> modified [`PlanInput`] (pure).
+//! - [`evaluate`]: fixed lots -> cost and service of a scenario (no solver).
+//! - [`journal`]: `journal.jsonl`, one fsynced row per finished scenario (`--resume`).
+//! - [`results`]: result rows, the per-KPI summary, atomic `results.csv/.parquet`, `summary.json`.
+//!
+//! **Threads.** Scenarios run on a local rayon pool of `jobs` threads; each reoptimize solve
+//! gets exactly one HiGHS thread ([`scenario::SweepSettings::solve_options`]), so `--jobs N`
+//! keeps N cores busy and never oversubscribes. Separate HiGHS instances on separate threads
+//! are safe (the test `jobs_1_and_2_give_identical_rows` runs them concurrently and compares).
+//!
+//! **Determinism.** Results are keyed and sorted by scenario index; every random draw comes
+//! from a ChaCha8 generator seeded from (sweep seed, scenario index); solves stop by gap or
+//! node limit (a time limit is allowed, and each row says which limit ended its solve). Only
+//! the `seconds` column differs between runs.
+//!
+//! This module and [`crate::report`] are the only writers of files: the sweep writes its own
+//! OUT_DIR (journal, results), never a plan folder.
+
+pub mod apply;
+pub mod evaluate;
+pub mod journal;
+pub mod results;
+pub mod scenario;
+
+use crate::bom::BomGraph;
+use crate::error::InputError;
+use crate::input::PlanInput;
+use crate::sweep::evaluate::{solution_kpis, EvalBuffers, Evaluator};
+use crate::sweep::journal::{read_journal, Journal, JournalHeader, JOURNAL_FILE};
+use crate::sweep::results::{summarize, write_results, ResultRow, SweepSummary};
+use crate::sweep::scenario::{describe_changes, Mode, Scenario, ScenarioFile, ScenarioProblem, SweepSettings};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Everything that can stop a sweep (a failing scenario does not: it is a row).
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The scenario file is invalid: every problem, each naming its scenario and key.
+    #[error("{}", invalid_text(file, problems))]
+    InvalidScenarios {
+        /// The scenario file.
+        file: String,
+        /// The problems, in file order.
+        problems: Vec<ScenarioProblem>,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The journal cannot be used (another sweep's, already present, damaged).
+    #[error("journal {path}: {message}")]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The fixed plan for evaluate mode is invalid.
+    #[error("the fixed plan in {path} is invalid: {source}")]
+    Lots {
+        /// The plan folder.
+        path: PathBuf,
+        /// Every problem found.
+        #[source]
+        source: InputError,
+    },
+    /// `--shard` is not `K/N` with `1 <= K <= N`.
+    #[error("bad shard \"{0}\": expected K/N with 1 <= K <= N, e.g. 2/8")]
+    Shard(String),
+    /// Shard folders that do not form one whole sweep.
+    #[error("cannot merge: {0}")]
+    Merge(String),
+    /// The base plan could not be planned (evaluate mode without `--lots`).
+    #[error(transparent)]
+    Plan(#[from] crate::Error),
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+fn invalid_text(file: &str, problems: &[ScenarioProblem]) -> String {
+    let n = problems.len();
+    let mut text = format!("invalid scenario file {file}: {n} problem{} found", if n == 1 { "" } else { "s" });
+    for p in problems {
+        text.push_str(&format!("\n  {p}"));
+    }
+    text
+}
+
+/// A deterministic slice of the scenarios: scenario `i` belongs to shard `K/N` iff
+/// `i % N == K - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number `K`.
+    pub k: usize,
+    /// Number of shards `N`.
+    pub n: usize,
+}
+
+impl Shard {
+    /// Parses `K/N`.
+    pub fn parse(text: &str) -> Result<Shard, SweepError> {
+        let bad = || SweepError::Shard(text.to_string());
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let k: usize = k.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether scenario `index` is in this shard.
+    pub fn contains(&self, index: usize) -> bool {
+        index % self.n == self.k - 1
+    }
+}
+
+/// How to run a sweep (the scenario file's `[sweep]` holds the rest).
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// Scenarios computed at once (rayon threads; one HiGHS thread each).
+    pub jobs: usize,
+    /// Run only this slice.
+    pub shard: Option<Shard>,
+    /// Continue the journal in OUT_DIR instead of refusing it.
+    pub resume: bool,
+    /// Evaluate mode: the plan folder whose lots stay fixed (default: solve the base once).
+    pub lots: Option<PathBuf>,
+    /// Show progress on stderr (a bar on a terminal, plain lines otherwise).
+    pub progress: bool,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: false }
+    }
+}
+
+/// What a sweep produced.
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    /// Every row of this run's slice, sorted by scenario index.
+    pub rows: Vec<ResultRow>,
+    /// The summary written to `summary.json`.
+    pub summary: SweepSummary,
+    /// Rows taken from the journal (`--resume`).
+    pub resumed: usize,
+    /// Rows computed in this run.
+    pub computed: usize,
+    /// Wall-clock seconds of this run.
+    pub seconds: f64,
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint (std's hasher may change between Rust versions).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// Hex fingerprint of everything that determines the rows.
+pub fn fingerprint(input: &PlanInput, file: &ScenarioFile, lots: Option<&[f64]>) -> String {
+    let text = serde_json::to_string(&(input, &file.scenarios, &file.settings, lots)).unwrap_or_default();
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
+/// Reads, validates and expands a scenario file against `input`.
+pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io { path: path.to_path_buf(), source: e })?;
+    scenario::parse_scenarios(&text, &path.display().to_string(), input)
+}
+
+fn stop_reason_name(r: crate::solve::StopReason) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Reoptimizes one scenario: apply, plan with one HiGHS thread, KPIs. Never fails: an error
+/// (or a panic) is a row with status `error`.
+pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, settings: &SweepSettings) -> ResultRow {
+    let started = Instant::now();
+    let mut row = ResultRow::new(scenario.index, &scenario.name, scenario.kind.as_str(), describe_changes(&scenario.changes), "error");
+    let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let modified = apply::apply(input, &scenario.changes);
+        let outcome = crate::plan::plan(&modified, bom, &settings.solve_options());
+        (modified, outcome)
+    }));
+    match computed {
+        Ok((modified, Ok(outcome))) => {
+            row.status = outcome.status.as_str().to_string();
+            row.stop_reason = Some(stop_reason_name(outcome.stop_reason));
+            if let (Some(solution), Some(costs)) = (&outcome.solution, outcome.costs) {
+                row.set_kpis(&solution_kpis(&modified, solution, costs));
+            }
+            row.gap = outcome.gap;
+            row.nodes = outcome.nodes;
+            if let Some(d) = &outcome.diagnosis {
+                let findings: Vec<&str> = d.findings.iter().map(|f| f.message.as_str()).collect();
+                row.message = Some(if findings.is_empty() { "infeasible".to_string() } else { findings.join("; ") });
+            }
+        }
+        Ok((_, Err(e))) => row.message = Some(e.to_string()),
+        Err(_) => row.message = Some("internal error (panic) while planning this scenario".into()),
+    }
+    row.seconds = started.elapsed().as_secs_f64();
+    row.snapped()
+}
+
+/// Evaluates one scenario on fixed lots.
+pub fn evaluate_one(evaluator: &Evaluator<'_>, scenario: &Scenario, buffers: &mut EvalBuffers) -> ResultRow {
+    let started = Instant::now();
+    let mut row = ResultRow::new(scenario.index, &scenario.name, scenario.kind.as_str(), describe_changes(&scenario.changes), "evaluated");
+    let kpis = evaluator.evaluate(&scenario.changes, buffers);
+    row.set_kpis(&kpis);
+    row.seconds = started.elapsed().as_secs_f64();
+    row.snapped()
+}
+
+/// The fixed lots of evaluate mode: from `lots` (a plan folder) or by solving the base once.
+pub fn fixed_lots(input: &PlanInput, bom: &BomGraph, settings: &SweepSettings, lots: Option<&Path>) -> Result<Vec<f64>, SweepError> {
+    if let Some(folder) = lots {
+        return evaluate::load_lots(folder, input);
+    }
+    let outcome = crate::plan::plan(input, bom, &settings.solve_options())?;
+    outcome.solution.map(|s| s.lots).ok_or_else(|| {
+        SweepError::Other(format!(
+            "evaluate mode: the base plan has no solution ({}); pass --lots PLAN_FOLDER",
+            outcome.status.as_str()
+        ))
+    })
+}
+
+/// Computes `scenarios` on a local pool of `jobs` threads without any file I/O; `sink` gets
+/// each row as it finishes (from worker threads). Returns the rows sorted by index.
+pub fn run_scenarios(
+    input: &PlanInput,
+    bom: &BomGraph,
+    settings: &SweepSettings,
+    lots: Option<&[f64]>,
+    scenarios: &[&Scenario],
+    jobs: usize,
+    sink: &(dyn Fn(&ResultRow) + Sync),
+) -> Result<Vec<ResultRow>, SweepError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .thread_name(|i| format!("flexplan-sweep-{i}"))
+        .build()
+        .map_err(|e| SweepError::Other(format!("cannot start {jobs} worker threads: {e}")))?;
+    let mut rows: Vec<ResultRow> = match settings.mode {
+        Mode::Reoptimize => pool.install(|| {
+            scenarios
+                .par_iter()
+                .with_max_len(1)
+                .map(|s| {
+                    let row = reoptimize_one(input, bom, s, settings);
+                    sink(&row);
+                    row
+                })
+                .collect()
+        }),
+        Mode::Evaluate => {
+            let lots = lots.ok_or_else(|| SweepError::Other("evaluate mode needs fixed lots".into()))?;
+            let evaluator = Evaluator::new(input, bom, lots.to_vec())?;
+            pool.install(|| {
+                scenarios
+                    .par_iter()
+                    .map_init(EvalBuffers::default, |buffers, s| {
+                        let row = evaluate_one(&evaluator, s, buffers);
+                        sink(&row);
+                        row
+                    })
+                    .collect()
+            })
+        }
+    };
+    rows.sort_by_key(|r| r.index);
+    Ok(rows)
+}
+
+/// Progress on stderr: an indicatif bar with ETA on a terminal, else a plain line every few
+/// seconds.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+    done: usize,
+    started: Instant,
+    last_line: Instant,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: usize, already: usize, enabled: bool) -> Self {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} scenarios ({per_sec}, ETA {eta})",
+            ) {
+                bar.set_style(style);
+            }
+            bar.set_position(already as u64);
+            bar
+        });
+        let now = Instant::now();
+        Progress { bar, total, done: already, started: now, last_line: now, enabled }
+    }
+
+    fn tick(&mut self, computed: usize) {
+        self.done += 1;
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        } else if self.enabled && (self.last_line.elapsed() >= Duration::from_secs(5) || self.done == self.total) {
+            self.last_line = Instant::now();
+            let elapsed = self.started.elapsed().as_secs_f64();
+            let rate = computed as f64 / elapsed.max(1e-9);
+            let eta = (self.total - self.done) as f64 / rate.max(1e-9);
+            eprintln!("sweep: {}/{} scenarios, {:.1}/s, ETA {:.0} s", self.done, self.total, rate, eta);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
+}
+
+/// Journal + progress, shared by the workers: rows are group-committed (one fsync per row
+/// in reoptimize mode; at most every 50 ms in evaluate mode, where thousands finish per second).
+struct Sink {
+    journal: Journal,
+    pending: Vec<ResultRow>,
+    last_sync: Instant,
+    every_row: bool,
+    error: Option<SweepError>,
+    progress: Progress,
+    computed: usize,
+}
+
+impl Sink {
+    fn push(&mut self, row: &ResultRow) {
+        self.pending.push(row.clone());
+        self.computed += 1;
+        let computed = self.computed;
+        self.progress.tick(computed);
+        if self.every_row || self.last_sync.elapsed() >= Duration::from_millis(50) {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() || self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.journal.append(&self.pending) {
+            self.error = Some(e);
+        }
+        self.pending.clear();
+        self.last_sync = Instant::now();
+    }
+}
+
+/// Runs the sweep of `file` on `input` into `out_dir`: journal as rows finish, then
+/// `results.csv`, `results.parquet`, `summary.json` (each written atomically).
+pub fn run_sweep(
+    input: &PlanInput,
+    bom: &BomGraph,
+    file: &ScenarioFile,
+    options: &SweepOptions,
+    out_dir: &Path,
+) -> Result<SweepReport, SweepError> {
+    let started = Instant::now();
+    let settings = &file.settings;
+    let lots = match settings.mode {
+        Mode::Evaluate => Some(fixed_lots(input, bom, settings, options.lots.as_deref())?),
+        Mode::Reoptimize => None,
+    };
+    let shard = options.shard.unwrap_or(Shard { k: 1, n: 1 });
+    let header = JournalHeader {
+        journal: "flexplan-sweep-journal".into(),
+        fingerprint: fingerprint(input, file, lots.as_deref()),
+        n_scenarios: file.scenarios.len(),
+        mode: settings.mode.as_str().into(),
+        shard: (shard.k, shard.n),
+    };
+    let (journal, done) = Journal::open(out_dir, &header, options.resume)?;
+    let mut finished = vec![false; file.scenarios.len()];
+    let mut rows: Vec<ResultRow> = Vec::new();
+    for row in done {
+        if let Some(slot) = finished.get_mut(row.index) {
+            if !*slot && shard.contains(row.index) {
+                *slot = true;
+                rows.push(row);
+            }
+        }
+    }
+    let resumed = rows.len();
+    let todo: Vec<&Scenario> =
+        file.scenarios.iter().filter(|s| shard.contains(s.index) && !finished[s.index]).collect();
+    let total = resumed + todo.len();
+    let sink = Mutex::new(Sink {
+        journal,
+        pending: Vec::new(),
+        last_sync: Instant::now(),
+        every_row: settings.mode == Mode::Reoptimize,
+        error: None,
+        progress: Progress::new(total, resumed, options.progress),
+        computed: 0,
+    });
+    let push = |row: &ResultRow| {
+        if let Ok(mut s) = sink.lock() {
+            s.push(row);
+        }
+    };
+    let computed = run_scenarios(input, bom, settings, lots.as_deref(), &todo, options.jobs, &push)?;
+    let mut sink = sink.into_inner().map_err(|_| SweepError::Other("a worker thread panicked".into()))?;
+    sink.flush();
+    sink.progress.finish();
+    if let Some(e) = sink.error {
+        return Err(e);
+    }
+    let n_computed = computed.len();
+    rows.extend(computed);
+    rows.sort_by_key(|r| r.index);
+    let summary = summarize(&rows);
+    write_results(out_dir, &rows, &summary, settings.mode.as_str())?;
+    Ok(SweepReport { rows, summary, resumed, computed: n_computed, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// Joins shard folders (each written by `run_sweep` with a `--shard`) into `out_dir`: the
+/// same `results.csv`, `results.parquet`, `summary.json` a single run writes, and a journal
+/// with every row.
+pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepReport, SweepError> {
+    let started = Instant::now();
+    let mut header: Option<JournalHeader> = None;
+    let mut seen_shards = std::collections::BTreeSet::new();
+    let mut rows: Vec<ResultRow> = Vec::new();
+    for dir in shard_dirs {
+        let (h, shard_rows, _) = read_journal(&dir.join(JOURNAL_FILE))?;
+        let shard = Shard { k: h.shard.0, n: h.shard.1 };
+        if let Some(first) = &header {
+            if first.fingerprint != h.fingerprint || first.n_scenarios != h.n_scenarios || first.shard.1 != h.shard.1 {
+                return Err(SweepError::Merge(format!(
+                    "{} is from another sweep (fingerprint {}, {} shards) than the first folder (fingerprint {}, {} shards)",
+                    dir.display(), h.fingerprint, h.shard.1, first.fingerprint, first.shard.1
+                )));
+            }
+        }
+        if !seen_shards.insert(shard.k) {
+            return Err(SweepError::Merge(format!("shard {}/{} is given twice ({})", shard.k, shard.n, dir.display())));
+        }
+        let expected = (0..h.n_scenarios).filter(|&i| shard.contains(i)).count();
+        let mut indices: Vec<usize> = shard_rows.iter().filter(|r| shard.contains(r.index)).map(|r| r.index).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        if indices.len() != expected {
+            return Err(SweepError::Merge(format!(
+                "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
+                shard.k, shard.n, dir.display(), indices.len(), expected
+            )));
+        }
+        let mut taken = std::collections::BTreeSet::new();
+        rows.extend(shard_rows.into_iter().filter(|r| shard.contains(r.index) && taken.insert(r.index)));
+        header.get_or_insert(h);
+    }
+    let header = header.ok_or_else(|| SweepError::Merge("no shard folders given".into()))?;
+    let missing: Vec<String> = (1..=header.shard.1).filter(|k| !seen_shards.contains(k)).map(|k| format!("{k}/{}", header.shard.1)).collect();
+    if !missing.is_empty() {
+        return Err(SweepError::Merge(format!("shards missing: {}", missing.join(", "))));
+    }
+    rows.sort_by_key(|r| r.index);
+    let merged = JournalHeader { shard: (1, 1), ..header.clone() };
+    let (mut journal, _) = Journal::open(out_dir, &merged, false)?;
+    journal.append(&rows)?;
+    let summary = summarize(&rows);
+    write_results(out_dir, &rows, &summary, &header.mode)?;
+    let n = rows.len();
+    Ok(SweepReport { rows, summary, resumed: n, computed: 0, seconds: started.elapsed().as_secs_f64() })
+}
