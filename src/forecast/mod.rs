@@ -565,3 +565,33 @@ fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>, Inp
         .unwrap_or_default();
     diags.finish(items)
 }
+
+/// Per class and overall: series count, mean MASE of the chosen methods and of naive, and the
+/// share of scored series whose chosen method beats naive; a few lines for the terminal.
+pub fn accuracy_text(results: &[SeriesForecast]) -> String {
+    let mut text = format!("{:<13} {:>8} {:>10} {:>11} {:>13}\n", "class", "series", "MASE best", "MASE naive", "beats naive");
+    let mut classes: Vec<Option<DemandClass>> = DemandClass::ALL.iter().copied().map(Some).collect();
+    classes.push(None);
+    for class in classes {
+        let members: Vec<&SeriesForecast> =
+            results.iter().filter(|r| class.is_none_or(|c| r.classification.class == c)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let pairs: Vec<(f64, f64)> = members
+            .iter()
+            .filter_map(|r| Some((r.accuracy.mase_of(r.accuracy.best)?, r.accuracy.mase_of(Method::Naive)?)))
+            .collect();
+        let name = class.map(|c| c.name()).unwrap_or("all");
+        if pairs.is_empty() {
+            text.push_str(&format!("{name:<13} {:>8} {:>10} {:>11} {:>13}\n", members.len(), "-", "-", "-"));
+            continue;
+        }
+        let n = pairs.len() as f64;
+        let best = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+        let naive = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+        let beats = pairs.iter().filter(|p| p.0 < p.1).count() as f64 / n * 100.0;
+        text.push_str(&format!("{name:<13} {:>8} {best:>10.3} {naive:>11.3} {beats:>12.0}%\n", members.len()));
+    }
+    text
+}
