@@ -336,8 +336,21 @@ fn forecast(
     plan_dir: Option<&Path>,
 ) -> anyhow::Result<i32> {
     let started = std::time::Instant::now();
+    // With a plan directory, forecast buckets are the plan's periods.
+    let align_to = match plan_dir {
+        Some(dir) => match flexplan::read::read_plan_toml(&dir.join("plan.toml")) {
+            Ok((horizon, _)) => Some(horizon.start),
+            Err(e) => {
+                eprint!("error: invalid input in {}\n{}", dir.display(), indent_problems(&e));
+                return Ok(exit::INVALID_INPUT);
+            }
+        },
+        None => None,
+    };
     let loaded = flexplan::forecast::read_history(history)
-        .and_then(|table| flexplan::forecast::series::history_from_table(&table, options.bucket, options.key))
+        .and_then(|table| {
+            flexplan::forecast::series::history_from_table_aligned(&table, options.bucket, options.key, align_to)
+        })
         .and_then(|series| Ok((flexplan::forecast::forecast_history(&series, options)?, series)));
     let (results, series) = match loaded {
         Ok(loaded) => loaded,

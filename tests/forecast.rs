@@ -190,6 +190,30 @@ fn a_table_of_neither_shape_is_refused_with_the_columns_it_needs() {
 }
 
 #[test]
+fn weeks_can_be_aligned_to_the_plan_calendar() {
+    // Earliest order on Wednesday 2025-07-09; the plan starts Monday 2026-01-05 (26 weeks later
+    // minus 2 days): the first bucket starts Monday 2025-07-07 and the Wednesday and the next
+    // Sunday share it.
+    let frame = df!(
+        "order_id" => ["a", "b", "c"],
+        "item" => ["TEE", "TEE", "TEE"],
+        "quantity" => [1.0, 2.0, 4.0],
+        "due_date" => ["2025-07-09", "2025-07-13", "2025-07-14"],
+    )
+    .expect("frame");
+    let table = Table::from_frame("<orders>", &frame);
+    let plan_start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    let aligned =
+        flexplan::forecast::series::history_from_table_aligned(&table, Bucket::Week, SeriesKey::Item, Some(plan_start))
+            .expect("valid");
+    assert_eq!(aligned.anchor, NaiveDate::from_ymd_opt(2025, 7, 7).unwrap());
+    assert_eq!(aligned.series[0].values, vec![3.0, 4.0]);
+    // Unaligned, weeks start on the earliest date (Wednesday): 07-09..07-15 holds all three.
+    let plain = history_from_table(&table, Bucket::Week, SeriesKey::Item).expect("valid");
+    assert_eq!(plain.series[0].values, vec![7.0]);
+}
+
+#[test]
 fn series_by_item_and_market() {
     let frame = df!(
         "order_id" => ["o1", "o2", "o3"],

@@ -43,16 +43,19 @@ impl CountDistribution {
         if self.mean > NORMAL_ABOVE {
             return (self.mean + inverse_normal(level) * self.variance().sqrt()).ceil().max(0.0);
         }
-        let (log_first, log_step): (f64, Box<dyn Fn(f64) -> f64>) = if self.dispersion <= 1.0 {
-            let mean = self.mean;
-            (-mean, Box::new(move |k: f64| mean.ln() - (k + 1.0).ln()))
-        } else {
-            let p = 1.0 / self.dispersion;
-            let size = self.mean / (self.dispersion - 1.0);
-            (size * p.ln(), Box::new(move |k: f64| ((k + size) / (k + 1.0)).ln() + (1.0 - p).ln()))
+        // log P(0) and log P(k+1) - log P(k), Poisson or negative binomial (size n, p = 1/r).
+        let poisson = self.dispersion <= 1.0;
+        let p = 1.0 / self.dispersion;
+        let size = if poisson { 0.0 } else { self.mean / (self.dispersion - 1.0) };
+        let log_step = |k: f64| {
+            if poisson {
+                self.mean.ln() - (k + 1.0).ln()
+            } else {
+                ((k + size) / (k + 1.0)).ln() + (1.0 - p).ln()
+            }
         };
         let limit = (self.mean + 60.0 * self.variance().sqrt() + 100.0).ceil();
-        let mut log_pmf = log_first;
+        let mut log_pmf = if poisson { -self.mean } else { size * p.ln() };
         let mut cdf = 0.0;
         let mut k = 0.0;
         while k < limit {

@@ -9,7 +9,7 @@
 //!   to last `ds`, as statsforecast fits it.
 //!
 //! Rows are put into buckets of the chosen length anchored on the earliest date of the table
-//! (for months: the first of that month), quantities of one bucket are summed, and buckets with
+//! (for months: the first of that month; or aligned to a plan's calendar), quantities of one bucket are summed, and buckets with
 //! no rows (gaps in the dates) are zero. Negative quantities are an error naming the series and
 //! the date. Series come out sorted by id, so the output never depends on row order.
 
@@ -82,10 +82,22 @@ pub fn history_shape(table: &Table) -> Result<HistoryShape, InputError> {
 
 /// Reads a history table into bucketed series. Every problem found is reported at once.
 pub fn history_from_table(table: &Table, bucket: Bucket, key: SeriesKey) -> Result<History, InputError> {
+    history_from_table_aligned(table, bucket, key, None)
+}
+
+/// As [`history_from_table`], with the bucket calendar aligned to `align_to` (e.g. a plan's
+/// start, so that forecast weeks are the plan's weeks): the anchor is the latest bucket
+/// boundary of that calendar on or before the earliest date.
+pub fn history_from_table_aligned(
+    table: &Table,
+    bucket: Bucket,
+    key: SeriesKey,
+    align_to: Option<NaiveDate>,
+) -> Result<History, InputError> {
     match history_shape(table)? {
-        HistoryShape::Long => build_history(table.file_name(), long_rows(table)?, bucket),
+        HistoryShape::Long => build_history(table.file_name(), long_rows(table)?, bucket, align_to),
         HistoryShape::Orders => {
-            let mut history = build_history(table.file_name(), order_rows(table, key)?, bucket)?;
+            let mut history = build_history(table.file_name(), order_rows(table, key)?, bucket, align_to)?;
             align_to_common_span(&mut history);
             Ok(history)
         }
@@ -165,11 +177,17 @@ fn quantities(
     cells
 }
 
-/// The first day of the bucket calendar that holds `earliest`.
-pub fn anchor_for(earliest: NaiveDate, bucket: Bucket) -> NaiveDate {
-    match bucket {
-        Bucket::Day | Bucket::Week => earliest,
-        Bucket::Month => earliest.with_day(1).unwrap_or(earliest),
+/// The first day of the bucket that holds `earliest`: `earliest` itself for days and (without
+/// `align_to`) weeks, the first of its month for months; with `align_to`, the week boundary of
+/// `align_to`'s calendar on or before `earliest`.
+pub fn anchor_for(earliest: NaiveDate, bucket: Bucket, align_to: Option<NaiveDate>) -> NaiveDate {
+    match (bucket, align_to) {
+        (Bucket::Day, _) | (Bucket::Week, None) => earliest,
+        (Bucket::Week, Some(align)) => {
+            let offset = (earliest - align).num_days().rem_euclid(7);
+            earliest.checked_sub_days(chrono::Days::new(offset as u64)).unwrap_or(earliest)
+        }
+        (Bucket::Month, _) => earliest.with_day(1).unwrap_or(earliest),
     }
 }
 
@@ -178,11 +196,16 @@ pub fn calendar(anchor: NaiveDate, bucket: Bucket) -> Horizon {
     Horizon { start: anchor, bucket, periods: MAX_BUCKETS }
 }
 
-fn build_history(file_name: &str, rows: Vec<Row<'_>>, bucket: Bucket) -> Result<History, InputError> {
+fn build_history(
+    file_name: &str,
+    rows: Vec<Row<'_>>,
+    bucket: Bucket,
+    align_to: Option<NaiveDate>,
+) -> Result<History, InputError> {
     let Some(earliest) = rows.iter().map(|r| r.date).min() else {
         return Err(InputError::single(Diagnostic::file(file_name, "the history has no rows")));
     };
-    let anchor = anchor_for(earliest, bucket);
+    let anchor = anchor_for(earliest, bucket, align_to);
     let horizon = calendar(anchor, bucket);
     // unique_id -> (item, first bucket, last bucket, bucket -> quantity)
     let mut by_id: BTreeMap<String, (String, usize, usize, BTreeMap<usize, f64>)> = BTreeMap::new();
@@ -215,9 +238,9 @@ fn bucket_start(horizon: &Horizon, t: usize) -> NaiveDate {
 }
 
 fn fill(first: usize, last: usize, cells: &BTreeMap<usize, f64>) -> Vec<f64> {
-    let mut values = vec![0.0; last - first + 1];
+    let mut values = vec![0.0; last.saturating_sub(first) + 1];
     for (&t, &q) in cells {
-        if let Some(slot) = values.get_mut(t - first) {
+        if let Some(slot) = values.get_mut(t.saturating_sub(first)) {
             *slot = q;
         }
     }
