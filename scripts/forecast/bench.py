@@ -12,6 +12,7 @@ the per-series, per-method MAE of the backtest. Both on the same number of cores
 """
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ def run_statsforecast(path, n_jobs):
     from statsforecast.models import (ADIDA, IMAPA, TSB, CrostonClassic, CrostonSBA, Naive,
                                       SeasonalNaive, SimpleExponentialSmoothing, WindowAverage)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     df = pd.read_csv(path, parse_dates=["ds"])
     models = [Naive(), SeasonalNaive(season_length=52), WindowAverage(window_size=4),
               SimpleExponentialSmoothing(alpha=0.1), CrostonClassic(), CrostonSBA(),
@@ -47,16 +48,22 @@ def run_statsforecast(path, n_jobs):
     cv = sf.cross_validation(df=df, h=4, n_windows=4, step_size=4)
     names = [m.alias for m in models]
     mae = cv[names].sub(cv["y"], axis=0).abs().groupby(cv["unique_id"]).mean()
-    elapsed = time.perf_counter() - started
-    return elapsed, len(fc), mae
+    return time.perf_counter() - started, cpu_seconds() - cpu_started, len(fc), mae
+
+
+def cpu_seconds():
+    """User + system CPU seconds of this process, its threads and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_flexplan(binary, path, out, threads):
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     subprocess.run([binary, "forecast", path, "--horizon", "4", "--folds", "4", "--all-methods",
                     "--out", out], check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds() - cpu_started
 
 
 def main():
@@ -73,13 +80,14 @@ def main():
         generate(path, args.series, args.weeks)
     rows = []
     for threads in args.threads:
-        flex = run_flexplan(args.flexplan, path, os.path.join(args.workdir, f"out{threads}"), threads)
-        sf, n_fc, _ = run_statsforecast(path, threads)
-        rows.append((threads, flex, sf, n_fc))
+        flex, flex_cpu = run_flexplan(args.flexplan, path, os.path.join(args.workdir, f"out{threads}"), threads)
+        sf, sf_cpu, _, _ = run_statsforecast(path, threads)
+        rows.append((threads, flex, flex_cpu, sf, sf_cpu))
     print(f"{args.series} intermittent series x {args.weeks} weeks; forecast h=4 + 4-fold backtest, 9 methods")
-    print(f"{'cores':>5} {'flexplan s':>11} {'statsforecast s':>16} {'ratio':>7}")
-    for threads, flex, sf, _ in rows:
-        print(f"{threads:>5} {flex:>11.2f} {sf:>16.2f} {sf / flex:>6.1f}x")
+    print("wall = elapsed seconds; cpu = user + system seconds (the machine is shared, so cpu is the steadier figure)")
+    print(f"{'cores':>5} {'flexplan wall':>14} {'cpu':>8} {'statsforecast wall':>19} {'cpu':>8} {'ratio wall':>11} {'ratio cpu':>10}")
+    for threads, flex, flex_cpu, sf, sf_cpu in rows:
+        print(f"{threads:>5} {flex:>14.2f} {flex_cpu:>8.2f} {sf:>19.2f} {sf_cpu:>8.2f} {sf / flex:>10.1f}x {sf_cpu / flex_cpu:>9.1f}x")
     sys.stdout.flush()
 
 

@@ -13,7 +13,7 @@
 //! [`Method::ALL`]).
 
 use super::classify::DemandClass;
-use super::methods::{forecast, Method, MethodParams};
+use super::methods::{all_flat_forecasts, forecast, Method, MethodParams};
 
 /// The backtest result of one series.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,15 +80,23 @@ pub fn backtest(history: &[f64], horizon: usize, folds: usize, params: &MethodPa
         return SeriesAccuracy { mase: [None; Method::ALL.len()], folds_used: 0, scale: 1.0, best: default_method(class) };
     };
     let scale = mase_scale(&history[..first_cutoff]);
-    let mut mase = [None; Method::ALL.len()];
-    for (slot, &method) in mase.iter_mut().zip(Method::ALL.iter()) {
-        let mut total = 0.0;
-        for &cutoff in &cutoffs {
-            let actual = &history[cutoff..(cutoff + horizon).min(history.len())];
-            let predicted = forecast(method, &history[..cutoff], horizon, params);
-            let abs_error: f64 = actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum();
-            total += abs_error / actual.len().max(1) as f64 / scale;
+    let mut totals = [0.0; Method::ALL.len()];
+    for &cutoff in &cutoffs {
+        let training = &history[..cutoff];
+        let actual = &history[cutoff..(cutoff + horizon).min(history.len())];
+        let flat = all_flat_forecasts(training, params);
+        for ((total, &method), &value) in totals.iter_mut().zip(Method::ALL.iter()).zip(&flat) {
+            let abs_error: f64 = if method == Method::SeasonalNaive {
+                let predicted = forecast(method, training, horizon, params);
+                actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum()
+            } else {
+                actual.iter().map(|a| (a - value).abs()).sum()
+            };
+            *total += abs_error / actual.len().max(1) as f64 / scale;
         }
+    }
+    let mut mase = [None; Method::ALL.len()];
+    for (slot, total) in mase.iter_mut().zip(totals) {
         *slot = Some(total / cutoffs.len() as f64);
     }
     let mut best = Method::ALL[0];

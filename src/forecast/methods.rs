@@ -142,6 +142,55 @@ pub fn flat_forecast(method: Method, history: &[f64], params: &MethodParams) -> 
     }
 }
 
+/// The flat forecast of every method of [`Method::ALL`] at once (seasonal naive: its first
+/// step), sharing the work the methods have in common: demand sizes and intervals (Croston, SBA,
+/// TSB) and the aggregation at the ADIDA level, which is IMAPA's highest level. Equal to calling
+/// [`flat_forecast`] for each method.
+pub fn all_flat_forecasts(history: &[f64], params: &MethodParams) -> [f64; Method::ALL.len()] {
+    let Some(&last) = history.last() else {
+        return [0.0; Method::ALL.len()];
+    };
+    let sizes = demand_sizes(history);
+    let gaps = intervals(history);
+    let croston = if sizes.is_empty() {
+        last
+    } else {
+        let size_level = ses_forecast(&sizes, 0.1);
+        let interval_level = ses_forecast(&gaps, 0.1);
+        if interval_level != 0.0 {
+            size_level / interval_level
+        } else {
+            size_level
+        }
+    };
+    let tsb = if gaps.is_empty() {
+        0.0
+    } else {
+        let occurrence: Vec<f64> = history.iter().map(|&v| if v != 0.0 { 1.0 } else { 0.0 }).collect();
+        ses_forecast(&occurrence, params.tsb_alpha_p) * ses_forecast(&sizes, params.tsb_alpha_d)
+    };
+    let (adida, imapa) = match mean_interval_level(&gaps) {
+        None => (0.0, 0.0),
+        Some(max_level) => {
+            let per_level: Vec<f64> =
+                (1..=max_level).map(|level| optimized_ses_forecast(&block_sums(history, level)) / level as f64).collect();
+            let adida = per_level.last().copied().unwrap_or(0.0);
+            (adida, per_level.iter().sum::<f64>() / max_level as f64)
+        }
+    };
+    [
+        last,
+        seasonal_naive(history, 1, params.season_length).first().copied().unwrap_or(last),
+        moving_average(history, params.window),
+        ses_forecast(history, params.ses_alpha),
+        croston,
+        0.95 * croston,
+        tsb,
+        adida,
+        imapa,
+    ]
+}
+
 fn seasonal_naive(history: &[f64], horizon: usize, season_length: usize) -> Vec<f64> {
     let n = history.len();
     if season_length == 0 || n < season_length {
@@ -276,7 +325,10 @@ fn tsb(history: &[f64], alpha_d: f64, alpha_p: f64) -> f64 {
 
 /// The mean interval rounded half to even, at least 1; `None` for an all-zero series.
 fn aggregation_level(history: &[f64]) -> Option<usize> {
-    let gaps = intervals(history);
+    mean_interval_level(&intervals(history))
+}
+
+fn mean_interval_level(gaps: &[f64]) -> Option<usize> {
     if gaps.is_empty() {
         return None;
     }
@@ -355,6 +407,17 @@ mod tests {
             .min_by(|a, b| ses_sse(*a, &x).total_cmp(&ses_sse(*b, &x)))
             .unwrap_or(0.1);
         assert!((alpha - best_on_grid).abs() < 1e-4, "{alpha} vs {best_on_grid}");
+    }
+
+    #[test]
+    fn all_at_once_equals_one_by_one() {
+        let params = MethodParams { season_length: 3, ..MethodParams::default() };
+        for y in [&[0.0, 3.0, 0.0, 0.0, 1.0, 0.0, 2.0][..], &[5.0], &[0.0, 0.0], &[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 9.0, 1.0]] {
+            let together = all_flat_forecasts(y, &params);
+            for (value, method) in together.iter().zip(Method::ALL) {
+                assert_eq!(*value, flat_forecast(method, y, &params), "{method:?} on {y:?}");
+            }
+        }
     }
 
     #[test]

@@ -256,14 +256,24 @@ fn forecast_frame_of(results: &[SeriesForecast]) -> polars::error::PolarsResult<
     let mut quantile_columns: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for result in results {
         for (method, values) in &result.forecasts {
+            // Most forecasts are flat: compute the quantiles once per distinct mean.
+            let mut cached: Option<(f64, [f64; 3])> = None;
             for (date, &mean) in result.dates.iter().zip(values) {
-                let distribution = CountDistribution { mean: mean.max(0.0), dispersion: result.dispersion };
+                let quantiles = match cached {
+                    Some((cached_mean, quantiles)) if cached_mean == mean => quantiles,
+                    _ => {
+                        let distribution = CountDistribution { mean: mean.max(0.0), dispersion: result.dispersion };
+                        let quantiles = QUANTILE_LEVELS.map(|level| distribution.quantile(level));
+                        cached = Some((mean, quantiles));
+                        quantiles
+                    }
+                };
                 ids.push(result.unique_id.as_str());
                 dates.push(*date);
                 methods.push(method.name());
                 means.push(crate::plan::snap(mean));
-                for (column, level) in quantile_columns.iter_mut().zip(QUANTILE_LEVELS) {
-                    column.push(distribution.quantile(level));
+                for (column, value) in quantile_columns.iter_mut().zip(quantiles) {
+                    column.push(value);
                 }
             }
         }
@@ -411,29 +421,81 @@ fn write_csv(frame: &DataFrame, path: &Path) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(fs::File::create(path)?);
     let names: Vec<String> = frame.get_column_names().iter().map(|n| csv_field(n.as_str())).collect();
     writeln!(out, "{}", names.join(","))?;
-    let columns = frame.columns();
+    let cells: Vec<CellWriter<'_>> = frame.columns().iter().map(CellWriter::new).collect();
     let mut line = String::new();
     for row in 0..frame.height() {
         line.clear();
-        for (idx, column) in columns.iter().enumerate() {
+        for (idx, cell) in cells.iter().enumerate() {
             if idx > 0 {
                 line.push(',');
             }
-            line.push_str(&render_cell(column, row));
+            cell.render(row, &mut line);
         }
-        writeln!(out, "{line}")?;
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     out.flush()?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// Renders the cells of one column, typed once per column rather than per cell.
+enum CellWriter<'a> {
+    Text(&'a polars::prelude::StringChunked),
+    Float(&'a polars::prelude::Float64Chunked),
+    Whole(&'a polars::prelude::UInt64Chunked),
+    Date(Vec<Option<i32>>),
+    Other(&'a Column),
+}
+
+impl<'a> CellWriter<'a> {
+    fn new(column: &'a Column) -> CellWriter<'a> {
+        match column.dtype() {
+            DataType::String => column.str().map(CellWriter::Text).unwrap_or(CellWriter::Other(column)),
+            DataType::Float64 => column.f64().map(CellWriter::Float).unwrap_or(CellWriter::Other(column)),
+            DataType::UInt64 => column.u64().map(CellWriter::Whole).unwrap_or(CellWriter::Other(column)),
+            DataType::Date => column
+                .cast(&DataType::Int32)
+                .ok()
+                .and_then(|days| days.i32().ok().map(|days| days.iter().collect()))
+                .map(CellWriter::Date)
+                .unwrap_or(CellWriter::Other(column)),
+            _ => CellWriter::Other(column),
+        }
+    }
+
+    fn render(&self, row: usize, line: &mut String) {
+        match self {
+            CellWriter::Text(values) => {
+                if let Some(text) = values.get(row) {
+                    line.push_str(&csv_field(text));
+                }
+            }
+            CellWriter::Float(values) => {
+                if let Some(value) = values.get(row) {
+                    line.push_str(&fmt_float(value));
+                }
+            }
+            CellWriter::Whole(values) => {
+                if let Some(value) = values.get(row) {
+                    line.push_str(&value.to_string());
+                }
+            }
+            CellWriter::Date(days) => {
+                if let Some(Some(days)) = days.get(row) {
+                    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                    let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
+                    line.push_str(&date.to_string());
+                }
+            }
+            CellWriter::Other(column) => line.push_str(&render_cell(column, row)),
+        }
+    }
 }
 
 fn render_cell(column: &Column, row: usize) -> String {
     use polars::prelude::AnyValue;
     match column.get(row) {
         Ok(AnyValue::Null) | Err(_) => String::new(),
-        Ok(AnyValue::Float64(v)) => fmt_float(v),
-        Ok(AnyValue::String(s)) => csv_field(s),
-        Ok(AnyValue::Date(days)) => (NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(days.max(0) as u64)).to_string(),
         Ok(other) => csv_field(&other.to_string()),
     }
 }
