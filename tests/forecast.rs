@@ -459,12 +459,12 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
         orders.sort_by(|&a, &b| demand.order_period(a).cmp(&demand.order_period(b)).then(input.orders[a].id.cmp(&input.orders[b].id)));
         let mut served_by = vec![0.0; n_periods];
         let (mut outstanding, mut served) = (0.0, 0.0);
-        for t in 0..n_periods {
+        for (t, served_through_t) in served_by.iter_mut().enumerate() {
             outstanding += orders.iter().filter(|&&o| demand.order_period(o) == Some(t)).map(|&o| input.orders[o].quantity).sum::<f64>();
             let take = solution.shipped[i * n_periods + t].min(outstanding);
             outstanding -= take;
             served += take;
-            served_by[t] = served;
+            *served_through_t = served;
         }
         let mut cumulative = 0.0;
         for &o in &orders {

@@ -213,7 +213,7 @@ pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<
     let table = Table::from_frame("<history frame>", history);
     let history = series::history_from_table(&table, options.bucket, options.key)?;
     let results = forecast_history(&history, options)?;
-    Ok(tables(&results, options)?)
+    tables(&results, options)
 }
 
 /// Loads a history file (`.csv` or `.parquet`) as a table, CSV cells as text.
