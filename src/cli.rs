@@ -339,6 +339,15 @@ fn forecast(
     // With a plan directory, forecast buckets are the plan's periods.
     let align_to = match plan_dir {
         Some(dir) => match flexplan::read::read_plan_toml(&dir.join("plan.toml")) {
+            Ok((horizon, _)) if horizon.bucket != options.bucket => {
+                eprintln!(
+                    "error: the plan in {} has `{}` periods; forecast it with --bucket {}",
+                    dir.display(),
+                    horizon.bucket.as_str(),
+                    horizon.bucket.as_str()
+                );
+                return Ok(exit::INVALID_INPUT);
+            }
             Ok((horizon, _)) => Some(horizon.start),
             Err(e) => {
                 eprint!("error: invalid input in {}\n{}", dir.display(), indent_problems(&e));
