@@ -5,14 +5,19 @@
 //! (population variance of all its buckets over their mean). When `r <= 1` (or the history has
 //! no demand or fewer than two buckets), the count is **Poisson** with mean `mu`. A quantile
 //! `q` is the smallest whole number `k` with `P(D <= k) >= q`. For `mu` above
-//! [`NORMAL_ABOVE`] a normal approximation with the same mean and variance is used (rounded
-//! up), where summing the probabilities would be slow.
+//! [`NORMAL_ABOVE`] (or a variance so large that a million terms would not reach the tail) a
+//! normal approximation with the same mean and variance is used (rounded up), where summing the
+//! probabilities would be slow.
 //!
 //! Safety stock for service level `s` (the probability of not running out in a bucket whose
 //! demand follows this distribution): `max(0, quantile(s) - mu)`.
 
 /// Above this mean, quantiles come from the normal approximation.
 pub const NORMAL_ABOVE: f64 = 10_000.0;
+
+/// At most this many probabilities are summed for one quantile; a distribution that would need
+/// more (an extreme dispersion) uses the normal approximation too.
+const MAX_TERMS: f64 = 1_000_000.0;
 
 /// The distribution of one bucket's demand.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,7 +45,8 @@ impl CountDistribution {
         if self.mean <= 0.0 {
             return 0.0;
         }
-        if self.mean > NORMAL_ABOVE {
+        let limit = (self.mean + 60.0 * self.variance().sqrt() + 100.0).ceil();
+        if self.mean > NORMAL_ABOVE || limit > MAX_TERMS || limit.is_nan() {
             return (self.mean + inverse_normal(level) * self.variance().sqrt()).ceil().max(0.0);
         }
         // log P(0) and log P(k+1) - log P(k), Poisson or negative binomial (size n, p = 1/r).
@@ -54,7 +60,6 @@ impl CountDistribution {
                 ((k + size) / (k + 1.0)).ln() + (1.0 - p).ln()
             }
         };
-        let limit = (self.mean + 60.0 * self.variance().sqrt() + 100.0).ceil();
         let mut log_pmf = if poisson { -self.mean } else { size * p.ln() };
         let mut cdf = 0.0;
         let mut k = 0.0;
@@ -146,6 +151,13 @@ mod tests {
         assert_eq!(d.quantile(0.5), 1.0);
         assert_eq!(d.quantile(0.9), 5.0);
         assert_eq!(d.quantile(0.95), 6.0);
+    }
+
+    #[test]
+    fn extreme_dispersion_uses_the_normal_approximation_quickly() {
+        let d = CountDistribution { mean: 100.0, dispersion: 1e12 };
+        let expected = (100.0 + inverse_normal(0.95) * (1e14_f64).sqrt()).ceil();
+        assert_eq!(d.quantile(0.95), expected);
     }
 
     #[test]
