@@ -84,6 +84,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Forecast demand from an order history (or a `unique_id, ds, y` table) and backtest it.
+    Forecast {
+        /// The history: an orders table (`order_id, item, quantity, due_date[, market]`) or a
+        /// series table (`unique_id, ds, y`), as .csv or .parquet.
+        history: PathBuf,
+        /// Bucket length of the series.
+        #[arg(long, value_enum, default_value_t = BucketArg::Week)]
+        bucket: BucketArg,
+        /// Buckets to forecast (also the backtest's test window).
+        #[arg(long)]
+        horizon: usize,
+        /// Output folder for forecasts, accuracy, accuracy_summary and safety_stock (.csv and .parquet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Series per `item` or per `item,market` (orders tables only).
+        #[arg(long, default_value = "item")]
+        by: String,
+        /// Rolling-origin backtest folds.
+        #[arg(long, default_value_t = 4)]
+        folds: usize,
+        /// Service level of the suggested safety stock.
+        #[arg(long, default_value_t = 0.95)]
+        service_level: f64,
+        /// Also write the forecast as this plan directory's forecast.csv.
+        #[arg(long)]
+        plan_dir: Option<PathBuf>,
+        /// Write every method's forecast, not only each series' best.
+        #[arg(long)]
+        all_methods: bool,
+        /// Season length for seasonal naive, in buckets.
+        #[arg(long, default_value_t = 52)]
+        season_length: usize,
+    },
     /// Write a seeded synthetic plan directory (for tests and benchmarks).
     Generate {
         /// Random seed: the same seed gives the same files.
@@ -216,6 +249,16 @@ enum BucketArg {
     Month,
 }
 
+impl From<BucketArg> for Bucket {
+    fn from(bucket: BucketArg) -> Bucket {
+        match bucket {
+            BucketArg::Day => Bucket::Day,
+            BucketArg::Week => Bucket::Week,
+            BucketArg::Month => Bucket::Month,
+        }
+    }
+}
+
 /// Parses the command line, runs it, and returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -260,17 +303,30 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             plan(&input, &bom, &options, &out, format)
         }
         Command::Validate { plan_dir, out_dir, format } => validate(&plan_dir, &out_dir, format),
+        Command::Forecast { history, bucket, horizon, out, by, folds, service_level, plan_dir, all_methods, season_length } => {
+            let key = match by.replace(' ', "").as_str() {
+                "item" => flexplan::forecast::series::SeriesKey::Item,
+                "item,market" => flexplan::forecast::series::SeriesKey::ItemMarket,
+                other => anyhow::bail!("--by takes `item` or `item,market`, not `{other}`"),
+            };
+            let options = flexplan::forecast::ForecastOptions {
+                bucket: bucket.into(),
+                horizon,
+                key,
+                folds,
+                service_level,
+                params: flexplan::forecast::methods::MethodParams { season_length, ..Default::default() },
+                all_methods,
+            };
+            forecast(&history, &options, &out, plan_dir.as_deref())
+        }
         Command::Generate { seed, items, orders, periods, bucket, start, out_dir } => {
             let spec = flexplan::generate::GenerateSpec {
                 seed,
                 items,
                 orders,
                 periods,
-                bucket: match bucket {
-                    BucketArg::Day => Bucket::Day,
-                    BucketArg::Week => Bucket::Week,
-                    BucketArg::Month => Bucket::Month,
-                },
+                bucket: bucket.into(),
                 start,
             };
             let input = flexplan::generate::generate(&spec).context("cannot generate")?;
@@ -419,4 +475,77 @@ fn validate(plan_dir: &Path, out_dir: &Path, format: ReportFormat) -> anyhow::Re
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(if report.is_ok() { exit::OK } else { exit::VIOLATIONS })
+}
+
+fn forecast(
+    history: &Path,
+    options: &flexplan::forecast::ForecastOptions,
+    out: &Path,
+    plan_dir: Option<&Path>,
+) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
+    // With a plan directory, forecast buckets are the plan's periods.
+    let align_to = match plan_dir {
+        Some(dir) => match flexplan::read::read_plan_toml(&dir.join("plan.toml")) {
+            Ok((horizon, _)) if horizon.bucket != options.bucket => {
+                eprintln!(
+                    "error: the plan in {} has `{}` periods; forecast it with --bucket {}",
+                    dir.display(),
+                    horizon.bucket.as_str(),
+                    horizon.bucket.as_str()
+                );
+                return Ok(exit::INVALID_INPUT);
+            }
+            Ok((horizon, _)) => Some(horizon.start),
+            Err(e) => {
+                eprint!("error: invalid input in {}\n{}", dir.display(), indent_problems(&e));
+                return Ok(exit::INVALID_INPUT);
+            }
+        },
+        None => None,
+    };
+    let loaded = flexplan::forecast::read_history(history)
+        .and_then(|table| {
+            flexplan::forecast::series::history_from_table_aligned(&table, options.bucket, options.key, align_to)
+        })
+        .and_then(|series| Ok((flexplan::forecast::forecast_history(&series, options)?, series)));
+    let (results, series) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprint!("error: invalid input in {}\n{}", history.display(), indent_problems(&e));
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    let tables = flexplan::forecast::tables(&results, options)?;
+    flexplan::forecast::write_tables(&tables, out)?;
+    println!(
+        "forecast {} series ({} buckets of history from {}) {} {}s ahead in {:.2} s; written to {}",
+        results.len(),
+        series.series.iter().map(|s| s.values.len()).max().unwrap_or(0),
+        series.anchor,
+        options.horizon,
+        options.bucket.as_str(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    print!("{}", flexplan::forecast::accuracy_text(&results));
+    if let Some(plan_dir) = plan_dir {
+        match flexplan::forecast::write_plan_forecast(&results, options.bucket, plan_dir) {
+            Ok(written) => {
+                println!("wrote {} rows to {}", written.rows, written.path.display());
+                if !written.unknown_items.is_empty() {
+                    println!("  left out {} item(s) not in the plan's items table: {}", written.unknown_items.len(), written.unknown_items.join(", "));
+                }
+                if written.outside_horizon > 0 {
+                    println!("  left out {} forecast bucket(s) outside the plan horizon", written.outside_horizon);
+                }
+            }
+            Err(Error::Input(e)) => {
+                eprint!("error: cannot write the forecast into {}\n{}", plan_dir.display(), indent_problems(&e));
+                return Ok(exit::INVALID_INPUT);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(exit::OK)
 }

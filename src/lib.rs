@@ -62,6 +62,7 @@ pub mod check;
 pub mod demand;
 pub mod diagnose;
 pub mod error;
+pub mod forecast;
 pub mod generate;
 pub mod input;
 pub mod inspect;

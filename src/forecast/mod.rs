@@ -1,0 +1,659 @@
+//! Forecasting custom orders: intermittent-demand forecasts that feed the plan.
+//!
+//! A history table (the spec's orders table, or statsforecast's `unique_id, ds, y`) becomes one
+//! bucketed series per item (or item and market) ([`series`]). Each series is classified by
+//! ADI and CV² ([`classify`]), every method of [`methods`] is backtested on rolling origins
+//! ([`backtest`]) and the best one by MASE forecasts the series; quantiles and a
+//! service-level safety stock come from a count distribution ([`quantiles`]).
+//!
+//! Series are processed in parallel with rayon; each series' result depends only on that
+//! series, and results are collected in series order (sorted by id), so the output is identical
+//! for any thread count.
+//!
+//! # Example
+//!
+//! ```
+//! use flexplan::forecast::{forecast_frame, ForecastOptions};
+//! use polars::prelude::*;
+//!
+//! let history = df!(
+//!     "unique_id" => ["A", "A", "A", "A", "A", "A"],
+//!     "ds" => ["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26", "2026-02-02", "2026-02-09"],
+//!     "y" => [0.0, 3.0, 0.0, 0.0, 2.0, 0.0],
+//! )?;
+//! let options = ForecastOptions { horizon: 2, folds: 2, ..ForecastOptions::default() };
+//! let tables = forecast_frame(&history, &options)?;
+//! assert_eq!(tables.forecasts.height(), 2); // the best method, two weeks ahead
+//! assert_eq!(tables.accuracy.height(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod backtest;
+pub mod classify;
+pub mod methods;
+pub mod quantiles;
+pub mod series;
+
+use crate::error::{Diagnostic, Diagnostics, Error, InputError};
+use crate::input::{Bucket, PeriodOf};
+use crate::report::{csv_field, fmt_float};
+use crate::table::{self, Cell, Need, Table};
+use backtest::{backtest, SeriesAccuracy};
+use chrono::NaiveDate;
+use classify::{classify, Classification, DemandClass};
+use methods::{forecast, Method, MethodParams};
+use polars::prelude::{Column, DataFrame, DataType, ParquetWriter};
+use quantiles::{safety_stock, CountDistribution};
+use rayon::prelude::*;
+use series::{calendar, History, SeriesKey};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The quantile levels written next to the mean.
+pub const QUANTILE_LEVELS: [f64; 3] = [0.5, 0.9, 0.95];
+
+/// The files a forecast folder may hold (anything else in OUT_DIR is not ours).
+pub const FORECAST_FILES: [&str; 8] = [
+    "forecasts.csv",
+    "forecasts.parquet",
+    "accuracy.csv",
+    "accuracy.parquet",
+    "accuracy_summary.csv",
+    "accuracy_summary.parquet",
+    "safety_stock.csv",
+    "safety_stock.parquet",
+];
+
+/// What to forecast and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastOptions {
+    /// Bucket length of the series.
+    pub bucket: Bucket,
+    /// Buckets to forecast (also the backtest's test window).
+    pub horizon: usize,
+    /// How an orders table is split into series.
+    pub key: SeriesKey,
+    /// Rolling-origin folds of the backtest (0: no backtest; every series uses its class default).
+    pub folds: usize,
+    /// Service level of the suggested safety stock, in `(0, 1)`.
+    pub service_level: f64,
+    /// Method parameters.
+    pub params: MethodParams,
+    /// Write every method's forecast, not only the best one's.
+    pub all_methods: bool,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        ForecastOptions {
+            bucket: Bucket::Week,
+            horizon: 4,
+            key: SeriesKey::Item,
+            folds: 4,
+            service_level: 0.95,
+            params: MethodParams::default(),
+            all_methods: false,
+        }
+    }
+}
+
+/// Everything computed for one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesForecast {
+    /// The series id.
+    pub unique_id: String,
+    /// The item the series is demand for.
+    pub item: String,
+    /// Number of buckets in the history.
+    pub n_obs: usize,
+    /// ADI / CV² class.
+    pub classification: Classification,
+    /// Backtest scores and the chosen method.
+    pub accuracy: SeriesAccuracy,
+    /// First day of each forecast bucket.
+    pub dates: Vec<NaiveDate>,
+    /// Forecast per written method (the best only unless `all_methods`), `horizon` values each.
+    pub forecasts: Vec<(Method, Vec<f64>)>,
+    /// Variance-to-mean ratio of the history (the quantile distribution's dispersion).
+    pub dispersion: f64,
+}
+
+impl SeriesForecast {
+    /// The forecast of the best method.
+    pub fn best_forecast(&self) -> &[f64] {
+        self.forecasts
+            .iter()
+            .find(|(m, _)| *m == self.accuracy.best)
+            .map(|(_, values)| values.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// Checks the options a user may get wrong.
+pub fn check_options(options: &ForecastOptions) -> Result<(), InputError> {
+    let mut diags = Diagnostics::new();
+    let mut problem = |message: String| diags.push(Diagnostic::file("<options>", message));
+    if options.horizon == 0 || options.horizon > series::MAX_BUCKETS {
+        problem(format!("the horizon must be 1 to {} buckets, not {}", series::MAX_BUCKETS, options.horizon));
+    }
+    if !(options.service_level > 0.0 && options.service_level < 1.0) {
+        problem(format!("the service level must be between 0 and 1 (e.g. 0.95), not {}", options.service_level));
+    }
+    if options.folds > 1000 {
+        problem(format!("at most 1000 folds, not {}", options.folds));
+    }
+    let params = &options.params;
+    for (name, alpha) in [("SES alpha", params.ses_alpha), ("TSB alpha_d", params.tsb_alpha_d), ("TSB alpha_p", params.tsb_alpha_p)] {
+        if !(alpha > 0.0 && alpha <= 1.0) {
+            problem(format!("{name} must be in (0, 1], not {alpha}"));
+        }
+    }
+    if params.window == 0 {
+        problem("the moving-average window must be at least 1".to_string());
+    }
+    diags.finish(())
+}
+
+/// Forecasts every series of a history, in parallel (on the current rayon pool).
+pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<Vec<SeriesForecast>, InputError> {
+    check_options(options)?;
+    let horizon_calendar = calendar(history.anchor, history.bucket);
+    let results = history
+        .series
+        .par_iter()
+        .map(|s| {
+            let classification = classify(&s.values);
+            let accuracy = backtest(&s.values, options.horizon, options.folds, &options.params, classification.class);
+            let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
+            let forecasts = methods
+                .into_iter()
+                .map(|m| (m, forecast(m, &s.values, options.horizon, &options.params)))
+                .collect();
+            let first_future = match horizon_calendar.locate(s.start) {
+                PeriodOf::InHorizon(t) => t + s.values.len(),
+                _ => s.values.len(),
+            };
+            let dates = (0..options.horizon)
+                .map(|step| horizon_calendar.period_start(first_future + step).unwrap_or(s.start))
+                .collect();
+            SeriesForecast {
+                unique_id: s.unique_id.clone(),
+                item: s.item.clone(),
+                n_obs: s.values.len(),
+                classification,
+                accuracy,
+                dates,
+                forecasts,
+                dispersion: quantiles::dispersion_of(&s.values),
+            }
+        })
+        .collect();
+    Ok(results)
+}
+
+/// The output tables of a forecast run.
+#[derive(Debug, Clone)]
+pub struct ForecastTables {
+    /// Long format: `unique_id, ds, method, mean, p50, p90, p95`.
+    pub forecasts: DataFrame,
+    /// Per series: `unique_id, item, n_obs, class, adi, cv2, folds, best_method, mase_best,
+    /// mase_naive`, and `mase_<method>` for every method.
+    pub accuracy: DataFrame,
+    /// Per class and overall: `class, method, n_series, mean_mase` (method `best` = the chosen
+    /// method of each series), so the best can be read next to `Naive`.
+    pub accuracy_summary: DataFrame,
+    /// Per item: `item, mean, service_level, quantile, safety_stock` for one bucket.
+    pub safety_stock: DataFrame,
+}
+
+/// Reads a history table (orders or long series) from a frame and forecasts it.
+pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<ForecastTables, Error> {
+    let table = Table::from_frame("<history frame>", history);
+    let history = series::history_from_table(&table, options.bucket, options.key)?;
+    let results = forecast_history(&history, options)?;
+    tables(&results, options)
+}
+
+/// Loads a history file (`.csv` or `.parquet`) as a table, CSV cells as text.
+pub fn read_history(path: &Path) -> Result<Table, InputError> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if is_parquet {
+        return table::read_parquet(path, &file_name).map_err(InputError::single);
+    }
+    let bytes = fs::read(path).map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
+    table::parse_csv(&file_name, &bytes).map_err(|problems| {
+        let mut diags = Diagnostics::new();
+        problems.into_iter().for_each(|d| diags.push(d));
+        diags.into_error()
+    })
+}
+
+/// Builds the output tables from the per-series results.
+pub fn tables(results: &[SeriesForecast], options: &ForecastOptions) -> Result<ForecastTables, Error> {
+    let to_error = |e: polars::error::PolarsError| Error::Output { path: PathBuf::from("<forecast tables>"), source: std::io::Error::other(e.to_string()) };
+    Ok(ForecastTables {
+        forecasts: forecast_frame_of(results).map_err(to_error)?,
+        accuracy: accuracy_frame(results).map_err(to_error)?,
+        accuracy_summary: summary_frame(results).map_err(to_error)?,
+        safety_stock: safety_stock_frame(results, options.service_level).map_err(to_error)?,
+    })
+}
+
+fn dates_column(name: &str, dates: &[NaiveDate]) -> polars::error::PolarsResult<Column> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Vec<i32> = dates.iter().map(|d| (*d - epoch).num_days() as i32).collect();
+    Column::new(name.into(), days).cast(&DataType::Date)
+}
+
+fn forecast_frame_of(results: &[SeriesForecast]) -> polars::error::PolarsResult<DataFrame> {
+    let mut ids = Vec::new();
+    let mut dates = Vec::new();
+    let mut methods = Vec::new();
+    let mut means = Vec::new();
+    let mut quantile_columns: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for result in results {
+        for (method, values) in &result.forecasts {
+            // Most forecasts are flat: compute the quantiles once per distinct mean.
+            let mut cached: Option<(f64, [f64; 3])> = None;
+            for (date, &mean) in result.dates.iter().zip(values) {
+                let quantiles = match cached {
+                    Some((cached_mean, quantiles)) if cached_mean == mean => quantiles,
+                    _ => {
+                        let distribution = CountDistribution { mean: mean.max(0.0), dispersion: result.dispersion };
+                        let quantiles = QUANTILE_LEVELS.map(|level| distribution.quantile(level));
+                        cached = Some((mean, quantiles));
+                        quantiles
+                    }
+                };
+                ids.push(result.unique_id.as_str());
+                dates.push(*date);
+                methods.push(method.name());
+                means.push(crate::plan::snap(mean));
+                for (column, value) in quantile_columns.iter_mut().zip(quantiles) {
+                    column.push(value);
+                }
+            }
+        }
+    }
+    let height = ids.len();
+    let [p50, p90, p95] = quantile_columns;
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("unique_id".into(), ids),
+            dates_column("ds", &dates)?,
+            Column::new("method".into(), methods),
+            Column::new("mean".into(), means),
+            Column::new("p50".into(), p50),
+            Column::new("p90".into(), p90),
+            Column::new("p95".into(), p95),
+        ],
+    )
+}
+
+fn accuracy_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<DataFrame> {
+    let height = results.len();
+    let snap_opt = |v: Option<f64>| v.map(crate::plan::snap);
+    let mut columns = vec![
+        Column::new("unique_id".into(), results.iter().map(|r| r.unique_id.as_str()).collect::<Vec<_>>()),
+        Column::new("item".into(), results.iter().map(|r| r.item.as_str()).collect::<Vec<_>>()),
+        Column::new("n_obs".into(), results.iter().map(|r| r.n_obs as u64).collect::<Vec<_>>()),
+        Column::new("class".into(), results.iter().map(|r| r.classification.class.name()).collect::<Vec<_>>()),
+        Column::new("adi".into(), results.iter().map(|r| snap_opt(r.classification.adi)).collect::<Vec<_>>()),
+        Column::new("cv2".into(), results.iter().map(|r| snap_opt(r.classification.cv2)).collect::<Vec<_>>()),
+        Column::new("folds".into(), results.iter().map(|r| r.accuracy.folds_used as u64).collect::<Vec<_>>()),
+        Column::new("best_method".into(), results.iter().map(|r| r.accuracy.best.name()).collect::<Vec<_>>()),
+        Column::new("mase_best".into(), results.iter().map(|r| snap_opt(r.accuracy.mase_of(r.accuracy.best))).collect::<Vec<_>>()),
+        Column::new("mase_naive".into(), results.iter().map(|r| snap_opt(r.accuracy.mase_of(Method::Naive))).collect::<Vec<_>>()),
+    ];
+    for method in Method::ALL {
+        columns.push(Column::new(
+            format!("mase_{}", method.name()).into(),
+            results.iter().map(|r| snap_opt(r.accuracy.mase_of(method))).collect::<Vec<_>>(),
+        ));
+    }
+    DataFrame::new(height, columns)
+}
+
+/// Mean MASE per (class, method) over the series that could be scored; `all` is every class.
+fn summary_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<DataFrame> {
+    let mut classes: Vec<&str> = DemandClass::ALL.iter().map(|c| c.name()).collect();
+    classes.push("all");
+    let mut method_names: Vec<&str> = vec!["best"];
+    method_names.extend(Method::ALL.iter().map(|m| m.name()));
+    let (mut class_column, mut method_column, mut counts, mut scored, mut means) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for class in &classes {
+        let members: Vec<&SeriesForecast> =
+            results.iter().filter(|r| *class == "all" || r.classification.class.name() == *class).collect();
+        if members.is_empty() {
+            continue;
+        }
+        for name in &method_names {
+            let scores: Vec<f64> = members
+                .iter()
+                .filter_map(|r| {
+                    let method = if *name == "best" { Some(r.accuracy.best) } else { Method::from_name(name) };
+                    method.and_then(|m| r.accuracy.mase_of(m))
+                })
+                .collect();
+            class_column.push(*class);
+            method_column.push(*name);
+            counts.push(members.len() as u64);
+            scored.push(scores.len() as u64);
+            means.push((!scores.is_empty()).then(|| crate::plan::snap(scores.iter().sum::<f64>() / scores.len() as f64)));
+        }
+    }
+    let height = class_column.len();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("class".into(), class_column),
+            Column::new("method".into(), method_column),
+            Column::new("n_series".into(), counts),
+            Column::new("n_scored".into(), scored),
+            Column::new("mean_mase".into(), means),
+        ],
+    )
+}
+
+/// Per item, the one-bucket distribution of the sum of its series (means and variances add):
+/// mean = the first forecast bucket's mean of the best methods.
+pub fn item_distributions(results: &[SeriesForecast]) -> BTreeMap<&str, CountDistribution> {
+    let mut sums: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for result in results {
+        let mean = result.best_forecast().first().copied().unwrap_or(0.0).max(0.0);
+        let entry = sums.entry(result.item.as_str()).or_insert((0.0, 0.0));
+        entry.0 += mean;
+        entry.1 += mean * result.dispersion;
+    }
+    sums.into_iter()
+        .map(|(item, (mean, variance))| {
+            let dispersion = if mean > 0.0 { (variance / mean).max(1.0) } else { 1.0 };
+            (item, CountDistribution { mean, dispersion })
+        })
+        .collect()
+}
+
+fn safety_stock_frame(results: &[SeriesForecast], service_level: f64) -> polars::error::PolarsResult<DataFrame> {
+    let distributions = item_distributions(results);
+    let items: Vec<&str> = distributions.keys().copied().collect();
+    let means: Vec<f64> = distributions.values().map(|d| crate::plan::snap(d.mean)).collect();
+    let quantile: Vec<f64> = distributions.values().map(|d| d.quantile(service_level)).collect();
+    let stock: Vec<f64> = distributions.values().map(|d| crate::plan::snap(safety_stock(d, service_level))).collect();
+    DataFrame::new(
+        items.len(),
+        vec![
+            Column::new("item".into(), items.clone()),
+            Column::new("mean".into(), means),
+            Column::new("service_level".into(), vec![service_level; items.len()]),
+            Column::new("quantile".into(), quantile),
+            Column::new("safety_stock".into(), stock),
+        ],
+    )
+}
+
+/// Writes the four tables as CSV and Parquet into `out_dir`, atomically: the folder is filled
+/// beside `out_dir` and renamed into place; an existing `out_dir` holding files flexplan did not
+/// write is refused.
+pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<(), Error> {
+    let named = [
+        ("forecasts", &tables.forecasts),
+        ("accuracy", &tables.accuracy),
+        ("accuracy_summary", &tables.accuracy_summary),
+        ("safety_stock", &tables.safety_stock),
+    ];
+    write_dir_atomically(out_dir, |staging| {
+        for (name, frame) in named {
+            write_csv(frame, &staging.join(format!("{name}.csv")))?;
+            let mut frame = frame.clone();
+            let file = fs::File::create(staging.join(format!("{name}.parquet")))?;
+            ParquetWriter::new(file).finish(&mut frame).map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes a frame as CSV with flexplan's number format (shortest round-trip, snapped to 1e-6).
+fn write_csv(frame: &DataFrame, path: &Path) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(fs::File::create(path)?);
+    let names: Vec<String> = frame.get_column_names().iter().map(|n| csv_field(n.as_str())).collect();
+    writeln!(out, "{}", names.join(","))?;
+    let cells: Vec<CellWriter<'_>> = frame.columns().iter().map(CellWriter::new).collect();
+    let mut line = String::new();
+    for row in 0..frame.height() {
+        line.clear();
+        for (idx, cell) in cells.iter().enumerate() {
+            if idx > 0 {
+                line.push(',');
+            }
+            cell.render(row, &mut line);
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    out.flush()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// Renders the cells of one column, typed once per column rather than per cell.
+enum CellWriter<'a> {
+    Text(&'a polars::prelude::StringChunked),
+    Float(&'a polars::prelude::Float64Chunked),
+    Whole(&'a polars::prelude::UInt64Chunked),
+    Date(Vec<Option<i32>>),
+    Other(&'a Column),
+}
+
+impl<'a> CellWriter<'a> {
+    fn new(column: &'a Column) -> CellWriter<'a> {
+        match column.dtype() {
+            DataType::String => column.str().map(CellWriter::Text).unwrap_or(CellWriter::Other(column)),
+            DataType::Float64 => column.f64().map(CellWriter::Float).unwrap_or(CellWriter::Other(column)),
+            DataType::UInt64 => column.u64().map(CellWriter::Whole).unwrap_or(CellWriter::Other(column)),
+            DataType::Date => column
+                .cast(&DataType::Int32)
+                .ok()
+                .and_then(|days| days.i32().ok().map(|days| days.iter().collect()))
+                .map(CellWriter::Date)
+                .unwrap_or(CellWriter::Other(column)),
+            _ => CellWriter::Other(column),
+        }
+    }
+
+    fn render(&self, row: usize, line: &mut String) {
+        match self {
+            CellWriter::Text(values) => {
+                if let Some(text) = values.get(row) {
+                    line.push_str(&csv_field(text));
+                }
+            }
+            CellWriter::Float(values) => {
+                if let Some(value) = values.get(row) {
+                    line.push_str(&fmt_float(value));
+                }
+            }
+            CellWriter::Whole(values) => {
+                if let Some(value) = values.get(row) {
+                    line.push_str(&value.to_string());
+                }
+            }
+            CellWriter::Date(days) => {
+                if let Some(Some(days)) = days.get(row) {
+                    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                    let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
+                    line.push_str(&date.to_string());
+                }
+            }
+            CellWriter::Other(column) => line.push_str(&render_cell(column, row)),
+        }
+    }
+}
+
+fn render_cell(column: &Column, row: usize) -> String {
+    use polars::prelude::AnyValue;
+    match column.get(row) {
+        Ok(AnyValue::Null) | Err(_) => String::new(),
+        Ok(other) => csv_field(&other.to_string()),
+    }
+}
+
+fn write_dir_atomically(out_dir: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), Error> {
+    let err = |path: &Path, source: std::io::Error| Error::Output { path: path.to_path_buf(), source };
+    let name = out_dir
+        .file_name()
+        .ok_or_else(|| err(out_dir, std::io::Error::other("the output folder needs a name")))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out_dir.exists() {
+        for entry in fs::read_dir(out_dir).map_err(|e| err(out_dir, e))? {
+            let file = entry.map_err(|e| err(out_dir, e))?.file_name().to_string_lossy().into_owned();
+            if !FORECAST_FILES.contains(&file.as_str()) {
+                return Err(err(
+                    out_dir,
+                    std::io::Error::other(format!(
+                        "it holds `{file}`, which flexplan did not write; choose a new or empty folder"
+                    )),
+                ));
+            }
+        }
+    } else {
+        fs::create_dir_all(&parent).map_err(|e| err(&parent, e))?;
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.flexplan-staging-"))
+        .tempdir_in(&parent)
+        .map_err(|e| err(&parent, e))?;
+    fill(staging.path()).map_err(|e| err(out_dir, e))?;
+    let staging_path = staging.keep();
+    let old = parent.join(format!(".{name}.flexplan-old-{}", std::process::id()));
+    let had_old = out_dir.exists();
+    if had_old {
+        if let Err(e) = fs::rename(out_dir, &old) {
+            let _ = fs::remove_dir_all(&staging_path);
+            return Err(err(out_dir, e));
+        }
+    }
+    if let Err(e) = fs::rename(&staging_path, out_dir) {
+        if had_old {
+            let _ = fs::rename(&old, out_dir);
+        }
+        let _ = fs::remove_dir_all(&staging_path);
+        return Err(err(out_dir, e));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// What [`write_plan_forecast`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanForecastWritten {
+    /// Path of the written `forecast.csv`.
+    pub path: PathBuf,
+    /// Rows written (item and period with a positive forecast).
+    pub rows: usize,
+    /// Items forecast but not in the plan's `items` table (left out), sorted.
+    pub unknown_items: Vec<String>,
+    /// Forecast buckets outside the plan horizon (left out).
+    pub outside_horizon: usize,
+}
+
+/// Writes the best forecasts as the plan directory's `forecast.csv` (`item, period, quantity`,
+/// periods 1-based on the plan's horizon), replacing an earlier one atomically. Series of one
+/// item are summed. The bucket must be the plan's; forecast buckets outside the horizon and items
+/// the plan does not know are left out and counted.
+pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir: &Path) -> Result<PlanForecastWritten, Error> {
+    let (horizon, _solver) = crate::read::read_plan_toml(&plan_dir.join("plan.toml"))?;
+    if horizon.bucket != bucket {
+        return Err(InputError::single(Diagnostic::file(
+            "plan.toml",
+            format!("the plan's bucket is `{}` but the forecast's is `{}`; forecast with --bucket {}", horizon.bucket.as_str(), bucket.as_str(), horizon.bucket.as_str()),
+        ))
+        .into());
+    }
+    if plan_dir.join("forecast.parquet").exists() {
+        return Err(InputError::single(Diagnostic::file("forecast.parquet", "the plan directory has a forecast.parquet; remove it so that forecast.csv is the one read")).into());
+    }
+    let known = plan_items(plan_dir)?;
+    let mut quantities: BTreeMap<(&str, usize), f64> = BTreeMap::new();
+    let mut unknown = std::collections::BTreeSet::new();
+    let mut outside_horizon = 0;
+    for result in results {
+        if !known.contains(result.item.as_str()) {
+            unknown.insert(result.item.clone());
+            continue;
+        }
+        for (date, &mean) in result.dates.iter().zip(result.best_forecast()) {
+            match horizon.locate(*date) {
+                PeriodOf::InHorizon(t) => *quantities.entry((result.item.as_str(), t)).or_insert(0.0) += mean.max(0.0),
+                _ => outside_horizon += 1,
+            }
+        }
+    }
+    let mut text = String::from("item,period,quantity\n");
+    let mut rows = 0;
+    for ((item, t), quantity) in &quantities {
+        let quantity = crate::plan::snap(*quantity);
+        if quantity > 0.0 {
+            text.push_str(&format!("{},{},{}\n", csv_field(item), t + 1, fmt_float(quantity)));
+            rows += 1;
+        }
+    }
+    let path = plan_dir.join("forecast.csv");
+    let err = |source: std::io::Error| Error::Output { path: path.clone(), source };
+    let mut file = tempfile::NamedTempFile::new_in(plan_dir).map_err(err)?;
+    file.write_all(text.as_bytes()).map_err(err)?;
+    file.as_file().sync_all().map_err(err)?;
+    file.persist(&path).map_err(|e| err(e.error))?;
+    Ok(PlanForecastWritten { path, rows, unknown_items: unknown.into_iter().collect(), outside_horizon })
+}
+
+/// The item ids of a plan directory's `items` table.
+fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>, InputError> {
+    let file = table::find_table(plan_dir, "items")
+        .map_err(InputError::single)?
+        .ok_or_else(|| InputError::single(table::missing_table(plan_dir, "items")))?;
+    let mut diags = Diagnostics::new();
+    let items = table::load_table(&file, &mut diags)
+        .map(|t| t.ids("item", Need::Required, &mut diags).into_iter().filter_map(Cell::value).map(str::to_string).collect())
+        .unwrap_or_default();
+    diags.finish(items)
+}
+
+/// Per class and overall: series count, mean MASE of the chosen methods and of naive, and the
+/// share of scored series whose chosen method beats naive; a few lines for the terminal.
+pub fn accuracy_text(results: &[SeriesForecast]) -> String {
+    let mut text = format!("{:<13} {:>8} {:>10} {:>11} {:>13}\n", "class", "series", "MASE best", "MASE naive", "beats naive");
+    let mut classes: Vec<Option<DemandClass>> = DemandClass::ALL.iter().copied().map(Some).collect();
+    classes.push(None);
+    for class in classes {
+        let members: Vec<&SeriesForecast> =
+            results.iter().filter(|r| class.is_none_or(|c| r.classification.class == c)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let pairs: Vec<(f64, f64)> = members
+            .iter()
+            .filter_map(|r| Some((r.accuracy.mase_of(r.accuracy.best)?, r.accuracy.mase_of(Method::Naive)?)))
+            .collect();
+        let name = class.map(|c| c.name()).unwrap_or("all");
+        if pairs.is_empty() {
+            text.push_str(&format!("{name:<13} {:>8} {:>10} {:>11} {:>13}\n", members.len(), "-", "-", "-"));
+            continue;
+        }
+        let n = pairs.len() as f64;
+        let best = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+        let naive = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+        let beats = pairs.iter().filter(|p| p.0 < p.1).count() as f64 / n * 100.0;
+        text.push_str(&format!("{name:<13} {:>8} {best:>10.3} {naive:>11.3} {beats:>12.0}%\n", members.len()));
+    }
+    text
+}
