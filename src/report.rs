@@ -443,7 +443,7 @@ pub fn write_plan(
         path: out_dir.join("summary.json"),
         source: std::io::Error::other(e),
     })?;
-    write_dir_atomically(out_dir, |staging| {
+    write_dir_atomically(out_dir, &PLAN_FILES, |staging| {
         for table in &tables {
             match format {
                 TableFormat::Csv => write_csv(table, &staging.join(format!("{}.csv", table.name)))?,
@@ -456,9 +456,11 @@ pub fn write_plan(
 }
 
 /// Fills a staging folder with `fill`, then puts it in place of `out_dir`. Refuses an
-/// existing `out_dir` that holds anything other than flexplan's own plan files.
+/// existing `out_dir` that holds anything but `owned_files` (the files this kind of output
+/// writes: [`PLAN_FILES`] for a plan), so a user's folder is never replaced.
 pub fn write_dir_atomically(
     out_dir: &Path,
+    owned_files: &[&str],
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let err = |path: &Path, source: std::io::Error| Error::Output { path: path.to_path_buf(), source };
@@ -476,7 +478,7 @@ pub fn write_dir_atomically(
         for entry in entries {
             let entry = entry.map_err(|e| err(out_dir, e))?;
             let file = entry.file_name().to_string_lossy().into_owned();
-            if !PLAN_FILES.contains(&file.as_str()) {
+            if !owned_files.contains(&file.as_str()) {
                 return Err(err(
                     out_dir,
                     std::io::Error::other(format!(

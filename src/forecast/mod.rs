@@ -405,7 +405,7 @@ pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<(), Error
         ("accuracy_summary", &tables.accuracy_summary),
         ("safety_stock", &tables.safety_stock),
     ];
-    write_dir_atomically(out_dir, |staging| {
+    crate::report::write_dir_atomically(out_dir, &FORECAST_FILES, |staging| {
         for (name, frame) in named {
             write_csv(frame, &staging.join(format!("{name}.csv")))?;
             let mut frame = frame.clone();
@@ -498,59 +498,6 @@ fn render_cell(column: &Column, row: usize) -> String {
         Ok(AnyValue::Null) | Err(_) => String::new(),
         Ok(other) => csv_field(&other.to_string()),
     }
-}
-
-fn write_dir_atomically(out_dir: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), Error> {
-    let err = |path: &Path, source: std::io::Error| Error::Output { path: path.to_path_buf(), source };
-    let name = out_dir
-        .file_name()
-        .ok_or_else(|| err(out_dir, std::io::Error::other("the output folder needs a name")))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out_dir.exists() {
-        for entry in fs::read_dir(out_dir).map_err(|e| err(out_dir, e))? {
-            let file = entry.map_err(|e| err(out_dir, e))?.file_name().to_string_lossy().into_owned();
-            if !FORECAST_FILES.contains(&file.as_str()) {
-                return Err(err(
-                    out_dir,
-                    std::io::Error::other(format!(
-                        "it holds `{file}`, which flexplan did not write; choose a new or empty folder"
-                    )),
-                ));
-            }
-        }
-    } else {
-        fs::create_dir_all(&parent).map_err(|e| err(&parent, e))?;
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.flexplan-staging-"))
-        .tempdir_in(&parent)
-        .map_err(|e| err(&parent, e))?;
-    fill(staging.path()).map_err(|e| err(out_dir, e))?;
-    let staging_path = staging.keep();
-    let old = parent.join(format!(".{name}.flexplan-old-{}", std::process::id()));
-    let had_old = out_dir.exists();
-    if had_old {
-        if let Err(e) = fs::rename(out_dir, &old) {
-            let _ = fs::remove_dir_all(&staging_path);
-            return Err(err(out_dir, e));
-        }
-    }
-    if let Err(e) = fs::rename(&staging_path, out_dir) {
-        if had_old {
-            let _ = fs::rename(&old, out_dir);
-        }
-        let _ = fs::remove_dir_all(&staging_path);
-        return Err(err(out_dir, e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(())
 }
 
 /// What [`write_plan_forecast`] wrote.
