@@ -63,6 +63,7 @@ pub mod demand;
 pub mod diagnose;
 pub mod error;
 pub mod generate;
+pub mod import;
 pub mod input;
 pub mod inspect;
 pub mod model;
@@ -70,6 +71,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod solve;
+pub mod suite;
 pub mod table;
 pub mod write;
 
