@@ -131,8 +131,11 @@ fn every_trigeiro_file_imports_and_reads_back() {
     assert_eq!(count, 685);
 }
 
-/// LOTSIZELIB tr12-15 (G53) and tr6-30 (G62): published optima 74634 and 61746.
+/// LOTSIZELIB tr12-15 (G53) and tr6-30 (G62): published optima 74634 and 61746. Minutes in
+/// a debug build on a busy 2-core machine, so run on demand: `cargo test --test import -- --ignored`
+/// (`flexplan bench lotsizelib` runs all six).
 #[test]
+#[ignore = "minutes in debug; run with --ignored"]
 fn lotsizelib_g53_and_g62_reach_the_published_optima() {
     let Some(dir) = data_dir() else { return };
     for (file, optimum) in [("G62", 61746.0), ("G53", 74634.0)] {
