@@ -184,6 +184,7 @@ enum ImportFormat {
 enum FormulationArg {
     BigM,
     FacilityLocation,
+    LsInequalities,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,6 +198,7 @@ fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan
         formulation: match formulation {
             FormulationArg::BigM => flexplan::model::Formulation::BigM,
             FormulationArg::FacilityLocation => flexplan::model::Formulation::FacilityLocation,
+            FormulationArg::LsInequalities => flexplan::model::Formulation::LsInequalities,
         },
         heuristic: match heuristic {
             HeuristicArg::None => flexplan::solve::Heuristic::None,

@@ -38,6 +38,10 @@ pub enum Formulation {
     /// `x[i,t] = Σ_k w[i,t,k]`, `Σ_t w[i,t,k] = D[i,k]`, `w[i,t,k] <= D[i,k] y[i,t]`. Same
     /// optimum, a much tighter LP relaxation on setup-heavy instances.
     FacilityLocation,
+    /// Big-M plus the `(l, S)` inequalities with one-period sets `S`, for every item they are
+    /// valid for (see [`ls_inequality_items`]): `x[i,t] <= D[i,t+L..=k] y[i,t] + I[i,k]` for
+    /// every `k >= t + L`. No new variables; a tighter relaxation than big-M alone.
+    LsInequalities,
 }
 
 impl Formulation {
@@ -46,6 +50,7 @@ impl Formulation {
         match self {
             Formulation::BigM => "big-m",
             Formulation::FacilityLocation => "facility-location",
+            Formulation::LsInequalities => "ls-inequalities",
         }
     }
 }
@@ -82,6 +87,24 @@ pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<
                 && item.safety_stock == 0.0
                 && item.min_lot == 0.0
                 && item.lot_multiple.is_none()
+        })
+        .collect()
+}
+
+/// Items for which the `(l, S)` inequalities are valid: a setup binary, no BOM parents and
+/// shipments equal to the demand (no backlog, not elastic). Then stock only leaves as demand,
+/// so a lot of period `t` still in stock after period `k` is at most `I[i,k]` plus the demand
+/// of `t+L..=k`.
+pub fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+    let mut has_parent = vec![false; input.items.len()];
+    for edge in &input.bom {
+        if let Some(flag) = has_parent.get_mut(edge.component) {
+            *flag = true;
+        }
+    }
+    (0..input.items.len())
+        .map(|i| {
+            !options.elastic && needs_setup(input, i) && !has_parent[i] && input.items[i].backlog_cost.is_none()
         })
         .collect()
 }
@@ -202,8 +225,10 @@ pub fn build_model_with(
     b.add_backlog();
     b.add_capacity();
     b.add_setup_linking(&big_m);
-    if formulation == Formulation::FacilityLocation {
-        b.add_facility_location(&facility_location_items(input, options));
+    match formulation {
+        Formulation::BigM => {}
+        Formulation::FacilityLocation => b.add_facility_location(&facility_location_items(input, options)),
+        Formulation::LsInequalities => b.add_ls_inequalities(&ls_inequality_items(input, options), &big_m),
     }
     b.add_lot_rules();
     b.add_safety_stock();
@@ -568,6 +593,35 @@ impl Builder<'_> {
                 let d = self.demand[i * n_periods + k];
                 if d > 0.0 {
                     self.constraints.push(served_k.eq(d));
+                }
+            }
+        }
+    }
+
+    /// `(l, S)` inequalities with one-period `S` for the `eligible` items (see
+    /// [`Formulation::LsInequalities`]): `x[i,t] - D[i,t+L..=k] y[i,t] - I[i,k] <= 0`, skipped
+    /// where `D[i,t+L..=k]` already reaches the big-M (the row would be weaker than the bound).
+    fn add_ls_inequalities(&mut self, eligible: &[bool], big_m: &[f64]) {
+        let n_periods = self.n_periods;
+        for (i, &is_eligible) in eligible.iter().enumerate() {
+            if !is_eligible {
+                continue;
+            }
+            let lead = self.input.items[i].lead_time;
+            for t in 0..n_periods {
+                let k0 = self.idx(i, t);
+                let (Some(x), Some(y)) = (self.vars.lot[k0], self.vars.setup[k0]) else { continue };
+                let mut cumulative = 0.0;
+                for k in (t + lead)..n_periods {
+                    cumulative += self.demand[i * n_periods + k];
+                    if cumulative >= big_m[k0] {
+                        break;
+                    }
+                    let mut row = Expression::with_capacity(3);
+                    row.add_mul(1.0, x);
+                    row.add_mul(-cumulative, y);
+                    row.add_mul(-1.0, self.vars.inventory[i * n_periods + k]);
+                    self.constraints.push(row.leq(0.0));
                 }
             }
         }

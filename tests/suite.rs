@@ -13,11 +13,12 @@ use flexplan::suite::{
     list_instances, run_instance, summarize, BenchRow, BestKnownSource, Instance, Suite,
 };
 
-const CONFIGS: [PlanConfig; 4] = [
+const CONFIGS: [PlanConfig; 5] = [
     PlanConfig { formulation: Formulation::BigM, heuristic: Heuristic::None },
     PlanConfig { formulation: Formulation::FacilityLocation, heuristic: Heuristic::None },
     PlanConfig { formulation: Formulation::BigM, heuristic: Heuristic::RelaxAndFix },
     PlanConfig { formulation: Formulation::FacilityLocation, heuristic: Heuristic::RelaxAndFix },
+    PlanConfig { formulation: Formulation::LsInequalities, heuristic: Heuristic::None },
 ];
 
 /// A small deterministic pseudo-random sequence (no dependency on the rand API).
