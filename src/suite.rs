@@ -222,7 +222,7 @@ pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<
         Suite::Miplib => miplib_instances(&data_dir.join("miplib_lotsizing"))?,
     };
     if suite != Suite::Lotsizelib {
-        instances.sort_by(|a, b| natural_key(&a.name).cmp(&natural_key(&b.name)));
+        instances.sort_by_key(|instance| natural_key(&instance.name));
     }
     Ok(instances)
 }
