@@ -5,11 +5,11 @@
 #   scripts/peers/run_peers.sh TIME_LIMIT OUT.csv FILE.DAT...            # peers only
 #   FLEXPLAN_CSV=bench.csv scripts/peers/run_peers.sh 60 peers.csv G/*.DAT
 #
-# The virtual environment is created on first use in $PEER_VENV (default .venv-peers) with the
-# pinned versions of requirements.txt.
+# The virtual environment is created on first use in $PEER_VENV (default ~/.cache/flexplan-peers-venv) with the
+# pinned versions of requirements.txt (outside the repository).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="${PEER_VENV:-$here/../../.venv-peers}"
+venv="${PEER_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexplan-peers-venv}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
