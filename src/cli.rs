@@ -73,6 +73,63 @@ enum Command {
         /// Print the solver log.
         #[arg(long)]
         verbose: bool,
+        /// Setup linking: the spec's big-M model, or big-M plus the facility-location reformulation.
+        #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
+        formulation: FormulationArg,
+        /// Primal heuristic whose plan warm-starts the solve.
+        #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
+        heuristic: HeuristicArg,
+    },
+    /// Convert a public benchmark instance into a plan directory.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Solve an MPS file (optionally .gz) with the planner's HiGHS settings.
+    SolveMps {
+        /// The .mps or .mps.gz file.
+        file: PathBuf,
+        /// Wall-clock limit in seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Relative gap at which to stop (default 1e-4).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Solver threads, 0 = solver default.
+        #[arg(long, default_value_t = 0)]
+        threads: u32,
+        /// Print the solver log.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Plan every instance of a benchmark suite, check each plan and compare with best-known values.
+    Bench {
+        /// lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib.
+        suite: String,
+        /// Wall-clock limit per instance, seconds.
+        #[arg(long)]
+        time_limit: f64,
+        /// Instances solved at once (each with one solver thread when above 1).
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        /// Relative gap at which to stop (default 1e-4).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Setup linking.
+        #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
+        formulation: FormulationArg,
+        /// Primal heuristic.
+        #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
+        heuristic: HeuristicArg,
+        /// Number of X instances sampled by trigeiro-x.
+        #[arg(long, default_value_t = 30)]
+        x_sample: usize,
+        /// Benchmark folder (default: $FLEXPLAN_BENCH_DATA or ../shared/benchmarks).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Also write the table as CSV (and Markdown next to it, .md).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check a written plan against its inputs with the independent checker.
     Validate {
@@ -230,6 +287,47 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// A Trigeiro et al. (1989) .DAT file (production cost excluded, as in the published values).
+    Trigeiro {
+        /// The .DAT file.
+        file: PathBuf,
+        /// The plan directory to write.
+        out_dir: PathBuf,
+        /// Replace every unit time by this value (LOTSIZELIB tr6-15 is G30 with 1).
+        #[arg(long)]
+        unit_time: Option<f64>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormulationArg {
+    BigM,
+    FacilityLocation,
+    LsInequalities,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HeuristicArg {
+    None,
+    RelaxAndFix,
+}
+
+fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan::plan::PlanConfig {
+    flexplan::plan::PlanConfig {
+        formulation: match formulation {
+            FormulationArg::BigM => flexplan::model::Formulation::BigM,
+            FormulationArg::FacilityLocation => flexplan::model::Formulation::FacilityLocation,
+            FormulationArg::LsInequalities => flexplan::model::Formulation::LsInequalities,
+        },
+        heuristic: match heuristic {
+            HeuristicArg::None => flexplan::solve::Heuristic::None,
+            HeuristicArg::RelaxAndFix => flexplan::solve::Heuristic::RelaxAndFix,
+        },
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Text,
@@ -284,7 +382,7 @@ pub fn run() -> i32 {
 fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Check { plan_dir, format } => check(&plan_dir, format),
-        Command::Plan { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose } => {
+        Command::Plan { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } => {
             let (input, bom) = match load(&plan_dir) {
                 Ok(loaded) => loaded,
                 Err(code) => return Ok(code),
@@ -300,7 +398,75 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 OutFormat::Csv => TableFormat::Csv,
                 OutFormat::Parquet => TableFormat::Parquet,
             };
-            plan(&input, &bom, &options, &out, format)
+            plan(&input, &bom, &options, &plan_config(formulation, heuristic), &out, format)
+        }
+        Command::Import { format: ImportFormat::Trigeiro { file, out_dir, unit_time } } => {
+            let mut instance = flexplan::import::trigeiro::read_trigeiro(&file)?;
+            if let Some(unit_time) = unit_time {
+                instance = instance.with_unit_times(unit_time);
+            }
+            let input = instance.to_plan_input();
+            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            println!(
+                "wrote {} items, {} periods, capacity {}, {} orders to {}",
+                instance.n_items(),
+                instance.n_periods,
+                instance.capacity,
+                input.orders.len(),
+                out_dir.display()
+            );
+            Ok(exit::OK)
+        }
+        Command::SolveMps { file, time_limit, gap, threads, verbose } => {
+            let options = SolveOptions { time_limit_s: time_limit, mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose };
+            let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
+            println!("{}", outcome.to_text());
+            Ok(match outcome.status {
+                SolveStatus::Optimal => exit::OK,
+                SolveStatus::Feasible => exit::FEASIBLE,
+                SolveStatus::Infeasible => exit::INFEASIBLE,
+                SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
+            })
+        }
+        Command::Bench { suite, time_limit, jobs, gap, formulation, heuristic, x_sample, data, out } => {
+            let suites: Vec<flexplan::suite::Suite> = if suite == "all" {
+                flexplan::suite::Suite::ALL.to_vec()
+            } else {
+                vec![flexplan::suite::Suite::from_name(&suite).with_context(|| {
+                    format!("unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib or all")
+                })?]
+            };
+            let options = flexplan::suite::SuiteOptions {
+                data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
+                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads: 0, node_limit: None, verbose: false },
+                config: plan_config(formulation, heuristic),
+                jobs,
+                x_sample,
+            };
+            let progress = |row: &flexplan::suite::BenchRow| {
+                eprintln!(
+                    "{} {}: {} {} ({:.1} s){}",
+                    row.suite,
+                    row.instance,
+                    row.status,
+                    row.objective.map_or("-".to_string(), |v| format!("{v:.2}")),
+                    row.seconds,
+                    if row.note.is_empty() { String::new() } else { format!(" {}", row.note) }
+                );
+            };
+            let mut rows = Vec::new();
+            for suite in suites {
+                rows.extend(flexplan::suite::run_suite(suite, &options, &progress)?);
+            }
+            let markdown = flexplan::suite::to_markdown(&rows);
+            print!("{markdown}");
+            if let Some(out) = out {
+                std::fs::write(&out, flexplan::suite::to_csv(&rows)).with_context(|| format!("cannot write {}", out.display()))?;
+                let md = out.with_extension("md");
+                std::fs::write(&md, &markdown).with_context(|| format!("cannot write {}", md.display()))?;
+            }
+            let all_checked = rows.iter().all(|r| r.checked != Some(false) && r.status != "error");
+            Ok(if all_checked { exit::OK } else { exit::VIOLATIONS })
         }
         Command::Validate { plan_dir, out_dir, format } => validate(&plan_dir, &out_dir, format),
         Command::Forecast { history, bucket, horizon, out, by, folds, service_level, plan_dir, all_methods, season_length } => {
@@ -438,8 +604,15 @@ fn check(plan_dir: &Path, format: ReportFormat) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions, out: &Path, format: TableFormat) -> anyhow::Result<i32> {
-    let outcome = flexplan::plan::plan(input, bom, options)?;
+fn plan(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &SolveOptions,
+    config: &flexplan::plan::PlanConfig,
+    out: &Path,
+    format: TableFormat,
+) -> anyhow::Result<i32> {
+    let outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
     let (summary, written) = flexplan::report::write_outcome(input, &outcome, options, out, format)?;
     println!("{}", flexplan::report::headline(&summary, options));
     if let Some(diagnosis) = &outcome.diagnosis {

@@ -26,6 +26,89 @@ pub struct ModelOptions {
     pub elastic: bool,
 }
 
+/// How lot sizes are tied to setups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Formulation {
+    /// `x[i,t] <= M[i,t] y[i,t]` with the tight big-M of [`setup_big_m`] (the spec's model).
+    #[default]
+    BigM,
+    /// Big-M plus the facility-location reformulation for every item it is exact for (see
+    /// [`facility_location_items`]): the lot of `t` is split by the period it serves,
+    /// `x[i,t] = Σ_k w[i,t,k]`, `Σ_t w[i,t,k] = D[i,k]`, `w[i,t,k] <= D[i,k] y[i,t]`. Same
+    /// optimum, a much tighter LP relaxation on setup-heavy instances.
+    FacilityLocation,
+    /// Big-M plus the `(l, S)` inequalities with one-period sets `S`, for every item they are
+    /// valid for (see [`ls_inequality_items`]): `x[i,t] <= D[i,t+L..=k] y[i,t] + I[i,k]` for
+    /// every `k >= t + L`. No new variables; a tighter relaxation than big-M alone.
+    LsInequalities,
+}
+
+impl Formulation {
+    /// The spelling used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Formulation::BigM => "big-m",
+            Formulation::FacilityLocation => "facility-location",
+            Formulation::LsInequalities => "ls-inequalities",
+        }
+    }
+}
+
+/// Items for which the facility-location reformulation is exact: a setup binary, external
+/// demand only (no BOM parents), shipped on time (no backlog, not elastic), no initial
+/// inventory or receipts, no safety stock, no minimum lot and no lot multiple. For such an
+/// item an optimal plan never produces more than the demand it serves, so splitting each lot
+/// by the period it serves loses no plan of interest.
+pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+    let mut has_parent = vec![false; input.items.len()];
+    for edge in &input.bom {
+        if let Some(flag) = has_parent.get_mut(edge.component) {
+            *flag = true;
+        }
+    }
+    let mut has_receipt = vec![false; input.items.len()];
+    for receipt in &input.receipts {
+        if let Some(flag) = has_receipt.get_mut(receipt.item) {
+            *flag = true;
+        }
+    }
+    input
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            !options.elastic
+                && needs_setup(input, i)
+                && !has_parent[i]
+                && !has_receipt[i]
+                && item.backlog_cost.is_none()
+                && item.initial_inventory == 0.0
+                && item.safety_stock == 0.0
+                && item.min_lot == 0.0
+                && item.lot_multiple.is_none()
+        })
+        .collect()
+}
+
+/// Items for which the `(l, S)` inequalities are valid: a setup binary, no BOM parents and
+/// shipments equal to the demand (no backlog, not elastic). Then stock only leaves as demand,
+/// so a lot of period `t` still in stock after period `k` is at most `I[i,k]` plus the demand
+/// of `t+L..=k`.
+pub fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+    let mut has_parent = vec![false; input.items.len()];
+    for edge in &input.bom {
+        if let Some(flag) = has_parent.get_mut(edge.component) {
+            *flag = true;
+        }
+    }
+    (0..input.items.len())
+        .map(|i| {
+            !options.elastic && needs_setup(input, i) && !has_parent[i] && input.items[i].backlog_cost.is_none()
+        })
+        .collect()
+}
+
 /// Counts reported in `summary.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ModelSize {
@@ -102,6 +185,17 @@ pub fn build_model(
     demand: &[f64],
     options: ModelOptions,
 ) -> LotSizingModel {
+    build_model_with(input, bom, demand, options, Formulation::BigM)
+}
+
+/// [`build_model`] with a choice of setup [`Formulation`].
+pub fn build_model_with(
+    input: &PlanInput,
+    bom: &BomGraph,
+    demand: &[f64],
+    options: ModelOptions,
+    formulation: Formulation,
+) -> LotSizingModel {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
     let mut parents = vec![Vec::new(); n_items];
@@ -131,6 +225,11 @@ pub fn build_model(
     b.add_backlog();
     b.add_capacity();
     b.add_setup_linking(&big_m);
+    match formulation {
+        Formulation::BigM => {}
+        Formulation::FacilityLocation => b.add_facility_location(&facility_location_items(input, options)),
+        Formulation::LsInequalities => b.add_ls_inequalities(&ls_inequality_items(input, options), &big_m),
+    }
     b.add_lot_rules();
     b.add_safety_stock();
     let objective = b.objective();
@@ -453,6 +552,77 @@ impl Builder<'_> {
                 lhs.add_mul(1.0, x);
                 lhs.add_mul(-big_m[k], y);
                 self.constraints.push(lhs.leq(0.0));
+            }
+        }
+    }
+
+    /// Facility-location reformulation for the `eligible` items (see [`Formulation`]): for
+    /// every lot variable `x[i,t]` with a setup, `x[i,t] = Σ_{k >= t+L_i} w[i,t,k]` and
+    /// `w[i,t,k] <= D[i,k] y[i,t]`; for every period `k` with demand,
+    /// `Σ_{t <= k-L_i} w[i,t,k] = D[i,k]`.
+    fn add_facility_location(&mut self, eligible: &[bool]) {
+        let n_periods = self.n_periods;
+        for (i, &is_eligible) in eligible.iter().enumerate() {
+            if !is_eligible {
+                continue;
+            }
+            let lead = self.input.items[i].lead_time;
+            // served[k] = the w variables that serve period k.
+            let mut served: Vec<Expression> = (0..n_periods).map(|_| Expression::with_capacity(n_periods)).collect();
+            for t in 0..n_periods {
+                let k0 = self.idx(i, t);
+                let (Some(x), Some(y)) = (self.vars.lot[k0], self.vars.setup[k0]) else { continue };
+                let mut split = Expression::with_capacity(n_periods + 1);
+                split.add_mul(1.0, x);
+                for (k, served_k) in served.iter_mut().enumerate().skip(t + lead) {
+                    let d = self.demand[i * n_periods + k];
+                    if d <= 0.0 {
+                        continue;
+                    }
+                    let w = self.add(variable().min(0.0).max(d), false);
+                    split.add_mul(-1.0, w);
+                    served_k.add_mul(1.0, w);
+                    let mut link = Expression::with_capacity(2);
+                    link.add_mul(1.0, w);
+                    link.add_mul(-d, y);
+                    self.constraints.push(link.leq(0.0));
+                }
+                self.constraints.push(split.eq(0.0));
+            }
+            for (k, served_k) in served.into_iter().enumerate() {
+                let d = self.demand[i * n_periods + k];
+                if d > 0.0 {
+                    self.constraints.push(served_k.eq(d));
+                }
+            }
+        }
+    }
+
+    /// `(l, S)` inequalities with one-period `S` for the `eligible` items (see
+    /// [`Formulation::LsInequalities`]): `x[i,t] - D[i,t+L..=k] y[i,t] - I[i,k] <= 0`, skipped
+    /// where `D[i,t+L..=k]` already reaches the big-M (the row would be weaker than the bound).
+    fn add_ls_inequalities(&mut self, eligible: &[bool], big_m: &[f64]) {
+        let n_periods = self.n_periods;
+        for (i, &is_eligible) in eligible.iter().enumerate() {
+            if !is_eligible {
+                continue;
+            }
+            let lead = self.input.items[i].lead_time;
+            for t in 0..n_periods {
+                let k0 = self.idx(i, t);
+                let (Some(x), Some(y)) = (self.vars.lot[k0], self.vars.setup[k0]) else { continue };
+                let mut cumulative = 0.0;
+                for k in (t + lead)..n_periods {
+                    cumulative += self.demand[i * n_periods + k];
+                    if cumulative >= big_m[k0] {
+                        break;
+                    }
+                    let mut row = Expression::with_capacity(3);
+                    row.add_mul(1.0, x);
+                    row.add_mul(-cumulative, y);
+                    row.add_mul(-1.0, self.vars.inventory[i * n_periods + k]);
+                    self.constraints.push(row.leq(0.0));
+                }
             }
         }
     }

@@ -10,8 +10,8 @@ use crate::demand::{bucket_demand, Demand};
 use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
 use crate::input::PlanInput;
-use crate::model::{build_model, ModelOptions, ModelSize, ModelVars};
-use crate::solve::{Highs, MipBackend, SolveOptions, SolveStatus, StopReason};
+use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
+use crate::solve::{BackendOutcome, Heuristic, Highs, MipBackend, SolveOptions, SolveStatus, StopReason};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -104,6 +104,17 @@ pub fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions) -> Result
     plan_with(input, bom, options, &Highs)
 }
 
+/// Model and search choices beyond the spec's defaults (`flexplan plan --formulation`,
+/// `--heuristic`, and the benchmark runner). The default is the spec's big-M model, solved
+/// directly: exactly what [`plan`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PlanConfig {
+    /// Setup linking.
+    pub formulation: Formulation,
+    /// Primal heuristic run before the full solve (HiGHS only).
+    pub heuristic: Heuristic,
+}
+
 /// Plans `input` with the given backend.
 pub fn plan_with(
     input: &PlanInput,
@@ -111,15 +122,42 @@ pub fn plan_with(
     options: &SolveOptions,
     backend: &dyn MipBackend,
 ) -> Result<PlanOutcome, Error> {
+    plan_pipeline(input, bom, options, Formulation::BigM, backend, |model| backend.solve(model, options))
+}
+
+/// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
+pub fn plan_configured(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &SolveOptions,
+    config: &PlanConfig,
+) -> Result<PlanOutcome, Error> {
+    let n_periods = input.n_periods();
+    plan_pipeline(input, bom, options, config.formulation, &Highs, |model| match config.heuristic {
+        Heuristic::None => Highs.solve(model, options),
+        heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
+    })
+}
+
+/// The pipeline shared by [`plan_with`] and [`plan_configured`]: demand, model, `solve`,
+/// solution, costs and (when infeasible) the diagnosis by `backend`.
+fn plan_pipeline(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &SolveOptions,
+    formulation: Formulation,
+    backend: &dyn MipBackend,
+    solve: impl FnOnce(LotSizingModel) -> Result<BackendOutcome, Error>,
+) -> Result<PlanOutcome, Error> {
     let demand = bucket_demand(input);
     let planned = demand.planned_table().to_vec();
     let started = std::time::Instant::now();
-    let model = build_model(input, bom, &planned, ModelOptions::default());
+    let model = build_model_with(input, bom, &planned, ModelOptions::default(), formulation);
     let build_seconds = started.elapsed().as_secs_f64();
     let size = model.size;
     let columns = model.column_index();
     let vars = model.vars.clone();
-    let outcome = backend.solve(model, options)?;
+    let outcome = solve(model)?;
     let solution = outcome
         .values
         .as_ref()

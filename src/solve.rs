@@ -121,54 +121,201 @@ impl MipBackend for Highs {
 
     fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
-        let mut problem = model.problem.minimise(model.objective).using(highs);
-        for c in model.constraints {
-            problem.add_constraint(c);
-        }
-        let mut raw = problem.try_into_inner().map_err(|e| Error::Solver(e.to_string()))?;
+        let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
         set_options(&mut raw, options)?;
-        let started = Instant::now();
-        let solved = raw.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
-        let seconds = started.elapsed().as_secs_f64();
-        let model_status = solved.status();
-        let has_solution = matches!(solved.primal_solution_status(), HighsSolutionStatus::Feasible);
-        let gap = finite(solved.mip_gap());
-        let best_bound = solved.double_info_value(c"mip_dual_bound").ok().and_then(finite);
-        let nodes = node_count(&solved);
-        let (status, stop_reason) = match model_status {
-            HighsModelStatus::Optimal
-            | HighsModelStatus::ObjectiveBound
-            | HighsModelStatus::ObjectiveTarget => (SolveStatus::Optimal, StopReason::Completed),
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                (SolveStatus::Infeasible, StopReason::Completed)
-            }
-            HighsModelStatus::ReachedTimeLimit => (limited(has_solution), StopReason::TimeLimit),
-            HighsModelStatus::ReachedSolutionLimit if options.node_limit.is_some() => {
-                (limited(has_solution), StopReason::NodeLimit)
-            }
-            HighsModelStatus::ReachedSolutionLimit
-            | HighsModelStatus::ReachedIterationLimit
-            | HighsModelStatus::ReachedInterrupt
-            | HighsModelStatus::ReachedMemoryLimit => (limited(has_solution), StopReason::OtherLimit),
-            HighsModelStatus::ModelEmpty => (SolveStatus::Optimal, StopReason::Completed),
-            other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
-        };
-        let values = if has_solution && status != SolveStatus::Infeasible {
-            let cols = solved.get_solution().columns().to_vec();
-            (cols.len() == n_columns).then_some(cols)
-        } else if model_status == HighsModelStatus::ModelEmpty {
-            Some(Vec::new())
-        } else {
-            None
-        };
-        let status = match (status, &values) {
-            (SolveStatus::Optimal | SolveStatus::Feasible, None) => SolveStatus::NoSolutionFound,
-            (s, _) => s,
-        };
-        let objective = values.as_ref().map(|_| solved.objective_value());
-        Ok(BackendOutcome { status, stop_reason, values, objective, best_bound, gap, nodes, seconds })
+        run(raw, options, n_columns)
     }
 }
+
+/// Hands a good_lp model to HiGHS without solving it.
+fn raw_model(
+    problem: good_lp::ProblemVariables,
+    objective: good_lp::Expression,
+    constraints: Vec<good_lp::Constraint>,
+) -> Result<highs::Model, Error> {
+    let mut problem = problem.minimise(objective).using(highs);
+    for c in constraints {
+        problem.add_constraint(c);
+    }
+    problem.try_into_inner().map_err(|e| Error::Solver(e.to_string()))
+}
+
+/// Solves a prepared HiGHS model and reads its outcome.
+fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
+    let started = Instant::now();
+    let solved = raw.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let model_status = solved.status();
+    let has_solution = matches!(solved.primal_solution_status(), HighsSolutionStatus::Feasible);
+    let gap = finite(solved.mip_gap());
+    let best_bound = solved.double_info_value(c"mip_dual_bound").ok().and_then(finite);
+    let nodes = node_count(&solved);
+    let (status, stop_reason) = classify(model_status, has_solution, options)?;
+    let values = if has_solution && status != SolveStatus::Infeasible {
+        let cols = solved.get_solution().columns().to_vec();
+        (cols.len() == n_columns).then_some(cols)
+    } else if model_status == HighsModelStatus::ModelEmpty {
+        Some(Vec::new())
+    } else {
+        None
+    };
+    let status = match (status, &values) {
+        (SolveStatus::Optimal | SolveStatus::Feasible, None) => SolveStatus::NoSolutionFound,
+        (s, _) => s,
+    };
+    let objective = values.as_ref().map(|_| solved.objective_value());
+    Ok(BackendOutcome { status, stop_reason, values, objective, best_bound, gap, nodes, seconds })
+}
+
+/// A primal heuristic run before the full MIP solve, whose plan HiGHS gets as a warm start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Heuristic {
+    /// Solve the MIP directly.
+    #[default]
+    None,
+    /// Relax-and-fix over time windows: setups of [`RELAX_AND_FIX_WINDOW`] periods are
+    /// binary, later ones relaxed to `[0, 1]`, earlier ones fixed at the previous stage's
+    /// values; the window moves by [`RELAX_AND_FIX_STEP`] periods. The last stage's plan
+    /// (every setup integral) is the warm start.
+    RelaxAndFix,
+}
+
+impl Heuristic {
+    /// The spelling used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Heuristic::None => "none",
+            Heuristic::RelaxAndFix => "relax-and-fix",
+        }
+    }
+}
+
+/// Periods whose setups are binary in one relax-and-fix stage.
+pub const RELAX_AND_FIX_WINDOW: usize = 4;
+/// Periods fixed after each relax-and-fix stage.
+pub const RELAX_AND_FIX_STEP: usize = 2;
+/// Share of the time limit the heuristic may use (without a limit: 10 s in all).
+pub const HEURISTIC_TIME_SHARE: f64 = 0.2;
+
+impl Highs {
+    /// Runs `heuristic`, then solves the full model with its plan (if it found one) as the
+    /// warm start. The time limit covers both. `n_periods` is the `T` of the model's
+    /// `item * T + t` indexing.
+    pub fn solve_with_heuristic(
+        &self,
+        model: LotSizingModel,
+        options: &SolveOptions,
+        heuristic: Heuristic,
+        n_periods: usize,
+    ) -> Result<BackendOutcome, Error> {
+        let started = Instant::now();
+        let start = match heuristic {
+            Heuristic::None => None,
+            Heuristic::RelaxAndFix => relax_and_fix(&model, options, n_periods)?,
+        };
+        let n_columns = model.problem.len();
+        let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
+        let mut final_options = *options;
+        if let Some(limit) = options.time_limit_s {
+            final_options.time_limit_s = Some((limit - started.elapsed().as_secs_f64()).max(0.1));
+        }
+        set_options(&mut raw, &final_options)?;
+        if let Some(values) = &start {
+            // A rejected start only costs the warm start, never the solve.
+            let _ = raw.try_set_solution(Some(values), None, None, None);
+        }
+        let mut outcome = run(raw, &final_options, n_columns)?;
+        outcome.seconds = started.elapsed().as_secs_f64();
+        Ok(outcome)
+    }
+}
+
+/// The relax-and-fix stages (see [`Heuristic::RelaxAndFix`]); `None` when a stage finds no
+/// plan (then the full solve runs without a warm start).
+fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions, n_periods: usize) -> Result<Option<Vec<f64>>, Error> {
+    if n_periods == 0 {
+        return Ok(None);
+    }
+    let columns = model.column_index();
+    // (column, period) of every setup binary.
+    let setups: Vec<(usize, usize)> = model
+        .vars
+        .setup
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| v.and_then(|v| columns.get(&v)).map(|&col| (col, k % n_periods)))
+        .collect();
+    let n_stages = n_periods.saturating_sub(RELAX_AND_FIX_WINDOW).div_ceil(RELAX_AND_FIX_STEP) + 1;
+    let budget = options.time_limit_s.map_or(10.0, |l| l * HEURISTIC_TIME_SHARE);
+    let stage_options = SolveOptions {
+        time_limit_s: Some((budget / n_stages as f64).max(0.05)),
+        mip_gap: options.mip_gap.max(1e-3),
+        node_limit: None,
+        verbose: false,
+        ..*options
+    };
+    let n_columns = model.problem.len();
+    let mut fixed: Vec<Option<f64>> = vec![None; n_columns];
+    let mut values = None;
+    for stage in 0..n_stages {
+        let first = stage * RELAX_AND_FIX_STEP;
+        let window_end = if stage + 1 == n_stages { n_periods } else { first + RELAX_AND_FIX_WINDOW };
+        let mut raw = raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone())?;
+        set_options(&mut raw, &stage_options)?;
+        for &(col, t) in &setups {
+            let Ok(col_int) = i32::try_from(col) else { return Ok(None) };
+            // SAFETY: `raw` owns a live Highs object and `col` is one of its columns.
+            unsafe {
+                if let Some(v) = fixed.get(col).copied().flatten() {
+                    highs_sys::Highs_changeColBounds(raw.as_mut_ptr(), col_int, v, v);
+                } else if t >= window_end {
+                    highs_sys::Highs_changeColIntegrality(raw.as_mut_ptr(), col_int, 0);
+                }
+            }
+        }
+        let outcome = run(raw, &stage_options, n_columns)?;
+        let Some(stage_values) = outcome.values else { return Ok(None) };
+        let fix_end = if stage + 1 == n_stages { n_periods } else { first + RELAX_AND_FIX_STEP };
+        for &(col, t) in &setups {
+            if (first..fix_end).contains(&t) {
+                if let (Some(slot), Some(&v)) = (fixed.get_mut(col), stage_values.get(col)) {
+                    *slot = Some(v.round());
+                }
+            }
+        }
+        values = Some(stage_values);
+    }
+    Ok(values)
+}
+
+/// Maps HiGHS's model status to the planner's status and stop reason (shared by the plan
+/// backend and `solve-mps`).
+pub(crate) fn classify(
+    model_status: HighsModelStatus,
+    has_solution: bool,
+    options: &SolveOptions,
+) -> Result<(SolveStatus, StopReason), Error> {
+    Ok(match model_status {
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget => (SolveStatus::Optimal, StopReason::Completed),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            (SolveStatus::Infeasible, StopReason::Completed)
+        }
+        HighsModelStatus::ReachedTimeLimit => (limited(has_solution), StopReason::TimeLimit),
+        HighsModelStatus::ReachedSolutionLimit if options.node_limit.is_some() => {
+            (limited(has_solution), StopReason::NodeLimit)
+        }
+        HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => (limited(has_solution), StopReason::OtherLimit),
+        HighsModelStatus::ModelEmpty => (SolveStatus::Optimal, StopReason::Completed),
+        other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
+    })
+}
+
 
 fn limited(has_solution: bool) -> SolveStatus {
     if has_solution {
@@ -178,11 +325,11 @@ fn limited(has_solution: bool) -> SolveStatus {
     }
 }
 
-fn finite(v: f64) -> Option<f64> {
+pub(crate) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
+pub(crate) fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
     let mut value: i64 = 0;
     // SAFETY: the pointer is a live Highs object owned by `solved`; the key is NUL-terminated;
     // `value` is a valid out-parameter for an int64 info value.
@@ -195,7 +342,8 @@ fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
 /// HiGHS's primal and MIP feasibility tolerance.
 pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
 
-fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
+/// Applies the planner's HiGHS settings (also used by `solve-mps`).
+pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
     let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
     model.try_set_option("log_to_console", options.verbose).map_err(|_| fail("log_to_console"))?;

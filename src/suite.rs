@@ -1,0 +1,517 @@
+//! The benchmark runner (`flexplan bench SUITE`): plans every instance of a public suite,
+//! checks each plan with the independent checker, and compares the objective with the best
+//! known value.
+//!
+//! Suites (instances from the shared benchmark folder, see [`default_data_dir`]):
+//!
+//! | suite | instances | best-known values |
+//! |---|---|---|
+//! | `lotsizelib` | the six LOTSIZELIB `tr*` instances (Trigeiro G30 with unit times 1, G62, G53, G69, G57, G72) | published optima |
+//! | `trigeiro-g` | G1..G75 | published where the instance is a `tr*` one, else the values computed with HiGHS in `computed_highs.csv` |
+//! | `trigeiro-f` | F1..F70 | computed |
+//! | `trigeiro-x` | a deterministic sample of the 540 X files (every `540 / n`-th by name) | computed |
+//! | `miplib` | the MIPLIB 3 lot-sizing MPS files, solved by [`crate::import::mps::solve_mps`] | MIPLIB optima |
+//!
+//! A computed value is marked `computed-opt` when HiGHS proved it optimal and
+//! `computed-inc` when it is only an incumbent (a time-limited solve): a negative gap to the
+//! latter means flexplan found a better plan.
+
+use crate::bom::BomGraph;
+use crate::import::mps::solve_mps;
+use crate::import::trigeiro::{list_dat_files, read_trigeiro};
+use crate::import::ImportError;
+use crate::plan::{plan_configured, relative_gap, PlanConfig};
+use crate::report::TableFormat;
+use crate::solve::{SolveOptions, SolveStatus};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The benchmark folder: `$FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks` next to the crate.
+pub fn default_data_dir() -> PathBuf {
+    match std::env::var_os("FLEXPLAN_BENCH_DATA") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"),
+    }
+}
+
+/// A benchmark suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Suite {
+    /// The six LOTSIZELIB `tr*` instances.
+    Lotsizelib,
+    /// Trigeiro G1..G75.
+    TrigeiroG,
+    /// Trigeiro F1..F70.
+    TrigeiroF,
+    /// A sample of the Trigeiro X files.
+    TrigeiroX,
+    /// MIPLIB 3 lot-sizing MPS files.
+    Miplib,
+}
+
+impl Suite {
+    /// Every suite, in report order.
+    pub const ALL: [Suite; 5] = [Suite::Lotsizelib, Suite::TrigeiroG, Suite::TrigeiroF, Suite::TrigeiroX, Suite::Miplib];
+
+    /// The command-line name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suite::Lotsizelib => "lotsizelib",
+            Suite::TrigeiroG => "trigeiro-g",
+            Suite::TrigeiroF => "trigeiro-f",
+            Suite::TrigeiroX => "trigeiro-x",
+            Suite::Miplib => "miplib",
+        }
+    }
+
+    /// The suite with this command-line name.
+    pub fn from_name(name: &str) -> Option<Suite> {
+        Suite::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// The LOTSIZELIB instances: name, Trigeiro file, unit-time override, published optimum
+/// (Belvaux & Wolsey 2000; tr12-30 also MIPLIB 2017).
+pub const LOTSIZELIB: [(&str, &str, Option<f64>, f64); 6] = [
+    ("tr6-15", "G30", Some(1.0), 37721.0),
+    ("tr6-30", "G62", None, 61746.0),
+    ("tr12-15", "G53", None, 74634.0),
+    ("tr12-30", "G69", None, 130596.0),
+    ("tr24-15", "G57", None, 136509.0),
+    ("tr24-30", "G72", None, 287929.0),
+];
+
+/// Where a best-known value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BestKnownSource {
+    /// A published optimum.
+    Published,
+    /// Proven optimal by a HiGHS run recorded in `computed_highs.csv` (not published).
+    ComputedOptimal,
+    /// An incumbent of a time-limited HiGHS run (not published, not proven).
+    ComputedIncumbent,
+}
+
+impl BestKnownSource {
+    /// Short label for tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BestKnownSource::Published => "published",
+            BestKnownSource::ComputedOptimal => "computed-opt",
+            BestKnownSource::ComputedIncumbent => "computed-inc",
+        }
+    }
+}
+
+/// One instance to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    /// Name in the table.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Unit time that replaces every `b_i` (LOTSIZELIB tr6-15), for Trigeiro files.
+    pub unit_time_override: Option<f64>,
+    /// An MPS file rather than a Trigeiro file.
+    pub is_mps: bool,
+    /// Best-known objective and its source.
+    pub best_known: Option<(f64, BestKnownSource)>,
+}
+
+/// How to run a suite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuiteOptions {
+    /// The benchmark folder.
+    pub data_dir: PathBuf,
+    /// Solver settings per instance (time limit, gap, threads).
+    pub solve: SolveOptions,
+    /// Formulation and heuristic.
+    pub config: PlanConfig,
+    /// Instances solved at once (each with one solver thread when above 1).
+    pub jobs: usize,
+    /// Sample size for `trigeiro-x`.
+    pub x_sample: usize,
+}
+
+/// One line of the result table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchRow {
+    /// Suite name.
+    pub suite: String,
+    /// Instance name.
+    pub instance: String,
+    /// `items x periods` (Trigeiro) or `rows x columns` (MPS).
+    pub size: String,
+    /// Solve status (`error` when the run failed; see `note`).
+    pub status: String,
+    /// Objective of the plan, as recomputed by the checker (MPS: HiGHS's objective).
+    pub objective: Option<f64>,
+    /// Best-known value.
+    pub best_known: Option<f64>,
+    /// Where the best-known value comes from.
+    pub best_known_source: Option<BestKnownSource>,
+    /// `(objective - best_known) / best_known`.
+    pub gap_to_best: Option<f64>,
+    /// Proven relative gap `(objective - bound) / objective`.
+    pub proven_gap: Option<f64>,
+    /// Wall-clock seconds (build, solve and check).
+    pub seconds: f64,
+    /// Whether the checker accepted the plan (`None` for MPS files or without a plan).
+    pub checked: Option<bool>,
+    /// Errors or checker findings.
+    pub note: String,
+}
+
+/// Per-suite summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuiteSummary {
+    /// Suite name.
+    pub suite: String,
+    /// Instances run.
+    pub instances: usize,
+    /// Proven optimal.
+    pub optimal: usize,
+    /// With a plan (optimal or feasible).
+    pub with_plan: usize,
+    /// Plans the checker rejected.
+    pub check_failures: usize,
+    /// Mean gap to best-known over instances with a plan and a best-known value.
+    pub mean_gap_to_best: Option<f64>,
+    /// Largest gap to best-known.
+    pub max_gap_to_best: Option<f64>,
+    /// Mean proven gap over instances with a plan.
+    pub mean_proven_gap: Option<f64>,
+    /// Mean seconds per instance.
+    pub mean_seconds: f64,
+}
+
+/// The instances of `suite` found in `data_dir`, sorted by name.
+pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<Vec<Instance>, ImportError> {
+    let trigeiro = data_dir.join("trigeiro1989");
+    let computed = read_computed_values(&trigeiro.join("computed_highs.csv"));
+    let trigeiro_instance = |path: PathBuf| {
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let published = LOTSIZELIB.iter().find(|l| l.1 == name && l.2.is_none()).map(|l| (l.3, BestKnownSource::Published));
+        let best_known = published.or_else(|| computed.get(&name).copied());
+        Instance { name, path, unit_time_override: None, is_mps: false, best_known }
+    };
+    let mut instances: Vec<Instance> = match suite {
+        Suite::Lotsizelib => LOTSIZELIB
+            .iter()
+            .map(|&(name, file, unit_time, optimum)| Instance {
+                name: format!("{name} ({file}{})", if unit_time.is_some() { " b=1" } else { "" }),
+                path: trigeiro.join("G").join(format!("{file}.DAT")),
+                unit_time_override: unit_time,
+                is_mps: false,
+                best_known: Some((optimum, BestKnownSource::Published)),
+            })
+            .collect(),
+        Suite::TrigeiroG => list_dat_files(&trigeiro.join("G"))?.into_iter().map(trigeiro_instance).collect(),
+        Suite::TrigeiroF => list_dat_files(&trigeiro.join("F"))?.into_iter().map(trigeiro_instance).collect(),
+        Suite::TrigeiroX => {
+            let files = list_dat_files(&trigeiro.join("X"))?;
+            let step = (files.len() / x_sample.max(1)).max(1);
+            files.into_iter().step_by(step).take(x_sample).map(trigeiro_instance).collect()
+        }
+        Suite::Miplib => miplib_instances(&data_dir.join("miplib_lotsizing"))?,
+    };
+    if suite != Suite::Lotsizelib {
+        instances.sort_by_key(|instance| natural_key(&instance.name));
+    }
+    Ok(instances)
+}
+
+/// Sort key that puts `G2` before `G10`.
+fn natural_key(name: &str) -> (String, u64, String) {
+    let prefix: String = name.chars().take_while(|c| !c.is_ascii_digit()).collect();
+    let rest = name.get(prefix.len()..).unwrap_or("");
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let number = digits.parse().unwrap_or(0);
+    (prefix, number, rest.get(digits.len()..).unwrap_or("").to_string())
+}
+
+/// `computed_highs.csv`: instance -> (objective, source). Missing or malformed: empty.
+fn read_computed_values(path: &Path) -> BTreeMap<String, (f64, BestKnownSource)> {
+    let Ok(text) = std::fs::read_to_string(path) else { return BTreeMap::new() };
+    let mut values = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let (Some(name), Some(status), Some(objective)) = (fields.first(), fields.get(3), fields.get(4)) else {
+            continue;
+        };
+        let Ok(objective) = objective.parse::<f64>() else { continue };
+        if !objective.is_finite() {
+            continue;
+        }
+        let source = if *status == "kOptimal" {
+            BestKnownSource::ComputedOptimal
+        } else {
+            BestKnownSource::ComputedIncumbent
+        };
+        values.insert(name.to_string(), (objective, source));
+    }
+    values
+}
+
+/// The `.mps.gz` files of the MIPLIB folder with the optima of its `known_values.csv`.
+fn miplib_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
+    let io = |source| ImportError::Io { path: dir.to_path_buf(), source };
+    let known: BTreeMap<String, f64> = std::fs::read_to_string(dir.join("known_values.csv"))
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.split(',');
+            let name = fields.next()?.trim().to_string();
+            let value = fields.nth(1)?.trim().parse::<f64>().ok()?;
+            Some((name, value))
+        })
+        .collect();
+    let mut instances = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let file = path.file_name().map(|f| f.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if file.ends_with(".mps") || file.ends_with(".mps.gz") {
+            let name = crate::import::mps::mps_name(&path);
+            let best_known = known.get(&name).map(|&v| (v, BestKnownSource::Published));
+            instances.push(Instance { name, path, unit_time_override: None, is_mps: true, best_known });
+        }
+    }
+    Ok(instances)
+}
+
+/// Runs every instance of `suite`; rows come back in instance order. Progress goes to
+/// `progress` (called once per finished instance, from worker threads).
+pub fn run_suite(
+    suite: Suite,
+    options: &SuiteOptions,
+    progress: &(dyn Fn(&BenchRow) + Sync),
+) -> Result<Vec<BenchRow>, ImportError> {
+    let instances = list_instances(suite, &options.data_dir, options.x_sample)?;
+    let mut solve = options.solve;
+    if options.jobs > 1 {
+        solve.threads = 1;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|e| crate::error::Error::Solver(format!("cannot start {} workers: {e}", options.jobs)))?;
+    let rows = pool.install(|| {
+        instances
+            .par_iter()
+            .map(|instance| {
+                let row = run_instance(suite, instance, &solve, &options.config);
+                progress(&row);
+                row
+            })
+            .collect()
+    });
+    Ok(rows)
+}
+
+/// Plans (or, for MPS, solves) one instance and checks the plan. Failures become a row with
+/// status `error`.
+pub fn run_instance(suite: Suite, instance: &Instance, solve: &SolveOptions, config: &PlanConfig) -> BenchRow {
+    let started = Instant::now();
+    let mut row = BenchRow {
+        suite: suite.as_str().to_string(),
+        instance: instance.name.clone(),
+        size: String::new(),
+        status: "error".to_string(),
+        objective: None,
+        best_known: instance.best_known.map(|b| b.0),
+        best_known_source: instance.best_known.map(|b| b.1),
+        gap_to_best: None,
+        proven_gap: None,
+        seconds: 0.0,
+        checked: None,
+        note: String::new(),
+    };
+    let result = if instance.is_mps {
+        run_mps(instance, solve, &mut row)
+    } else {
+        run_trigeiro(instance, solve, config, &mut row)
+    };
+    if let Err(message) = result {
+        row.note = message;
+    }
+    if let (Some(objective), Some(best)) = (row.objective, row.best_known) {
+        row.gap_to_best = Some((objective - best) / best.abs().max(1e-9));
+    }
+    row.seconds = started.elapsed().as_secs_f64();
+    row
+}
+
+fn run_mps(instance: &Instance, solve: &SolveOptions, row: &mut BenchRow) -> Result<(), String> {
+    let outcome = solve_mps(&instance.path, solve).map_err(|e| e.to_string())?;
+    row.size = format!("{}x{}", outcome.rows, outcome.columns);
+    row.status = outcome.status.as_str().to_string();
+    row.objective = outcome.objective;
+    row.proven_gap = match (outcome.objective, outcome.best_bound) {
+        (Some(objective), Some(bound)) => Some(relative_gap(objective, bound)),
+        _ => None,
+    };
+    Ok(())
+}
+
+fn run_trigeiro(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, row: &mut BenchRow) -> Result<(), String> {
+    let mut parsed = read_trigeiro(&instance.path).map_err(|e| e.to_string())?;
+    if let Some(unit_time) = instance.unit_time_override {
+        parsed = parsed.with_unit_times(unit_time);
+    }
+    row.size = format!("{}x{}", parsed.n_items(), parsed.n_periods);
+    let input = parsed.to_plan_input();
+    let bom = BomGraph::new(&input).map_err(|e| e.to_string())?;
+    let outcome = plan_configured(&input, &bom, solve, config).map_err(|e| e.to_string())?;
+    row.status = outcome.status.as_str().to_string();
+    row.proven_gap = outcome.gap;
+    row.objective = outcome.costs.map(|c| c.total());
+    if outcome.solution.is_none() {
+        return Ok(());
+    }
+    let tmp = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
+    let out = tmp.path().join("plan");
+    crate::report::write_outcome(&input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
+    let report = crate::check::check_plan(&input, &out).map_err(|e| format!("checker: {e}"))?;
+    row.checked = Some(report.is_ok());
+    if !report.is_ok() {
+        row.note = format!("checker: {} violation(s)", report.violations.len());
+    }
+    // The objective in the table is the checker's, recomputed from the written plan.
+    if let Some(claimed) = row.objective {
+        if (claimed - report.objective).abs() > 1e-6 * claimed.abs().max(1.0) {
+            row.note = format!("planner objective {claimed} differs from the checker's {}", report.objective);
+        }
+    }
+    row.objective = Some(report.objective);
+    Ok(())
+}
+
+/// Per-suite summaries of `rows`, in suite-name order.
+pub fn summarize(rows: &[BenchRow]) -> Vec<SuiteSummary> {
+    let mut by_suite: BTreeMap<&str, Vec<&BenchRow>> = BTreeMap::new();
+    for row in rows {
+        by_suite.entry(row.suite.as_str()).or_default().push(row);
+    }
+    by_suite
+        .into_iter()
+        .map(|(suite, rows)| {
+            let gaps: Vec<f64> = rows.iter().filter_map(|r| r.gap_to_best).collect();
+            let proven: Vec<f64> = rows.iter().filter_map(|r| r.proven_gap).collect();
+            SuiteSummary {
+                suite: suite.to_string(),
+                instances: rows.len(),
+                optimal: rows.iter().filter(|r| r.status == SolveStatus::Optimal.as_str()).count(),
+                with_plan: rows.iter().filter(|r| r.objective.is_some()).count(),
+                check_failures: rows.iter().filter(|r| r.checked == Some(false)).count(),
+                mean_gap_to_best: mean(&gaps),
+                max_gap_to_best: gaps.iter().copied().reduce(f64::max),
+                mean_proven_gap: mean(&proven),
+                mean_seconds: mean(&rows.iter().map(|r| r.seconds).collect::<Vec<_>>()).unwrap_or(0.0),
+            }
+        })
+        .collect()
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{v:.2}"))
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{:.3}%", 100.0 * v))
+}
+
+/// The result table and the summaries as Markdown.
+pub fn to_markdown(rows: &[BenchRow]) -> String {
+    let mut text = String::from(
+        "| suite | instance | size | status | objective | best known | source | gap to best | proven gap | s | check |\n\
+         |---|---|---|---|---:|---:|---|---:|---:|---:|---|\n",
+    );
+    for r in rows {
+        let check = match r.checked {
+            Some(true) => "ok".to_string(),
+            Some(false) => format!("FAILED {}", r.note),
+            None if !r.note.is_empty() => r.note.clone(),
+            None => "-".to_string(),
+        };
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            r.suite,
+            r.instance,
+            r.size,
+            r.status,
+            num(r.objective),
+            num(r.best_known),
+            r.best_known_source.map_or("-", |s| s.as_str()),
+            percent(r.gap_to_best),
+            percent(r.proven_gap),
+            r.seconds,
+            check
+        );
+    }
+    text.push('\n');
+    text.push_str(&summary_markdown(&summarize(rows)));
+    text
+}
+
+/// The summaries as a Markdown table.
+pub fn summary_markdown(summaries: &[SuiteSummary]) -> String {
+    let mut text = String::from(
+        "| suite | instances | optimal | with plan | check failures | mean gap to best | max gap to best | mean proven gap | mean s |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for s in summaries {
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+            s.suite,
+            s.instances,
+            s.optimal,
+            s.with_plan,
+            s.check_failures,
+            percent(s.mean_gap_to_best),
+            percent(s.max_gap_to_best),
+            percent(s.mean_proven_gap),
+            s.mean_seconds
+        );
+    }
+    text
+}
+
+/// The rows as CSV (header + one line per row).
+pub fn to_csv(rows: &[BenchRow]) -> String {
+    let mut text = String::from(
+        "suite,instance,size,status,objective,best_known,best_known_source,gap_to_best,proven_gap,seconds,checked,note\n",
+    );
+    let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
+    for r in rows {
+        let _ = writeln!(
+            text,
+            "{},{},{},{},{},{},{},{},{},{:.3},{},{}",
+            crate::report::csv_field(&r.suite),
+            crate::report::csv_field(&r.instance),
+            r.size,
+            r.status,
+            opt(r.objective),
+            opt(r.best_known),
+            r.best_known_source.map_or("", |s| s.as_str()),
+            opt(r.gap_to_best),
+            opt(r.proven_gap),
+            r.seconds,
+            r.checked.map_or(String::new(), |c| c.to_string()),
+            crate::report::csv_field(&r.note)
+        );
+    }
+    text
+}
