@@ -579,7 +579,7 @@ fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), i32> {
         Ok((input, bom))
     });
     loaded.map_err(|e| {
-        eprint!("error: {} in {}\n{}", "invalid input", plan_dir.display(), indent_problems(&e));
+        eprint!("error: invalid input in {}\n{}", plan_dir.display(), indent_problems(&e));
         exit::INVALID_INPUT
     })
 }

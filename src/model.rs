@@ -546,11 +546,12 @@ impl Builder<'_> {
 
     /// Setup linking: `x[i,t] <= M[i,t] y[i,t]` with the tight `M` of [`setup_big_m`].
     fn add_setup_linking(&mut self, big_m: &[f64]) {
-        for k in 0..self.vars.lot.len() {
-            if let (Some(x), Some(y)) = (self.vars.lot[k], self.vars.setup[k]) {
+        let pairs = self.vars.lot.iter().zip(&self.vars.setup).zip(big_m);
+        for ((lot, setup), &m) in pairs {
+            if let (Some(x), Some(y)) = (*lot, *setup) {
                 let mut lhs = Expression::with_capacity(2);
                 lhs.add_mul(1.0, x);
-                lhs.add_mul(-big_m[k], y);
+                lhs.add_mul(-m, y);
                 self.constraints.push(lhs.leq(0.0));
             }
         }

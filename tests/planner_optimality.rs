@@ -84,12 +84,15 @@ fn two_item_capacitated_matches_brute_force() {
     assert!((got - best).abs() < 1e-6, "MIP {got}, brute force {best}");
 }
 
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)] // a plain recursive enumeration reads best with indices
 fn brute_force(demand: &[[f64; 4]; 2], setup_cost: &[f64; 2], holding: &[f64; 2], setup_time: &[f64; 2], capacity: f64) -> f64 {
-    // Production x[i][t] in multiples of 5 (all demands are multiples of 5, and with integral
-    // data an optimal vertex of the fixed-setup LP is integral here: checked by the step).
+    // Production x[i][t] in multiples of 5: every datum is a multiple of 5, so an optimal plan
+    // is expected on that grid (not proven); the restriction makes this an upper bound, so a
+    // MIP value above it fails, and equality means the grid held an optimum.
     let step = 5.0;
     let mut best = f64::INFINITY;
     let mut x = [[0.0; 4]; 2];
+    #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
     fn rec(i: usize, t: usize, x: &mut [[f64; 4]; 2], demand: &[[f64; 4]; 2], setup_cost: &[f64; 2], holding: &[f64; 2], setup_time: &[f64; 2], capacity: f64, step: f64, best: &mut f64) {
         if i == 2 {
             let mut cost = 0.0;
