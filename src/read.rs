@@ -4,7 +4,8 @@
 //! [`Diagnostics`] cap). Checks stop early only where later ones cannot make sense: a
 //! cross-reference into a table that could not be read (e.g. `bom.csv` when `items.csv` is
 //! missing) is not checked, and a period is range-checked only when `plan.toml` gave `T`.
-//! A BOM cycle longer than one edge is left to [`crate::bom::BomGraph::new`].
+//! A BOM cycle longer than one edge is left to [`crate::bom::BomGraph::new`] for valid input;
+//! when other problems were found, the cycles of the rows that parsed are reported with them.
 
 use crate::error::{Diagnostic, Diagnostics, InputError, MAX_DIAGNOSTICS};
 use crate::input::{
@@ -163,7 +164,37 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             orders,
             forecast,
         }),
-        _ => Err(in_file_order(diags.into_error())),
+        _ => {
+            // Report a BOM cycle together with the other problems, not only once they are
+            // fixed: build the graph from the rows that did parse. (Valid input pays nothing
+            // extra here; its cycles are found by `BomGraph::new`.)
+            for diagnostic in bom_cycles(items, bom) {
+                diags.push(diagnostic);
+            }
+            Err(in_file_order(diags.into_error()))
+        }
+    }
+}
+
+/// The cycle diagnostics of the parsed BOM rows (empty when acyclic).
+fn bom_cycles(items: Vec<Item>, bom: Vec<BomEdge>) -> Vec<Diagnostic> {
+    if bom.is_empty() {
+        return Vec::new();
+    }
+    let partial = PlanInput {
+        horizon: Horizon { start: chrono::NaiveDate::MIN, bucket: Bucket::Day, periods: 1 },
+        solver: SolverConfig::default(),
+        items,
+        bom,
+        resources: Vec::new(),
+        routings: Vec::new(),
+        receipts: Vec::new(),
+        orders: Vec::new(),
+        forecast: Vec::new(),
+    };
+    match crate::bom::BomGraph::new(&partial) {
+        Ok(_) => Vec::new(),
+        Err(error) => error.diagnostics,
     }
 }
 
