@@ -30,11 +30,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The benchmark folder: `$FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks` next to the crate.
+/// The benchmark folder: `$FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks` from the working
+/// directory (the repository root).
 pub fn default_data_dir() -> PathBuf {
     match std::env::var_os("FLEXPLAN_BENCH_DATA") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"),
+        // Relative to the working directory (the repository root for `cargo test` and for a
+        // user following the README), not a path baked in at compile time: a binary built in
+        // one checkout and run from another would look in the wrong place.
+        None => PathBuf::from("../shared/benchmarks"),
     }
 }
 
