@@ -312,6 +312,7 @@ enum FormulationArg {
 enum HeuristicArg {
     None,
     RelaxAndFix,
+    Construct,
 }
 
 fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan::plan::PlanConfig {
@@ -324,6 +325,7 @@ fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan
         heuristic: match heuristic {
             HeuristicArg::None => flexplan::solve::Heuristic::None,
             HeuristicArg::RelaxAndFix => flexplan::solve::Heuristic::RelaxAndFix,
+            HeuristicArg::Construct => flexplan::solve::Heuristic::Construct,
         },
     }
 }

@@ -59,6 +59,7 @@
 
 pub mod bom;
 pub mod check;
+pub mod construct;
 pub mod demand;
 pub mod diagnose;
 pub mod error;

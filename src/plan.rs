@@ -6,6 +6,7 @@
 //! the written numbers.
 
 use crate::bom::BomGraph;
+use crate::construct::{construct_plan, start_values};
 use crate::demand::{bucket_demand, Demand};
 use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
@@ -122,7 +123,7 @@ pub fn plan_with(
     options: &SolveOptions,
     backend: &dyn MipBackend,
 ) -> Result<PlanOutcome, Error> {
-    plan_pipeline(input, bom, options, Formulation::BigM, backend, |model| backend.solve(model, options))
+    plan_pipeline(input, bom, options, Formulation::BigM, backend, |model, _| backend.solve(model, options))
 }
 
 /// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
@@ -133,8 +134,15 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let n_periods = input.n_periods();
-    plan_pipeline(input, bom, options, config.formulation, &Highs, |model| match config.heuristic {
+    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
         Heuristic::None => Highs.solve(model, options),
+        Heuristic::Construct => {
+            // No constructed plan (or a model it cannot fill, e.g. facility location): solve
+            // without a start, as before.
+            let start = construct_plan(input, bom, planned, &model.big_m)
+                .and_then(|solution| start_values(input, &model, &solution));
+            Highs.solve_with_start(model, options, start.as_deref())
+        }
         heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
     })
 }
@@ -147,7 +155,7 @@ fn plan_pipeline(
     options: &SolveOptions,
     formulation: Formulation,
     backend: &dyn MipBackend,
-    solve: impl FnOnce(LotSizingModel) -> Result<BackendOutcome, Error>,
+    solve: impl FnOnce(LotSizingModel, &[f64]) -> Result<BackendOutcome, Error>,
 ) -> Result<PlanOutcome, Error> {
     let demand = bucket_demand(input);
     let planned = demand.planned_table().to_vec();
@@ -157,7 +165,7 @@ fn plan_pipeline(
     let size = model.size;
     let columns = model.column_index();
     let vars = model.vars.clone();
-    let outcome = solve(model)?;
+    let outcome = solve(model, &planned)?;
     let solution = outcome
         .values
         .as_ref()

@@ -179,6 +179,12 @@ pub enum Heuristic {
     /// values; the window moves by [`RELAX_AND_FIX_STEP`] periods. The last stage's plan
     /// (every setup integral) is the warm start.
     RelaxAndFix,
+    /// The solver-free lot-for-lot construction with capacity levelling of
+    /// [`crate::construct`]: a complete feasible plan, in milliseconds, as the warm start.
+    /// It needs the plan's input, so [`crate::plan::plan_configured`] runs it and hands the
+    /// values to [`Highs::solve_with_start`]; [`Highs::solve_with_heuristic`] alone solves
+    /// without a start.
+    Construct,
 }
 
 impl Heuristic {
@@ -187,6 +193,7 @@ impl Heuristic {
         match self {
             Heuristic::None => "none",
             Heuristic::RelaxAndFix => "relax-and-fix",
+            Heuristic::Construct => "construct",
         }
     }
 }
@@ -211,9 +218,33 @@ impl Highs {
     ) -> Result<BackendOutcome, Error> {
         let started = Instant::now();
         let start = match heuristic {
-            Heuristic::None => None,
+            Heuristic::None | Heuristic::Construct => None,
             Heuristic::RelaxAndFix => relax_and_fix(&model, options, n_periods)?,
         };
+        self.solve_from(model, options, start.as_deref(), started)
+    }
+
+    /// Solves the full model with `start` (a value for every column, numbered as
+    /// [`LotSizingModel::column_index`]) as the warm start. A start HiGHS rejects only costs
+    /// the warm start.
+    pub fn solve_with_start(
+        &self,
+        model: LotSizingModel,
+        options: &SolveOptions,
+        start: Option<&[f64]>,
+    ) -> Result<BackendOutcome, Error> {
+        self.solve_from(model, options, start, Instant::now())
+    }
+
+    /// The full solve of [`Highs::solve_with_heuristic`] and [`Highs::solve_with_start`]; the
+    /// time limit counts from `started`.
+    fn solve_from(
+        &self,
+        model: LotSizingModel,
+        options: &SolveOptions,
+        start: Option<&[f64]>,
+        started: Instant,
+    ) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
         let mut final_options = *options;
@@ -221,7 +252,7 @@ impl Highs {
             final_options.time_limit_s = Some((limit - started.elapsed().as_secs_f64()).max(0.1));
         }
         set_options(&mut raw, &final_options)?;
-        if let Some(values) = &start {
+        if let Some(values) = start {
             // A rejected start only costs the warm start, never the solve.
             let _ = raw.try_set_solution(Some(values), None, None, None);
         }

@@ -1,0 +1,400 @@
+//! A fast, solver-free construction of a feasible plan, used to warm-start HiGHS on big plans.
+//!
+//! HiGHS's own first incumbent on large generated plans is a rounding of the root LP that
+//! leaves most demand unshipped; the construction here gives it a sensible plan in
+//! milliseconds instead. It is MRP lot-for-lot with capacity levelling:
+//!
+//! * Items are planned parents first ([`BomGraph::topological_order`]), so an item's dependent
+//!   demand (its parents' lots times the BOM quantity, needed in the parent's lot period) is
+//!   known when the item is planned.
+//! * Period by period, projected stock (initial inventory, receipts, lots already placed) is
+//!   netted against the requirement. A shortage is covered by a lot started `lead_time`
+//!   periods earlier, or, when the resources are full there, by lots started earlier still
+//!   (holding stock), down to period 1. Hard requirements (dependent demand, and external
+//!   demand of items that may not ship late) that cannot be placed make the construction fail.
+//! * External demand of items that may ship late is covered within [`SOFT_LOOKBACK`] periods
+//!   before its lot-for-lot period; what does not fit is shipped late (backlog) and tried
+//!   again in the next period.
+//! * A lot respects the lot rules (at least `min_lot`, a multiple of `lot_multiple`, at most
+//!   `max_lot`), the model's bound `M[i,t]` ([`crate::model::setup_big_m`]), and the free
+//!   capacity plus overtime of every resource it is routed on (run time and setup time).
+//!
+//! [`start_values`] turns the plan into a value for every column of a [`LotSizingModel`].
+
+use crate::bom::BomGraph;
+use crate::input::{PlanInput, Routing};
+use crate::model::LotSizingModel;
+use crate::plan::{complete_solution, PlanSolution};
+
+/// How many periods before its lot-for-lot period a lot of an item that may ship late may
+/// start (holding stock) before its demand is shipped late instead.
+pub const SOFT_LOOKBACK: usize = 2;
+
+/// Capacity kept free on every resource and period, so that snapping to 1e-6 can never push
+/// a resource past its overtime limit.
+const CAPACITY_MARGIN: f64 = 1e-5;
+
+/// Shortages below this are float noise of the netting, not a need for a lot.
+const TOLERANCE: f64 = 1e-7;
+
+/// Builds a plan for `input` with planned demand `demand` (row-major `item * T + t`) whose
+/// lots stay within `big_m` (the model's bound on each lot, `0` where no lot may start).
+/// Returns `None` when some dependent demand, or demand that may not ship late, cannot be met
+/// within capacity and the lot rules.
+pub fn construct_plan(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: &[f64]) -> Option<PlanSolution> {
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    if demand.len() != n_items * n_periods || big_m.len() != n_items * n_periods {
+        return None;
+    }
+    let mut lot_caps = big_m.to_vec();
+    for _ in 0..MAX_ROUNDS {
+        let mut state = Construction::new(input, lot_caps.clone());
+        let mut shipped = demand.to_vec();
+        let mut shortages = Vec::new();
+        for &item_idx in bom.topological_order() {
+            state.plan_item(item_idx, demand, &mut shipped, &mut shortages)?;
+        }
+        if shortages.is_empty() {
+            let solution = complete_solution(input, bom, demand, state.lots, shipped);
+            return plan_is_feasible(input, bom, &solution).then_some(solution);
+        }
+        for shortage in &shortages {
+            if !state.cut_parent_lots(shortage, &mut lot_caps) {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// Construction rounds: each one lowers the parents' lots where a component fell short.
+pub const MAX_ROUNDS: usize = 200;
+
+/// A hard requirement of `item_idx` in `period` that fell `quantity` short.
+#[derive(Debug, Clone, Copy)]
+struct Shortage {
+    item_idx: usize,
+    period: usize,
+    quantity: f64,
+}
+
+/// The mutable state of a construction: lots placed so far and the free time per resource.
+struct Construction<'a> {
+    input: &'a PlanInput,
+    /// Upper bound on each lot: the model's big-M, lowered where components fell short.
+    big_m: Vec<f64>,
+    n_periods: usize,
+    lots: Vec<f64>,
+    /// Free time (capacity + overtime_max - load - margin), `resource * T + t`.
+    free_time: Vec<f64>,
+    routings_of_item: Vec<Vec<Routing>>,
+    /// `parents[c]` = (parent, quantity).
+    parents: Vec<Vec<(usize, f64)>>,
+    receipts: Vec<f64>,
+}
+
+impl<'a> Construction<'a> {
+    fn new(input: &'a PlanInput, big_m: Vec<f64>) -> Self {
+        let n_periods = input.n_periods();
+        let n_items = input.items.len();
+        let mut free_time = Vec::with_capacity(input.resources.len() * n_periods);
+        for res in &input.resources {
+            for t in 0..n_periods {
+                let capacity = res.capacity.get(t).copied().unwrap_or(0.0);
+                free_time.push(capacity + res.overtime_max - CAPACITY_MARGIN);
+            }
+        }
+        let mut routings_of_item = vec![Vec::new(); n_items];
+        for routing in &input.routings {
+            if let Some(list) = routings_of_item.get_mut(routing.item) {
+                list.push(*routing);
+            }
+        }
+        let mut parents = vec![Vec::new(); n_items];
+        for edge in &input.bom {
+            if let Some(list) = parents.get_mut(edge.component) {
+                list.push((edge.parent, edge.quantity));
+            }
+        }
+        let mut receipts = vec![0.0; n_items * n_periods];
+        for receipt in &input.receipts {
+            if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
+                *slot += receipt.quantity;
+            }
+        }
+        Construction {
+            input,
+            big_m,
+            n_periods,
+            lots: vec![0.0; n_items * n_periods],
+            free_time,
+            routings_of_item,
+            parents,
+            receipts,
+        }
+    }
+
+    /// Plans every lot of `item_idx` and, for items that may ship late, its shipments.
+    /// Hard requirements that cannot be met are pushed on `shortages` (and treated as met, so
+    /// that the other items are still planned).
+    fn plan_item(
+        &mut self,
+        item_idx: usize,
+        demand: &[f64],
+        shipped: &mut [f64],
+        shortages: &mut Vec<Shortage>,
+    ) -> Option<()> {
+        let item = self.input.items.get(item_idx)?;
+        let lead_time = item.lead_time;
+        let may_ship_late = item.backlog_cost.is_some();
+        let mut on_hand = item.initial_inventory;
+        let mut backlog = 0.0;
+        for t in 0..self.n_periods {
+            let k = item_idx * self.n_periods + t;
+            on_hand += self.receipts.get(k).copied().unwrap_or(0.0);
+            let external = demand.get(k).copied().unwrap_or(0.0);
+            let dependent: f64 = self
+                .parents
+                .get(item_idx)?
+                .iter()
+                .map(|&(parent, quantity)| quantity * self.lots.get(parent * self.n_periods + t).copied().unwrap_or(0.0))
+                .sum();
+            let hard = dependent + if may_ship_late { 0.0 } else { external };
+            if on_hand < hard - TOLERANCE {
+                if let Some(latest) = t.checked_sub(lead_time) {
+                    on_hand += self.cover(item_idx, hard - on_hand, latest, 0);
+                }
+                if on_hand < hard - TOLERANCE {
+                    shortages.push(Shortage { item_idx, period: t, quantity: hard - on_hand });
+                    on_hand = hard;
+                }
+            }
+            on_hand = (on_hand - hard).max(0.0);
+            if may_ship_late {
+                let due = backlog + external;
+                if on_hand < due - TOLERANCE {
+                    if let Some(latest) = t.checked_sub(lead_time) {
+                        on_hand += self.cover(item_idx, due - on_hand, latest, latest.saturating_sub(SOFT_LOOKBACK));
+                    }
+                }
+                let ship = snap_down(on_hand.min(due));
+                on_hand -= ship;
+                backlog = due - ship;
+                if let Some(slot) = shipped.get_mut(k) {
+                    *slot = ship;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Lowers the caps of the parents' lots in the shortage's period so that the next round
+    /// asks `shortage.quantity` less of the item (largest lots first). False when the
+    /// parents' lots cannot absorb it (the shortage comes from external demand or lead times).
+    fn cut_parent_lots(&self, shortage: &Shortage, lot_caps: &mut [f64]) -> bool {
+        let Some(parents) = self.parents.get(shortage.item_idx) else { return false };
+        let mut lots: Vec<(usize, f64, f64)> = parents
+            .iter()
+            .filter_map(|&(parent, quantity)| {
+                let lot = self.lots.get(parent * self.n_periods + shortage.period).copied()?;
+                (lot > 0.0).then_some((parent, quantity, lot))
+            })
+            .collect();
+        lots.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
+        let mut remaining = shortage.quantity;
+        for (parent, quantity, lot) in lots {
+            if remaining <= TOLERANCE {
+                break;
+            }
+            let cut = (remaining / quantity).min(lot);
+            if let Some(cap) = lot_caps.get_mut(parent * self.n_periods + shortage.period) {
+                *cap = (*cap).min(snap_down(lot - cut));
+            }
+            remaining -= cut * quantity;
+        }
+        remaining <= TOLERANCE
+    }
+
+    /// Places lots of `item_idx` started in `latest`, then `latest - 1`, ... down to `earliest`
+    /// until `need` units are made; returns what was made (may exceed `need` by lot rounding,
+    /// or fall short when capacity runs out).
+    fn cover(&mut self, item_idx: usize, need: f64, latest: usize, earliest: usize) -> f64 {
+        let mut made = 0.0;
+        for period in (earliest..=latest).rev() {
+            if made >= need {
+                break;
+            }
+            made += self.add_to_lot(item_idx, period, need - made);
+        }
+        made
+    }
+
+    /// Raises the lot of `item_idx` started in `period` by about `want` units (rounded to the
+    /// lot rules, limited by the bound and the free capacity); returns the increase.
+    fn add_to_lot(&mut self, item_idx: usize, period: usize, want: f64) -> f64 {
+        let Some(item) = self.input.items.get(item_idx) else { return 0.0 };
+        let k = item_idx * self.n_periods + period;
+        let (Some(&bound), Some(&current)) = (self.big_m.get(k), self.lots.get(k)) else { return 0.0 };
+        if bound <= 0.0 {
+            return 0.0;
+        }
+        let new_lot = current <= 0.0;
+        let limit = self.capacity_limit(item_idx, period, current, new_lot).min(bound);
+        let target = (current + want).max(item.min_lot);
+        let mut lot = match item.lot_multiple {
+            Some(multiple) => {
+                let wanted_count = (target / multiple - 1e-9).ceil();
+                let limit_count = (limit / multiple + 1e-9).floor();
+                wanted_count.min(limit_count).max(0.0) * multiple
+            }
+            None => snap_up(target).min(snap_down(limit)),
+        };
+        if let Some(max_lot) = item.max_lot {
+            lot = lot.min(max_lot);
+        }
+        if lot <= current || lot < item.min_lot || lot <= 0.0 {
+            return 0.0;
+        }
+        self.book_time(item_idx, period, lot - current, new_lot);
+        if let Some(slot) = self.lots.get_mut(k) {
+            *slot = lot;
+        }
+        lot - current
+    }
+
+    /// The largest lot of `item_idx` in `period` that the free time of its resources allows
+    /// (the lot already there, `current`, is booked already).
+    fn capacity_limit(&self, item_idx: usize, period: usize, current: f64, new_lot: bool) -> f64 {
+        let mut limit = f64::INFINITY;
+        for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
+            let free = self.free_time.get(routing.resource * self.n_periods + period).copied().unwrap_or(0.0);
+            let free = free - if new_lot { routing.setup_time } else { 0.0 };
+            if free < 0.0 {
+                return 0.0;
+            }
+            if routing.unit_time > 0.0 {
+                limit = limit.min(current + free / routing.unit_time);
+            }
+        }
+        limit
+    }
+
+    /// Books the run time of `extra` units (and the setup of a new lot) on every resource.
+    fn book_time(&mut self, item_idx: usize, period: usize, extra: f64, new_lot: bool) {
+        for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
+            if let Some(free) = self.free_time.get_mut(routing.resource * self.n_periods + period) {
+                *free -= routing.unit_time * extra + if new_lot { routing.setup_time } else { 0.0 };
+            }
+        }
+    }
+}
+
+fn snap_up(v: f64) -> f64 {
+    (v * 1e6 - 1e-6).ceil() / 1e6
+}
+
+fn snap_down(v: f64) -> f64 {
+    (v * 1e6 + 1e-6).floor() / 1e6
+}
+
+/// True when every balance of `solution` holds to 1e-6 with non-negative stock, and no
+/// resource needs more overtime than allowed (what [`complete_solution`] cannot see).
+fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> bool {
+    let n_periods = input.n_periods();
+    let mut receipts = vec![0.0; input.items.len() * n_periods];
+    for receipt in &input.receipts {
+        if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
+            *slot += receipt.quantity;
+        }
+    }
+    let mut used = vec![0.0; input.items.len() * n_periods];
+    for edge in &input.bom {
+        for t in 0..n_periods {
+            let lot = solution.lots.get(edge.parent * n_periods + t).copied().unwrap_or(0.0);
+            if let Some(slot) = used.get_mut(edge.component * n_periods + t) {
+                *slot += edge.quantity * lot;
+            }
+        }
+    }
+    for &i in bom.topological_order() {
+        let Some(item) = input.items.get(i) else { return false };
+        let mut on_hand = item.initial_inventory;
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            let arriving = t.checked_sub(item.lead_time).map_or(0.0, |s| solution.lots[i * n_periods + s]);
+            on_hand += arriving + receipts[k] - used[k] - solution.shipped[k];
+            if on_hand < -1e-6 || (on_hand - solution.inventory[k]).abs() > 1e-5 {
+                return false;
+            }
+            on_hand = solution.inventory[k];
+        }
+    }
+    input.resources.iter().enumerate().all(|(r, res)| {
+        (0..n_periods).all(|t| solution.overtime.get(r * n_periods + t).is_some_and(|&o| o <= res.overtime_max))
+    })
+}
+
+/// A value for every column of `model` (numbered as [`LotSizingModel::column_index`]) taken
+/// from `solution`: lots, setups, lot-multiple counts, inventory, shipments, backlog,
+/// shortfall, and the exact overtime the lots need. `None` when the model has columns the
+/// plan does not determine (the facility-location split) or a lot the model cannot hold.
+pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSolution) -> Option<Vec<f64>> {
+    let n_periods = input.n_periods();
+    let columns = model.column_index();
+    let mut values = vec![f64::NAN; model.problem.len()];
+    let mut set = |var: Option<good_lp::Variable>, value: f64| -> Option<()> {
+        if let Some(var) = var {
+            *values.get_mut(*columns.get(&var)?)? = value;
+        }
+        Some(())
+    };
+    let vars = &model.vars;
+    for (i, item) in input.items.iter().enumerate() {
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            let lot = *solution.lots.get(k)?;
+            if lot > 0.0 && vars.lot.get(k).copied().flatten().is_none() {
+                return None;
+            }
+            set(*vars.lot.get(k)?, lot)?;
+            set(*vars.setup.get(k)?, if lot > 0.0 { 1.0 } else { 0.0 })?;
+            if let Some(multiple) = item.lot_multiple {
+                set(*vars.multiple.get(k)?, (lot / multiple).round())?;
+            }
+            set(vars.inventory.get(k).copied(), *solution.inventory.get(k)?)?;
+            set(*vars.shipped.get(k)?, *solution.shipped.get(k)?)?;
+            set(*vars.backlog.get(k)?, *solution.backlog.get(k)?)?;
+            set(*vars.shortfall.get(k)?, *solution.shortfall.get(k)?)?;
+        }
+    }
+    for (r, res) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            let k = r * n_periods + t;
+            // Unsnapped, so that the capacity row holds to the solver's 1e-9 tolerance.
+            let load = exact_load(input, solution, r, t);
+            let overtime = (load - res.capacity.get(t).copied().unwrap_or(0.0)).clamp(0.0, res.overtime_max);
+            set(*vars.overtime.get(k)?, overtime)?;
+            set(*vars.extra_overtime.get(k)?, 0.0)?;
+        }
+    }
+    values.iter().all(|v| v.is_finite()).then_some(values)
+}
+
+/// Run time plus setup time of resource `r` in period `t`, summed in the model's row order.
+fn exact_load(input: &PlanInput, solution: &PlanSolution, r: usize, t: usize) -> f64 {
+    let n_periods = input.n_periods();
+    input
+        .routings
+        .iter()
+        .filter(|ro| ro.resource == r)
+        .map(|ro| {
+            let lot = solution.lots.get(ro.item * n_periods + t).copied().unwrap_or(0.0);
+            if lot > 0.0 {
+                ro.unit_time * lot + ro.setup_time
+            } else {
+                0.0
+            }
+        })
+        .sum()
+}

@@ -1,0 +1,109 @@
+//! The construction heuristic alone: its plan, written as `flexplan plan` writes a plan, must
+//! pass the independent checker on generated instances, and its warm start must give HiGHS a
+//! value for every column.
+
+use flexplan::bom::BomGraph;
+use flexplan::construct::{construct_plan, start_values};
+use flexplan::demand::bucket_demand;
+use flexplan::generate::{generate, GenerateSpec};
+use flexplan::model::{build_model, ModelOptions};
+use flexplan::plan::{plan_costs, PlanOutcome};
+use flexplan::report::{write_outcome, TableFormat};
+use flexplan::solve::{SolveOptions, SolveStatus, StopReason};
+
+/// Constructs, writes and checks one generated plan; returns the constructed plan's cost.
+fn construct_and_check(seed: u64, items: usize, orders: usize, periods: usize) -> f64 {
+    let spec = GenerateSpec { seed, items, orders, periods, ..GenerateSpec::default() };
+    let input = generate(&spec).expect("a valid spec");
+    let bom = BomGraph::new(&input).expect("generated BOMs are acyclic");
+    let demand = bucket_demand(&input);
+    let planned = demand.planned_table().to_vec();
+    let model = build_model(&input, &bom, &planned, ModelOptions::default());
+    let solution = construct_plan(&input, &bom, &planned, &model.big_m)
+        .unwrap_or_else(|| panic!("no constructed plan for seed {seed}, {items} items, {periods} periods"));
+    let start = start_values(&input, &model, &solution).expect("a value for every column");
+    assert_eq!(start.len(), model.size.variables);
+    assert!(start.iter().all(|v| v.is_finite()));
+
+    let costs = plan_costs(&input, &solution);
+    let outcome = PlanOutcome {
+        status: SolveStatus::Feasible,
+        stop_reason: StopReason::OtherLimit,
+        solution: Some(solution),
+        costs: Some(costs),
+        best_bound: None,
+        gap: None,
+        size: model.size,
+        build_seconds: 0.0,
+        solve_seconds: 0.0,
+        nodes: None,
+        solver: ("construct".to_string(), String::new()),
+        diagnosis: None,
+        demand,
+    };
+    let options = SolveOptions::default();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("plan");
+    write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).expect("the plan is written");
+    let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+    assert!(report.is_ok(), "seed {seed}: {}", report.to_text());
+    // The checker's own cost of the written plan is the planner's cost of the constructed one.
+    assert!(
+        (report.objective - costs.total()).abs() <= 1e-6 * costs.total().abs().max(1.0),
+        "checker {} vs construction {}",
+        report.objective,
+        costs.total()
+    );
+    costs.total()
+}
+
+#[test]
+fn constructed_plans_of_generated_instances_pass_the_checker() {
+    for (seed, items, orders, periods) in [(1, 30, 500, 12), (2, 30, 500, 12), (3, 60, 2000, 26), (1, 200, 20000, 52)] {
+        let cost = construct_and_check(seed, items, orders, periods);
+        assert!(cost > 0.0);
+    }
+}
+
+#[test]
+fn construction_is_deterministic() {
+    let spec = GenerateSpec { seed: 5, items: 40, orders: 1000, periods: 20, ..GenerateSpec::default() };
+    let input = generate(&spec).expect("a valid spec");
+    let bom = BomGraph::new(&input).expect("acyclic");
+    let planned = bucket_demand(&input).planned_table().to_vec();
+    let model = build_model(&input, &bom, &planned, ModelOptions::default());
+    let first = construct_plan(&input, &bom, &planned, &model.big_m);
+    let second = construct_plan(&input, &bom, &planned, &model.big_m);
+    assert!(first.is_some());
+    assert_eq!(first, second);
+}
+
+/// HiGHS accepts the constructed start: stopped after its first node, the plan it returns is
+/// no worse than the constructed one, and it passes the checker.
+#[test]
+fn highs_accepts_the_constructed_start() {
+    use flexplan::plan::{plan_configured, PlanConfig};
+    use flexplan::solve::Heuristic;
+    let spec = GenerateSpec { seed: 7, items: 15, orders: 300, periods: 8, ..GenerateSpec::default() };
+    let input = generate(&spec).expect("a valid spec");
+    let bom = BomGraph::new(&input).expect("acyclic");
+    let planned = bucket_demand(&input).planned_table().to_vec();
+    let model = build_model(&input, &bom, &planned, ModelOptions::default());
+    let constructed = construct_plan(&input, &bom, &planned, &model.big_m).expect("a constructed plan");
+    let constructed_cost = plan_costs(&input, &constructed).total();
+
+    let options = SolveOptions { mip_gap: 0.01, threads: 1, node_limit: Some(1), ..SolveOptions::default() };
+    let config = PlanConfig { heuristic: Heuristic::Construct, ..PlanConfig::default() };
+    let outcome = plan_configured(&input, &bom, &options, &config).expect("the solve runs");
+    let costs = outcome.costs.expect("a plan");
+    assert!(
+        costs.total() <= constructed_cost * (1.0 + 1e-9),
+        "solver plan {} is worse than its start {constructed_cost}",
+        costs.total()
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("plan");
+    write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).expect("the plan is written");
+    let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+    assert!(report.is_ok(), "{}", report.to_text());
+}
