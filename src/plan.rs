@@ -239,14 +239,26 @@ fn extract_solution(
     let mut shipped = vec![0.0; n_items * n_periods];
     for i in 0..n_items {
         let item = &input.items[i];
+        // Lots are snapped by running totals: the written cumulative production stays within
+        // 5e-7 of the solver's however many periods pass, so the consumption of components
+        // does not drift by one rounding per period between deliveries.
+        let (mut cumulative, mut written) = (0.0, 0.0);
         for t in 0..n_periods {
             let k = i * n_periods + t;
-            let mut x = match (item.lot_multiple, vars.multiple[k]) {
-                (Some(m), Some(count)) => value(Some(count)).round() * m,
-                _ => value(vars.lot[k]),
+            lots[k] = match (item.lot_multiple, vars.multiple[k]) {
+                (Some(m), Some(count)) => snap(value(Some(count)).round() * m),
+                _ => {
+                    let raw = value(vars.lot[k]).max(0.0);
+                    if raw == 0.0 {
+                        0.0
+                    } else {
+                        cumulative += raw;
+                        let x = snap((snap(cumulative) - written).max(0.0));
+                        written += x;
+                        x
+                    }
+                }
             };
-            x = snap(x.max(0.0));
-            lots[k] = x;
             shipped[k] = match vars.shipped[k] {
                 Some(f) => snap(value(Some(f)).clamp(0.0, f64::MAX)),
                 None => planned[k],
@@ -297,21 +309,33 @@ pub fn complete_solution(
             }
             let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
             let used: f64 = parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
-            on_hand = snap(on_hand + arriving + receipts[k] - used - shipped[k]);
+            // Exact running stock; only the written value is rounded (rounding the running
+            // value would drift by up to 5e-7 a period).
+            on_hand += arriving + receipts[k] - used - shipped[k];
+            if on_hand < 0.0 && -on_hand <= 1e-9 {
+                on_hand = 0.0; // floating-point noise, not a deficit
+            }
             if on_hand < 0.0 && -on_hand <= REPAIR_LIMIT {
                 let deficit = -on_hand;
                 if may_ship_late && shipped[k] >= deficit {
                     shipped[k] = snap(shipped[k] - deficit);
                     on_hand = 0.0;
                 } else if let Some(s) = repairable_lot(input, i, t, &lots) {
-                    let raised = (((lots[i * n_periods + s] + deficit) * 1e6).ceil()) / 1e6;
-                    on_hand = snap(on_hand + raised - lots[i * n_periods + s]);
+                    // Round up to the next 1e-6, ignoring float noise below 1e-9 of a unit.
+                    let raised = (((lots[i * n_periods + s] + deficit) * 1e6 - 1e-3).ceil()) / 1e6;
+                    on_hand += raised - lots[i * n_periods + s];
                     lots[i * n_periods + s] = raised;
                 }
             }
-            late = snap(late + planned[k] - shipped[k]);
-            inventory[k] = on_hand.max(0.0);
-            backlog[k] = late.max(0.0);
+            late += planned[k] - shipped[k];
+            inventory[k] = snap(on_hand.max(0.0));
+            if on_hand < 0.0 && -on_hand <= REPAIR_LIMIT {
+                // An unrepairable rounding deficit (e.g. a lot-multiple component): the
+                // written 0 is the stock the next period starts from, so deficits do not
+                // accumulate beyond one period's rounding.
+                on_hand = 0.0;
+            }
+            backlog[k] = snap(late.max(0.0));
             shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
         }
     }
