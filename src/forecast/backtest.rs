@@ -13,7 +13,7 @@
 //! [`Method::ALL`]).
 
 use super::classify::DemandClass;
-use super::methods::{all_flat_forecasts, forecast, Method, MethodParams};
+use super::methods::{all_flat_forecasts_many, forecast, Method, MethodParams};
 
 /// The backtest result of one series.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,17 +75,45 @@ pub fn mase_scale(training: &[f64]) -> f64 {
 
 /// Backtests every method on one series and picks the best.
 pub fn backtest(history: &[f64], horizon: usize, folds: usize, params: &MethodParams, class: DemandClass) -> SeriesAccuracy {
+    backtest_and_flat_forecasts(history, horizon, folds, params, class).0
+}
+
+/// [`backtest`], and the flat forecast of every method on the whole history
+/// ([`super::methods::all_flat_forecasts`]), computed together: the searches of ADIDA and IMAPA
+/// of the folds and of the whole history run side by side.
+pub fn backtest_and_flat_forecasts(
+    history: &[f64],
+    horizon: usize,
+    folds: usize,
+    params: &MethodParams,
+    class: DemandClass,
+) -> (SeriesAccuracy, [f64; Method::ALL.len()]) {
     let cutoffs = fold_cutoffs(history.len(), horizon, folds);
+    let mut histories: Vec<&[f64]> = cutoffs.iter().filter_map(|&cutoff| history.get(..cutoff)).collect();
+    histories.push(history);
+    let mut flats = all_flat_forecasts_many(&histories, params);
+    let full = flats.pop().unwrap_or([0.0; Method::ALL.len()]);
+    (score_folds(history, horizon, &cutoffs, &flats, params, class), full)
+}
+
+/// Scores the folds at `cutoffs` whose flat forecasts are `flats` and picks the best method.
+fn score_folds(
+    history: &[f64],
+    horizon: usize,
+    cutoffs: &[usize],
+    flats: &[[f64; Method::ALL.len()]],
+    params: &MethodParams,
+    class: DemandClass,
+) -> SeriesAccuracy {
     let Some(&first_cutoff) = cutoffs.first() else {
         return SeriesAccuracy { mase: [None; Method::ALL.len()], folds_used: 0, scale: 1.0, best: default_method(class) };
     };
-    let scale = mase_scale(&history[..first_cutoff]);
+    let scale = mase_scale(history.get(..first_cutoff).unwrap_or(history));
     let mut totals = [0.0; Method::ALL.len()];
-    for &cutoff in &cutoffs {
-        let training = &history[..cutoff];
-        let actual = &history[cutoff..(cutoff + horizon).min(history.len())];
-        let flat = all_flat_forecasts(training, params);
-        for ((total, &method), &value) in totals.iter_mut().zip(Method::ALL.iter()).zip(&flat) {
+    for (&cutoff, flat) in cutoffs.iter().zip(flats) {
+        let training = history.get(..cutoff).unwrap_or(history);
+        let actual = history.get(cutoff..(cutoff + horizon).min(history.len())).unwrap_or(&[]);
+        for ((total, &method), &value) in totals.iter_mut().zip(Method::ALL.iter()).zip(flat) {
             let abs_error: f64 = if method == Method::SeasonalNaive {
                 let predicted = forecast(method, training, horizon, params);
                 actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum()

@@ -147,6 +147,45 @@ pub fn flat_forecast(method: Method, history: &[f64], params: &MethodParams) -> 
 /// TSB) and the aggregation at the ADIDA level, which is IMAPA's highest level. Equal to calling
 /// [`flat_forecast`] for each method.
 pub fn all_flat_forecasts(history: &[f64], params: &MethodParams) -> [f64; Method::ALL.len()] {
+    all_flat_forecasts_many(&[history], params).pop().unwrap_or([0.0; Method::ALL.len()])
+}
+
+/// [`all_flat_forecasts`] of several histories (e.g. the training prefixes of a backtest's folds
+/// and the whole series), in their order. The golden-section searches of ADIDA and IMAPA of all
+/// of them run side by side ([`golden_section_ses_many`]), which is faster than one after the
+/// other and gives the same numbers.
+pub fn all_flat_forecasts_many(histories: &[&[f64]], params: &MethodParams) -> Vec<[f64; Method::ALL.len()]> {
+    // Per history: the block sums of every aggregation level 1..=max_level (none when all zero).
+    let block_sums_of: Vec<Vec<Vec<f64>>> = histories
+        .iter()
+        .map(|history| match mean_interval_level(&intervals(history)) {
+            None => Vec::new(),
+            Some(max_level) => (1..=max_level).map(|level| block_sums(history, level)).collect(),
+        })
+        .collect();
+    let all_sums: Vec<&[f64]> = block_sums_of.iter().flatten().map(Vec::as_slice).collect();
+    let alphas = golden_section_ses_many(&all_sums, 0.1, 0.3);
+    let mut alpha_iter = alphas.into_iter();
+    histories
+        .iter()
+        .zip(&block_sums_of)
+        .map(|(history, per_level)| {
+            let per_level_forecast: Vec<f64> = per_level
+                .iter()
+                .enumerate()
+                .map(|(level_idx, sums)| {
+                    let alpha = alpha_iter.next().unwrap_or(0.2);
+                    ses_forecast(sums, alpha) / (level_idx + 1) as f64
+                })
+                .collect();
+            simple_flat_forecasts(history, params, &per_level_forecast)
+        })
+        .collect()
+}
+
+/// Every flat forecast of one history, given the optimised SES forecast per aggregation level
+/// (divided by the level), levels 1..=ADIDA's level (empty for an all-zero history).
+fn simple_flat_forecasts(history: &[f64], params: &MethodParams, per_level: &[f64]) -> [f64; Method::ALL.len()] {
     let Some(&last) = history.last() else {
         return [0.0; Method::ALL.len()];
     };
@@ -169,14 +208,9 @@ pub fn all_flat_forecasts(history: &[f64], params: &MethodParams) -> [f64; Metho
         let occurrence: Vec<f64> = history.iter().map(|&v| if v != 0.0 { 1.0 } else { 0.0 }).collect();
         ses_forecast(&occurrence, params.tsb_alpha_p) * ses_forecast(&sizes, params.tsb_alpha_d)
     };
-    let (adida, imapa) = match mean_interval_level(&gaps) {
+    let (adida, imapa) = match per_level.last() {
         None => (0.0, 0.0),
-        Some(max_level) => {
-            let per_level: Vec<f64> =
-                (1..=max_level).map(|level| optimized_ses_forecast(&block_sums(history, level)) / level as f64).collect();
-            let adida = per_level.last().copied().unwrap_or(0.0);
-            (adida, per_level.iter().sum::<f64>() / max_level as f64)
-        }
+        Some(&adida) => (adida, per_level.iter().sum::<f64>() / per_level.len() as f64),
     };
     [
         last,
@@ -272,6 +306,167 @@ pub fn golden_section_ses(x: &[f64], lower: f64, upper: f64) -> f64 {
         }
     }
     (b + a) / 2.0
+}
+
+/// Which point of a golden-section bracket waits for its function value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Lower,
+    Upper,
+    Finished,
+}
+
+/// The state of one golden-section search of [`golden_section_ses_many`].
+#[derive(Debug, Clone, Copy)]
+struct GoldenSearch {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    fc: f64,
+    fd: f64,
+    pending: Pending,
+}
+
+impl GoldenSearch {
+    /// Moves the bracket as [`golden_section_ses`] does after both values are known; returns the
+    /// new point to evaluate, or `None` when the search has finished.
+    fn step(&mut self, golden_ratio: f64) -> Option<f64> {
+        if (self.b - self.a).abs() < 1e-12 {
+            self.pending = Pending::Finished;
+            return None;
+        }
+        if self.fc < self.fd {
+            self.b = self.d;
+            self.d = self.c;
+            self.fd = self.fc;
+            self.c = self.b - (self.b - self.a) / golden_ratio;
+            self.pending = Pending::Lower;
+            Some(self.c)
+        } else if self.fd < self.fc {
+            self.a = self.c;
+            self.c = self.d;
+            self.fc = self.fd;
+            self.d = self.a + (self.b - self.a) / golden_ratio;
+            self.pending = Pending::Upper;
+            Some(self.d)
+        } else {
+            self.pending = Pending::Finished;
+            None
+        }
+    }
+}
+
+/// [`golden_section_ses`] of every series of `xs`, bit for bit, run side by side: each round
+/// evaluates the SSE of every unfinished search at once ([`ses_sse_many`]), so that the
+/// processor overlaps the otherwise serial recurrences.
+pub fn golden_section_ses_many(xs: &[&[f64]], lower: f64, upper: f64) -> Vec<f64> {
+    let golden_ratio = (5.0_f64.sqrt() + 1.0) / 2.0;
+    let c = upper - (upper - lower) / golden_ratio;
+    let d = lower + (upper - lower) / golden_ratio;
+    let fcs = ses_sse_many(xs, &vec![c; xs.len()]);
+    let fds = ses_sse_many(xs, &vec![d; xs.len()]);
+    let mut searches: Vec<GoldenSearch> = fcs
+        .iter()
+        .zip(&fds)
+        .map(|(&fc, &fd)| GoldenSearch { a: lower, b: upper, c, d, fc, fd, pending: Pending::Lower })
+        .collect();
+    // Longest first, so that each round's batches hold series of similar lengths.
+    let mut active: Vec<usize> = (0..xs.len()).collect();
+    active.sort_by_key(|&idx| std::cmp::Reverse(xs.get(idx).map_or(0, |x| x.len())));
+    let mut series: Vec<&[f64]> = Vec::with_capacity(xs.len());
+    let mut points: Vec<f64> = Vec::with_capacity(xs.len());
+    while !active.is_empty() {
+        series.clear();
+        points.clear();
+        active.retain(|&idx| {
+            let (Some(search), Some(x)) = (searches.get_mut(idx), xs.get(idx)) else {
+                return false;
+            };
+            match search.step(golden_ratio) {
+                Some(point) => {
+                    series.push(x);
+                    points.push(point);
+                    true
+                }
+                None => false,
+            }
+        });
+        let values = ses_sse_many(&series, &points);
+        for (&idx, value) in active.iter().zip(values) {
+            if let Some(search) = searches.get_mut(idx) {
+                match search.pending {
+                    Pending::Lower => search.fc = value,
+                    Pending::Upper => search.fd = value,
+                    Pending::Finished => {}
+                }
+            }
+        }
+    }
+    searches.iter().map(|s| (s.b + s.a) / 2.0).collect()
+}
+
+/// [`ses_sse`] of `alphas[i]` on `xs[i]` for every `i`, bit for bit, four at a time with the
+/// four recurrences interleaved (fastest when neighbours have similar lengths).
+fn ses_sse_many(xs: &[&[f64]], alphas: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(xs.len());
+    let mut x_chunks = xs.chunks_exact(4);
+    let mut alpha_chunks = alphas.chunks_exact(4);
+    for (x4, alpha4) in (&mut x_chunks).zip(&mut alpha_chunks) {
+        if let (&[x0, x1, x2, x3], &[a0, a1, a2, a3]) = (x4, alpha4) {
+            out.extend(ses_sse4([x0, x1, x2, x3], [a0, a1, a2, a3]));
+        }
+    }
+    for (x, &alpha) in x_chunks.remainder().iter().zip(alpha_chunks.remainder()) {
+        out.push(ses_sse(alpha, x));
+    }
+    out
+}
+
+/// The running state of one SES error sum: the current one-step forecast and the sum so far.
+#[derive(Debug, Clone, Copy)]
+struct SseState {
+    alpha: f64,
+    complement: f64,
+    forecast: f64,
+    sse: f64,
+}
+
+impl SseState {
+    fn new(alpha: f64, x: &[f64]) -> SseState {
+        SseState { alpha, complement: 1.0 - alpha, forecast: x.first().copied().unwrap_or(0.0), sse: 0.0 }
+    }
+
+    /// One step of [`ses_sse`]'s loop: `previous` is `x[i]`, `next` is `x[i + 1]`.
+    #[inline(always)]
+    fn advance(&mut self, previous: f64, next: f64) {
+        self.forecast = self.alpha * previous + self.complement * self.forecast;
+        let error = next - self.forecast;
+        self.sse += error * error;
+    }
+
+    /// The remaining steps from pair `from` on.
+    fn finish(mut self, x: &[f64], from: usize) -> f64 {
+        for pair in x.get(from..).unwrap_or(&[]).windows(2) {
+            self.advance(pair[0], pair[1]);
+        }
+        self.sse
+    }
+}
+
+/// Four [`ses_sse`] evaluations with their loops interleaved over the common length.
+fn ses_sse4(xs: [&[f64]; 4], alphas: [f64; 4]) -> [f64; 4] {
+    let common = xs.iter().map(|x| x.len()).min().unwrap_or(0);
+    let mut states = [0, 1, 2, 3].map(|lane| SseState::new(alphas[lane], xs[lane]));
+    let [x0, x1, x2, x3] = xs.map(|x| &x[..common]);
+    for i in 1..common {
+        states[0].advance(x0[i - 1], x0[i]);
+        states[1].advance(x1[i - 1], x1[i]);
+        states[2].advance(x2[i - 1], x2[i]);
+        states[3].advance(x3[i - 1], x3[i]);
+    }
+    let from = common.saturating_sub(1);
+    [0, 1, 2, 3].map(|lane| states[lane].finish(xs[lane], from))
 }
 
 /// SES with alpha optimised on `[0.1, 0.3]` (statsforecast's `_optimized_ses_forecast`).

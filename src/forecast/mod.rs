@@ -38,7 +38,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, InputError};
 use crate::input::{Bucket, PeriodOf};
 use crate::report::{csv_field, fmt_float};
 use crate::table::{self, Cell, Need, Table};
-use backtest::{backtest, SeriesAccuracy};
+use backtest::{backtest_and_flat_forecasts, SeriesAccuracy};
 use chrono::NaiveDate;
 use classify::{classify, Classification, DemandClass};
 use methods::{forecast, Method, MethodParams};
@@ -165,11 +165,12 @@ pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<
         .par_iter()
         .map(|s| {
             let classification = classify(&s.values);
-            let accuracy = backtest(&s.values, options.horizon, options.folds, &options.params, classification.class);
+            let (accuracy, flat) =
+                backtest_and_flat_forecasts(&s.values, options.horizon, options.folds, &options.params, classification.class);
             let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
             let forecasts = methods
                 .into_iter()
-                .map(|m| (m, forecast(m, &s.values, options.horizon, &options.params)))
+                .map(|m| (m, method_forecast(m, &s.values, &flat, options)))
                 .collect();
             let first_future = match horizon_calendar.locate(s.start) {
                 PeriodOf::InHorizon(t) => t + s.values.len(),
@@ -191,6 +192,18 @@ pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<
         })
         .collect();
     Ok(results)
+}
+
+/// The `horizon` forecasts of `method`: seasonal naive from the history, every other method its
+/// flat value from `flat` (the methods' [`methods::all_flat_forecasts`]), as
+/// [`methods::forecast`] gives them.
+fn method_forecast(method: Method, history: &[f64], flat: &[f64; Method::ALL.len()], options: &ForecastOptions) -> Vec<f64> {
+    let position = Method::ALL.iter().position(|m| *m == method);
+    match (method, position.and_then(|idx| flat.get(idx))) {
+        (Method::SeasonalNaive, _) | (_, None) => forecast(method, history, options.horizon, &options.params),
+        _ if history.is_empty() => vec![0.0; options.horizon],
+        (_, Some(&value)) => vec![value; options.horizon],
+    }
 }
 
 /// The output tables of a forecast run.
