@@ -436,13 +436,14 @@ fn write_csv(frame: &DataFrame, path: &Path) -> std::io::Result<()> {
     writeln!(out, "{}", names.join(","))?;
     let cells: Vec<CellWriter<'_>> = frame.columns().iter().map(CellWriter::new).collect();
     let mut line = String::new();
+    let mut last_dates: Vec<Option<(i32, String)>> = vec![None; cells.len()];
     for row in 0..frame.height() {
         line.clear();
-        for (idx, cell) in cells.iter().enumerate() {
+        for (idx, (cell, last_date)) in cells.iter().zip(last_dates.iter_mut()).enumerate() {
             if idx > 0 {
                 line.push(',');
             }
-            cell.render(row, &mut line);
+            cell.render(row, &mut line, last_date);
         }
         line.push('\n');
         out.write_all(line.as_bytes())?;
@@ -476,32 +477,91 @@ impl<'a> CellWriter<'a> {
         }
     }
 
-    fn render(&self, row: usize, line: &mut String) {
+    fn render(&self, row: usize, line: &mut String, last_date: &mut Option<(i32, String)>) {
         match self {
             CellWriter::Text(values) => {
                 if let Some(text) = values.get(row) {
-                    line.push_str(&csv_field(text));
+                    if text.contains([',', '"', '\n', '\r']) {
+                        line.push_str(&csv_field(text));
+                    } else {
+                        line.push_str(text);
+                    }
                 }
             }
             CellWriter::Float(values) => {
                 if let Some(value) = values.get(row) {
-                    line.push_str(&fmt_float(value));
+                    push_float(value, line);
                 }
             }
             CellWriter::Whole(values) => {
                 if let Some(value) = values.get(row) {
-                    line.push_str(&value.to_string());
+                    push_whole(value, line);
                 }
             }
             CellWriter::Date(days) => {
                 if let Some(Some(days)) = days.get(row) {
-                    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-                    let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
-                    line.push_str(&date.to_string());
+                    match last_date {
+                        Some((cached_days, text)) if cached_days == days => line.push_str(text),
+                        _ => {
+                            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                            let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
+                            let text = date.to_string();
+                            line.push_str(&text);
+                            *last_date = Some((*days, text));
+                        }
+                    }
                 }
             }
             CellWriter::Other(column) => line.push_str(&render_cell(column, row)),
         }
+    }
+}
+
+/// Appends an unsigned integer in decimal without allocating.
+fn push_whole(value: u64, line: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    for &digit in digits.get(start..).unwrap_or(&[]) {
+        line.push(char::from(digit));
+    }
+}
+
+/// Appends [`fmt_float`]`(value)` without allocating: a snapped number below 1e9 in magnitude
+/// has at most 15 significant digits, so its shortest round-trip form is its six-decimal form
+/// with the trailing zeros dropped. Larger and non-finite values go through [`fmt_float`].
+fn push_float(value: f64, line: &mut String) {
+    let scaled = (value * 1e6).round();
+    if !(scaled.abs() < 1e15) {
+        line.push_str(&fmt_float(value));
+        return;
+    }
+    let micros = scaled as i64;
+    if micros < 0 {
+        line.push('-');
+    }
+    let micros = micros.unsigned_abs();
+    push_whole(micros / 1_000_000, line);
+    let mut fraction = micros % 1_000_000;
+    if fraction == 0 {
+        return;
+    }
+    line.push('.');
+    let mut divisor = 100_000;
+    while fraction > 0 && divisor > 0 {
+        line.push(char::from(b'0' + (fraction / divisor) as u8));
+        fraction %= divisor;
+        divisor /= 10;
     }
 }
 
@@ -616,4 +676,33 @@ pub fn accuracy_text(results: &[SeriesForecast]) -> String {
         text.push_str(&format!("{name:<13} {:>8} {best:>10.3} {naive:>11.3} {beats:>12.0}%\n", members.len()));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_number_format_equals_fmt_float() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut values = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1e-7, 4.9999995e-7, 5e-7, -5e-7, 123.456, 999_999_999.999_999, 1e9, 1e12, f64::NAN, f64::INFINITY, 0.1 + 0.2, 2.0 / 3.0];
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let magnitude = 10f64.powi((state % 20) as i32 - 8);
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(if state & 1 == 0 { unit * magnitude } else { -unit * magnitude });
+        }
+        for value in values {
+            let mut line = String::new();
+            push_float(value, &mut line);
+            assert_eq!(line, fmt_float(value), "{value:e}");
+        }
+        for value in [0u64, 7, 10, 1234567890, u64::MAX] {
+            let mut line = String::new();
+            push_whole(value, &mut line);
+            assert_eq!(line, value.to_string());
+        }
+    }
 }
