@@ -445,28 +445,58 @@ impl SseState {
         self.sse += error * error;
     }
 
-    /// The remaining steps from pair `from` on.
-    fn finish(mut self, x: &[f64], from: usize) -> f64 {
-        for pair in x.get(from..).unwrap_or(&[]).windows(2) {
-            self.advance(pair[0], pair[1]);
-        }
-        self.sse
-    }
 }
 
-/// Four [`ses_sse`] evaluations with their loops interleaved over the common length.
+/// Four [`ses_sse`] evaluations with their loops interleaved: all four up to the shortest
+/// length, then the three longest up to the next length, and so on.
 fn ses_sse4(xs: [&[f64]; 4], alphas: [f64; 4]) -> [f64; 4] {
-    let common = xs.iter().map(|x| x.len()).min().unwrap_or(0);
-    let mut states = [0, 1, 2, 3].map(|lane| SseState::new(alphas[lane], xs[lane]));
-    let [x0, x1, x2, x3] = xs.map(|x| &x[..common]);
-    for i in 1..common {
-        states[0].advance(x0[i - 1], x0[i]);
-        states[1].advance(x1[i - 1], x1[i]);
-        states[2].advance(x2[i - 1], x2[i]);
-        states[3].advance(x3[i - 1], x3[i]);
+    // Lanes ordered longest first.
+    let mut order = [0usize, 1, 2, 3];
+    order.sort_by_key(|&lane| std::cmp::Reverse(xs.get(lane).map_or(0, |x| x.len())));
+    let sorted_xs = order.map(|lane| xs.get(lane).copied().unwrap_or(&[]));
+    let mut states: [SseState; 4] = std::array::from_fn(|position| {
+        let alpha = order.get(position).and_then(|&lane| alphas.get(lane)).copied().unwrap_or(0.0);
+        SseState::new(alpha, sorted_xs.get(position).copied().unwrap_or(&[]))
+    });
+    let [len0, len1, len2, len3] = sorted_xs.map(|x| x.len());
+    // Pair `i` is (x[i], x[i + 1]); a series of length n has pairs 0..n-1.
+    let pairs = |len: usize| len.saturating_sub(1);
+    let mut from = 0;
+    from = advance_lanes::<4>(&mut states, &sorted_xs, from, pairs(len3));
+    from = advance_lanes::<3>(&mut states, &sorted_xs, from, pairs(len2));
+    from = advance_lanes::<2>(&mut states, &sorted_xs, from, pairs(len1));
+    advance_lanes::<1>(&mut states, &sorted_xs, from, pairs(len0));
+    let mut out = [0.0; 4];
+    for (lane, state) in order.iter().zip(states) {
+        if let Some(slot) = out.get_mut(*lane) {
+            *slot = state.sse;
+        }
     }
-    let from = common.saturating_sub(1);
-    [0, 1, 2, 3].map(|lane| states[lane].finish(xs[lane], from))
+    out
+}
+
+/// Advances the first `N` lanes over pairs `from..to` (every one of those lanes has them);
+/// returns where they stopped.
+#[inline(always)]
+fn advance_lanes<const N: usize>(states: &mut [SseState; 4], xs: &[&[f64]; 4], from: usize, to: usize) -> usize {
+    if to <= from {
+        return from;
+    }
+    let lanes: [&[f64]; N] = std::array::from_fn(|lane| {
+        let x = xs.get(lane).copied().unwrap_or(&[]);
+        x.get(from..=to).unwrap_or(&[])
+    });
+    if lanes.iter().any(|x| x.len() != to - from + 1) {
+        return from;
+    }
+    for i in 0..to - from {
+        for (lane, x) in lanes.iter().enumerate() {
+            if let Some(state) = states.get_mut(lane) {
+                state.advance(x[i], x[i + 1]);
+            }
+        }
+    }
+    to
 }
 
 /// SES with alpha optimised on `[0.1, 0.3]` (statsforecast's `_optimized_ses_forecast`).
