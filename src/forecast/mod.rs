@@ -542,7 +542,7 @@ fn push_whole(value: u64, line: &mut String) {
 /// with the trailing zeros dropped. Larger and non-finite values go through [`fmt_float`].
 fn push_float(value: f64, line: &mut String) {
     let scaled = (value * 1e6).round();
-    if !(scaled.abs() < 1e15) {
+    if !scaled.is_finite() || scaled.abs() >= 1e15 {
         line.push_str(&fmt_float(value));
         return;
     }

@@ -96,9 +96,14 @@ pub fn history_from_table_aligned(
     align_to: Option<NaiveDate>,
 ) -> Result<History, InputError> {
     match history_shape(table)? {
-        HistoryShape::Long => build_history(table.file_name(), long_rows(table)?, bucket, align_to),
+        HistoryShape::Long => {
+            let (earliest, rows) = long_rows(table)?;
+            build_history(table.file_name(), earliest, rows, bucket, align_to)
+        }
         HistoryShape::Orders => {
-            let mut history = build_history(table.file_name(), order_rows(table, key)?, bucket, align_to)?;
+            let rows = order_rows(table, key)?;
+            let earliest = rows.iter().map(|r| r.date).min();
+            let mut history = build_history(table.file_name(), earliest, rows.into_iter(), bucket, align_to)?;
             align_to_common_span(&mut history);
             Ok(history)
         }
@@ -113,18 +118,30 @@ struct Row<'a> {
     quantity: f64,
 }
 
-fn long_rows(table: &Table) -> Result<Vec<Row<'_>>, InputError> {
+/// The usable rows of a long series table, made one by one from its checked columns (a
+/// series table can have millions of rows: they are not collected).
+/// Also returns the earliest date of a usable row.
+fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = Row<'_>>), InputError> {
     let mut diags = Diagnostics::new();
     let ids = table.ids("unique_id", Need::Required, &mut diags);
     let dates = table.dates("ds", Need::Required, &mut diags);
     let quantities = quantities(table, "y", &ids, &dates, &mut diags);
-    let mut rows = Vec::with_capacity(table.height());
-    for ((id, date), quantity) in ids.iter().zip(&dates).zip(&quantities) {
-        if let (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) = (id, date, quantity) {
-            rows.push(Row { unique_id: Cow::Borrowed(id), item: id, date: *date, quantity: *quantity });
+    let earliest = ids
+        .iter()
+        .zip(&dates)
+        .zip(&quantities)
+        .filter_map(|((id, date), quantity)| match (id, date, quantity) {
+            (Cell::Value(_), Cell::Value(date), Cell::Value(_)) => Some(*date),
+            _ => None,
+        })
+        .min();
+    let rows = ids.into_iter().zip(dates).zip(quantities).filter_map(|((id, date), quantity)| match (id, date, quantity) {
+        (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) => {
+            Some(Row { unique_id: Cow::Borrowed(id), item: id, date, quantity })
         }
-    }
-    diags.finish(rows)
+        _ => None,
+    });
+    diags.finish((earliest, rows))
 }
 
 fn order_rows(table: &Table, key: SeriesKey) -> Result<Vec<Row<'_>>, InputError> {
@@ -200,13 +217,14 @@ pub fn calendar(anchor: NaiveDate, bucket: Bucket) -> Horizon {
     Horizon { start: anchor, bucket, periods: MAX_BUCKETS }
 }
 
-fn build_history(
+fn build_history<'a>(
     file_name: &str,
-    rows: Vec<Row<'_>>,
+    earliest: Option<NaiveDate>,
+    rows: impl Iterator<Item = Row<'a>>,
     bucket: Bucket,
     align_to: Option<NaiveDate>,
 ) -> Result<History, InputError> {
-    let Some(earliest) = rows.iter().map(|r| r.date).min() else {
+    let Some(earliest) = earliest else {
         return Err(InputError::single(Diagnostic::file(file_name, "the history has no rows")));
     };
     let anchor = anchor_for(earliest, bucket, align_to);
@@ -215,7 +233,7 @@ fn build_history(
     // quantity) per row in row order). Rows of one series usually follow each other, so the
     // series of the previous row is tried before the map.
     let mut index_of: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
-    let mut accumulators: Vec<(&str, usize, usize, Vec<(usize, f64)>)> = Vec::new();
+    let mut accumulators: Vec<SeriesRows<'_>> = Vec::new();
     let mut previous: Option<(Cow<'_, str>, usize)> = None;
     for row in rows {
         let PeriodOf::InHorizon(t) = horizon.locate(row.date) else {
@@ -256,6 +274,10 @@ fn build_history(
         .collect();
     Ok(History { bucket, anchor, series })
 }
+
+/// The rows of one series while a history is built: (item, first bucket, last bucket,
+/// (bucket, quantity) per row in row order).
+type SeriesRows<'a> = (&'a str, usize, usize, Vec<(usize, f64)>);
 
 fn bucket_start(horizon: &Horizon, t: usize) -> NaiveDate {
     horizon.period_start(t).unwrap_or(horizon.start)
