@@ -237,11 +237,67 @@ pub fn read_history(path: &Path) -> Result<Table, InputError> {
         return table::read_parquet(path, &file_name).map_err(InputError::single);
     }
     let bytes = fs::read(path).map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
+    if let Some(table) = plain_series_csv(&file_name, &bytes) {
+        return Ok(table);
+    }
     table::parse_csv(&file_name, &bytes).map_err(|problems| {
         let mut diags = Diagnostics::new();
         problems.into_iter().for_each(|d| diags.push(d));
         diags.into_error()
     })
+}
+
+/// The fast path of [`read_history`] for a plain `unique_id,ds,y` CSV (statsforecast's
+/// layout): no quotes, no carriage returns, no blank or short lines, ids without surrounding
+/// spaces, `YYYY-MM-DD` dates and finite numbers `>= 0`. The bytes are parsed directly into a
+/// typed table (dates through a cache of the previous row's date), which gives the same cells as
+/// the text table of [`table::parse_csv`]. `None` for anything else: the generic reader then
+/// reads the file and reports every problem with its row.
+fn plain_series_csv(file_name: &str, bytes: &[u8]) -> Option<Table> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes)).ok()?;
+    if text.contains(['"', '\r']) {
+        return None;
+    }
+    let body = text.strip_prefix("unique_id,ds,y\n")?;
+    let body = body.strip_suffix('\n').unwrap_or(body);
+    if body.is_empty() {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let n_rows = body.bytes().filter(|&b| b == b'\n').count() + 1;
+    let (mut ids, mut days, mut quantities) = (Vec::with_capacity(n_rows), Vec::with_capacity(n_rows), Vec::with_capacity(n_rows));
+    let mut last_date: Option<(&str, i32)> = None;
+    for line in body.split('\n') {
+        let mut fields = line.split(',');
+        let (Some(id), Some(date), Some(quantity), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
+            return None;
+        };
+        if id.is_empty() || id.trim() != id {
+            return None;
+        }
+        let day = match last_date {
+            Some((previous, day)) if previous == date => day,
+            _ => {
+                let day = i32::try_from((table::parse_iso_date(date)? - epoch).num_days()).ok()?;
+                last_date = Some((date, day));
+                day
+            }
+        };
+        let quantity = quantity.parse::<f64>().ok().filter(|q| q.is_finite() && *q >= 0.0)?;
+        ids.push(id);
+        days.push(day);
+        quantities.push(quantity);
+    }
+    let frame = DataFrame::new(
+        n_rows,
+        vec![
+            Column::new("unique_id".into(), ids),
+            Column::new("ds".into(), days).cast(&DataType::Date).ok()?,
+            Column::new("y".into(), quantities),
+        ],
+    )
+    .ok()?;
+    Some(Table::from_frame(file_name, &frame))
 }
 
 /// Builds the output tables from the per-series results.
@@ -703,6 +759,38 @@ mod tests {
             let mut line = String::new();
             push_whole(value, &mut line);
             assert_eq!(line, value.to_string());
+        }
+    }
+    #[test]
+    fn plain_series_reader_equals_the_generic_reader() {
+        let text = "unique_id,ds,y\nB,2026-01-12,2\nA,2026-01-05,0\nA,2026-01-19,1.5\nB,2026-01-12,3e0\nA,2026-01-05,-0\n";
+        let fast = plain_series_csv("s.csv", text.as_bytes()).expect("a plain file takes the fast path");
+        let generic = table::parse_csv("s.csv", text.as_bytes()).expect("the generic reader accepts it");
+        let read = |t: &Table| series::history_from_table(t, Bucket::Week, SeriesKey::Item).expect("valid history");
+        let (fast_history, generic_history) = (read(&fast), read(&generic));
+        assert_eq!(fast_history, generic_history);
+        // By hand: A spans 2026-01-05..19 = [0, 0, 1.5]; B one week, 2 + 3.
+        assert_eq!(fast_history.series.len(), 2);
+        assert_eq!(fast_history.series[0].values, vec![0.0, 0.0, 1.5]);
+        assert_eq!(fast_history.series[1].values, vec![5.0]);
+    }
+
+    #[test]
+    fn unusual_series_files_go_to_the_generic_reader() {
+        for text in [
+            "unique_id,ds,y\nA,2026-01-05,-1\n",
+            "unique_id,ds,y\n\"A\",2026-01-05,1\n",
+            "unique_id,ds,y\r\nA,2026-01-05,1\r\n",
+            "unique_id,ds,y\nA,2026-1-5,1\n",
+            "unique_id,ds,y\n A,2026-01-05,1\n",
+            "unique_id,ds,y\nA,2026-01-05, 1\n",
+            "unique_id,ds,y\nA,2026-01-05,NaN\n",
+            "unique_id,ds,y\nA,2026-01-05\n",
+            "unique_id,ds,y\nA,2026-01-05,1\n\nA,2026-01-12,1\n",
+            "ds,unique_id,y\n2026-01-05,A,1\n",
+            "unique_id,ds,y\n",
+        ] {
+            assert!(plain_series_csv("s.csv", text.as_bytes()).is_none(), "{text:?}");
         }
     }
 }
