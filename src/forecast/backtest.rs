@@ -96,6 +96,35 @@ pub fn backtest_and_flat_forecasts(
     (score_folds(history, horizon, &cutoffs, &flats, params, class), full)
 }
 
+/// [`backtest_and_flat_forecasts`] of several series (each with its demand class), in their
+/// order: the searches of all of them run side by side, so that series of equal length fill the
+/// interleaved lanes. Equal to calling [`backtest_and_flat_forecasts`] on each.
+pub fn backtest_and_flat_forecasts_many(
+    series: &[(&[f64], DemandClass)],
+    horizon: usize,
+    folds: usize,
+    params: &MethodParams,
+) -> Vec<(SeriesAccuracy, [f64; Method::ALL.len()])> {
+    let cutoffs_of: Vec<Vec<usize>> = series.iter().map(|(history, _)| fold_cutoffs(history.len(), horizon, folds)).collect();
+    let mut histories: Vec<&[f64]> = Vec::new();
+    for ((history, _), cutoffs) in series.iter().zip(&cutoffs_of) {
+        histories.extend(cutoffs.iter().filter_map(|&cutoff| history.get(..cutoff)));
+        histories.push(history);
+    }
+    let flats = all_flat_forecasts_many(&histories, params);
+    let mut rest = flats.as_slice();
+    series
+        .iter()
+        .zip(&cutoffs_of)
+        .map(|((history, class), cutoffs)| {
+            let (own, after) = rest.split_at(rest.len().min(cutoffs.len() + 1));
+            rest = after;
+            let (full, fold_flats) = own.split_last().map_or(([0.0; Method::ALL.len()], own), |(full, folds)| (*full, folds));
+            (score_folds(history, horizon, cutoffs, fold_flats, params, *class), full)
+        })
+        .collect()
+}
+
 /// Scores the folds at `cutoffs` whose flat forecasts are `flats` and picks the best method.
 fn score_folds(
     history: &[f64],

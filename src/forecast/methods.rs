@@ -406,22 +406,25 @@ pub fn golden_section_ses_many(xs: &[&[f64]], lower: f64, upper: f64) -> Vec<f64
     searches.iter().map(|s| (s.b + s.a) / 2.0).collect()
 }
 
-/// [`ses_sse`] of `alphas[i]` on `xs[i]` for every `i`, bit for bit, four at a time with the
-/// four recurrences interleaved (fastest when neighbours have similar lengths).
+/// [`ses_sse`] of `alphas[i]` on `xs[i]` for every `i`, bit for bit, eight at a time with the
+/// eight recurrences interleaved (fastest when neighbours have similar lengths).
 fn ses_sse_many(xs: &[&[f64]], alphas: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(xs.len());
-    let mut x_chunks = xs.chunks_exact(4);
-    let mut alpha_chunks = alphas.chunks_exact(4);
-    for (x4, alpha4) in (&mut x_chunks).zip(&mut alpha_chunks) {
-        if let (&[x0, x1, x2, x3], &[a0, a1, a2, a3]) = (x4, alpha4) {
-            out.extend(ses_sse4([x0, x1, x2, x3], [a0, a1, a2, a3]));
-        }
+    let mut x_chunks = xs.chunks_exact(LANES);
+    let mut alpha_chunks = alphas.chunks_exact(LANES);
+    for (x_group, alpha_group) in (&mut x_chunks).zip(&mut alpha_chunks) {
+        let group_xs: [&[f64]; LANES] = std::array::from_fn(|lane| x_group.get(lane).copied().unwrap_or(&[]));
+        let group_alphas: [f64; LANES] = std::array::from_fn(|lane| alpha_group.get(lane).copied().unwrap_or(0.0));
+        out.extend(ses_sse_group(group_xs, group_alphas));
     }
     for (x, &alpha) in x_chunks.remainder().iter().zip(alpha_chunks.remainder()) {
         out.push(ses_sse(alpha, x));
     }
     out
 }
+
+/// Recurrences interleaved by [`ses_sse_many`].
+const LANES: usize = 8;
 
 /// The running state of one SES error sum: the current one-step forecast and the sum so far.
 #[derive(Debug, Clone, Copy)]
@@ -447,26 +450,29 @@ impl SseState {
 
 }
 
-/// Four [`ses_sse`] evaluations with their loops interleaved: all four up to the shortest
-/// length, then the three longest up to the next length, and so on.
-fn ses_sse4(xs: [&[f64]; 4], alphas: [f64; 4]) -> [f64; 4] {
+/// [`LANES`] [`ses_sse`] evaluations with their loops interleaved: all lanes up to the shortest
+/// length, then all but the shortest up to the next length, and so on.
+fn ses_sse_group(xs: [&[f64]; LANES], alphas: [f64; LANES]) -> [f64; LANES] {
     // Lanes ordered longest first.
-    let mut order = [0usize, 1, 2, 3];
+    let mut order: [usize; LANES] = std::array::from_fn(|lane| lane);
     order.sort_by_key(|&lane| std::cmp::Reverse(xs.get(lane).map_or(0, |x| x.len())));
     let sorted_xs = order.map(|lane| xs.get(lane).copied().unwrap_or(&[]));
-    let mut states: [SseState; 4] = std::array::from_fn(|position| {
+    let mut states: [SseState; LANES] = std::array::from_fn(|position| {
         let alpha = order.get(position).and_then(|&lane| alphas.get(lane)).copied().unwrap_or(0.0);
         SseState::new(alpha, sorted_xs.get(position).copied().unwrap_or(&[]))
     });
-    let [len0, len1, len2, len3] = sorted_xs.map(|x| x.len());
     // Pair `i` is (x[i], x[i + 1]); a series of length n has pairs 0..n-1.
-    let pairs = |len: usize| len.saturating_sub(1);
+    let pairs = |position: usize| sorted_xs.get(position).map_or(0, |x| x.len().saturating_sub(1));
     let mut from = 0;
-    from = advance_lanes::<4>(&mut states, &sorted_xs, from, pairs(len3));
-    from = advance_lanes::<3>(&mut states, &sorted_xs, from, pairs(len2));
-    from = advance_lanes::<2>(&mut states, &sorted_xs, from, pairs(len1));
-    advance_lanes::<1>(&mut states, &sorted_xs, from, pairs(len0));
-    let mut out = [0.0; 4];
+    from = advance_lanes::<8>(&mut states, &sorted_xs, from, pairs(7));
+    from = advance_lanes::<7>(&mut states, &sorted_xs, from, pairs(6));
+    from = advance_lanes::<6>(&mut states, &sorted_xs, from, pairs(5));
+    from = advance_lanes::<5>(&mut states, &sorted_xs, from, pairs(4));
+    from = advance_lanes::<4>(&mut states, &sorted_xs, from, pairs(3));
+    from = advance_lanes::<3>(&mut states, &sorted_xs, from, pairs(2));
+    from = advance_lanes::<2>(&mut states, &sorted_xs, from, pairs(1));
+    advance_lanes::<1>(&mut states, &sorted_xs, from, pairs(0));
+    let mut out = [0.0; LANES];
     for (lane, state) in order.iter().zip(states) {
         if let Some(slot) = out.get_mut(*lane) {
             *slot = state.sse;
@@ -478,7 +484,7 @@ fn ses_sse4(xs: [&[f64]; 4], alphas: [f64; 4]) -> [f64; 4] {
 /// Advances the first `N` lanes over pairs `from..to` (every one of those lanes has them);
 /// returns where they stopped.
 #[inline(always)]
-fn advance_lanes<const N: usize>(states: &mut [SseState; 4], xs: &[&[f64]; 4], from: usize, to: usize) -> usize {
+fn advance_lanes<const N: usize>(states: &mut [SseState; LANES], xs: &[&[f64]; LANES], from: usize, to: usize) -> usize {
     if to <= from {
         return from;
     }

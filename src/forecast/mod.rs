@@ -38,7 +38,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, InputError};
 use crate::input::{Bucket, PeriodOf};
 use crate::report::{csv_field, fmt_float};
 use crate::table::{self, Cell, Need, Table};
-use backtest::{backtest_and_flat_forecasts, SeriesAccuracy};
+use backtest::{backtest_and_flat_forecasts_many, SeriesAccuracy};
 use chrono::NaiveDate;
 use classify::{classify, Classification, DemandClass};
 use methods::{forecast, Method, MethodParams};
@@ -162,36 +162,55 @@ pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<
     let horizon_calendar = calendar(history.anchor, history.bucket);
     let results = history
         .series
-        .par_iter()
-        .map(|s| {
-            let classification = classify(&s.values);
-            let (accuracy, flat) =
-                backtest_and_flat_forecasts(&s.values, options.horizon, options.folds, &options.params, classification.class);
-            let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
-            let forecasts = methods
-                .into_iter()
-                .map(|m| (m, method_forecast(m, &s.values, &flat, options)))
-                .collect();
-            let first_future = match horizon_calendar.locate(s.start) {
-                PeriodOf::InHorizon(t) => t + s.values.len(),
-                _ => s.values.len(),
-            };
-            let dates = (0..options.horizon)
-                .map(|step| horizon_calendar.period_start(first_future + step).unwrap_or(s.start))
-                .collect();
-            SeriesForecast {
-                unique_id: s.unique_id.clone(),
-                item: s.item.clone(),
-                n_obs: s.values.len(),
-                classification,
-                accuracy,
-                dates,
-                forecasts,
-                dispersion: quantiles::dispersion_of(&s.values),
-            }
+        .par_chunks(SERIES_PER_BATCH)
+        .flat_map_iter(|chunk| {
+            let classifications: Vec<Classification> = chunk.iter().map(|s| classify(&s.values)).collect();
+            let inputs: Vec<(&[f64], DemandClass)> =
+                chunk.iter().zip(&classifications).map(|(s, c)| (s.values.as_slice(), c.class)).collect();
+            let scored = backtest_and_flat_forecasts_many(&inputs, options.horizon, options.folds, &options.params);
+            chunk
+                .iter()
+                .zip(classifications)
+                .zip(scored)
+                .map(|((s, classification), (accuracy, flat))| series_forecast(s, classification, accuracy, &flat, &horizon_calendar, options))
+                .collect::<Vec<_>>()
         })
         .collect();
     Ok(results)
+}
+
+/// Series backtested together (their golden-section searches interleaved); the results do not
+/// depend on it.
+const SERIES_PER_BATCH: usize = 16;
+
+/// The result of one series from its class, backtest and flat forecasts.
+fn series_forecast(
+    s: &series::DemandSeries,
+    classification: Classification,
+    accuracy: SeriesAccuracy,
+    flat: &[f64; Method::ALL.len()],
+    horizon_calendar: &crate::input::Horizon,
+    options: &ForecastOptions,
+) -> SeriesForecast {
+    let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
+    let forecasts = methods.into_iter().map(|m| (m, method_forecast(m, &s.values, flat, options))).collect();
+    let first_future = match horizon_calendar.locate(s.start) {
+        PeriodOf::InHorizon(t) => t + s.values.len(),
+        _ => s.values.len(),
+    };
+    let dates = (0..options.horizon)
+        .map(|step| horizon_calendar.period_start(first_future + step).unwrap_or(s.start))
+        .collect();
+    SeriesForecast {
+        unique_id: s.unique_id.clone(),
+        item: s.item.clone(),
+        n_obs: s.values.len(),
+        classification,
+        accuracy,
+        dates,
+        forecasts,
+        dispersion: quantiles::dispersion_of(&s.values),
+    }
 }
 
 /// The `horizon` forecasts of `method`: seasonal naive from the history, every other method its
