@@ -198,4 +198,46 @@ mod tests {
         assert_eq!(accuracy.best, Method::Ses);
         assert_eq!(accuracy.mase_of(Method::Naive), None);
     }
+    #[test]
+    fn batched_backtest_equals_the_scalar_methods_bit_for_bit() {
+        use crate::forecast::methods::flat_forecast;
+        // Pseudo-random intermittent series of mixed lengths (a short one too).
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let series: Vec<Vec<f64>> = (0..23)
+            .map(|k| {
+                let len = [104, 60, 3, 17, 104, 1][k % 6];
+                (0..len).map(|_| if next() % 3 == 0 { (next() % 9) as f64 } else { 0.0 }).collect()
+            })
+            .collect();
+        let params = MethodParams::default();
+        let inputs: Vec<(&[f64], DemandClass)> = series.iter().map(|y| (y.as_slice(), DemandClass::Lumpy)).collect();
+        let batched = backtest_and_flat_forecasts_many(&inputs, 4, 4, &params);
+        assert_eq!(batched.len(), series.len());
+        for (y, (accuracy, flat)) in series.iter().zip(&batched) {
+            // The scalar path: one method at a time, one golden-section search at a time.
+            let cutoffs = fold_cutoffs(y.len(), 4, 4);
+            let scale = cutoffs.first().map_or(1.0, |&c| mase_scale(&y[..c]));
+            for (idx, method) in Method::ALL.into_iter().enumerate() {
+                assert_eq!(flat[idx].to_bits(), flat_forecast(method, y, &params).to_bits(), "{method:?} on {y:?}");
+                let expected = (!cutoffs.is_empty()).then(|| {
+                    cutoffs
+                        .iter()
+                        .map(|&cutoff| {
+                            let predicted = forecast(method, &y[..cutoff], 4, &params);
+                            let actual = &y[cutoff..(cutoff + 4).min(y.len())];
+                            actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / actual.len() as f64 / scale
+                        })
+                        .sum::<f64>()
+                        / cutoffs.len() as f64
+                });
+                assert_eq!(accuracy.mase_of(method).map(f64::to_bits), expected.map(f64::to_bits), "{method:?} on {y:?}");
+            }
+        }
+    }
 }
