@@ -13,7 +13,7 @@
 //! [`Method::ALL`]).
 
 use super::classify::DemandClass;
-use super::methods::{all_flat_forecasts, forecast, Method, MethodParams};
+use super::methods::{all_flat_forecasts_many, forecast, Method, MethodParams};
 
 /// The backtest result of one series.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,17 +75,74 @@ pub fn mase_scale(training: &[f64]) -> f64 {
 
 /// Backtests every method on one series and picks the best.
 pub fn backtest(history: &[f64], horizon: usize, folds: usize, params: &MethodParams, class: DemandClass) -> SeriesAccuracy {
+    backtest_and_flat_forecasts(history, horizon, folds, params, class).0
+}
+
+/// [`backtest`], and the flat forecast of every method on the whole history
+/// ([`super::methods::all_flat_forecasts`]), computed together: the searches of ADIDA and IMAPA
+/// of the folds and of the whole history run side by side.
+pub fn backtest_and_flat_forecasts(
+    history: &[f64],
+    horizon: usize,
+    folds: usize,
+    params: &MethodParams,
+    class: DemandClass,
+) -> (SeriesAccuracy, [f64; Method::ALL.len()]) {
     let cutoffs = fold_cutoffs(history.len(), horizon, folds);
+    let mut histories: Vec<&[f64]> = cutoffs.iter().filter_map(|&cutoff| history.get(..cutoff)).collect();
+    histories.push(history);
+    let mut flats = all_flat_forecasts_many(&histories, params);
+    let full = flats.pop().unwrap_or([0.0; Method::ALL.len()]);
+    (score_folds(history, horizon, &cutoffs, &flats, params, class), full)
+}
+
+/// [`backtest_and_flat_forecasts`] of several series (each with its demand class), in their
+/// order: the searches of all of them run side by side, so that series of equal length fill the
+/// interleaved lanes. Equal to calling [`backtest_and_flat_forecasts`] on each.
+pub fn backtest_and_flat_forecasts_many(
+    series: &[(&[f64], DemandClass)],
+    horizon: usize,
+    folds: usize,
+    params: &MethodParams,
+) -> Vec<(SeriesAccuracy, [f64; Method::ALL.len()])> {
+    let cutoffs_of: Vec<Vec<usize>> = series.iter().map(|(history, _)| fold_cutoffs(history.len(), horizon, folds)).collect();
+    let mut histories: Vec<&[f64]> = Vec::new();
+    for ((history, _), cutoffs) in series.iter().zip(&cutoffs_of) {
+        histories.extend(cutoffs.iter().filter_map(|&cutoff| history.get(..cutoff)));
+        histories.push(history);
+    }
+    let flats = all_flat_forecasts_many(&histories, params);
+    let mut rest = flats.as_slice();
+    series
+        .iter()
+        .zip(&cutoffs_of)
+        .map(|((history, class), cutoffs)| {
+            let (own, after) = rest.split_at(rest.len().min(cutoffs.len() + 1));
+            rest = after;
+            let (full, fold_flats) = own.split_last().map_or(([0.0; Method::ALL.len()], own), |(full, folds)| (*full, folds));
+            (score_folds(history, horizon, cutoffs, fold_flats, params, *class), full)
+        })
+        .collect()
+}
+
+/// Scores the folds at `cutoffs` whose flat forecasts are `flats` and picks the best method.
+fn score_folds(
+    history: &[f64],
+    horizon: usize,
+    cutoffs: &[usize],
+    flats: &[[f64; Method::ALL.len()]],
+    params: &MethodParams,
+    class: DemandClass,
+) -> SeriesAccuracy {
     let Some(&first_cutoff) = cutoffs.first() else {
         return SeriesAccuracy { mase: [None; Method::ALL.len()], folds_used: 0, scale: 1.0, best: default_method(class) };
     };
-    let scale = mase_scale(&history[..first_cutoff]);
+    let scale = mase_scale(history.get(..first_cutoff).unwrap_or(history));
     let mut totals = [0.0; Method::ALL.len()];
-    for &cutoff in &cutoffs {
-        let training = &history[..cutoff];
-        let actual = &history[cutoff..(cutoff + horizon).min(history.len())];
-        let flat = all_flat_forecasts(training, params);
-        for ((total, &method), &value) in totals.iter_mut().zip(Method::ALL.iter()).zip(&flat) {
+    for (&cutoff, flat) in cutoffs.iter().zip(flats) {
+        let training = history.get(..cutoff).unwrap_or(history);
+        let actual = history.get(cutoff..(cutoff + horizon).min(history.len())).unwrap_or(&[]);
+        for ((total, &method), &value) in totals.iter_mut().zip(Method::ALL.iter()).zip(flat) {
             let abs_error: f64 = if method == Method::SeasonalNaive {
                 let predicted = forecast(method, training, horizon, params);
                 actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum()
@@ -140,5 +197,47 @@ mod tests {
         assert_eq!(accuracy.folds_used, 0);
         assert_eq!(accuracy.best, Method::Ses);
         assert_eq!(accuracy.mase_of(Method::Naive), None);
+    }
+    #[test]
+    fn batched_backtest_equals_the_scalar_methods_bit_for_bit() {
+        use crate::forecast::methods::flat_forecast;
+        // Pseudo-random intermittent series of mixed lengths (a short one too).
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let series: Vec<Vec<f64>> = (0..23)
+            .map(|k| {
+                let len = [104, 60, 3, 17, 104, 1][k % 6];
+                (0..len).map(|_| if next() % 3 == 0 { (next() % 9) as f64 } else { 0.0 }).collect()
+            })
+            .collect();
+        let params = MethodParams::default();
+        let inputs: Vec<(&[f64], DemandClass)> = series.iter().map(|y| (y.as_slice(), DemandClass::Lumpy)).collect();
+        let batched = backtest_and_flat_forecasts_many(&inputs, 4, 4, &params);
+        assert_eq!(batched.len(), series.len());
+        for (y, (accuracy, flat)) in series.iter().zip(&batched) {
+            // The scalar path: one method at a time, one golden-section search at a time.
+            let cutoffs = fold_cutoffs(y.len(), 4, 4);
+            let scale = cutoffs.first().map_or(1.0, |&c| mase_scale(&y[..c]));
+            for (idx, method) in Method::ALL.into_iter().enumerate() {
+                assert_eq!(flat[idx].to_bits(), flat_forecast(method, y, &params).to_bits(), "{method:?} on {y:?}");
+                let expected = (!cutoffs.is_empty()).then(|| {
+                    cutoffs
+                        .iter()
+                        .map(|&cutoff| {
+                            let predicted = forecast(method, &y[..cutoff], 4, &params);
+                            let actual = &y[cutoff..(cutoff + 4).min(y.len())];
+                            actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / actual.len() as f64 / scale
+                        })
+                        .sum::<f64>()
+                        / cutoffs.len() as f64
+                });
+                assert_eq!(accuracy.mase_of(method).map(f64::to_bits), expected.map(f64::to_bits), "{method:?} on {y:?}");
+            }
+        }
     }
 }

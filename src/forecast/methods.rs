@@ -147,6 +147,45 @@ pub fn flat_forecast(method: Method, history: &[f64], params: &MethodParams) -> 
 /// TSB) and the aggregation at the ADIDA level, which is IMAPA's highest level. Equal to calling
 /// [`flat_forecast`] for each method.
 pub fn all_flat_forecasts(history: &[f64], params: &MethodParams) -> [f64; Method::ALL.len()] {
+    all_flat_forecasts_many(&[history], params).pop().unwrap_or([0.0; Method::ALL.len()])
+}
+
+/// [`all_flat_forecasts`] of several histories (e.g. the training prefixes of a backtest's folds
+/// and the whole series), in their order. The golden-section searches of ADIDA and IMAPA of all
+/// of them run side by side ([`golden_section_ses_many`]), which is faster than one after the
+/// other and gives the same numbers.
+pub fn all_flat_forecasts_many(histories: &[&[f64]], params: &MethodParams) -> Vec<[f64; Method::ALL.len()]> {
+    // Per history: the block sums of every aggregation level 1..=max_level (none when all zero).
+    let block_sums_of: Vec<Vec<Vec<f64>>> = histories
+        .iter()
+        .map(|history| match mean_interval_level(&intervals(history)) {
+            None => Vec::new(),
+            Some(max_level) => (1..=max_level).map(|level| block_sums(history, level)).collect(),
+        })
+        .collect();
+    let all_sums: Vec<&[f64]> = block_sums_of.iter().flatten().map(Vec::as_slice).collect();
+    let alphas = golden_section_ses_many(&all_sums, 0.1, 0.3);
+    let mut alpha_iter = alphas.into_iter();
+    histories
+        .iter()
+        .zip(&block_sums_of)
+        .map(|(history, per_level)| {
+            let per_level_forecast: Vec<f64> = per_level
+                .iter()
+                .enumerate()
+                .map(|(level_idx, sums)| {
+                    let alpha = alpha_iter.next().unwrap_or(0.2);
+                    ses_forecast(sums, alpha) / (level_idx + 1) as f64
+                })
+                .collect();
+            simple_flat_forecasts(history, params, &per_level_forecast)
+        })
+        .collect()
+}
+
+/// Every flat forecast of one history, given the optimised SES forecast per aggregation level
+/// (divided by the level), levels 1..=ADIDA's level (empty for an all-zero history).
+fn simple_flat_forecasts(history: &[f64], params: &MethodParams, per_level: &[f64]) -> [f64; Method::ALL.len()] {
     let Some(&last) = history.last() else {
         return [0.0; Method::ALL.len()];
     };
@@ -169,14 +208,9 @@ pub fn all_flat_forecasts(history: &[f64], params: &MethodParams) -> [f64; Metho
         let occurrence: Vec<f64> = history.iter().map(|&v| if v != 0.0 { 1.0 } else { 0.0 }).collect();
         ses_forecast(&occurrence, params.tsb_alpha_p) * ses_forecast(&sizes, params.tsb_alpha_d)
     };
-    let (adida, imapa) = match mean_interval_level(&gaps) {
+    let (adida, imapa) = match per_level.last() {
         None => (0.0, 0.0),
-        Some(max_level) => {
-            let per_level: Vec<f64> =
-                (1..=max_level).map(|level| optimized_ses_forecast(&block_sums(history, level)) / level as f64).collect();
-            let adida = per_level.last().copied().unwrap_or(0.0);
-            (adida, per_level.iter().sum::<f64>() / max_level as f64)
-        }
+        Some(&adida) => (adida, per_level.iter().sum::<f64>() / per_level.len() as f64),
     };
     [
         last,
@@ -272,6 +306,203 @@ pub fn golden_section_ses(x: &[f64], lower: f64, upper: f64) -> f64 {
         }
     }
     (b + a) / 2.0
+}
+
+/// Which point of a golden-section bracket waits for its function value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Lower,
+    Upper,
+    Finished,
+}
+
+/// The state of one golden-section search of [`golden_section_ses_many`].
+#[derive(Debug, Clone, Copy)]
+struct GoldenSearch {
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    fc: f64,
+    fd: f64,
+    pending: Pending,
+}
+
+impl GoldenSearch {
+    /// Moves the bracket as [`golden_section_ses`] does after both values are known; returns the
+    /// new point to evaluate, or `None` when the search has finished.
+    fn step(&mut self, golden_ratio: f64) -> Option<f64> {
+        if (self.b - self.a).abs() < 1e-12 {
+            self.pending = Pending::Finished;
+            return None;
+        }
+        if self.fc < self.fd {
+            self.b = self.d;
+            self.d = self.c;
+            self.fd = self.fc;
+            self.c = self.b - (self.b - self.a) / golden_ratio;
+            self.pending = Pending::Lower;
+            Some(self.c)
+        } else if self.fd < self.fc {
+            self.a = self.c;
+            self.c = self.d;
+            self.fc = self.fd;
+            self.d = self.a + (self.b - self.a) / golden_ratio;
+            self.pending = Pending::Upper;
+            Some(self.d)
+        } else {
+            self.pending = Pending::Finished;
+            None
+        }
+    }
+}
+
+/// [`golden_section_ses`] of every series of `xs`, bit for bit, run side by side: each round
+/// evaluates the SSE of every unfinished search at once ([`ses_sse_many`]), so that the
+/// processor overlaps the otherwise serial recurrences.
+pub fn golden_section_ses_many(xs: &[&[f64]], lower: f64, upper: f64) -> Vec<f64> {
+    let golden_ratio = (5.0_f64.sqrt() + 1.0) / 2.0;
+    let c = upper - (upper - lower) / golden_ratio;
+    let d = lower + (upper - lower) / golden_ratio;
+    let fcs = ses_sse_many(xs, &vec![c; xs.len()]);
+    let fds = ses_sse_many(xs, &vec![d; xs.len()]);
+    let mut searches: Vec<GoldenSearch> = fcs
+        .iter()
+        .zip(&fds)
+        .map(|(&fc, &fd)| GoldenSearch { a: lower, b: upper, c, d, fc, fd, pending: Pending::Lower })
+        .collect();
+    // Longest first, so that each round's batches hold series of similar lengths.
+    let mut active: Vec<usize> = (0..xs.len()).collect();
+    active.sort_by_key(|&idx| std::cmp::Reverse(xs.get(idx).map_or(0, |x| x.len())));
+    let mut series: Vec<&[f64]> = Vec::with_capacity(xs.len());
+    let mut points: Vec<f64> = Vec::with_capacity(xs.len());
+    while !active.is_empty() {
+        series.clear();
+        points.clear();
+        active.retain(|&idx| {
+            let (Some(search), Some(x)) = (searches.get_mut(idx), xs.get(idx)) else {
+                return false;
+            };
+            match search.step(golden_ratio) {
+                Some(point) => {
+                    series.push(x);
+                    points.push(point);
+                    true
+                }
+                None => false,
+            }
+        });
+        let values = ses_sse_many(&series, &points);
+        for (&idx, value) in active.iter().zip(values) {
+            if let Some(search) = searches.get_mut(idx) {
+                match search.pending {
+                    Pending::Lower => search.fc = value,
+                    Pending::Upper => search.fd = value,
+                    Pending::Finished => {}
+                }
+            }
+        }
+    }
+    searches.iter().map(|s| (s.b + s.a) / 2.0).collect()
+}
+
+/// [`ses_sse`] of `alphas[i]` on `xs[i]` for every `i`, bit for bit, eight at a time with the
+/// eight recurrences interleaved (fastest when neighbours have similar lengths).
+fn ses_sse_many(xs: &[&[f64]], alphas: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(xs.len());
+    let mut x_chunks = xs.chunks_exact(LANES);
+    let mut alpha_chunks = alphas.chunks_exact(LANES);
+    for (x_group, alpha_group) in (&mut x_chunks).zip(&mut alpha_chunks) {
+        let group_xs: [&[f64]; LANES] = std::array::from_fn(|lane| x_group.get(lane).copied().unwrap_or(&[]));
+        let group_alphas: [f64; LANES] = std::array::from_fn(|lane| alpha_group.get(lane).copied().unwrap_or(0.0));
+        out.extend(ses_sse_group(group_xs, group_alphas));
+    }
+    for (x, &alpha) in x_chunks.remainder().iter().zip(alpha_chunks.remainder()) {
+        out.push(ses_sse(alpha, x));
+    }
+    out
+}
+
+/// Recurrences interleaved by [`ses_sse_many`].
+const LANES: usize = 8;
+
+/// The running state of one SES error sum: the current one-step forecast and the sum so far.
+#[derive(Debug, Clone, Copy)]
+struct SseState {
+    alpha: f64,
+    complement: f64,
+    forecast: f64,
+    sse: f64,
+}
+
+impl SseState {
+    fn new(alpha: f64, x: &[f64]) -> SseState {
+        SseState { alpha, complement: 1.0 - alpha, forecast: x.first().copied().unwrap_or(0.0), sse: 0.0 }
+    }
+
+    /// One step of [`ses_sse`]'s loop: `previous` is `x[i]`, `next` is `x[i + 1]`.
+    #[inline(always)]
+    fn advance(&mut self, previous: f64, next: f64) {
+        self.forecast = self.alpha * previous + self.complement * self.forecast;
+        let error = next - self.forecast;
+        self.sse += error * error;
+    }
+
+}
+
+/// [`LANES`] [`ses_sse`] evaluations with their loops interleaved: all lanes up to the shortest
+/// length, then all but the shortest up to the next length, and so on.
+fn ses_sse_group(xs: [&[f64]; LANES], alphas: [f64; LANES]) -> [f64; LANES] {
+    // Lanes ordered longest first.
+    let mut order: [usize; LANES] = std::array::from_fn(|lane| lane);
+    order.sort_by_key(|&lane| std::cmp::Reverse(xs.get(lane).map_or(0, |x| x.len())));
+    let sorted_xs = order.map(|lane| xs.get(lane).copied().unwrap_or(&[]));
+    let mut states: [SseState; LANES] = std::array::from_fn(|position| {
+        let alpha = order.get(position).and_then(|&lane| alphas.get(lane)).copied().unwrap_or(0.0);
+        SseState::new(alpha, sorted_xs.get(position).copied().unwrap_or(&[]))
+    });
+    // Pair `i` is (x[i], x[i + 1]); a series of length n has pairs 0..n-1.
+    let pairs = |position: usize| sorted_xs.get(position).map_or(0, |x| x.len().saturating_sub(1));
+    let mut from = 0;
+    from = advance_lanes::<8>(&mut states, &sorted_xs, from, pairs(7));
+    from = advance_lanes::<7>(&mut states, &sorted_xs, from, pairs(6));
+    from = advance_lanes::<6>(&mut states, &sorted_xs, from, pairs(5));
+    from = advance_lanes::<5>(&mut states, &sorted_xs, from, pairs(4));
+    from = advance_lanes::<4>(&mut states, &sorted_xs, from, pairs(3));
+    from = advance_lanes::<3>(&mut states, &sorted_xs, from, pairs(2));
+    from = advance_lanes::<2>(&mut states, &sorted_xs, from, pairs(1));
+    advance_lanes::<1>(&mut states, &sorted_xs, from, pairs(0));
+    let mut out = [0.0; LANES];
+    for (lane, state) in order.iter().zip(states) {
+        if let Some(slot) = out.get_mut(*lane) {
+            *slot = state.sse;
+        }
+    }
+    out
+}
+
+/// Advances the first `N` lanes over pairs `from..to` (every one of those lanes has them);
+/// returns where they stopped.
+#[inline(always)]
+fn advance_lanes<const N: usize>(states: &mut [SseState; LANES], xs: &[&[f64]; LANES], from: usize, to: usize) -> usize {
+    if to <= from {
+        return from;
+    }
+    let lanes: [&[f64]; N] = std::array::from_fn(|lane| {
+        let x = xs.get(lane).copied().unwrap_or(&[]);
+        x.get(from..=to).unwrap_or(&[])
+    });
+    if lanes.iter().any(|x| x.len() != to - from + 1) {
+        return from;
+    }
+    for i in 0..to - from {
+        for (lane, x) in lanes.iter().enumerate() {
+            if let Some(state) = states.get_mut(lane) {
+                state.advance(x[i], x[i + 1]);
+            }
+        }
+    }
+    to
 }
 
 /// SES with alpha optimised on `[0.1, 0.3]` (statsforecast's `_optimized_ses_forecast`).

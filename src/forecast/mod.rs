@@ -38,7 +38,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, InputError};
 use crate::input::{Bucket, PeriodOf};
 use crate::report::{csv_field, fmt_float};
 use crate::table::{self, Cell, Need, Table};
-use backtest::{backtest, SeriesAccuracy};
+use backtest::{backtest_and_flat_forecasts_many, SeriesAccuracy};
 use chrono::NaiveDate;
 use classify::{classify, Classification, DemandClass};
 use methods::{forecast, Method, MethodParams};
@@ -162,35 +162,67 @@ pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<
     let horizon_calendar = calendar(history.anchor, history.bucket);
     let results = history
         .series
-        .par_iter()
-        .map(|s| {
-            let classification = classify(&s.values);
-            let accuracy = backtest(&s.values, options.horizon, options.folds, &options.params, classification.class);
-            let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
-            let forecasts = methods
-                .into_iter()
-                .map(|m| (m, forecast(m, &s.values, options.horizon, &options.params)))
-                .collect();
-            let first_future = match horizon_calendar.locate(s.start) {
-                PeriodOf::InHorizon(t) => t + s.values.len(),
-                _ => s.values.len(),
-            };
-            let dates = (0..options.horizon)
-                .map(|step| horizon_calendar.period_start(first_future + step).unwrap_or(s.start))
-                .collect();
-            SeriesForecast {
-                unique_id: s.unique_id.clone(),
-                item: s.item.clone(),
-                n_obs: s.values.len(),
-                classification,
-                accuracy,
-                dates,
-                forecasts,
-                dispersion: quantiles::dispersion_of(&s.values),
-            }
+        .par_chunks(SERIES_PER_BATCH)
+        .flat_map_iter(|chunk| {
+            let classifications: Vec<Classification> = chunk.iter().map(|s| classify(&s.values)).collect();
+            let inputs: Vec<(&[f64], DemandClass)> =
+                chunk.iter().zip(&classifications).map(|(s, c)| (s.values.as_slice(), c.class)).collect();
+            let scored = backtest_and_flat_forecasts_many(&inputs, options.horizon, options.folds, &options.params);
+            chunk
+                .iter()
+                .zip(classifications)
+                .zip(scored)
+                .map(|((s, classification), (accuracy, flat))| series_forecast(s, classification, accuracy, &flat, &horizon_calendar, options))
+                .collect::<Vec<_>>()
         })
         .collect();
     Ok(results)
+}
+
+/// Series backtested together (their golden-section searches interleaved); the results do not
+/// depend on it.
+const SERIES_PER_BATCH: usize = 16;
+
+/// The result of one series from its class, backtest and flat forecasts.
+fn series_forecast(
+    s: &series::DemandSeries,
+    classification: Classification,
+    accuracy: SeriesAccuracy,
+    flat: &[f64; Method::ALL.len()],
+    horizon_calendar: &crate::input::Horizon,
+    options: &ForecastOptions,
+) -> SeriesForecast {
+    let methods: Vec<Method> = if options.all_methods { Method::ALL.to_vec() } else { vec![accuracy.best] };
+    let forecasts = methods.into_iter().map(|m| (m, method_forecast(m, &s.values, flat, options))).collect();
+    let first_future = match horizon_calendar.locate(s.start) {
+        PeriodOf::InHorizon(t) => t + s.values.len(),
+        _ => s.values.len(),
+    };
+    let dates = (0..options.horizon)
+        .map(|step| horizon_calendar.period_start(first_future + step).unwrap_or(s.start))
+        .collect();
+    SeriesForecast {
+        unique_id: s.unique_id.clone(),
+        item: s.item.clone(),
+        n_obs: s.values.len(),
+        classification,
+        accuracy,
+        dates,
+        forecasts,
+        dispersion: quantiles::dispersion_of(&s.values),
+    }
+}
+
+/// The `horizon` forecasts of `method`: seasonal naive from the history, every other method its
+/// flat value from `flat` (the methods' [`methods::all_flat_forecasts`]), as
+/// [`methods::forecast`] gives them.
+fn method_forecast(method: Method, history: &[f64], flat: &[f64; Method::ALL.len()], options: &ForecastOptions) -> Vec<f64> {
+    let position = Method::ALL.iter().position(|m| *m == method);
+    match (method, position.and_then(|idx| flat.get(idx))) {
+        (Method::SeasonalNaive, _) | (_, None) => forecast(method, history, options.horizon, &options.params),
+        _ if history.is_empty() => vec![0.0; options.horizon],
+        (_, Some(&value)) => vec![value; options.horizon],
+    }
 }
 
 /// The output tables of a forecast run.
@@ -224,11 +256,67 @@ pub fn read_history(path: &Path) -> Result<Table, InputError> {
         return table::read_parquet(path, &file_name).map_err(InputError::single);
     }
     let bytes = fs::read(path).map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
+    if let Some(table) = plain_series_csv(&file_name, &bytes) {
+        return Ok(table);
+    }
     table::parse_csv(&file_name, &bytes).map_err(|problems| {
         let mut diags = Diagnostics::new();
         problems.into_iter().for_each(|d| diags.push(d));
         diags.into_error()
     })
+}
+
+/// The fast path of [`read_history`] for a plain `unique_id,ds,y` CSV (statsforecast's
+/// layout): no quotes, no carriage returns, no blank or short lines, ids without surrounding
+/// spaces, `YYYY-MM-DD` dates and finite numbers `>= 0`. The bytes are parsed directly into a
+/// typed table (dates through a cache of the previous row's date), which gives the same cells as
+/// the text table of [`table::parse_csv`]. `None` for anything else: the generic reader then
+/// reads the file and reports every problem with its row.
+fn plain_series_csv(file_name: &str, bytes: &[u8]) -> Option<Table> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes)).ok()?;
+    if text.contains(['"', '\r']) {
+        return None;
+    }
+    let body = text.strip_prefix("unique_id,ds,y\n")?;
+    let body = body.strip_suffix('\n').unwrap_or(body);
+    if body.is_empty() {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let n_rows = body.bytes().filter(|&b| b == b'\n').count() + 1;
+    let (mut ids, mut days, mut quantities) = (Vec::with_capacity(n_rows), Vec::with_capacity(n_rows), Vec::with_capacity(n_rows));
+    let mut last_date: Option<(&str, i32)> = None;
+    for line in body.split('\n') {
+        let mut fields = line.split(',');
+        let (Some(id), Some(date), Some(quantity), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
+            return None;
+        };
+        if id.is_empty() || id.trim() != id {
+            return None;
+        }
+        let day = match last_date {
+            Some((previous, day)) if previous == date => day,
+            _ => {
+                let day = i32::try_from((table::parse_iso_date(date)? - epoch).num_days()).ok()?;
+                last_date = Some((date, day));
+                day
+            }
+        };
+        let quantity = quantity.parse::<f64>().ok().filter(|q| q.is_finite() && *q >= 0.0)?;
+        ids.push(id);
+        days.push(day);
+        quantities.push(quantity);
+    }
+    let frame = DataFrame::new(
+        n_rows,
+        vec![
+            Column::new("unique_id".into(), ids),
+            Column::new("ds".into(), days).cast(&DataType::Date).ok()?,
+            Column::new("y".into(), quantities),
+        ],
+    )
+    .ok()?;
+    Some(Table::from_frame(file_name, &frame))
 }
 
 /// Builds the output tables from the per-series results.
@@ -423,13 +511,14 @@ fn write_csv(frame: &DataFrame, path: &Path) -> std::io::Result<()> {
     writeln!(out, "{}", names.join(","))?;
     let cells: Vec<CellWriter<'_>> = frame.columns().iter().map(CellWriter::new).collect();
     let mut line = String::new();
+    let mut last_dates: Vec<Option<(i32, String)>> = vec![None; cells.len()];
     for row in 0..frame.height() {
         line.clear();
-        for (idx, cell) in cells.iter().enumerate() {
+        for (idx, (cell, last_date)) in cells.iter().zip(last_dates.iter_mut()).enumerate() {
             if idx > 0 {
                 line.push(',');
             }
-            cell.render(row, &mut line);
+            cell.render(row, &mut line, last_date);
         }
         line.push('\n');
         out.write_all(line.as_bytes())?;
@@ -463,32 +552,91 @@ impl<'a> CellWriter<'a> {
         }
     }
 
-    fn render(&self, row: usize, line: &mut String) {
+    fn render(&self, row: usize, line: &mut String, last_date: &mut Option<(i32, String)>) {
         match self {
             CellWriter::Text(values) => {
                 if let Some(text) = values.get(row) {
-                    line.push_str(&csv_field(text));
+                    if text.contains([',', '"', '\n', '\r']) {
+                        line.push_str(&csv_field(text));
+                    } else {
+                        line.push_str(text);
+                    }
                 }
             }
             CellWriter::Float(values) => {
                 if let Some(value) = values.get(row) {
-                    line.push_str(&fmt_float(value));
+                    push_float(value, line);
                 }
             }
             CellWriter::Whole(values) => {
                 if let Some(value) = values.get(row) {
-                    line.push_str(&value.to_string());
+                    push_whole(value, line);
                 }
             }
             CellWriter::Date(days) => {
                 if let Some(Some(days)) = days.get(row) {
-                    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-                    let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
-                    line.push_str(&date.to_string());
+                    match last_date {
+                        Some((cached_days, text)) if cached_days == days => line.push_str(text),
+                        _ => {
+                            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+                            let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
+                            let text = date.to_string();
+                            line.push_str(&text);
+                            *last_date = Some((*days, text));
+                        }
+                    }
                 }
             }
             CellWriter::Other(column) => line.push_str(&render_cell(column, row)),
         }
+    }
+}
+
+/// Appends an unsigned integer in decimal without allocating.
+fn push_whole(value: u64, line: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    for &digit in digits.get(start..).unwrap_or(&[]) {
+        line.push(char::from(digit));
+    }
+}
+
+/// Appends [`fmt_float`]`(value)` without allocating: a snapped number below 1e9 in magnitude
+/// has at most 15 significant digits, so its shortest round-trip form is its six-decimal form
+/// with the trailing zeros dropped. Larger and non-finite values go through [`fmt_float`].
+fn push_float(value: f64, line: &mut String) {
+    let scaled = (value * 1e6).round();
+    if !scaled.is_finite() || scaled.abs() >= 1e15 {
+        line.push_str(&fmt_float(value));
+        return;
+    }
+    let micros = scaled as i64;
+    if micros < 0 {
+        line.push('-');
+    }
+    let micros = micros.unsigned_abs();
+    push_whole(micros / 1_000_000, line);
+    let mut fraction = micros % 1_000_000;
+    if fraction == 0 {
+        return;
+    }
+    line.push('.');
+    let mut divisor = 100_000;
+    while fraction > 0 && divisor > 0 {
+        line.push(char::from(b'0' + (fraction / divisor) as u8));
+        fraction %= divisor;
+        divisor /= 10;
     }
 }
 
@@ -603,4 +751,65 @@ pub fn accuracy_text(results: &[SeriesForecast]) -> String {
         text.push_str(&format!("{name:<13} {:>8} {best:>10.3} {naive:>11.3} {beats:>12.0}%\n", members.len()));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_number_format_equals_fmt_float() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut values = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1e-7, 4.9999995e-7, 5e-7, -5e-7, 123.456, 999_999_999.999_999, 1e9, 1e12, f64::NAN, f64::INFINITY, 0.1 + 0.2, 2.0 / 3.0];
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let magnitude = 10f64.powi((state % 20) as i32 - 8);
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(if state & 1 == 0 { unit * magnitude } else { -unit * magnitude });
+        }
+        for value in values {
+            let mut line = String::new();
+            push_float(value, &mut line);
+            assert_eq!(line, fmt_float(value), "{value:e}");
+        }
+        for value in [0u64, 7, 10, 1234567890, u64::MAX] {
+            let mut line = String::new();
+            push_whole(value, &mut line);
+            assert_eq!(line, value.to_string());
+        }
+    }
+    #[test]
+    fn plain_series_reader_equals_the_generic_reader() {
+        let text = "unique_id,ds,y\nB,2026-01-12,2\nA,2026-01-05,0\nA,2026-01-19,1.5\nB,2026-01-12,3e0\nA,2026-01-05,-0\n";
+        let fast = plain_series_csv("s.csv", text.as_bytes()).expect("a plain file takes the fast path");
+        let generic = table::parse_csv("s.csv", text.as_bytes()).expect("the generic reader accepts it");
+        let read = |t: &Table| series::history_from_table(t, Bucket::Week, SeriesKey::Item).expect("valid history");
+        let (fast_history, generic_history) = (read(&fast), read(&generic));
+        assert_eq!(fast_history, generic_history);
+        // By hand: A spans 2026-01-05..19 = [0, 0, 1.5]; B one week, 2 + 3.
+        assert_eq!(fast_history.series.len(), 2);
+        assert_eq!(fast_history.series[0].values, vec![0.0, 0.0, 1.5]);
+        assert_eq!(fast_history.series[1].values, vec![5.0]);
+    }
+
+    #[test]
+    fn unusual_series_files_go_to_the_generic_reader() {
+        for text in [
+            "unique_id,ds,y\nA,2026-01-05,-1\n",
+            "unique_id,ds,y\n\"A\",2026-01-05,1\n",
+            "unique_id,ds,y\r\nA,2026-01-05,1\r\n",
+            "unique_id,ds,y\nA,2026-1-5,1\n",
+            "unique_id,ds,y\n A,2026-01-05,1\n",
+            "unique_id,ds,y\nA,2026-01-05, 1\n",
+            "unique_id,ds,y\nA,2026-01-05,NaN\n",
+            "unique_id,ds,y\nA,2026-01-05\n",
+            "unique_id,ds,y\nA,2026-01-05,1\n\nA,2026-01-12,1\n",
+            "ds,unique_id,y\n2026-01-05,A,1\n",
+            "unique_id,ds,y\n",
+        ] {
+            assert!(plain_series_csv("s.csv", text.as_bytes()).is_none(), "{text:?}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ use crate::error::{Diagnostic, Diagnostics, InputError};
 use crate::input::{Bucket, Horizon, PeriodOf};
 use crate::table::{Cell, Need, NumberRule, Table};
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How an orders table is split into series.
@@ -95,9 +96,14 @@ pub fn history_from_table_aligned(
     align_to: Option<NaiveDate>,
 ) -> Result<History, InputError> {
     match history_shape(table)? {
-        HistoryShape::Long => build_history(table.file_name(), long_rows(table)?, bucket, align_to),
+        HistoryShape::Long => {
+            let (earliest, rows) = long_rows(table)?;
+            build_history(table.file_name(), earliest, rows, bucket, align_to)
+        }
         HistoryShape::Orders => {
-            let mut history = build_history(table.file_name(), order_rows(table, key)?, bucket, align_to)?;
+            let rows = order_rows(table, key)?;
+            let earliest = rows.iter().map(|r| r.date).min();
+            let mut history = build_history(table.file_name(), earliest, rows.into_iter(), bucket, align_to)?;
             align_to_common_span(&mut history);
             Ok(history)
         }
@@ -106,24 +112,36 @@ pub fn history_from_table_aligned(
 
 /// One usable row of a history table.
 struct Row<'a> {
-    unique_id: String,
+    unique_id: Cow<'a, str>,
     item: &'a str,
     date: NaiveDate,
     quantity: f64,
 }
 
-fn long_rows(table: &Table) -> Result<Vec<Row<'_>>, InputError> {
+/// The usable rows of a long series table, made one by one from its checked columns (a
+/// series table can have millions of rows: they are not collected).
+/// Also returns the earliest date of a usable row.
+fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = Row<'_>>), InputError> {
     let mut diags = Diagnostics::new();
     let ids = table.ids("unique_id", Need::Required, &mut diags);
     let dates = table.dates("ds", Need::Required, &mut diags);
     let quantities = quantities(table, "y", &ids, &dates, &mut diags);
-    let mut rows = Vec::with_capacity(table.height());
-    for ((id, date), quantity) in ids.iter().zip(&dates).zip(&quantities) {
-        if let (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) = (id, date, quantity) {
-            rows.push(Row { unique_id: (*id).to_string(), item: id, date: *date, quantity: *quantity });
+    let earliest = ids
+        .iter()
+        .zip(&dates)
+        .zip(&quantities)
+        .filter_map(|((id, date), quantity)| match (id, date, quantity) {
+            (Cell::Value(_), Cell::Value(date), Cell::Value(_)) => Some(*date),
+            _ => None,
+        })
+        .min();
+    let rows = ids.into_iter().zip(dates).zip(quantities).filter_map(|((id, date), quantity)| match (id, date, quantity) {
+        (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) => {
+            Some(Row { unique_id: Cow::Borrowed(id), item: id, date, quantity })
         }
-    }
-    diags.finish(rows)
+        _ => None,
+    });
+    diags.finish((earliest, rows))
 }
 
 fn order_rows(table: &Table, key: SeriesKey) -> Result<Vec<Row<'_>>, InputError> {
@@ -141,9 +159,9 @@ fn order_rows(table: &Table, key: SeriesKey) -> Result<Vec<Row<'_>>, InputError>
             continue;
         };
         let unique_id = match (key, market) {
-            (SeriesKey::Item, _) => (*item).to_string(),
-            (SeriesKey::ItemMarket, Cell::Value(market)) => format!("{item}|{market}"),
-            (SeriesKey::ItemMarket, _) => format!("{item}|-"),
+            (SeriesKey::Item, _) => Cow::Borrowed(*item),
+            (SeriesKey::ItemMarket, Cell::Value(market)) => Cow::Owned(format!("{item}|{market}")),
+            (SeriesKey::ItemMarket, _) => Cow::Owned(format!("{item}|-")),
         };
         rows.push(Row { unique_id, item, date: *date, quantity: *quantity });
     }
@@ -160,6 +178,9 @@ fn quantities(
 ) -> Vec<Cell<f64>> {
     let mut scratch = Diagnostics::new();
     let cells = table.numbers(column, NumberRule::NonNegative, Need::Required, &mut scratch);
+    if scratch.is_empty() {
+        return cells;
+    }
     let mut row_of = BTreeMap::new();
     for row_idx in 0..table.height() {
         row_of.insert(table.row_number(row_idx), row_idx);
@@ -196,19 +217,24 @@ pub fn calendar(anchor: NaiveDate, bucket: Bucket) -> Horizon {
     Horizon { start: anchor, bucket, periods: MAX_BUCKETS }
 }
 
-fn build_history(
+fn build_history<'a>(
     file_name: &str,
-    rows: Vec<Row<'_>>,
+    earliest: Option<NaiveDate>,
+    rows: impl Iterator<Item = Row<'a>>,
     bucket: Bucket,
     align_to: Option<NaiveDate>,
 ) -> Result<History, InputError> {
-    let Some(earliest) = rows.iter().map(|r| r.date).min() else {
+    let Some(earliest) = earliest else {
         return Err(InputError::single(Diagnostic::file(file_name, "the history has no rows")));
     };
     let anchor = anchor_for(earliest, bucket, align_to);
     let horizon = calendar(anchor, bucket);
-    // unique_id -> (item, first bucket, last bucket, bucket -> quantity)
-    let mut by_id: BTreeMap<String, (String, usize, usize, BTreeMap<usize, f64>)> = BTreeMap::new();
+    // Per series, in order of first appearance: (item, first bucket, last bucket, (bucket,
+    // quantity) per row in row order). Rows of one series usually follow each other, so the
+    // series of the previous row is tried before the map.
+    let mut index_of: BTreeMap<Cow<'_, str>, usize> = BTreeMap::new();
+    let mut accumulators: Vec<SeriesRows<'_>> = Vec::new();
+    let mut previous: Option<(Cow<'_, str>, usize)> = None;
     for row in rows {
         let PeriodOf::InHorizon(t) = horizon.locate(row.date) else {
             return Err(InputError::single(Diagnostic::file(
@@ -216,32 +242,53 @@ fn build_history(
                 format!("the dates span more than {MAX_BUCKETS} {}s (latest {}); is a year mistyped?", bucket.as_str(), row.date),
             )));
         };
-        let entry = by_id.entry(row.unique_id).or_insert_with(|| (row.item.to_string(), t, t, BTreeMap::new()));
-        entry.1 = entry.1.min(t);
-        entry.2 = entry.2.max(t);
-        *entry.3.entry(t).or_insert(0.0) += row.quantity;
+        let series_idx = match &previous {
+            Some((id, idx)) if *id == row.unique_id => *idx,
+            _ => {
+                let next_idx = accumulators.len();
+                let idx = *index_of.entry(row.unique_id.clone()).or_insert(next_idx);
+                if idx == next_idx {
+                    accumulators.push((row.item, t, t, Vec::new()));
+                }
+                previous = Some((row.unique_id, idx));
+                idx
+            }
+        };
+        if let Some(entry) = accumulators.get_mut(series_idx) {
+            entry.1 = entry.1.min(t);
+            entry.2 = entry.2.max(t);
+            entry.3.push((t, row.quantity));
+        }
     }
-    let series = by_id
+    let series = index_of
         .into_iter()
-        .map(|(unique_id, (item, first, last, cells))| DemandSeries {
-            unique_id,
-            item,
-            start: bucket_start(&horizon, first),
-            values: fill(first, last, &cells),
+        .filter_map(|(unique_id, idx)| {
+            let (item, first, last, cells) = accumulators.get(idx)?;
+            Some(DemandSeries {
+                unique_id: unique_id.into_owned(),
+                item: item.to_string(),
+                start: bucket_start(&horizon, *first),
+                values: fill(*first, *last, cells),
+            })
         })
         .collect();
     Ok(History { bucket, anchor, series })
 }
 
+/// The rows of one series while a history is built: (item, first bucket, last bucket,
+/// (bucket, quantity) per row in row order).
+type SeriesRows<'a> = (&'a str, usize, usize, Vec<(usize, f64)>);
+
 fn bucket_start(horizon: &Horizon, t: usize) -> NaiveDate {
     horizon.period_start(t).unwrap_or(horizon.start)
 }
 
-fn fill(first: usize, last: usize, cells: &BTreeMap<usize, f64>) -> Vec<f64> {
+/// The bucket values from `first` to `last`, each the sum of its rows' quantities in row order.
+fn fill(first: usize, last: usize, cells: &[(usize, f64)]) -> Vec<f64> {
     let mut values = vec![0.0; last.saturating_sub(first) + 1];
-    for (&t, &q) in cells {
+    for &(t, q) in cells {
         if let Some(slot) = values.get_mut(t.saturating_sub(first)) {
-            *slot = q;
+            *slot += q;
         }
     }
     values
