@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::input::{ItemKind, PlanInput};
 use crate::model::{build_model, ModelOptions};
 use crate::plan::snap;
+use crate::report::fmt_float;
 use crate::solve::{MipBackend, SolveOptions};
 use serde::Serialize;
 
@@ -104,11 +105,11 @@ pub fn diagnose_infeasibility(
                         "{}: period {} needs {} time units, but capacity {} + overtime {} gives only {} (short by {})",
                         res.id,
                         t + 1,
-                        fmt_num(available + extra),
-                        fmt_num(res.capacity[t]),
-                        fmt_num(res.overtime_max),
-                        fmt_num(available),
-                        fmt_num(extra)
+                        fmt_float(available + extra),
+                        fmt_float(res.capacity[t]),
+                        fmt_float(res.overtime_max),
+                        fmt_float(available),
+                        fmt_float(extra)
                     ),
                 });
             }
@@ -148,8 +149,8 @@ fn late_finding(
         message: format!(
             "{}: {} of {} units due in period {} cannot be shipped on time and late shipment is not allowed (no backlog_cost); {}",
             item.id,
-            fmt_num(amount),
-            fmt_num(demand),
+            fmt_float(amount),
+            fmt_float(demand),
             t + 1,
             reason
         ),
@@ -195,8 +196,3 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// A number as a planner reads it: no trailing `.0`, at most 6 decimals.
-pub fn fmt_num(v: f64) -> String {
-    let s = format!("{}", snap(v));
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}

@@ -35,37 +35,37 @@ pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
         input.resources.iter().map(|resource| most_frequent_value(&resource.capacity)).collect();
 
     let mut written: Vec<&str> = Vec::new();
-    write_atomic(dir, "plan.toml", |out| write_plan_toml(input, out))?;
-    write_atomic(dir, "items.csv", |out| write_items(&input.items, out))?;
-    write_atomic(dir, "orders.csv", |out| write_orders(input, out))?;
+    write_file_atomically(dir, "plan.toml", |out| write_plan_toml(input, out))?;
+    write_file_atomically(dir, "items.csv", |out| write_items(&input.items, out))?;
+    write_file_atomically(dir, "orders.csv", |out| write_orders(input, out))?;
     if !input.bom.is_empty() {
-        write_atomic(dir, "bom.csv", |out| write_bom(input, out))?;
+        write_file_atomically(dir, "bom.csv", |out| write_bom(input, out))?;
         written.push("bom.csv");
     }
     if !input.resources.is_empty() {
-        write_atomic(dir, "resources.csv", |out| {
+        write_file_atomically(dir, "resources.csv", |out| {
             write_resources(&input.resources, &resource_bases, out)
         })?;
         written.push("resources.csv");
     }
     if has_capacity_overrides(&input.resources, &resource_bases) {
-        write_atomic(dir, "capacity.csv", |out| {
+        write_file_atomically(dir, "capacity.csv", |out| {
             write_capacity_overrides(&input.resources, &resource_bases, out)
         })?;
         written.push("capacity.csv");
     }
     if !input.routings.is_empty() {
-        write_atomic(dir, "routings.csv", |out| write_routings(input, out))?;
+        write_file_atomically(dir, "routings.csv", |out| write_routings(input, out))?;
         written.push("routings.csv");
     }
     if !input.receipts.is_empty() {
         let rows = input.receipts.iter().map(|r| (r.item, r.period, r.quantity));
-        write_atomic(dir, "receipts.csv", |out| write_item_period_rows(input, rows, out))?;
+        write_file_atomically(dir, "receipts.csv", |out| write_item_period_rows(input, rows, out))?;
         written.push("receipts.csv");
     }
     if !input.forecast.is_empty() {
         let rows = input.forecast.iter().map(|f| (f.item, f.period, f.quantity));
-        write_atomic(dir, "forecast.csv", |out| write_item_period_rows(input, rows, out))?;
+        write_file_atomically(dir, "forecast.csv", |out| write_item_period_rows(input, rows, out))?;
         written.push("forecast.csv");
     }
     remove_stale_tables(dir, &written)
@@ -84,8 +84,11 @@ fn remove_stale_tables(dir: &Path, written: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `dir/name` through a temporary file in `dir` that is renamed into place at the end.
-fn write_atomic<F>(dir: &Path, name: &str, write_body: F) -> Result<(), Error>
+/// Writes `dir/name` through a temporary file in `dir`, fsynced and renamed into place at the
+/// end, so a reader sees the old file or the whole new one. The file gets the usual 0644
+/// permissions (a temporary file is created owner-only). The one single-file writer of the
+/// crate: plan-directory tables, a plan's `forecast.csv`, sweep results.
+pub fn write_file_atomically<F>(dir: &Path, name: &str, write_body: F) -> Result<(), Error>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
@@ -99,6 +102,12 @@ where
     let mut out = BufWriter::with_capacity(1 << 16, temp);
     write_body(&mut out).map_err(with_path)?;
     let temp = out.into_inner().map_err(|error| with_path(error.into_error()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(with_path)?;
+    }
+    temp.as_file().sync_all().map_err(with_path)?;
     temp.persist(&path).map_err(|error| with_path(error.error))?;
     Ok(())
 }

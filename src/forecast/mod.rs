@@ -702,12 +702,8 @@ pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir:
             rows += 1;
         }
     }
+    crate::write::write_file_atomically(plan_dir, "forecast.csv", |out| out.write_all(text.as_bytes()))?;
     let path = plan_dir.join("forecast.csv");
-    let err = |source: std::io::Error| Error::Output { path: path.clone(), source };
-    let mut file = tempfile::NamedTempFile::new_in(plan_dir).map_err(err)?;
-    file.write_all(text.as_bytes()).map_err(err)?;
-    file.as_file().sync_all().map_err(err)?;
-    file.persist(&path).map_err(|e| err(e.error))?;
     Ok(PlanForecastWritten { path, rows, unknown_items: unknown.into_iter().collect(), outside_horizon })
 }
 

@@ -376,33 +376,23 @@ fn results_frame(rows: &[ResultRow], mode: &str) -> Result<DataFrame, polars::er
     DataFrame::new(rows.len(), columns)
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file in `dir`, fsynced, then renamed.
-pub fn write_file_atomically(dir: &Path, name: &str, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), SweepError> {
-    let path = dir.join(name);
-    let io = |e: std::io::Error| SweepError::Io { path: path.clone(), source: e };
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(dir).map_err(io)?;
-    fill(tmp.as_file_mut()).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(&path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
 /// Writes `results.csv`, `results.parquet` and `summary.json` into `out_dir`, each atomically.
 pub fn write_results(out_dir: &Path, rows: &[ResultRow], summary: &SweepSummary, mode: &str) -> Result<(), SweepError> {
     let csv = results_csv(rows, mode);
-    write_file_atomically(out_dir, "results.csv", |f| f.write_all(csv.as_bytes()))?;
+    let write = |name: &str, body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+        crate::write::write_file_atomically(out_dir, name, |out| body(out)).map_err(|e| match e {
+            crate::Error::Output { path, source } => SweepError::Io { path, source },
+            other => SweepError::Plan(other),
+        })
+    };
+    write("results.csv", &mut |f| f.write_all(csv.as_bytes()))?;
     let mut frame = results_frame(rows, mode).map_err(|e| SweepError::Io {
         path: out_dir.join("results.parquet"),
         source: std::io::Error::other(e.to_string()),
     })?;
-    write_file_atomically(out_dir, "results.parquet", |f| {
+    write("results.parquet", &mut |f| {
         ParquetWriter::new(f).finish(&mut frame).map(|_| ()).map_err(|e| std::io::Error::other(e.to_string()))
     })?;
     let json = serde_json::to_string_pretty(summary).map_err(|e| SweepError::Other(e.to_string()))?;
-    write_file_atomically(out_dir, "summary.json", |f| f.write_all(format!("{json}\n").as_bytes()))
+    write("summary.json", &mut |f| f.write_all(format!("{json}\n").as_bytes()))
 }
