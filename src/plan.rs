@@ -10,7 +10,7 @@ use crate::construct::{construct_plan, start_values};
 use crate::demand::{bucket_demand, Demand};
 use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
-use crate::input::PlanInput;
+use crate::input::{Item, PlanInput};
 use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
 use crate::solve::{BackendOutcome, Heuristic, Highs, MipBackend, SolveOptions, SolveStatus, StopReason};
 use good_lp::Variable;
@@ -166,10 +166,8 @@ fn plan_pipeline(
     let columns = model.column_index();
     let vars = model.vars.clone();
     let outcome = solve(model, &planned)?;
-    let solution = outcome
-        .values
-        .as_ref()
-        .map(|values| extract_solution(input, bom, &planned, &vars, &columns, values));
+    let solution =
+        outcome.values.as_ref().map(|values| extract_solution(input, bom, &planned, &vars, &columns, values));
     let costs = solution.as_ref().map(|s| plan_costs(input, s));
     let gap = match (costs, outcome.best_bound) {
         (Some(c), Some(bound)) => Some(relative_gap(c.total(), bound)),
@@ -273,9 +271,13 @@ fn extract_solution(
 ///
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
-/// such a deficit (at most [`REPAIR_LIMIT`]) is absorbed by shipping less (items that may ship
-/// late) or by raising the latest lot that arrives in time (when the lot rules allow), so the
-/// written plan is feasible to the 1e-6 of its numbers rather than to the solver's tolerance.
+/// such a deficit (at most [`repair_limit`]) is absorbed by shipping less (items that may ship
+/// late) or by raising the latest lot that arrives in time (when the lot rules allow). A
+/// deficit neither can absorb (a component bought in pack sizes, a lot at its maximum) is
+/// removed at its cause: the latest parent lot consuming the component by then is lowered by
+/// the deficit over the BOM quantity, and the walk is repeated (the parent then absorbs its own
+/// millionths the same way). So the written plan is feasible to the 1e-6 of its numbers rather
+/// than to the solver's tolerance.
 pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
@@ -285,59 +287,22 @@ pub fn complete_solution(
 ) -> PlanSolution {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
-    let mut receipts = vec![0.0; n_items * n_periods];
-    for r in &input.receipts {
-        receipts[r.item * n_periods + r.period] += r.quantity;
-    }
-    let mut parents: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n_items];
+    let mut rules = RepairRules { parents: vec![Vec::new(); n_items], lowered: vec![false; n_items * n_periods] };
     for e in &input.bom {
-        parents[e.component].push((e.parent, e.quantity));
+        rules.parents[e.component].push((e.parent, e.quantity));
     }
-    let mut inventory = vec![0.0; n_items * n_periods];
-    let mut backlog = vec![0.0; n_items * n_periods];
-    let mut shortfall = vec![0.0; n_items * n_periods];
-    for &i in bom.topological_order() {
-        let item = &input.items[i];
-        let may_ship_late = item.backlog_cost.is_some();
-        let mut on_hand = item.initial_inventory;
-        let mut late = 0.0;
-        for t in 0..n_periods {
-            let k = i * n_periods + t;
-            if may_ship_late {
-                // Never ship more than is due (rounding could make backlog -1e-6).
-                shipped[k] = snap(shipped[k].min(late + planned[k]).max(0.0));
-            }
-            let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
-            let used: f64 = parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
-            // Exact running stock; only the written value is rounded (rounding the running
-            // value would drift by up to 5e-7 a period).
-            on_hand += arriving + receipts[k] - used - shipped[k];
-            if on_hand < 0.0 && -on_hand <= 1e-9 {
-                on_hand = 0.0; // floating-point noise, not a deficit
-            }
-            if on_hand < 0.0 && -on_hand <= REPAIR_LIMIT {
-                let deficit = -on_hand;
-                if may_ship_late && shipped[k] >= deficit {
-                    shipped[k] = snap(shipped[k] - deficit);
-                    on_hand = 0.0;
-                } else if let Some(s) = repairable_lot(input, i, t, &lots) {
-                    // Round up to the next 1e-6, ignoring float noise below 1e-9 of a unit.
-                    let raised = (((lots[i * n_periods + s] + deficit) * 1e6 - 1e-3).ceil()) / 1e6;
-                    on_hand += raised - lots[i * n_periods + s];
-                    lots[i * n_periods + s] = raised;
-                }
-            }
-            late += planned[k] - shipped[k];
-            inventory[k] = snap(on_hand.max(0.0));
-            if on_hand < 0.0 && -on_hand <= REPAIR_LIMIT {
-                // An unrepairable rounding deficit (e.g. a lot-multiple component): the
-                // written 0 is the stock the next period starts from, so deficits do not
-                // accumulate beyond one period's rounding.
-                on_hand = 0.0;
-            }
-            backlog[k] = snap(late.max(0.0));
-            shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
+    let mut stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
+    for _ in 0..MAX_REPAIR_ROUNDS {
+        let mut changed = false;
+        let mut on_hand = stock.inventory.clone();
+        for &(i, t, deficit) in &stock.deficits {
+            changed |=
+                lower_consumer(input, &rules.parents[i], t, deficit, &mut lots, &mut rules.lowered, &mut on_hand);
         }
+        if !changed {
+            break;
+        }
+        stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
     }
     let n_res = input.resources.len();
     let mut run_time = vec![0.0; n_res * n_periods];
@@ -365,21 +330,203 @@ pub fn complete_solution(
         lots,
         demand: planned.to_vec(),
         shipped,
-        inventory,
-        backlog,
-        shortfall,
+        inventory: stock.inventory,
+        backlog: stock.backlog,
+        shortfall: stock.shortfall,
         run_time,
         setup_time,
         overtime,
     }
 }
 
-/// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise).
+/// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise) on
+/// small flows; see [`repair_limit`].
 pub const REPAIR_LIMIT: f64 = 1e-4;
 
-/// The latest lot of `i` arriving by period `t` that may grow by a rounding deficit: not for
-/// items with a lot multiple, and not beyond `max_lot`.
-fn repairable_lot(input: &PlanInput, i: usize, t: usize, lots: &[f64]) -> Option<usize> {
+/// The largest balance deficit [`complete_solution`] repairs in a period whose stock and flows
+/// add up to `scale`: [`REPAIR_LIMIT`] plus 1e-8 of the scale (the solver's tolerances are
+/// relative, and a component consumed by many parents gathers their roundings).
+pub fn repair_limit(scale: f64) -> f64 {
+    REPAIR_LIMIT + 1e-8 * scale
+}
+
+/// How often [`complete_solution`] lowers consuming lots and walks the balances again. Each
+/// round removes the deficits of one BOM level; deeper chains of millionths are not expected.
+const MAX_REPAIR_ROUNDS: usize = 16;
+
+/// Stock derived by one walk over the balances.
+struct Stock {
+    inventory: Vec<f64>,
+    backlog: Vec<f64>,
+    shortfall: Vec<f64>,
+    /// Rounding deficits the walk could not absorb: `(item, period, deficit)`.
+    deficits: Vec<(usize, usize, f64)>,
+}
+
+/// The BOM as the walk reads it, and the lots it must leave alone, kept across walks.
+struct RepairRules {
+    /// Per component: (parent, quantity per unit).
+    parents: Vec<Vec<(usize, f64)>>,
+    /// Lots the walk must not raise: they would take back what a lowered lot gave a component.
+    lowered: Vec<bool>,
+}
+
+/// One walk over every item's balance, parents first, absorbing rounding deficits where the
+/// item's own shipments or lots allow (see [`complete_solution`]).
+fn balance_walk(
+    input: &PlanInput,
+    bom: &BomGraph,
+    planned: &[f64],
+    rules: &RepairRules,
+    lots: &mut [f64],
+    shipped: &mut [f64],
+) -> Stock {
+    let n_periods = input.n_periods();
+    let n_items = input.items.len();
+    let mut receipts = vec![0.0; n_items * n_periods];
+    for r in &input.receipts {
+        receipts[r.item * n_periods + r.period] += r.quantity;
+    }
+    let mut inventory = vec![0.0; n_items * n_periods];
+    let mut backlog = vec![0.0; n_items * n_periods];
+    let mut shortfall = vec![0.0; n_items * n_periods];
+    let mut deficits = Vec::new();
+    for &i in bom.topological_order() {
+        let item = &input.items[i];
+        let may_ship_late = item.backlog_cost.is_some();
+        let mut on_hand = item.initial_inventory;
+        let mut late = 0.0;
+        let mut exact = vec![0.0; n_periods]; // unrounded stock at the end of each period
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            if may_ship_late {
+                // Never ship more than is due (rounding could make backlog -1e-6).
+                shipped[k] = snap(shipped[k].min(late + planned[k]).max(0.0));
+            }
+            let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
+            let used: f64 = rules.parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
+            // Exact running stock; only the written value is rounded (rounding the running
+            // value would drift by up to 5e-7 a period).
+            let limit = repair_limit(on_hand.abs() + arriving + receipts[k] + used + shipped[k]);
+            on_hand += arriving + receipts[k] - used - shipped[k];
+            if on_hand < 0.0 && -on_hand <= 1e-9 {
+                on_hand = 0.0; // floating-point noise, not a deficit
+            }
+            if on_hand < 0.0 && -on_hand <= limit {
+                let deficit = -on_hand;
+                if may_ship_late && shipped[k] >= deficit {
+                    shipped[k] = snap(shipped[k] - deficit);
+                    on_hand = 0.0;
+                } else if let Some(s) = repairable_lot(input, i, t, deficit, lots, &rules.lowered) {
+                    on_hand +=
+                        raise_lot(item, i * n_periods, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
+                }
+            }
+            late += planned[k] - shipped[k];
+            exact[t] = on_hand;
+            inventory[k] = snap(on_hand.max(0.0));
+            if on_hand < 0.0 && -on_hand <= 1e-9 {
+                on_hand = 0.0; // what a repair rounded to 1e-6 leaves is noise too
+            }
+            if on_hand < 0.0 && -on_hand <= limit {
+                // Not absorbed here: recorded for lowering a consuming lot, and the written 0
+                // is the stock the next period starts from, so deficits do not accumulate.
+                deficits.push((i, t, -on_hand));
+                on_hand = 0.0;
+            }
+            backlog[k] = snap(late.max(0.0));
+            shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
+        }
+    }
+    Stock { inventory, backlog, shortfall, deficits }
+}
+
+/// Raises the lot of the item whose rows start at `row` in period `s` by `amount` (rounded up
+/// to 1e-6) during the walk at period `t`: the stock written since the lot arrived grows too.
+/// Returns what was added.
+#[allow(clippy::too_many_arguments)]
+fn raise_lot(
+    item: &Item,
+    row: usize,
+    s: usize,
+    t: usize,
+    amount: f64,
+    lots: &mut [f64],
+    exact: &mut [f64],
+    inventory: &mut [f64],
+    shortfall: &mut [f64],
+) -> f64 {
+    let raised = ceil_micro(lots[row + s] + amount);
+    let extra = raised - lots[row + s];
+    lots[row + s] = raised;
+    for a in s + item.lead_time..t {
+        exact[a] += extra;
+        inventory[row + a] = snap(exact[a].max(0.0));
+        shortfall[row + a] = snap((item.safety_stock - inventory[row + a]).max(0.0));
+    }
+    extra
+}
+
+/// Rounds up to the next 1e-6, ignoring float noise below 1e-9 of a unit.
+fn ceil_micro(v: f64) -> f64 {
+    ((v * 1e6 - 1e-3).ceil()) / 1e6
+}
+
+/// Removes a component's `deficit` in period `t` by lowering the latest lot of one of its
+/// `parents` (parent, quantity per unit) consuming it in a period up to `t` (consuming less
+/// earlier leaves more stock at `t`). A parent whose `stock` stays non-negative without the
+/// cut is preferred (nothing else changes); otherwise the parent absorbs the cut in the next
+/// walk (for an end item: by shipping a few millionths less). Lot-multiple parents and lots
+/// that would fall below `min_lot` are skipped. Returns whether a lot was lowered.
+fn lower_consumer(
+    input: &PlanInput,
+    parents: &[(usize, f64)],
+    t: usize,
+    deficit: f64,
+    lots: &mut [f64],
+    lowered: &mut [bool],
+    stock: &mut [f64],
+) -> bool {
+    let n_periods = input.n_periods();
+    for needs_slack in [true, false] {
+        for s in (0..=t).rev() {
+            for &(p, q) in parents {
+                let parent = &input.items[p];
+                let k = p * n_periods + s;
+                if q <= 0.0 || parent.lot_multiple.is_some() || lots[k] <= 0.0 {
+                    continue;
+                }
+                let cut = ceil_micro(deficit / q);
+                let x = snap(lots[k] - cut);
+                if cut > repair_limit(lots[k]) || x < parent.min_lot || x <= 0.0 {
+                    continue;
+                }
+                let later =
+                    &mut stock[(p * n_periods + s + parent.lead_time).min((p + 1) * n_periods)..(p + 1) * n_periods];
+                if needs_slack && later.iter().any(|&v| v < cut) {
+                    continue;
+                }
+                later.iter_mut().for_each(|v| *v -= cut);
+                lots[k] = x;
+                // Raising any lot of the parent up to `t` would take the component back.
+                lowered[p * n_periods..=p * n_periods + t].fill(true);
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The latest lot of `i` arriving by period `t` that may grow by a rounding `deficit`: not for
+/// items with a lot multiple, not beyond `max_lot`, and not a lot lowered for its components.
+fn repairable_lot(
+    input: &PlanInput,
+    i: usize,
+    t: usize,
+    deficit: f64,
+    lots: &[f64],
+    lowered: &[bool],
+) -> Option<usize> {
     let item = &input.items[i];
     if item.lot_multiple.is_some() {
         return None;
@@ -388,7 +535,7 @@ fn repairable_lot(input: &PlanInput, i: usize, t: usize, lots: &[f64]) -> Option
     let last = t.checked_sub(item.lead_time)?;
     (0..=last).rev().find(|&s| {
         let x = lots[i * n_periods + s];
-        x > 0.0 && item.max_lot.is_none_or(|m| x + REPAIR_LIMIT <= m)
+        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
     })
 }
 

@@ -77,20 +77,20 @@ pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolutio
         let mut next = 0; // first order not fully served
         for t in 0..n_periods {
             let mut available = solution.shipped[i * n_periods + t];
-            let mut j = next;
-            while j < orders.len() && available > 1e-9 {
-                if demand.order_period(orders[j]).is_some_and(|p| p > t) {
+            while next < orders.len() && demand.order_period(orders[next]).is_some_and(|p| p <= t) {
+                // Served when what is left is within the feasibility tolerance the plan's
+                // numbers are written to (the checker's documented rule).
+                let tol = 1e-6 + 1e-9 * input.orders[orders[next]].quantity.abs();
+                if remaining[next] > tol && available > 0.0 {
+                    let take = remaining[next].min(available);
+                    remaining[next] -= take;
+                    available -= take;
+                }
+                if remaining[next] > tol {
                     break;
                 }
-                let take = remaining[j].min(available);
-                remaining[j] -= take;
-                available -= take;
-                if remaining[j] <= 1e-6 {
-                    remaining[j] = 0.0;
-                    promised[j] = Some(t);
-                    next = j + 1;
-                }
-                j += 1;
+                promised[next] = Some(t);
+                next += 1;
             }
         }
         for (j, &o) in orders.iter().enumerate() {

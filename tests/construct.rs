@@ -107,3 +107,73 @@ fn highs_accepts_the_constructed_start() {
     let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
     assert!(report.is_ok(), "{}", report.to_text());
 }
+
+/// The solver meets balances only to its tolerance: lots a few millionths off, after snapping,
+/// must still give a plan that passes the checker once `complete_solution` has repaired it,
+/// including components bought in pack sizes (lot multiples) whose parents' lots grew.
+#[test]
+fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
+    use flexplan::plan::{complete_solution, snap};
+    // Each lot is moved by a few millionths. `telescoping`: by the difference of two such
+    // errors, so an item's cumulative production stays within `steps` millionths of the
+    // construction's (what the solver's balances plus snapping by running totals give);
+    // otherwise independently per lot (a harder test: the errors add up over the periods).
+    for (seed, items, orders, periods, steps, telescoping) in [
+        (1, 60, 2000, 26, 3, false),
+        (2, 60, 2000, 26, 3, false),
+        (3, 60, 2000, 26, 1, true),
+        (1, 200, 20000, 52, 1, true),
+        (2, 200, 20000, 52, 1, true),
+    ] {
+        let spec = GenerateSpec { seed, items, orders, periods, ..GenerateSpec::default() };
+        let input = generate(&spec).expect("a valid spec");
+        let bom = BomGraph::new(&input).expect("acyclic");
+        let demand = bucket_demand(&input);
+        let planned = demand.planned_table().to_vec();
+        let model = build_model(&input, &bom, &planned, ModelOptions::default());
+        let constructed = construct_plan(&input, &bom, &planned, &model.big_m).expect("a constructed plan");
+        // A fixed pseudo-random sequence (no RNG crate needed) in [-steps, steps] millionths.
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut error = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % (2 * steps + 1)) as f64 * 1e-6 - steps as f64 * 1e-6
+        };
+        let mut lots = constructed.lots.clone();
+        let mut perturbed = 0;
+        let mut previous = vec![0.0; items];
+        for (k, lot) in lots.iter_mut().enumerate() {
+            let item = &input.items[k / periods];
+            let room_below = *lot - item.min_lot;
+            let room_above = item.max_lot.map_or(f64::INFINITY, |m| m - *lot);
+            if *lot > 0.0 && item.lot_multiple.is_none() && room_below > 1e-5 && room_above > 1e-5 {
+                let e = error();
+                let shift = if telescoping { e - std::mem::replace(&mut previous[k / periods], e) } else { e };
+                *lot = snap(*lot + shift);
+                perturbed += 1;
+            }
+        }
+        assert!(perturbed > 100, "seed {seed}: only {perturbed} lots perturbed");
+        let solution = complete_solution(&input, &bom, &planned, lots, constructed.shipped.clone());
+        let costs = plan_costs(&input, &solution);
+        let outcome = PlanOutcome {
+            status: SolveStatus::Feasible,
+            stop_reason: StopReason::OtherLimit,
+            solution: Some(solution),
+            costs: Some(costs),
+            best_bound: None,
+            gap: None,
+            size: model.size,
+            build_seconds: 0.0,
+            solve_seconds: 0.0,
+            nodes: None,
+            solver: ("noise".to_string(), String::new()),
+            diagnosis: None,
+            demand: bucket_demand(&input),
+        };
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("plan");
+        write_outcome(&input, &outcome, &SolveOptions::default(), &out, TableFormat::Csv).expect("written");
+        let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+        assert!(report.is_ok(), "seed {seed}, {items} items: {}", report.to_text());
+    }
+}
