@@ -77,7 +77,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
         formulation: FormulationArg,
         /// Primal heuristic whose plan warm-starts the solve.
-        #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
+        #[arg(long, value_enum, default_value_t = HeuristicArg::Construct)]
         heuristic: HeuristicArg,
     },
     /// Convert a public benchmark instance into a plan directory.
@@ -118,7 +118,7 @@ enum Command {
         /// Setup linking.
         #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
         formulation: FormulationArg,
-        /// Primal heuristic.
+        /// Primal heuristic (default none: the plain model the peers solve too).
         #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
         heuristic: HeuristicArg,
         /// Number of X instances sampled by trigeiro-x.

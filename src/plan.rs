@@ -102,12 +102,12 @@ pub struct PlanOutcome {
 
 /// Plans `input` with HiGHS: the whole `flexplan plan` computation without file output.
 pub fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions) -> Result<PlanOutcome, Error> {
-    plan_with(input, bom, options, &Highs)
+    plan_configured(input, bom, options, &PlanConfig::default())
 }
 
 /// Model and search choices beyond the spec's defaults (`flexplan plan --formulation`,
-/// `--heuristic`, and the benchmark runner). The default is the spec's big-M model, solved
-/// directly: exactly what [`plan`] does.
+/// `--heuristic`, and the benchmark runner). The default is the spec's big-M model, warm-started
+/// from the solver-free construction ([`Heuristic::Construct`]): exactly what [`plan`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct PlanConfig {
     /// Setup linking.
@@ -116,7 +116,7 @@ pub struct PlanConfig {
     pub heuristic: Heuristic,
 }
 
-/// Plans `input` with the given backend.
+/// Plans `input` with the given backend, the spec's big-M model solved directly (no warm start).
 pub fn plan_with(
     input: &PlanInput,
     bom: &BomGraph,
