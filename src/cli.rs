@@ -679,10 +679,7 @@ fn forecast(
         },
         None => None,
     };
-    let loaded = flexplan::forecast::read_history(history)
-        .and_then(|table| {
-            flexplan::forecast::series::history_from_table_aligned(&table, options.bucket, options.key, align_to)
-        })
+    let loaded = flexplan::forecast::read_history_series(history, options.bucket, options.key, align_to)
         .and_then(|series| Ok((flexplan::forecast::forecast_history(&series, options)?, series)));
     let (results, series) = match loaded {
         Ok(loaded) => loaded,

@@ -3,6 +3,11 @@
 
 mod cli;
 
+// mimalloc instead of glibc's malloc: the forecast's per-series buffers made glibc map and
+// fault in fresh pages again and again (see BENCHMARKS.md, forecasting).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let code = cli::run();
     std::process::exit(code);

@@ -493,3 +493,40 @@ fn plan_forecast_refuses_a_different_bucket() {
     assert!(error.to_string().contains("--bucket week"), "{error}");
     assert!(!plan_dir.join("forecast.csv").exists());
 }
+
+/// `read_history_series` reads a plain `unique_id,ds,y` CSV straight into series (memory-mapped,
+/// no table): the history must be the one the table path gives, for interleaved series, gaps,
+/// repeated dates, a BOM, no final line end, month buckets and a plan-aligned calendar; files
+/// that are not plain (quotes, CRLF, a negative value, an orders table) go the table way.
+#[test]
+fn the_plain_csv_fast_path_gives_the_table_paths_history() {
+    use flexplan::forecast::read_history_series;
+    use flexplan::forecast::series::history_from_table_aligned;
+    let files: [(&str, &[u8]); 7] = [
+        ("plain.csv", b"unique_id,ds,y\nB,2024-01-08,3\nA,2024-01-01,0\nA,2024-01-15,2.5\nB,2024-01-08,1\nA,2024-03-04,7\nC,2024-02-05,0\n"),
+        ("bom.csv", b"\xef\xbb\xbfunique_id,ds,y\nS1,2024-01-03,1\nS1,2024-01-10,0\nS1,2024-01-31,4"),
+        ("quoted.csv", b"unique_id,ds,y\n\"S,1\",2024-01-01,1\nS2,2024-01-08,2\n"),
+        ("crlf.csv", b"unique_id,ds,y\r\nS1,2024-01-01,1\r\nS1,2024-01-08,2\r\n"),
+        ("spaces.csv", b"unique_id,ds,y\n S1,2024-01-01,1\nS1 ,2024-01-08,2\n"),
+        ("negative.csv", b"unique_id,ds,y\nS1,2024-01-01,-1\n"),
+        ("orders.csv", b"order_id,item,quantity,due_date\nO1,FG-1,2,2024-01-02\nO2,FG-1,1,2024-01-20\n"),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let plan_start = NaiveDate::from_ymd_opt(2023, 12, 27);
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).expect("written");
+        for (bucket, align_to) in [(Bucket::Week, None), (Bucket::Month, None), (Bucket::Week, plan_start)] {
+            let fast = read_history_series(&path, bucket, SeriesKey::Item, align_to);
+            let by_table = read_history(&path)
+                .and_then(|table| history_from_table_aligned(&table, bucket, SeriesKey::Item, align_to));
+            match (fast, by_table) {
+                (Ok(fast), Ok(by_table)) => assert_eq!(fast, by_table, "{name} {bucket:?} {align_to:?}"),
+                (Err(fast), Err(by_table)) => {
+                    assert_eq!(fast.to_string(), by_table.to_string(), "{name} {bucket:?} {align_to:?}")
+                }
+                (fast, by_table) => panic!("{name}: fast path {fast:?} but table path {by_table:?}"),
+            }
+        }
+    }
+}

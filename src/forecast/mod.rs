@@ -267,48 +267,20 @@ pub fn read_history(path: &Path) -> Result<Table, InputError> {
 }
 
 /// The fast path of [`read_history`] for a plain `unique_id,ds,y` CSV (statsforecast's
-/// layout): no quotes, no carriage returns, no blank or short lines, ids without surrounding
-/// spaces, `YYYY-MM-DD` dates and finite numbers `>= 0`. The bytes are parsed directly into a
-/// typed table (dates through a cache of the previous row's date), which gives the same cells as
-/// the text table of [`table::parse_csv`]. `None` for anything else: the generic reader then
-/// reads the file and reports every problem with its row.
+/// layout, see [`series::PlainRows`]): the bytes are parsed directly into a typed table, which
+/// gives the same cells as the text table of [`table::parse_csv`]. `None` for anything else:
+/// the generic reader then reads the file and reports every problem with its row.
 fn plain_series_csv(file_name: &str, bytes: &[u8]) -> Option<Table> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes)).ok()?;
-    if text.contains(['"', '\r']) {
-        return None;
-    }
-    let body = text.strip_prefix("unique_id,ds,y\n")?;
-    let body = body.strip_suffix('\n').unwrap_or(body);
-    if body.is_empty() {
-        return None;
-    }
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    let n_rows = body.bytes().filter(|&b| b == b'\n').count() + 1;
-    let (mut ids, mut days, mut quantities) = (Vec::with_capacity(n_rows), Vec::with_capacity(n_rows), Vec::with_capacity(n_rows));
-    let mut last_date: Option<(&str, i32)> = None;
-    for line in body.split('\n') {
-        let mut fields = line.split(',');
-        let (Some(id), Some(date), Some(quantity), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
-            return None;
-        };
-        if id.is_empty() || id.trim() != id {
-            return None;
-        }
-        let day = match last_date {
-            Some((previous, day)) if previous == date => day,
-            _ => {
-                let day = i32::try_from((table::parse_iso_date(date)? - epoch).num_days()).ok()?;
-                last_date = Some((date, day));
-                day
-            }
-        };
-        let quantity = quantity.parse::<f64>().ok().filter(|q| q.is_finite() && *q >= 0.0)?;
+    let (mut ids, mut days, mut quantities) = (Vec::new(), Vec::new(), Vec::new());
+    for row in series::PlainRows::new(bytes)? {
+        let (id, date, quantity) = row?;
         ids.push(id);
-        days.push(day);
+        days.push(i32::try_from((date - epoch).num_days()).ok()?);
         quantities.push(quantity);
     }
     let frame = DataFrame::new(
-        n_rows,
+        ids.len(),
         vec![
             Column::new("unique_id".into(), ids),
             Column::new("ds".into(), days).cast(&DataType::Date).ok()?,
@@ -317,6 +289,38 @@ fn plain_series_csv(file_name: &str, bytes: &[u8]) -> Option<Table> {
     )
     .ok()?;
     Some(Table::from_frame(file_name, &frame))
+}
+
+/// Reads a history file (as [`read_history`]) into bucketed series (as
+/// [`series::history_from_table_aligned`]): what `flexplan forecast` does. A plain
+/// `unique_id,ds,y` CSV is memory-mapped and read straight into series
+/// ([`series::history_from_plain_csv`]), with no table of its millions of rows in between;
+/// the result is the same.
+pub fn read_history_series(
+    path: &Path,
+    bucket: Bucket,
+    key: SeriesKey,
+    align_to: Option<NaiveDate>,
+) -> Result<History, InputError> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let is_csv = path.extension().is_none_or(|e| !e.eq_ignore_ascii_case("parquet"));
+    if is_csv {
+        // SAFETY: the map is only read, while this function runs; a file truncated by another
+        // process meanwhile could fault the read (as for any memory-mapped input, e.g.
+        // ripgrep's), which is not a case of bad input. Anything that cannot be mapped (an
+        // empty file, a pipe) goes the generic way, which also reports read errors.
+        let mapped = fs::File::open(path)
+            .ok()
+            .filter(|file| file.metadata().is_ok_and(|m| m.is_file() && m.len() > 0))
+            .and_then(|file| unsafe { memmap2::Mmap::map(&file) }.ok());
+        if let Some(bytes) = mapped {
+            if let Some(history) = series::history_from_plain_csv(&file_name, &bytes, bucket, align_to) {
+                return history;
+            }
+        }
+    }
+    let table = read_history(path)?;
+    series::history_from_table_aligned(&table, bucket, key, align_to)
 }
 
 /// Builds the output tables from the per-series results.

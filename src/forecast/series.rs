@@ -110,6 +110,88 @@ pub fn history_from_table_aligned(
     }
 }
 
+/// Reads a plain `unique_id,ds,y` CSV held in `bytes` (statsforecast's layout, see
+/// [`PlainRows`]) straight into bucketed series, with no table in between: the same history as
+/// [`history_from_table_aligned`] gives for that file, without a column per field of 10 million
+/// rows. `None` when the file is not plain; the caller then reads it as a table, which reports
+/// every problem with its row.
+pub fn history_from_plain_csv(
+    file_name: &str,
+    bytes: &[u8],
+    bucket: Bucket,
+    align_to: Option<NaiveDate>,
+) -> Option<Result<History, InputError>> {
+    // First pass: every line is plain, and the earliest date. Second: the rows, parsed again
+    // (cheaper than keeping them).
+    let mut earliest: Option<NaiveDate> = None;
+    for row in PlainRows::new(bytes)? {
+        let (_, date, _) = row?;
+        earliest = Some(earliest.map_or(date, |e| e.min(date)));
+    }
+    let rows = PlainRows::new(bytes)?.map_while(|row| row).map(|(id, date, quantity)| Row {
+        unique_id: Cow::Borrowed(id),
+        item: id,
+        date,
+        quantity,
+    });
+    Some(build_history(file_name, earliest, rows, bucket, align_to))
+}
+
+/// The rows of a plain `unique_id,ds,y` CSV: that header, `\n` line ends (a final one
+/// optional), no quotes or carriage returns, three fields a line, ids non-empty without
+/// surrounding spaces, `YYYY-MM-DD` dates and finite numbers `>= 0`. Each item is the row, or
+/// `None` for a line that is not plain (the file is then not plain). Dates are parsed once per
+/// run of equal date texts.
+pub(crate) struct PlainRows<'a> {
+    lines: std::str::Split<'a, char>,
+    last_date: Option<(&'a str, NaiveDate)>,
+}
+
+impl<'a> PlainRows<'a> {
+    /// `None` when the bytes are not UTF-8, hold a quote or carriage return, or lack the
+    /// header or any row.
+    pub(crate) fn new(bytes: &'a [u8]) -> Option<Self> {
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes)).ok()?;
+        if text.contains(['"', '\r']) {
+            return None;
+        }
+        let body = text.strip_prefix("unique_id,ds,y\n")?;
+        let body = body.strip_suffix('\n').unwrap_or(body);
+        if body.is_empty() {
+            return None;
+        }
+        Some(PlainRows { lines: body.split('\n'), last_date: None })
+    }
+}
+
+impl<'a> Iterator for PlainRows<'a> {
+    type Item = Option<(&'a str, NaiveDate, f64)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.lines.next()?;
+        let mut fields = line.split(',');
+        let (Some(id), Some(date_text), Some(quantity), None) = (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Some(None);
+        };
+        if id.is_empty() || id.trim() != id {
+            return Some(None);
+        }
+        let date = match self.last_date {
+            Some((previous, date)) if previous == date_text => date,
+            _ => {
+                let Some(date) = crate::table::parse_iso_date(date_text) else { return Some(None) };
+                self.last_date = Some((date_text, date));
+                date
+            }
+        };
+        let Some(quantity) = quantity.parse::<f64>().ok().filter(|q| q.is_finite() && *q >= 0.0) else {
+            return Some(None);
+        };
+        Some(Some((id, date, quantity)))
+    }
+}
+
 /// One usable row of a history table.
 struct Row<'a> {
     unique_id: Cow<'a, str>,
