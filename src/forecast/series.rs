@@ -123,12 +123,14 @@ pub fn history_from_plain_csv(
 ) -> Option<Result<History, InputError>> {
     // First pass: every line is plain, and the earliest date. Second: the rows, parsed again
     // (cheaper than keeping them).
+    let first_pass = PlainRows::new(bytes)?;
+    let second_pass = first_pass.clone();
     let mut earliest: Option<NaiveDate> = None;
-    for row in PlainRows::new(bytes)? {
+    for row in first_pass {
         let (_, date, _) = row?;
         earliest = Some(earliest.map_or(date, |e| e.min(date)));
     }
-    let rows = PlainRows::new(bytes)?.map_while(|row| row).map(|(id, date, quantity)| Row {
+    let rows = second_pass.map_while(|row| row).map(|(id, date, quantity)| Row {
         unique_id: Cow::Borrowed(id),
         item: id,
         date,
@@ -142,6 +144,7 @@ pub fn history_from_plain_csv(
 /// surrounding spaces, `YYYY-MM-DD` dates and finite numbers `>= 0`. Each item is the row, or
 /// `None` for a line that is not plain (the file is then not plain). Dates are parsed once per
 /// run of equal date texts.
+#[derive(Clone)]
 pub(crate) struct PlainRows<'a> {
     lines: std::str::Split<'a, char>,
     last_date: Option<(&'a str, NaiveDate)>,
