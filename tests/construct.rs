@@ -7,9 +7,37 @@ use flexplan::construct::{construct_plan, start_values};
 use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::model::{build_model, ModelOptions};
-use flexplan::plan::{plan_costs, PlanOutcome};
+use flexplan::check::CheckReport;
+use flexplan::input::PlanInput;
+use flexplan::model::ModelSize;
+use flexplan::plan::{plan_costs, PlanOutcome, PlanSolution};
 use flexplan::report::{write_outcome, TableFormat};
 use flexplan::solve::{SolveOptions, SolveStatus, StopReason};
+
+/// Writes `solution` as `flexplan plan` writes a plan (status feasible) and runs the
+/// independent checker on the folder.
+fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -> CheckReport {
+    let costs = plan_costs(input, &solution);
+    let outcome = PlanOutcome {
+        status: SolveStatus::Feasible,
+        stop_reason: StopReason::OtherLimit,
+        solution: Some(solution),
+        costs: Some(costs),
+        best_bound: None,
+        gap: None,
+        size,
+        build_seconds: 0.0,
+        solve_seconds: 0.0,
+        nodes: None,
+        solver: ("test".to_string(), String::new()),
+        diagnosis: None,
+        demand: bucket_demand(input),
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("plan");
+    write_outcome(input, &outcome, &SolveOptions::default(), &out, TableFormat::Csv).expect("the plan is written");
+    flexplan::check::check_plan(input, &out).expect("the plan is readable")
+}
 
 /// Constructs, writes and checks one generated plan; returns the constructed plan's cost.
 fn construct_and_check(seed: u64, items: usize, orders: usize, periods: usize) -> f64 {
@@ -26,26 +54,7 @@ fn construct_and_check(seed: u64, items: usize, orders: usize, periods: usize) -
     assert!(start.iter().all(|v| v.is_finite()));
 
     let costs = plan_costs(&input, &solution);
-    let outcome = PlanOutcome {
-        status: SolveStatus::Feasible,
-        stop_reason: StopReason::OtherLimit,
-        solution: Some(solution),
-        costs: Some(costs),
-        best_bound: None,
-        gap: None,
-        size: model.size,
-        build_seconds: 0.0,
-        solve_seconds: 0.0,
-        nodes: None,
-        solver: ("construct".to_string(), String::new()),
-        diagnosis: None,
-        demand,
-    };
-    let options = SolveOptions::default();
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let out = dir.path().join("plan");
-    write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).expect("the plan is written");
-    let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+    let report = write_and_check(&input, solution, model.size);
     assert!(report.is_ok(), "seed {seed}: {}", report.to_text());
     // The checker's own cost of the written plan is the planner's cost of the constructed one.
     assert!(
@@ -154,26 +163,7 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
         }
         assert!(perturbed > 100, "seed {seed}: only {perturbed} lots perturbed");
         let solution = complete_solution(&input, &bom, &planned, lots, constructed.shipped.clone());
-        let costs = plan_costs(&input, &solution);
-        let outcome = PlanOutcome {
-            status: SolveStatus::Feasible,
-            stop_reason: StopReason::OtherLimit,
-            solution: Some(solution),
-            costs: Some(costs),
-            best_bound: None,
-            gap: None,
-            size: model.size,
-            build_seconds: 0.0,
-            solve_seconds: 0.0,
-            nodes: None,
-            solver: ("noise".to_string(), String::new()),
-            diagnosis: None,
-            demand: bucket_demand(&input),
-        };
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let out = dir.path().join("plan");
-        write_outcome(&input, &outcome, &SolveOptions::default(), &out, TableFormat::Csv).expect("written");
-        let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+        let report = write_and_check(&input, solution, model.size);
         assert!(report.is_ok(), "seed {seed}, {items} items: {}", report.to_text());
     }
 }
