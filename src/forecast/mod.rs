@@ -510,7 +510,7 @@ pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<(), Error
 
 /// Writes a frame as CSV with flexplan's number format (shortest round-trip, snapped to 1e-6).
 fn write_csv(frame: &DataFrame, path: &Path) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(fs::File::create(path)?);
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
     let names: Vec<String> = frame.get_column_names().iter().map(|n| csv_field(n.as_str())).collect();
     writeln!(out, "{}", names.join(","))?;
     let cells: Vec<CellWriter<'_>> = frame.columns().iter().map(CellWriter::new).collect();

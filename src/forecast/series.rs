@@ -123,20 +123,23 @@ pub fn history_from_plain_csv(
 ) -> Option<Result<History, InputError>> {
     // First pass: every line is plain, and the earliest date. Second: the rows, parsed again
     // (cheaper than keeping them).
-    let first_pass = PlainRows::new(bytes)?;
-    let second_pass = first_pass.clone();
+    let second_pass = PlainRows::new(bytes)?;
+    let mut first_pass = second_pass.clone();
+    first_pass.quantities = false; // the second pass checks them
     let mut earliest: Option<NaiveDate> = None;
     for row in first_pass {
         let (_, date, _) = row?;
         earliest = Some(earliest.map_or(date, |e| e.min(date)));
     }
-    let rows = second_pass.map_while(|row| row).map(|(id, date, quantity)| Row {
-        unique_id: Cow::Borrowed(id),
-        item: id,
-        date,
-        quantity,
-    });
-    Some(build_history(file_name, earliest, rows, bucket, align_to))
+    let not_plain = std::cell::Cell::new(false);
+    let rows = second_pass
+        .map_while(|row| {
+            not_plain.set(row.is_none());
+            row
+        })
+        .map(|(id, date, quantity)| Row { unique_id: Cow::Borrowed(id), item: id, date, quantity });
+    let history = build_history(file_name, earliest, rows, bucket, align_to);
+    (!not_plain.get()).then_some(history)
 }
 
 /// The rows of a plain `unique_id,ds,y` CSV: that header, `\n` line ends (a final one
@@ -148,6 +151,8 @@ pub fn history_from_plain_csv(
 pub(crate) struct PlainRows<'a> {
     lines: std::str::Split<'a, char>,
     last_date: Option<(&'a str, NaiveDate)>,
+    /// Whether quantities are parsed and checked (else every row's quantity is 0).
+    quantities: bool,
 }
 
 impl<'a> PlainRows<'a> {
@@ -163,7 +168,7 @@ impl<'a> PlainRows<'a> {
         if body.is_empty() {
             return None;
         }
-        Some(PlainRows { lines: body.split('\n'), last_date: None })
+        Some(PlainRows { lines: body.split('\n'), last_date: None, quantities: true })
     }
 }
 
@@ -188,6 +193,9 @@ impl<'a> Iterator for PlainRows<'a> {
                 date
             }
         };
+        if !self.quantities {
+            return Some(Some((id, date, 0.0)));
+        }
         let Some(quantity) = quantity.parse::<f64>().ok().filter(|q| q.is_finite() && *q >= 0.0) else {
             return Some(None);
         };
