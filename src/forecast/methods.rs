@@ -308,201 +308,138 @@ pub fn golden_section_ses(x: &[f64], lower: f64, upper: f64) -> f64 {
     (b + a) / 2.0
 }
 
-/// Which point of a golden-section bracket waits for its function value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    Lower,
-    Upper,
-    Finished,
-}
-
-/// The state of one golden-section search of [`golden_section_ses_many`].
-#[derive(Debug, Clone, Copy)]
-struct GoldenSearch {
-    a: f64,
-    b: f64,
-    c: f64,
-    d: f64,
-    fc: f64,
-    fd: f64,
-    pending: Pending,
-}
-
-impl GoldenSearch {
-    /// Moves the bracket as [`golden_section_ses`] does after both values are known; returns the
-    /// new point to evaluate, or `None` when the search has finished.
-    fn step(&mut self, golden_ratio: f64) -> Option<f64> {
-        if (self.b - self.a).abs() < 1e-12 {
-            self.pending = Pending::Finished;
-            return None;
-        }
-        if self.fc < self.fd {
-            self.b = self.d;
-            self.d = self.c;
-            self.fd = self.fc;
-            self.c = self.b - (self.b - self.a) / golden_ratio;
-            self.pending = Pending::Lower;
-            Some(self.c)
-        } else if self.fd < self.fc {
-            self.a = self.c;
-            self.c = self.d;
-            self.fc = self.fd;
-            self.d = self.a + (self.b - self.a) / golden_ratio;
-            self.pending = Pending::Upper;
-            Some(self.d)
-        } else {
-            self.pending = Pending::Finished;
-            None
-        }
-    }
-}
-
-/// [`golden_section_ses`] of every series of `xs`, bit for bit, run side by side: each round
-/// evaluates the SSE of every unfinished search at once ([`ses_sse_many`]), so that the
-/// processor overlaps the otherwise serial recurrences.
+/// [`golden_section_ses`] of every series of `xs`, bit for bit. The series go in groups of
+/// [`LANES`] of similar length (longest first); each group's searches run in lockstep, so that
+/// every SSE evaluation runs [`LANES`] independent recurrences side by side over a time-major
+/// copy of the group's values, which the processor overlaps and the compiler vectorises.
 pub fn golden_section_ses_many(xs: &[&[f64]], lower: f64, upper: f64) -> Vec<f64> {
-    let golden_ratio = (5.0_f64.sqrt() + 1.0) / 2.0;
-    let c = upper - (upper - lower) / golden_ratio;
-    let d = lower + (upper - lower) / golden_ratio;
-    let fcs = ses_sse_many(xs, &vec![c; xs.len()]);
-    let fds = ses_sse_many(xs, &vec![d; xs.len()]);
-    let mut searches: Vec<GoldenSearch> = fcs
-        .iter()
-        .zip(&fds)
-        .map(|(&fc, &fd)| GoldenSearch { a: lower, b: upper, c, d, fc, fd, pending: Pending::Lower })
-        .collect();
-    // Longest first, so that each round's batches hold series of similar lengths.
-    let mut active: Vec<usize> = (0..xs.len()).collect();
-    active.sort_by_key(|&idx| std::cmp::Reverse(xs.get(idx).map_or(0, |x| x.len())));
-    let mut series: Vec<&[f64]> = Vec::with_capacity(xs.len());
-    let mut points: Vec<f64> = Vec::with_capacity(xs.len());
-    while !active.is_empty() {
-        series.clear();
-        points.clear();
-        active.retain(|&idx| {
-            let (Some(search), Some(x)) = (searches.get_mut(idx), xs.get(idx)) else {
-                return false;
-            };
-            match search.step(golden_ratio) {
-                Some(point) => {
-                    series.push(x);
-                    points.push(point);
-                    true
-                }
-                None => false,
-            }
-        });
-        let values = ses_sse_many(&series, &points);
-        for (&idx, value) in active.iter().zip(values) {
-            if let Some(search) = searches.get_mut(idx) {
-                match search.pending {
-                    Pending::Lower => search.fc = value,
-                    Pending::Upper => search.fd = value,
-                    Pending::Finished => {}
-                }
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    order.sort_by_key(|&idx| std::cmp::Reverse(xs.get(idx).map_or(0, |x| x.len())));
+    let mut alphas = vec![0.0; xs.len()];
+    let mut rows = Vec::new();
+    for chunk in order.chunks(LANES) {
+        let group: [&[f64]; LANES] =
+            std::array::from_fn(|lane| chunk.get(lane).and_then(|&idx| xs.get(idx)).copied().unwrap_or(&[]));
+        let found = golden_section_group(group, lower, upper, &mut rows);
+        for (&idx, alpha) in chunk.iter().zip(found) {
+            if let Some(slot) = alphas.get_mut(idx) {
+                *slot = alpha;
             }
         }
     }
-    searches.iter().map(|s| (s.b + s.a) / 2.0).collect()
+    alphas
 }
 
-/// [`ses_sse`] of `alphas[i]` on `xs[i]` for every `i`, bit for bit, eight at a time with the
-/// eight recurrences interleaved (fastest when neighbours have similar lengths).
-fn ses_sse_many(xs: &[&[f64]], alphas: &[f64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(xs.len());
-    let mut x_chunks = xs.chunks_exact(LANES);
-    let mut alpha_chunks = alphas.chunks_exact(LANES);
-    for (x_group, alpha_group) in (&mut x_chunks).zip(&mut alpha_chunks) {
-        let group_xs: [&[f64]; LANES] = std::array::from_fn(|lane| x_group.get(lane).copied().unwrap_or(&[]));
-        let group_alphas: [f64; LANES] = std::array::from_fn(|lane| alpha_group.get(lane).copied().unwrap_or(0.0));
-        out.extend(ses_sse_group(group_xs, group_alphas));
-    }
-    for (x, &alpha) in x_chunks.remainder().iter().zip(alpha_chunks.remainder()) {
-        out.push(ses_sse(alpha, x));
-    }
-    out
-}
-
-/// Recurrences interleaved by [`ses_sse_many`].
+/// Searches run side by side by [`golden_section_ses_many`].
 const LANES: usize = 8;
 
-/// The running state of one SES error sum: the current one-step forecast and the sum so far.
-#[derive(Debug, Clone, Copy)]
-struct SseState {
-    alpha: f64,
-    complement: f64,
-    forecast: f64,
-    sse: f64,
-}
-
-impl SseState {
-    fn new(alpha: f64, x: &[f64]) -> SseState {
-        SseState { alpha, complement: 1.0 - alpha, forecast: x.first().copied().unwrap_or(0.0), sse: 0.0 }
-    }
-
-    /// One step of [`ses_sse`]'s loop: `previous` is `x[i]`, `next` is `x[i + 1]`.
-    #[inline(always)]
-    fn advance(&mut self, previous: f64, next: f64) {
-        self.forecast = self.alpha * previous + self.complement * self.forecast;
-        let error = next - self.forecast;
-        self.sse += error * error;
-    }
-
-}
-
-/// [`LANES`] [`ses_sse`] evaluations with their loops interleaved: all lanes up to the shortest
-/// length, then all but the shortest up to the next length, and so on.
-fn ses_sse_group(xs: [&[f64]; LANES], alphas: [f64; LANES]) -> [f64; LANES] {
-    // Lanes ordered longest first.
-    let mut order: [usize; LANES] = std::array::from_fn(|lane| lane);
-    order.sort_by_key(|&lane| std::cmp::Reverse(xs.get(lane).map_or(0, |x| x.len())));
-    let sorted_xs = order.map(|lane| xs.get(lane).copied().unwrap_or(&[]));
-    let mut states: [SseState; LANES] = std::array::from_fn(|position| {
-        let alpha = order.get(position).and_then(|&lane| alphas.get(lane)).copied().unwrap_or(0.0);
-        SseState::new(alpha, sorted_xs.get(position).copied().unwrap_or(&[]))
-    });
-    // Pair `i` is (x[i], x[i + 1]); a series of length n has pairs 0..n-1.
-    let pairs = |position: usize| sorted_xs.get(position).map_or(0, |x| x.len().saturating_sub(1));
-    let mut from = 0;
-    from = advance_lanes::<8>(&mut states, &sorted_xs, from, pairs(7));
-    from = advance_lanes::<7>(&mut states, &sorted_xs, from, pairs(6));
-    from = advance_lanes::<6>(&mut states, &sorted_xs, from, pairs(5));
-    from = advance_lanes::<5>(&mut states, &sorted_xs, from, pairs(4));
-    from = advance_lanes::<4>(&mut states, &sorted_xs, from, pairs(3));
-    from = advance_lanes::<3>(&mut states, &sorted_xs, from, pairs(2));
-    from = advance_lanes::<2>(&mut states, &sorted_xs, from, pairs(1));
-    advance_lanes::<1>(&mut states, &sorted_xs, from, pairs(0));
-    let mut out = [0.0; LANES];
-    for (lane, state) in order.iter().zip(states) {
-        if let Some(slot) = out.get_mut(*lane) {
-            *slot = state.sse;
+/// [`golden_section_ses`] on each of [`LANES`] series, in lockstep: a lane whose search has
+/// ended keeps its bracket while the others go on. `rows` is scratch space.
+fn golden_section_group(
+    xs: [&[f64]; LANES],
+    lower: f64,
+    upper: f64,
+    rows: &mut Vec<[f64; LANES]>,
+) -> [f64; LANES] {
+    let golden_ratio = (5.0_f64.sqrt() + 1.0) / 2.0;
+    let common = xs.iter().map(|x| x.len()).min().unwrap_or(0);
+    rows.clear();
+    rows.extend((0..common).map(|t| std::array::from_fn(|lane| xs[lane].get(t).copied().unwrap_or(0.0))));
+    let (mut a, mut b) = ([lower; LANES], [upper; LANES]);
+    let mut c = [upper - (upper - lower) / golden_ratio; LANES];
+    let mut d = [lower + (upper - lower) / golden_ratio; LANES];
+    let mut fc = ses_sse_lanes(&xs, rows, c);
+    let mut fd = ses_sse_lanes(&xs, rows, d);
+    let mut running = [true; LANES];
+    loop {
+        let mut points = c;
+        let mut moved_lower = [false; LANES];
+        for lane in 0..LANES {
+            // The loop condition and the tie of `golden_section_ses`.
+            if (b[lane] - a[lane]).abs() < 1e-12 || !(fc[lane] < fd[lane] || fd[lane] < fc[lane]) {
+                running[lane] = false;
+            }
+            if !running[lane] {
+                continue;
+            }
+            if fc[lane] < fd[lane] {
+                b[lane] = d[lane];
+                d[lane] = c[lane];
+                fd[lane] = fc[lane];
+                c[lane] = b[lane] - (b[lane] - a[lane]) / golden_ratio;
+                points[lane] = c[lane];
+                moved_lower[lane] = true;
+            } else {
+                a[lane] = c[lane];
+                c[lane] = d[lane];
+                fc[lane] = fd[lane];
+                d[lane] = a[lane] + (b[lane] - a[lane]) / golden_ratio;
+                points[lane] = d[lane];
+            }
         }
-    }
-    out
-}
-
-/// Advances the first `N` lanes over pairs `from..to` (every one of those lanes has them);
-/// returns where they stopped.
-#[inline(always)]
-fn advance_lanes<const N: usize>(states: &mut [SseState; LANES], xs: &[&[f64]; LANES], from: usize, to: usize) -> usize {
-    if to <= from {
-        return from;
-    }
-    let lanes: [&[f64]; N] = std::array::from_fn(|lane| {
-        let x = xs.get(lane).copied().unwrap_or(&[]);
-        x.get(from..=to).unwrap_or(&[])
-    });
-    if lanes.iter().any(|x| x.len() != to - from + 1) {
-        return from;
-    }
-    for i in 0..to - from {
-        for (lane, x) in lanes.iter().enumerate() {
-            if let Some(state) = states.get_mut(lane) {
-                state.advance(x[i], x[i + 1]);
+        if !running.contains(&true) {
+            break;
+        }
+        let values = ses_sse_lanes(&xs, rows, points);
+        for lane in 0..LANES {
+            if running[lane] {
+                if moved_lower[lane] {
+                    fc[lane] = values[lane];
+                } else {
+                    fd[lane] = values[lane];
+                }
             }
         }
     }
-    to
+    std::array::from_fn(|lane| (b[lane] + a[lane]) / 2.0)
+}
+
+/// [`ses_sse`] of `alphas[lane]` on `xs[lane]` for every lane, bit for bit: the lanes together
+/// over `rows` (the first values of every lane, time-major), then the rest of each lane alone.
+/// On x86-64 processors with AVX the same code is compiled for 256-bit registers, which hold
+/// twice the lanes; they add and multiply each lane exactly as the scalar instructions do (no
+/// fused multiply-add), so the results are the same bits on every processor.
+fn ses_sse_lanes(xs: &[&[f64]; LANES], rows: &[[f64; LANES]], alphas: [f64; LANES]) -> [f64; LANES] {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the processor has just been found to support AVX.
+        return unsafe { ses_sse_lanes_avx(xs, rows, alphas) };
+    }
+    ses_sse_lanes_body(xs, rows, alphas)
+}
+
+/// [`ses_sse_lanes_body`] compiled for AVX.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn ses_sse_lanes_avx(xs: &[&[f64]; LANES], rows: &[[f64; LANES]], alphas: [f64; LANES]) -> [f64; LANES] {
+    ses_sse_lanes_body(xs, rows, alphas)
+}
+
+/// The body of [`ses_sse_lanes`], inlined into each of its compilations.
+#[inline(always)]
+fn ses_sse_lanes_body(xs: &[&[f64]; LANES], rows: &[[f64; LANES]], alphas: [f64; LANES]) -> [f64; LANES] {
+    let complements = alphas.map(|alpha| 1.0 - alpha);
+    let mut forecasts: [f64; LANES] = std::array::from_fn(|lane| xs[lane].first().copied().unwrap_or(0.0));
+    let mut sses = [0.0; LANES];
+    for pair in rows.windows(2) {
+        let (previous, next) = (&pair[0], &pair[1]);
+        for lane in 0..LANES {
+            forecasts[lane] = alphas[lane] * previous[lane] + complements[lane] * forecasts[lane];
+            let error = next[lane] - forecasts[lane];
+            sses[lane] += error * error;
+        }
+    }
+    for (lane, x) in xs.iter().enumerate() {
+        let (alpha, complement) = (alphas[lane], complements[lane]);
+        let (mut forecast, mut sse) = (forecasts[lane], sses[lane]);
+        for pair in x.get(rows.len().max(1) - 1..).unwrap_or(&[]).windows(2) {
+            forecast = alpha * pair[0] + complement * forecast;
+            let error = pair[1] - forecast;
+            sse += error * error;
+        }
+        sses[lane] = sse;
+    }
+    sses
 }
 
 /// SES with alpha optimised on `[0.1, 0.3]` (statsforecast's `_optimized_ses_forecast`).
@@ -638,6 +575,65 @@ mod tests {
             .min_by(|a, b| ses_sse(*a, &x).total_cmp(&ses_sse(*b, &x)))
             .unwrap_or(0.1);
         assert!((alpha - best_on_grid).abs() < 1e-4, "{alpha} vs {best_on_grid}");
+    }
+
+    /// Series of every length from 0 to 40 (several per length, as in a backtest), mostly
+    /// intermittent, some constant or all zero, from a fixed linear congruential generator.
+    fn assorted_series() -> Vec<Vec<f64>> {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut all = Vec::new();
+        for len in 0..=40 {
+            for kind in 0..5 {
+                let series = (0..len)
+                    .map(|_| match kind {
+                        0 => 0.0,
+                        1 => 3.0,
+                        2 => (next() * 100.0).floor(),
+                        _ if next() < 0.3 => (next() * 20.0).floor() + 1.0,
+                        _ => 0.0,
+                    })
+                    .collect();
+                all.push(series);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn side_by_side_searches_give_the_same_bits_as_one_at_a_time() {
+        let series = assorted_series();
+        let refs: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
+        let together = golden_section_ses_many(&refs, 0.1, 0.3);
+        assert_eq!(together.len(), refs.len());
+        for (x, alpha) in refs.iter().zip(&together) {
+            assert_eq!(alpha.to_bits(), golden_section_ses(x, 0.1, 0.3).to_bits(), "series {x:?}");
+        }
+    }
+
+    #[test]
+    fn every_compilation_of_the_lane_kernel_gives_the_scalar_bits() {
+        let series = assorted_series();
+        let mut rows = Vec::new();
+        // Groups of neighbours in length order, as the search forms them.
+        for (start, group) in series.chunks(LANES).enumerate() {
+            let xs: [&[f64]; LANES] = std::array::from_fn(|lane| group.get(lane).map_or(&[][..], Vec::as_slice));
+            let alphas: [f64; LANES] = std::array::from_fn(|lane| 0.1 + 0.025 * lane as f64 + 1e-3 * start as f64);
+            let common = xs.iter().map(|x| x.len()).min().unwrap_or(0);
+            rows.clear();
+            rows.extend((0..common).map(|t| std::array::from_fn(|lane| xs[lane][t])));
+            let scalar: [u64; LANES] = std::array::from_fn(|lane| ses_sse(alphas[lane], xs[lane]).to_bits());
+            assert_eq!(ses_sse_lanes_body(&xs, &rows, alphas).map(f64::to_bits), scalar);
+            assert_eq!(ses_sse_lanes(&xs, &rows, alphas).map(f64::to_bits), scalar);
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx") {
+                // SAFETY: AVX was just detected.
+                assert_eq!(unsafe { ses_sse_lanes_avx(&xs, &rows, alphas) }.map(f64::to_bits), scalar);
+            }
+        }
     }
 
     #[test]
