@@ -335,12 +335,7 @@ const LANES: usize = 8;
 
 /// [`golden_section_ses`] on each of [`LANES`] series, in lockstep: a lane whose search has
 /// ended keeps its bracket while the others go on. `rows` is scratch space.
-fn golden_section_group(
-    xs: [&[f64]; LANES],
-    lower: f64,
-    upper: f64,
-    rows: &mut Vec<[f64; LANES]>,
-) -> [f64; LANES] {
+fn golden_section_group(xs: [&[f64]; LANES], lower: f64, upper: f64, rows: &mut Vec<[f64; LANES]>) -> [f64; LANES] {
     let golden_ratio = (5.0_f64.sqrt() + 1.0) / 2.0;
     let common = xs.iter().map(|x| x.len()).min().unwrap_or(0);
     rows.clear();
