@@ -104,7 +104,7 @@ enum Command {
     },
     /// Plan every instance of a benchmark suite, check each plan and compare with best-known values.
     Bench {
-        /// lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib.
+        /// lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier.
         suite: String,
         /// Wall-clock limit per instance, seconds.
         #[arg(long)]
@@ -299,6 +299,18 @@ enum ImportFormat {
         #[arg(long)]
         unit_time: Option<f64>,
     },
+    /// A Tempelmeier-Derstroff style multi-level instance, named by its capacity file
+    /// (`<class><A|G><resources><demand>_<utilisation><setup times>.cap`); the other four files
+    /// are found beside it. No published objective values exist for these files.
+    Tempelmeier {
+        /// The .cap file, e.g. class1/1AA1_11.cap.
+        cap_file: PathBuf,
+        /// The plan directory to write.
+        out_dir: PathBuf,
+        /// Setup-cost variant: the j of `<class><A|G>_<demand><j>.sco`.
+        #[arg(long, default_value_t = 1)]
+        setup_costs: u32,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -419,6 +431,23 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             );
             Ok(exit::OK)
         }
+        Command::Import { format: ImportFormat::Tempelmeier { cap_file, out_dir, setup_costs } } => {
+            let files = flexplan::import::tempelmeier::TempelmeierFiles::for_capacity_file(&cap_file, setup_costs)?;
+            let instance = flexplan::import::tempelmeier::read_tempelmeier(&files)?;
+            let input = instance.to_plan_input();
+            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            println!(
+                "wrote {} ({} items, {} BOM arcs, {} resources, {} periods, {} orders) to {}",
+                instance.name,
+                input.items.len(),
+                input.bom.len(),
+                input.resources.len(),
+                instance.n_periods,
+                input.orders.len(),
+                out_dir.display()
+            );
+            Ok(exit::OK)
+        }
         Command::SolveMps { file, time_limit, gap, threads, verbose } => {
             let options = SolveOptions { time_limit_s: time_limit, mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose };
             let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
@@ -435,7 +464,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 flexplan::suite::Suite::ALL.to_vec()
             } else {
                 vec![flexplan::suite::Suite::from_name(&suite).with_context(|| {
-                    format!("unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib or all")
+                    format!("unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier or all")
                 })?]
             };
             let options = flexplan::suite::SuiteOptions {

@@ -11,6 +11,7 @@
 //! | `trigeiro-f` | F1..F70 | computed |
 //! | `trigeiro-x` | a deterministic sample of the 540 X files (every `540 / n`-th by name) | computed |
 //! | `miplib` | the MIPLIB 3 lot-sizing MPS files, solved by [`crate::import::mps::solve_mps`] | MIPLIB optima |
+//! | `tempelmeier` | multi-level Tempelmeier-Derstroff style files: every class (1-6), product structure and resource assignment, demand series 1, utilisation profiles 1-5, setup times 1, setup costs 1 (120 instances) | none published |
 //!
 //! A computed value is marked `computed-opt` when HiGHS proved it optimal and
 //! `computed-inc` when it is only an incumbent (a time-limited solve): a negative gap to the
@@ -18,6 +19,7 @@
 
 use crate::bom::BomGraph;
 use crate::import::mps::solve_mps;
+use crate::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
 use crate::import::trigeiro::{list_dat_files, read_trigeiro};
 use crate::import::ImportError;
 use crate::plan::{plan_configured, relative_gap, PlanConfig};
@@ -56,11 +58,14 @@ pub enum Suite {
     TrigeiroX,
     /// MIPLIB 3 lot-sizing MPS files.
     Miplib,
+    /// A sample of the multi-level Tempelmeier-Derstroff style files.
+    Tempelmeier,
 }
 
 impl Suite {
     /// Every suite, in report order.
-    pub const ALL: [Suite; 5] = [Suite::Lotsizelib, Suite::TrigeiroG, Suite::TrigeiroF, Suite::TrigeiroX, Suite::Miplib];
+    pub const ALL: [Suite; 6] =
+        [Suite::Lotsizelib, Suite::TrigeiroG, Suite::TrigeiroF, Suite::TrigeiroX, Suite::Miplib, Suite::Tempelmeier];
 
     /// The command-line name.
     pub fn as_str(self) -> &'static str {
@@ -70,6 +75,7 @@ impl Suite {
             Suite::TrigeiroF => "trigeiro-f",
             Suite::TrigeiroX => "trigeiro-x",
             Suite::Miplib => "miplib",
+            Suite::Tempelmeier => "tempelmeier",
         }
     }
 
@@ -122,10 +128,22 @@ pub struct Instance {
     pub path: PathBuf,
     /// Unit time that replaces every `b_i` (LOTSIZELIB tr6-15), for Trigeiro files.
     pub unit_time_override: Option<f64>,
-    /// An MPS file rather than a Trigeiro file.
-    pub is_mps: bool,
+    /// How the file is read.
+    pub format: InstanceFormat,
     /// Best-known objective and its source.
     pub best_known: Option<(f64, BestKnownSource)>,
+}
+
+/// The format of an instance file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceFormat {
+    /// A Trigeiro `.DAT` file, imported and planned.
+    Trigeiro,
+    /// An MPS file, solved directly.
+    Mps,
+    /// A Tempelmeier-Derstroff style `.cap` file (with the four files beside it, setup-cost
+    /// variant 1), imported and planned.
+    Tempelmeier,
 }
 
 /// How to run a suite.
@@ -203,7 +221,7 @@ pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let published = LOTSIZELIB.iter().find(|l| l.1 == name && l.2.is_none()).map(|l| (l.3, BestKnownSource::Published));
         let best_known = published.or_else(|| computed.get(&name).copied());
-        Instance { name, path, unit_time_override: None, is_mps: false, best_known }
+        Instance { name, path, unit_time_override: None, format: InstanceFormat::Trigeiro, best_known }
     };
     let mut instances: Vec<Instance> = match suite {
         Suite::Lotsizelib => LOTSIZELIB
@@ -212,7 +230,7 @@ pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<
                 name: format!("{name} ({file}{})", if unit_time.is_some() { " b=1" } else { "" }),
                 path: trigeiro.join("G").join(format!("{file}.DAT")),
                 unit_time_override: unit_time,
-                is_mps: false,
+                format: InstanceFormat::Trigeiro,
                 best_known: Some((optimum, BestKnownSource::Published)),
             })
             .collect(),
@@ -224,6 +242,7 @@ pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<
             files.into_iter().step_by(step).take(x_sample).map(trigeiro_instance).collect()
         }
         Suite::Miplib => miplib_instances(&data_dir.join("miplib_lotsizing"))?,
+        Suite::Tempelmeier => tempelmeier_instances(&data_dir.join("tempelmeier_class1_6"))?,
     };
     if suite != Suite::Lotsizelib {
         instances.sort_by_key(|instance| natural_key(&instance.name));
@@ -284,7 +303,36 @@ fn miplib_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
         if file.ends_with(".mps") || file.ends_with(".mps.gz") {
             let name = crate::import::mps::mps_name(&path);
             let best_known = known.get(&name).map(|&v| (v, BestKnownSource::Published));
-            instances.push(Instance { name, path, unit_time_override: None, is_mps: true, best_known });
+            instances.push(Instance { name, path, unit_time_override: None, format: InstanceFormat::Mps, best_known });
+        }
+    }
+    Ok(instances)
+}
+
+/// The `tempelmeier` sample: in `class1/` .. `class6/`, the capacity files of demand series 1,
+/// setup-time profile 1 and any utilisation profile (`<c><S><R>1_<u>1.cap`).
+fn tempelmeier_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
+    let mut instances = Vec::new();
+    for class in 1..=6 {
+        let class_dir = dir.join(format!("class{class}"));
+        let io = |source| ImportError::Io { path: class_dir.clone(), source };
+        for entry in std::fs::read_dir(&class_dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let chars: Vec<char> = stem.chars().collect();
+            let sampled = path.extension().is_some_and(|e| e == "cap")
+                && chars.len() == 7
+                && chars.get(3) == Some(&'1')
+                && chars.get(6) == Some(&'1');
+            if sampled {
+                instances.push(Instance {
+                    name: stem,
+                    path,
+                    unit_time_override: None,
+                    format: InstanceFormat::Tempelmeier,
+                    best_known: None,
+                });
+            }
         }
     }
     Ok(instances)
@@ -337,10 +385,10 @@ pub fn run_instance(suite: Suite, instance: &Instance, solve: &SolveOptions, con
         checked: None,
         note: String::new(),
     };
-    let result = if instance.is_mps {
-        run_mps(instance, solve, &mut row)
-    } else {
-        run_trigeiro(instance, solve, config, &mut row)
+    let result = match instance.format {
+        InstanceFormat::Mps => run_mps(instance, solve, &mut row),
+        InstanceFormat::Trigeiro => run_trigeiro(instance, solve, config, &mut row),
+        InstanceFormat::Tempelmeier => run_tempelmeier(instance, solve, config, &mut row),
     };
     if let Err(message) = result {
         row.note = message;
@@ -370,9 +418,26 @@ fn run_trigeiro(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, 
         parsed = parsed.with_unit_times(unit_time);
     }
     row.size = format!("{}x{}", parsed.n_items(), parsed.n_periods);
-    let input = parsed.to_plan_input();
-    let bom = BomGraph::new(&input).map_err(|e| e.to_string())?;
-    let outcome = plan_configured(&input, &bom, solve, config).map_err(|e| e.to_string())?;
+    plan_and_check(&parsed.to_plan_input(), solve, config, row)
+}
+
+fn run_tempelmeier(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, row: &mut BenchRow) -> Result<(), String> {
+    let files = TempelmeierFiles::for_capacity_file(&instance.path, 1).map_err(|e| e.to_string())?;
+    let parsed = read_tempelmeier(&files).map_err(|e| e.to_string())?;
+    row.size = format!("{}x{}", parsed.items.len(), parsed.n_periods);
+    plan_and_check(&parsed.to_plan_input(), solve, config, row)
+}
+
+/// Plans `input`, writes the plan to a temporary folder and checks it with the checker; the
+/// row gets the status, the proven gap and the checker's objective.
+fn plan_and_check(
+    input: &crate::input::PlanInput,
+    solve: &SolveOptions,
+    config: &PlanConfig,
+    row: &mut BenchRow,
+) -> Result<(), String> {
+    let bom = BomGraph::new(input).map_err(|e| e.to_string())?;
+    let outcome = plan_configured(input, &bom, solve, config).map_err(|e| e.to_string())?;
     row.status = outcome.status.as_str().to_string();
     row.proven_gap = outcome.gap;
     row.objective = outcome.costs.map(|c| c.total());
@@ -381,8 +446,8 @@ fn run_trigeiro(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, 
     }
     let tmp = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let out = tmp.path().join("plan");
-    crate::report::write_outcome(&input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
-    let report = crate::check::check_plan(&input, &out).map_err(|e| format!("checker: {e}"))?;
+    crate::report::write_outcome(input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
+    let report = crate::check::check_plan(input, &out).map_err(|e| format!("checker: {e}"))?;
     row.checked = Some(report.is_ok());
     if !report.is_ok() {
         row.note = format!("checker: {} violation(s)", report.violations.len());

@@ -183,3 +183,143 @@ fn a_missing_or_broken_mps_file_is_an_error() {
     assert!(solve_mps(&tmp.path().join("missing.mps.gz"), &options).is_err());
     assert!(solve_mps(&broken, &options).is_err());
 }
+
+// --- Tempelmeier-Derstroff style multi-level files ---------------------------------------
+
+use flexplan::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
+use flexplan::import::ImportError;
+
+#[test]
+fn tempelmeier_1aa1_12_with_costs_2_read_by_hand() {
+    let Some(dir) = data_dir() else { return };
+    let class1 = dir.join("tempelmeier_class1_6/class1");
+    let files = TempelmeierFiles::for_capacity_file(&class1.join("1AA1_12.cap"), 2).unwrap();
+    assert_eq!(files.name, "1AA1_12-c2");
+    assert_eq!(files.dat, class1.join("1AA.dat"));
+    assert_eq!(files.dem, class1.join("1A_1.dem"));
+    assert_eq!(files.sco, class1.join("1A_12.sco"));
+    assert_eq!(files.set, class1.join("1_____2.set"));
+    let instance = read_tempelmeier(&files).unwrap();
+    assert_eq!((instance.items.len(), instance.n_periods, instance.capacity.len()), (10, 4, 3));
+    // 1AA.dat: `1 10.00 1.00 1`, `2 3.00 1.00 2`, `10 1.00 1.00 3`; 9 arcs, the first `2 1 1.00 1.00`.
+    let (p01, p02, p10) = (instance.items[0], instance.items[1], instance.items[9]);
+    assert_eq!((p01.holding_cost, p01.unit_time, p01.resource, p01.lead_time), (10.0, 1.0, 0, 0));
+    assert_eq!((p02.holding_cost, p02.resource, p02.lead_time), (3.0, 1, 1));
+    assert_eq!((p10.holding_cost, p10.resource, p10.lead_time), (1.0, 2, 1));
+    assert_eq!(instance.arcs.len(), 9);
+    assert_eq!((instance.arcs[0].component, instance.arcs[0].parent, instance.arcs[0].quantity), (1, 0, 1.0));
+    // 1A_12.sco: `1 230`, `2 46`; 1_____2.set: `1 20`.
+    assert_eq!((p01.setup_cost, p02.setup_cost, p01.setup_time), (230.0, 46.0, 20.0));
+    // 1A_1.dem: period 1 `1 126 27 ...`, period 4 `4 104 22 13 17 23 20 22 22 23 17`;
+    // stocks `1 20 0`, `2 146 0`.
+    assert_eq!(instance.demand[0], 126.0);
+    assert_eq!(instance.demand[9 * 4 + 3], 17.0);
+    assert_eq!((p01.initial_inventory, p02.initial_inventory), (20.0, 146.0));
+    // 1AA1_12.cap: `2 874 950 862 204`.
+    assert_eq!(instance.capacity[1], vec![874.0, 950.0, 862.0, 204.0]);
+
+    let input = instance.to_plan_input();
+    assert_eq!((input.items.len(), input.bom.len()), (10, 9));
+    assert!(input.bom.iter().any(|e| (e.parent, e.component, e.quantity) == (0, 1, 1.0))); // P01 <- P02
+    let lead_times: Vec<usize> = input.items.iter().map(|i| i.lead_time).collect();
+    assert_eq!(lead_times, [0, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(input.orders.len(), 40); // every item has demand in every period
+    assert_eq!(input.resources[2].capacity, vec![2040.0, 1874.0, 518.0, 344.0]);
+    assert!(input.items.iter().all(|i| i.backlog_cost.is_none() && i.unit_cost == 0.0));
+}
+
+#[test]
+fn every_tempelmeier_capacity_file_imports_as_an_acyclic_plan() {
+    let Some(dir) = data_dir() else { return };
+    let mut imported = 0;
+    for class in 1..=6 {
+        let class_dir = dir.join(format!("tempelmeier_class1_6/class{class}"));
+        for entry in std::fs::read_dir(&class_dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "cap") {
+                let files = TempelmeierFiles::for_capacity_file(&path, 1).unwrap();
+                let instance = read_tempelmeier(&files).unwrap_or_else(|e| panic!("{e}"));
+                let input = instance.to_plan_input();
+                BomGraph::new(&input).unwrap_or_else(|e| panic!("{}: {e}", files.name));
+                imported += 1;
+            }
+        }
+    }
+    assert_eq!(imported, 720); // class1 120 (its subfolders hold copies), classes 2-6 120 each
+}
+
+/// The five files of a tiny instance in `dir`, named as instance `1AA1_11` with costs 1.
+fn write_tempelmeier(dir: &std::path::Path, dat: &str, dem: &str, sco: &str, set: &str, cap: &str) -> TempelmeierFiles {
+    for (name, text) in [("1AA.dat", dat), ("1A_1.dem", dem), ("1A_11.sco", sco), ("1_____1.set", set), ("1AA1_11.cap", cap)] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    TempelmeierFiles::for_capacity_file(&dir.join("1AA1_11.cap"), 1).unwrap()
+}
+
+const TINY_DAT: &str = "2\n1\n3\n1 3.00 0.00 1\n2 1.00 0.00 1\n1\n2 1 2.00 1.00\n\n#1 legend\n";
+const TINY_DEM: &str = "2 1 2\n1 0 0\n2 5 0\n3 5 0\n1 0 0\n2 0 0\n#1 legend\n";
+
+/// End item P01 (holding 3, setup 10) needs 2 of P02 (holding 1, setup 4, lead time 1) per unit;
+/// demand 5 of P01 in periods 2 and 3, nothing in stock, no capacity limit that binds. P01
+/// cannot be made in period 1 (its components would have to start in period 0). Either one
+/// P01 lot of 10 in period 2 (20 of P02 started in period 1, in transit, not held; 5 of P01
+/// held one period): 10 + 4 + 15 = 29; or P01 lots in 2 and 3: with one P02 lot of 20 in
+/// period 1 (10 held at the end of period 2) 10 + 10 + 4 + 10 = 34, with P02 lots in 1 and 2:
+/// 10 + 10 + 4 + 4 = 28. Optimum 28: two lots of each.
+#[test]
+fn tiny_multi_level_instance_plans_to_the_hand_worked_optimum_and_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = write_tempelmeier(tmp.path(), TINY_DAT, TINY_DEM, "1 10\n2 4\n", "1 0\n2 0\n", "1 100 100 100\n");
+    let input = read_tempelmeier(&files).unwrap().to_plan_input();
+    assert_eq!(input.items[1].lead_time, 1);
+    let bom = BomGraph::new(&input).unwrap();
+    let options = SolveOptions { mip_gap: 0.0, ..Default::default() };
+    let outcome = flexplan::plan::plan(&input, &bom, &options).unwrap();
+    assert_eq!(outcome.status, SolveStatus::Optimal);
+    let objective = outcome.costs.as_ref().unwrap().total();
+    assert!((objective - 28.0).abs() < 1e-6, "objective {objective}");
+    let out = tmp.path().join("plan");
+    flexplan::report::write_outcome(&input, &outcome, &options, &out, flexplan::report::TableFormat::Csv).unwrap();
+    let report = flexplan::check::check_plan(&input, &out).unwrap();
+    assert!(report.is_ok(), "{:?}", report.violations);
+    assert!((report.objective - 28.0).abs() < 1e-6);
+}
+
+#[test]
+fn broken_tempelmeier_files_are_errors_that_name_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (sco, set, cap) = ("1 10\n2 4\n", "1 0\n2 0\n", "1 100 100 100\n");
+    let message = |files: &TempelmeierFiles| read_tempelmeier(files).unwrap_err().to_string();
+
+    // Two arcs from P02 with different lead times (line 8).
+    let dat = "2\n1\n3\n1 3 0 1\n2 1 0 1\n2\n2 1 2 1\n2 1 1 2\n";
+    let err = message(&write_tempelmeier(tmp.path(), dat, TINY_DEM, sco, set, cap));
+    assert!(err.contains("1AA.dat: line 8") && err.contains("lead time 2"), "{err}");
+    // A non-zero preproduction (line 5 of the .dem file).
+    let dem = "2 1 2\n1 0 0\n2 5 0\n3 5 0\n1 0 7\n2 0 0\n";
+    let err = message(&write_tempelmeier(tmp.path(), TINY_DAT, dem, sco, set, cap));
+    assert!(err.contains("1A_1.dem: line 5") && err.contains("preproduction 7"), "{err}");
+    // An item on a resource that does not exist.
+    let dat = "2\n1\n3\n1 3 0 1\n2 1 0 2\n1\n2 1 2 1\n";
+    let err = message(&write_tempelmeier(tmp.path(), dat, TINY_DEM, sco, set, cap));
+    assert!(err.contains("line 5") && err.contains("resource must be a whole number in 1..=1"), "{err}");
+    // A capacity row one period short.
+    let err = message(&write_tempelmeier(tmp.path(), TINY_DAT, TINY_DEM, sco, set, "1 100 100\n"));
+    assert!(err.contains("1AA1_11.cap: line 1") && err.contains("expected 4 number(s)"), "{err}");
+    // Negative demand.
+    let dem = "2 1 2\n1 0 0\n2 -5 0\n3 5 0\n1 0 0\n2 0 0\n";
+    let err = message(&write_tempelmeier(tmp.path(), TINY_DAT, dem, sco, set, cap));
+    assert!(err.contains("line 3") && err.contains("demand must be >= 0"), "{err}");
+    // A missing setup-cost file, and a capacity file that is not named like one.
+    write_tempelmeier(tmp.path(), TINY_DAT, TINY_DEM, sco, set, cap);
+    std::fs::remove_file(tmp.path().join("1A_11.sco")).unwrap();
+    let files = TempelmeierFiles::for_capacity_file(&tmp.path().join("1AA1_11.cap"), 1).unwrap();
+    assert!(matches!(read_tempelmeier(&files), Err(ImportError::Io { ref path, .. }) if path.ends_with("1A_11.sco")));
+    let err = TempelmeierFiles::for_capacity_file(&tmp.path().join("plan.cap"), 1).unwrap_err().to_string();
+    assert!(err.contains("expected a capacity file named like `1AA1_11.cap`"), "{err}");
+    // Random bytes never panic.
+    for junk in ["", "x", "2\n1\n", "1e300\n1\n1\n", "2\n1\n3\n1 3 0 1\n2 1 0 1\n-1\n"] {
+        let files = write_tempelmeier(tmp.path(), junk, junk, junk, junk, junk);
+        assert!(read_tempelmeier(&files).is_err(), "accepted {junk:?}");
+    }
+}

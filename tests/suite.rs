@@ -129,7 +129,7 @@ fn run_instance_checks_the_plan_and_measures_the_gap_to_best_known() {
         name: "HAND".into(),
         path,
         unit_time_override: None,
-        is_mps: false,
+        format: flexplan::suite::InstanceFormat::Trigeiro,
         best_known: Some((16.0, BestKnownSource::Published)),
     };
     let options = SolveOptions { mip_gap: 0.0, ..Default::default() };

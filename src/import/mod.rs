@@ -2,10 +2,13 @@
 //!
 //! * [`trigeiro`]: the Trigeiro, Thomas & McClain (1989) single-resource CLSP files (`.DAT`),
 //!   turned into a [`crate::input::PlanInput`] and written as a plan directory.
+//! * [`tempelmeier`]: multi-level, multi-resource instances in the style of Tempelmeier &
+//!   Derstroff (1996), classes 1-6 (five files per instance), likewise into a plan directory.
 //! * [`mps`]: (gzipped) MPS files such as the MIPLIB lot-sizing instances, solved directly by
 //!   HiGHS with the same settings the planner uses.
 
 pub mod mps;
+pub mod tempelmeier;
 pub mod trigeiro;
 
 use std::path::PathBuf;

@@ -188,9 +188,9 @@ pub fn import_trigeiro(file: &Path, out_dir: &Path) -> Result<PlanInput, ImportE
 }
 
 /// A line of numbers, with its 1-based line number.
-struct NumberLine {
-    line: usize,
-    values: Vec<f64>,
+pub(super) struct NumberLine {
+    pub(super) line: usize,
+    pub(super) values: Vec<f64>,
 }
 
 /// Parses the bytes of a Trigeiro file. Errors are `(1-based line, message)`.
@@ -253,7 +253,7 @@ pub fn parse_trigeiro(bytes: &[u8], name: &str) -> Result<TrigeiroInstance, (usi
 
 /// The non-empty lines made only of numbers, up to the first line holding text (the trailer).
 /// The file ends at a DOS end-of-file byte (0x1A); NUL bytes count as blanks.
-fn numeric_lines(bytes: &[u8]) -> Result<Vec<NumberLine>, (usize, String)> {
+pub(super) fn numeric_lines(bytes: &[u8]) -> Result<Vec<NumberLine>, (usize, String)> {
     let end = bytes.iter().position(|&b| b == 0x1A).unwrap_or(bytes.len());
     let text = String::from_utf8_lossy(bytes.get(..end).unwrap_or(bytes));
     let mut lines = Vec::new();
@@ -278,14 +278,14 @@ fn numeric_lines(bytes: &[u8]) -> Result<Vec<NumberLine>, (usize, String)> {
     Ok(lines)
 }
 
-fn dimension(value: f64, line: usize, what: &str) -> Result<usize, (usize, String)> {
+pub(super) fn dimension(value: f64, line: usize, what: &str) -> Result<usize, (usize, String)> {
     if value.fract() != 0.0 || !(1.0..=MAX_DIMENSION as f64).contains(&value) {
         return Err((line, format!("the {what} must be a whole number in 1..={MAX_DIMENSION}, found {value}")));
     }
     Ok(value as usize)
 }
 
-fn non_negative(value: f64, line: usize, what: &str) -> Result<f64, (usize, String)> {
+pub(super) fn non_negative(value: f64, line: usize, what: &str) -> Result<f64, (usize, String)> {
     if value < 0.0 {
         return Err((line, format!("the {what} must be >= 0, found {value}")));
     }
