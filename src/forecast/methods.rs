@@ -396,7 +396,7 @@ fn golden_section_group(xs: [&[f64]; LANES], lower: f64, upper: f64, rows: &mut 
 /// fused multiply-add), so the results are the same bits on every processor.
 fn ses_sse_lanes(xs: &[&[f64]; LANES], rows: &[[f64; LANES]], alphas: [f64; LANES]) -> [f64; LANES] {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
+    if is_x86_feature_detected!("avx") {
         // SAFETY: the processor has just been found to support AVX.
         return unsafe { ses_sse_lanes_avx(xs, rows, alphas) };
     }
@@ -624,7 +624,7 @@ mod tests {
             assert_eq!(ses_sse_lanes_body(&xs, &rows, alphas).map(f64::to_bits), scalar);
             assert_eq!(ses_sse_lanes(&xs, &rows, alphas).map(f64::to_bits), scalar);
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx") {
+            if is_x86_feature_detected!("avx") {
                 // SAFETY: AVX was just detected.
                 assert_eq!(unsafe { ses_sse_lanes_avx(&xs, &rows, alphas) }.map(f64::to_bits), scalar);
             }
