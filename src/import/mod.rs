@@ -11,7 +11,38 @@ pub mod mps;
 pub mod tempelmeier;
 pub mod trigeiro;
 
+use crate::input::{Horizon, Order};
 use std::path::PathBuf;
+
+/// The id of the `item_idx`-th product of an imported instance: `P01`, `P02`, ...
+pub fn item_id(item_idx: usize) -> String {
+    format!("P{:02}", item_idx + 1)
+}
+
+/// One order per item and period with positive `demand_at(item, period)` (0-based), due on the
+/// period's first day, named `P01-T03` and so on.
+pub(crate) fn orders_from_demand(
+    horizon: &Horizon,
+    n_items: usize,
+    demand_at: impl Fn(usize, usize) -> f64,
+) -> Vec<Order> {
+    let mut orders = Vec::new();
+    for item in 0..n_items {
+        for t in 0..horizon.periods {
+            let quantity = demand_at(item, t);
+            if let (true, Some(due_date)) = (quantity > 0.0, horizon.period_start(t)) {
+                orders.push(Order {
+                    id: format!("{}-T{:02}", item_id(item), t + 1),
+                    item,
+                    quantity,
+                    due_date,
+                    market: None,
+                });
+            }
+        }
+    }
+    orders
+}
 
 /// Why an instance file could not be imported or solved.
 #[derive(Debug, thiserror::Error)]

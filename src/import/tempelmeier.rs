@@ -50,7 +50,7 @@
 
 use super::trigeiro::{dimension, non_negative, numeric_lines, NumberLine, HORIZON_START};
 use super::ImportError;
-use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig};
+use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
 use std::path::{Path, PathBuf};
 
 /// The five files of one instance and the setup-cost variant.
@@ -318,21 +318,9 @@ impl TempelmeierInstance {
                 overtime_cost: 0.0,
             })
             .collect();
-        let mut orders = Vec::new();
-        for idx in 0..self.items.len() {
-            for t in 0..self.n_periods {
-                let quantity = self.demand.get(idx * self.n_periods + t).copied().unwrap_or(0.0);
-                if let (true, Some(due_date)) = (quantity > 0.0, horizon.period_start(t)) {
-                    orders.push(Order {
-                        id: format!("{}-T{:02}", item_id(idx), t + 1),
-                        item: idx,
-                        quantity,
-                        due_date,
-                        market: None,
-                    });
-                }
-            }
-        }
+        let orders = super::orders_from_demand(&horizon, self.items.len(), |item, t| {
+            self.demand.get(item * self.n_periods + t).copied().unwrap_or(0.0)
+        });
         PlanInput {
             horizon,
             solver: SolverConfig::default(),
@@ -347,10 +335,7 @@ impl TempelmeierInstance {
     }
 }
 
-/// The id of the `idx`-th item: `P01`, `P02`, ...
-pub fn item_id(idx: usize) -> String {
-    format!("P{:02}", idx + 1)
-}
+pub use super::item_id;
 
 fn format_error(path: &Path, line: usize, message: String) -> ImportError {
     ImportError::Format { path: path.to_path_buf(), line, message }

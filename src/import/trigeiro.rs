@@ -30,9 +30,7 @@
 //! the value in [`TrigeiroInstance::unit_cost_field`] for reference.
 
 use super::ImportError;
-use crate::input::{
-    Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig,
-};
+use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -128,22 +126,7 @@ impl TrigeiroInstance {
                 setup_cost: data.setup_cost,
             })
             .collect();
-        let mut orders = Vec::new();
-        for item_idx in 0..self.n_items() {
-            for t in 0..n_periods {
-                let quantity = self.demand_at(item_idx, t);
-                let due_date = horizon.period_start(t);
-                if let (true, Some(due_date)) = (quantity > 0.0, due_date) {
-                    orders.push(Order {
-                        id: format!("{}-T{:02}", item_id(item_idx), t + 1),
-                        item: item_idx,
-                        quantity,
-                        due_date,
-                        market: None,
-                    });
-                }
-            }
-        }
+        let orders = super::orders_from_demand(&horizon, self.n_items(), |item, t| self.demand_at(item, t));
         PlanInput {
             horizon,
             solver: SolverConfig::default(),
@@ -163,10 +146,7 @@ impl TrigeiroInstance {
     }
 }
 
-/// The id of the `item_idx`-th product: `P01`, `P02`, ...
-pub fn item_id(item_idx: usize) -> String {
-    format!("P{:02}", item_idx + 1)
-}
+pub use super::item_id;
 
 /// Reads and parses a Trigeiro `.DAT` file.
 pub fn read_trigeiro(path: &Path) -> Result<TrigeiroInstance, ImportError> {
@@ -200,10 +180,7 @@ pub fn parse_trigeiro(bytes: &[u8], name: &str) -> Result<TrigeiroInstance, (usi
     let mut next = |what: &str, width: usize| -> Result<NumberLine, (usize, String)> {
         let line = lines.next().ok_or((0, format!("the file ends before the {what}")))?;
         if line.values.len() != width {
-            return Err((
-                line.line,
-                format!("expected {width} number(s) for the {what}, found {}", line.values.len()),
-            ));
+            return Err((line.line, format!("expected {width} number(s) for the {what}, found {}", line.values.len())));
         }
         Ok(line)
     };
@@ -217,9 +194,8 @@ pub fn parse_trigeiro(bytes: &[u8], name: &str) -> Result<TrigeiroInstance, (usi
     for item_idx in 0..n_items {
         let line = next(&format!("data of item {}", item_idx + 1), 4)?;
         let mut fields = [0.0; 4];
-        for (field, (&value, what)) in fields
-            .iter_mut()
-            .zip(line.values.iter().zip(["unit time", "holding cost", "setup time", "setup cost"]))
+        for (field, (&value, what)) in
+            fields.iter_mut().zip(line.values.iter().zip(["unit time", "holding cost", "setup time", "setup cost"]))
         {
             *field = non_negative(value, line.line, what)?;
         }
@@ -258,8 +234,7 @@ pub(super) fn numeric_lines(bytes: &[u8]) -> Result<Vec<NumberLine>, (usize, Str
     let text = String::from_utf8_lossy(bytes.get(..end).unwrap_or(bytes));
     let mut lines = Vec::new();
     for (line_idx, raw) in text.lines().enumerate() {
-        let tokens: Vec<&str> =
-            raw.split(|c: char| c.is_whitespace() || c == '\0').filter(|t| !t.is_empty()).collect();
+        let tokens: Vec<&str> = raw.split(|c: char| c.is_whitespace() || c == '\0').filter(|t| !t.is_empty()).collect();
         if tokens.is_empty() {
             continue;
         }
