@@ -384,9 +384,14 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            match e.downcast_ref::<Error>() {
-                Some(Error::Input(_)) => exit::INVALID_INPUT,
-                Some(Error::Output { .. }) => exit::OUTPUT,
+            use flexplan::import::ImportError;
+            let error = e.downcast_ref::<Error>().or_else(|| match e.downcast_ref::<ImportError>() {
+                Some(ImportError::Flexplan(inner)) => Some(inner),
+                _ => None,
+            });
+            match (error, e.downcast_ref::<ImportError>()) {
+                (Some(Error::Input(_)), _) | (_, Some(ImportError::Format { .. })) => exit::INVALID_INPUT,
+                (Some(Error::Output { .. }), _) => exit::OUTPUT,
                 _ => exit::ERROR,
             }
         }

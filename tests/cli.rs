@@ -967,3 +967,30 @@ fn solver_flags_out_of_range_are_usage_errors() {
         assert!(stderr(&output).contains("whole number >= 1"), "{}", stderr(&output));
     }
 }
+
+/// A malformed benchmark file is invalid input (3) and names the file and line; a missing one
+/// is an unreadable file (1); neither writes the plan directory.
+#[test]
+fn import_errors_have_the_documented_exit_codes_and_write_nothing() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("plan");
+    let bad_dat = tmp.path().join("bad.DAT");
+    fs::write(&bad_dat, "1 2\n1\n-5\n").unwrap();
+    let output = flexplan(&["import", "trigeiro", path_arg(&bad_dat), path_arg(&out)]);
+    assert_exit(&output, code::INVALID_INPUT);
+    assert!(stderr(&output).contains("bad.DAT: line 3: the capacity must be >= 0, found -5"), "{}", stderr(&output));
+
+    let badly_named = tmp.path().join("plan.cap");
+    fs::write(&badly_named, "1 100\n").unwrap();
+    let output = flexplan(&["import", "tempelmeier", path_arg(&badly_named), path_arg(&out)]);
+    assert_exit(&output, code::INVALID_INPUT);
+    assert!(stderr(&output).contains("expected a capacity file named like `1AA1_11.cap`"), "{}", stderr(&output));
+
+    let lonely = tmp.path().join("1AA1_11.cap");
+    fs::write(&lonely, "1 100\n").unwrap();
+    let output = flexplan(&["import", "tempelmeier", path_arg(&lonely), path_arg(&out)]);
+    assert_exit(&output, 1);
+    let message = stderr(&output);
+    assert!(message.contains("cannot read") && message.contains("1AA.dat"), "{message}");
+    assert!(!out.exists());
+}

@@ -44,11 +44,19 @@ pub(crate) fn orders_from_demand(
     orders
 }
 
+/// `file: line N`, or just `file` for a problem with the file as a whole (line 0).
+fn location(path: &std::path::Path, line: usize) -> String {
+    match line {
+        0 => path.display().to_string(),
+        line => format!("{}: line {line}", path.display()),
+    }
+}
+
 /// Why an instance file could not be imported or solved.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    /// The file could not be read (the reason is the [`std::error::Error::source`]).
+    #[error("cannot read {path}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -57,7 +65,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The file does not follow the expected format.
-    #[error("{path}: line {line}: {message}")]
+    #[error("{}: {message}", location(path, *line))]
     Format {
         /// The file.
         path: PathBuf,
