@@ -268,9 +268,14 @@ pub fn ses_sse(alpha: f64, x: &[f64]) -> f64 {
     if x.len() < 2 {
         return 0.0;
     }
+    ses_sse_from(alpha, x, x[0], 0.0)
+}
+
+/// [`ses_sse`]'s loop over the pairs of `x`, from a running `forecast` and `sse` (the start of
+/// a series, or where [`ses_sse_lanes`] left a lane).
+#[inline(always)]
+fn ses_sse_from(alpha: f64, x: &[f64], mut forecast: f64, mut sse: f64) -> f64 {
     let complement = 1.0 - alpha;
-    let mut forecast = x[0];
-    let mut sse = 0.0;
     for pair in x.windows(2) {
         forecast = alpha * pair[0] + complement * forecast;
         let error = pair[1] - forecast;
@@ -425,14 +430,8 @@ fn ses_sse_lanes_body(xs: &[&[f64]; LANES], rows: &[[f64; LANES]], alphas: [f64;
         }
     }
     for (lane, x) in xs.iter().enumerate() {
-        let (alpha, complement) = (alphas[lane], complements[lane]);
-        let (mut forecast, mut sse) = (forecasts[lane], sses[lane]);
-        for pair in x.get(rows.len().max(1) - 1..).unwrap_or(&[]).windows(2) {
-            forecast = alpha * pair[0] + complement * forecast;
-            let error = pair[1] - forecast;
-            sse += error * error;
-        }
-        sses[lane] = sse;
+        let rest = x.get(rows.len().max(1) - 1..).unwrap_or(&[]);
+        sses[lane] = ses_sse_from(alphas[lane], rest, forecasts[lane], sses[lane]);
     }
     sses
 }
