@@ -121,6 +121,12 @@ enum Command {
         /// Primal heuristic (default none: the plain model the peers solve too).
         #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
         heuristic: HeuristicArg,
+        /// Solver threads per instance (0: HiGHS's default, or 1 when --jobs is above 1).
+        #[arg(long, default_value_t = 0)]
+        threads: u32,
+        /// Only these instances of the suite (comma-separated names, e.g. G1,G53).
+        #[arg(long, value_delimiter = ',')]
+        instances: Vec<String>,
         /// Number of X instances sampled by trigeiro-x.
         #[arg(long, default_value_t = 30)]
         x_sample: usize,
@@ -464,7 +470,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
             })
         }
-        Command::Bench { suite, time_limit, jobs, gap, formulation, heuristic, x_sample, data, out } => {
+        Command::Bench { suite, time_limit, jobs, gap, formulation, heuristic, threads, instances, x_sample, data, out } => {
             let suites: Vec<flexplan::suite::Suite> = if suite == "all" {
                 flexplan::suite::Suite::ALL.to_vec()
             } else {
@@ -474,10 +480,11 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             };
             let options = flexplan::suite::SuiteOptions {
                 data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
-                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads: 0, node_limit: None, verbose: false },
+                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose: false },
                 config: plan_config(formulation, heuristic),
                 jobs,
                 x_sample,
+                instances,
             };
             let progress = |row: &flexplan::suite::BenchRow| {
                 eprintln!(
@@ -497,9 +504,12 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             let markdown = flexplan::suite::to_markdown(&rows);
             print!("{markdown}");
             if let Some(out) = out {
-                std::fs::write(&out, flexplan::suite::to_csv(&rows)).with_context(|| format!("cannot write {}", out.display()))?;
-                let md = out.with_extension("md");
-                std::fs::write(&md, &markdown).with_context(|| format!("cannot write {}", md.display()))?;
+                let csv = flexplan::suite::to_csv(&rows);
+                write_atomically(&out, csv.as_bytes())?;
+                write_atomically(&out.with_extension("md"), markdown.as_bytes())?;
+            }
+            if rows.is_empty() && !options.instances.is_empty() {
+                anyhow::bail!("no instance of {suite} matched --instances");
             }
             let all_checked = rows.iter().all(|r| r.checked != Some(false) && r.status != "error");
             Ok(if all_checked { exit::OK } else { exit::VIOLATIONS })
@@ -754,4 +764,15 @@ fn forecast(
         }
     }
     Ok(exit::OK)
+}
+
+/// Writes one output file through a temporary file and a rename (nothing half-written).
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{} is not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    flexplan::write::write_file_atomically(dir, name, |out| out.write_all(bytes))?;
+    Ok(())
 }

@@ -12,7 +12,7 @@ use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
 use crate::input::{Item, PlanInput};
 use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
-use crate::solve::{BackendOutcome, Heuristic, Highs, MipBackend, SolveOptions, SolveStatus, StopReason};
+use crate::solve::{BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, SolveOptions, SolveStatus, StopReason};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -92,6 +92,9 @@ pub struct PlanOutcome {
     pub solve_seconds: f64,
     /// Branch-and-bound nodes.
     pub nodes: Option<u64>,
+    /// The solver's incumbent and bound over time (wall-clock: for benchmarks only, never
+    /// written to a plan directory).
+    pub progress: Vec<ProgressPoint>,
     /// Solver name and version.
     pub solver: (String, String),
     /// Why the plan is infeasible, when it is.
@@ -194,6 +197,7 @@ fn plan_pipeline(
         build_seconds,
         solve_seconds: outcome.seconds,
         nodes: outcome.nodes,
+        progress: outcome.progress,
         solver: (backend.name().to_string(), backend.version()),
         diagnosis,
         demand,

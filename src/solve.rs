@@ -92,6 +92,80 @@ pub struct BackendOutcome {
     pub nodes: Option<u64>,
     /// Wall-clock seconds in the solver.
     pub seconds: f64,
+    /// How the incumbent and the bound moved during the MIP solve (see [`ProgressPoint`]),
+    /// ending with the final incumbent and bound when both exist.
+    pub progress: Vec<ProgressPoint>,
+}
+
+/// One point of a MIP solve's progress: what was proven after `seconds`.
+///
+/// Recorded when the incumbent changes or the gap shrinks to 99 % of the last recorded
+/// gap, so the time to reach any gap down to 1 % of itself can be read off. Times are
+/// wall-clock, so the points are for benchmarks, never part of a plan's outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProgressPoint {
+    /// Seconds since the solve (heuristic included) began.
+    pub seconds: f64,
+    /// Objective of the best plan so far (`inf` before the first).
+    pub incumbent: f64,
+    /// Best proven lower bound so far (`-inf` before the first).
+    pub bound: f64,
+}
+
+impl ProgressPoint {
+    /// The relative gap of this point (`None` until both ends are finite).
+    pub fn gap(&self) -> Option<f64> {
+        (self.incumbent.is_finite() && self.bound.is_finite())
+            .then(|| crate::plan::relative_gap(self.incumbent, self.bound))
+    }
+
+    /// Whether `self` says more than `last`: a new incumbent, a first finite gap, or a gap
+    /// at most 99 % of `last`'s.
+    fn is_news_after(&self, last: &ProgressPoint) -> bool {
+        if self.incumbent != last.incumbent {
+            return true;
+        }
+        match (self.gap(), last.gap()) {
+            (Some(now), Some(before)) => now <= 0.99 * before,
+            (Some(_), None) => true,
+            (None, _) => self.bound > last.bound,
+        }
+    }
+}
+
+/// The first time in `progress` at which the gap is at most `gap`.
+pub fn time_to_gap(progress: &[ProgressPoint], gap: f64) -> Option<f64> {
+    progress.iter().find(|p| p.gap().is_some_and(|g| g <= gap)).map(|p| p.seconds)
+}
+
+/// Collects [`ProgressPoint`]s from HiGHS's MIP callbacks; lives on the stack of [`run`]
+/// for the whole solve.
+struct ProgressRecorder {
+    points: std::sync::Mutex<Vec<ProgressPoint>>,
+}
+
+/// HiGHS calls this from its MIP search (MIP interrupt and improving-solution callbacks).
+/// It only reads: the search is unchanged, so solves stay deterministic.
+unsafe extern "C" fn record_progress(
+    _callback_type: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    data_out: *const highs_sys::HighsCallbackDataOut,
+    _data_in: *mut highs_sys::HighsCallbackDataIn,
+    user_data: *mut std::os::raw::c_void,
+) {
+    if data_out.is_null() || user_data.is_null() {
+        return;
+    }
+    // SAFETY: HiGHS passes a valid data_out for the duration of the call, and user_data is
+    // the ProgressRecorder that `run` registered and keeps alive until the solve returns.
+    let (data, recorder) = unsafe { (&*data_out, &*(user_data as *const ProgressRecorder)) };
+    let point =
+        ProgressPoint { seconds: data.running_time, incumbent: data.mip_primal_bound, bound: data.mip_dual_bound };
+    if let Ok(mut points) = recorder.points.lock() {
+        if points.last().is_none_or(|last| point.is_news_after(last)) {
+            points.push(point);
+        }
+    }
 }
 
 /// A MIP solver backend. The model is built without knowing which one runs it.
@@ -141,10 +215,22 @@ fn raw_model(
 }
 
 /// Solves a prepared HiGHS model and reads its outcome.
-fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
+fn run(mut raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
+    let recorder = Box::new(ProgressRecorder { points: std::sync::Mutex::new(Vec::new()) });
+    // SAFETY: `raw` owns a live Highs object. HiGHS calls the callback only while it solves
+    // (inside try_solve below), and `recorder` is boxed and dropped only at the end of this
+    // function, after the solve and every read of its results.
+    unsafe {
+        let highs = raw.as_mut_ptr();
+        let user_data = &*recorder as *const ProgressRecorder as *mut std::os::raw::c_void;
+        highs_sys::Highs_setCallback(highs, Some(record_progress), user_data);
+        highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipInterrupt);
+        highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipImprovingSolution);
+    }
     let started = Instant::now();
     let solved = raw.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
+    let mut progress = recorder.points.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     let model_status = solved.status();
     let has_solution = matches!(solved.primal_solution_status(), HighsSolutionStatus::Feasible);
     let gap = finite(solved.mip_gap());
@@ -164,7 +250,10 @@ fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<Ba
         (s, _) => s,
     };
     let objective = values.as_ref().map(|_| solved.objective_value());
-    Ok(BackendOutcome { status, stop_reason, values, objective, best_bound, gap, nodes, seconds })
+    if let (Some(incumbent), Some(bound)) = (objective, best_bound) {
+        progress.push(ProgressPoint { seconds, incumbent, bound });
+    }
+    Ok(BackendOutcome { status, stop_reason, values, objective, best_bound, gap, nodes, seconds, progress })
 }
 
 /// A primal heuristic run before the full MIP solve, whose plan HiGHS gets as a warm start.
@@ -257,7 +346,11 @@ impl Highs {
             // A rejected start only costs the warm start, never the solve.
             let _ = raw.try_set_solution(Some(values), None, None, None);
         }
+        let offset = started.elapsed().as_secs_f64();
         let mut outcome = run(raw, &final_options, n_columns)?;
+        for point in &mut outcome.progress {
+            point.seconds += offset;
+        }
         outcome.seconds = started.elapsed().as_secs_f64();
         Ok(outcome)
     }
@@ -403,5 +496,44 @@ impl LotSizingModel {
     /// The column of every variable, in the order the backend numbers them.
     pub fn column_index(&self) -> HashMap<Variable, usize> {
         self.problem.iter_variables_with_def().enumerate().map(|(col, (var, _))| (var, col)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(seconds: f64, incumbent: f64, bound: f64) -> ProgressPoint {
+        ProgressPoint { seconds, incumbent, bound }
+    }
+
+    #[test]
+    fn time_to_gap_reads_the_first_point_at_or_below_the_gap() {
+        // Gaps by hand: none, none, (110-90)/110 = 18.2 %, (100-90)/100 = 10 %, (100-99)/100 = 1 %.
+        let progress = [
+            point(0.0, f64::INFINITY, f64::NEG_INFINITY),
+            point(0.5, f64::INFINITY, 80.0),
+            point(1.0, 110.0, 90.0),
+            point(2.0, 100.0, 90.0),
+            point(7.5, 100.0, 99.0),
+        ];
+        assert_eq!(time_to_gap(&progress, 0.2), Some(1.0));
+        assert_eq!(time_to_gap(&progress, 0.1), Some(2.0));
+        assert_eq!(time_to_gap(&progress, 0.05), Some(7.5));
+        assert_eq!(time_to_gap(&progress, 0.01), Some(7.5));
+        assert_eq!(time_to_gap(&progress, 0.005), None);
+        assert_eq!(time_to_gap(&[], 1.0), None);
+    }
+
+    #[test]
+    fn only_news_is_recorded() {
+        let last = point(1.0, 100.0, 90.0); // gap 10 %
+        assert!(point(2.0, 99.0, 90.0).is_news_after(&last), "a new incumbent");
+        assert!(point(2.0, 100.0, 90.2).is_news_after(&last), "gap 9.8 % <= 99 % of 10 %");
+        assert!(!point(2.0, 100.0, 90.05).is_news_after(&last), "gap 9.95 %: not enough");
+        let open = point(0.1, f64::INFINITY, 50.0);
+        assert!(point(0.2, f64::INFINITY, 60.0).is_news_after(&open), "a better bound before any plan");
+        assert!(!point(0.2, f64::INFINITY, 50.0).is_news_after(&open));
+        assert!(point(0.3, 70.0, 60.0).is_news_after(&open), "the first plan");
     }
 }

@@ -24,7 +24,7 @@ use crate::import::trigeiro::{list_dat_files, read_trigeiro};
 use crate::import::ImportError;
 use crate::plan::{plan_configured, relative_gap, PlanConfig};
 use crate::report::TableFormat;
-use crate::solve::{SolveOptions, SolveStatus};
+use crate::solve::{ProgressPoint, SolveOptions, SolveStatus};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -159,6 +159,8 @@ pub struct SuiteOptions {
     pub jobs: usize,
     /// Sample size for `trigeiro-x`.
     pub x_sample: usize,
+    /// Only the instances with these names (all when empty).
+    pub instances: Vec<String>,
 }
 
 /// One line of the result table.
@@ -188,6 +190,9 @@ pub struct BenchRow {
     pub checked: Option<bool>,
     /// Errors or checker findings.
     pub note: String,
+    /// The solver's incumbent and bound over time, from the start of the solve (plans only;
+    /// the `trajectory` column), for comparing times to a gap with other solvers.
+    pub progress: Vec<ProgressPoint>,
 }
 
 /// Per-suite summary.
@@ -345,9 +350,12 @@ pub fn run_suite(
     options: &SuiteOptions,
     progress: &(dyn Fn(&BenchRow) + Sync),
 ) -> Result<Vec<BenchRow>, ImportError> {
-    let instances = list_instances(suite, &options.data_dir, options.x_sample)?;
+    let mut instances = list_instances(suite, &options.data_dir, options.x_sample)?;
+    if !options.instances.is_empty() {
+        instances.retain(|i| options.instances.contains(&i.name));
+    }
     let mut solve = options.solve;
-    if options.jobs > 1 {
+    if options.jobs > 1 && solve.threads == 0 {
         solve.threads = 1;
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -384,6 +392,7 @@ pub fn run_instance(suite: Suite, instance: &Instance, solve: &SolveOptions, con
         seconds: 0.0,
         checked: None,
         note: String::new(),
+        progress: Vec::new(),
     };
     let result = match instance.format {
         InstanceFormat::Mps => run_mps(instance, solve, &mut row),
@@ -441,6 +450,7 @@ fn plan_and_check(
     row.status = outcome.status.as_str().to_string();
     row.proven_gap = outcome.gap;
     row.objective = outcome.costs.map(|c| c.total());
+    row.progress = outcome.progress.clone();
     if outcome.solution.is_none() {
         return Ok(());
     }
@@ -558,16 +568,22 @@ pub fn summary_markdown(summaries: &[SuiteSummary]) -> String {
     text
 }
 
+/// `seconds:incumbent:bound` points joined by `;` (what `scripts/peers/peer_clst.py` reads).
+fn trajectory(progress: &[ProgressPoint]) -> String {
+    let points: Vec<String> = progress.iter().map(|p| format!("{:.3}:{}:{}", p.seconds, p.incumbent, p.bound)).collect();
+    points.join(";")
+}
+
 /// The rows as CSV (header + one line per row).
 pub fn to_csv(rows: &[BenchRow]) -> String {
     let mut text = String::from(
-        "suite,instance,size,status,objective,best_known,best_known_source,gap_to_best,proven_gap,seconds,checked,note\n",
+        "suite,instance,size,status,objective,best_known,best_known_source,gap_to_best,proven_gap,seconds,checked,note,trajectory\n",
     );
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
     for r in rows {
         let _ = writeln!(
             text,
-            "{},{},{},{},{},{},{},{},{},{:.3},{},{}",
+            "{},{},{},{},{},{},{},{},{},{:.3},{},{},{}",
             crate::report::csv_field(&r.suite),
             crate::report::csv_field(&r.instance),
             r.size,
@@ -579,7 +595,8 @@ pub fn to_csv(rows: &[BenchRow]) -> String {
             opt(r.proven_gap),
             r.seconds,
             r.checked.map_or(String::new(), |c| c.to_string()),
-            crate::report::csv_field(&r.note)
+            crate::report::csv_field(&r.note),
+            trajectory(&r.progress)
         );
     }
     text

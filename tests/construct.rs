@@ -29,6 +29,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
         build_seconds: 0.0,
         solve_seconds: 0.0,
         nodes: None,
+        progress: Vec::new(),
         solver: ("test".to_string(), String::new()),
         diagnosis: None,
         demand: bucket_demand(input),

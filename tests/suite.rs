@@ -9,9 +9,7 @@ use flexplan::import::trigeiro::parse_trigeiro;
 use flexplan::model::Formulation;
 use flexplan::plan::{plan_configured, PlanConfig};
 use flexplan::solve::{Heuristic, SolveOptions, SolveStatus};
-use flexplan::suite::{
-    list_instances, run_instance, summarize, BenchRow, BestKnownSource, Instance, Suite,
-};
+use flexplan::suite::{list_instances, run_instance, summarize, BenchRow, BestKnownSource, Instance, Suite};
 
 const CONFIGS: [PlanConfig; 5] = [
     PlanConfig { formulation: Formulation::BigM, heuristic: Heuristic::None },
@@ -78,7 +76,8 @@ fn every_configuration_matches_wagner_whitin_on_uncapacitated_items() {
     let mut rng = Lcg(7);
     for _ in 0..6 {
         let n_periods = 3 + rng.below(6) as usize;
-        let demand: Vec<f64> = (0..n_periods).map(|_| if rng.below(4) == 0 { 0.0 } else { rng.below(60) as f64 }).collect();
+        let demand: Vec<f64> =
+            (0..n_periods).map(|_| if rng.below(4) == 0 { 0.0 } else { rng.below(60) as f64 }).collect();
         let setup = 20.0 + rng.below(200) as f64;
         let holding = 1.0 + rng.below(4) as f64;
         let expected = wagner_whitin(&demand, setup, holding);
@@ -141,11 +140,55 @@ fn run_instance_checks_the_plan_and_measures_the_gap_to_best_known() {
     // (17 - 16) / 16
     assert!((row.gap_to_best.unwrap() - 0.0625).abs() < 1e-12);
     assert_eq!(row.proven_gap, Some(0.0));
+    // The solve's progress ends at the proven optimum, and the CSV carries it.
+    let last = row.progress.last().expect("a progress point");
+    assert_eq!((last.incumbent, last.bound), (17.0, 17.0));
+    let csv = flexplan::suite::to_csv(std::slice::from_ref(&row));
+    assert!(csv.lines().next().unwrap().ends_with(",note,trajectory"), "{csv}");
+    assert!(csv.trim_end().ends_with(":17:17"), "{csv}");
 
     let broken = Instance { path: tmp.path().join("missing.DAT"), ..instance };
     let row = run_instance(Suite::TrigeiroG, &broken, &options, &PlanConfig::default());
     assert_eq!(row.status, "error");
     assert!(row.note.contains("missing.DAT"), "{}", row.note);
+}
+
+/// The progress of a solve that needs a search: times never go back, the incumbent never gets
+/// worse, the bound never drops, and the last point is the outcome's plan and bound.
+#[test]
+fn progress_is_monotone_and_ends_at_the_outcome() {
+    let mut rng = Lcg(23);
+    let (n_items, n_periods) = (6, 12);
+    let items: Vec<(f64, f64, f64, f64)> = (0..n_items)
+        .map(|_| (1.0, 1.0 + rng.below(3) as f64, 5.0 + rng.below(20) as f64, 100.0 + rng.below(400) as f64))
+        .collect();
+    let demand: Vec<Vec<f64>> = (0..n_items).map(|_| (0..n_periods).map(|_| rng.below(60) as f64).collect()).collect();
+    let loads: Vec<f64> = (0..n_periods).map(|t| demand.iter().map(|d| d[t]).sum()).collect();
+    let setups: f64 = items.iter().map(|i| i.2).sum();
+    let capacity = (loads.iter().copied().fold(0.0, f64::max) + setups).ceil();
+    let instance = parse_trigeiro(dat_text(capacity, &items, &demand).as_bytes(), "t").unwrap();
+    let input = instance.to_plan_input();
+    let bom = BomGraph::new(&input).unwrap();
+    for heuristic in [Heuristic::None, Heuristic::RelaxAndFix] {
+        let config = PlanConfig { formulation: Formulation::BigM, heuristic };
+        let outcome = plan_configured(&input, &bom, &SolveOptions::default(), &config).unwrap();
+        assert_eq!(outcome.status, SolveStatus::Optimal);
+        let progress = &outcome.progress;
+        assert!(progress.len() >= 2, "{heuristic:?}: {progress:?}");
+        for pair in progress.windows(2) {
+            assert!(pair[1].seconds >= pair[0].seconds - 1e-9, "{heuristic:?}: {pair:?}");
+            assert!(pair[1].incumbent <= pair[0].incumbent + 1e-9, "{heuristic:?}: {pair:?}");
+            assert!(pair[1].bound >= pair[0].bound - 1e-6, "{heuristic:?}: {pair:?}");
+        }
+        let last = progress.last().unwrap();
+        assert_eq!(Some(last.bound), outcome.best_bound);
+        let total = outcome.costs.unwrap().total();
+        assert!((last.incumbent - total).abs() <= 1e-6 * total, "{heuristic:?}: {} vs {total}", last.incumbent);
+        let gap = last.gap().unwrap();
+        assert!(gap <= 1e-4, "{heuristic:?}: {gap}");
+        let reached = flexplan::solve::time_to_gap(progress, gap);
+        assert!(reached.is_some_and(|t| t <= last.seconds), "{heuristic:?}: {reached:?}");
+    }
 }
 
 fn row(suite: &str, status: &str, objective: Option<f64>, gap_to_best: Option<f64>, seconds: f64) -> BenchRow {
@@ -162,6 +205,7 @@ fn row(suite: &str, status: &str, objective: Option<f64>, gap_to_best: Option<f6
         seconds,
         checked: objective.map(|_| true),
         note: String::new(),
+        progress: Vec::new(),
     }
 }
 
