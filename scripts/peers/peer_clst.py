@@ -12,7 +12,7 @@ The model (the one the published values use, and what flexplan builds from the i
 Peers: PuLP 3.3 with its bundled CBC, and highspy (HiGHS itself, plain big-M model).
 
     peer_clst.py solve --time-limit 60 --out peers.csv G1.DAT G2.DAT ...
-    peer_clst.py compare --flexplan bench.csv --peers peers.csv
+    peer_clst.py compare --flexplan bench.csv --peers peers.csv [more.csv ...]
 
 PuLP reports status "Optimal" also for a CBC run stopped by its time limit. The real outcome is
 read from CBC's own log (its "Result -" line, objective, lower bound and gap), and the table says
@@ -101,6 +101,7 @@ def solve_pulp(instance, time_limit, gap):
     result = result.group(1).strip() if result else ""
     objective = pulp.value(prob.objective)
     bound = _log_number(log, r"Lower bound:\s*([-0-9.eE+]+)")
+    trajectory = cbc_trajectory(log)
     if "Optimal solution found" in result:
         status = "optimal"
         bound = objective if bound is None else bound
@@ -110,13 +111,44 @@ def solve_pulp(instance, time_limit, gap):
         status = "infeasible"
     else:
         status = f"unknown({result or pulp_status})"
+    end = _log_number(log, r"Total time \(CPU seconds\):\s*[-0-9.eE+]+\s*\(Wallclock seconds\):\s*([-0-9.eE+]+)")
+    if objective is not None and bound is not None:
+        trajectory.append((end if end is not None else seconds, objective, bound))
     return {
         "status": status,
         "reported_status": pulp_status,
         "objective": objective,
         "bound": bound,
         "seconds": seconds,
+        "trajectory": trajectory,
     }
+
+
+_CBC_EVENT = re.compile(
+    r"^Cbc00(?:10I After \d+ nodes, \d+ on tree, (?P<best>[-0-9.eE+]+) best solution, "
+    r"best possible (?P<bound>[-0-9.eE+]+)"
+    r"|(?:04|12|16)I Integer solution of (?P<found>[-0-9.eE+]+) found)"
+    r".*\((?P<t>[0-9.]+) seconds\)",
+    re.M,
+)
+
+
+def cbc_trajectory(log):
+    """(seconds, incumbent, bound) points read from CBC's log.
+
+    CBC logs its bound only at its node reports (every 1000 nodes or so) and its incumbents
+    when found, so a time to reach a gap read from this is late by up to one report interval.
+    """
+    points, best, bound = [], math.inf, -math.inf
+    for m in _CBC_EVENT.finditer(log):
+        if m.group("found") is not None:
+            best = min(best, float(m.group("found")))
+        else:
+            value = float(m.group("best"))
+            best = min(best, value) if value < 1e49 else best
+            bound = max(bound, float(m.group("bound")))
+        points.append((float(m.group("t")), best, bound))
+    return points
 
 
 def _log_number(log, pattern):
@@ -124,7 +156,7 @@ def _log_number(log, pattern):
     return float(match.group(1)) if match else None
 
 
-def solve_highspy(instance, time_limit, gap):
+def solve_highspy(instance, time_limit, gap, threads=0):
     import highspy
     import numpy as np
 
@@ -134,6 +166,8 @@ def solve_highspy(instance, time_limit, gap):
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
+    if threads:
+        h.setOptionValue("threads", int(threads))
     inf = highspy.kHighsInf
     col = {}
     costs, lower, upper, integral = [], [], [], []
@@ -172,6 +206,21 @@ def solve_highspy(instance, time_limit, gap):
         idx = np.array([c for c, _ in entries], dtype=np.int32)
         val = np.array([v for _, v in entries], dtype=np.float64)
         h.addRow(lo, hi, len(idx), idx, val)
+    trajectory = []
+
+    def record(event):
+        # HiGHS's own clock, from the start of run(). A point is kept when the incumbent
+        # changes or the gap shrinks by 1 % of itself (enough to time any gap to 1 %).
+        d = event.data_out
+        point = (d.running_time, d.mip_primal_bound, d.mip_dual_bound)
+        if trajectory:
+            last = trajectory[-1]
+            if last[1] == point[1] and not _narrower(point, last):
+                return
+        trajectory.append(point)
+
+    h.cbMipInterrupt.subscribe(record)
+    h.cbMipImprovingSolution.subscribe(record)
     h.run()
     seconds = time.perf_counter() - started
     model_status = h.getModelStatus()
@@ -188,11 +237,52 @@ def solve_highspy(instance, time_limit, gap):
         status = "infeasible"
     else:
         status = f"unknown({name})"
-    return {"status": status, "reported_status": name, "objective": objective, "bound": bound, "seconds": seconds}
+    if objective is not None and bound is not None:
+        trajectory.append((h.getRunTime(), objective, bound))
+    return {"status": status, "reported_status": name, "objective": objective, "bound": bound, "seconds": seconds,
+            "trajectory": trajectory}
 
 
 PEERS = {"pulp-cbc": solve_pulp, "highspy": solve_highspy}
-FIELDS = ["instance", "peer", "status", "reported_status", "objective", "bound", "gap", "seconds"]
+FIELDS = ["instance", "peer", "status", "reported_status", "objective", "bound", "gap", "seconds", "trajectory"]
+
+
+def format_trajectory(points):
+    """`seconds:incumbent:bound` points joined by `;` (the format of flexplan's bench CSV)."""
+    return ";".join(f"{t:.3f}:{p:.10g}:{b:.10g}" for t, p, b in points)
+
+
+def parse_trajectory(text):
+    points = []
+    for part in (text or "").split(";"):
+        if part:
+            t, p, b = part.split(":")
+            points.append((float(t), float(p), float(b)))
+    return points
+
+
+def _narrower(point, last):
+    if not (math.isfinite(point[1]) and math.isfinite(point[2])):
+        return point[2] > last[2]
+    if not (math.isfinite(last[1]) and math.isfinite(last[2])):
+        return True
+    return rel_gap(point[1], point[2]) <= 0.99 * rel_gap(last[1], last[2])
+
+
+def time_to_gap(points, target):
+    """First time at which the trajectory's gap is at most `target` (None if never)."""
+    for t, p, b in points:
+        g = rel_gap(p, b) if math.isfinite(p) and math.isfinite(b) else None
+        if g is not None and g <= target + 1e-12:
+            return t
+    return None
+
+
+def final_gap(points):
+    for t, p, b in reversed(points):
+        if math.isfinite(p) and math.isfinite(b):
+            return rel_gap(p, b)
+    return None
 
 
 def rel_gap(objective, bound):
@@ -210,7 +300,9 @@ def cmd_solve(args):
             name = os.path.splitext(os.path.basename(path))[0]
             instance = read_dat(path, args.unit_time)
             for peer in args.peers.split(","):
-                result = PEERS[peer](instance, args.time_limit, args.gap)
+                extra = {"threads": args.threads} if peer == "highspy" else {}
+                result = PEERS[peer](instance, args.time_limit, args.gap, **extra)
+                result["trajectory"] = format_trajectory(result["trajectory"])
                 row = {"instance": name, "peer": peer, **result, "gap": rel_gap(result["objective"], result["bound"])}
                 writer.writerow(row)
                 f.flush()
@@ -226,53 +318,74 @@ def _float(v):
 
 
 def cmd_compare(args):
+    """Prints flexplan and each peer side by side: the time each took to reach the same
+    proven gap, and their ratio.
+
+    The common gap of an instance is the larger of the two final gaps (never below the
+    requested 1e-4): the gap both proved. Where both proved optimality that is the time to
+    optimum; where one stopped at the time limit, it is the time the other needed to prove
+    as much. Times are solver times from each trajectory (model building excluded).
+    """
     flex = {}
-    with open(args.flexplan) as f:
-        for row in csv.DictReader(f):
-            flex[row["instance"]] = row
+    for path in args.flexplan:
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                flex[row["instance"]] = row
     peers = {}
-    with open(args.peers) as f:
-        for row in csv.DictReader(f):
-            peers.setdefault(row["instance"], {})[row["peer"]] = row
-    names = sorted(set(flex) & set(peers), key=lambda s: (re.sub(r"\d+", "", s), int(re.sub(r"\D", "", s) or 0)))
+    for path in args.peers:
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                peers.setdefault(row["instance"], {})[row["peer"]] = row
+    names = sorted(set(flex) & set(peers), key=lambda s: (re.sub(r"\d+.*", "", s), int(re.sub(r"\D", "", s) or 0), s))
     peer_names = sorted({p for rows in peers.values() for p in rows})
-    header = "| instance | flexplan | " + " | ".join(f"{p} | ratio {p}/flexplan" for p in peer_names) + " |"
+    header = "| instance | flexplan | " + " | ".join(f"{p} | same gap | s flexplan | s {p} | ratio" for p in peer_names) + " |"
     print(header)
-    print("|---|---|" + "---|---:|" * len(peer_names))
+    print("|---|---|" + "---|---:|---:|---:|---:|" * len(peer_names))
     ratios = {p: [] for p in peer_names}
+    both_optimal = {p: [] for p in peer_names}
     mismatches = []
     for name in names:
         fr = flex[name]
-        f_opt = fr["status"] == "optimal"
-        f_s = _float(fr["seconds"])
+        f_points = parse_trajectory(fr.get("trajectory"))
         f_obj = _float(fr["objective"])
-        cells = [name, describe(fr["status"], f_obj, _float(fr["proven_gap"]), f_s)]
+        cells = [name, describe(fr["status"], f_obj, final_gap(f_points), _float(fr["seconds"]))]
         for p in peer_names:
             pr = peers[name].get(p)
             if pr is None:
-                cells += ["-", "-"]
+                cells += ["-"] * 5
                 continue
-            p_obj, p_s = _float(pr["objective"]), _float(pr["seconds"])
-            cells.append(describe(pr["status"], p_obj, _float(pr["gap"]), p_s))
-            if f_opt and pr["status"] == "optimal" and f_s and p_s:
-                ratios[p].append(p_s / f_s)
-                cells.append(f"{p_s / f_s:.2f}")
+            p_points = parse_trajectory(pr.get("trajectory"))
+            p_obj = _float(pr["objective"])
+            cells.append(describe(pr["status"], p_obj, _float(pr["gap"]), _float(pr["seconds"])))
+            f_gap, p_gap = final_gap(f_points), final_gap(p_points)
+            if f_gap is None or p_gap is None:
+                cells += ["n/a (no plan)", "-", "-", "-"]
+                continue
+            target = max(f_gap, p_gap, args.gap)
+            t_f, t_p = time_to_gap(f_points, target), time_to_gap(p_points, target)
+            ratio = max(t_p, 0.01) / max(t_f, 0.01)
+            ratios[p].append(ratio)
+            cells += [f"{100 * target:.2f}%", f"{t_f:.2f}", f"{t_p:.2f}", f"{ratio:.2f}"]
+            if fr["status"] == "optimal" and pr["status"] == "optimal":
+                both_optimal[p].append(ratio)
                 if f_obj is not None and p_obj is not None and abs(f_obj - p_obj) > 1e-4 * max(abs(f_obj), 1.0):
                     mismatches.append((name, p, f_obj, p_obj))
-            else:
-                cells.append("n/a (not both optimal)")
         print("| " + " | ".join(cells) + " |")
     print()
     for p in peer_names:
-        r = ratios[p]
-        if r:
-            geo = math.exp(sum(math.log(v) for v in r) / len(r))
-            print(f"{p}: both optimal on {len(r)} instances; time ratio {p}/flexplan geometric mean {geo:.2f}, "
-                  f"min {min(r):.2f}, max {max(r):.2f}")
-        else:
-            print(f"{p}: no instance where both proved optimality")
+        for label, r in (("all instances", ratios[p]), ("both optimal", both_optimal[p])):
+            if r:
+                print(f"{p}, {label}: {len(r)} instances; time to the same gap, {p}/flexplan: geometric mean "
+                      f"{geomean(r):.2f}, median {sorted(r)[len(r) // 2]:.2f}, min {min(r):.2f}, max {max(r):.2f}; "
+                      f"flexplan faster on {sum(v > 1 for v in r)}")
+            else:
+                print(f"{p}, {label}: none")
     for name, p, a, b in mismatches:
         print(f"OBJECTIVE MISMATCH {name}: flexplan {a} vs {p} {b}")
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
 def describe(status, objective, gap, seconds):
@@ -291,10 +404,12 @@ def main():
     solve.add_argument("--out", required=True)
     solve.add_argument("--peers", default="pulp-cbc,highspy")
     solve.add_argument("--unit-time", type=float, default=None)
+    solve.add_argument("--threads", type=int, default=0, help="HiGHS threads for highspy (0: HiGHS default)")
     solve.add_argument("files", nargs="+")
     compare = sub.add_parser("compare")
-    compare.add_argument("--flexplan", required=True)
-    compare.add_argument("--peers", required=True)
+    compare.add_argument("--flexplan", required=True, nargs="+", help="flexplan bench CSV(s)")
+    compare.add_argument("--peers", required=True, nargs="+", help="peer CSV(s) from `solve`")
+    compare.add_argument("--gap", type=float, default=1e-4, help="the requested gap (the smallest common gap)")
     args = parser.parse_args()
     cmd_solve(args) if args.command == "solve" else cmd_compare(args)
 
