@@ -73,7 +73,7 @@ class Compare(unittest.TestCase):
                             "gap": "0.0001", "seconds": "4.2", "trajectory": "1.000:120:90;4.000:100:99.99"})
                 w.writerow({"instance": "B", "peer": "highspy", "status": "time_limit", "objective": "105",
                             "gap": "0.05", "seconds": "60", "trajectory": "3.000:105:99.75;60.000:105:99.75"})
-            args = types.SimpleNamespace(flexplan=[flex], peers=[peers], gap=1e-4)
+            args = types.SimpleNamespace(flexplan=[flex], peers=[peers], gap=1e-4, shift=1.0)
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
                 peer_clst.cmd_compare(args)
@@ -83,6 +83,8 @@ class Compare(unittest.TestCase):
             # Geometric mean of 2 and 3 = sqrt(6) = 2.45; only A is optimal for both.
             self.assertIn("highspy, all instances: 2 instances; time to the same gap, highspy/flexplan: geometric mean 2.45", text)
             self.assertIn("highspy, both optimal: 1 instances", text)
+            # Shifted by 1 s: flexplan sqrt(3 * 2) - 1 = 1.45, highspy sqrt(5 * 4) - 1 = 3.47; 3.47 / 1.45 = 2.40.
+            self.assertIn("flexplan 1.45 s, highspy 3.47 s, ratio 2.40", text)
             self.assertNotIn("MISMATCH", text)
 
 
