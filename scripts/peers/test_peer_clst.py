@@ -50,6 +50,10 @@ class Trajectories(unittest.TestCase):
         self.assertEqual(peer_clst.time_to_gap(points, 0.01), 7.5)
         self.assertIsNone(peer_clst.time_to_gap(points, 0.001))
         self.assertAlmostEqual(peer_clst.final_gap(points), 0.01)
+        # Between the report at 2 s (10 %) and the one at 7.5 s (1 %), 5 % was reached at 2 s at the earliest.
+        self.assertEqual(peer_clst.earliest_time_to_gap(points, 0.05), 2.0)
+        self.assertEqual(peer_clst.earliest_time_to_gap(points, 0.2), 0.0)
+        self.assertIsNone(peer_clst.earliest_time_to_gap(points, 0.001))
         # flexplan writes Rust's spelling of infinities.
         self.assertEqual(peer_clst.parse_trajectory("0.003:inf:-inf"), [(0.003, math.inf, -math.inf)])
 
