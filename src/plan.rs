@@ -141,10 +141,11 @@ pub fn plan_configured(
         Heuristic::None => Highs.solve(model, options),
         Heuristic::Construct => {
             // No constructed plan (or a model it cannot fill, e.g. facility location): solve
-            // without a start, as before.
+            // without a start, as before. The construction's time counts as solve time.
+            let started = std::time::Instant::now();
             let start = construct_plan(input, bom, planned, &model.big_m)
                 .and_then(|solution| start_values(input, &model, &solution));
-            Highs.solve_with_start(model, options, start.as_deref())
+            Highs.solve_with_start(model, options, start.as_deref(), started)
         }
         heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
     })

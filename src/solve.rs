@@ -316,14 +316,16 @@ impl Highs {
 
     /// Solves the full model with `start` (a value for every column, numbered as
     /// [`LotSizingModel::column_index`]) as the warm start. A start HiGHS rejects only costs
-    /// the warm start.
+    /// the warm start. `started` is when the making of the start began: the time limit, the
+    /// reported seconds and the progress points count from it.
     pub fn solve_with_start(
         &self,
         model: LotSizingModel,
         options: &SolveOptions,
         start: Option<&[f64]>,
+        started: Instant,
     ) -> Result<BackendOutcome, Error> {
-        self.solve_from(model, options, start, Instant::now())
+        self.solve_from(model, options, start, started)
     }
 
     /// The full solve of [`Highs::solve_with_heuristic`] and [`Highs::solve_with_start`]; the
