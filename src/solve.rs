@@ -119,8 +119,9 @@ impl ProgressPoint {
             .then(|| crate::plan::relative_gap(self.incumbent, self.bound))
     }
 
-    /// Whether `self` says more than `last`: a new incumbent, a first finite gap, or a gap
-    /// at most 99 % of `last`'s.
+    /// Whether `self` says more than `last`: a new incumbent, a first finite gap, a gap at
+    /// most 99 % of `last`'s, or (before any plan) a first finite bound or one higher by
+    /// 0.1 % of its size, so a long search without a plan does not record every node.
     fn is_news_after(&self, last: &ProgressPoint) -> bool {
         if self.incumbent != last.incumbent {
             return true;
@@ -128,7 +129,8 @@ impl ProgressPoint {
         match (self.gap(), last.gap()) {
             (Some(now), Some(before)) => now <= 0.99 * before,
             (Some(_), None) => true,
-            (None, _) => self.bound > last.bound,
+            (None, _) if !last.bound.is_finite() => self.bound.is_finite(),
+            (None, _) => self.bound - last.bound >= 1e-3 * last.bound.abs().max(1.0),
         }
     }
 }
@@ -536,6 +538,11 @@ mod tests {
         let open = point(0.1, f64::INFINITY, 50.0);
         assert!(point(0.2, f64::INFINITY, 60.0).is_news_after(&open), "a better bound before any plan");
         assert!(!point(0.2, f64::INFINITY, 50.0).is_news_after(&open));
+        let open = point(0.1, f64::INFINITY, 1000.0);
+        assert!(point(0.2, f64::INFINITY, 1001.0).is_news_after(&open), "0.1 % higher");
+        assert!(!point(0.2, f64::INFINITY, 1000.5).is_news_after(&open), "0.05 %: not enough");
+        let nothing = point(0.0, f64::INFINITY, f64::NEG_INFINITY);
+        assert!(point(0.1, f64::INFINITY, -5.0).is_news_after(&nothing), "a first bound");
         assert!(point(0.3, 70.0, 60.0).is_news_after(&open), "the first plan");
     }
 }

@@ -263,7 +263,9 @@ def parse_trajectory(text):
 
 def _narrower(point, last):
     if not (math.isfinite(point[1]) and math.isfinite(point[2])):
-        return point[2] > last[2]
+        if not math.isfinite(last[2]):
+            return math.isfinite(point[2])
+        return point[2] - last[2] >= 1e-3 * max(abs(last[2]), 1.0)
     if not (math.isfinite(last[1]) and math.isfinite(last[2])):
         return True
     return rel_gap(point[1], point[2]) <= 0.99 * rel_gap(last[1], last[2])
