@@ -12,6 +12,11 @@ Two experiments on the peers' plain big-M model (peer_clst.py), same HiGHS as fl
         the tightened model: the uncapacitated convex hull per item, which the
         facility-location reformulation also gives.
 
+    headroom.py seeds --time-limit 60 [--threads 1] G1.DAT ...
+        Solves each instance with HiGHS's random_seed 0, 1 and 2 and with flexplan's
+        feasibility tolerances (1e-9): the performance variability any single-instance
+        ratio between two HiGHS runs carries.
+
 Prints one line per instance with both times and the ratio plain / variant. Run it with
 the peers' virtual environment (scripts/peers/run_peers.sh creates it).
 """
@@ -105,7 +110,7 @@ def solve_mip(h, setups, time_limit, start=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("experiment", choices=["optimal-start", "ls-cuts"])
+    parser.add_argument("experiment", choices=["optimal-start", "ls-cuts", "seeds"])
     parser.add_argument("--time-limit", type=float, required=True)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("files", nargs="+")
@@ -113,6 +118,18 @@ def main():
     for path in args.files:
         name = os.path.splitext(os.path.basename(path))[0]
         instance = read_dat(path)
+        if args.experiment == "seeds":
+            variants = [("seed 0", {}), ("seed 1", {"random_seed": 1}), ("seed 2", {"random_seed": 2}),
+                        ("tolerances 1e-9", {"primal_feasibility_tolerance": 1e-9, "mip_feasibility_tolerance": 1e-9})]
+            cells = []
+            for label, options in variants:
+                h, setups, _, _ = build(instance, args.threads)
+                for key, value in options.items():
+                    h.setOptionValue(key, value)
+                _, _, seconds = solve_mip(h, setups, args.time_limit)
+                cells.append(f"{label} {seconds:.2f} s")
+            print(f"{name}: " + "; ".join(cells), flush=True)
+            continue
         h, setups, col, row = build(instance, args.threads)
         status, objective, plain = solve_mip(h, setups, args.time_limit)
         optimum = list(h.getSolution().col_value)
