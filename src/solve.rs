@@ -267,7 +267,8 @@ pub enum Heuristic {
     /// Relax-and-fix over time windows: setups of [`RELAX_AND_FIX_WINDOW`] periods are
     /// binary, later ones relaxed to `[0, 1]`, earlier ones fixed at the previous stage's
     /// values; the window moves by [`RELAX_AND_FIX_STEP`] periods. The last stage's plan
-    /// (every setup integral) is the warm start.
+    /// (every setup integral) is the warm start. For short limits: its stages delay the
+    /// full solve, so proving optimality takes longer (BENCHMARKS.md, time to the same gap).
     RelaxAndFix,
     /// The solver-free lot-for-lot construction with capacity levelling of
     /// [`crate::construct`]: a complete feasible plan, in milliseconds, as the warm start.
