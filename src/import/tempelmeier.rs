@@ -85,7 +85,7 @@ impl TempelmeierFiles {
             && chars[4] == '_'
             && chars[5].is_ascii_digit()
             && chars[6].is_ascii_digit();
-        if !well_formed || !cap.extension().is_some_and(|e| e == "cap") {
+        if !well_formed || cap.extension().is_none_or(|e| e != "cap") {
             return Err(format(format!(
                 "expected a capacity file named like `1AA1_11.cap` (<class><A|G><resources><demand>_<utilisation><setup times>), found `{}`",
                 cap.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
