@@ -395,6 +395,9 @@ pub fn run() -> i32 {
                 Some(ImportError::Flexplan(inner)) => Some(inner),
                 _ => None,
             });
+            if e.downcast_ref::<UsageError>().is_some() {
+                return exit::USAGE;
+            }
             match (error, e.downcast_ref::<ImportError>()) {
                 (Some(Error::Input(_)), _) | (_, Some(ImportError::Format { .. })) => exit::INVALID_INPUT,
                 (Some(Error::Output { .. }), _) => exit::OUTPUT,
@@ -403,6 +406,19 @@ pub fn run() -> i32 {
         }
     }
 }
+
+/// A command line clap accepts but flexplan cannot act on (an unknown suite, instance names
+/// that match nothing): exit code 2, like clap's own errors.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
@@ -474,8 +490,10 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             let suites: Vec<flexplan::suite::Suite> = if suite == "all" {
                 flexplan::suite::Suite::ALL.to_vec()
             } else {
-                vec![flexplan::suite::Suite::from_name(&suite).with_context(|| {
-                    format!("unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier or all")
+                vec![flexplan::suite::Suite::from_name(&suite).ok_or_else(|| {
+                    UsageError(format!(
+                        "unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier or all"
+                    ))
                 })?]
             };
             let options = flexplan::suite::SuiteOptions {
@@ -509,7 +527,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 write_atomically(&out.with_extension("md"), markdown.as_bytes())?;
             }
             if rows.is_empty() && !options.instances.is_empty() {
-                anyhow::bail!("no instance of {suite} matched --instances");
+                return Err(UsageError(format!("no instance of {suite} matched --instances")).into());
             }
             let all_checked = rows.iter().all(|r| r.checked != Some(false) && r.status != "error");
             Ok(if all_checked { exit::OK } else { exit::VIOLATIONS })

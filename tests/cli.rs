@@ -994,3 +994,38 @@ fn import_errors_have_the_documented_exit_codes_and_write_nothing() {
     assert!(message.contains("cannot read") && message.contains("1AA.dat"), "{message}");
     assert!(!out.exists());
 }
+
+/// `bench --instances` runs only the named instances and writes the CSV (with each solve's
+/// trajectory) and the Markdown table; a name that matches nothing is an error, not an empty
+/// success. A two-file G folder of hand-worked instances stands in for the benchmark data.
+#[test]
+fn bench_runs_the_named_instances_and_writes_their_trajectories() {
+    let tmp = temp_dir();
+    let g = tmp.path().join("data").join("trigeiro1989").join("G");
+    fs::create_dir_all(&g).unwrap();
+    // One item, three periods of demand 5, capacity 12, setup time 2, setup cost 6, holding 1:
+    // optimum 17 (tests/import.rs works it by hand). HAND2 is the same with setup cost 100.
+    fs::write(g.join("HAND1.DAT"), "1 3\n1\n12\n1 1 2 6\n5\n5\n5\n").unwrap();
+    fs::write(g.join("HAND2.DAT"), "1 3\n1\n12\n1 1 2 100\n5\n5\n5\n").unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("bench.csv");
+    let output = flexplan(&[
+        "bench", "trigeiro-g", "--time-limit", "10", "--threads", "1", "--instances", "HAND1",
+        "--data", path_arg(&data), "--out", path_arg(&out),
+    ]);
+    assert_exit(&output, code::OK);
+    let csv = fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].ends_with(",checked,note,trajectory"), "{csv}");
+    assert!(lines[1].starts_with("trigeiro-g,HAND1,1x3,optimal,17,"), "{csv}");
+    assert!(lines[1].ends_with(":17:17"), "{csv}");
+    assert!(fs::read_to_string(tmp.path().join("bench.md")).unwrap().contains("| HAND1 |"));
+
+    let output = flexplan(&["bench", "trigeiro-g", "--time-limit", "10", "--instances", "G1", "--data", path_arg(&data)]);
+    assert_exit(&output, code::USAGE);
+    assert!(stderr(&output).contains("no instance of trigeiro-g matched --instances"), "{}", stderr(&output));
+    let output = flexplan(&["bench", "trigeiro-q", "--time-limit", "10"]);
+    assert_exit(&output, code::USAGE);
+    assert!(stderr(&output).contains("unknown suite trigeiro-q"), "{}", stderr(&output));
+}
