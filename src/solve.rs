@@ -140,7 +140,7 @@ pub fn time_to_gap(progress: &[ProgressPoint], gap: f64) -> Option<f64> {
     progress.iter().find(|p| p.gap().is_some_and(|g| g <= gap)).map(|p| p.seconds)
 }
 
-/// Collects [`ProgressPoint`]s from HiGHS's MIP callbacks; lives on the stack of [`run`]
+/// Collects [`ProgressPoint`]s from HiGHS's MIP callbacks; boxed and owned by [`run`]
 /// for the whole solve.
 struct ProgressRecorder {
     points: std::sync::Mutex<Vec<ProgressPoint>>,
