@@ -137,7 +137,7 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let n_periods = input.n_periods();
-    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
+    let outcome = plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
         Heuristic::None => Highs.solve(model, options),
         Heuristic::Construct => {
             // No constructed plan (or a model it cannot fill, e.g. facility location): solve
@@ -145,10 +145,34 @@ pub fn plan_configured(
             let started = std::time::Instant::now();
             let start = construct_plan(input, bom, planned, &model.big_m)
                 .and_then(|solution| start_values(input, &model, &solution));
-            Highs.solve_with_start(model, options, start.as_deref(), started)
+            let objective = model.objective.clone();
+            let columns = model.column_index();
+            let mut outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
+            if let (Some(values), Some(reported)) = (&outcome.values, outcome.objective) {
+                let at: HashMap<Variable, f64> =
+                    columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
+                if (objective.eval_with(&at) - reported).abs() > 1e-6 * reported.abs().max(1.0) {
+                    // The values are not the solution HiGHS reports (see below).
+                    outcome.status = SolveStatus::Feasible;
+                    outcome.stop_reason = StopReason::Completed;
+                }
+            }
+            Ok(outcome)
         }
         heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
-    })
+    })?;
+    // HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm start's
+    // values (seen when it solves the model at the root: the proptest case of
+    // tests/planner_properties.proptest-regressions). The construct branch above marks such
+    // an outcome feasible-but-completed; solve again without the start.
+    if outcome.status == SolveStatus::Feasible
+        && outcome.stop_reason == StopReason::Completed
+        && config.heuristic == Heuristic::Construct
+    {
+        let plain = PlanConfig { heuristic: Heuristic::None, ..*config };
+        return plan_configured(input, bom, options, &plain);
+    }
+    Ok(outcome)
 }
 
 /// The pipeline shared by [`plan_with`] and [`plan_configured`]: demand, model, `solve`,

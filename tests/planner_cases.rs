@@ -237,3 +237,38 @@ fn two_level_bom_with_lead_times() {
     assert_eq!(&s.lots[0..4], &[0.0, 20.0, 0.0, 0.0]);
     assert_eq!(&s.lots[4..8], &[40.0, 0.0, 0.0, 0.0]);
 }
+
+/// The warm start must never be what comes back when HiGHS proved something better (found by
+/// proptest, `adding_capacity_never_raises_cost`). Two periods; FG0 (make, 9 due in each, order
+/// cost 50 + setup cost 8, unit cost 1, holding 2) uses 2 of RM0-0 (57 on hand, holding 0.5);
+/// FG1 (make, 6 due in period 2, order 20 + setup 16, unit cost 2). Capacity 43.3 is ample, so:
+/// one FG0 lot of 18 in period 1: 58 + 18 + 9 x 2 held = 94; RM0-0 keeps 57 - 36 = 21 for two
+/// periods: 21; FG1 lot of 6 in period 2: 36 + 12 = 48. Optimum 163. (The constructed start,
+/// lot for lot, costs 212: two FG0 setups 116 + 18, RM0-0 holds 39 then 21: 30, FG1 48.)
+#[test]
+fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
+    use flexplan::input::{BomEdge, Bucket, Horizon, Order, Resource, SolverConfig};
+    let date = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+    let mut fg0 = Item::new("FG0", ItemKind::Make);
+    (fg0.unit_cost, fg0.holding_cost, fg0.order_cost) = (1.0, 2.0, 50.0);
+    let mut rm = Item::new("RM0-0", ItemKind::Buy);
+    (rm.holding_cost, rm.lead_time, rm.initial_inventory, rm.order_cost) = (0.5, 1, 57.0, 26.0);
+    let mut fg1 = Item::new("FG1", ItemKind::Make);
+    (fg1.unit_cost, fg1.holding_cost, fg1.backlog_cost, fg1.order_cost) = (2.0, 3.0, Some(14.0), 20.0);
+    let order = |id: &str, item, quantity, due| Order { id: id.into(), item, quantity, due_date: due, market: None };
+    let input = PlanInput {
+        horizon: Horizon { start: date(5), bucket: Bucket::Week, periods: 2 },
+        solver: SolverConfig::default(),
+        items: vec![fg0, rm, fg1],
+        bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
+        resources: vec![Resource { id: "LINE".into(), capacity: vec![43.3, 43.3], overtime_max: 8.0, overtime_cost: 2.0 }],
+        routings: vec![
+            Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 3.0, setup_cost: 8.0 },
+            Routing { item: 2, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 16.0 },
+        ],
+        receipts: vec![],
+        orders: vec![order("a", 0, 9.0, date(5)), order("b", 0, 9.0, date(12)), order("c", 2, 6.0, date(12))],
+        forecast: vec![],
+    };
+    assert_close(cost(&input), 163.0);
+}
