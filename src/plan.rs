@@ -12,7 +12,9 @@ use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
 use crate::input::{Item, PlanInput};
 use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
-use crate::solve::{BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, SolveOptions, SolveStatus, StopReason};
+use crate::solve::{
+    BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, SolveOptions, SolveStatus, StopReason,
+};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -137,7 +139,7 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let n_periods = input.n_periods();
-    let outcome = plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
+    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
         Heuristic::None => Highs.solve(model, options),
         Heuristic::Construct => {
             // No constructed plan (or a model it cannot fill, e.g. facility location): solve
@@ -147,32 +149,32 @@ pub fn plan_configured(
                 .and_then(|solution| start_values(input, &model, &solution));
             let objective = model.objective.clone();
             let columns = model.column_index();
-            let mut outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
-            if let (Some(values), Some(reported)) = (&outcome.values, outcome.objective) {
-                let at: HashMap<Variable, f64> =
-                    columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
-                if (objective.eval_with(&at) - reported).abs() > 1e-6 * reported.abs().max(1.0) {
-                    // The values are not the solution HiGHS reports (see below).
-                    outcome.status = SolveStatus::Feasible;
-                    outcome.stop_reason = StopReason::Completed;
-                }
+            let outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
+            if values_match_objective(&outcome, &objective, &columns) {
+                return Ok(outcome);
             }
-            Ok(outcome)
+            // HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm
+            // start's values (seen when it solves the model at the root: the proptest case of
+            // tests/planner_properties.proptest-regressions). Solve again without the start;
+            // the same build gives the same columns.
+            let rebuilt = build_model_with(input, bom, planned, ModelOptions::default(), config.formulation);
+            Highs.solve(rebuilt, options)
         }
         heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
-    })?;
-    // HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm start's
-    // values (seen when it solves the model at the root: the proptest case of
-    // tests/planner_properties.proptest-regressions). The construct branch above marks such
-    // an outcome feasible-but-completed; solve again without the start.
-    if outcome.status == SolveStatus::Feasible
-        && outcome.stop_reason == StopReason::Completed
-        && config.heuristic == Heuristic::Construct
-    {
-        let plain = PlanConfig { heuristic: Heuristic::None, ..*config };
-        return plan_configured(input, bom, options, &plain);
-    }
-    Ok(outcome)
+    })
+}
+
+/// Whether the values of `outcome` give the objective HiGHS reports for them (true when
+/// either is missing).
+fn values_match_objective(
+    outcome: &BackendOutcome,
+    objective: &good_lp::Expression,
+    columns: &HashMap<Variable, usize>,
+) -> bool {
+    let (Some(values), Some(reported)) = (&outcome.values, outcome.objective) else { return true };
+    let at: HashMap<Variable, f64> =
+        columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
+    (objective.eval_with(&at) - reported).abs() <= 1e-6 * reported.abs().max(1.0)
 }
 
 /// The pipeline shared by [`plan_with`] and [`plan_configured`]: demand, model, `solve`,
