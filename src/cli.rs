@@ -519,15 +519,15 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             for suite in suites {
                 rows.extend(flexplan::suite::run_suite(suite, &options, &progress)?);
             }
+            if rows.is_empty() && !options.instances.is_empty() {
+                return Err(UsageError(format!("no instance of {suite} matched --instances")).into());
+            }
             let markdown = flexplan::suite::to_markdown(&rows);
             print!("{markdown}");
             if let Some(out) = out {
                 let csv = flexplan::suite::to_csv(&rows);
                 write_atomically(&out, csv.as_bytes())?;
                 write_atomically(&out.with_extension("md"), markdown.as_bytes())?;
-            }
-            if rows.is_empty() && !options.instances.is_empty() {
-                return Err(UsageError(format!("no instance of {suite} matched --instances")).into());
             }
             let all_checked = rows.iter().all(|r| r.checked != Some(false) && r.status != "error");
             Ok(if all_checked { exit::OK } else { exit::VIOLATIONS })

@@ -1022,8 +1022,13 @@ fn bench_runs_the_named_instances_and_writes_their_trajectories() {
     assert!(lines[1].ends_with(":17:17"), "{csv}");
     assert!(fs::read_to_string(tmp.path().join("bench.md")).unwrap().contains("| HAND1 |"));
 
-    let output = flexplan(&["bench", "trigeiro-g", "--time-limit", "10", "--instances", "G1", "--data", path_arg(&data)]);
+    let nothing = tmp.path().join("nothing.csv");
+    let output = flexplan(&[
+        "bench", "trigeiro-g", "--time-limit", "10", "--instances", "G1", "--data", path_arg(&data), "--out",
+        path_arg(&nothing),
+    ]);
     assert_exit(&output, code::USAGE);
+    assert!(!nothing.exists(), "a usage error writes no table");
     assert!(stderr(&output).contains("no instance of trigeiro-g matched --instances"), "{}", stderr(&output));
     let output = flexplan(&["bench", "trigeiro-q", "--time-limit", "10"]);
     assert_exit(&output, code::USAGE);
