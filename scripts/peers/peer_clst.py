@@ -271,24 +271,26 @@ def _narrower(point, last):
     return rel_gap(point[1], point[2]) <= 0.99 * rel_gap(last[1], last[2])
 
 
+def _first_at_gap(points, target):
+    """Index of the first point whose gap is at most `target` (None if none is)."""
+    for k, (t, p, b) in enumerate(points):
+        if math.isfinite(p) and math.isfinite(b) and rel_gap(p, b) <= target + 1e-12:
+            return k
+    return None
+
+
 def time_to_gap(points, target):
     """First time at which the trajectory's gap is at most `target` (None if never)."""
-    for t, p, b in points:
-        g = rel_gap(p, b) if math.isfinite(p) and math.isfinite(b) else None
-        if g is not None and g <= target + 1e-12:
-            return t
-    return None
+    k = _first_at_gap(points, target)
+    return None if k is None else points[k][0]
 
 
 def earliest_time_to_gap(points, target):
     """The earliest time the gap may have reached `target`: the point before the first one
     that shows it. For a log that reports the bound only now and then (CBC's, every ~1000
     nodes), the gap was reached somewhere between the two reports."""
-    for k, (t, p, b) in enumerate(points):
-        g = rel_gap(p, b) if math.isfinite(p) and math.isfinite(b) else None
-        if g is not None and g <= target + 1e-12:
-            return points[k - 1][0] if k > 0 else t
-    return None
+    k = _first_at_gap(points, target)
+    return None if k is None else points[max(k - 1, 0)][0]
 
 
 # Peers whose trajectory comes from a periodic log rather than from callbacks.
