@@ -1,30 +1,44 @@
-//! A fast, solver-free construction of a feasible plan, used to warm-start HiGHS on big plans.
+//! A fast, solver-free construction of a feasible plan, used to warm-start HiGHS.
 //!
 //! HiGHS's own first incumbent on large generated plans is a rounding of the root LP that
-//! leaves most demand unshipped; the construction here gives it a sensible plan in
-//! milliseconds instead. It is MRP lot-for-lot with capacity levelling:
+//! leaves most demand unshipped, and on setup-time-tight plans it can take seconds to find any
+//! plan; the construction here gives it a sensible plan in milliseconds instead. Up to three
+//! candidate plans are built, each improved by lot moves, and the cheapest feasible one is
+//! returned:
 //!
-//! * Items are planned parents first ([`BomGraph::topological_order`]), so an item's dependent
-//!   demand (its parents' lots times the BOM quantity, needed in the parent's lot period) is
-//!   known when the item is planned.
-//! * Period by period, projected stock (initial inventory, receipts, lots already placed) is
-//!   netted against the requirement. A shortage is covered by a lot started `lead_time`
-//!   periods earlier, or, when the resources are full there, by lots started earlier still
-//!   (holding stock), down to period 1. Hard requirements (dependent demand, and external
-//!   demand of items that may not ship late) that cannot be placed make the construction fail.
-//! * External demand of items that may ship late is covered within [`SOFT_LOOKBACK`] periods
-//!   before its lot-for-lot period; what does not fit is shipped late (backlog) and tried
-//!   again in the next period.
-//! * A lot respects the lot rules (at least `min_lot`, a multiple of `lot_multiple`, at most
-//!   `max_lot`), the model's bound `M[i,t]` ([`crate::model::setup_big_m`]), and the free
-//!   capacity plus overtime of every resource it is routed on (run time and setup time).
+//! 1. **Lot-for-lot with capacity levelling** (any plan):
+//!    * Items are planned parents first ([`BomGraph::topological_order`]), so an item's
+//!      dependent demand (its parents' lots times the BOM quantity, needed in the parent's lot
+//!      period) is known when the item is planned.
+//!    * Period by period, projected stock (initial inventory, receipts, lots already placed) is
+//!      netted against the requirement. A shortage is covered by a lot started `lead_time`
+//!      periods earlier, or, when the resources are full there, by lots started earlier still
+//!      (holding stock), down to period 1. Hard requirements (dependent demand, and external
+//!      demand of items that may not ship late) that cannot be placed make it fail.
+//!    * External demand of items that may ship late is covered within [`SOFT_LOOKBACK`] periods
+//!      before its lot-for-lot period; what does not fit is shipped late (backlog) and tried
+//!      again in the next period.
+//! 2. **Backward filling**, plain and economic (plans without BOM edges; `backward`): periods
+//!    are filled from the last, requirements that do not fit (or, in the economic variant, are
+//!    cheaper to hold than to set up) are carried back and merged into earlier lots. This is
+//!    what fits setup-time-tight plans, where lot-for-lot runs out of capacity.
+//! 3. **Lot moves** (`improve`) on each candidate: merging a lot into an earlier one when the
+//!    setup saved exceeds the holding cost, and moving lots later while the stock holds them.
+//!
+//! Every lot respects the lot rules (at least `min_lot`, a multiple of `lot_multiple`, at most
+//! `max_lot`), the model's bound `M[i,t]` ([`crate::model::setup_big_m`]), and the free
+//! capacity plus overtime of every resource it is routed on (run time and setup time); lot
+//! moves use regular free capacity only.
 //!
 //! [`start_values`] turns the plan into a value for every column of a [`LotSizingModel`].
 
 use crate::bom::BomGraph;
 use crate::input::{PlanInput, Routing};
 use crate::model::LotSizingModel;
-use crate::plan::{complete_solution, PlanSolution};
+use crate::plan::{complete_solution, plan_costs, PlanSolution};
+
+mod backward;
+mod improve;
 
 /// How many periods before its lot-for-lot period a lot of an item that may ship late may
 /// start (holding stock) before its demand is shipped late instead.
@@ -47,6 +61,33 @@ pub fn construct_plan(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: 
     if demand.len() != n_items * n_periods || big_m.len() != n_items * n_periods {
         return None;
     }
+    let backward = |economic: bool| {
+        if !input.bom.is_empty() {
+            return None;
+        }
+        let mut state = Construction::new(input, big_m.to_vec());
+        state.plan_backward(demand, economic)?;
+        Some((state.lots, demand.to_vec()))
+    };
+    let candidates = [lot_for_lot(input, bom, demand, big_m), backward(true), backward(false)];
+    let mut best: Option<(f64, PlanSolution)> = None;
+    for (mut lots, shipped) in candidates.into_iter().flatten() {
+        improve::improve_lots(input, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
+        let solution = complete_solution(input, bom, demand, lots, shipped);
+        if !plan_is_feasible(input, bom, &solution) {
+            continue;
+        }
+        let cost = plan_costs(input, &solution).total();
+        if best.as_ref().is_none_or(|(best_cost, _)| cost < *best_cost) {
+            best = Some((cost, solution));
+        }
+    }
+    best.map(|(_, solution)| solution)
+}
+
+/// The lot-for-lot construction with capacity levelling (module docs): lots and shipments,
+/// or `None` when a hard requirement does not fit.
+fn lot_for_lot(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
     let mut lot_caps = big_m.to_vec();
     for _ in 0..MAX_ROUNDS {
         let mut state = Construction::new(input, lot_caps.clone());
@@ -56,8 +97,7 @@ pub fn construct_plan(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: 
             state.plan_item(item_idx, demand, &mut shipped, &mut shortages)?;
         }
         if shortages.is_empty() {
-            let solution = complete_solution(input, bom, demand, state.lots, shipped);
-            return plan_is_feasible(input, bom, &solution).then_some(solution);
+            return Some((state.lots, shipped));
         }
         for shortage in &shortages {
             if !state.cut_parent_lots(shortage, &mut lot_caps) {
