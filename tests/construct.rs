@@ -2,13 +2,16 @@
 //! pass the independent checker on generated instances, and its warm start must give HiGHS a
 //! value for every column.
 
+mod common;
+
+use common::*;
 use flexplan::bom::BomGraph;
 use flexplan::construct::{construct_plan, start_values};
 use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::model::{build_model, ModelOptions};
 use flexplan::check::CheckReport;
-use flexplan::input::PlanInput;
+use flexplan::input::{Item, ItemKind, PlanInput, Routing};
 use flexplan::model::ModelSize;
 use flexplan::plan::{plan_costs, PlanOutcome, PlanSolution};
 use flexplan::report::{write_outcome, TableFormat};
@@ -166,5 +169,82 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
         let solution = complete_solution(&input, &bom, &planned, lots, constructed.shipped.clone());
         let report = write_and_check(&input, solution, model.size);
         assert!(report.is_ok(), "seed {seed}, {items} items: {}", report.to_text());
+    }
+}
+
+/// Constructs a plan for `input`; returns it with its cost after the checker has passed it.
+fn construct_checked(input: &PlanInput) -> (PlanSolution, f64) {
+    let bom = BomGraph::new(input).expect("acyclic");
+    let planned = bucket_demand(input).planned_table().to_vec();
+    let model = build_model(input, &bom, &planned, ModelOptions::default());
+    let solution = construct_plan(input, &bom, &planned, &model.big_m).expect("a constructed plan");
+    assert!(start_values(input, &model, &solution).is_some(), "a value for every column");
+    let cost = plan_costs(input, &solution).total();
+    let report = write_and_check(input, solution.clone(), model.size);
+    assert!(report.is_ok(), "{}", report.to_text());
+    assert!((report.objective - cost).abs() <= 1e-6 * cost.max(1.0), "checker {} vs {cost}", report.objective);
+    (solution, cost)
+}
+
+/// One item, demand 10 in each of 4 periods, setup cost 100, holding 1 per unit and period,
+/// capacity to spare. Lot-for-lot costs 4 × 100 = 400. Wagner-Whitin by hand: one lot of 40 in
+/// period 1 costs 100 + 10·1 + 10·2 + 10·3 = 160; two lots (20 + 20) cost 200 + 10 + 10 = 220;
+/// (30 + 10) 200 + 10 + 20 = 230; so 160 is optimal. The lot moves reach it (each merge saves
+/// 100 − 10·k > 0), and HiGHS agrees on the optimum.
+#[test]
+fn lot_moves_reach_the_wagner_whitin_optimum() {
+    let mut input = empty_plan(4);
+    let mut a = Item::new("A", ItemKind::Make);
+    a.holding_cost = 1.0;
+    let a = item(&mut input, a);
+    let r = resource(&mut input, "R", 1000.0);
+    input.routings.push(Routing { item: a, resource: r, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 });
+    add_demand(&mut input, a, &[10.0, 10.0, 10.0, 10.0]);
+    let (solution, cost) = construct_checked(&input);
+    assert_eq!(solution.lots, vec![40.0, 0.0, 0.0, 0.0]);
+    assert!((cost - 160.0).abs() < 1e-9, "cost {cost}");
+    let bom = BomGraph::new(&input).expect("acyclic");
+    let options = SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() };
+    let optimum = flexplan::plan::plan(&input, &bom, &options).expect("solve").costs.expect("a plan").total();
+    assert!((optimum - 160.0).abs() < 1e-6, "HiGHS optimum {optimum}");
+}
+
+/// The benchmark folder, or `None` (with a message) outside CI when it is missing.
+fn data_dir() -> Option<std::path::PathBuf> {
+    let dir = flexplan::suite::default_data_dir();
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "benchmark data not found at {}", dir.display());
+    eprintln!("benchmark data not found at {}: data-file tests skipped", dir.display());
+    None
+}
+
+/// Setup-time-tight Trigeiro files on which the lot-for-lot construction found no plan (session
+/// 10), and the LOTSIZELIB files: each gets a constructed plan that passes the checker, never
+/// cheaper than a lower bound computed another way: the published optimum (LOTSIZELIB) or the
+/// best bound highspy proved in 60 s (`benchmarks/results/peers-x60-t1.csv`).
+#[test]
+fn setup_time_tight_trigeiro_files_get_a_checked_constructed_plan() {
+    let Some(data) = data_dir() else { return };
+    let cases = [
+        ("X/X11419C", 64_418.3),
+        ("X/X12419C", 62_536.8),
+        ("X/X21419C", 118_418.0),
+        ("X/X31419C", 207_241.6),
+        ("G/G62", 61_746.0),
+        ("G/G53", 74_634.0),
+        ("G/G69", 130_596.0),
+        ("G/G57", 136_509.0),
+        ("G/G72", 287_929.0),
+    ];
+    for (file, lower_bound) in cases {
+        let path = data.join("trigeiro1989").join(format!("{file}.DAT"));
+        let input = flexplan::import::trigeiro::read_trigeiro(&path).expect("a readable file").to_plan_input();
+        let (_, cost) = construct_checked(&input);
+        assert!(cost >= lower_bound, "{file}: constructed {cost} is below the lower bound {lower_bound}");
+        let (again, _) = construct_checked(&input);
+        let (first, _) = construct_checked(&input);
+        assert_eq!(first, again, "{file}: the construction is deterministic");
     }
 }
