@@ -139,29 +139,56 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let n_periods = input.n_periods();
-    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| match config.heuristic {
-        Heuristic::None => Highs.solve(model, options),
-        Heuristic::Construct => {
-            // No constructed plan (or a model it cannot fill, e.g. facility location): solve
-            // without a start, as before. The construction's time counts as solve time.
-            let started = std::time::Instant::now();
-            let start = construct_plan(input, bom, planned, &model.big_m)
-                .and_then(|solution| start_values(input, &model, &solution));
-            let objective = model.objective.clone();
-            let columns = model.column_index();
-            let outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
-            if values_match_objective(&outcome, &objective, &columns) {
-                return Ok(outcome);
+    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| {
+        let rebuild = || build_model_with(input, bom, planned, ModelOptions::default(), config.formulation);
+        match config.heuristic {
+            Heuristic::None => Highs.solve(model, options),
+            Heuristic::Construct => {
+                // No constructed plan (or a model it cannot fill, e.g. facility location): solve
+                // without a start, as before. The construction's time counts as solve time.
+                let started = std::time::Instant::now();
+                let start = construct_plan(input, bom, planned, &model.big_m)
+                    .and_then(|solution| start_values(input, &model, &solution));
+                let check = StartCheck::new(&model);
+                let outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
+                check.or_solve_again(outcome, rebuild, options)
             }
-            // HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm
-            // start's values (seen when it solves the model at the root: the proptest case of
-            // tests/planner_properties.proptest-regressions). Solve again without the start;
-            // the same build gives the same columns.
-            let rebuilt = build_model_with(input, bom, planned, ModelOptions::default(), config.formulation);
-            Highs.solve(rebuilt, options)
+            heuristic => {
+                let check = StartCheck::new(&model);
+                let outcome = Highs.solve_with_heuristic(model, options, heuristic, n_periods)?;
+                check.or_solve_again(outcome, rebuild, options)
+            }
         }
-        heuristic => Highs.solve_with_heuristic(model, options, heuristic, n_periods),
     })
+}
+
+/// What is needed to check a warm-started solve's values against its reported objective.
+/// HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm start's
+/// values (seen when it solves the model at the root: the proptest case of
+/// tests/planner_properties.proptest-regressions).
+struct StartCheck {
+    objective: good_lp::Expression,
+    columns: HashMap<Variable, usize>,
+}
+
+impl StartCheck {
+    fn new(model: &LotSizingModel) -> Self {
+        StartCheck { objective: model.objective.clone(), columns: model.column_index() }
+    }
+
+    /// `outcome` when its values give its objective; otherwise the model `rebuild` gives (the
+    /// same build, so the same columns) solved again without a start.
+    fn or_solve_again(
+        self,
+        outcome: BackendOutcome,
+        rebuild: impl FnOnce() -> LotSizingModel,
+        options: &SolveOptions,
+    ) -> Result<BackendOutcome, Error> {
+        if values_match_objective(&outcome, &self.objective, &self.columns) {
+            return Ok(outcome);
+        }
+        Highs.solve(rebuild(), options)
+    }
 }
 
 /// Whether the values of `outcome` give the objective HiGHS reports for them (true when

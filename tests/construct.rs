@@ -6,13 +6,13 @@ mod common;
 
 use common::*;
 use flexplan::bom::BomGraph;
+use flexplan::check::CheckReport;
 use flexplan::construct::{construct_plan, start_values};
 use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
-use flexplan::model::{build_model, ModelOptions};
-use flexplan::check::CheckReport;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};
 use flexplan::model::ModelSize;
+use flexplan::model::{build_model, ModelOptions};
 use flexplan::plan::{plan_costs, PlanOutcome, PlanSolution};
 use flexplan::report::{write_outcome, TableFormat};
 use flexplan::solve::{SolveOptions, SolveStatus, StopReason};

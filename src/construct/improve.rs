@@ -56,9 +56,7 @@ pub(super) fn improve_lots(input: &PlanInput, big_m: &[f64], capacity_margin: f6
         if candidates.is_empty() {
             return;
         }
-        candidates.sort_by(|a, b| {
-            b.saving.total_cmp(&a.saving).then(a.item.cmp(&b.item)).then(a.from.cmp(&b.from))
-        });
+        candidates.sort_by(|a, b| b.saving.total_cmp(&a.saving).then(a.item.cmp(&b.item)).then(a.from.cmp(&b.from)));
         for candidate in candidates {
             // Earlier moves of this pass may have changed the lots, stock and free capacity.
             if let Some(now) = search.best_move(candidate.item, candidate.from, lots) {
@@ -227,8 +225,7 @@ impl<'a> Search<'a> {
             self.free[r.resource * n + m.from] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
         }
         let lead = self.input.items[m.item].lead_time;
-        let (first, last, delta) =
-            if m.to < m.from { (m.to, m.from, m.quantity) } else { (m.from, m.to, -m.quantity) };
+        let (first, last, delta) = if m.to < m.from { (m.to, m.from, m.quantity) } else { (m.from, m.to, -m.quantity) };
         for t in first + lead..(last + lead).min(n) {
             self.stock[m.item * n + t] += delta;
         }
