@@ -170,8 +170,12 @@ impl<'a> Search<'a> {
         let mut movable = lot;
         let mut best: Option<Move> = None;
         for to in from + 1..n {
-            // Stock at the end of the periods the lot would no longer cover.
-            let covered = from + item.lead_time + (to - from) - 1;
+            // Stock at the end of the last period the lot would no longer cover (a lot there
+            // would arrive after the horizon: no lot may start so late).
+            let covered = to + item.lead_time - 1;
+            if covered >= n {
+                break;
+            }
             movable = movable.min(*self.stock.get(item_idx * n + covered)?);
             if movable < MIN_QUANTITY {
                 break;
