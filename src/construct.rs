@@ -120,6 +120,7 @@ struct Shortage {
 }
 
 /// The mutable state of a construction: lots placed so far and the free time per resource.
+#[derive(Clone)]
 struct Construction<'a> {
     input: &'a PlanInput,
     /// Upper bound on each lot: the model's big-M, lowered where components fell short.
@@ -132,6 +133,8 @@ struct Construction<'a> {
     /// `parents[c]` = (parent, quantity).
     parents: Vec<Vec<(usize, f64)>>,
     receipts: Vec<f64>,
+    /// What one lot of each item costs ([`lot_costs`]).
+    lot_cost: Vec<f64>,
 }
 
 impl<'a> Construction<'a> {
@@ -145,22 +148,10 @@ impl<'a> Construction<'a> {
                 free_time.push(capacity + res.overtime_max - CAPACITY_MARGIN);
             }
         }
-        let mut routings_of_item = vec![Vec::new(); n_items];
-        for routing in &input.routings {
-            if let Some(list) = routings_of_item.get_mut(routing.item) {
-                list.push(*routing);
-            }
-        }
         let mut parents = vec![Vec::new(); n_items];
         for edge in &input.bom {
             if let Some(list) = parents.get_mut(edge.component) {
                 list.push((edge.parent, edge.quantity));
-            }
-        }
-        let mut receipts = vec![0.0; n_items * n_periods];
-        for receipt in &input.receipts {
-            if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
-                *slot += receipt.quantity;
             }
         }
         Construction {
@@ -169,9 +160,10 @@ impl<'a> Construction<'a> {
             n_periods,
             lots: vec![0.0; n_items * n_periods],
             free_time,
-            routings_of_item,
+            routings_of_item: routings_by_item(input),
             parents,
-            receipts,
+            receipts: receipt_table(input),
+            lot_cost: lot_costs(input),
         }
     }
 
@@ -198,7 +190,9 @@ impl<'a> Construction<'a> {
                 .parents
                 .get(item_idx)?
                 .iter()
-                .map(|&(parent, quantity)| quantity * self.lots.get(parent * self.n_periods + t).copied().unwrap_or(0.0))
+                .map(|&(parent, quantity)| {
+                    quantity * self.lots.get(parent * self.n_periods + t).copied().unwrap_or(0.0)
+                })
                 .sum();
             let hard = dependent + if may_ship_late { 0.0 } else { external };
             if on_hand < hard - TOLERANCE {
@@ -330,6 +324,40 @@ impl<'a> Construction<'a> {
     }
 }
 
+/// `routings[i]`: the routings of item `i`.
+fn routings_by_item(input: &PlanInput) -> Vec<Vec<Routing>> {
+    let mut routings = vec![Vec::new(); input.items.len()];
+    for routing in &input.routings {
+        if let Some(list) = routings.get_mut(routing.item) {
+            list.push(*routing);
+        }
+    }
+    routings
+}
+
+/// Receipts summed per item and period, `item * T + t`.
+fn receipt_table(input: &PlanInput) -> Vec<f64> {
+    let n_periods = input.n_periods();
+    let mut receipts = vec![0.0; input.items.len() * n_periods];
+    for receipt in &input.receipts {
+        if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
+            *slot += receipt.quantity;
+        }
+    }
+    receipts
+}
+
+/// What one lot of each item costs: its order cost plus the setup costs of its routings.
+fn lot_costs(input: &PlanInput) -> Vec<f64> {
+    let mut costs: Vec<f64> = input.items.iter().map(|item| item.order_cost).collect();
+    for routing in &input.routings {
+        if let Some(cost) = costs.get_mut(routing.item) {
+            *cost += routing.setup_cost;
+        }
+    }
+    costs
+}
+
 fn snap_up(v: f64) -> f64 {
     (v * 1e6 - 1e-6).ceil() / 1e6
 }
@@ -342,12 +370,7 @@ fn snap_down(v: f64) -> f64 {
 /// resource needs more overtime than allowed (what [`complete_solution`] cannot see).
 fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> bool {
     let n_periods = input.n_periods();
-    let mut receipts = vec![0.0; input.items.len() * n_periods];
-    for receipt in &input.receipts {
-        if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
-            *slot += receipt.quantity;
-        }
-    }
+    let receipts = receipt_table(input);
     let mut used = vec![0.0; input.items.len() * n_periods];
     for edge in &input.bom {
         for t in 0..n_periods {

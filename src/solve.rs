@@ -270,8 +270,9 @@ pub enum Heuristic {
     /// (every setup integral) is the warm start. For short limits: its stages delay the
     /// full solve, so proving optimality takes longer (BENCHMARKS.md, time to the same gap).
     RelaxAndFix,
-    /// The solver-free lot-for-lot construction with capacity levelling of
-    /// [`crate::construct`]: a complete feasible plan, in milliseconds, as the warm start.
+    /// The solver-free construction of [`crate::construct`] (lot-for-lot with capacity
+    /// levelling, or backward filling for single-level plans, improved by lot moves): a
+    /// complete feasible plan, in milliseconds, as the warm start.
     /// It needs the plan's input, so [`crate::plan::plan_configured`] runs it and hands the
     /// values to [`Highs::solve_with_start`]; [`Highs::solve_with_heuristic`] alone solves
     /// without a start. The default: on generated plans from 40 items x 20 weeks up, plain

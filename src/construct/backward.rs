@@ -69,7 +69,7 @@ impl Construction<'_> {
         if period > 0 {
             for (i, &q) in outstanding.iter().enumerate() {
                 let Some(item) = self.input.items.get(i) else { continue };
-                let setup_cost = item.order_cost + self.routings_of_item[i].iter().map(|r| r.setup_cost).sum::<f64>();
+                let setup_cost = self.lot_cost[i];
                 if q > TOLERANCE && item.holding_cost * q < setup_cost {
                     candidates.push((i, setup_cost - item.holding_cost * q));
                 }
@@ -98,16 +98,7 @@ impl Construction<'_> {
     /// Whether a plain backward fill of the periods before `period` makes `carried` and their
     /// own requirements (the look-ahead of the economic variant; `self` is not changed).
     fn earlier_periods_hold(&self, period: usize, need: &[f64], mut carried: Vec<f64>) -> bool {
-        let mut trial = Construction {
-            input: self.input,
-            big_m: self.big_m.clone(),
-            n_periods: self.n_periods,
-            lots: self.lots.clone(),
-            free_time: self.free_time.clone(),
-            routings_of_item: self.routings_of_item.clone(),
-            parents: Vec::new(),
-            receipts: Vec::new(),
-        };
+        let mut trial = self.clone();
         for earlier in (0..period).rev() {
             trial.add_needs(earlier, need, &mut carried);
             trial.fill_period(earlier, &mut carried);

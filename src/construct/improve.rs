@@ -17,7 +17,8 @@
 //! the plan shipped, so no shipment, balance or safety stock gets worse, and every move lowers
 //! the cost. Moves are applied best saving first, in passes, until none saves anything.
 
-use crate::input::PlanInput;
+use super::{lot_costs, receipt_table, routings_by_item};
+use crate::input::{PlanInput, Routing};
 use crate::plan::snap;
 
 /// Savings below this are float noise, not a reason to move a lot.
@@ -71,8 +72,10 @@ struct Search<'a> {
     input: &'a PlanInput,
     big_m: &'a [f64],
     n_periods: usize,
-    /// Cost of one lot of each item: order cost plus the setup costs of its routings.
+    /// Cost of one lot of each item ([`lot_costs`]).
     setup_cost: Vec<f64>,
+    /// `routings[i]`: the routings of item `i`.
+    routings: Vec<Vec<Routing>>,
     /// Items that are parents in the BOM (never made earlier).
     has_components: Vec<bool>,
     /// Items in the BOM at all (never made later).
@@ -94,7 +97,6 @@ impl<'a> Search<'a> {
             *in_bom.get_mut(edge.parent)? = true;
             *in_bom.get_mut(edge.component)? = true;
         }
-        let mut setup_cost: Vec<f64> = input.items.iter().map(|item| item.order_cost).collect();
         let mut free = vec![0.0; input.resources.len() * n_periods];
         for (r, res) in input.resources.iter().enumerate() {
             for t in 0..n_periods {
@@ -102,7 +104,6 @@ impl<'a> Search<'a> {
             }
         }
         for routing in &input.routings {
-            *setup_cost.get_mut(routing.item)? += routing.setup_cost;
             for t in 0..n_periods {
                 let lot = *lots.get(routing.item * n_periods + t)?;
                 if lot > 0.0 {
@@ -110,10 +111,7 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let mut stock = vec![0.0; n_items * n_periods];
-        for receipt in &input.receipts {
-            *stock.get_mut(receipt.item * n_periods + receipt.period)? += receipt.quantity;
-        }
+        let mut stock = receipt_table(input);
         for (i, item) in input.items.iter().enumerate() {
             let mut on_hand = item.initial_inventory;
             for t in 0..n_periods {
@@ -123,7 +121,17 @@ impl<'a> Search<'a> {
                 stock[k] = on_hand;
             }
         }
-        Some(Search { input, big_m, n_periods, setup_cost, has_components, in_bom, free, stock })
+        Some(Search {
+            input,
+            big_m,
+            n_periods,
+            setup_cost: lot_costs(input),
+            routings: routings_by_item(input),
+            has_components,
+            in_bom,
+            free,
+            stock,
+        })
     }
 
     /// The most saving move of the lot of `item` in `from`, if any saves anything.
@@ -211,7 +219,7 @@ impl<'a> Search<'a> {
         if let Some(max_lot) = item.max_lot {
             room = room.min(max_lot - existing);
         }
-        for r in self.input.routings.iter().filter(|r| r.item == item_idx && r.unit_time > 0.0) {
+        for r in self.routings[item_idx].iter().filter(|r| r.unit_time > 0.0) {
             room = room.min(*self.free.get(r.resource * n + to)? / r.unit_time);
         }
         Some(room.max(0.0) + 1e-9)
@@ -224,7 +232,7 @@ impl<'a> Search<'a> {
         let emptied = m.quantity >= lots[from_k];
         lots[to_k] = snap(lots[to_k] + m.quantity);
         lots[from_k] = if emptied { 0.0 } else { snap(lots[from_k] - m.quantity) };
-        for r in self.input.routings.iter().filter(|r| r.item == m.item) {
+        for r in &self.routings[m.item] {
             self.free[r.resource * n + m.to] -= r.unit_time * m.quantity;
             self.free[r.resource * n + m.from] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
         }
