@@ -1,29 +1,13 @@
 //! Importers: Trigeiro `.DAT` files and MPS files, checked against values read by hand from the
 //! files and against optima worked out by hand or published.
 
+mod common;
+
+use common::data_dir;
 use flexplan::bom::BomGraph;
 use flexplan::import::mps::{mps_name, solve_mps};
 use flexplan::import::trigeiro::{parse_trigeiro, read_trigeiro, TrigeiroInstance};
 use flexplan::solve::{SolveOptions, SolveStatus};
-use std::path::PathBuf;
-
-/// The shared benchmark folder (`FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks`), if present.
-fn data_dir() -> Option<PathBuf> {
-    let dir = flexplan::suite::default_data_dir();
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        // In CI the data is always beside the clone: a missing folder is a broken setup, not
-        // a reason to skip silently (cargo hides a passing test's output).
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "benchmark data not found at {} (CI expects ../shared/benchmarks beside the clone)",
-            dir.display()
-        );
-        eprintln!("benchmark data not found at {}: data-file tests skipped", dir.display());
-        None
-    }
-}
 
 fn plan_objective(instance: &TrigeiroInstance) -> (SolveStatus, f64) {
     let input = instance.to_plan_input();

@@ -52,3 +52,21 @@ pub fn item(plan: &mut PlanInput, item: Item) -> usize {
     plan.items.push(item);
     plan.items.len() - 1
 }
+
+/// The shared benchmark folder (`FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks`), if present.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    let dir = flexplan::suite::default_data_dir();
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        // In CI the data is always beside the clone: a missing folder is a broken setup, not
+        // a reason to skip silently (cargo hides a passing test's output).
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "benchmark data not found at {} (CI expects ../shared/benchmarks beside the clone)",
+            dir.display()
+        );
+        eprintln!("benchmark data not found at {}: data-file tests skipped", dir.display());
+        None
+    }
+}
