@@ -243,3 +243,84 @@ impl<'a> Search<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Hand-worked lot moves on one item with setup cost 100 and holding cost 1 per unit and
+    //! period, on one resource (one hour per unit, no setup time).
+    use super::improve_lots;
+    use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
+
+    /// One item over `capacity.len()` weekly periods with the given lead time.
+    fn plan(capacity: &[f64], lead_time: usize) -> PlanInput {
+        let mut item = Item::new("A", ItemKind::Make);
+        item.holding_cost = 1.0;
+        item.lead_time = lead_time;
+        PlanInput {
+            horizon: Horizon {
+                start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
+                bucket: Bucket::Week,
+                periods: capacity.len(),
+            },
+            solver: SolverConfig::default(),
+            items: vec![item],
+            bom: Vec::new(),
+            resources: vec![Resource {
+                id: "R".into(),
+                capacity: capacity.to_vec(),
+                overtime_max: 0.0,
+                overtime_cost: 0.0,
+            }],
+            routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 }],
+            receipts: Vec::new(),
+            orders: Vec::new(),
+            forecast: Vec::new(),
+        }
+    }
+
+    /// Runs the moves on `lots` with `shipped` shipped and no bound but capacity.
+    fn improved(input: &PlanInput, shipped: &[f64], lots: &[f64]) -> Vec<f64> {
+        let mut lots = lots.to_vec();
+        improve_lots(input, &vec![1e6; lots.len()], 0.0, shipped, &mut lots);
+        lots
+    }
+
+    /// Demand 5, 0, 10; lots 10, 0, 5 (cost 200 + 5 + 5 = 210). Two moves save money: five
+    /// units of the first lot wait two periods, and moving them into the last lot saves
+    /// 5 × 2 = 10 of holding; or the last lot merges into the first, saving its setup 100 less
+    /// 5 × 2 of holding = 90. The search takes the larger saving first: lots 15, 0, 0 cost
+    /// 100 + 10 + 10 = 120. After it, nothing saves anything.
+    #[test]
+    fn the_larger_saving_wins_between_merging_and_moving_later() {
+        let input = plan(&[100.0; 3], 0);
+        assert_eq!(improved(&input, &[5.0, 0.0, 10.0], &[10.0, 0.0, 5.0]), vec![15.0, 0.0, 0.0]);
+    }
+
+    /// The same plan with capacity 10, 100, 8: the merge no longer fits (period 1 is full), so
+    /// the first lot moves later as much as period 3 can take: 8 − 5 = 3 units, saving
+    /// 3 × 2 = 6. Lots 7, 0, 8 (stock 2, 2, 0); the last lot still cannot merge back.
+    #[test]
+    fn a_part_of_a_lot_moves_later_as_far_as_capacity_allows() {
+        let input = plan(&[10.0, 100.0, 8.0], 0);
+        assert_eq!(improved(&input, &[5.0, 0.0, 10.0], &[10.0, 0.0, 5.0]), vec![7.0, 0.0, 8.0]);
+    }
+
+    /// Demand 0, 0, 10 with lots 4, 0, 6 and capacity 10: the whole first lot moves into the
+    /// last (saving its setup 100 plus 4 × 2 of holding). Lots 0, 0, 10.
+    #[test]
+    fn a_whole_lot_moves_later_and_saves_its_setup() {
+        let input = plan(&[10.0; 3], 0);
+        assert_eq!(improved(&input, &[0.0, 0.0, 10.0], &[4.0, 0.0, 6.0]), vec![0.0, 0.0, 10.0]);
+    }
+
+    /// Lead time 2 over 4 periods, demand 5 and 3 in periods 3 and 4, lots 8, 2, 0, 0 (arriving
+    /// in periods 3 and 4) and capacity 8: 3 of the 8 units started in period 1 wait in stock
+    /// through period 3. They can start in period 2 instead (saving 3 × 1). The search looks no
+    /// further than period 3 (a lot started in period 4 would arrive after the horizon) and
+    /// keeps that move. Lots 5, 5, 0, 0.
+    #[test]
+    fn with_a_lead_time_a_lot_moves_no_later_than_it_can_arrive() {
+        let input = plan(&[8.0; 4], 2);
+        assert_eq!(improved(&input, &[0.0, 0.0, 5.0, 3.0], &[8.0, 2.0, 0.0, 0.0]), vec![5.0, 5.0, 0.0, 0.0]);
+    }
+}
