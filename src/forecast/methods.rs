@@ -314,8 +314,8 @@ pub fn golden_section_ses(x: &[f64], lower: f64, upper: f64) -> f64 {
 }
 
 /// [`golden_section_ses`] of every series of `xs`, bit for bit. The series go in groups of
-/// [`LANES`] of similar length (longest first); each group's searches run in lockstep, so that
-/// every SSE evaluation runs [`LANES`] independent recurrences side by side over a time-major
+/// eight of similar length (longest first); each group's searches run in lockstep, so that
+/// every SSE evaluation runs eight independent recurrences side by side over a time-major
 /// copy of the group's values, which the processor overlaps and the compiler vectorises.
 pub fn golden_section_ses_many(xs: &[&[f64]], lower: f64, upper: f64) -> Vec<f64> {
     let mut order: Vec<usize> = (0..xs.len()).collect();

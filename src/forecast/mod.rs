@@ -2,7 +2,7 @@
 //!
 //! A history table (the spec's orders table, or statsforecast's `unique_id, ds, y`) becomes one
 //! bucketed series per item (or item and market) ([`series`]). Each series is classified by
-//! ADI and CV² ([`classify`]), every method of [`methods`] is backtested on rolling origins
+//! ADI and CV² ([`classify`](mod@classify)), every method of [`methods`] is backtested on rolling origins
 //! ([`backtest`]) and the best one by MASE forecasts the series; quantiles and a
 //! service-level safety stock come from a count distribution ([`quantiles`]).
 //!
@@ -267,7 +267,7 @@ pub fn read_history(path: &Path) -> Result<Table, InputError> {
 }
 
 /// The fast path of [`read_history`] for a plain `unique_id,ds,y` CSV (statsforecast's
-/// layout, see [`series::PlainRows`]): the bytes are parsed directly into a typed table, which
+/// layout: a header, then `id,date,number` rows): the bytes are parsed directly into a typed table, which
 /// gives the same cells as the text table of [`table::parse_csv`]. `None` for anything else:
 /// the generic reader then reads the file and reports every problem with its row.
 fn plain_series_csv(file_name: &str, bytes: &[u8]) -> Option<Table> {

@@ -110,8 +110,8 @@ pub fn history_from_table_aligned(
     }
 }
 
-/// Reads a plain `unique_id,ds,y` CSV held in `bytes` (statsforecast's layout, see
-/// [`PlainRows`]) straight into bucketed series, with no table in between: the same history as
+/// Reads a plain `unique_id,ds,y` CSV held in `bytes` (statsforecast's layout: a header, then
+/// `id,date,number` rows) straight into bucketed series, with no table in between: the same history as
 /// [`history_from_table_aligned`] gives for that file, without a column per field of 10 million
 /// rows. `None` when the file is not plain; the caller then reads it as a table, which reports
 /// every problem with its row.
