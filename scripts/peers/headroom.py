@@ -17,6 +17,19 @@ Two experiments on the peers' plain big-M model (peer_clst.py), same HiGHS as fl
         feasibility tolerances (1e-9): the performance variability any single-instance
         ratio between two HiGHS runs carries.
 
+    headroom.py options --time-limit 60 [--threads 1] G1.DAT ...
+        Solves each instance with HiGHS's defaults and with each of OPTION_VARIANTS (one
+        option changed at a time: heuristic effort, feasibility jump, reliability branching,
+        symmetry detection, LP age limit), and with random_seed 1 as the yardstick of noise.
+        Prints one CSV line per solve: variant,instance,status,objective,seconds.
+
+    headroom.py aggregated-rows --time-limit 60 [--threads 1] G1.DAT ...
+        Adds rows HiGHS's cut separators might not derive, because each aggregates a whole
+        prefix of periods: for every period k, the setup time the first k periods can still
+        hold, sum_i sum_{t<=k} st_i y_it <= k C - sum_i b_i D_i[1..k] (valid: no initial
+        stock, no backlog); and for every item, the setups the first k periods need at
+        least, sum_{t<=k} y_it >= ceil(D_i[1..k] / ((C - st_i) / b_i)), where that exceeds 1.
+
 Prints one line per instance with both times and the ratio plain / variant. Run it with
 the peers' virtual environment (scripts/peers/run_peers.sh creates it).
 """
@@ -25,6 +38,8 @@ import argparse
 import os
 import sys
 import time
+
+import math
 
 import highspy
 import numpy as np
@@ -92,6 +107,42 @@ def violated_ls(instance, values, col):
     return cuts
 
 
+# One HiGHS option changed at a time (HiGHS 1.16 defaults: heuristic effort 0.05, feasibility
+# jump on, reliability 8, symmetry detection on, LP age limit 10); seed 1 measures the noise.
+OPTION_VARIANTS = [
+    ("seed 1", {"random_seed": 1}),
+    ("heuristic effort 0", {"mip_heuristic_effort": 0.0}),
+    ("heuristic effort 0.2", {"mip_heuristic_effort": 0.2}),
+    ("no feasibility jump", {"mip_heuristic_run_feasibility_jump": False}),
+    ("reliability 0", {"mip_pscost_minreliable": 0}),
+    ("reliability 4", {"mip_pscost_minreliable": 4}),
+    ("reliability 16", {"mip_pscost_minreliable": 16}),
+    ("no symmetry detection", {"mip_detect_symmetry": False}),
+    ("LP age limit 5", {"mip_lp_age_limit": 5}),
+]
+
+
+def aggregated_rows(instance, col, row):
+    """Adds the prefix rows of `aggregated-rows`; returns how many."""
+    n, T, capacity, items, demand = instance
+    added = 0
+    for k in range(T):
+        needed_time = sum(items[i][0] * sum(demand[i][: k + 1]) for i in range(n))
+        entries = [(col(1, i, t), items[i][2]) for i in range(n) for t in range(k + 1) if items[i][2] > 0]
+        if entries:
+            row(-INF, (k + 1) * capacity - needed_time, entries)
+            added += 1
+        for i in range(n):
+            b, _, st, _ = items[i]
+            most = max(capacity - st, 0.0) / b if b > 0 else INF
+            need = sum(demand[i][: k + 1])
+            setups = math.ceil(need / most - 1e-9) if need > 0 and most > 0 else 0
+            if setups >= 2:
+                row(setups, INF, [(col(1, i, t), 1.0) for t in range(k + 1)])
+                added += 1
+    return added
+
+
 def solve_mip(h, setups, time_limit, start=None):
     h.changeColsIntegrality(len(setups), setups, np.array([highspy.HighsVarType.kInteger] * len(setups)))
     h.setOptionValue("time_limit", float(time_limit))
@@ -110,7 +161,7 @@ def solve_mip(h, setups, time_limit, start=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("experiment", choices=["optimal-start", "ls-cuts", "seeds"])
+    parser.add_argument("experiment", choices=["optimal-start", "ls-cuts", "seeds", "options", "aggregated-rows"])
     parser.add_argument("--time-limit", type=float, required=True)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("files", nargs="+")
@@ -118,6 +169,14 @@ def main():
     for path in args.files:
         name = os.path.splitext(os.path.basename(path))[0]
         instance = read_dat(path)
+        if args.experiment == "options":
+            for label, options in [("defaults", {})] + OPTION_VARIANTS:
+                h, setups, _, _ = build(instance, args.threads)
+                for key, value in options.items():
+                    h.setOptionValue(key, value)
+                status, objective, seconds = solve_mip(h, setups, args.time_limit)
+                print(f"{label},{name},{status},{objective:.1f},{seconds:.3f}", flush=True)
+            continue
         if args.experiment == "seeds":
             variants = [("seed 0", {}), ("seed 1", {"random_seed": 1}), ("seed 2", {"random_seed": 2}),
                         ("tolerances 1e-9", {"primal_feasibility_tolerance": 1e-9, "mip_feasibility_tolerance": 1e-9})]
@@ -138,6 +197,10 @@ def main():
         if args.experiment == "optimal-start":
             v_status, v_objective, seconds = solve_mip(h, setups, args.time_limit, start=optimum)
             extra = ""
+        elif args.experiment == "aggregated-rows":
+            added = aggregated_rows(instance, col, row)
+            v_status, v_objective, seconds = solve_mip(h, setups, args.time_limit)
+            extra = f" ({added} rows)"
         else:
             added = 0
             while True:
