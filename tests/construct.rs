@@ -47,27 +47,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
 fn construct_and_check(seed: u64, items: usize, orders: usize, periods: usize) -> f64 {
     let spec = GenerateSpec { seed, items, orders, periods, ..GenerateSpec::default() };
     let input = generate(&spec).expect("a valid spec");
-    let bom = BomGraph::new(&input).expect("generated BOMs are acyclic");
-    let demand = bucket_demand(&input);
-    let planned = demand.planned_table().to_vec();
-    let model = build_model(&input, &bom, &planned, ModelOptions::default());
-    let solution = construct_plan(&input, &bom, &planned, &model.big_m)
-        .unwrap_or_else(|| panic!("no constructed plan for seed {seed}, {items} items, {periods} periods"));
-    let start = start_values(&input, &model, &solution).expect("a value for every column");
-    assert_eq!(start.len(), model.size.variables);
-    assert!(start.iter().all(|v| v.is_finite()));
-
-    let costs = plan_costs(&input, &solution);
-    let report = write_and_check(&input, solution, model.size);
-    assert!(report.is_ok(), "seed {seed}: {}", report.to_text());
-    // The checker's own cost of the written plan is the planner's cost of the constructed one.
-    assert!(
-        (report.objective - costs.total()).abs() <= 1e-6 * costs.total().abs().max(1.0),
-        "checker {} vs construction {}",
-        report.objective,
-        costs.total()
-    );
-    costs.total()
+    construct_checked(&input, &format!("seed {seed}, {items} items, {periods} periods")).1
 }
 
 #[test]
@@ -172,17 +152,27 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
     }
 }
 
-/// Constructs a plan for `input`; returns it with its cost after the checker has passed it.
-fn construct_checked(input: &PlanInput) -> (PlanSolution, f64) {
+/// Constructs a plan for `input` (`label` names it in failures); its warm start must set every
+/// column to a finite value, and the plan, written as `flexplan plan` writes one, must pass the
+/// checker at the construction's own cost. Returns the plan and that cost.
+fn construct_checked(input: &PlanInput, label: &str) -> (PlanSolution, f64) {
     let bom = BomGraph::new(input).expect("acyclic");
     let planned = bucket_demand(input).planned_table().to_vec();
     let model = build_model(input, &bom, &planned, ModelOptions::default());
-    let solution = construct_plan(input, &bom, &planned, &model.big_m).expect("a constructed plan");
-    assert!(start_values(input, &model, &solution).is_some(), "a value for every column");
+    let solution =
+        construct_plan(input, &bom, &planned, &model.big_m).unwrap_or_else(|| panic!("{label}: no constructed plan"));
+    let start = start_values(input, &model, &solution).expect("a value for every column");
+    assert_eq!(start.len(), model.size.variables);
+    assert!(start.iter().all(|v| v.is_finite()));
     let cost = plan_costs(input, &solution).total();
     let report = write_and_check(input, solution.clone(), model.size);
-    assert!(report.is_ok(), "{}", report.to_text());
-    assert!((report.objective - cost).abs() <= 1e-6 * cost.max(1.0), "checker {} vs {cost}", report.objective);
+    assert!(report.is_ok(), "{label}: {}", report.to_text());
+    // The checker's own cost of the written plan is the planner's cost of the constructed one.
+    assert!(
+        (report.objective - cost).abs() <= 1e-6 * cost.abs().max(1.0),
+        "{label}: checker {} vs construction {cost}",
+        report.objective
+    );
     (solution, cost)
 }
 
@@ -200,7 +190,7 @@ fn lot_moves_reach_the_wagner_whitin_optimum() {
     let r = resource(&mut input, "R", 1000.0);
     input.routings.push(Routing { item: a, resource: r, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 });
     add_demand(&mut input, a, &[10.0, 10.0, 10.0, 10.0]);
-    let (solution, cost) = construct_checked(&input);
+    let (solution, cost) = construct_checked(&input, "Wagner-Whitin");
     assert_eq!(solution.lots, vec![40.0, 0.0, 0.0, 0.0]);
     assert!((cost - 160.0).abs() < 1e-9, "cost {cost}");
     let bom = BomGraph::new(&input).expect("acyclic");
@@ -230,9 +220,9 @@ fn setup_time_tight_trigeiro_files_get_a_checked_constructed_plan() {
     for (file, lower_bound) in cases {
         let path = data.join("trigeiro1989").join(format!("{file}.DAT"));
         let input = flexplan::import::trigeiro::read_trigeiro(&path).expect("a readable file").to_plan_input();
-        let (first, cost) = construct_checked(&input);
+        let (first, cost) = construct_checked(&input, file);
         assert!(cost >= lower_bound, "{file}: constructed {cost} is below the lower bound {lower_bound}");
-        let (again, _) = construct_checked(&input);
+        let (again, _) = construct_checked(&input, file);
         assert_eq!(first, again, "{file}: the construction is deterministic");
     }
 }
