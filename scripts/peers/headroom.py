@@ -159,6 +159,16 @@ def solve_mip(h, setups, time_limit, start=None):
     return status, h.getInfo().objective_function_value, seconds
 
 
+def solve_variants(instance, args, variants):
+    """Solves the plain model once per (label, HiGHS options) of `variants`, each on a fresh
+    build; yields (label, status, objective, seconds) as each solve ends."""
+    for label, options in variants:
+        h, setups, _, _ = build(instance, args.threads)
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        yield (label, *solve_mip(h, setups, args.time_limit))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("experiment", choices=["optimal-start", "ls-cuts", "seeds", "options", "aggregated-rows"])
@@ -170,23 +180,13 @@ def main():
         name = os.path.splitext(os.path.basename(path))[0]
         instance = read_dat(path)
         if args.experiment == "options":
-            for label, options in [("defaults", {})] + OPTION_VARIANTS:
-                h, setups, _, _ = build(instance, args.threads)
-                for key, value in options.items():
-                    h.setOptionValue(key, value)
-                status, objective, seconds = solve_mip(h, setups, args.time_limit)
+            for label, status, objective, seconds in solve_variants(instance, args, [("defaults", {})] + OPTION_VARIANTS):
                 print(f"{label},{name},{status},{objective:.1f},{seconds:.3f}", flush=True)
             continue
         if args.experiment == "seeds":
             variants = [("seed 0", {}), ("seed 1", {"random_seed": 1}), ("seed 2", {"random_seed": 2}),
                         ("tolerances 1e-9", {"primal_feasibility_tolerance": 1e-9, "mip_feasibility_tolerance": 1e-9})]
-            cells = []
-            for label, options in variants:
-                h, setups, _, _ = build(instance, args.threads)
-                for key, value in options.items():
-                    h.setOptionValue(key, value)
-                _, _, seconds = solve_mip(h, setups, args.time_limit)
-                cells.append(f"{label} {seconds:.2f} s")
+            cells = [f"{label} {seconds:.2f} s" for label, _, _, seconds in solve_variants(instance, args, variants)]
             print(f"{name}: " + "; ".join(cells), flush=True)
             continue
         h, setups, col, row = build(instance, args.threads)
