@@ -61,6 +61,8 @@ impl Formulation {
 /// item an optimal plan never produces more than the demand it serves, so splitting each lot
 /// by the period it serves loses no plan of interest.
 pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+    // With conversion (see [`conversion_may_pay`]) an optimal plan may make more than it
+    // serves, which the split `Σ_t w[i,t,k] = D[i,k]` would forbid.
     let mut has_parent = vec![false; input.items.len()];
     for edge in &input.bom {
         if let Some(flag) = has_parent.get_mut(edge.component) {
@@ -87,6 +89,7 @@ pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<
                 && item.safety_stock == 0.0
                 && item.min_lot == 0.0
                 && item.lot_multiple.is_none()
+                && !conversion_may_pay(input, i)
         })
         .collect()
 }
@@ -284,13 +287,28 @@ pub fn last_lot_period(input: &PlanInput, item_idx: usize) -> Option<usize> {
 ///
 /// `M[i,t] = min(max_lot_i, min_r (C[r,t] + Omax_r - s[i,r]) / u[i,r], round_up(P_i(t)))`
 ///
-/// where `P_i(t)` bounds the total useful production of `i` from period `t` on: the external
-/// demand it can still serve (`D[i,τ]` for `τ >= t + L_i`, or all of `D[i,·]` when it may be
-/// shipped late), plus the safety stock, plus what the parents' lots from `t + L_i` on can
-/// consume (`Σ_p a[i,p] P_p(t + L_i)`, each parent allowed one rounding excess
-/// `max(min_lot, lot_multiple)` per period). `round_up` lifts the bound to `min_lot` and to a
-/// multiple of `lot_multiple`. A lot with no useful production (`P = 0`) gets `M = 0`. In the
-/// elastic model the capacity term is dropped (capacity is elastic there).
+/// The first two terms hold for every feasible plan (constraint 5, and constraint 3 with
+/// `y = 1`). The third is an optimality argument: some optimal plan never makes more of `i`
+/// from `t` on than `P_i(t)`, which is the sum of
+/// - the external demand it can still serve (`D[i,τ]` for `τ >= t + L_i`, or all of `D[i,·]`
+///   when it may be shipped late) and the safety stock;
+/// - what the parents' lots from `t + L_i` on can consume (`Σ_p a[i,p] P_p(t + L_i)`);
+/// - one rounding excess `max(min_lot, lot_multiple)` per period with a lot (a lot rule can
+///   force a lot above the need, and the excess may then feed the parents);
+/// - the conversion room `X_i` of [`conversion_room`]: production beyond every use can still
+///   pay when it turns component stock that is dearer to hold into `i` (the component's
+///   `holding_cost` above the parent's, or stock held during `i`'s lead time, which costs
+///   nothing). `X_i` is 0 when [`conversion_may_pay`] proves that no such conversion through
+///   `i` or any of its ancestors lowers the cost.
+///
+/// Why the rest is never needed: a unit made beyond all of these is neither shipped, nor held
+/// as safety stock, nor consumed by a useful parent lot, nor forced by a lot rule; removing it
+/// (and the parent units made from it) removes its unit cost, its holding cost and the capacity
+/// it uses, and changes the components' holding only in the conversion case. Removing a unit
+/// never adds a setup, breaks no lot rule beyond the rounding excess counted, and never lowers
+/// a stock below what the plan ships. `round_up` lifts the bound to `min_lot` and to a
+/// multiple of `lot_multiple`. A lot with `P = 0` gets `M = 0` (no variable). In the elastic
+/// model the capacity term is dropped (capacity is elastic there).
 pub fn setup_big_m(
     input: &PlanInput,
     bom: &BomGraph,
@@ -306,6 +324,7 @@ pub fn setup_big_m(
     for edge in &input.bom {
         parents[edge.component].push((edge.parent, edge.quantity));
     }
+    let room = conversion_room(input, bom);
     for &i in bom.topological_order() {
         let item = &input.items[i];
         let lead = item.lead_time;
@@ -328,7 +347,7 @@ pub fn setup_big_m(
                 .iter()
                 .map(|&(p, q)| q * remaining[p * (n_periods + 1) + arrival])
                 .sum();
-            let useful = external + dependent + item.safety_stock;
+            let useful = external + dependent + item.safety_stock + room[i];
             if useful > 0.0 {
                 lot_periods_after += 1.0;
                 remaining[i * (n_periods + 1) + s] = useful + allowance * lot_periods_after;
@@ -337,6 +356,80 @@ pub fn setup_big_m(
         }
     }
     big_m
+}
+
+/// Whether making one more unit of item `i` than it is used for can ever lower the cost by
+/// consuming stock of its components that would otherwise be held.
+///
+/// One extra unit of `i` started in period `t` (0-based) and kept to the end of the horizon
+/// costs `unit_cost_i + h_i (n - L_i)` with `n = T - t` periods left, and saves at most
+/// `e_i n`, `e_i = Σ_c a[c,i] h_c`: the components it consumes are not held from `t` on (and
+/// during the lead time the unit is held by nobody). It also never lowers a shortfall or a
+/// backlog of a component. So the conversion cannot pay when
+/// `unit_cost_i - h_i L_i + (h_i - e_i) n >= 0` for every `n` in `L_i + 1 ..= T` (the periods
+/// in which a lot can start); the left side is linear in `n`, so both ends are checked. Items
+/// without components consume nothing, so it never pays for them.
+pub fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
+    let item = &input.items[item_idx];
+    let n_periods = input.n_periods();
+    let lead = item.lead_time;
+    if lead + 1 > n_periods {
+        return false; // no lot can start
+    }
+    let echelon: f64 = input
+        .bom
+        .iter()
+        .filter(|e| e.parent == item_idx)
+        .filter_map(|e| input.items.get(e.component).map(|c| e.quantity * c.holding_cost))
+        .sum();
+    if echelon <= 0.0 {
+        return false;
+    }
+    let gain = |n: f64| item.unit_cost - item.holding_cost * lead as f64 + (item.holding_cost - echelon) * n;
+    gain((lead + 1) as f64) < 0.0 || gain(n_periods as f64) < 0.0
+}
+
+/// The conversion room `X_i` of [`setup_big_m`]: how much of `i` converting component stock
+/// could make, for items where that may pay ([`conversion_may_pay`] for `i` or any ancestor,
+/// since a chain `d -> c -> p` can pay at `p` even when it does not at `c`); 0 elsewhere.
+///
+/// `X_i = Σ_c (initial_inventory_c + Σ_t R[c,t] + T max(min_lot_c, lot_multiple_c) + X_c) / a[c,i]`:
+/// the stock a component has without being made for a use (what it starts with, what is
+/// received, what lot rules force beyond the need) plus what its own conversion can make.
+/// Newly made stock of an item without components is never worth converting: making it and
+/// its conversion cost at least nothing, and not making it costs nothing.
+pub fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
+    let n_items = input.items.len();
+    let n_periods = input.n_periods() as f64;
+    let mut pays = vec![false; n_items];
+    // Parents first: an item needs room when it or any ancestor may profit from conversion.
+    for &i in bom.topological_order() {
+        let ancestor_pays = input.bom.iter().any(|e| e.component == i && pays[e.parent]);
+        pays[i] = ancestor_pays || conversion_may_pay(input, i);
+    }
+    let mut free = vec![0.0; n_items];
+    for (i, item) in input.items.iter().enumerate() {
+        free[i] = item.initial_inventory + n_periods * item.min_lot.max(item.lot_multiple.unwrap_or(0.0));
+    }
+    for receipt in &input.receipts {
+        if let Some(f) = free.get_mut(receipt.item) {
+            *f += receipt.quantity;
+        }
+    }
+    let mut room = vec![0.0; n_items];
+    // Components first.
+    for &i in bom.topological_order().iter().rev() {
+        if !pays[i] {
+            continue;
+        }
+        room[i] = input
+            .bom
+            .iter()
+            .filter(|e| e.parent == i && e.quantity > 0.0)
+            .map(|e| (free[e.component] + room[e.component]) / e.quantity)
+            .sum();
+    }
+    room
 }
 
 /// `min(max_lot, capacity bound, round_up(need))` for one lot (see [`setup_big_m`]).
