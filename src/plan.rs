@@ -335,7 +335,10 @@ fn extract_solution(
 /// removed at its cause: the latest parent lot consuming the component by then is lowered by
 /// the deficit over the BOM quantity, and the walk is repeated (the parent then absorbs its own
 /// millionths the same way). So the written plan is feasible to the 1e-6 of its numbers rather
-/// than to the solver's tolerance.
+/// than to the solver's tolerance. Capacity is kept the same way: a lot whose rounding (times
+/// its unit time) loads a resource beyond `capacity + overtime_max` is lowered by the excess
+/// first ([`lower_overloaded_lots`]), and no lot is raised beyond the free time of its
+/// resources.
 pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
@@ -349,6 +352,9 @@ pub fn complete_solution(
     for e in &input.bom {
         rules.parents[e.component].push((e.parent, e.quantity));
     }
+    // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
+    // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
+    lower_overloaded_lots(input, &mut lots, &mut rules.lowered);
     let mut stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
     for _ in 0..MAX_REPAIR_ROUNDS {
         let mut changed = false;
@@ -357,30 +363,23 @@ pub fn complete_solution(
             changed |=
                 lower_consumer(input, &rules.parents[i], t, deficit, &mut lots, &mut rules.lowered, &mut on_hand);
         }
+        changed |= lower_overloaded_lots(input, &mut lots, &mut rules.lowered);
         if !changed {
             break;
         }
         stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
     }
     let n_res = input.resources.len();
-    let mut run_time = vec![0.0; n_res * n_periods];
-    let mut setup_time = vec![0.0; n_res * n_periods];
-    for ro in &input.routings {
-        for t in 0..n_periods {
-            let x = lots[ro.item * n_periods + t];
-            if x > 0.0 {
-                run_time[ro.resource * n_periods + t] += ro.unit_time * x;
-                setup_time[ro.resource * n_periods + t] += ro.setup_time;
-            }
-        }
-    }
+    let (mut run_time, mut setup_time) = resource_load(input, &lots);
     let mut overtime = vec![0.0; n_res * n_periods];
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
             let k = r * n_periods + t;
             run_time[k] = snap(run_time[k]);
             setup_time[k] = snap(setup_time[k]);
-            overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0));
+            // Within `overtime_max` however the load rounds (the lots keep the load within
+            // capacity + overtime_max; see `lower_overloaded_lots`).
+            overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0)).min(res.overtime_max);
         }
     }
     PlanSolution {
@@ -395,6 +394,90 @@ pub fn complete_solution(
         setup_time,
         overtime,
     }
+}
+
+/// `(Σ u x, Σ s [x > 0])` per resource and period (`resource * T + t`) of the exact lots.
+fn resource_load(input: &PlanInput, lots: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let n_periods = input.n_periods();
+    let n_res = input.resources.len();
+    let mut run_time = vec![0.0; n_res * n_periods];
+    let mut setup_time = vec![0.0; n_res * n_periods];
+    for ro in &input.routings {
+        for t in 0..n_periods {
+            let x = lots[ro.item * n_periods + t];
+            if x > 0.0 {
+                run_time[ro.resource * n_periods + t] += ro.unit_time * x;
+                setup_time[ro.resource * n_periods + t] += ro.setup_time;
+            }
+        }
+    }
+    (run_time, setup_time)
+}
+
+/// Load above `capacity + overtime_max` smaller than this share of it is floating-point noise
+/// (far below the checker's 1e-6), not an overload to repair.
+const LOAD_NOISE: f64 = 1e-12;
+
+/// Room left on resource `r` in period `t`: `C[r,t] + Omax_r` minus the load of `lots`.
+fn free_time(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
+    let n_periods = input.n_periods();
+    let load: f64 = input
+        .routings
+        .iter()
+        .filter(|ro| ro.resource == r)
+        .map(|ro| {
+            let x = lots[ro.item * n_periods + t];
+            if x > 0.0 {
+                ro.unit_time * x + ro.setup_time
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    input.resources[r].capacity[t] + input.resources[r].overtime_max - load
+}
+
+/// Lowers lots that load a resource beyond `capacity + overtime_max` (by the solver's
+/// tolerance and the 1e-6 rounding of the lots, times their unit time). In each overloaded
+/// resource and period, the lot with the largest unit time that may shrink by the excess
+/// (rounded up to 1e-6) within the rounding repair's limit, without a lot multiple and without
+/// falling below its `min_lot`, is lowered and marked so the balance walk does not raise it
+/// back; the walk then makes up the millionths it leaves short. Returns whether a lot changed.
+fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [bool]) -> bool {
+    let n_periods = input.n_periods();
+    let mut changed = false;
+    for r in 0..input.resources.len() {
+        for t in 0..n_periods {
+            let limit = input.resources[r].capacity[t] + input.resources[r].overtime_max;
+            let excess = -free_time(input, lots, r, t);
+            if excess <= LOAD_NOISE * limit.max(1.0) {
+                continue;
+            }
+            let candidate = input
+                .routings
+                .iter()
+                .filter(|ro| ro.resource == r && ro.unit_time > 0.0)
+                .filter_map(|ro| {
+                    let item = &input.items[ro.item];
+                    let k = ro.item * n_periods + t;
+                    let cut = ceil_micro(excess / ro.unit_time);
+                    let x = snap(lots[k] - cut);
+                    let fits = item.lot_multiple.is_none()
+                        && lots[k] > 0.0
+                        && cut <= repair_limit(lots[k])
+                        && x > 0.0
+                        && x >= item.min_lot;
+                    fits.then_some((ro.unit_time, k, x))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, k, x)) = candidate {
+                lots[k] = x;
+                lowered[k] = true;
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 /// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise) on
@@ -576,7 +659,8 @@ fn lower_consumer(
 }
 
 /// The latest lot of `i` arriving by period `t` that may grow by a rounding `deficit`: not for
-/// items with a lot multiple, not beyond `max_lot`, and not a lot lowered for its components.
+/// items with a lot multiple, not beyond `max_lot`, not beyond the free capacity of its
+/// resources, and not a lot lowered for its components or its resources.
 fn repairable_lot(
     input: &PlanInput,
     i: usize,
@@ -593,7 +677,14 @@ fn repairable_lot(
     let last = t.checked_sub(item.lead_time)?;
     (0..=last).rev().find(|&s| {
         let x = lots[i * n_periods + s];
-        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
+        let extra = ceil_micro(x + deficit) - x;
+        // The raised lot must still fit on every resource it uses.
+        let fits = input
+            .routings
+            .iter()
+            .filter(|ro| ro.item == i && ro.unit_time > 0.0)
+            .all(|ro| ro.unit_time * extra <= free_time(input, lots, ro.resource, s));
+        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m) && fits
     })
 }
 
