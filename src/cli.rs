@@ -424,22 +424,26 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Check { plan_dir, format } => check(&plan_dir, format),
         Command::Plan { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } => {
+            // The time limit bounds the whole run, reading the input included.
+            let clock_started = std::time::Instant::now();
             let (input, bom) = match load(&plan_dir) {
                 Ok(loaded) => loaded,
                 Err(code) => return Ok(code),
             };
+            let read_seconds = clock_started.elapsed().as_secs_f64();
             let options = SolveOptions {
                 time_limit_s: time_limit.or(input.solver.time_limit_s),
                 mip_gap: gap.or(input.solver.mip_gap).unwrap_or(1e-4),
                 threads: threads.or(input.solver.threads).unwrap_or(0),
                 node_limit,
                 verbose,
+                clock_started: Some(clock_started),
             };
             let format = match format {
                 OutFormat::Csv => TableFormat::Csv,
                 OutFormat::Parquet => TableFormat::Parquet,
             };
-            plan(&input, &bom, &options, &plan_config(formulation, heuristic), &out, format)
+            plan(&input, &bom, &options, &plan_config(formulation, heuristic), &out, format, read_seconds)
         }
         Command::Import { format: ImportFormat::Trigeiro { file, out_dir, unit_time } } => {
             let mut instance = flexplan::import::trigeiro::read_trigeiro(&file)?;
@@ -476,7 +480,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             Ok(exit::OK)
         }
         Command::SolveMps { file, time_limit, gap, threads, verbose } => {
-            let options = SolveOptions { time_limit_s: time_limit, mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose };
+            let options = SolveOptions { time_limit_s: time_limit, mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose, clock_started: None };
             let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
             println!("{}", outcome.to_text());
             Ok(match outcome.status {
@@ -498,7 +502,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             };
             let options = flexplan::suite::SuiteOptions {
                 data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
-                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose: false },
+                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose: false, clock_started: None },
                 config: plan_config(formulation, heuristic),
                 jobs,
                 x_sample,
@@ -675,9 +679,13 @@ fn plan(
     config: &flexplan::plan::PlanConfig,
     out: &Path,
     format: TableFormat,
+    read_seconds: f64,
 ) -> anyhow::Result<i32> {
-    let outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
+    let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
+    outcome.timings.read = read_seconds;
+    let write_started = std::time::Instant::now();
     let (summary, written) = flexplan::report::write_outcome(input, &outcome, options, out, format)?;
+    let write_seconds = write_started.elapsed().as_secs_f64();
     println!("{}", flexplan::report::headline(&summary, options));
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
@@ -692,6 +700,19 @@ fn plan(
     } else {
         println!("nothing written; {} left as it was", out.display());
     }
+    let t = &outcome.timings;
+    println!(
+        "time: {:.2} s in all (read {:.2}, build {:.2}, warm start {:.2}, solve {:.2}, re-solve {:.2}, repair {:.2}, diagnose {:.2}, write {:.2})",
+        options.clock_started.map_or(0.0, |s| s.elapsed().as_secs_f64()),
+        t.read,
+        t.build,
+        t.construct,
+        t.solve,
+        t.resolve,
+        t.repair,
+        t.diagnose,
+        write_seconds
+    );
     Ok(match outcome.status {
         SolveStatus::Optimal => exit::OK,
         SolveStatus::Feasible => exit::FEASIBLE,

@@ -13,11 +13,12 @@ use crate::error::Error;
 use crate::input::{Item, PlanInput};
 use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
 use crate::solve::{
-    BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, SolveOptions, SolveStatus, StopReason,
+    BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, RunClock, SolveOptions, SolveStatus, StopReason,
 };
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// A plan: every quantity of the spec's formulation, indexed `item * T + t` (resources:
 /// `resource * T + t`), 0-based periods.
@@ -90,8 +91,10 @@ pub struct PlanOutcome {
     pub size: ModelSize,
     /// Seconds spent building the model.
     pub build_seconds: f64,
-    /// Seconds spent in the solver.
+    /// Seconds spent in the solver (the warm start's making included).
     pub solve_seconds: f64,
+    /// Seconds spent in each step.
+    pub timings: Timings,
     /// Branch-and-bound nodes.
     pub nodes: Option<u64>,
     /// The solver's incumbent and bound over time (wall-clock: for benchmarks only, never
@@ -128,67 +131,151 @@ pub fn plan_with(
     options: &SolveOptions,
     backend: &dyn MipBackend,
 ) -> Result<PlanOutcome, Error> {
-    plan_pipeline(input, bom, options, Formulation::BigM, backend, |model, _| backend.solve(model, options))
+    let clock = RunClock::new(options);
+    let built = Built::new(input, bom, Formulation::BigM);
+    let mut timings = Timings { build: built.seconds, ..Timings::default() };
+    let started = Instant::now();
+    let outcome = backend.solve(built.model, &clock.options_now(options))?;
+    timings.solve = started.elapsed().as_secs_f64();
+    finish(input, bom, options, backend, &clock, built.parts, outcome, timings)
 }
 
 /// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
+///
+/// The time limit bounds the whole run ([`RunClock`]): the construction, the solve, any
+/// re-solve (each gets only what is left), the repair and, in the binary, reading and
+/// writing. A plan flexplan holds is never lost: when HiGHS ends with no plan, or its values
+/// are not the plan its objective belongs to and no time is left to solve again, the warm
+/// start (or HiGHS's values) is the plan, reported `feasible` with its own cost and the best
+/// bound proven.
 pub fn plan_configured(
     input: &PlanInput,
     bom: &BomGraph,
     options: &SolveOptions,
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
+    let clock = RunClock::new(options);
     let n_periods = input.n_periods();
-    plan_pipeline(input, bom, options, config.formulation, &Highs, |model, planned| {
-        let rebuild = || build_model_with(input, bom, planned, ModelOptions::default(), config.formulation);
-        match config.heuristic {
-            Heuristic::None => Highs.solve(model, options),
-            Heuristic::Construct => {
-                // No constructed plan (or a model it cannot fill, e.g. facility location): solve
-                // without a start, as before. The construction's time counts as solve time.
-                let started = std::time::Instant::now();
-                let start = construct_plan(input, bom, planned, &model.big_m)
-                    .and_then(|solution| start_values(input, &model, &solution));
-                let check = StartCheck::new(&model);
-                let outcome = Highs.solve_with_start(model, options, start.as_deref(), started)?;
-                check.or_solve_again(outcome, rebuild, options)
-            }
-            heuristic => {
-                let check = StartCheck::new(&model);
-                let outcome = Highs.solve_with_heuristic(model, options, heuristic, n_periods)?;
-                check.or_solve_again(outcome, rebuild, options)
-            }
+    let built = Built::new(input, bom, config.formulation);
+    let mut timings = Timings { build: built.seconds, ..Timings::default() };
+    let since = Instant::now();
+    let start = match config.heuristic {
+        // No constructed plan (or a model it cannot fill, e.g. facility location): solve
+        // without a start. The construction's time counts as solve time.
+        Heuristic::Construct => construct_plan(input, bom, &built.parts.planned, &built.model.big_m)
+            .and_then(|solution| start_values(input, &built.model, &solution)),
+        heuristic => Highs.heuristic_start(&built.model, options, heuristic, n_periods, &clock)?,
+    };
+    timings.construct = since.elapsed().as_secs_f64();
+    let objective = built.model.objective.clone();
+    let solve_started = Instant::now();
+    let mut outcome = Highs.solve_with_start(built.model, options, start.as_deref(), &clock, since)?;
+    timings.solve = solve_started.elapsed().as_secs_f64();
+    if !values_match_objective(&outcome, &objective, &built.parts.columns) {
+        // HiGHS 1.16 can finish with the right objective yet hand back the warm start's values
+        // (seen when it solves the model at the root: the proptest case of
+        // tests/planner_properties.proptest-regressions). An optimum is solved again without
+        // the start, in the time left; otherwise the values are kept at their own cost.
+        let resolved = if outcome.status == SolveStatus::Optimal && !clock.is_spent() {
+            let again_started = Instant::now();
+            let rebuilt = build_model_with(input, bom, &built.parts.planned, ModelOptions::default(), config.formulation);
+            let again = Highs.solve(rebuilt, &clock.options_now(options))?;
+            timings.resolve = again_started.elapsed().as_secs_f64();
+            Some(again)
+        } else {
+            None
+        };
+        outcome = match resolved {
+            Some(again) if again.values.is_some() => combine(outcome, again),
+            _ => valued_at_own_cost(outcome, &objective, &built.parts.columns),
+        };
+    }
+    if outcome.values.is_none() && outcome.status == SolveStatus::NoSolutionFound {
+        if let Some(start) = start {
+            outcome.values = Some(start);
+            outcome = valued_at_own_cost(outcome, &objective, &built.parts.columns);
         }
-    })
+    }
+    finish(input, bom, options, &Highs, &clock, built.parts, outcome, timings)
 }
 
-/// What is needed to check a warm-started solve's values against its reported objective.
-/// HiGHS 1.16 can finish "optimal" with the right objective yet hand back the warm start's
-/// values (seen when it solves the model at the root: the proptest case of
-/// tests/planner_properties.proptest-regressions).
-struct StartCheck {
-    objective: good_lp::Expression,
+/// Seconds spent in each step of a run (timings: they differ between runs, so they are the one
+/// part of `summary.json` that is not reproducible).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Timings {
+    /// Reading and validating the plan directory (set by the caller that read it).
+    pub read: f64,
+    /// Bucketing demand and building the model.
+    pub build: f64,
+    /// The warm start: the construction or relax-and-fix.
+    pub construct: f64,
+    /// The MIP solve.
+    pub solve: f64,
+    /// Solving again without the warm start (see [`plan_configured`]).
+    pub resolve: f64,
+    /// Reading the plan out of the solver's values, the rounding repair and the costs.
+    pub repair: f64,
+    /// The elastic re-solve that explains an infeasible plan.
+    pub diagnose: f64,
+}
+
+/// The built model and what is kept of it after the backend consumed it.
+struct Built {
+    model: LotSizingModel,
+    parts: ModelParts,
+    seconds: f64,
+}
+
+/// What [`finish`] needs of the model: the demand it was built for, its size, its variables
+/// and their columns.
+struct ModelParts {
+    demand: Demand,
+    planned: Vec<f64>,
+    size: ModelSize,
     columns: HashMap<Variable, usize>,
+    vars: ModelVars,
 }
 
-impl StartCheck {
-    fn new(model: &LotSizingModel) -> Self {
-        StartCheck { objective: model.objective.clone(), columns: model.column_index() }
+impl Built {
+    fn new(input: &PlanInput, bom: &BomGraph, formulation: Formulation) -> Self {
+        let started = Instant::now();
+        let demand = bucket_demand(input);
+        let planned = demand.planned_table().to_vec();
+        let model = build_model_with(input, bom, &planned, ModelOptions::default(), formulation);
+        let parts =
+            ModelParts { demand, planned, size: model.size, columns: model.column_index(), vars: model.vars.clone() };
+        Built { model, parts, seconds: started.elapsed().as_secs_f64() }
     }
+}
 
-    /// `outcome` when its values give its objective; otherwise the model `rebuild` gives (the
-    /// same build, so the same columns) solved again without a start.
-    fn or_solve_again(
-        self,
-        outcome: BackendOutcome,
-        rebuild: impl FnOnce() -> LotSizingModel,
-        options: &SolveOptions,
-    ) -> Result<BackendOutcome, Error> {
-        if values_match_objective(&outcome, &self.objective, &self.columns) {
-            return Ok(outcome);
-        }
-        Highs.solve(rebuild(), options)
+/// The re-solve `again` in place of `first`, with the better of the two bounds (both are
+/// bounds of the same model) and the time and nodes of both.
+fn combine(first: BackendOutcome, again: BackendOutcome) -> BackendOutcome {
+    let best_bound = match (first.best_bound, again.best_bound) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let nodes = match (first.nodes, again.nodes) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, b) => a.or(b),
+    };
+    BackendOutcome { best_bound, nodes, seconds: first.seconds + again.seconds, ..again }
+}
+
+/// `outcome` with its objective evaluated on its own values, and `feasible` unless the values
+/// are proven optimal by the bound (then [`finish`] reports them so).
+fn valued_at_own_cost(
+    mut outcome: BackendOutcome,
+    objective: &good_lp::Expression,
+    columns: &HashMap<Variable, usize>,
+) -> BackendOutcome {
+    if let Some(values) = &outcome.values {
+        let at: HashMap<Variable, f64> =
+            columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
+        outcome.objective = Some(objective.eval_with(&at));
+        outcome.status = SolveStatus::Feasible;
     }
+    outcome
 }
 
 /// Whether the values of `outcome` give the objective HiGHS reports for them (true when
@@ -204,39 +291,56 @@ fn values_match_objective(
     (objective.eval_with(&at) - reported).abs() <= 1e-6 * reported.abs().max(1.0)
 }
 
-/// The pipeline shared by [`plan_with`] and [`plan_configured`]: demand, model, `solve`,
-/// solution, costs and (when infeasible) the diagnosis by `backend`.
-fn plan_pipeline(
+/// Whether a plan costing `objective` is within the gap target of `bound`: the requested
+/// relative gap, or 1e-6 relative (the precision at which two implementations of the spec
+/// agree on an optimum; a solve to gap 0 ends with rounding above its bound).
+pub fn within_gap_target(objective: f64, bound: f64, mip_gap: f64) -> bool {
+    objective - bound <= mip_gap.max(0.0) * objective.abs() + 1e-6 * objective.abs().max(1.0)
+}
+
+/// The end shared by [`plan_with`] and [`plan_configured`]: the written plan from the solver's
+/// values (snapped and repaired), its costs, an honest status and gap, and (when infeasible)
+/// the diagnosis by `backend` in the time left.
+#[allow(clippy::too_many_arguments)]
+fn finish(
     input: &PlanInput,
     bom: &BomGraph,
     options: &SolveOptions,
-    formulation: Formulation,
     backend: &dyn MipBackend,
-    solve: impl FnOnce(LotSizingModel, &[f64]) -> Result<BackendOutcome, Error>,
+    clock: &RunClock,
+    parts: ModelParts,
+    outcome: BackendOutcome,
+    mut timings: Timings,
 ) -> Result<PlanOutcome, Error> {
-    let demand = bucket_demand(input);
-    let planned = demand.planned_table().to_vec();
-    let started = std::time::Instant::now();
-    let model = build_model_with(input, bom, &planned, ModelOptions::default(), formulation);
-    let build_seconds = started.elapsed().as_secs_f64();
-    let size = model.size;
-    let columns = model.column_index();
-    let vars = model.vars.clone();
-    let outcome = solve(model, &planned)?;
-    let solution =
-        outcome.values.as_ref().map(|values| extract_solution(input, bom, &planned, &vars, &columns, values));
+    let repair_started = Instant::now();
+    let solution = outcome
+        .values
+        .as_ref()
+        .map(|values| extract_solution(input, bom, &parts.planned, &parts.vars, &parts.columns, values));
     let costs = solution.as_ref().map(|s| plan_costs(input, s));
+    timings.repair = repair_started.elapsed().as_secs_f64();
     let gap = match (costs, outcome.best_bound) {
         (Some(c), Some(bound)) => Some(relative_gap(c.total(), bound)),
         _ => None,
     };
+    let within_target = match (costs, outcome.best_bound) {
+        (Some(c), Some(bound)) => within_gap_target(c.total(), bound, options.mip_gap),
+        _ => false,
+    };
     let status = match outcome.status {
         // A limit may stop HiGHS after it has in fact closed the gap.
-        SolveStatus::Feasible if gap.is_some_and(|g| g <= options.mip_gap) => SolveStatus::Optimal,
+        SolveStatus::Feasible if within_target => SolveStatus::Optimal,
+        // "Optimal" is a claim about the written plan: if its repair (or a kept start) put its
+        // cost above the bound by more than the target, it is only feasible.
+        SolveStatus::Optimal if outcome.best_bound.is_some() && !within_target => SolveStatus::Feasible,
         s => s,
     };
     let diagnosis = if status == SolveStatus::Infeasible {
-        Some(diagnose_infeasibility(input, bom, &planned, options, backend)?)
+        let started = Instant::now();
+        let diagnosis =
+            diagnose_infeasibility(input, bom, &parts.planned, &clock.options_now(options), backend)?;
+        timings.diagnose = started.elapsed().as_secs_f64();
+        Some(diagnosis)
     } else {
         None
     };
@@ -247,14 +351,15 @@ fn plan_pipeline(
         costs,
         best_bound: outcome.best_bound,
         gap,
-        size,
-        build_seconds,
+        size: parts.size,
+        build_seconds: timings.build,
         solve_seconds: outcome.seconds,
+        timings,
         nodes: outcome.nodes,
         progress: outcome.progress,
         solver: (backend.name().to_string(), backend.version()),
         diagnosis,
-        demand,
+        demand: parts.demand,
     })
 }
 

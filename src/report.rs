@@ -134,6 +134,9 @@ pub struct Summary {
     pub build_seconds: f64,
     /// Seconds in the solver (timing: differs between runs).
     pub solve_seconds: f64,
+    /// Seconds by step of the run (timing: differs between runs). Writing the files, which
+    /// follows, is printed by `flexplan plan`.
+    pub seconds: crate::plan::Timings,
     /// Branch-and-bound nodes.
     pub nodes: Option<u64>,
     /// Solver name and version.
@@ -224,6 +227,7 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         model: outcome.size,
         build_seconds: outcome.build_seconds,
         solve_seconds: outcome.solve_seconds,
+        seconds: outcome.timings,
         nodes: outcome.nodes,
         solver: SolverInfo { name: outcome.solver.0.clone(), version: outcome.solver.1.clone() },
         flexplan_version: env!("CARGO_PKG_VERSION"),
@@ -539,6 +543,12 @@ pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> Stri
         }
         _ => "a solver limit".to_string(),
     };
+    let why = match summary.stop_reason {
+        crate::solve::StopReason::Completed => {
+            "the written plan's cost is above the proven bound by more than the gap target".to_string()
+        }
+        _ => format!("stopped by the {limit}"),
+    };
     let service = |s: &Summary| {
         format!(
             "fill rate {}, on time {} ({} of {} orders late, {} unshipped)",
@@ -559,7 +569,7 @@ pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> Stri
             summary.solve_seconds
         ),
         "feasible" => format!(
-            "feasible, not proven optimal: stopped by the {limit}; cost {}, best bound {}, gap {}; {}",
+            "feasible, not proven optimal: {why}; cost {}, best bound {}, gap {}; {}",
             money(summary.objective.unwrap_or(0.0)),
             summary.best_bound.map(money).unwrap_or_else(|| "unknown".into()),
             summary.gap.map(pct).unwrap_or_else(|| "unknown".into()),

@@ -24,11 +24,66 @@ pub struct SolveOptions {
     pub node_limit: Option<u64>,
     /// Print the solver log.
     pub verbose: bool,
+    /// When the time limit's clock started: the binary sets it before reading the input, so
+    /// that the limit bounds the whole run. `None`: when [`crate::plan::plan`] is called.
+    #[serde(skip)]
+    pub clock_started: Option<Instant>,
 }
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        SolveOptions { time_limit_s: None, mip_gap: 1e-4, threads: 0, node_limit: None, verbose: false }
+        SolveOptions { time_limit_s: None, mip_gap: 1e-4, threads: 0, node_limit: None, verbose: false, clock_started: None }
+    }
+}
+
+/// Seconds of a time limit kept back from the solver for what follows the last solve
+/// (reading the plan out of HiGHS, the rounding repair, the costs and writing the files):
+/// [`RESERVE_SHARE`] of the limit, between [`RESERVE_MIN_S`] and [`RESERVE_MAX_S`].
+pub fn time_reserve(limit_s: f64) -> f64 {
+    (limit_s * RESERVE_SHARE).clamp(RESERVE_MIN_S, RESERVE_MAX_S)
+}
+/// Share of the time limit kept back for the work after the solve.
+pub const RESERVE_SHARE: f64 = 0.02;
+/// At least this many seconds are kept back (writing a plan takes tenths of a second).
+pub const RESERVE_MIN_S: f64 = 0.2;
+/// At most this many seconds are kept back.
+pub const RESERVE_MAX_S: f64 = 3.0;
+/// The shortest time limit handed to HiGHS: with less left, it is still called (it then
+/// stops at once, reporting what it has), so that a run never ends without its outcome.
+pub const MIN_SOLVE_S: f64 = 0.01;
+
+/// The wall clock of one run against its time limit: every solve gets only what is left.
+#[derive(Debug, Clone, Copy)]
+pub struct RunClock {
+    started: Instant,
+    limit_s: Option<f64>,
+}
+
+impl RunClock {
+    /// The clock of a run with `options` (started at `options.clock_started`, or now).
+    pub fn new(options: &SolveOptions) -> Self {
+        RunClock { started: options.clock_started.unwrap_or_else(Instant::now), limit_s: options.time_limit_s }
+    }
+
+    /// Seconds since the run started.
+    pub fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    /// Seconds a solve started now may use: the limit less the time passed and
+    /// [`time_reserve`], at least [`MIN_SOLVE_S`]; `None` without a limit.
+    pub fn solver_budget(&self) -> Option<f64> {
+        self.limit_s.map(|limit| (limit - time_reserve(limit) - self.elapsed()).max(MIN_SOLVE_S))
+    }
+
+    /// Whether the time left (less the reserve) is used up.
+    pub fn is_spent(&self) -> bool {
+        self.limit_s.is_some_and(|limit| limit - time_reserve(limit) - self.elapsed() <= MIN_SOLVE_S)
+    }
+
+    /// `options` with the time limit of a solve started now.
+    pub fn options_now(&self, options: &SolveOptions) -> SolveOptions {
+        SolveOptions { time_limit_s: self.solver_budget(), ..*options }
     }
 }
 
@@ -197,9 +252,10 @@ impl MipBackend for Highs {
 
     fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
+        let is_mip = model.size.integer_variables > 0;
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
         set_options(&mut raw, options)?;
-        run(raw, options, n_columns)
+        Ok(lp_bound(run(raw, options, n_columns)?, is_mip))
     }
 }
 
@@ -214,6 +270,16 @@ fn raw_model(
         problem.add_constraint(c);
     }
     problem.try_into_inner().map_err(|e| Error::Solver(e.to_string()))
+}
+
+/// A model without integer variables is an LP: HiGHS runs no MIP search and leaves
+/// `mip_dual_bound` at a meaningless value, but an optimal LP is its own bound.
+fn lp_bound(mut outcome: BackendOutcome, is_mip: bool) -> BackendOutcome {
+    if !is_mip && outcome.status == SolveStatus::Optimal {
+        outcome.best_bound = outcome.objective;
+        outcome.gap = outcome.objective.map(|_| 0.0);
+    }
+    outcome
 }
 
 /// Solves a prepared HiGHS model and reads its outcome.
@@ -300,60 +366,47 @@ pub const RELAX_AND_FIX_STEP: usize = 2;
 pub const HEURISTIC_TIME_SHARE: f64 = 0.2;
 
 impl Highs {
-    /// Runs `heuristic`, then solves the full model with its plan (if it found one) as the
-    /// warm start. The time limit covers both. `n_periods` is the `T` of the model's
-    /// `item * T + t` indexing.
-    pub fn solve_with_heuristic(
+    /// Runs `heuristic` and returns its plan (a value for every column), if it found one.
+    /// The heuristic's stages share [`HEURISTIC_TIME_SHARE`] of the time left on `clock`.
+    /// `n_periods` is the `T` of the model's `item * T + t` indexing.
+    pub fn heuristic_start(
         &self,
-        model: LotSizingModel,
+        model: &LotSizingModel,
         options: &SolveOptions,
         heuristic: Heuristic,
         n_periods: usize,
-    ) -> Result<BackendOutcome, Error> {
-        let started = Instant::now();
-        let start = match heuristic {
-            Heuristic::None | Heuristic::Construct => None,
-            Heuristic::RelaxAndFix => relax_and_fix(&model, options, n_periods)?,
-        };
-        self.solve_from(model, options, start.as_deref(), started)
+        clock: &RunClock,
+    ) -> Result<Option<Vec<f64>>, Error> {
+        match heuristic {
+            Heuristic::None | Heuristic::Construct => Ok(None),
+            Heuristic::RelaxAndFix => relax_and_fix(model, &clock.options_now(options), n_periods),
+        }
     }
 
     /// Solves the full model with `start` (a value for every column, numbered as
-    /// [`LotSizingModel::column_index`]) as the warm start. A start HiGHS rejects only costs
-    /// the warm start. `started` is when the making of the start began: the time limit, the
-    /// reported seconds and the progress points count from it.
+    /// [`LotSizingModel::column_index`]) as the warm start, within the time left on `clock`.
+    /// A start HiGHS rejects only costs the warm start. The reported seconds and the progress
+    /// points count from `since` (when the making of the start began).
     pub fn solve_with_start(
         &self,
         model: LotSizingModel,
         options: &SolveOptions,
         start: Option<&[f64]>,
-        started: Instant,
-    ) -> Result<BackendOutcome, Error> {
-        self.solve_from(model, options, start, started)
-    }
-
-    /// The full solve of [`Highs::solve_with_heuristic`] and [`Highs::solve_with_start`]; the
-    /// time limit counts from `started`.
-    fn solve_from(
-        &self,
-        model: LotSizingModel,
-        options: &SolveOptions,
-        start: Option<&[f64]>,
-        started: Instant,
+        clock: &RunClock,
+        since: Instant,
     ) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
+        let is_mip = model.size.integer_variables > 0;
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
-        let mut final_options = *options;
-        if let Some(limit) = options.time_limit_s {
-            final_options.time_limit_s = Some((limit - started.elapsed().as_secs_f64()).max(0.1));
-        }
+        let final_options = clock.options_now(options);
+        let started = since;
         set_options(&mut raw, &final_options)?;
         if let Some(values) = start {
             // A rejected start only costs the warm start, never the solve.
             let _ = raw.try_set_solution(Some(values), None, None, None);
         }
         let offset = started.elapsed().as_secs_f64();
-        let mut outcome = run(raw, &final_options, n_columns)?;
+        let mut outcome = lp_bound(run(raw, &final_options, n_columns)?, is_mip);
         for point in &mut outcome.progress {
             point.seconds += offset;
         }
@@ -380,7 +433,7 @@ fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions, n_periods: usiz
     let n_stages = n_periods.saturating_sub(RELAX_AND_FIX_WINDOW).div_ceil(RELAX_AND_FIX_STEP) + 1;
     let budget = options.time_limit_s.map_or(10.0, |l| l * HEURISTIC_TIME_SHARE);
     let stage_options = SolveOptions {
-        time_limit_s: Some((budget / n_stages as f64).max(0.05)),
+        time_limit_s: Some((budget / n_stages as f64).max(MIN_SOLVE_S)),
         mip_gap: options.mip_gap.max(1e-3),
         node_limit: None,
         verbose: false,

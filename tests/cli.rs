@@ -141,7 +141,7 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).expect("valid json")
 }
 
-/// `summary.json` without the two fields that are timings.
+/// `summary.json` without the fields that are timings.
 fn summary_without_timings(dir: &Path) -> Value {
     let mut summary = read_json(&dir.join("summary.json"));
     let object = summary.as_object_mut().expect("summary.json is an object");
@@ -152,6 +152,10 @@ fn summary_without_timings(dir: &Path) -> Value {
     assert!(
         object.remove("solve_seconds").is_some(),
         "summary.json has solve_seconds"
+    );
+    assert!(
+        object.remove("seconds").is_some(),
+        "summary.json has seconds"
     );
     summary
 }

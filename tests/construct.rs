@@ -31,6 +31,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
         size,
         build_seconds: 0.0,
         solve_seconds: 0.0,
+        timings: Default::default(),
         nodes: None,
         progress: Vec::new(),
         solver: ("test".to_string(), String::new()),

@@ -16,7 +16,7 @@ fn solve(input: &PlanInput) -> PlanOutcome {
 
 fn cost(input: &PlanInput) -> f64 {
     let outcome = solve(input);
-    assert_eq!(outcome.status, SolveStatus::Optimal, "{:?}", outcome.diagnosis);
+    assert_eq!(outcome.status, SolveStatus::Optimal, "{:?} {:?} {:?} {:?}", outcome.diagnosis, outcome.costs, outcome.best_bound, outcome.stop_reason);
     outcome.costs.unwrap().total()
 }
 

@@ -70,6 +70,7 @@ impl SweepSettings {
             threads: 1,
             node_limit: self.node_limit,
             verbose: false,
+            clock_started: None,
         }
     }
 }
