@@ -413,6 +413,10 @@ pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSo
         Some(())
     };
     let vars = &model.vars;
+    // Stock and backlog recomputed from the lots and shipments without snapping: the written
+    // plan's 1e-6 rounding would leave balance rows off by ~1e-7, beyond HiGHS's 1e-9, and
+    // HiGHS then "repairs" the start with an LP that can take a large plan's whole time limit.
+    let (inventory, backlog) = exact_stock(input, solution)?;
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
             let k = i * n_periods + t;
@@ -425,10 +429,11 @@ pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSo
             if let Some(multiple) = item.lot_multiple {
                 set(*vars.multiple.get(k)?, (lot / multiple).round())?;
             }
-            set(vars.inventory.get(k).copied(), *solution.inventory.get(k)?)?;
+            let on_hand = *inventory.get(k)?;
+            set(vars.inventory.get(k).copied(), on_hand)?;
             set(*vars.shipped.get(k)?, *solution.shipped.get(k)?)?;
-            set(*vars.backlog.get(k)?, *solution.backlog.get(k)?)?;
-            set(*vars.shortfall.get(k)?, *solution.shortfall.get(k)?)?;
+            set(*vars.backlog.get(k)?, *backlog.get(k)?)?;
+            set(*vars.shortfall.get(k)?, (item.safety_stock - on_hand).max(0.0))?;
         }
     }
     for (r, res) in input.resources.iter().enumerate() {
@@ -442,6 +447,41 @@ pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSo
         }
     }
     values.iter().all(|v| v.is_finite()).then_some(values)
+}
+
+/// End inventory and backlog of every item and period (`item * T + t`) from the plan's lots
+/// and shipments by the balance equations, unrounded; float noise below zero is 0.
+fn exact_stock(input: &PlanInput, solution: &PlanSolution) -> Option<(Vec<f64>, Vec<f64>)> {
+    let n_periods = input.n_periods();
+    let n = input.items.len() * n_periods;
+    let mut arriving = vec![0.0; n];
+    for r in &input.receipts {
+        *arriving.get_mut(r.item * n_periods + r.period)? += r.quantity;
+    }
+    for (i, item) in input.items.iter().enumerate() {
+        for t in item.lead_time..n_periods {
+            arriving[i * n_periods + t] += *solution.lots.get(i * n_periods + t - item.lead_time)?;
+        }
+    }
+    for edge in &input.bom {
+        for t in 0..n_periods {
+            arriving[edge.component * n_periods + t] -= edge.quantity * *solution.lots.get(edge.parent * n_periods + t)?;
+        }
+    }
+    let mut inventory = vec![0.0; n];
+    let mut backlog = vec![0.0; n];
+    for (i, item) in input.items.iter().enumerate() {
+        let (mut on_hand, mut late) = (item.initial_inventory, 0.0);
+        for t in 0..n_periods {
+            let k = i * n_periods + t;
+            let shipped = *solution.shipped.get(k)?;
+            on_hand += arriving[k] - shipped;
+            late += *solution.demand.get(k)? - shipped;
+            inventory[k] = on_hand.max(0.0);
+            backlog[k] = late.max(0.0);
+        }
+    }
+    Some((inventory, backlog))
 }
 
 /// Run time plus setup time of resource `r` in period `t`, summed in the model's row order.
