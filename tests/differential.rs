@@ -99,10 +99,12 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
         let (planner, optimum) = (costs.total(), r.objective);
         if (planner - optimum).abs() > 1e-6 * optimum.abs().max(1.0) {
             let kind = if planner > optimum { Kind::PlannerCostHigher } else { Kind::PlannerCostLower };
-            found.push(mismatch(
-                kind,
-                format!("planner {planner:.9}, reference {optimum:.9}, difference {:.3e}", planner - optimum),
-            ));
+            let mut detail =
+                format!("planner {planner:.9}, reference {optimum:.9}, difference {:.3e}", planner - optimum);
+            if let (Some(solution), Ok(bom)) = (&outcome.solution, BomGraph::new(input)) {
+                detail.push_str(&lots_above_planner_big_m(input, &bom, &solution.demand, r));
+            }
+            found.push(mismatch(kind, detail));
         }
     }
     if outcome.solution.is_some() {
@@ -125,6 +127,29 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
         }
     }
     found
+}
+
+/// Diagnosis for a cost mismatch (not part of the reference): the reference's lots that the
+/// planner's model cannot make, because they exceed its big-M ([`flexplan::model::setup_big_m`],
+/// 0 = the lot variable is not created), as `; reference lots above the planner's M: item
+/// period x > M, ...`, or an empty string.
+fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], r: &ReferenceSolution) -> String {
+    let n_periods = input.n_periods();
+    let big_m = flexplan::model::setup_big_m(input, bom, demand, flexplan::model::ModelOptions::default());
+    let mut above = Vec::new();
+    for (i, item) in input.items.iter().enumerate() {
+        for t in 0..n_periods {
+            let (x, m) = (r.lots[i][t], big_m[i * n_periods + t]);
+            if x > m + 1e-6 {
+                above.push(format!("{} period {} x {x:.6} > M {m:.6}", item.id, t + 1));
+            }
+        }
+    }
+    if above.is_empty() {
+        String::new()
+    } else {
+        format!("; reference lots above the planner's M: {}", above.join(", "))
+    }
 }
 
 /// The adversarial plan of `seed`.
@@ -163,7 +188,7 @@ impl RunSummary {
             let mut lines = m.detail.lines();
             let first = lines.next().unwrap_or("");
             text.push_str(&format!("{} {:?}: {first}\n", m.case, m.kind));
-            for line in lines.take(6) {
+            for line in lines.take(12) {
                 text.push_str(&format!("    {line}\n"));
             }
         }
@@ -234,4 +259,92 @@ fn differential_long() {
     let summary = run_adversarial(first..first + cases);
     println!("{}", summary.report());
     assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
+}
+
+/// Prints one adversarial seed (`FLEXPLAN_DIFF_ANALYSE=<seed>`) in detail: the plan's items,
+/// the planner's and the reference's lots side by side, and the reference's optimum written as
+/// a plan and run through the checker (so a reference optimum below the planner's is shown to
+/// be a genuinely feasible plan of that cost, by the independent checker):
+///
+/// ```text
+/// FLEXPLAN_DIFF_ANALYSE=68 cargo test --test differential analyse_seed -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "analysis aid: FLEXPLAN_DIFF_ANALYSE=<seed> ... -- --ignored --nocapture"]
+fn analyse_seed() {
+    let Some(seed) = std::env::var("FLEXPLAN_DIFF_ANALYSE").ok().and_then(|v| v.parse().ok()) else {
+        return;
+    };
+    let input = adversarial(seed);
+    let n_periods = input.n_periods();
+    println!("seed {seed}: {} items, {n_periods} periods", input.items.len());
+    let demand = common::reference::reference_demand(&input);
+    let bounds = common::reference::lot_bounds(&input);
+    for (i, item) in input.items.iter().enumerate() {
+        println!(
+            "  {i} {} {:?} unit {} hold {} backlog {:?} L {} init {} ss {} pen {} min {} max {:?} mult {:?} oc {} M {:.3} D {:?}",
+            item.id, item.kind, item.unit_cost, item.holding_cost, item.backlog_cost, item.lead_time,
+            item.initial_inventory, item.safety_stock, item.safety_stock_penalty, item.min_lot, item.max_lot,
+            item.lot_multiple, item.order_cost, bounds[i], demand[i]
+        );
+    }
+    for e in &input.bom {
+        println!("  bom {} <- {} x {}", input.items[e.parent].id, input.items[e.component].id, e.quantity);
+    }
+    for r in &input.routings {
+        println!(
+            "  routing {} on {}: u {} s {} sc {}",
+            input.items[r.item].id, input.resources[r.resource].id, r.unit_time, r.setup_time, r.setup_cost
+        );
+    }
+    for r in &input.resources {
+        println!("  resource {} cap {:?} omax {} oc {}", r.id, r.capacity, r.overtime_max, r.overtime_cost);
+    }
+    for r in &input.receipts {
+        println!("  receipt {} period {} qty {}", input.items[r.item].id, r.period + 1, r.quantity);
+    }
+    let bom = BomGraph::new(&input).expect("acyclic");
+    let options = exact();
+    let outcome = plan(&input, &bom, &options).expect("plan");
+    let reference = solve_reference(&input);
+    println!(
+        "planner {:?} cost {:?}; reference {:?}",
+        outcome.status,
+        outcome.costs.map(|c| c.total()),
+        reference.as_ref().map(|r| r.objective)
+    );
+    let (Some(solution), Some(reference)) = (&outcome.solution, &reference) else { return };
+    println!("planner costs {:?}", outcome.costs);
+    for (i, item) in input.items.iter().enumerate() {
+        let planner: Vec<f64> = solution.lots[i * n_periods..(i + 1) * n_periods].to_vec();
+        let inventory: Vec<f64> = solution.inventory[i * n_periods..(i + 1) * n_periods].to_vec();
+        println!("  {}: planner lots {planner:?} inv {inventory:?}", item.id);
+        println!("  {}: reference lots {:?} inv {:?}", item.id, reference.lots[i], reference.inventory[i]);
+    }
+    // The reference optimum as a written plan, through the checker.
+    let snap = |v: f64| (v * 1e6).round() / 1e6;
+    let mut lots = Vec::with_capacity(input.items.len() * n_periods);
+    let mut shipped = Vec::with_capacity(lots.capacity());
+    for (i, item) in input.items.iter().enumerate() {
+        for t in 0..n_periods {
+            let x = reference.lots[i][t].max(0.0);
+            lots.push(match item.lot_multiple {
+                Some(m) => snap((x / m).round() * m),
+                None => snap(x),
+            });
+            shipped.push(snap(reference.shipped[i][t].max(0.0)));
+        }
+    }
+    let completed = flexplan::plan::complete_solution(&input, &bom, &solution.demand, lots, shipped);
+    let costs = flexplan::plan::plan_costs(&input, &completed);
+    println!("reference plan costs {costs:?} total {}", costs.total());
+    let mut as_outcome = outcome.clone();
+    as_outcome.solution = Some(completed);
+    as_outcome.costs = Some(costs);
+    as_outcome.best_bound = Some(costs.total());
+    as_outcome.gap = Some(0.0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_outcome(&input, &as_outcome, &options, dir.path(), TableFormat::Csv).expect("write");
+    let report = flexplan::check::check_plan(&input, dir.path()).expect("check");
+    println!("checker on the reference plan: objective {}\n{}", report.objective, report.to_text());
 }
