@@ -999,8 +999,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, Generat
         })
         .collect();
     let mut bom: Vec<BomEdge> = Vec::new();
-    for parent in 0..n_items {
-        let level = level_of[parent];
+    for (parent, &level) in level_of.iter().enumerate() {
         if level >= deepest {
             continue;
         }
@@ -1083,12 +1082,10 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, Generat
     let mut releases = vec![vec![0.0; n_periods]; n_items];
     for i in 0..n_items {
         let lead = items[i].lead_time;
-        for t in 0..n_periods {
-            releases[i][t] = gross[i].get(t + lead).copied().unwrap_or(0.0);
-        }
+        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
         for edge in bom.iter().filter(|e| e.parent == i) {
-            for t in 0..n_periods {
-                gross[edge.component][t] += edge.quantity * releases[i][t];
+            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
+                *need += edge.quantity * release;
             }
         }
     }
