@@ -319,7 +319,10 @@ fn analyse_seed() {
         let planner: Vec<f64> = solution.lots[i * n_periods..(i + 1) * n_periods].to_vec();
         let inventory: Vec<f64> = solution.inventory[i * n_periods..(i + 1) * n_periods].to_vec();
         println!("  {}: planner lots {planner:?} inv {inventory:?}", item.id);
-        println!("  {}: reference lots {:?} inv {:?}", item.id, reference.lots[i], reference.inventory[i]);
+        println!(
+            "  {}: reference lots {:?} setups {:?} inv {:?} shipped {:?} backlog {:?}",
+            item.id, reference.lots[i], reference.setups[i], reference.inventory[i], reference.shipped[i], reference.backlog[i]
+        );
     }
     // The reference optimum as a written plan, through the checker.
     let snap = |v: f64| (v * 1e6).round() / 1e6;
