@@ -165,6 +165,8 @@ enum Stream {
     Routings = 5,
     Capacity = 6,
     Receipts = 7,
+    Adversarial = 8,
+    AdversarialSize = 9,
 }
 
 /// Small portable samplers over [`ChaCha8Rng`].
@@ -832,6 +834,363 @@ fn generate_receipts(seed: u64, items: &[Item], layout: &Layout, n_periods: usiz
     receipts
 }
 
+// ---------------------------------------------------------------------------------------------
+// Adversarial plans for differential testing
+
+/// What [`generate_adversarial`] draws: a small but wide version-1 plan meant to exercise
+/// every rule of the model at once, for comparing the planner with an independent model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdversarialSpec {
+    /// Seed of the random generator: the same spec always gives the same plan.
+    pub seed: u64,
+    /// Number of items (>= 1; 3-8 keeps the MIP small enough to solve in milliseconds).
+    pub items: usize,
+    /// Number of weekly periods (>= 1; 3-6 is typical).
+    pub periods: usize,
+}
+
+impl AdversarialSpec {
+    /// The spec the differential tests use for `seed`: 3-8 items and 3-6 periods, both drawn
+    /// from the seed.
+    pub fn for_seed(seed: u64) -> Self {
+        let mut sampler = Sampler::new(seed, Stream::AdversarialSize);
+        let items = sampler.int_between(3, 8);
+        let periods = sampler.int_between(3, 6);
+        AdversarialSpec { seed, items, periods }
+    }
+}
+
+/// `10^(k/10)` for `k = 0..10`: the steps of the log-uniform draws (literals, so that no
+/// platform-dependent `powf` is needed).
+const TENTH_DECADES: [f64; 10] = [
+    1.0, 1.258_925_4, 1.584_893_2, 1.995_262_3, 2.511_886_4, 3.162_277_7, 3.981_071_7, 5.011_872_3,
+    6.309_573_4, 7.943_282_3,
+];
+
+/// BOM quantities of the adversarial plans (fractional ones included).
+const ADVERSARIAL_QUANTITIES: [f64; 8] = [1.0, 1.0, 2.0, 0.5, 1.5, 3.0, 0.25, 1.25];
+/// Lot multiples of the adversarial plans (fractional ones included).
+const ADVERSARIAL_MULTIPLES: [f64; 8] = [0.5, 1.0, 2.5, 3.0, 4.0, 6.0, 10.0, 0.75];
+
+impl Sampler {
+    /// Approximately log-uniform in `[0.01, 5]`: a uniform tenth of a decade, then uniform
+    /// within it; rounded to 4 decimals.
+    fn unit_time(&mut self) -> f64 {
+        // log10(5) - log10(0.01) = 2.7 decades = 27 steps of a tenth.
+        let step = self.below(27);
+        let decade = [0.01, 0.1, 1.0][step / 10];
+        let low = decade * TENTH_DECADES[step % 10];
+        let value = low * self.between(1.0, TENTH_DECADES[1]);
+        round_to(value.clamp(0.01, 5.0), 4)
+    }
+
+    /// 0 with probability `p_zero`, else uniform in `[low, high)` rounded to 2 decimals.
+    fn maybe_zero(&mut self, p_zero: f64, low: f64, high: f64) -> f64 {
+        if self.chance(p_zero) {
+            0.0
+        } else {
+            round_to(self.between(low, high), 2)
+        }
+    }
+}
+
+/// Generates an adversarial version-1 plan for `spec` (deterministic for a given spec).
+///
+/// The plan is small (it is meant to be solved to optimality in well under a second) but
+/// touches every rule: a 2-3 level BOM with fractional quantities, holding costs that both
+/// rise and fall along it (a component sometimes costs more to hold than the parent it
+/// becomes), lead times 0-2, unit times log-uniform in 0.01-5, fractional demand (orders,
+/// some past due or beyond the horizon, and forecasts), lot multiples and minimum lots that
+/// are not multiples of each other, maximum lots, resources calibrated at 95-100 % of the
+/// lot-for-lot load with or without (sometimes tight) overtime, zero-capacity periods, items
+/// with and without a backlog cost, initial inventory and receipts (sometimes much more than
+/// needed), safety stocks with and without penalties, and every cost sometimes 0. Some plans
+/// are infeasible. Every plan passes [`crate::read`]'s validation: written with
+/// [`crate::write::write_plan_dir`] it reads back as the same plan.
+pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, GenerateError> {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let horizon_spec = GenerateSpec {
+        seed: spec.seed,
+        items: spec.items,
+        orders: 0,
+        periods: spec.periods,
+        bucket: Bucket::Week,
+        start,
+    };
+    let horizon = checked_horizon(&horizon_spec)?;
+    let n_items = spec.items;
+    let n_periods = spec.periods;
+    let mut s = Sampler::new(spec.seed, Stream::Adversarial);
+
+    // Levels: level 0 first, components always on a deeper level (larger index): acyclic.
+    let n_levels = match n_items {
+        1 => 1,
+        2 => 2,
+        _ => 2 + usize::from(s.chance(0.6)),
+    };
+    let sizes: Vec<usize> = match n_levels {
+        1 => vec![1],
+        2 => {
+            let top = s.int_between(1, (n_items / 2).max(1));
+            vec![top, n_items - top]
+        }
+        _ => {
+            let top = s.int_between(1, ((n_items - 1) / 2).max(1));
+            let bottom = s.int_between(1, n_items - top - 1);
+            vec![top, n_items - top - bottom, bottom]
+        }
+    };
+    let mut level_of = Vec::with_capacity(n_items);
+    for (level, &size) in sizes.iter().enumerate() {
+        level_of.extend(std::iter::repeat_n(level, size));
+    }
+    let deepest = n_levels - 1;
+
+    // Items.
+    let mut items = Vec::with_capacity(n_items);
+    for (i, &level) in level_of.iter().enumerate() {
+        let make = level < deepest || n_levels == 1 || s.chance(0.25);
+        let kind = if make { ItemKind::Make } else { ItemKind::Buy };
+        let prefix = match (level, make) {
+            (0, _) => "FG",
+            (_, true) if level < deepest => "SUB",
+            (_, true) => "MK",
+            _ => "RM",
+        };
+        let mut item = Item::new(format!("{prefix}-{}", i + 1), kind);
+        item.unit_cost = s.maybe_zero(0.3, 0.1, 20.0);
+        item.holding_cost = s.maybe_zero(0.2, 0.01, 2.0);
+        item.lead_time = s.int_between(0, 2);
+        if s.chance(0.6) {
+            item.backlog_cost = Some(if s.chance(0.08) { 0.0 } else { round_to(s.between(0.1, 25.0), 2) });
+        }
+        item.order_cost = s.maybe_zero(0.5, 1.0, 60.0);
+        if s.chance(0.3) {
+            item.lot_multiple = Some(s.pick(&ADVERSARIAL_MULTIPLES));
+        }
+        if s.chance(0.35) {
+            item.min_lot = match item.lot_multiple {
+                // Between two multiples: never a multiple itself (up to rounding).
+                Some(mult) => {
+                    round_to(mult * (s.int_between(1, 3) as f64 + s.between(0.1, 0.9)), 2)
+                }
+                None => round_to(s.between(0.5, 20.0), 2),
+            };
+        }
+        if s.chance(0.2) {
+            let floor = item.min_lot.max(0.5);
+            item.max_lot = Some(round_to(floor + s.between(0.0, 15.0), 2));
+        }
+        if s.chance(0.2) {
+            item.safety_stock = round_to(s.between(0.5, 8.0), 2);
+            item.safety_stock_penalty = s.maybe_zero(0.3, 0.1, 5.0);
+        }
+        items.push(item);
+    }
+
+    // BOM: every item above the deepest level gets 1-3 distinct components, the first from
+    // the next level down.
+    let level_start: Vec<usize> = sizes
+        .iter()
+        .scan(0, |acc, &size| {
+            let first = *acc;
+            *acc += size;
+            Some(first)
+        })
+        .collect();
+    let mut bom: Vec<BomEdge> = Vec::new();
+    for (parent, &level) in level_of.iter().enumerate() {
+        if level >= deepest {
+            continue;
+        }
+        let n_components = s.int_between(1, 3);
+        let deeper = level_start[level + 1]..n_items;
+        for slot in 0..n_components {
+            let component = if slot == 0 {
+                level_start[level + 1] + s.below(sizes[level + 1])
+            } else {
+                deeper.start + s.below(deeper.len())
+            };
+            if bom.iter().any(|e| e.parent == parent && e.component == component) {
+                continue;
+            }
+            let quantity = s.pick(&ADVERSARIAL_QUANTITIES);
+            bom.push(BomEdge { parent, component, quantity });
+        }
+    }
+    // Holding costs along the BOM: sometimes a component is made dearer to hold than the part
+    // of its parent it becomes (converting stock then saves holding), sometimes cheaper.
+    for edge in &bom {
+        let parent_holding = items[edge.parent].holding_cost;
+        let roll = s.unit();
+        let component = &mut items[edge.component];
+        if roll < 0.3 {
+            let raised = parent_holding / edge.quantity * s.between(1.2, 3.0) + 0.05;
+            component.holding_cost = component.holding_cost.max(round_to(raised, 2));
+        } else if roll < 0.5 {
+            component.holding_cost = round_to(component.holding_cost.min(parent_holding * 0.5), 2);
+        }
+    }
+
+    // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
+    let mut orders = Vec::new();
+    let mut forecast = Vec::new();
+    let mut demand = vec![vec![0.0; n_periods]; n_items];
+    for i in 0..n_items {
+        let wanted = if level_of[i] == 0 { s.chance(0.85) } else { s.chance(0.15) };
+        if !wanted {
+            continue;
+        }
+        let mut order = |due: NaiveDate, quantity: f64| {
+            let id = format!("O-{}", orders.len() + 1);
+            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
+        };
+        for (t, cell) in demand[i].iter_mut().enumerate() {
+            if !s.chance(0.6) {
+                continue;
+            }
+            for _ in 0..s.int_between(1, 2) {
+                let quantity = round_to(s.between(0.3, 15.0), 2).max(0.01);
+                let day = horizon.period_start(t).unwrap_or(start) + Days::new(s.below(7) as u64);
+                order(day, quantity);
+                *cell += quantity;
+            }
+        }
+        if s.chance(0.1) {
+            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
+            order(start - Days::new(3), quantity);
+            demand[i][0] += quantity;
+        }
+        if s.chance(0.1) {
+            let end = horizon.end().unwrap_or(start);
+            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
+            order(end + Days::new(2), quantity);
+        }
+        if s.chance(0.15) {
+            for (t, cell) in demand[i].iter_mut().enumerate() {
+                if s.chance(0.5) {
+                    let quantity = round_to(s.between(0.0, 12.0), 2);
+                    forecast.push(crate::input::ForecastEntry { item: i, period: t, quantity });
+                    *cell = cell.max(quantity);
+                }
+            }
+        }
+    }
+
+    // Lot-for-lot explosion (parents have smaller indices than their components).
+    let mut gross = demand;
+    let mut releases = vec![vec![0.0; n_periods]; n_items];
+    for i in 0..n_items {
+        let lead = items[i].lead_time;
+        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
+        for edge in bom.iter().filter(|e| e.parent == i) {
+            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
+                *need += edge.quantity * release;
+            }
+        }
+    }
+    // Stock: what the first L periods need (usually), sometimes far more than needed.
+    for (i, item) in items.iter_mut().enumerate() {
+        let early: f64 = gross[i].iter().take(item.lead_time).sum();
+        if s.chance(0.7) {
+            item.initial_inventory = round_to(early * s.between(0.8, 1.5), 2);
+        }
+        if level_of[i] > 0 && s.chance(0.25) {
+            item.initial_inventory += round_to(s.between(5.0, 40.0), 2);
+        }
+        item.initial_inventory = round_to(item.initial_inventory, 2);
+    }
+    let mut receipts = Vec::new();
+    for i in 0..n_items {
+        if !s.chance(0.25) {
+            continue;
+        }
+        let first = s.below(n_periods);
+        receipts.push(Receipt { item: i, period: first, quantity: round_to(s.between(1.0, 25.0), 2) });
+        let second = s.below(n_periods);
+        if second != first && s.chance(0.4) {
+            receipts.push(Receipt {
+                item: i,
+                period: second,
+                quantity: round_to(s.between(1.0, 25.0), 2),
+            });
+        }
+    }
+
+    // Routings on 1-3 resources.
+    let n_resources = s.int_between(1, 3);
+    let mut routings = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if item.kind != ItemKind::Make || s.chance(0.15) {
+            continue;
+        }
+        let first = s.below(n_resources);
+        let mut used = vec![first];
+        if n_resources > 1 && s.chance(0.3) {
+            used.push((first + 1 + s.below(n_resources - 1)) % n_resources);
+        }
+        for resource in used {
+            let unit_time = if s.chance(0.1) { 0.0 } else { s.unit_time() };
+            let setup_time = s.maybe_zero(0.4, 0.05, 3.0);
+            let setup_cost = s.maybe_zero(0.4, 1.0, 50.0);
+            routings.push(Routing { item: i, resource, unit_time, setup_time, setup_cost });
+        }
+    }
+    // Capacity: the mean lot-for-lot load per period at 95-100 % of capacity, or of capacity
+    // plus overtime; some periods closed (capacity 0).
+    let mut resources = Vec::with_capacity(n_resources);
+    for r in 0..n_resources {
+        let mut load = 0.0;
+        for routing in routings.iter().filter(|ro| ro.resource == r) {
+            for &release in &releases[routing.item] {
+                if release > 0.0 {
+                    load += routing.unit_time * release + routing.setup_time;
+                }
+            }
+        }
+        let utilisation = s.between(0.95, 1.0);
+        let base = if load > 0.0 { load / n_periods as f64 / utilisation } else { s.between(5.0, 20.0) };
+        let (capacity, overtime_max) = match s.below(3) {
+            // Capacity plus overtime carry the load.
+            0 => {
+                let share = s.between(0.6, 0.9);
+                (base * share, base * (1.0 - share))
+            }
+            // Capacity alone carries the load, with a little (tight) overtime.
+            1 => (base, base * s.between(0.0, 0.05)),
+            // Capacity alone, no overtime.
+            _ => (base, 0.0),
+        };
+        let capacity = (capacity * 100.0).ceil() / 100.0;
+        let mut per_period = vec![capacity; n_periods];
+        if s.chance(0.35) {
+            per_period[s.below(n_periods)] = 0.0;
+        }
+        if s.chance(0.15) {
+            let t = s.below(n_periods);
+            per_period[t] = round_to(capacity * s.between(0.3, 0.8), 2);
+        }
+        resources.push(Resource {
+            id: format!("RES-{}", r + 1),
+            capacity: per_period,
+            overtime_max: round_to(overtime_max, 2),
+            overtime_cost: s.maybe_zero(0.25, 0.5, 30.0),
+        });
+    }
+
+    Ok(PlanInput {
+        horizon,
+        solver: SolverConfig::default(),
+        items,
+        bom,
+        resources,
+        routings,
+        receipts,
+        orders,
+        forecast,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -999,6 +1358,40 @@ mod tests {
             let start = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
             let spec = GenerateSpec { bucket, start, ..spec(11, 30, 200, 5) };
             assert_invariants(&generated(&spec), &spec);
+        }
+    }
+
+    #[test]
+    fn adversarial_plans_read_back_unchanged_and_are_deterministic() {
+        let mut with_component_dearer = 0;
+        for seed in 0..40 {
+            let spec = AdversarialSpec::for_seed(seed);
+            assert!((3..=8).contains(&spec.items) && (3..=6).contains(&spec.periods), "{spec:?}");
+            let plan = match generate_adversarial(&spec) {
+                Ok(plan) => plan,
+                Err(error) => panic!("{spec:?}: {error}"),
+            };
+            assert_eq!(generate_adversarial(&spec).ok().as_ref(), Some(&plan));
+            assert_eq!(plan.items.len(), spec.items);
+            assert!(crate::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
+            let dir = tempfile::tempdir().expect("temp dir");
+            crate::write::write_plan_dir(&plan, dir.path()).expect("write");
+            let read = match crate::read::read_plan_dir(dir.path()) {
+                Ok(read) => read,
+                Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
+            };
+            assert_eq!(read, plan, "seed {seed}");
+            if plan.bom.iter().any(|e| {
+                plan.items[e.component].holding_cost * e.quantity > plan.items[e.parent].holding_cost
+            }) {
+                with_component_dearer += 1;
+            }
+        }
+        assert!(with_component_dearer >= 10, "{with_component_dearer} of 40");
+        assert_eq!(generate_adversarial(&AdversarialSpec { seed: 1, items: 0, periods: 3 }), Err(GenerateError::NoItems));
+        assert_eq!(generate_adversarial(&AdversarialSpec { seed: 1, items: 3, periods: 0 }), Err(GenerateError::NoPeriods));
+        for items in 1..=3 {
+            assert!(generate_adversarial(&AdversarialSpec { seed: 5, items, periods: 1 }).is_ok());
         }
     }
 

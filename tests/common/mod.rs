@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use flexplan::input::*;
 
+pub mod reference;
+
 /// A weekly horizon of `periods` starting Monday 2026-01-05.
 pub fn horizon(periods: usize) -> Horizon {
     Horizon { start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), bucket: Bucket::Week, periods }
