@@ -200,6 +200,11 @@ enum Command {
         /// First day of period 1 (ISO date).
         #[arg(long, default_value = "2026-01-05")]
         start: chrono::NaiveDate,
+        /// A small adversarial plan for differential testing instead (3-8 items, 3-6 weekly
+        /// periods drawn from the seed; holding costs that fall along the BOM, tight capacity,
+        /// interacting lot rules): only --seed applies.
+        #[arg(long)]
+        adversarial: bool,
         /// Output folder.
         out_dir: PathBuf,
     },
@@ -554,16 +559,21 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             };
             forecast(&history, &options, &out, plan_dir.as_deref())
         }
-        Command::Generate { seed, items, orders, periods, bucket, start, out_dir } => {
-            let spec = flexplan::generate::GenerateSpec {
-                seed,
-                items,
-                orders,
-                periods,
-                bucket: bucket.into(),
-                start,
+        Command::Generate { seed, items, orders, periods, bucket, start, adversarial, out_dir } => {
+            let input = if adversarial {
+                let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
+                flexplan::generate::generate_adversarial(&spec).context("cannot generate")?
+            } else {
+                let spec = flexplan::generate::GenerateSpec {
+                    seed,
+                    items,
+                    orders,
+                    periods,
+                    bucket: bucket.into(),
+                    start,
+                };
+                flexplan::generate::generate(&spec).context("cannot generate")?
             };
-            let input = flexplan::generate::generate(&spec).context("cannot generate")?;
             flexplan::write::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s to {}",

@@ -542,19 +542,37 @@ fn free_time(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
     input.resources[r].capacity[t] + input.resources[r].overtime_max - load
 }
 
+/// The most the 1e-6 rounding of the lots on resource `r` in period `t` can add to its load.
+fn rounding_load(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
+    let n_periods = input.n_periods();
+    input
+        .routings
+        .iter()
+        .filter(|ro| ro.resource == r && lots[ro.item * n_periods + t] > 0.0)
+        .map(|ro| 1e-6 * ro.unit_time)
+        .sum()
+}
+
 /// Lowers lots that load a resource beyond `capacity + overtime_max` (by the solver's
 /// tolerance and the 1e-6 rounding of the lots, times their unit time). In each overloaded
 /// resource and period, the lot with the largest unit time that may shrink by the excess
 /// (rounded up to 1e-6) within the rounding repair's limit, without a lot multiple and without
 /// falling below its `min_lot`, is lowered and marked so the balance walk does not raise it
-/// back; the walk then makes up the millionths it leaves short. Returns whether a lot changed.
+/// back; the walk then makes up the millionths it leaves short. Overtime within what the
+/// rounding can add ([`rounding_load`]) is trimmed the same way. Returns whether a lot changed.
 fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [bool]) -> bool {
     let n_periods = input.n_periods();
     let mut changed = false;
     for r in 0..input.resources.len() {
         for t in 0..n_periods {
             let limit = input.resources[r].capacity[t] + input.resources[r].overtime_max;
-            let excess = -free_time(input, lots, r, t);
+            let mut excess = -free_time(input, lots, r, t);
+            // Overtime no larger than the lots' 1e-6 rounding can add is rounding, not a
+            // decision: it would cost overtime the solver's plan does not pay.
+            let over_capacity = excess + input.resources[r].overtime_max;
+            if over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t) {
+                excess = over_capacity;
+            }
             if excess <= LOAD_NOISE * limit.max(1.0) {
                 continue;
             }
@@ -721,9 +739,10 @@ fn ceil_micro(v: f64) -> f64 {
 /// Removes a component's `deficit` in period `t` by lowering the latest lot of one of its
 /// `parents` (parent, quantity per unit) consuming it in a period up to `t` (consuming less
 /// earlier leaves more stock at `t`). A parent whose `stock` stays non-negative without the
-/// cut is preferred (nothing else changes); otherwise the parent absorbs the cut in the next
-/// walk (for an end item: by shipping a few millionths less). Lot-multiple parents and lots
-/// that would fall below `min_lot` are skipped. Returns whether a lot was lowered.
+/// cut is preferred (nothing else changes), then one that may ship late (it absorbs the cut in
+/// the next walk by shipping a few millionths less), then any (it must raise another lot).
+/// Lot-multiple parents and lots that would fall below `min_lot` are skipped. Returns whether
+/// a lot was lowered.
 fn lower_consumer(
     input: &PlanInput,
     parents: &[(usize, f64)],
@@ -734,12 +753,18 @@ fn lower_consumer(
     stock: &mut [f64],
 ) -> bool {
     let n_periods = input.n_periods();
-    for needs_slack in [true, false] {
+    // Passes, most harmless first: a parent whose stock stays non-negative; a parent that can
+    // absorb the cut by shipping a few millionths later; any parent.
+    for pass in 0..3 {
+        let needs_slack = pass == 0;
         for s in (0..=t).rev() {
             for &(p, q) in parents {
                 let parent = &input.items[p];
                 let k = p * n_periods + s;
                 if q <= 0.0 || parent.lot_multiple.is_some() || lots[k] <= 0.0 {
+                    continue;
+                }
+                if pass == 1 && parent.backlog_cost.is_none() {
                     continue;
                 }
                 let cut = ceil_micro(deficit / q);

@@ -526,6 +526,15 @@ pub(crate) fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
 /// HiGHS's primal and MIP feasibility tolerance.
 pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
 
+/// HiGHS presolve rules switched off (`presolve_rule_off` bits): the doubleton-equation rule
+/// (bit 9, `kPresolveRuleDoubletonEquation`). With it, HiGHS 1.16.0 proved a wrong "optimum"
+/// on adversarial plan 5259 of tests/differential.rs (4178.77, where 4175.61 is feasible and
+/// optimal; presolve off, or this rule or the aggregator off, finds 4175.61). The same class of
+/// presolve defect is reported upstream (ERGO-Code/HiGHS#3094, #3073, #1725). Measured on a
+/// generated 100-item x 52-week plan at 20 s: the same incumbent and gap (3.1 %) with and
+/// without the rule.
+pub const PRESOLVE_RULES_OFF: i32 = 1 << 9;
+
 /// Applies the planner's HiGHS settings (also used by `solve-mps`).
 pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
     let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
@@ -537,6 +546,7 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> R
     for name in ["primal_feasibility_tolerance", "mip_feasibility_tolerance"] {
         model.try_set_option(name, FEASIBILITY_TOLERANCE).map_err(|_| fail(name))?;
     }
+    model.try_set_option("presolve_rule_off", PRESOLVE_RULES_OFF).map_err(|_| fail("presolve_rule_off"))?;
     if let Some(limit) = options.time_limit_s {
         model.try_set_option("time_limit", limit).map_err(|_| fail("time_limit"))?;
     }
