@@ -569,8 +569,11 @@ fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [boo
             let mut excess = -free_time(input, lots, r, t);
             // Overtime no larger than the lots' 1e-6 rounding can add is rounding, not a
             // decision: it would cost overtime the solver's plan does not pay.
+            // Only optional, so only for lots of items that can ship a few millionths later
+            // (the balance walk must be able to absorb the cut).
             let over_capacity = excess + input.resources[r].overtime_max;
-            if over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t) {
+            let trim = over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t);
+            if trim {
                 excess = over_capacity;
             }
             if excess <= LOAD_NOISE * limit.max(1.0) {
@@ -586,6 +589,7 @@ fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [boo
                     let cut = ceil_micro(excess / ro.unit_time);
                     let x = snap(lots[k] - cut);
                     let fits = item.lot_multiple.is_none()
+                        && (!trim || item.backlog_cost.is_some())
                         && lots[k] > 0.0
                         && cut <= repair_limit(lots[k])
                         && x > 0.0
