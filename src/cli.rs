@@ -691,6 +691,9 @@ fn plan(
     format: TableFormat,
     read_seconds: f64,
 ) -> anyhow::Result<i32> {
+    for order in flexplan::inspect::unusual_orders(input) {
+        eprintln!("{}", order.warning());
+    }
     let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
     outcome.timings.read = read_seconds;
     let write_started = std::time::Instant::now();

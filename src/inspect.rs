@@ -223,6 +223,80 @@ pub struct CheckReport {
     pub capacity_flags: Vec<CapacityFlag>,
     /// Items that cannot be made in time, by item index.
     pub late: Vec<LateItem>,
+    /// Orders far larger than their item's usual order ([`unusual_orders`]), in file order.
+    pub unusual_orders: Vec<UnusualOrder>,
+}
+
+/// An order far larger than the usual order of its item: more than [`UNUSUAL_ORDER_FACTOR`]
+/// times the median quantity of the item's orders (items with at least
+/// [`UNUSUAL_ORDER_MIN_ORDERS`] orders). A warning, not an error: such an order is planned, and
+/// its backlog cost can make every other cost fall inside the gap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnusualOrder {
+    /// Order id.
+    pub order_id: String,
+    /// Item id.
+    pub item: String,
+    /// The order's quantity.
+    pub quantity: f64,
+    /// The median quantity of the item's orders.
+    pub median: f64,
+}
+
+/// How many times the median order an order must exceed to be flagged: lumpy demand of a
+/// real shop rarely reaches 100x its median order, a typo of 1000x (three zeros too many)
+/// always does.
+pub const UNUSUAL_ORDER_FACTOR: f64 = 100.0;
+/// An item needs this many orders before its median says what "usual" is.
+pub const UNUSUAL_ORDER_MIN_ORDERS: usize = 3;
+
+/// The orders of `input` far outside their item's usual size (see [`UnusualOrder`]), in the
+/// order of the orders table. `flexplan check` and `flexplan plan` print them as warnings.
+pub fn unusual_orders(input: &PlanInput) -> Vec<UnusualOrder> {
+    let mut quantities = vec![Vec::new(); input.items.len()];
+    for order in &input.orders {
+        if let Some(q) = quantities.get_mut(order.item) {
+            q.push(order.quantity);
+        }
+    }
+    let medians: Vec<Option<f64>> = quantities
+        .into_iter()
+        .map(|mut q| {
+            if q.len() < UNUSUAL_ORDER_MIN_ORDERS {
+                return None;
+            }
+            q.sort_by(f64::total_cmp);
+            let mid = q.len() / 2;
+            Some(if q.len() % 2 == 0 { (q[mid - 1] + q[mid]) / 2.0 } else { q[mid] })
+        })
+        .collect();
+    input
+        .orders
+        .iter()
+        .filter_map(|order| {
+            let median = medians.get(order.item).copied().flatten()?;
+            (order.quantity > UNUSUAL_ORDER_FACTOR * median).then(|| UnusualOrder {
+                order_id: order.id.clone(),
+                item: input.items[order.item].id.clone(),
+                quantity: order.quantity,
+                median,
+            })
+        })
+        .collect()
+}
+
+impl UnusualOrder {
+    /// The warning line for this order.
+    pub fn warning(&self) -> String {
+        format!(
+            "warning: order {} of {} is for {} units, {}x the item's median order of {} (a typo?)",
+            self.order_id,
+            self.item,
+            number(self.quantity),
+            number((self.quantity / self.median).round()),
+            number(self.median)
+        )
+    }
 }
 
 /// Builds the check report of `input` from its bucketed demand and BOM.
@@ -244,6 +318,7 @@ pub fn inspect(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> CheckRepor
         capacity,
         capacity_flags,
         late: late_items(input, &explosion),
+        unusual_orders: unusual_orders(input),
     }
 }
 
@@ -422,6 +497,13 @@ impl CheckReport {
         self.write_capacity(&mut out);
         self.write_flags(&mut out);
         self.write_late(&mut out);
+        if !self.unusual_orders.is_empty() {
+            out.push('\n');
+        }
+        for order in self.unusual_orders.iter().take(MAX_TEXT_ROWS) {
+            let _ = writeln!(out, "{}", order.warning());
+        }
+        write_more(&mut out, self.unusual_orders.len(), "unusual orders");
         out
     }
 
@@ -992,6 +1074,26 @@ mod tests {
         assert!(text.contains("... and 16 more periods"), "{text}");
         assert!(text.contains("a-very-long-resource-id~"), "{text}");
         assert!(text.contains("1234567.25"), "{text}");
+    }
+
+    /// BIKE's orders 4, 5, 6, 6000: the median of the four is 5.5, and 6000 is 1091x that.
+    /// Lumpy but ordinary orders (1, 2, 30, 150: 150 is 9x the median 16) are not flagged.
+    #[test]
+    fn an_order_1000x_its_items_usual_size_is_flagged() {
+        let mut input = bikes();
+        let day = date(2026, 1, 12);
+        input.orders = vec![order("A", 0, 4.0, day), order("B", 0, 5.0, day), order("C", 0, 6.0, day), order("TYPO", 0, 6000.0, day)];
+        let flagged = unusual_orders(&input);
+        assert_eq!(flagged.len(), 1);
+        assert_eq!(
+            flagged[0].warning(),
+            "warning: order TYPO of BIKE is for 6000 units, 1091x the item's median order of 5.5 (a typo?)"
+        );
+        input.orders = vec![order("A", 0, 1.0, day), order("B", 0, 2.0, day), order("C", 0, 30.0, day), order("D", 0, 150.0, day)];
+        assert!(unusual_orders(&input).is_empty());
+        // Two orders say nothing of what is usual.
+        input.orders = vec![order("A", 0, 1.0, day), order("B", 0, 1e6, day)];
+        assert!(unusual_orders(&input).is_empty());
     }
 
     #[test]

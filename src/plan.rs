@@ -572,7 +572,8 @@ fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [boo
             // Only optional, so only for lots of items that can ship a few millionths later
             // (the balance walk must be able to absorb the cut).
             let over_capacity = excess + input.resources[r].overtime_max;
-            let trim = over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t);
+            let overloaded = excess > LOAD_NOISE * limit.max(1.0);
+            let trim = !overloaded && over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t);
             if trim {
                 excess = over_capacity;
             }

@@ -125,9 +125,19 @@ pub enum NumberRule {
     Positive,
 }
 
+/// The largest magnitude any number of a plan directory may have (quantities, costs, times,
+/// capacities). The planner solves with a feasibility tolerance of 1e-9 and writes plans to
+/// 1e-6; a double holds about 16 significant digits, so beyond 1e12 a unit of the value is no
+/// longer represented next to those tolerances, HiGHS refuses or mis-solves the model (an
+/// order of 1e300 units made it fail while building), and one such term makes every other
+/// cost vanish inside the gap. A larger value is far more likely a spreadsheet accident than
+/// a real plan.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 impl NumberRule {
     fn accepts(self, value: f64) -> bool {
         value.is_finite()
+            && value <= MAX_MAGNITUDE
             && match self {
                 NumberRule::NonNegative => value >= 0.0,
                 NumberRule::Positive => value > 0.0,
@@ -136,8 +146,8 @@ impl NumberRule {
 
     fn expectation(self) -> &'static str {
         match self {
-            NumberRule::NonNegative => "expected a finite number >= 0",
-            NumberRule::Positive => "expected a finite number > 0",
+            NumberRule::NonNegative => "expected a finite number from 0 to 1e12",
+            NumberRule::Positive => "expected a finite number > 0 and at most 1e12",
         }
     }
 }
@@ -1188,6 +1198,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_beyond_the_magnitude_limit_are_refused() {
+        let table = csv("v\n1e12\n1000000000001\n1e300\n");
+        let mut diags = Diagnostics::new();
+        let cells = table.numbers("v", NumberRule::Positive, Need::Required, &mut diags);
+        assert_eq!(cells, [Cell::Value(1e12), Cell::Invalid, Cell::Invalid]);
+        assert_eq!(
+            messages(diags)[1],
+            "t.csv, row 4, column v, value \"1e300\": expected a finite number > 0 and at most 1e12"
+        );
+    }
+
+    #[test]
     fn numbers_follow_their_rule() {
         let table = csv("v\n0\n2.5\n-1\nNaN\ninf\n-inf\n1e999\nabc\n\n 7 \n");
         let mut diags = Diagnostics::new();
@@ -1214,7 +1236,7 @@ mod tests {
         assert_eq!(positive[0], Invalid);
         assert_eq!(
             messages(diags)[0],
-            "t.csv, row 2, column v, value \"0\": expected a finite number > 0"
+            "t.csv, row 2, column v, value \"0\": expected a finite number > 0 and at most 1e12"
         );
         let empties = csv("v,w\n,1\n");
         let mut diags = Diagnostics::new();
@@ -1328,7 +1350,7 @@ mod tests {
         assert_eq!(
             messages(diags),
             [
-                "<f>, row 3, column int, value \"-2\": expected a finite number >= 0",
+                "<f>, row 3, column int, value \"-2\": expected a finite number from 0 to 1e12",
                 "<f>, row 2, column float, value \"1.5\": expected a whole number >= 0",
                 "<f>, column text: column of the wrong type: expected a number, found String",
             ]
