@@ -459,7 +459,7 @@ pub fn complete_solution(
     }
     // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
     // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
-    lower_overloaded_lots(input, &mut lots, &mut rules.lowered);
+    lower_overloaded_lots(input, &rules.parents, &shipped, &mut lots, &mut rules.lowered);
     let mut stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
     for _ in 0..MAX_REPAIR_ROUNDS {
         let mut changed = false;
@@ -468,7 +468,7 @@ pub fn complete_solution(
             changed |=
                 lower_consumer(input, &rules.parents[i], t, deficit, &mut lots, &mut rules.lowered, &mut on_hand);
         }
-        changed |= lower_overloaded_lots(input, &mut lots, &mut rules.lowered);
+        changed |= lower_overloaded_lots(input, &rules.parents, &shipped, &mut lots, &mut rules.lowered);
         if !changed {
             break;
         }
@@ -559,8 +559,17 @@ fn rounding_load(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
 /// (rounded up to 1e-6) within the rounding repair's limit, without a lot multiple and without
 /// falling below its `min_lot`, is lowered and marked so the balance walk does not raise it
 /// back; the walk then makes up the millionths it leaves short. Overtime within what the
-/// rounding can add ([`rounding_load`]) is trimmed the same way. Returns whether a lot changed.
-fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [bool]) -> bool {
+/// rounding can add ([`rounding_load`]) is trimmed the same way, but only from a lot whose cut
+/// the balances absorb as they stand: an item that may ship late, or one whose stock after the
+/// lot arrives stays above the cut ([`lowest_stock_from`]); a cut that would open a deficit the
+/// walk must repair elsewhere could cost more than the overtime. Returns whether a lot changed.
+fn lower_overloaded_lots(
+    input: &PlanInput,
+    parents: &[Vec<(usize, f64)>],
+    shipped: &[f64],
+    lots: &mut [f64],
+    lowered: &mut [bool],
+) -> bool {
     let n_periods = input.n_periods();
     let mut changed = false;
     for r in 0..input.resources.len() {
@@ -589,8 +598,13 @@ fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [boo
                     let k = ro.item * n_periods + t;
                     let cut = ceil_micro(excess / ro.unit_time);
                     let x = snap(lots[k] - cut);
+                    let absorbed = || {
+                        item.backlog_cost.is_some()
+                            || lowest_stock_from(input, parents, shipped, lots, ro.item, t + item.lead_time)
+                                >= cut + REPAIR_LIMIT
+                    };
                     let fits = item.lot_multiple.is_none()
-                        && (!trim || item.backlog_cost.is_some())
+                        && (!trim || absorbed())
                         && lots[k] > 0.0
                         && cut <= repair_limit(lots[k])
                         && x > 0.0
@@ -606,6 +620,37 @@ fn lower_overloaded_lots(input: &PlanInput, lots: &mut [f64], lowered: &mut [boo
         }
     }
     changed
+}
+
+/// The lowest exact stock of item `i` from period `from` to the horizon's end, with the lots
+/// and shipments as they stand (`f64::INFINITY` when `from` is past the horizon). A cut of a lot
+/// arriving in `from` smaller than this (less the walk's own millionths) opens no deficit.
+fn lowest_stock_from(
+    input: &PlanInput,
+    parents: &[Vec<(usize, f64)>],
+    shipped: &[f64],
+    lots: &[f64],
+    i: usize,
+    from: usize,
+) -> f64 {
+    let n_periods = input.n_periods();
+    let item = &input.items[i];
+    let mut receipts = vec![0.0; n_periods];
+    for r in input.receipts.iter().filter(|r| r.item == i) {
+        receipts[r.period] += r.quantity;
+    }
+    let mut on_hand = item.initial_inventory;
+    let mut lowest = f64::INFINITY;
+    for t in 0..n_periods {
+        let k = i * n_periods + t;
+        let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
+        let used: f64 = parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
+        on_hand += arriving + receipts[t] - used - shipped[k];
+        if t >= from {
+            lowest = lowest.min(on_hand);
+        }
+    }
+    lowest
 }
 
 /// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise) on
