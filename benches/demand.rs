@@ -41,9 +41,7 @@ fn bucket_benches(c: &mut Criterion) {
             black_box(bucket_demand(&read))
         })
     });
-    group.bench_function("bucket 1M orders in memory", |b| {
-        b.iter(|| black_box(bucket_demand(black_box(&input))))
-    });
+    group.bench_function("bucket 1M orders in memory", |b| b.iter(|| black_box(bucket_demand(black_box(&input)))));
     group.finish();
 }
 

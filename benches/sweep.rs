@@ -34,9 +34,8 @@ fn spin(rounds: u64) -> u64 {
 fn processes(n: usize, rounds: u64) -> f64 {
     let exe = std::env::current_exe().expect("bench binary path");
     let started = Instant::now();
-    let children: Vec<_> = (0..n)
-        .map(|_| Command::new(&exe).env(SPIN_ENV, rounds.to_string()).spawn().expect("spawn"))
-        .collect();
+    let children: Vec<_> =
+        (0..n).map(|_| Command::new(&exe).env(SPIN_ENV, rounds.to_string()).spawn().expect("spawn")).collect();
     for mut c in children {
         c.wait().expect("wait");
     }
@@ -61,7 +60,10 @@ fn main() {
     let n_reopt = if quick { 4 } else { 8 };
     let scenarios: Vec<_> = file.scenarios.iter().take(n_reopt).collect();
     let rounds: u64 = if quick { 300_000_000 } else { 1_000_000_000 };
-    let time = |jobs: usize, mode_settings: &flexplan::sweep::scenario::SweepSettings, lots: Option<&[f64]>, list: &[&flexplan::sweep::scenario::Scenario]| {
+    let time = |jobs: usize,
+                mode_settings: &flexplan::sweep::scenario::SweepSettings,
+                lots: Option<&[f64]>,
+                list: &[&flexplan::sweep::scenario::Scenario]| {
         let started = Instant::now();
         let rows = run_scenarios(&input, &bom, mode_settings, lots, list, jobs, &|_| {}).expect("sweep");
         assert_eq!(rows.len(), list.len());
@@ -95,10 +97,24 @@ fn main() {
     println!("| measure | value |");
     println!("|---|---|");
     println!("| two independent CPU-bound processes: speed-up over one | {reference:.2}x ({one_process:.2} s alone, {two_processes:.2} s for two) |");
-    println!("| reoptimize, {n_reopt} scenarios, --jobs 1 | {:.2} scenarios/s ({reopt_1:.2} s) |", n_reopt as f64 / reopt_1);
-    println!("| reoptimize, {n_reopt} scenarios, --jobs 2 | {:.2} scenarios/s ({reopt_2:.2} s) |", n_reopt as f64 / reopt_2);
+    println!(
+        "| reoptimize, {n_reopt} scenarios, --jobs 1 | {:.2} scenarios/s ({reopt_1:.2} s) |",
+        n_reopt as f64 / reopt_1
+    );
+    println!(
+        "| reoptimize, {n_reopt} scenarios, --jobs 2 | {:.2} scenarios/s ({reopt_2:.2} s) |",
+        n_reopt as f64 / reopt_2
+    );
     println!("| reoptimize speed-up / parallel efficiency | {speedup:.2}x / {:.0}% |", 50.0 * speedup);
     println!("| reoptimize speed-up / reference speed-up (target >= 0.9) | {:.2} |", speedup / reference);
-    println!("| evaluate, {} scenarios, --jobs 1 | {:.0} scenarios/s |", eval_list.len(), eval_list.len() as f64 / eval_1);
-    println!("| evaluate, {} scenarios, --jobs 2 | {:.0} scenarios/s |", eval_list.len(), eval_list.len() as f64 / eval_2);
+    println!(
+        "| evaluate, {} scenarios, --jobs 1 | {:.0} scenarios/s |",
+        eval_list.len(),
+        eval_list.len() as f64 / eval_1
+    );
+    println!(
+        "| evaluate, {} scenarios, --jobs 2 | {:.0} scenarios/s |",
+        eval_list.len(),
+        eval_list.len() as f64 / eval_2
+    );
 }

@@ -26,34 +26,10 @@ struct ShopOrder {
 
 /// Open orders of the next weeks (items from `data/example/items.csv`).
 const SHOP_ORDERS: [ShopOrder; 10] = [
-    ShopOrder {
-        order_id: "WEB-1001",
-        item: "TEE-SUNSET",
-        quantity: 12,
-        due_date: (2026, 1, 7),
-        market: Some("JP"),
-    },
-    ShopOrder {
-        order_id: "WEB-1002",
-        item: "HOODIE-WAVE",
-        quantity: 4,
-        due_date: (2026, 1, 9),
-        market: Some("DE"),
-    },
-    ShopOrder {
-        order_id: "WEB-1003",
-        item: "TOTE-CITYMAP",
-        quantity: 30,
-        due_date: (2026, 1, 14),
-        market: Some("FR"),
-    },
-    ShopOrder {
-        order_id: "WEB-1004",
-        item: "TEE-KANJI",
-        quantity: 25,
-        due_date: (2026, 1, 16),
-        market: Some("US"),
-    },
+    ShopOrder { order_id: "WEB-1001", item: "TEE-SUNSET", quantity: 12, due_date: (2026, 1, 7), market: Some("JP") },
+    ShopOrder { order_id: "WEB-1002", item: "HOODIE-WAVE", quantity: 4, due_date: (2026, 1, 9), market: Some("DE") },
+    ShopOrder { order_id: "WEB-1003", item: "TOTE-CITYMAP", quantity: 30, due_date: (2026, 1, 14), market: Some("FR") },
+    ShopOrder { order_id: "WEB-1004", item: "TEE-KANJI", quantity: 25, due_date: (2026, 1, 16), market: Some("US") },
     ShopOrder {
         order_id: "WEB-1005",
         item: "HOODIE-MOUNTAIN",
@@ -61,41 +37,11 @@ const SHOP_ORDERS: [ShopOrder; 10] = [
         due_date: (2026, 1, 21),
         market: Some("JP"),
     },
-    ShopOrder {
-        order_id: "WEB-1006",
-        item: "TEE-SUNSET",
-        quantity: 40,
-        due_date: (2026, 1, 28),
-        market: None,
-    },
-    ShopOrder {
-        order_id: "WEB-1007",
-        item: "TOTE-BOTANICA",
-        quantity: 15,
-        due_date: (2026, 2, 4),
-        market: Some("DE"),
-    },
-    ShopOrder {
-        order_id: "WEB-1008",
-        item: "HOODIE-WAVE",
-        quantity: 10,
-        due_date: (2026, 2, 11),
-        market: Some("US"),
-    },
-    ShopOrder {
-        order_id: "WEB-1009",
-        item: "TEE-KANJI",
-        quantity: 6,
-        due_date: (2026, 2, 18),
-        market: Some("FR"),
-    },
-    ShopOrder {
-        order_id: "WEB-1010",
-        item: "TOTE-CITYMAP",
-        quantity: 20,
-        due_date: (2026, 3, 4),
-        market: Some("JP"),
-    },
+    ShopOrder { order_id: "WEB-1006", item: "TEE-SUNSET", quantity: 40, due_date: (2026, 1, 28), market: None },
+    ShopOrder { order_id: "WEB-1007", item: "TOTE-BOTANICA", quantity: 15, due_date: (2026, 2, 4), market: Some("DE") },
+    ShopOrder { order_id: "WEB-1008", item: "HOODIE-WAVE", quantity: 10, due_date: (2026, 2, 11), market: Some("US") },
+    ShopOrder { order_id: "WEB-1009", item: "TEE-KANJI", quantity: 6, due_date: (2026, 2, 18), market: Some("FR") },
+    ShopOrder { order_id: "WEB-1010", item: "TOTE-CITYMAP", quantity: 20, due_date: (2026, 3, 4), market: Some("JP") },
 ];
 
 /// The orders as a frame with the columns of `orders.csv`; `due_date` is a polars Date column.
@@ -111,23 +57,11 @@ fn orders_frame(orders: &[ShopOrder]) -> Result<DataFrame, Box<dyn Error>> {
     let frame = DataFrame::new(
         orders.len(),
         vec![
-            Column::new(
-                "order_id".into(),
-                orders.iter().map(|o| o.order_id).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "item".into(),
-                orders.iter().map(|o| o.item).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "quantity".into(),
-                orders.iter().map(|o| o.quantity).collect::<Vec<_>>(),
-            ),
+            Column::new("order_id".into(), orders.iter().map(|o| o.order_id).collect::<Vec<_>>()),
+            Column::new("item".into(), orders.iter().map(|o| o.item).collect::<Vec<_>>()),
+            Column::new("quantity".into(), orders.iter().map(|o| o.quantity).collect::<Vec<_>>()),
             due_date,
-            Column::new(
-                "market".into(),
-                orders.iter().map(|o| o.market).collect::<Vec<_>>(),
-            ),
+            Column::new("market".into(), orders.iter().map(|o| o.market).collect::<Vec<_>>()),
         ],
     )?;
     Ok(frame)
@@ -137,9 +71,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let frame = orders_frame(&SHOP_ORDERS)?;
     println!("{frame}");
 
-    let plan_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join("example");
+    let plan_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("example");
     let input = read_plan_dir_with_orders(&plan_dir, &frame)?;
     let bom = BomGraph::new(&input)?;
     let options = SolveOptions {
@@ -161,27 +93,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let Some(solution) = &outcome.solution else {
         return Ok(());
     };
-    println!(
-        "order promises (periods are weeks from {}):",
-        input.horizon.start
-    );
-    for promise in order_promises(&input, &outcome.demand, solution)
-        .iter()
-        .take(8)
-    {
+    println!("order promises (periods are weeks from {}):", input.horizon.start);
+    for promise in order_promises(&input, &outcome.demand, solution).iter().take(8) {
         let Some(order) = input.orders.get(promise.order_idx) else {
             continue;
         };
-        let item = input
-            .items
-            .get(order.item)
-            .map_or("?", |item| item.id.as_str());
+        let item = input.items.get(order.item).map_or("?", |item| item.id.as_str());
         let promised = match promise.promised_period {
-            Some(t) => format!(
-                "ships in period {} ({} late)",
-                t + 1,
-                promise.periods_late().unwrap_or(0)
-            ),
+            Some(t) => format!("ships in period {} ({} late)", t + 1, promise.periods_late().unwrap_or(0)),
             None => "not shipped within the horizon".to_string(),
         };
         println!(

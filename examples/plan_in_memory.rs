@@ -7,9 +7,7 @@
 use chrono::{Days, NaiveDate};
 use flexplan::bom::BomGraph;
 use flexplan::check::check_plan;
-use flexplan::input::{
-    BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig,
-};
+use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig};
 use flexplan::plan::plan;
 use flexplan::report::{headline, write_outcome, TableFormat};
 use flexplan::solve::SolveOptions;
@@ -39,31 +37,17 @@ fn tee_factory() -> Result<PlanInput, Box<dyn Error>> {
         market: Some(market.to_string()),
     };
     Ok(PlanInput {
-        horizon: Horizon {
-            start,
-            bucket: Bucket::Week,
-            periods: N_WEEKS,
-        },
+        horizon: Horizon { start, bucket: Bucket::Week, periods: N_WEEKS },
         solver: SolverConfig::default(),
         items: vec![tee, blank],
-        bom: vec![BomEdge {
-            parent: 0,
-            component: 1,
-            quantity: 1.0,
-        }],
+        bom: vec![BomEdge { parent: 0, component: 1, quantity: 1.0 }],
         resources: vec![Resource {
             id: "PRESS".to_string(),
             capacity: vec![40.0; N_WEEKS],
             overtime_max: 5.0,
             overtime_cost: 12.0,
         }],
-        routings: vec![Routing {
-            item: 0,
-            resource: 0,
-            unit_time: 1.0,
-            setup_time: 2.0,
-            setup_cost: 15.0,
-        }],
+        routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 }],
         receipts: vec![],
         orders: vec![
             order("A-1", 12.0, 0, "DE"),

@@ -40,11 +40,7 @@ impl Adjacency {
         }
         let items = triples.iter().map(|&(_, neighbour, _)| neighbour).collect();
         let quantities = triples.iter().map(|&(_, _, quantity)| quantity).collect();
-        Adjacency {
-            start,
-            items,
-            quantities,
-        }
+        Adjacency { start, items, quantities }
     }
 
     /// The neighbours of `item_idx` and their quantities (empty when out of range).
@@ -59,11 +55,7 @@ impl Adjacency {
     /// The neighbours of `item_idx` as owned pairs.
     fn pairs(&self, item_idx: usize) -> Vec<(usize, f64)> {
         let (items, quantities) = self.row(item_idx);
-        items
-            .iter()
-            .copied()
-            .zip(quantities.iter().copied())
-            .collect()
+        items.iter().copied().zip(quantities.iter().copied()).collect()
     }
 }
 
@@ -118,26 +110,17 @@ impl Explosion {
 
     /// Gross requirement of `item_idx` in period `t` (0 out of range).
     pub fn gross(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.gross.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.gross.get(c)).copied().unwrap_or(0.0)
     }
 
     /// Net requirement of `item_idx` in period `t` (0 out of range).
     pub fn net(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.net.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.net.get(c)).copied().unwrap_or(0.0)
     }
 
     /// Planned release of `item_idx` in period `t` (0 out of range).
     pub fn release(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.releases.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.releases.get(c)).copied().unwrap_or(0.0)
     }
 }
 
@@ -152,10 +135,8 @@ impl BomGraph {
         let n_items = input.items.len();
         let edges = merged_edges(input)?;
         let components = Adjacency::from_sorted(n_items, &edges);
-        let mut reversed: Vec<(usize, usize, f64)> = edges
-            .iter()
-            .map(|&(parent, component, qty)| (component, parent, qty))
-            .collect();
+        let mut reversed: Vec<(usize, usize, f64)> =
+            edges.iter().map(|&(parent, component, qty)| (component, parent, qty)).collect();
         reversed.sort_by_key(|&(component, parent, _)| (component, parent));
         let parents = Adjacency::from_sorted(n_items, &reversed);
 
@@ -172,13 +153,7 @@ impl BomGraph {
         };
         let mut topological_order: Vec<usize> = (0..n_items).collect();
         topological_order.sort_by_key(|&item_idx| low_level_codes[item_idx]);
-        Ok(BomGraph {
-            graph,
-            components,
-            parents,
-            low_level_codes,
-            topological_order,
-        })
+        Ok(BomGraph { graph, components, parents, low_level_codes, topological_order })
     }
 
     /// The petgraph graph: node `n` carries item index `n`, edges parent -> component.
@@ -214,10 +189,7 @@ impl BomGraph {
 
     /// Number of levels (largest low-level code + 1; 0 when there are no items).
     pub fn depth(&self) -> usize {
-        self.low_level_codes
-            .iter()
-            .max()
-            .map_or(0, |&code| code + 1)
+        self.low_level_codes.iter().max().map_or(0, |&code| code + 1)
     }
 
     /// Every item index, parents before their components: by low-level code, ties by index.
@@ -268,23 +240,11 @@ impl BomGraph {
                 offset_by_lead_time(&net[row.clone()], lead_time, &mut releases[row.clone()]);
             self.push_to_components(item_idx, &releases[row], n_periods, &mut gross);
         }
-        Explosion {
-            n_periods,
-            gross,
-            net,
-            releases,
-            releases_before_horizon,
-        }
+        Explosion { n_periods, gross, net, releases, releases_before_horizon }
     }
 
     /// Adds `quantity * parent_releases[t]` to each component's gross requirement.
-    fn push_to_components(
-        &self,
-        item_idx: usize,
-        parent_releases: &[f64],
-        n_periods: usize,
-        gross: &mut [f64],
-    ) {
+    fn push_to_components(&self, item_idx: usize, parent_releases: &[f64], n_periods: usize, gross: &mut [f64]) {
         let (component_items, quantities) = self.components.row(item_idx);
         for (&component, &quantity) in component_items.iter().zip(quantities) {
             let from = component * n_periods;
@@ -317,11 +277,7 @@ fn merged_edges(input: &PlanInput) -> Result<Vec<(usize, usize, f64)>, InputErro
     if !diagnostics.is_empty() {
         return Err(diagnostics.into_error());
     }
-    let mut edges: Vec<(usize, usize, f64)> = input
-        .bom
-        .iter()
-        .map(|e| (e.parent, e.component, e.quantity))
-        .collect();
+    let mut edges: Vec<(usize, usize, f64)> = input.bom.iter().map(|e| (e.parent, e.component, e.quantity)).collect();
     edges.sort_by_key(|&(parent, component, _)| (parent, component));
     let mut merged: Vec<(usize, usize, f64)> = Vec::with_capacity(edges.len());
     for edge in edges {
@@ -335,18 +291,10 @@ fn merged_edges(input: &PlanInput) -> Result<Vec<(usize, usize, f64)>, InputErro
 
 /// Low-level codes by Kahn's algorithm (longest path from a root), or `None` when some item
 /// is on a cycle or below one.
-fn low_level_codes(
-    components: &Adjacency,
-    parents: &Adjacency,
-    n_items: usize,
-) -> Option<Vec<usize>> {
-    let mut unprocessed_parents: Vec<usize> = (0..n_items)
-        .map(|item_idx| parents.row(item_idx).0.len())
-        .collect();
+fn low_level_codes(components: &Adjacency, parents: &Adjacency, n_items: usize) -> Option<Vec<usize>> {
+    let mut unprocessed_parents: Vec<usize> = (0..n_items).map(|item_idx| parents.row(item_idx).0.len()).collect();
     let mut codes = vec![0; n_items];
-    let mut ready: VecDeque<usize> = (0..n_items)
-        .filter(|&item_idx| unprocessed_parents[item_idx] == 0)
-        .collect();
+    let mut ready: VecDeque<usize> = (0..n_items).filter(|&item_idx| unprocessed_parents[item_idx] == 0).collect();
     let mut n_processed = 0;
     while let Some(item_idx) = ready.pop_front() {
         n_processed += 1;
@@ -364,18 +312,10 @@ fn low_level_codes(
 
 /// One diagnostic per cycle (strongly connected component with a loop), in order of the
 /// smallest item index on it.
-fn cycle_error(
-    input: &PlanInput,
-    graph: &DiGraph<usize, f64>,
-    components: &Adjacency,
-) -> InputError {
+fn cycle_error(input: &PlanInput, graph: &DiGraph<usize, f64>, components: &Adjacency) -> InputError {
     let mut loops: Vec<Vec<usize>> = tarjan_scc(graph)
         .into_iter()
-        .map(|scc| {
-            scc.into_iter()
-                .map(NodeIndex::index)
-                .collect::<Vec<usize>>()
-        })
+        .map(|scc| scc.into_iter().map(NodeIndex::index).collect::<Vec<usize>>())
         .filter(|scc| scc.len() > 1 || scc.iter().any(|&i| components.row(i).0.contains(&i)))
         .collect();
     for scc in &mut loops {
@@ -385,19 +325,9 @@ fn cycle_error(
     let mut diagnostics = Diagnostics::new();
     for scc in &loops {
         let walk = walk_cycle(scc, components, graph.node_count());
-        let ids: Vec<&str> = walk
-            .iter()
-            .map(|&item_idx| {
-                input
-                    .items
-                    .get(item_idx)
-                    .map_or("?", |item| item.id.as_str())
-            })
-            .collect();
-        diagnostics.push(Diagnostic::file(
-            BOM_FILE,
-            format!("BOM cycle: {}", ids.join(" -> ")),
-        ));
+        let ids: Vec<&str> =
+            walk.iter().map(|&item_idx| input.items.get(item_idx).map_or("?", |item| item.id.as_str())).collect();
+        diagnostics.push(Diagnostic::file(BOM_FILE, format!("BOM cycle: {}", ids.join(" -> "))));
     }
     diagnostics.into_error()
 }
@@ -483,16 +413,10 @@ fn offset_by_lead_time(net: &[f64], lead_time: usize, releases: &mut [f64]) -> f
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{
-        BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Receipt, SolverConfig,
-    };
+    use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Receipt, SolverConfig};
     use chrono::NaiveDate;
 
-    fn plan(
-        items: &[(&str, ItemKind, usize)],
-        edges: &[(usize, usize, f64)],
-        n_periods: usize,
-    ) -> PlanInput {
+    fn plan(items: &[(&str, ItemKind, usize)], edges: &[(usize, usize, f64)], n_periods: usize) -> PlanInput {
         PlanInput {
             horizon: Horizon {
                 start: NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date"),
@@ -500,21 +424,8 @@ mod tests {
                 periods: n_periods,
             },
             solver: SolverConfig::default(),
-            items: items
-                .iter()
-                .map(|&(id, kind, lead_time)| Item {
-                    lead_time,
-                    ..Item::new(id, kind)
-                })
-                .collect(),
-            bom: edges
-                .iter()
-                .map(|&(parent, component, quantity)| BomEdge {
-                    parent,
-                    component,
-                    quantity,
-                })
-                .collect(),
+            items: items.iter().map(|&(id, kind, lead_time)| Item { lead_time, ..Item::new(id, kind) }).collect(),
+            bom: edges.iter().map(|&(parent, component, quantity)| BomEdge { parent, component, quantity }).collect(),
             resources: vec![],
             routings: vec![],
             receipts: vec![],
@@ -527,10 +438,7 @@ mod tests {
         match BomGraph::new(input) {
             Ok(_) => panic!("expected a cycle error"),
             Err(error) => {
-                assert!(error
-                    .diagnostics
-                    .iter()
-                    .all(|d| d.file == "bom.csv" && d.row.is_none()));
+                assert!(error.diagnostics.iter().all(|d| d.file == "bom.csv" && d.row.is_none()));
                 error.diagnostics.into_iter().map(|d| d.message).collect()
             }
         }
@@ -543,12 +451,7 @@ mod tests {
     /// C is used on level 1 (by A and D) and level 2 (by B).
     fn three_level() -> PlanInput {
         plan(
-            &[
-                ("A", MAKE, 1),
-                ("B", MAKE, 1),
-                ("C", BUY, 2),
-                ("D", MAKE, 0),
-            ],
+            &[("A", MAKE, 1), ("B", MAKE, 1), ("C", BUY, 2), ("D", MAKE, 0)],
             &[(0, 1, 2.0), (0, 2, 1.0), (3, 2, 3.0), (1, 2, 1.0)],
             4,
         )
@@ -625,18 +528,8 @@ mod tests {
         input.items[0].initial_inventory = 3.0;
         input.items[1].initial_inventory = 5.0;
         input.items[2].initial_inventory = 10.0;
-        input.receipts = vec![
-            Receipt {
-                item: 2,
-                period: 1,
-                quantity: 15.0,
-            },
-            Receipt {
-                item: 1,
-                period: 2,
-                quantity: 4.0,
-            },
-        ];
+        input.receipts =
+            vec![Receipt { item: 2, period: 1, quantity: 15.0 }, Receipt { item: 1, period: 2, quantity: 4.0 }];
         let bom = BomGraph::new(&input).expect("acyclic");
         let explosion = bom.explode(&input, &three_level_demand(), Netting::Net);
         // A: on hand 3 covers 3 of the 5 in t1 -> net [0,2,0,10], releases [2,0,10,0].
@@ -689,10 +582,7 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn below(&mut self, n: usize) -> usize {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((self.0 >> 33) as usize) % n.max(1)
         }
     }
@@ -724,26 +614,14 @@ mod tests {
             releases[item * n_periods + release_t] += quantity;
             for edge in input.bom.iter().filter(|e| e.parent == item) {
                 let out = (&mut *gross, &mut *releases, &mut *before);
-                walk(
-                    input,
-                    edge.component,
-                    release_t,
-                    quantity * edge.quantity,
-                    out,
-                );
+                walk(input, edge.component, release_t, quantity * edge.quantity, out);
             }
         }
         for item in 0..n_items {
             for t in 0..n_periods {
                 let quantity = demand[item * n_periods + t];
                 if quantity != 0.0 {
-                    walk(
-                        input,
-                        item,
-                        t,
-                        quantity,
-                        (&mut gross, &mut releases, &mut before),
-                    );
+                    walk(input, item, t, quantity, (&mut gross, &mut releases, &mut before));
                 }
             }
         }
@@ -756,13 +634,9 @@ mod tests {
         for _case in 0..40 {
             let n_items = 2 + rng.below(9);
             let n_periods = 1 + rng.below(6);
-            let kinds: Vec<(String, usize)> = (0..n_items)
-                .map(|i| (format!("I{i}"), rng.below(3)))
-                .collect();
-            let items: Vec<(&str, ItemKind, usize)> = kinds
-                .iter()
-                .map(|(id, lead)| (id.as_str(), MAKE, *lead))
-                .collect();
+            let kinds: Vec<(String, usize)> = (0..n_items).map(|i| (format!("I{i}"), rng.below(3))).collect();
+            let items: Vec<(&str, ItemKind, usize)> =
+                kinds.iter().map(|(id, lead)| (id.as_str(), MAKE, *lead)).collect();
             // Edges only from a lower to a higher index: acyclic by construction.
             let mut edges = Vec::new();
             for parent in 0..n_items {
@@ -773,21 +647,14 @@ mod tests {
                 }
             }
             let input = plan(&items, &edges, n_periods);
-            let demand: Vec<f64> = (0..n_items * n_periods)
-                .map(|_| rng.below(3) as f64 * 2.0)
-                .collect();
+            let demand: Vec<f64> = (0..n_items * n_periods).map(|_| rng.below(3) as f64 * 2.0).collect();
             let bom = BomGraph::new(&input).expect("acyclic");
             let explosion = bom.explode(&input, &demand, Netting::Gross);
             let (gross, releases, before) = explode_by_paths(&input, &demand);
-            let close = |a: &[f64], b: &[f64]| {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9)
-            };
+            let close = |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9);
             assert!(close(&explosion.gross, &gross), "{edges:?}");
             assert!(close(&explosion.releases, &releases), "{edges:?}");
-            assert!(
-                close(&explosion.releases_before_horizon, &before),
-                "{edges:?}"
-            );
+            assert!(close(&explosion.releases_before_horizon, &before), "{edges:?}");
             // Without stock, netting changes nothing.
             assert_eq!(bom.explode(&input, &demand, Netting::Net), explosion);
             // Low-level codes: every component strictly below each parent.
@@ -801,20 +668,8 @@ mod tests {
     fn three_cycle_names_the_whole_loop_from_the_smallest_index() {
         // Items: T0 (tail into the loop), B, C, A, T1 (tail out of the loop).
         let input = plan(
-            &[
-                ("T0", MAKE, 0),
-                ("B", MAKE, 0),
-                ("C", MAKE, 0),
-                ("A", MAKE, 0),
-                ("T1", BUY, 0),
-            ],
-            &[
-                (3, 1, 1.0),
-                (1, 2, 1.0),
-                (2, 3, 1.0),
-                (0, 3, 1.0),
-                (2, 4, 1.0),
-            ],
+            &[("T0", MAKE, 0), ("B", MAKE, 0), ("C", MAKE, 0), ("A", MAKE, 0), ("T1", BUY, 0)],
+            &[(3, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0), (0, 3, 1.0), (2, 4, 1.0)],
             2,
         );
         assert_eq!(cycle_messages(&input), ["BOM cycle: B -> C -> A -> B"]);
@@ -823,52 +678,22 @@ mod tests {
     #[test]
     fn two_disjoint_cycles_give_one_diagnostic_each() {
         let input = plan(
-            &[
-                ("U", MAKE, 0),
-                ("X", MAKE, 0),
-                ("V", MAKE, 0),
-                ("Y", MAKE, 0),
-                ("W", MAKE, 0),
-            ],
+            &[("U", MAKE, 0), ("X", MAKE, 0), ("V", MAKE, 0), ("Y", MAKE, 0), ("W", MAKE, 0)],
             // X <-> Y, and U -> V -> W -> U.
-            &[
-                (1, 3, 1.0),
-                (3, 1, 2.0),
-                (0, 2, 1.0),
-                (2, 4, 1.0),
-                (4, 0, 1.0),
-            ],
+            &[(1, 3, 1.0), (3, 1, 2.0), (0, 2, 1.0), (2, 4, 1.0), (4, 0, 1.0)],
             2,
         );
-        assert_eq!(
-            cycle_messages(&input),
-            ["BOM cycle: U -> V -> W -> U", "BOM cycle: X -> Y -> X"]
-        );
+        assert_eq!(cycle_messages(&input), ["BOM cycle: U -> V -> W -> U", "BOM cycle: X -> Y -> X"]);
     }
 
     #[test]
     fn self_loop_and_shared_node_loops() {
-        let self_loop = plan(
-            &[("S", MAKE, 0), ("K", BUY, 0)],
-            &[(0, 1, 1.0), (0, 0, 1.0)],
-            1,
-        );
+        let self_loop = plan(&[("S", MAKE, 0), ("K", BUY, 0)], &[(0, 1, 1.0), (0, 0, 1.0)], 1);
         assert_eq!(cycle_messages(&self_loop), ["BOM cycle: S -> S"]);
         // A -> C -> A and A -> B -> D -> A share A: one component, the shortest loop shown.
         let shared = plan(
-            &[
-                ("A", MAKE, 0),
-                ("B", MAKE, 0),
-                ("C", MAKE, 0),
-                ("D", MAKE, 0),
-            ],
-            &[
-                (0, 1, 1.0),
-                (1, 3, 1.0),
-                (3, 0, 1.0),
-                (0, 2, 1.0),
-                (2, 0, 1.0),
-            ],
+            &[("A", MAKE, 0), ("B", MAKE, 0), ("C", MAKE, 0), ("D", MAKE, 0)],
+            &[(0, 1, 1.0), (1, 3, 1.0), (3, 0, 1.0), (0, 2, 1.0), (2, 0, 1.0)],
             1,
         );
         assert_eq!(cycle_messages(&shared), ["BOM cycle: A -> C -> A"]);
@@ -876,11 +701,7 @@ mod tests {
 
     #[test]
     fn repeated_pairs_merge_and_bad_indexes_are_errors() {
-        let input = plan(
-            &[("P", MAKE, 0), ("K", BUY, 0)],
-            &[(0, 1, 1.0), (0, 1, 2.5)],
-            1,
-        );
+        let input = plan(&[("P", MAKE, 0), ("K", BUY, 0)], &[(0, 1, 1.0), (0, 1, 2.5)], 1);
         let bom = BomGraph::new(&input).expect("acyclic");
         assert_eq!(bom.components(0), [(1, 3.5)]);
         let broken = plan(&[("P", MAKE, 0)], &[(0, 4, 1.0)], 1);

@@ -259,43 +259,19 @@ impl CheckReport {
             let n = self.violations.len();
             let _ = writeln!(text, "Plan check: FAILED, {n} violation{}", plural(n));
         }
-        let reported = self
-            .reported_objective
-            .map_or_else(|| "missing".to_string(), fmt_num);
-        let _ = writeln!(
-            text,
-            "Objective: recomputed {}, summary.json {reported}",
-            fmt_num(self.objective)
-        );
-        let terms: Vec<String> = self
-            .costs
-            .terms()
-            .iter()
-            .map(|(name, value)| format!("{name} {}", fmt_num(*value)))
-            .collect();
+        let reported = self.reported_objective.map_or_else(|| "missing".to_string(), fmt_num);
+        let _ = writeln!(text, "Objective: recomputed {}, summary.json {reported}", fmt_num(self.objective));
+        let terms: Vec<String> =
+            self.costs.terms().iter().map(|(name, value)| format!("{name} {}", fmt_num(*value))).collect();
         let _ = writeln!(text, "Costs: {}", terms.join(", "));
-        let _ = writeln!(
-            text,
-            "Fill rate {}, on-time rate {}",
-            fmt_num(self.fill_rate),
-            fmt_num(self.on_time_rate)
-        );
+        let _ = writeln!(text, "Fill rate {}, on-time rate {}", fmt_num(self.fill_rate), fmt_num(self.on_time_rate));
         if !self.is_ok() {
             text.push_str("Violations:\n");
             for violation in self.violations.iter().take(MAX_TEXT_VIOLATIONS) {
-                let _ = writeln!(
-                    text,
-                    "  [{}] {}",
-                    violation.kind.as_str(),
-                    violation.message
-                );
+                let _ = writeln!(text, "  [{}] {}", violation.kind.as_str(), violation.message);
             }
             if self.violations.len() > MAX_TEXT_VIOLATIONS {
-                let _ = writeln!(
-                    text,
-                    "  ... and {} more",
-                    self.violations.len() - MAX_TEXT_VIOLATIONS
-                );
+                let _ = writeln!(text, "  ... and {} more", self.violations.len() - MAX_TEXT_VIOLATIONS);
             }
         }
         text
@@ -426,20 +402,15 @@ struct TableRow {
 fn load_table(dir: &Path, stem: &str) -> Result<Table, CheckError> {
     let csv_path = dir.join(format!("{stem}.csv"));
     if csv_path.is_file() {
-        let text = std::fs::read_to_string(&csv_path).map_err(|source| CheckError::Io {
-            path: csv_path.clone(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(&csv_path).map_err(|source| CheckError::Io { path: csv_path.clone(), source })?;
         return parse_csv(&format!("{stem}.csv"), &text);
     }
     let parquet_path = dir.join(format!("{stem}.parquet"));
     if parquet_path.is_file() {
         return read_parquet(&parquet_path, &format!("{stem}.parquet"));
     }
-    Err(CheckError::Missing {
-        dir: dir.to_path_buf(),
-        file: format!("{stem}.csv"),
-    })
+    Err(CheckError::Missing { dir: dir.to_path_buf(), file: format!("{stem}.csv") })
 }
 
 /// Parses CSV text (RFC 4180 quoting, `""` escapes, CRLF, a leading BOM) into a table.
@@ -449,22 +420,10 @@ fn parse_csv(file: &str, text: &str) -> Result<Table, CheckError> {
     let mut records = records.into_iter();
     let header = match records.next() {
         Some((_, cells)) if !is_blank(&cells) => cells,
-        _ => {
-            return Err(CheckError::Malformed(Diagnostic::file(
-                file,
-                "no header row",
-            )))
-        }
+        _ => return Err(CheckError::Malformed(Diagnostic::file(file, "no header row"))),
     };
-    let rows = records
-        .filter(|(_, cells)| !is_blank(cells))
-        .map(|(row, cells)| TableRow { row, cells })
-        .collect();
-    Ok(Table {
-        file: file.to_string(),
-        header,
-        rows,
-    })
+    let rows = records.filter(|(_, cells)| !is_blank(cells)).map(|(row, cells)| TableRow { row, cells }).collect();
+    Ok(Table { file: file.to_string(), header, rows })
 }
 
 fn is_blank(cells: &[String]) -> bool {
@@ -545,10 +504,7 @@ fn finish_field(field: &mut String, quoted: bool) -> String {
 /// Reads a Parquet table with polars, casting every column to strings (null = empty cell).
 fn read_parquet(path: &Path, file: &str) -> Result<Table, CheckError> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
-    let handle = std::fs::File::open(path).map_err(|source| CheckError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let handle = std::fs::File::open(path).map_err(|source| CheckError::Io { path: path.to_path_buf(), source })?;
     let frame = ParquetReader::new(handle)
         .finish()
         .map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
@@ -565,31 +521,18 @@ fn read_parquet(path: &Path, file: &str) -> Result<Table, CheckError> {
                 message: format!("cannot read the column as text: {error}"),
             })
         })?;
-        let strings = as_text
-            .str()
-            .map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
-        columns.push(
-            strings
-                .iter()
-                .map(|cell| cell.unwrap_or("").trim().to_string())
-                .collect(),
-        );
+        let strings =
+            as_text.str().map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
+        columns.push(strings.iter().map(|cell| cell.unwrap_or("").trim().to_string()).collect());
         header.push(name);
     }
     let rows = (0..frame.height())
         .map(|row_idx| TableRow {
             row: row_idx + 2,
-            cells: columns
-                .iter()
-                .map(|column| column.get(row_idx).cloned().unwrap_or_default())
-                .collect(),
+            cells: columns.iter().map(|column| column.get(row_idx).cloned().unwrap_or_default()).collect(),
         })
         .collect();
-    Ok(Table {
-        file: file.to_string(),
-        header,
-        rows,
-    })
+    Ok(Table { file: file.to_string(), header, rows })
 }
 
 /// Column positions of a table, looked up by name.
@@ -603,19 +546,15 @@ impl<'a> Columns<'a> {
     fn new(table: &'a Table, names: &[&'static str]) -> Result<Self, CheckError> {
         let mut positions = BTreeMap::new();
         for name in names {
-            let position = table
-                .header
-                .iter()
-                .position(|column| column == name)
-                .ok_or_else(|| {
-                    CheckError::Malformed(Diagnostic {
-                        file: table.file.clone(),
-                        row: Some(1),
-                        column: Some((*name).to_string()),
-                        value: None,
-                        message: format!("missing column {name:?}"),
-                    })
-                })?;
+            let position = table.header.iter().position(|column| column == name).ok_or_else(|| {
+                CheckError::Malformed(Diagnostic {
+                    file: table.file.clone(),
+                    row: Some(1),
+                    column: Some((*name).to_string()),
+                    value: None,
+                    message: format!("missing column {name:?}"),
+                })
+            })?;
             positions.insert(*name, position);
         }
         Ok(Columns { table, positions })
@@ -635,11 +574,7 @@ struct Cells<'c, 'a> {
 
 impl Cells<'_, '_> {
     fn text(&self, column: &'static str) -> &str {
-        self.columns
-            .positions
-            .get(column)
-            .and_then(|position| self.row.cells.get(*position))
-            .map_or("", String::as_str)
+        self.columns.positions.get(column).and_then(|position| self.row.cells.get(*position)).map_or("", String::as_str)
     }
 
     fn error(&self, column: &'static str, message: &str) -> CheckError {
@@ -661,8 +596,7 @@ impl Cells<'_, '_> {
     }
 
     fn number(&self, column: &'static str) -> Result<f64, CheckError> {
-        self.optional_number(column)?
-            .ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
+        self.optional_number(column)?.ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
     }
 
     fn optional_number(&self, column: &'static str) -> Result<Option<f64>, CheckError> {
@@ -677,8 +611,7 @@ impl Cells<'_, '_> {
     }
 
     fn period(&self, column: &'static str) -> Result<i64, CheckError> {
-        self.optional_period(column)?
-            .ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
+        self.optional_period(column)?.ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
     }
 
     /// An integer; a float that is exactly an integer (e.g. `3.0`) is accepted too.
@@ -691,9 +624,7 @@ impl Cells<'_, '_> {
             return Ok(Some(value));
         }
         match text.parse::<f64>() {
-            Ok(value) if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 => {
-                Ok(Some(value as i64))
-            }
+            Ok(value) if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 => Ok(Some(value as i64)),
             _ => Err(self.error(column, "expected an integer period")),
         }
     }
@@ -719,17 +650,7 @@ struct LotRow {
 }
 
 fn parse_lots(table: &Table) -> Result<Vec<LotRow>, CheckError> {
-    let columns = Columns::new(
-        table,
-        &[
-            "item",
-            "kind",
-            "period",
-            "start_date",
-            "available_period",
-            "quantity",
-        ],
-    )?;
+    let columns = Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?;
     table
         .rows
         .iter()
@@ -765,18 +686,8 @@ struct InventoryRow {
 }
 
 fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, CheckError> {
-    let columns = Columns::new(
-        table,
-        &[
-            "item",
-            "period",
-            "demand",
-            "shipped",
-            "inventory",
-            "backlog",
-            "safety_shortfall",
-        ],
-    )?;
+    let columns =
+        Columns::new(table, &["item", "period", "demand", "shipped", "inventory", "backlog", "safety_shortfall"])?;
     table
         .rows
         .iter()
@@ -815,18 +726,8 @@ struct ResourceRow {
 }
 
 fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, CheckError> {
-    let columns = Columns::new(
-        table,
-        &[
-            "resource",
-            "period",
-            "capacity",
-            "run_time",
-            "setup_time",
-            "overtime",
-            "utilization",
-        ],
-    )?;
+    let columns =
+        Columns::new(table, &["resource", "period", "capacity", "run_time", "setup_time", "overtime", "utilization"])?;
     table
         .rows
         .iter()
@@ -859,17 +760,8 @@ struct PromiseRow {
 }
 
 fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, CheckError> {
-    let columns = Columns::new(
-        table,
-        &[
-            "order_id",
-            "item",
-            "quantity",
-            "due_period",
-            "promised_period",
-            "periods_late",
-        ],
-    )?;
+    let columns =
+        Columns::new(table, &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"])?;
     table
         .rows
         .iter()
@@ -900,26 +792,18 @@ struct Summary {
 fn read_summary(dir: &Path) -> Result<Summary, CheckError> {
     let path = dir.join("summary.json");
     if !path.is_file() {
-        return Err(CheckError::Missing {
-            dir: dir.to_path_buf(),
-            file: "summary.json".to_string(),
-        });
+        return Err(CheckError::Missing { dir: dir.to_path_buf(), file: "summary.json".to_string() });
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| CheckError::Io {
-        path: path.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| CheckError::Io { path: path.clone(), source })?;
     parse_summary(&text)
 }
 
 fn parse_summary(text: &str) -> Result<Summary, CheckError> {
     const FILE: &str = "summary.json";
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
-        CheckError::Malformed(Diagnostic::file(FILE, format!("invalid JSON: {error}")))
-    })?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| CheckError::Malformed(Diagnostic::file(FILE, "expected a JSON object")))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|error| CheckError::Malformed(Diagnostic::file(FILE, format!("invalid JSON: {error}"))))?;
+    let object =
+        value.as_object().ok_or_else(|| CheckError::Malformed(Diagnostic::file(FILE, "expected a JSON object")))?;
     let status = match object.get("status") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(status)) => Some(status.clone()),
@@ -935,11 +819,7 @@ fn parse_summary(text: &str) -> Result<Summary, CheckError> {
         }
         Some(other) => return Err(summary_type_error("costs", other, "an object")),
     }
-    let number = |key: &str| {
-        object
-            .get(key)
-            .map_or(Ok(None), |value| json_number(key, value))
-    };
+    let number = |key: &str| object.get(key).map_or(Ok(None), |value| json_number(key, value));
     Ok(Summary {
         status,
         objective: number("objective")?,
@@ -982,18 +862,13 @@ fn recompute_demand(input: &PlanInput) -> (Vec<Vec<f64>>, Vec<Option<usize>>) {
             PeriodOf::BeyondHorizon => None,
         };
         let due = due.filter(|t| *t < n_periods);
-        if let Some(cell) =
-            due.and_then(|t| firm.get_mut(order.item).and_then(|row| row.get_mut(t)))
-        {
+        if let Some(cell) = due.and_then(|t| firm.get_mut(order.item).and_then(|row| row.get_mut(t))) {
             *cell += order.quantity;
         }
         due_periods.push(due);
     }
     for entry in &input.forecast {
-        if let Some(cell) = firm
-            .get_mut(entry.item)
-            .and_then(|row| row.get_mut(entry.period))
-        {
+        if let Some(cell) = firm.get_mut(entry.item).and_then(|row| row.get_mut(entry.period)) {
             *cell = cell.max(entry.quantity);
         }
     }
@@ -1004,10 +879,7 @@ fn recompute_demand(input: &PlanInput) -> (Vec<Vec<f64>>, Vec<Option<usize>>) {
 fn receipts_by_period(input: &PlanInput) -> Vec<Vec<f64>> {
     let mut receipts = vec![vec![0.0; input.n_periods()]; input.items.len()];
     for receipt in &input.receipts {
-        if let Some(cell) = receipts
-            .get_mut(receipt.item)
-            .and_then(|row| row.get_mut(receipt.period))
-        {
+        if let Some(cell) = receipts.get_mut(receipt.item).and_then(|row| row.get_mut(receipt.period)) {
             *cell += receipt.quantity;
         }
     }
@@ -1016,12 +888,7 @@ fn receipts_by_period(input: &PlanInput) -> Vec<Vec<f64>> {
 
 /// `C[r,t]`, 0 where the input has no value.
 fn capacity_of(input: &PlanInput, resource_idx: usize, t: usize) -> f64 {
-    input
-        .resources
-        .get(resource_idx)
-        .and_then(|resource| resource.capacity.get(t))
-        .copied()
-        .unwrap_or(0.0)
+    input.resources.get(resource_idx).and_then(|resource| resource.capacity.get(t)).copied().unwrap_or(0.0)
 }
 
 /// For each item as a component, the `(parent, quantity)` of the BOM edges consuming it.
@@ -1098,12 +965,7 @@ impl<'a> Checker<'a> {
             input,
             n_periods,
             item_index: input.item_index_map(),
-            resource_index: input
-                .resources
-                .iter()
-                .enumerate()
-                .map(|(idx, r)| (r.id.as_str(), idx))
-                .collect(),
+            resource_index: input.resources.iter().enumerate().map(|(idx, r)| (r.id.as_str(), idx)).collect(),
             consumers: consumers_by_component(input),
             routings_by_resource: routings_by_resource(input),
             setup_cost_by_item: setup_cost_by_item(input),
@@ -1118,14 +980,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a violation; `t` is 0-based and the message gets the subject and period prefix.
-    fn report(
-        &mut self,
-        kind: ViolationKind,
-        subject: &str,
-        t: Option<usize>,
-        amount: f64,
-        detail: String,
-    ) {
+    fn report(&mut self, kind: ViolationKind, subject: &str, t: Option<usize>, amount: f64, detail: String) {
         let message = match t {
             Some(t) => format!("{subject} period {}: {detail}", t + 1),
             None => format!("{subject}: {detail}"),
@@ -1140,31 +995,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a violation about a row whose period is given as written (maybe out of range).
-    fn report_raw_period(
-        &mut self,
-        kind: ViolationKind,
-        subject: &str,
-        period: i64,
-        amount: f64,
-        detail: String,
-    ) {
+    fn report_raw_period(&mut self, kind: ViolationKind, subject: &str, period: i64, amount: f64, detail: String) {
         let message = format!("{subject} period {period}: {detail}");
         let period = usize::try_from(period).ok();
-        self.violations.push(Violation {
-            kind,
-            subject: subject.to_string(),
-            period,
-            amount,
-            message,
-        });
+        self.violations.push(Violation { kind, subject: subject.to_string(), period, amount, message });
     }
 
     fn lot(&self, item_idx: usize, t: usize) -> f64 {
-        self.lots
-            .get(item_idx)
-            .and_then(|row| row.get(t))
-            .copied()
-            .unwrap_or(0.0)
+        self.lots.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
     }
 
     /// `y[i,t]`: a lot of positive quantity exists.
@@ -1173,19 +1011,11 @@ impl<'a> Checker<'a> {
     }
 
     fn demand_of(&self, item_idx: usize, t: usize) -> f64 {
-        self.demand
-            .get(item_idx)
-            .and_then(|row| row.get(t))
-            .copied()
-            .unwrap_or(0.0)
+        self.demand.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
     }
 
     fn inventory_row(&self, item_idx: usize, t: usize) -> Option<InventoryValues> {
-        self.inventory
-            .get(item_idx)
-            .and_then(|row| row.get(t))
-            .copied()
-            .flatten()
+        self.inventory.get(item_idx).and_then(|row| row.get(t)).copied().flatten()
     }
 
     // ----- lots -----
@@ -1195,13 +1025,7 @@ impl<'a> Checker<'a> {
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
                 let detail = "lot for an item that is not in items.csv".to_string();
-                self.report_raw_period(
-                    ViolationKind::UnknownItem,
-                    &row.item,
-                    row.period,
-                    row.quantity,
-                    detail,
-                );
+                self.report_raw_period(ViolationKind::UnknownItem, &row.item, row.period, row.quantity, detail);
                 continue;
             };
             self.check_lot_row(item_idx, row);
@@ -1211,13 +1035,7 @@ impl<'a> Checker<'a> {
             if let Some(flag) = seen.get_mut(item_idx).and_then(|flags| flags.get_mut(t)) {
                 if *flag {
                     let detail = "more than one lot row in lots.csv".to_string();
-                    self.report(
-                        ViolationKind::DuplicateRow,
-                        &row.item,
-                        Some(t),
-                        row.quantity,
-                        detail,
-                    );
+                    self.report(ViolationKind::DuplicateRow, &row.item, Some(t), row.quantity, detail);
                 }
                 *flag = true;
             }
@@ -1235,28 +1053,12 @@ impl<'a> Checker<'a> {
             return;
         };
         if row.kind != item.kind.as_str() {
-            let detail = format!(
-                "lot kind {:?} but the item is {:?}",
-                row.kind,
-                item.kind.as_str()
-            );
-            self.report_raw_period(
-                ViolationKind::KindMismatch,
-                &item.id,
-                row.period,
-                0.0,
-                detail,
-            );
+            let detail = format!("lot kind {:?} but the item is {:?}", row.kind, item.kind.as_str());
+            self.report_raw_period(ViolationKind::KindMismatch, &item.id, row.period, 0.0, detail);
         }
         if row.quantity <= 0.0 {
             let detail = format!("lot quantity {} is not positive", fmt_num(row.quantity));
-            self.report_raw_period(
-                ViolationKind::NonPositiveLot,
-                &item.id,
-                row.period,
-                row.quantity.abs(),
-                detail,
-            );
+            self.report_raw_period(ViolationKind::NonPositiveLot, &item.id, row.period, row.quantity.abs(), detail);
         }
         let lead_time = i64::try_from(item.lead_time).unwrap_or(i64::MAX);
         let expected_available = row.period.saturating_add(lead_time);
@@ -1266,23 +1068,11 @@ impl<'a> Checker<'a> {
                 row.available_period, row.period, item.lead_time
             );
             let amount = row.available_period.abs_diff(expected_available) as f64;
-            self.report_raw_period(
-                ViolationKind::AvailablePeriod,
-                &item.id,
-                row.period,
-                amount,
-                detail,
-            );
+            self.report_raw_period(ViolationKind::AvailablePeriod, &item.id, row.period, amount, detail);
         }
         let Some(t) = zero_based(row.period, self.n_periods) else {
             let detail = format!("lot period {} is outside 1..{}", row.period, self.n_periods);
-            self.report_raw_period(
-                ViolationKind::PeriodOutOfRange,
-                &item.id,
-                row.period,
-                row.quantity,
-                detail,
-            );
+            self.report_raw_period(ViolationKind::PeriodOutOfRange, &item.id, row.period, row.quantity, detail);
             return;
         };
         let last_start = self.n_periods.saturating_sub(item.lead_time);
@@ -1294,23 +1084,12 @@ impl<'a> Checker<'a> {
                 (t + 1).saturating_add(item.lead_time),
                 self.n_periods
             );
-            self.report(
-                ViolationKind::LotAfterHorizon,
-                &item.id,
-                Some(t),
-                row.quantity,
-                detail,
-            );
+            self.report(ViolationKind::LotAfterHorizon, &item.id, Some(t), row.quantity, detail);
         }
         let expected_start = input.horizon.period_start(t);
         if expected_start != Some(row.start_date) {
-            let expected =
-                expected_start.map_or_else(|| "out of range".to_string(), |date| date.to_string());
-            let detail = format!(
-                "start_date {} but period {} starts on {expected}",
-                row.start_date,
-                t + 1
-            );
+            let expected = expected_start.map_or_else(|| "out of range".to_string(), |date| date.to_string());
+            let detail = format!("start_date {} but period {} starts on {expected}", row.start_date, t + 1);
             self.report(ViolationKind::StartDate, &item.id, Some(t), 0.0, detail);
         }
     }
@@ -1325,33 +1104,13 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if quantity < item.min_lot - feasibility_tol(item.min_lot) {
-                    let detail = format!(
-                        "lot of {} is below min_lot {}",
-                        fmt_num(quantity),
-                        fmt_num(item.min_lot)
-                    );
-                    self.report(
-                        ViolationKind::MinLot,
-                        &item.id,
-                        Some(t),
-                        item.min_lot - quantity,
-                        detail,
-                    );
+                    let detail = format!("lot of {} is below min_lot {}", fmt_num(quantity), fmt_num(item.min_lot));
+                    self.report(ViolationKind::MinLot, &item.id, Some(t), item.min_lot - quantity, detail);
                 }
                 if let Some(max_lot) = item.max_lot {
                     if quantity > max_lot + feasibility_tol(max_lot) {
-                        let detail = format!(
-                            "lot of {} is above max_lot {}",
-                            fmt_num(quantity),
-                            fmt_num(max_lot)
-                        );
-                        self.report(
-                            ViolationKind::MaxLot,
-                            &item.id,
-                            Some(t),
-                            quantity - max_lot,
-                            detail,
-                        );
+                        let detail = format!("lot of {} is above max_lot {}", fmt_num(quantity), fmt_num(max_lot));
+                        self.report(ViolationKind::MaxLot, &item.id, Some(t), quantity - max_lot, detail);
                     }
                 }
                 if let Some(multiple) = item.lot_multiple.filter(|m| *m > 0.0) {
@@ -1364,13 +1123,7 @@ impl<'a> Checker<'a> {
                             fmt_num(multiple),
                             fmt_num(ratio)
                         );
-                        self.report(
-                            ViolationKind::LotMultiple,
-                            &item.id,
-                            Some(t),
-                            off * multiple,
-                            detail,
-                        );
+                        self.report(ViolationKind::LotMultiple, &item.id, Some(t), off * multiple, detail);
                     }
                 }
             }
@@ -1383,34 +1136,15 @@ impl<'a> Checker<'a> {
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
                 let detail = "inventory row for an item that is not in items.csv".to_string();
-                self.report_raw_period(
-                    ViolationKind::UnknownItem,
-                    &row.item,
-                    row.period,
-                    0.0,
-                    detail,
-                );
+                self.report_raw_period(ViolationKind::UnknownItem, &row.item, row.period, 0.0, detail);
                 continue;
             };
             let Some(t) = zero_based(row.period, self.n_periods) else {
-                let detail = format!(
-                    "inventory row period {} is outside 1..{}",
-                    row.period, self.n_periods
-                );
-                self.report_raw_period(
-                    ViolationKind::PeriodOutOfRange,
-                    &row.item,
-                    row.period,
-                    0.0,
-                    detail,
-                );
+                let detail = format!("inventory row period {} is outside 1..{}", row.period, self.n_periods);
+                self.report_raw_period(ViolationKind::PeriodOutOfRange, &row.item, row.period, 0.0, detail);
                 continue;
             };
-            let Some(slot) = self
-                .inventory
-                .get_mut(item_idx)
-                .and_then(|cells| cells.get_mut(t))
-            else {
+            let Some(slot) = self.inventory.get_mut(item_idx).and_then(|cells| cells.get_mut(t)) else {
                 continue;
             };
             if slot.is_some() {
@@ -1435,31 +1169,16 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks one inventory row: demand, signs, balance, backlog, safety stock.
-    fn check_inventory_values(
-        &mut self,
-        item_idx: usize,
-        t: usize,
-        values: &InventoryValues,
-        has_demand: bool,
-    ) {
+    fn check_inventory_values(&mut self, item_idx: usize, t: usize, values: &InventoryValues, has_demand: bool) {
         let input = self.input;
         let Some(item) = input.items.get(item_idx) else {
             return;
         };
         let expected_demand = self.demand_of(item_idx, t);
         if !feasible_eq(values.demand, expected_demand, 0.0) {
-            let detail = format!(
-                "demand {} but orders and forecast give {}",
-                fmt_num(values.demand),
-                fmt_num(expected_demand)
-            );
-            self.report(
-                ViolationKind::Demand,
-                &item.id,
-                Some(t),
-                (values.demand - expected_demand).abs(),
-                detail,
-            );
+            let detail =
+                format!("demand {} but orders and forecast give {}", fmt_num(values.demand), fmt_num(expected_demand));
+            self.report(ViolationKind::Demand, &item.id, Some(t), (values.demand - expected_demand).abs(), detail);
         }
         let signed = [
             ("shipped", values.shipped),
@@ -1487,13 +1206,7 @@ impl<'a> Checker<'a> {
                 fmt_num(item.safety_stock)
             );
             let amount = shortfall_needed - values.safety_shortfall;
-            self.report(
-                ViolationKind::SafetyShortfall,
-                &item.id,
-                Some(t),
-                amount,
-                detail,
-            );
+            self.report(ViolationKind::SafetyShortfall, &item.id, Some(t), amount, detail);
         }
     }
 
@@ -1511,15 +1224,8 @@ impl<'a> Checker<'a> {
                 None => return,
             }
         };
-        let arriving_lot = t
-            .checked_sub(item.lead_time)
-            .map_or(0.0, |start| self.lot(item_idx, start));
-        let receipt = self
-            .receipts
-            .get(item_idx)
-            .and_then(|row| row.get(t))
-            .copied()
-            .unwrap_or(0.0);
+        let arriving_lot = t.checked_sub(item.lead_time).map_or(0.0, |start| self.lot(item_idx, start));
+        let receipt = self.receipts.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0);
         let arriving = arriving_lot + receipt;
         let used: f64 = self
             .consumers
@@ -1553,24 +1259,12 @@ impl<'a> Checker<'a> {
                 fmt_num(used),
                 fmt_num(values.shipped)
             );
-            self.report(
-                ViolationKind::Balance,
-                &item.id,
-                Some(t),
-                (values.inventory - expected).abs(),
-                detail,
-            );
+            self.report(ViolationKind::Balance, &item.id, Some(t), (values.inventory - expected).abs(), detail);
         }
     }
 
     /// Constraint 2 and the rules on items without demand or without a backlog cost.
-    fn check_backlog(
-        &mut self,
-        item_idx: usize,
-        t: usize,
-        values: &InventoryValues,
-        has_demand: bool,
-    ) {
+    fn check_backlog(&mut self, item_idx: usize, t: usize, values: &InventoryValues, has_demand: bool) {
         let input = self.input;
         let Some(item) = input.items.get(item_idx) else {
             return;
@@ -1592,13 +1286,7 @@ impl<'a> Checker<'a> {
                 "backlog {} but the item has no backlog_cost (late shipment not allowed)",
                 fmt_num(values.backlog)
             );
-            self.report(
-                ViolationKind::BacklogNotAllowed,
-                &item.id,
-                Some(t),
-                values.backlog.abs(),
-                detail,
-            );
+            self.report(ViolationKind::BacklogNotAllowed, &item.id, Some(t), values.backlog.abs(), detail);
         }
         let previous = if t == 0 {
             0.0
@@ -1610,9 +1298,8 @@ impl<'a> Checker<'a> {
         };
         let demand = self.demand_of(item_idx, t);
         let expected = previous + demand - values.shipped;
-        let scale = [previous, demand, values.shipped, values.backlog]
-            .iter()
-            .fold(0.0_f64, |acc, value| acc.max(value.abs()));
+        let scale =
+            [previous, demand, values.shipped, values.backlog].iter().fold(0.0_f64, |acc, value| acc.max(value.abs()));
         if !feasible_eq(values.backlog, expected, scale) {
             let detail = format!(
                 "backlog off by {} (reported {}, expected {} = {} backlog before + {} demand - {} shipped)",
@@ -1623,13 +1310,7 @@ impl<'a> Checker<'a> {
                 fmt_num(demand),
                 fmt_num(values.shipped)
             );
-            self.report(
-                ViolationKind::Backlog,
-                &item.id,
-                Some(t),
-                (values.backlog - expected).abs(),
-                detail,
-            );
+            self.report(ViolationKind::Backlog, &item.id, Some(t), (values.backlog - expected).abs(), detail);
         }
     }
 
@@ -1639,47 +1320,21 @@ impl<'a> Checker<'a> {
         let input = self.input;
         for row in rows {
             let Some(&resource_idx) = self.resource_index.get(row.resource.as_str()) else {
-                let detail =
-                    "row for a resource that is not in resources.csv of the input".to_string();
-                self.report_raw_period(
-                    ViolationKind::UnknownResource,
-                    &row.resource,
-                    row.period,
-                    0.0,
-                    detail,
-                );
+                let detail = "row for a resource that is not in resources.csv of the input".to_string();
+                self.report_raw_period(ViolationKind::UnknownResource, &row.resource, row.period, 0.0, detail);
                 continue;
             };
             let Some(t) = zero_based(row.period, self.n_periods) else {
-                let detail = format!(
-                    "resource row period {} is outside 1..{}",
-                    row.period, self.n_periods
-                );
-                self.report_raw_period(
-                    ViolationKind::PeriodOutOfRange,
-                    &row.resource,
-                    row.period,
-                    0.0,
-                    detail,
-                );
+                let detail = format!("resource row period {} is outside 1..{}", row.period, self.n_periods);
+                self.report_raw_period(ViolationKind::PeriodOutOfRange, &row.resource, row.period, 0.0, detail);
                 continue;
             };
-            let Some(slot) = self
-                .resources
-                .get_mut(resource_idx)
-                .and_then(|cells| cells.get_mut(t))
-            else {
+            let Some(slot) = self.resources.get_mut(resource_idx).and_then(|cells| cells.get_mut(t)) else {
                 continue;
             };
             if slot.is_some() {
                 let detail = "more than one row in resources.csv".to_string();
-                self.report(
-                    ViolationKind::DuplicateRow,
-                    &row.resource,
-                    Some(t),
-                    0.0,
-                    detail,
-                );
+                self.report(ViolationKind::DuplicateRow, &row.resource, Some(t), 0.0, detail);
                 continue;
             }
             *slot = Some(row.values);
@@ -1700,37 +1355,15 @@ impl<'a> Checker<'a> {
                         fmt_num(needed - resource.overtime_max)
                     );
                     let amount = needed - resource.overtime_max;
-                    self.report(
-                        ViolationKind::CapacityExceeded,
-                        &resource.id,
-                        Some(t),
-                        amount,
-                        detail,
-                    );
+                    self.report(ViolationKind::CapacityExceeded, &resource.id, Some(t), amount, detail);
                 }
-                let row = self
-                    .resources
-                    .get(resource_idx)
-                    .and_then(|cells| cells.get(t))
-                    .copied()
-                    .flatten();
+                let row = self.resources.get(resource_idx).and_then(|cells| cells.get(t)).copied().flatten();
                 let Some(values) = row else {
                     let detail = "no row in resources.csv".to_string();
-                    self.report(
-                        ViolationKind::MissingRow,
-                        &resource.id,
-                        Some(t),
-                        0.0,
-                        detail,
-                    );
+                    self.report(ViolationKind::MissingRow, &resource.id, Some(t), 0.0, detail);
                     continue;
                 };
-                let load = ResourceLoad {
-                    run_time,
-                    setup_time,
-                    capacity,
-                    needed,
-                };
+                let load = ResourceLoad { run_time, setup_time, capacity, needed };
                 self.check_resource_row(resource_idx, t, &values, &load);
             }
         }
@@ -1740,12 +1373,7 @@ impl<'a> Checker<'a> {
     fn load(&self, resource_idx: usize, t: usize) -> (f64, f64) {
         let mut run_time = 0.0;
         let mut setup_time = 0.0;
-        for routing in self
-            .routings_by_resource
-            .get(resource_idx)
-            .into_iter()
-            .flatten()
-        {
+        for routing in self.routings_by_resource.get(resource_idx).into_iter().flatten() {
             run_time += routing.unit_time * self.lot(routing.item, t);
             if self.has_lot(routing.item, t) {
                 setup_time += routing.setup_time;
@@ -1755,48 +1383,20 @@ impl<'a> Checker<'a> {
     }
 
     /// Compares one `resources.csv` row with the recomputed load.
-    fn check_resource_row(
-        &mut self,
-        resource_idx: usize,
-        t: usize,
-        values: &ResourceValues,
-        load: &ResourceLoad,
-    ) {
+    fn check_resource_row(&mut self, resource_idx: usize, t: usize, values: &ResourceValues, load: &ResourceLoad) {
         let input = self.input;
         let Some(resource) = input.resources.get(resource_idx) else {
             return;
         };
         let id = resource.id.as_str();
         let compared = [
-            (
-                ViolationKind::RunTime,
-                "run_time",
-                values.run_time,
-                load.run_time,
-                "sum of unit_time x lot",
-            ),
-            (
-                ViolationKind::SetupTime,
-                "setup_time",
-                values.setup_time,
-                load.setup_time,
-                "sum of setup_time per lot",
-            ),
-            (
-                ViolationKind::Capacity,
-                "capacity",
-                values.capacity,
-                load.capacity,
-                "capacity of the input",
-            ),
+            (ViolationKind::RunTime, "run_time", values.run_time, load.run_time, "sum of unit_time x lot"),
+            (ViolationKind::SetupTime, "setup_time", values.setup_time, load.setup_time, "sum of setup_time per lot"),
+            (ViolationKind::Capacity, "capacity", values.capacity, load.capacity, "capacity of the input"),
         ];
         for (kind, name, reported, expected, what) in compared {
             if !feasible_eq(reported, expected, 0.0) {
-                let detail = format!(
-                    "{name} {} but the {what} is {}",
-                    fmt_num(reported),
-                    fmt_num(expected)
-                );
+                let detail = format!("{name} {} but the {what} is {}", fmt_num(reported), fmt_num(expected));
                 self.report(kind, id, Some(t), (reported - expected).abs(), detail);
             }
         }
@@ -1809,13 +1409,7 @@ impl<'a> Checker<'a> {
                 fmt_num(load.capacity),
                 fmt_num(load.needed)
             );
-            self.report(
-                ViolationKind::Overtime,
-                id,
-                Some(t),
-                load.needed - values.overtime,
-                detail,
-            );
+            self.report(ViolationKind::Overtime, id, Some(t), load.needed - values.overtime, detail);
         } else if values.overtime < -tol || values.overtime > resource.overtime_max + tol {
             let detail = format!(
                 "overtime {} is outside 0..overtime_max {}",
@@ -1863,21 +1457,13 @@ impl<'a> Checker<'a> {
         let shipped: Vec<Vec<f64>> = (0..self.input.items.len())
             .map(|item_idx| {
                 (0..self.n_periods)
-                    .map(|t| {
-                        self.inventory_row(item_idx, t)
-                            .map_or(0.0, |values| values.shipped)
-                    })
+                    .map(|t| self.inventory_row(item_idx, t).map_or(0.0, |values| values.shipped))
                     .collect()
             })
             .collect();
         let promised = allocate_promises(self.input, &self.due_periods, &shipped);
-        let order_index: HashMap<&str, usize> = self
-            .input
-            .orders
-            .iter()
-            .enumerate()
-            .map(|(idx, order)| (order.id.as_str(), idx))
-            .collect();
+        let order_index: HashMap<&str, usize> =
+            self.input.orders.iter().enumerate().map(|(idx, order)| (order.id.as_str(), idx)).collect();
         let mut seen = vec![false; self.input.orders.len()];
         for row in rows {
             let planned = order_index
@@ -1885,15 +1471,8 @@ impl<'a> Checker<'a> {
                 .copied()
                 .filter(|idx| self.due_periods.get(*idx).copied().flatten().is_some());
             let Some(order_idx) = planned else {
-                let detail =
-                    "promise for an order that is not planned (unknown or due beyond the horizon)";
-                self.report(
-                    ViolationKind::UnknownOrder,
-                    &row.order_id,
-                    None,
-                    row.quantity,
-                    detail.to_string(),
-                );
+                let detail = "promise for an order that is not planned (unknown or due beyond the horizon)";
+                self.report(ViolationKind::UnknownOrder, &row.order_id, None, row.quantity, detail.to_string());
                 continue;
             };
             let Some(flag) = seen.get_mut(order_idx) else {
@@ -1901,13 +1480,7 @@ impl<'a> Checker<'a> {
             };
             if *flag {
                 let detail = "more than one row in order_promises.csv".to_string();
-                self.report(
-                    ViolationKind::DuplicateRow,
-                    &row.order_id,
-                    None,
-                    0.0,
-                    detail,
-                );
+                self.report(ViolationKind::DuplicateRow, &row.order_id, None, 0.0, detail);
                 continue;
             }
             *flag = true;
@@ -1927,13 +1500,7 @@ impl<'a> Checker<'a> {
             }
             if !seen.get(order_idx).copied().unwrap_or(true) {
                 let detail = "no row in order_promises.csv".to_string();
-                self.report(
-                    ViolationKind::MissingRow,
-                    &order.id,
-                    Some(due),
-                    order.quantity,
-                    detail,
-                );
+                self.report(ViolationKind::MissingRow, &order.id, Some(due), order.quantity, detail);
             }
         }
         if planned_orders == 0 {
@@ -1952,18 +1519,12 @@ impl<'a> Checker<'a> {
         let Some(due) = self.due_periods.get(order_idx).copied().flatten() else {
             return;
         };
-        let item_id = input
-            .items
-            .get(order.item)
-            .map_or("", |item| item.id.as_str());
+        let item_id = input.items.get(order.item).map_or("", |item| item.id.as_str());
         let expected_promised = expected.map(|t| t as i64 + 1);
         let expected_late = expected.map(|t| t as i64 - due as i64);
         let mut problems = Vec::new();
         if row.item != item_id {
-            problems.push(format!(
-                "item {:?} but the order is for {item_id:?}",
-                row.item
-            ));
+            problems.push(format!("item {:?} but the order is for {item_id:?}", row.item));
         }
         if !feasible_eq(row.quantity, order.quantity, 0.0) {
             problems.push(format!(
@@ -1973,14 +1534,9 @@ impl<'a> Checker<'a> {
             ));
         }
         if row.due_period != due as i64 + 1 {
-            problems.push(format!(
-                "due_period {} but the order is due in period {}",
-                row.due_period,
-                due + 1
-            ));
+            problems.push(format!("due_period {} but the order is due in period {}", row.due_period, due + 1));
         }
-        let show =
-            |period: Option<i64>| period.map_or_else(|| "empty".to_string(), |p| p.to_string());
+        let show = |period: Option<i64>| period.map_or_else(|| "empty".to_string(), |p| p.to_string());
         if row.promised_period != expected_promised {
             problems.push(format!(
                 "promised_period {} but shipping the reported quantities earliest due first serves it {}",
@@ -1989,22 +1545,14 @@ impl<'a> Checker<'a> {
             ));
         }
         if row.periods_late != expected_late {
-            problems.push(format!(
-                "periods_late {} but expected {}",
-                show(row.periods_late),
-                show(expected_late)
-            ));
+            problems.push(format!("periods_late {} but expected {}", show(row.periods_late), show(expected_late)));
         }
         if !problems.is_empty() {
             let amount = match (row.promised_period, expected_promised) {
                 (Some(reported), Some(expected)) => reported.abs_diff(expected) as f64,
                 _ => 0.0,
             };
-            let detail = format!(
-                "order of {} {item_id}: {}",
-                fmt_num(order.quantity),
-                problems.join("; ")
-            );
+            let detail = format!("order of {} {item_id}: {}", fmt_num(order.quantity), problems.join("; "));
             self.report(ViolationKind::Promise, &order.id, Some(due), amount, detail);
         }
     }
@@ -2016,13 +1564,7 @@ impl<'a> Checker<'a> {
         if total_demand <= 0.0 {
             return 1.0;
         }
-        let total_shipped: f64 = self
-            .inventory
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|values| values.shipped)
-            .sum();
+        let total_shipped: f64 = self.inventory.iter().flatten().flatten().map(|values| values.shipped).sum();
         total_shipped / total_demand
     }
 
@@ -2031,11 +1573,7 @@ impl<'a> Checker<'a> {
         let input = self.input;
         let mut costs = RecomputedCosts::default();
         for (item_idx, item) in input.items.iter().enumerate() {
-            let setup_cost = self
-                .setup_cost_by_item
-                .get(item_idx)
-                .copied()
-                .unwrap_or(0.0);
+            let setup_cost = self.setup_cost_by_item.get(item_idx).copied().unwrap_or(0.0);
             for t in 0..self.n_periods {
                 costs.unit += item.unit_cost * self.lot(item_idx, t);
                 if self.has_lot(item_idx, t) {
@@ -2050,13 +1588,7 @@ impl<'a> Checker<'a> {
             }
         }
         for (resource_idx, resource) in input.resources.iter().enumerate() {
-            for values in self
-                .resources
-                .get(resource_idx)
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
+            for values in self.resources.get(resource_idx).into_iter().flatten().flatten() {
                 costs.overtime += resource.overtime_cost * values.overtime;
             }
         }
@@ -2074,85 +1606,40 @@ impl<'a> Checker<'a> {
         match summary.status.as_deref() {
             Some("optimal" | "feasible") => {}
             Some(other) => {
-                let detail =
-                    format!("status {other:?}: a written plan must be \"optimal\" or \"feasible\"");
+                let detail = format!("status {other:?}: a written plan must be \"optimal\" or \"feasible\"");
                 self.report(ViolationKind::Status, "status", None, 0.0, detail);
             }
-            None => self.report(
-                ViolationKind::SummaryField,
-                "status",
-                None,
-                0.0,
-                "missing in summary.json".to_string(),
-            ),
+            None => {
+                self.report(ViolationKind::SummaryField, "status", None, 0.0, "missing in summary.json".to_string())
+            }
         }
         for (name, expected) in costs.terms() {
             match summary.costs.get(name).copied().flatten() {
-                Some(reported) => {
-                    self.compare_claim(ViolationKind::Cost, name, reported, expected, "cost")
-                }
+                Some(reported) => self.compare_claim(ViolationKind::Cost, name, reported, expected, "cost"),
                 None => {
-                    let detail = format!(
-                        "costs.{name} missing in summary.json (recomputed {})",
-                        fmt_num(expected)
-                    );
-                    self.report(
-                        ViolationKind::SummaryField,
-                        name,
-                        None,
-                        expected.abs(),
-                        detail,
-                    );
+                    let detail = format!("costs.{name} missing in summary.json (recomputed {})", fmt_num(expected));
+                    self.report(ViolationKind::SummaryField, name, None, expected.abs(), detail);
                 }
             }
         }
         let claims = [
-            (
-                ViolationKind::Objective,
-                "objective",
-                summary.objective,
-                costs.total(),
-            ),
-            (
-                ViolationKind::FillRate,
-                "fill_rate",
-                summary.fill_rate,
-                fill_rate,
-            ),
-            (
-                ViolationKind::OnTimeRate,
-                "on_time_rate",
-                summary.on_time_rate,
-                on_time_rate,
-            ),
+            (ViolationKind::Objective, "objective", summary.objective, costs.total()),
+            (ViolationKind::FillRate, "fill_rate", summary.fill_rate, fill_rate),
+            (ViolationKind::OnTimeRate, "on_time_rate", summary.on_time_rate, on_time_rate),
         ];
         for (kind, name, reported, expected) in claims {
             match reported {
                 Some(reported) => self.compare_claim(kind, name, reported, expected, "value"),
                 None => {
-                    let detail =
-                        format!("missing in summary.json (recomputed {})", fmt_num(expected));
-                    self.report(
-                        ViolationKind::SummaryField,
-                        name,
-                        None,
-                        expected.abs(),
-                        detail,
-                    );
+                    let detail = format!("missing in summary.json (recomputed {})", fmt_num(expected));
+                    self.report(ViolationKind::SummaryField, name, None, expected.abs(), detail);
                 }
             }
         }
         summary.objective
     }
 
-    fn compare_claim(
-        &mut self,
-        kind: ViolationKind,
-        name: &str,
-        reported: f64,
-        expected: f64,
-        what: &str,
-    ) {
+    fn compare_claim(&mut self, kind: ViolationKind, name: &str, reported: f64, expected: f64, what: &str) {
         if !cost_eq(reported, expected) {
             let detail = format!(
                 "summary.json says {} but the plan's {what} recomputes to {} (difference {})",
@@ -2179,34 +1666,23 @@ struct ResourceLoad {
 /// Each item's shipments `shipped[i][t]` go to its planned firm orders earliest due first
 /// (ties by order id, byte order): in period `t` only orders already due (`due <= t`) are
 /// served; whatever is left serves forecast-only demand and is not carried over.
-fn allocate_promises(
-    input: &PlanInput,
-    due_periods: &[Option<usize>],
-    shipped: &[Vec<f64>],
-) -> Vec<Option<usize>> {
+fn allocate_promises(input: &PlanInput, due_periods: &[Option<usize>], shipped: &[Vec<f64>]) -> Vec<Option<usize>> {
     let mut promised = vec![None; input.orders.len()];
     let mut queues: BTreeMap<usize, Vec<(usize, &str, usize)>> = BTreeMap::new();
     for (order_idx, order) in input.orders.iter().enumerate() {
         if let Some(due) = due_periods.get(order_idx).copied().flatten() {
-            queues
-                .entry(order.item)
-                .or_default()
-                .push((due, order.id.as_str(), order_idx));
+            queues.entry(order.item).or_default().push((due, order.id.as_str(), order_idx));
         }
     }
     for (item_idx, mut queue) in queues {
         queue.sort_by(|a, b| (a.0, a.1.as_bytes()).cmp(&(b.0, b.1.as_bytes())));
-        let mut remaining: Vec<f64> = queue
-            .iter()
-            .map(|(_, _, order_idx)| input.orders.get(*order_idx).map_or(0.0, |o| o.quantity))
-            .collect();
+        let mut remaining: Vec<f64> =
+            queue.iter().map(|(_, _, order_idx)| input.orders.get(*order_idx).map_or(0.0, |o| o.quantity)).collect();
         let mut next = 0;
         let item_shipped = shipped.get(item_idx).map_or(&[][..], Vec::as_slice);
         for (t, shipped_now) in item_shipped.iter().enumerate() {
             let mut available = *shipped_now;
-            while let (Some(&(due, _, order_idx)), Some(left)) =
-                (queue.get(next), remaining.get_mut(next))
-            {
+            while let (Some(&(due, _, order_idx)), Some(left)) = (queue.get(next), remaining.get_mut(next)) {
                 if due > t {
                     break;
                 }
@@ -2244,34 +1720,16 @@ mod tests {
         let table = parse_csv("t.csv", text).map_err(|e| e.to_string());
         let table = table.as_ref().map(|t| (t.header.clone(), t.rows.clone()));
         let expected_rows = vec![
-            TableRow {
-                row: 2,
-                cells: vec!["1".into(), "x, \"y\"".into(), "".into()],
-            },
-            TableRow {
-                row: 4,
-                cells: vec!["multi\nline".into(), "2".into(), "3".into()],
-            },
+            TableRow { row: 2, cells: vec!["1".into(), "x, \"y\"".into(), "".into()] },
+            TableRow { row: 4, cells: vec!["multi\nline".into(), "2".into(), "3".into()] },
         ];
-        assert_eq!(
-            table,
-            Ok((
-                vec!["a".to_string(), "b".to_string(), "c".to_string()],
-                expected_rows
-            ))
-        );
+        assert_eq!(table, Ok((vec!["a".to_string(), "b".to_string(), "c".to_string()], expected_rows)));
     }
 
     #[test]
     fn csv_reader_rejects_an_unclosed_quote() {
         let error = parse_csv("t.csv", "a,b\n1,\"oops\n");
-        assert!(
-            matches!(
-                error,
-                Err(CheckError::Malformed(Diagnostic { row: Some(2), .. }))
-            ),
-            "{error:?}"
-        );
+        assert!(matches!(error, Err(CheckError::Malformed(Diagnostic { row: Some(2), .. }))), "{error:?}");
     }
 
     #[test]
@@ -2291,11 +1749,7 @@ mod tests {
             market: None,
         };
         PlanInput {
-            horizon: Horizon {
-                start: date("2026-01-05"),
-                bucket: Bucket::Week,
-                periods: 3,
-            },
+            horizon: Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 3 },
             solver: SolverConfig::default(),
             items: vec![Item::new("A", ItemKind::Buy)],
             bom: vec![],

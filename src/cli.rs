@@ -32,7 +32,11 @@ pub mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "flexplan", version, about = "Lot-sizing and replenishment planner for small-batch, high-frequency production")]
+#[command(
+    name = "flexplan",
+    version,
+    about = "Lot-sizing and replenishment planner for small-batch, high-frequency production"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -428,7 +432,18 @@ impl std::error::Error for UsageError {}
 fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Check { plan_dir, format } => check(&plan_dir, format),
-        Command::Plan { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } => {
+        Command::Plan {
+            plan_dir,
+            out,
+            time_limit,
+            gap,
+            threads,
+            node_limit,
+            format,
+            verbose,
+            formulation,
+            heuristic,
+        } => {
             // The time limit bounds the whole run, reading the input included.
             let clock_started = std::time::Instant::now();
             let (input, bom) = match load(&plan_dir) {
@@ -485,7 +500,14 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             Ok(exit::OK)
         }
         Command::SolveMps { file, time_limit, gap, threads, verbose } => {
-            let options = SolveOptions { time_limit_s: time_limit, mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose, clock_started: None };
+            let options = SolveOptions {
+                time_limit_s: time_limit,
+                mip_gap: gap.unwrap_or(1e-4),
+                threads,
+                node_limit: None,
+                verbose,
+                clock_started: None,
+            };
             let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
             println!("{}", outcome.to_text());
             Ok(match outcome.status {
@@ -495,7 +517,19 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
             })
         }
-        Command::Bench { suite, time_limit, jobs, gap, formulation, heuristic, threads, instances, x_sample, data, out } => {
+        Command::Bench {
+            suite,
+            time_limit,
+            jobs,
+            gap,
+            formulation,
+            heuristic,
+            threads,
+            instances,
+            x_sample,
+            data,
+            out,
+        } => {
             let suites: Vec<flexplan::suite::Suite> = if suite == "all" {
                 flexplan::suite::Suite::ALL.to_vec()
             } else {
@@ -507,7 +541,14 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             };
             let options = flexplan::suite::SuiteOptions {
                 data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
-                solve: SolveOptions { time_limit_s: Some(time_limit), mip_gap: gap.unwrap_or(1e-4), threads, node_limit: None, verbose: false, clock_started: None },
+                solve: SolveOptions {
+                    time_limit_s: Some(time_limit),
+                    mip_gap: gap.unwrap_or(1e-4),
+                    threads,
+                    node_limit: None,
+                    verbose: false,
+                    clock_started: None,
+                },
                 config: plan_config(formulation, heuristic),
                 jobs,
                 x_sample,
@@ -542,7 +583,18 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             Ok(if all_checked { exit::OK } else { exit::VIOLATIONS })
         }
         Command::Validate { plan_dir, out_dir, format } => validate(&plan_dir, &out_dir, format),
-        Command::Forecast { history, bucket, horizon, out, by, folds, service_level, plan_dir, all_methods, season_length } => {
+        Command::Forecast {
+            history,
+            bucket,
+            horizon,
+            out,
+            by,
+            folds,
+            service_level,
+            plan_dir,
+            all_methods,
+            season_length,
+        } => {
             let key = match by.replace(' ', "").as_str() {
                 "item" => flexplan::forecast::series::SeriesKey::Item,
                 "item,market" => flexplan::forecast::series::SeriesKey::ItemMarket,
@@ -564,14 +616,8 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
                 flexplan::generate::generate_adversarial(&spec).context("cannot generate")?
             } else {
-                let spec = flexplan::generate::GenerateSpec {
-                    seed,
-                    items,
-                    orders,
-                    periods,
-                    bucket: bucket.into(),
-                    start,
-                };
+                let spec =
+                    flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
                 flexplan::generate::generate(&spec).context("cannot generate")?
             };
             flexplan::write::write_plan_dir(&input, &out_dir)?;
@@ -594,7 +640,9 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
 fn sweep(args: SweepArgs) -> anyhow::Result<i32> {
     use flexplan::sweep::{scenario::Mode, SweepError};
     let outcome = match args.action {
-        Some(SweepAction::Merge { shard_dirs, out }) => flexplan::sweep::merge_shards(&shard_dirs, &out).map(|r| (r, out)),
+        Some(SweepAction::Merge { shard_dirs, out }) => {
+            flexplan::sweep::merge_shards(&shard_dirs, &out).map(|r| (r, out))
+        }
         None => {
             let (Some(plan_dir), Some(scenarios), Some(out)) = (args.plan_dir, args.scenarios, args.out) else {
                 anyhow::bail!("sweep needs PLAN_DIR, --scenarios and --out");
@@ -802,7 +850,11 @@ fn forecast(
             Ok(written) => {
                 println!("wrote {} rows to {}", written.rows, written.path.display());
                 if !written.unknown_items.is_empty() {
-                    println!("  left out {} item(s) not in the plan's items table: {}", written.unknown_items.len(), written.unknown_items.join(", "));
+                    println!(
+                        "  left out {} item(s) not in the plan's items table: {}",
+                        written.unknown_items.len(),
+                        written.unknown_items.join(", ")
+                    );
                 }
                 if written.outside_horizon > 0 {
                     println!("  left out {} forecast bucket(s) outside the plan horizon", written.outside_horizon);
@@ -820,7 +872,8 @@ fn forecast(
 
 /// Writes one output file through a temporary file and a rename (nothing half-written).
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{} is not a file name", path.display()))?;
+    let name =
+        path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{} is not a file name", path.display()))?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

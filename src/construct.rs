@@ -465,7 +465,8 @@ fn exact_stock(input: &PlanInput, solution: &PlanSolution) -> Option<(Vec<f64>, 
     }
     for edge in &input.bom {
         for t in 0..n_periods {
-            arriving[edge.component * n_periods + t] -= edge.quantity * *solution.lots.get(edge.parent * n_periods + t)?;
+            arriving[edge.component * n_periods + t] -=
+                edge.quantity * *solution.lots.get(edge.parent * n_periods + t)?;
         }
     }
     let mut inventory = vec![0.0; n];

@@ -60,10 +60,7 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
     let n_periods = input.n_periods();
     let n_cells = n_items.saturating_mul(n_periods);
     let mut firm = vec![0.0; n_cells];
-    let mut counts = DemandCounts {
-        orders: input.orders.len(),
-        ..DemandCounts::default()
-    };
+    let mut counts = DemandCounts { orders: input.orders.len(), ..DemandCounts::default() };
     let mut order_periods = Vec::with_capacity(input.orders.len());
 
     for order in &input.orders {
@@ -93,20 +90,8 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
     }
 
     let forecast = forecast_table(input, n_items, n_periods);
-    let planned = firm
-        .iter()
-        .zip(&forecast)
-        .map(|(&f, &fc)| f.max(fc))
-        .collect();
-    Demand {
-        n_items,
-        n_periods,
-        firm,
-        forecast,
-        planned,
-        order_periods,
-        counts,
-    }
+    let planned = firm.iter().zip(&forecast).map(|(&f, &fc)| f.max(fc)).collect();
+    Demand { n_items, n_periods, firm, forecast, planned, order_periods, counts }
 }
 
 /// The forecast rows of `input` as a row-major table (0 where there is no row).
@@ -141,26 +126,17 @@ impl Demand {
 
     /// Planned demand `D[i,t] = max(firm, forecast)`; 0 out of range.
     pub fn planned(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.planned.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.planned.get(c)).copied().unwrap_or(0.0)
     }
 
     /// Sum of the quantities of the orders of `item_idx` due in period `t`; 0 out of range.
     pub fn firm(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.firm.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.firm.get(c)).copied().unwrap_or(0.0)
     }
 
     /// Forecast of `item_idx` in period `t` (0 when there is none or out of range).
     pub fn forecast(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t)
-            .and_then(|c| self.forecast.get(c))
-            .copied()
-            .unwrap_or(0.0)
+        self.cell(item_idx, t).and_then(|c| self.forecast.get(c)).copied().unwrap_or(0.0)
     }
 
     /// The whole planned-demand table, row-major `item_idx * n_periods + t` (the `demand`
@@ -236,20 +212,14 @@ mod tests {
     }
 
     fn horizon(start: NaiveDate, bucket: Bucket, periods: usize) -> Horizon {
-        Horizon {
-            start,
-            bucket,
-            periods,
-        }
+        Horizon { start, bucket, periods }
     }
 
     fn plan(horizon: Horizon, n_items: usize) -> PlanInput {
         PlanInput {
             horizon,
             solver: SolverConfig::default(),
-            items: (0..n_items)
-                .map(|i| Item::new(format!("I{i}"), ItemKind::Buy))
-                .collect(),
+            items: (0..n_items).map(|i| Item::new(format!("I{i}"), ItemKind::Buy)).collect(),
             bom: vec![],
             resources: vec![],
             routings: vec![],
@@ -260,13 +230,7 @@ mod tests {
     }
 
     fn order(id: &str, item: usize, quantity: f64, due_date: NaiveDate) -> Order {
-        Order {
-            id: id.into(),
-            item,
-            quantity,
-            due_date,
-            market: None,
-        }
+        Order { id: id.into(), item, quantity, due_date, market: None }
     }
 
     /// The period rule written out literally from the spec: period `p` (0-based `t`) when
@@ -312,12 +276,7 @@ mod tests {
         assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(3)); // short month
         assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::BeyondHorizon);
         let starts: Vec<_> = (0..=4).map(|t| h.period_start(t)).collect();
-        let expected = [
-            date(2025, 11, 1),
-            date(2025, 12, 1),
-            date(2026, 1, 1),
-            date(2026, 2, 1),
-        ];
+        let expected = [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)];
         assert_eq!(&starts[..4], expected.map(Some).as_slice());
         assert_eq!(h.end(), Some(date(2026, 3, 1)));
     }
@@ -382,10 +341,7 @@ mod tests {
         assert_eq!(demand.firm(1, 1), 0.0);
         assert_eq!(demand.firm(1, 2), 7.0);
         let periods: Vec<_> = (0..7).map(|o| demand.order_period(o)).collect();
-        assert_eq!(
-            periods,
-            [Some(0), Some(0), Some(1), Some(2), None, Some(0), None]
-        );
+        assert_eq!(periods, [Some(0), Some(0), Some(1), Some(2), None, Some(0), None]);
         assert_eq!(demand.order_period(7), None);
         let expected = DemandCounts {
             orders: 7,
@@ -408,27 +364,13 @@ mod tests {
             order("b", 0, 6.0, date(2026, 1, 12)), // item 0 p2
         ];
         input.forecast = vec![
-            ForecastEntry {
-                item: 0,
-                period: 0,
-                quantity: 10.0,
-            }, // forecast wins: 10
-            ForecastEntry {
-                item: 0,
-                period: 1,
-                quantity: 4.0,
-            }, // firm wins: 6
-            ForecastEntry {
-                item: 1,
-                period: 2,
-                quantity: 3.0,
-            }, // forecast only: 3
+            ForecastEntry { item: 0, period: 0, quantity: 10.0 }, // forecast wins: 10
+            ForecastEntry { item: 0, period: 1, quantity: 4.0 },  // firm wins: 6
+            ForecastEntry { item: 1, period: 2, quantity: 3.0 },  // forecast only: 3
         ];
         let demand = bucket_demand(&input);
-        let planned: Vec<f64> = (0..2)
-            .flat_map(|i| (0..3).map(move |t| (i, t)))
-            .map(|(i, t)| demand.planned(i, t))
-            .collect();
+        let planned: Vec<f64> =
+            (0..2).flat_map(|i| (0..3).map(move |t| (i, t))).map(|(i, t)| demand.planned(i, t)).collect();
         assert_eq!(planned, [10.0, 6.0, 0.0, 0.0, 0.0, 3.0]);
         assert_eq!(demand.planned_table(), planned.as_slice());
         assert_eq!(demand.forecast(0, 1), 4.0);
@@ -444,15 +386,8 @@ mod tests {
     #[test]
     fn out_of_range_indexes_are_skipped_not_trusted() {
         let mut input = plan(horizon(date(2026, 1, 5), Bucket::Day, 2), 1);
-        input.orders = vec![
-            order("x", 9, 1.0, date(2026, 1, 5)),
-            order("y", 0, 2.0, date(2026, 1, 6)),
-        ];
-        input.forecast = vec![ForecastEntry {
-            item: 0,
-            period: 7,
-            quantity: 5.0,
-        }];
+        input.orders = vec![order("x", 9, 1.0, date(2026, 1, 5)), order("y", 0, 2.0, date(2026, 1, 6))];
+        input.forecast = vec![ForecastEntry { item: 0, period: 7, quantity: 5.0 }];
         let demand = bucket_demand(&input);
         assert_eq!(demand.planned_table(), [0.0, 2.0]);
         assert_eq!(demand.counts().in_horizon, 2);

@@ -131,7 +131,14 @@ fn late_finding(
     let reason = if t < *first {
         let names: Vec<String> = chain
             .iter()
-            .map(|&c| format!("{} ({} period{})", input.items[c].id, input.items[c].lead_time, plural(input.items[c].lead_time)))
+            .map(|&c| {
+                format!(
+                    "{} ({} period{})",
+                    input.items[c].id,
+                    input.items[c].lead_time,
+                    plural(input.items[c].lead_time)
+                )
+            })
             .collect();
         format!(
             "earliest possible supply period {} (lead time of {}), and on hand plus receipts do not cover it",
@@ -195,4 +202,3 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
-

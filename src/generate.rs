@@ -17,8 +17,7 @@
 //! and the BOM unchanged.
 
 use crate::input::{
-    BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing,
-    SolverConfig,
+    BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::rand_core::{Rng, SeedableRng};
@@ -87,9 +86,7 @@ pub enum GenerateError {
         periods: usize,
     },
     /// `items * periods` exceeds [`MAX_ITEM_PERIODS`].
-    #[error(
-        "{items} items x {periods} periods is too large: at most {MAX_ITEM_PERIODS} item-periods"
-    )]
+    #[error("{items} items x {periods} periods is too large: at most {MAX_ITEM_PERIODS} item-periods")]
     TooLarge {
         /// The requested number of items.
         items: usize,
@@ -111,8 +108,7 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
     cover_early_requirements(&mut items, &requirements.early);
     set_purchase_lots(spec.seed, &mut items, &layout, &requirements.gross, horizon.periods);
     let routings = generate_routings(spec.seed, &layout);
-    let resources =
-        calibrate_resources(spec.seed, &layout, &routings, &requirements.releases, horizon.periods);
+    let resources = calibrate_resources(spec.seed, &layout, &routings, &requirements.releases, horizon.periods);
     let receipts = generate_receipts(spec.seed, &items, &layout, horizon.periods);
     Ok(PlanInput {
         horizon,
@@ -521,8 +517,7 @@ fn distinct_component(
 // Orders
 
 /// Destination markets and their weights (percent of orders).
-const MARKETS: [(&str, u32); 7] =
-    [("US", 34), ("DE", 16), ("UK", 15), ("FR", 10), ("AE", 7), ("JP", 11), ("AU", 7)];
+const MARKETS: [(&str, u32); 7] = [("US", 34), ("DE", 16), ("UK", 15), ("FR", 10), ("AE", 7), ("JP", 11), ("AU", 7)];
 /// Share of orders due before the horizon start.
 const PAST_DUE_SHARE: f64 = 0.03;
 /// Share of orders due on or after the end of the horizon.
@@ -570,9 +565,7 @@ impl DueDays {
     /// The ranges of `horizon` (checked to have one more period after it).
     fn new(horizon: &Horizon) -> Self {
         let day_count = |t: usize| {
-            horizon
-                .period_start(t)
-                .map_or(0, |day| usize::try_from((day - horizon.start).num_days()).unwrap_or(0))
+            horizon.period_start(t).map_or(0, |day| usize::try_from((day - horizon.start).num_days()).unwrap_or(0))
         };
         let horizon_days = day_count(horizon.periods).max(1);
         let next_period_days = day_count(horizon.periods + 1).saturating_sub(horizon_days).max(1);
@@ -590,11 +583,7 @@ impl DueDays {
             (sampler.below(self.horizon_days), false)
         };
         let days = Days::new(days_after_start as u64);
-        let date = if before {
-            self.start.checked_sub_days(days)
-        } else {
-            self.start.checked_add_days(days)
-        };
+        let date = if before { self.start.checked_sub_days(days) } else { self.start.checked_add_days(days) };
         date.unwrap_or(self.start)
     }
 }
@@ -638,9 +627,7 @@ fn lot_for_lot(items: &[Item], bom: &[BomEdge], demand: &[f64], n_periods: usize
     let mut next_edge = 0;
     for (item_idx, item) in items.iter().enumerate() {
         let row = item_idx * n_periods..(item_idx + 1) * n_periods;
-        let (Some(item_gross), Some(item_releases)) =
-            (gross.get(row.clone()), releases.get_mut(row.clone()))
-        else {
+        let (Some(item_gross), Some(item_releases)) = (gross.get(row.clone()), releases.get_mut(row.clone())) else {
             continue;
         };
         let lead = item.lead_time.min(n_periods);
@@ -678,13 +665,7 @@ const PACK_SIZES: [f64; 10] = [5.0, 10.0, 12.0, 25.0, 50.0, 100.0, 250.0, 500.0,
 /// Sets the supplier terms of purchased components from their mean requirement per period:
 /// a pack size (lot multiple) on ~35 % of them and a minimum order quantity on ~60 %, of
 /// one to four periods' worth.
-fn set_purchase_lots(
-    seed: u64,
-    items: &mut [Item],
-    layout: &Layout,
-    gross: &[f64],
-    n_periods: usize,
-) {
+fn set_purchase_lots(seed: u64, items: &mut [Item], layout: &Layout, gross: &[f64], n_periods: usize) {
     let mut sampler = Sampler::new(seed, Stream::PurchaseLots);
     for item_idx in layout.purchased.clone() {
         let row = item_idx * n_periods..(item_idx + 1) * n_periods;
@@ -749,19 +730,12 @@ const MAINTENANCE_FACTOR: f64 = 0.5;
 
 /// Rough-cut load per resource and period (row-major `resource * T + t`): unit time times
 /// the lot-for-lot releases, plus one setup per item and period with a release.
-fn rough_cut_load(
-    routings: &[Routing],
-    releases: &[f64],
-    n_resources: usize,
-    n_periods: usize,
-) -> Vec<f64> {
+fn rough_cut_load(routings: &[Routing], releases: &[f64], n_resources: usize, n_periods: usize) -> Vec<f64> {
     let mut load = vec![0.0; n_resources * n_periods];
     for routing in routings {
         let item_row = routing.item * n_periods..(routing.item + 1) * n_periods;
         let resource_row = routing.resource * n_periods..(routing.resource + 1) * n_periods;
-        let (Some(item_releases), Some(resource_load)) =
-            (releases.get(item_row), load.get_mut(resource_row))
-        else {
+        let (Some(item_releases), Some(resource_load)) = (releases.get(item_row), load.get_mut(resource_row)) else {
             continue;
         };
         for (cell, &release) in resource_load.iter_mut().zip(item_releases) {
@@ -863,8 +837,16 @@ impl AdversarialSpec {
 /// `10^(k/10)` for `k = 0..10`: the steps of the log-uniform draws (literals, so that no
 /// platform-dependent `powf` is needed).
 const TENTH_DECADES: [f64; 10] = [
-    1.0, 1.258_925_4, 1.584_893_2, 1.995_262_3, 2.511_886_4, 3.162_277_7, 3.981_071_7, 5.011_872_3,
-    6.309_573_4, 7.943_282_3,
+    1.0,
+    1.258_925_4,
+    1.584_893_2,
+    1.995_262_3,
+    2.511_886_4,
+    3.162_277_7,
+    3.981_071_7,
+    5.011_872_3,
+    6.309_573_4,
+    7.943_282_3,
 ];
 
 /// BOM quantities of the adversarial plans (fractional ones included).
@@ -971,9 +953,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, Generat
         if s.chance(0.35) {
             item.min_lot = match item.lot_multiple {
                 // Between two multiples: never a multiple itself (up to rounding).
-                Some(mult) => {
-                    round_to(mult * (s.int_between(1, 3) as f64 + s.between(0.1, 0.9)), 2)
-                }
+                Some(mult) => round_to(mult * (s.int_between(1, 3) as f64 + s.between(0.1, 0.9)), 2),
                 None => round_to(s.between(0.5, 20.0), 2),
             };
         }
@@ -1109,11 +1089,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, Generat
         receipts.push(Receipt { item: i, period: first, quantity: round_to(s.between(1.0, 25.0), 2) });
         let second = s.below(n_periods);
         if second != first && s.chance(0.4) {
-            receipts.push(Receipt {
-                item: i,
-                period: second,
-                quantity: round_to(s.between(1.0, 25.0), 2),
-            });
+            receipts.push(Receipt { item: i, period: second, quantity: round_to(s.between(1.0, 25.0), 2) });
         }
     }
 
@@ -1381,15 +1357,23 @@ mod tests {
                 Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
             };
             assert_eq!(read, plan, "seed {seed}");
-            if plan.bom.iter().any(|e| {
-                plan.items[e.component].holding_cost * e.quantity > plan.items[e.parent].holding_cost
-            }) {
+            if plan
+                .bom
+                .iter()
+                .any(|e| plan.items[e.component].holding_cost * e.quantity > plan.items[e.parent].holding_cost)
+            {
                 with_component_dearer += 1;
             }
         }
         assert!(with_component_dearer >= 10, "{with_component_dearer} of 40");
-        assert_eq!(generate_adversarial(&AdversarialSpec { seed: 1, items: 0, periods: 3 }), Err(GenerateError::NoItems));
-        assert_eq!(generate_adversarial(&AdversarialSpec { seed: 1, items: 3, periods: 0 }), Err(GenerateError::NoPeriods));
+        assert_eq!(
+            generate_adversarial(&AdversarialSpec { seed: 1, items: 0, periods: 3 }),
+            Err(GenerateError::NoItems)
+        );
+        assert_eq!(
+            generate_adversarial(&AdversarialSpec { seed: 1, items: 3, periods: 0 }),
+            Err(GenerateError::NoPeriods)
+        );
         for items in 1..=3 {
             assert!(generate_adversarial(&AdversarialSpec { seed: 5, items, periods: 1 }).is_ok());
         }
@@ -1531,8 +1515,7 @@ mod tests {
         for _ in 0..6 {
             let mut next = external.clone();
             for edge in &plan.bom {
-                let parent_releases =
-                    releases_of(&gross[edge.parent], plan.items[edge.parent].lead_time);
+                let parent_releases = releases_of(&gross[edge.parent], plan.items[edge.parent].lead_time);
                 for t in 0..n_periods {
                     next[edge.component][t] += edge.quantity * parent_releases[t];
                 }
@@ -1544,8 +1527,7 @@ mod tests {
             let releases = releases_of(&gross[routing.item], plan.items[routing.item].lead_time);
             for t in 0..n_periods {
                 if releases[t] > 0.0 {
-                    load[routing.resource][t] +=
-                        routing.unit_time * releases[t] + routing.setup_time;
+                    load[routing.resource][t] += routing.unit_time * releases[t] + routing.setup_time;
                 }
             }
         }
@@ -1593,15 +1575,9 @@ mod tests {
         for item_idx in 0..plan.items.len() {
             let lead = plan.items[item_idx].lead_time;
             let early: f64 = gross[item_idx].iter().take(lead).sum();
-            assert_eq!(
-                plan.items[item_idx].initial_inventory,
-                early.ceil(),
-                "{}",
-                plan.items[item_idx].id
-            );
-            let releases: Vec<f64> = (0..n_periods)
-                .map(|t| gross[item_idx].get(t + lead).copied().unwrap_or(0.0))
-                .collect();
+            assert_eq!(plan.items[item_idx].initial_inventory, early.ceil(), "{}", plan.items[item_idx].id);
+            let releases: Vec<f64> =
+                (0..n_periods).map(|t| gross[item_idx].get(t + lead).copied().unwrap_or(0.0)).collect();
             for edge in plan.bom.iter().filter(|e| e.parent == item_idx) {
                 for t in 0..n_periods {
                     gross[edge.component][t] += edge.quantity * releases[t];
@@ -1641,10 +1617,7 @@ mod tests {
         let month = GenerateSpec { bucket: Bucket::Month, ..spec(1, 10, 10, 3) };
         assert_eq!(generate(&month), Err(GenerateError::MonthStartNotFirst { start }));
         let late = GenerateSpec { start: NaiveDate::MAX, ..spec(1, 10, 10, 3) };
-        assert_eq!(
-            generate(&late),
-            Err(GenerateError::HorizonOutOfRange { start: NaiveDate::MAX, periods: 3 })
-        );
+        assert_eq!(generate(&late), Err(GenerateError::HorizonOutOfRange { start: NaiveDate::MAX, periods: 3 }));
         assert_eq!(
             generate(&spec(1, 1_000_000, 0, 1_000)),
             Err(GenerateError::TooLarge { items: 1_000_000, periods: 1_000 })
@@ -1696,14 +1669,11 @@ mod tests {
         for order in &plan.orders {
             let market = order.market.clone().unwrap_or_default();
             let item = &plan.items[order.item].id;
-            let line =
-                format!("{},{item},{},{},{market}\n", order.id, order.quantity, order.due_date);
+            let line = format!("{},{item},{},{},{market}\n", order.id, order.quantity, order.due_date);
             expected.push_str(&line);
         }
         assert_eq!(read("orders.csv"), expected);
-        assert!(
-            read("orders.csv").starts_with("order_id,item,quantity,due_date,market\nSO-000001,FG-")
-        );
+        assert!(read("orders.csv").starts_with("order_id,item,quantity,due_date,market\nSO-000001,FG-"));
         // bom.csv: one line per edge, ids in place of indices.
         let mut expected = String::from("parent,component,quantity\n");
         for edge in &plan.bom {

@@ -68,8 +68,7 @@ impl Horizon {
             Bucket::Day => (due - self.start).num_days() as u64,
             Bucket::Week => ((due - self.start).num_days() / 7) as u64,
             Bucket::Month => {
-                let months = (due.year() as i64 - self.start.year() as i64) * 12
-                    + due.month0() as i64
+                let months = (due.year() as i64 - self.start.year() as i64) * 12 + due.month0() as i64
                     - self.start.month0() as i64;
                 months as u64
             }

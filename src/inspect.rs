@@ -159,13 +159,10 @@ impl ResourceLoad {
     /// as the highest); `None` when nothing is needed.
     pub fn peak(&self) -> Option<&PeriodLoad> {
         let key = |p: &PeriodLoad| p.utilisation.unwrap_or(f64::INFINITY);
-        self.periods
-            .iter()
-            .filter(|p| p.need > 0.0)
-            .fold(None, |best: Option<&PeriodLoad>, p| match best {
-                Some(b) if key(b) >= key(p) => Some(b),
-                _ => Some(p),
-            })
+        self.periods.iter().filter(|p| p.need > 0.0).fold(None, |best: Option<&PeriodLoad>, p| match best {
+            Some(b) if key(b) >= key(p) => Some(b),
+            _ => Some(p),
+        })
     }
 }
 
@@ -307,10 +304,7 @@ pub fn inspect(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> CheckRepor
     CheckReport {
         horizon: horizon_summary(input),
         items: item_summary(input, demand, bom),
-        bom: BomSummary {
-            edges: bom.n_edges(),
-            levels: bom.depth(),
-        },
+        bom: BomSummary { edges: bom.n_edges(), levels: bom.depth() },
         resources: input.resources.len(),
         routings: input.routings.len(),
         orders: demand.counts().clone(),
@@ -335,13 +329,8 @@ fn horizon_summary(input: &PlanInput) -> HorizonSummary {
 }
 
 fn item_summary(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> ItemSummary {
-    let make = input
-        .items
-        .iter()
-        .filter(|item| item.kind == ItemKind::Make)
-        .count();
-    let has_demand =
-        |item_idx: usize| (0..demand.n_periods()).any(|t| demand.planned(item_idx, t) > 0.0);
+    let make = input.items.iter().filter(|item| item.kind == ItemKind::Make).count();
+    let has_demand = |item_idx: usize| (0..demand.n_periods()).any(|t| demand.planned(item_idx, t) > 0.0);
     let is_end_item = |item_idx: usize| bom.where_used(item_idx).is_empty();
     let n_items = input.items.len();
     ItemSummary {
@@ -350,9 +339,7 @@ fn item_summary(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> ItemSumma
         buy: n_items - make,
         end_items: (0..n_items).filter(|&i| is_end_item(i)).count(),
         with_demand: (0..n_items).filter(|&i| has_demand(i)).count(),
-        end_items_with_demand: (0..n_items)
-            .filter(|&i| is_end_item(i) && has_demand(i))
-            .count(),
+        end_items_with_demand: (0..n_items).filter(|&i| is_end_item(i) && has_demand(i)).count(),
     }
 }
 
@@ -379,10 +366,8 @@ fn rough_cut_capacity(input: &PlanInput, explosion: &Explosion) -> Vec<ResourceL
     let mut run_time = vec![vec![0.0; n_periods]; n_resources];
     let mut setup_time = vec![vec![0.0; n_periods]; n_resources];
     for routing in &input.routings {
-        let (Some(run), Some(setup)) = (
-            run_time.get_mut(routing.resource),
-            setup_time.get_mut(routing.resource),
-        ) else {
+        let (Some(run), Some(setup)) = (run_time.get_mut(routing.resource), setup_time.get_mut(routing.resource))
+        else {
             continue;
         };
         for t in 0..n_periods {
@@ -409,13 +394,7 @@ fn rough_cut_capacity(input: &PlanInput, explosion: &Explosion) -> Vec<ResourceL
         .collect()
 }
 
-fn period_load(
-    t: usize,
-    run_time: f64,
-    setup_time: f64,
-    capacity: f64,
-    overtime: f64,
-) -> PeriodLoad {
+fn period_load(t: usize, run_time: f64, setup_time: f64, capacity: f64, overtime: f64) -> PeriodLoad {
     let need = run_time + setup_time;
     let capacity_with_overtime = capacity + overtime;
     let utilisation = if capacity > 0.0 {
@@ -441,18 +420,15 @@ fn capacity_flags(input: &PlanInput, loads: &[ResourceLoad]) -> Vec<CapacityFlag
     loads
         .iter()
         .flat_map(|load| {
-            load.periods
-                .iter()
-                .filter(|p| p.status != LoadStatus::Ok)
-                .map(|p| CapacityFlag {
-                    resource: load.resource.clone(),
-                    period: p.period,
-                    start: input.horizon.period_start(p.period - 1),
-                    need: p.need,
-                    capacity: p.capacity,
-                    capacity_with_overtime: p.capacity_with_overtime,
-                    status: p.status,
-                })
+            load.periods.iter().filter(|p| p.status != LoadStatus::Ok).map(|p| CapacityFlag {
+                resource: load.resource.clone(),
+                period: p.period,
+                start: input.horizon.period_start(p.period - 1),
+                need: p.need,
+                capacity: p.capacity,
+                capacity_with_overtime: p.capacity_with_overtime,
+                status: p.status,
+            })
         })
         .collect()
 }
@@ -463,11 +439,7 @@ fn late_items(input: &PlanInput, explosion: &Explosion) -> Vec<LateItem> {
         .iter()
         .zip(&explosion.releases_before_horizon)
         .filter(|(_, &quantity)| quantity > 0.0)
-        .map(|(item, &quantity)| LateItem {
-            item: item.id.clone(),
-            lead_time: item.lead_time,
-            quantity,
-        })
+        .map(|(item, &quantity)| LateItem { item: item.id.clone(), lead_time: item.lead_time, quantity })
         .collect()
 }
 
@@ -475,18 +447,12 @@ impl CheckReport {
     /// The resource periods whose need exceeds capacity plus overtime (no plan can meet it
     /// lot-for-lot; [`CheckReport::capacity_flags`] also lists the ones needing overtime).
     pub fn overloaded(&self) -> Vec<&CapacityFlag> {
-        self.capacity_flags
-            .iter()
-            .filter(|f| f.status == LoadStatus::Overloaded)
-            .collect()
+        self.capacity_flags.iter().filter(|f| f.status == LoadStatus::Overloaded).collect()
     }
 
     /// The resource periods that need overtime but fit within capacity plus overtime.
     pub fn needing_overtime(&self) -> Vec<&CapacityFlag> {
-        self.capacity_flags
-            .iter()
-            .filter(|f| f.status == LoadStatus::NeedsOvertime)
-            .collect()
+        self.capacity_flags.iter().filter(|f| f.status == LoadStatus::NeedsOvertime).collect()
     }
 
     /// The compact human report printed by `flexplan check`.
@@ -509,15 +475,9 @@ impl CheckReport {
 
     fn write_summary(&self, out: &mut String) {
         let h = &self.horizon;
-        let last = h
-            .last_day
-            .map_or_else(|| "?".to_string(), |d| d.to_string());
+        let last = h.last_day.map_or_else(|| "?".to_string(), |d| d.to_string());
         let unit = plural(h.periods, h.bucket.as_str());
-        let _ = writeln!(
-            out,
-            "{:>10}  {} {unit}, {} to {last}",
-            "horizon", h.periods, h.start
-        );
+        let _ = writeln!(out, "{:>10}  {} {unit}, {} to {last}", "horizon", h.periods, h.start);
         let i = &self.items;
         let _ = writeln!(
             out,
@@ -532,16 +492,8 @@ impl CheckReport {
             i.end_items_with_demand,
             plural(i.end_items_with_demand, "item")
         );
-        let _ = writeln!(
-            out,
-            "{:>10}  {} edges, {} levels",
-            "bom", self.bom.edges, self.bom.levels
-        );
-        let _ = writeln!(
-            out,
-            "{:>10}  {}, {} routings",
-            "resources", self.resources, self.routings
-        );
+        let _ = writeln!(out, "{:>10}  {} edges, {} levels", "bom", self.bom.edges, self.bom.levels);
+        let _ = writeln!(out, "{:>10}  {}, {} routings", "resources", self.resources, self.routings);
         let o = &self.orders;
         let _ = writeln!(
             out,
@@ -558,11 +510,7 @@ impl CheckReport {
 
     fn write_demand(&self, out: &mut String) {
         let _ = writeln!(out, "\ndemand per period (planned units, items ordered)");
-        let _ = writeln!(
-            out,
-            "  {:>6}  {:<10}  {:>12}  {:>6}",
-            "period", "start", "units", "items"
-        );
+        let _ = writeln!(out, "  {:>6}  {:<10}  {:>12}  {:>6}", "period", "start", "units", "items");
         for row in self.demand.iter().take(MAX_TEXT_ROWS) {
             let start = row.start.map_or_else(|| "?".to_string(), |d| d.to_string());
             let _ = writeln!(
@@ -586,10 +534,7 @@ impl CheckReport {
             let _ = writeln!(out, "  no resources");
             return;
         }
-        let width = id_width(
-            self.capacity.iter().map(|r| r.resource.as_str()),
-            "resource",
-        );
+        let width = id_width(self.capacity.iter().map(|r| r.resource.as_str()), "resource");
         let _ = writeln!(
             out,
             "  {:<width$}  {:>12}  {:>12}  {:>6}  {:>9}  {:>9}  {:>7}",
@@ -600,11 +545,7 @@ impl CheckReport {
             let total_need = load.total_need();
             let overall = (total_capacity > 0.0).then(|| total_need / total_capacity);
             let peak = load.peak();
-            let flagged = load
-                .periods
-                .iter()
-                .filter(|p| p.status != LoadStatus::Ok)
-                .count();
+            let flagged = load.periods.iter().filter(|p| p.status != LoadStatus::Ok).count();
             let _ = writeln!(
                 out,
                 "  {:<width$}  {:>12}  {:>12}  {:>6}  {:>9}  {:>9}  {:>7}",
@@ -630,19 +571,14 @@ impl CheckReport {
             self.overloaded().len(),
             self.needing_overtime().len()
         );
-        let width = id_width(
-            self.capacity_flags.iter().map(|f| f.resource.as_str()),
-            "resource",
-        );
+        let width = id_width(self.capacity_flags.iter().map(|f| f.resource.as_str()), "resource");
         let _ = writeln!(
             out,
             "  {:<width$}  {:>6}  {:<10}  {:>10}  {:>10}  {:>10}  status",
             "resource", "period", "start", "need", "capacity", "+overtime"
         );
         for flag in self.capacity_flags.iter().take(MAX_TEXT_ROWS) {
-            let start = flag
-                .start
-                .map_or_else(|| "?".to_string(), |d| d.to_string());
+            let start = flag.start.map_or_else(|| "?".to_string(), |d| d.to_string());
             let _ = writeln!(
                 out,
                 "  {:<width$}  {:>6}  {:<10}  {:>10}  {:>10}  {:>10}  {}",
@@ -662,17 +598,9 @@ impl CheckReport {
         if self.late.is_empty() {
             return;
         }
-        let _ = writeln!(
-            out,
-            "\ncannot be made in time: {} items with work due before the horizon",
-            self.late.len()
-        );
+        let _ = writeln!(out, "\ncannot be made in time: {} items with work due before the horizon", self.late.len());
         let width = id_width(self.late.iter().map(|l| l.item.as_str()), "item");
-        let _ = writeln!(
-            out,
-            "  {:<width$}  {:>9}  {:>12}",
-            "item", "lead time", "units"
-        );
+        let _ = writeln!(out, "  {:<width$}  {:>9}  {:>12}", "item", "lead time", "units");
         for late in self.late.iter().take(MAX_TEXT_ROWS) {
             let _ = writeln!(
                 out,
@@ -698,21 +626,13 @@ fn plural(count: usize, word: &str) -> String {
 /// A "... and N more" line when a list was cut at [`MAX_TEXT_ROWS`].
 fn write_more(out: &mut String, n_rows: usize, what: &str) {
     if n_rows > MAX_TEXT_ROWS {
-        let _ = writeln!(
-            out,
-            "  ... and {} more {what} (see --json)",
-            n_rows - MAX_TEXT_ROWS
-        );
+        let _ = writeln!(out, "  ... and {} more {what} (see --json)", n_rows - MAX_TEXT_ROWS);
     }
 }
 
 /// Column width for ids: the longest (shortened) id or the header.
 fn id_width<'a>(ids: impl Iterator<Item = &'a str>, header: &str) -> usize {
-    ids.take(MAX_TEXT_ROWS)
-        .map(|id| id.chars().count().min(MAX_ID_WIDTH))
-        .chain([header.len()])
-        .max()
-        .unwrap_or(0)
+    ids.take(MAX_TEXT_ROWS).map(|id| id.chars().count().min(MAX_ID_WIDTH)).chain([header.len()]).max().unwrap_or(0)
 }
 
 /// An id cut to [`MAX_ID_WIDTH`] characters, ending in `~` when shortened.
@@ -749,22 +669,14 @@ fn percent(utilisation: Option<f64>, need: f64) -> String {
 mod tests {
     use super::*;
     use crate::demand::bucket_demand;
-    use crate::input::{
-        BomEdge, ForecastEntry, Horizon, Item, Order, Resource, Routing, SolverConfig,
-    };
+    use crate::input::{BomEdge, ForecastEntry, Horizon, Item, Order, Resource, Routing, SolverConfig};
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
     }
 
     fn order(id: &str, item: usize, quantity: f64, due_date: NaiveDate) -> Order {
-        Order {
-            id: id.into(),
-            item,
-            quantity,
-            due_date,
-            market: None,
-        }
+        Order { id: id.into(), item, quantity, due_date, market: None }
     }
 
     /// Three weeks from Mon 2026-01-05. BIKE (make, L0, 2 on hand) = 1 FRAME + 4 BOLT;
@@ -773,68 +685,24 @@ mod tests {
     fn bikes() -> PlanInput {
         let mut bike = Item::new("BIKE", ItemKind::Make);
         bike.initial_inventory = 2.0;
-        let frame = Item {
-            lead_time: 1,
-            ..Item::new("FRAME", ItemKind::Make)
-        };
-        let bolt = Item {
-            lead_time: 1,
-            ..Item::new("BOLT", ItemKind::Buy)
-        };
+        let frame = Item { lead_time: 1, ..Item::new("FRAME", ItemKind::Make) };
+        let bolt = Item { lead_time: 1, ..Item::new("BOLT", ItemKind::Buy) };
         PlanInput {
-            horizon: Horizon {
-                start: date(2026, 1, 5),
-                bucket: Bucket::Week,
-                periods: 3,
-            },
+            horizon: Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 3 },
             solver: SolverConfig::default(),
             items: vec![bike, frame, bolt],
             bom: vec![
-                BomEdge {
-                    parent: 0,
-                    component: 1,
-                    quantity: 1.0,
-                },
-                BomEdge {
-                    parent: 0,
-                    component: 2,
-                    quantity: 4.0,
-                },
-                BomEdge {
-                    parent: 1,
-                    component: 2,
-                    quantity: 2.0,
-                },
+                BomEdge { parent: 0, component: 1, quantity: 1.0 },
+                BomEdge { parent: 0, component: 2, quantity: 4.0 },
+                BomEdge { parent: 1, component: 2, quantity: 2.0 },
             ],
             resources: vec![
-                Resource {
-                    id: "ASSY".into(),
-                    capacity: vec![10.0; 3],
-                    overtime_max: 5.0,
-                    overtime_cost: 1.0,
-                },
-                Resource {
-                    id: "WELD".into(),
-                    capacity: vec![20.0, 0.0, 20.0],
-                    overtime_max: 0.0,
-                    overtime_cost: 0.0,
-                },
+                Resource { id: "ASSY".into(), capacity: vec![10.0; 3], overtime_max: 5.0, overtime_cost: 1.0 },
+                Resource { id: "WELD".into(), capacity: vec![20.0, 0.0, 20.0], overtime_max: 0.0, overtime_cost: 0.0 },
             ],
             routings: vec![
-                Routing {
-                    item: 0,
-                    resource: 0,
-                    unit_time: 1.0,
-                    setup_time: 2.0,
-                    setup_cost: 0.0,
-                },
-                Routing {
-                    item: 1,
-                    resource: 1,
-                    unit_time: 3.0,
-                    setup_time: 1.0,
-                    setup_cost: 0.0,
-                },
+                Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 0.0 },
+                Routing { item: 1, resource: 1, unit_time: 3.0, setup_time: 1.0, setup_cost: 0.0 },
             ],
             receipts: vec![],
             orders: vec![
@@ -844,11 +712,7 @@ mod tests {
                 order("o4", 0, 7.0, date(2026, 2, 2)),   // beyond (horizon ends 2026-01-26)
                 order("o5", 1, 1.0, date(2026, 1, 20)),  // spare FRAME, p3
             ],
-            forecast: vec![ForecastEntry {
-                item: 0,
-                period: 2,
-                quantity: 4.0,
-            }],
+            forecast: vec![ForecastEntry { item: 0, period: 2, quantity: 4.0 }],
         }
     }
 
@@ -871,22 +735,9 @@ mod tests {
                 end: Some(date(2026, 1, 26)),
             }
         );
-        let items = ItemSummary {
-            total: 3,
-            make: 2,
-            buy: 1,
-            end_items: 1,
-            with_demand: 2,
-            end_items_with_demand: 1,
-        };
+        let items = ItemSummary { total: 3, make: 2, buy: 1, end_items: 1, with_demand: 2, end_items_with_demand: 1 };
         assert_eq!(report.items, items);
-        assert_eq!(
-            report.bom,
-            BomSummary {
-                edges: 3,
-                levels: 3
-            }
-        );
+        assert_eq!(report.bom, BomSummary { edges: 3, levels: 3 });
         assert_eq!((report.resources, report.routings), (2, 2));
         let orders = DemandCounts {
             orders: 5,
@@ -911,18 +762,11 @@ mod tests {
         // BIKE net of 2 on hand: releases [6, 12, 4] -> ASSY need [6+2, 12+2, 4+2].
         // FRAME gross [6, 12, 4+1], L1: releases [12, 5, 0], 6 too early
         //   -> WELD need [36+1, 15+1, 0].
-        let assy: Vec<(f64, f64, LoadStatus)> = report.capacity[0]
-            .periods
-            .iter()
-            .map(|p| (p.run_time, p.setup_time, p.status))
-            .collect();
+        let assy: Vec<(f64, f64, LoadStatus)> =
+            report.capacity[0].periods.iter().map(|p| (p.run_time, p.setup_time, p.status)).collect();
         assert_eq!(
             assy,
-            [
-                (6.0, 2.0, LoadStatus::Ok),
-                (12.0, 2.0, LoadStatus::NeedsOvertime),
-                (4.0, 2.0, LoadStatus::Ok),
-            ]
+            [(6.0, 2.0, LoadStatus::Ok), (12.0, 2.0, LoadStatus::NeedsOvertime), (4.0, 2.0, LoadStatus::Ok),]
         );
         let weld = &report.capacity[1].periods;
         let weld_need: Vec<f64> = weld.iter().map(|p| p.need).collect();
@@ -931,11 +775,8 @@ mod tests {
         assert_eq!(weld_util, [Some(1.85), None, Some(0.0)]);
         assert_eq!(report.capacity[0].periods[1].utilisation, Some(1.4));
         assert_eq!(report.capacity[0].periods[1].capacity_with_overtime, 15.0);
-        let flags: Vec<(&str, usize, LoadStatus)> = report
-            .capacity_flags
-            .iter()
-            .map(|f| (f.resource.as_str(), f.period, f.status))
-            .collect();
+        let flags: Vec<(&str, usize, LoadStatus)> =
+            report.capacity_flags.iter().map(|f| (f.resource.as_str(), f.period, f.status)).collect();
         assert_eq!(
             flags,
             [
@@ -958,16 +799,8 @@ mod tests {
         // FRAME: 6 needed in week 1 with lead time 1. BOLT gross = 4 * BIKE [6,12,4] +
         // 2 * FRAME [12,5,0] = [48, 58, 16]; the 48 of week 1 is too late to buy.
         let expected = [
-            LateItem {
-                item: "FRAME".into(),
-                lead_time: 1,
-                quantity: 6.0,
-            },
-            LateItem {
-                item: "BOLT".into(),
-                lead_time: 1,
-                quantity: 48.0,
-            },
+            LateItem { item: "FRAME".into(), lead_time: 1, quantity: 6.0 },
+            LateItem { item: "BOLT".into(), lead_time: 1, quantity: 48.0 },
         ];
         assert_eq!(report.late, expected);
     }
@@ -975,18 +808,9 @@ mod tests {
     #[test]
     fn status_boundaries() {
         assert_eq!(LoadStatus::classify(10.0, 10.0, 15.0), LoadStatus::Ok);
-        assert_eq!(
-            LoadStatus::classify(10.5, 10.0, 15.0),
-            LoadStatus::NeedsOvertime
-        );
-        assert_eq!(
-            LoadStatus::classify(15.0, 10.0, 15.0),
-            LoadStatus::NeedsOvertime
-        );
-        assert_eq!(
-            LoadStatus::classify(15.5, 10.0, 15.0),
-            LoadStatus::Overloaded
-        );
+        assert_eq!(LoadStatus::classify(10.5, 10.0, 15.0), LoadStatus::NeedsOvertime);
+        assert_eq!(LoadStatus::classify(15.0, 10.0, 15.0), LoadStatus::NeedsOvertime);
+        assert_eq!(LoadStatus::classify(15.5, 10.0, 15.0), LoadStatus::Overloaded);
         assert_eq!(LoadStatus::classify(0.1 + 0.2, 0.3, 0.3), LoadStatus::Ok); // rounding
         assert_eq!(LoadStatus::classify(0.0, 0.0, 0.0), LoadStatus::Ok);
     }
@@ -1000,44 +824,23 @@ mod tests {
         assert_eq!(json["orders"]["beyond_horizon"], 1);
         assert_eq!(json["capacity_flags"][0]["status"], "needs overtime");
         assert_eq!(json["capacity_flags"][1]["status"], "overloaded");
-        assert_eq!(
-            json["capacity"][1]["periods"][1]["utilisation"],
-            serde_json::Value::Null
-        );
+        assert_eq!(json["capacity"][1]["periods"][1]["utilisation"], serde_json::Value::Null);
         assert_eq!(json["late"][1]["quantity"], 48.0);
     }
 
     #[test]
     fn text_report_is_compact_and_names_the_problems() {
         let text = report_of(&bikes()).to_text();
-        assert!(
-            text.lines().all(|line| line.chars().count() <= 100),
-            "{text}"
-        );
+        assert!(text.lines().all(|line| line.chars().count() <= 100), "{text}");
         let expect_line = |words: &[&str]| {
             assert!(
-                text.lines()
-                    .any(|line| words.iter().all(|w| line.contains(w))),
+                text.lines().any(|line| words.iter().all(|w| line.contains(w))),
                 "no line with {words:?} in\n{text}"
             );
         };
         expect_line(&["horizon", "3 weeks", "2026-01-05 to 2026-01-25"]);
-        expect_line(&[
-            "orders",
-            "5:",
-            "3 in horizon",
-            "1 past due (3 units)",
-            "(7 units)",
-        ]);
-        expect_line(&[
-            "ASSY",
-            "2",
-            "2026-01-12",
-            "14",
-            "10",
-            "15",
-            "needs overtime",
-        ]);
+        expect_line(&["orders", "5:", "3 in horizon", "1 past due (3 units)", "(7 units)"]);
+        expect_line(&["ASSY", "2", "2026-01-12", "14", "10", "15", "needs overtime"]);
         expect_line(&["WELD", "1", "2026-01-05", "37", "20", "overloaded"]);
         expect_line(&["WELD", "no cap"]);
         expect_line(&["BOLT", "48"]);
@@ -1055,22 +858,11 @@ mod tests {
         for resource in &mut input.resources {
             resource.capacity = vec![0.5; 40];
         }
-        input.orders = (0..40)
-            .map(|t| {
-                order(
-                    &format!("o{t}"),
-                    0,
-                    1234567.25,
-                    date(2026, 1, 5) + chrono::Days::new(t),
-                )
-            })
-            .collect();
+        input.orders =
+            (0..40).map(|t| order(&format!("o{t}"), 0, 1234567.25, date(2026, 1, 5) + chrono::Days::new(t))).collect();
         input.forecast.clear();
         let text = report_of(&input).to_text();
-        assert!(
-            text.lines().all(|line| line.chars().count() <= 100),
-            "{text}"
-        );
+        assert!(text.lines().all(|line| line.chars().count() <= 100), "{text}");
         assert!(text.contains("... and 16 more periods"), "{text}");
         assert!(text.contains("a-very-long-resource-id~"), "{text}");
         assert!(text.contains("1234567.25"), "{text}");
@@ -1082,14 +874,20 @@ mod tests {
     fn an_order_1000x_its_items_usual_size_is_flagged() {
         let mut input = bikes();
         let day = date(2026, 1, 12);
-        input.orders = vec![order("A", 0, 4.0, day), order("B", 0, 5.0, day), order("C", 0, 6.0, day), order("TYPO", 0, 6000.0, day)];
+        input.orders = vec![
+            order("A", 0, 4.0, day),
+            order("B", 0, 5.0, day),
+            order("C", 0, 6.0, day),
+            order("TYPO", 0, 6000.0, day),
+        ];
         let flagged = unusual_orders(&input);
         assert_eq!(flagged.len(), 1);
         assert_eq!(
             flagged[0].warning(),
             "warning: order TYPO of BIKE is for 6000 units, 1091x the item's median order of 5.5 (a typo?)"
         );
-        input.orders = vec![order("A", 0, 1.0, day), order("B", 0, 2.0, day), order("C", 0, 30.0, day), order("D", 0, 150.0, day)];
+        input.orders =
+            vec![order("A", 0, 1.0, day), order("B", 0, 2.0, day), order("C", 0, 30.0, day), order("D", 0, 150.0, day)];
         assert!(unusual_orders(&input).is_empty());
         // Two orders say nothing of what is usual.
         input.orders = vec![order("A", 0, 1.0, day), order("B", 0, 1e6, day)];

@@ -106,9 +106,7 @@ pub fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool
         }
     }
     (0..input.items.len())
-        .map(|i| {
-            !options.elastic && needs_setup(input, i) && !has_parent[i] && input.items[i].backlog_cost.is_none()
-        })
+        .map(|i| !options.elastic && needs_setup(input, i) && !has_parent[i] && input.items[i].backlog_cost.is_none())
         .collect()
 }
 
@@ -182,12 +180,7 @@ struct Builder<'a> {
 }
 
 /// Builds the model for `input` with planned demand `demand` (row-major `item * T + t`).
-pub fn build_model(
-    input: &PlanInput,
-    bom: &BomGraph,
-    demand: &[f64],
-    options: ModelOptions,
-) -> LotSizingModel {
+pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: ModelOptions) -> LotSizingModel {
     build_model_with(input, bom, demand, options, Formulation::BigM)
 }
 
@@ -272,10 +265,7 @@ pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
     let item = &input.items[item_idx];
     item.order_cost > 0.0
         || item.min_lot > 0.0
-        || input
-            .routings
-            .iter()
-            .any(|r| r.item == item_idx && (r.setup_time > 0.0 || r.setup_cost > 0.0))
+        || input.routings.iter().any(|r| r.item == item_idx && (r.setup_time > 0.0 || r.setup_cost > 0.0))
 }
 
 /// The last 0-based period in which a lot of `item_idx` may start (`None`: never).
@@ -309,12 +299,7 @@ pub fn last_lot_period(input: &PlanInput, item_idx: usize) -> Option<usize> {
 /// a stock below what the plan ships. `round_up` lifts the bound to `min_lot` and to a
 /// multiple of `lot_multiple`. A lot with `P = 0` gets `M = 0` (no variable). In the elastic
 /// model the capacity term is dropped (capacity is elastic there).
-pub fn setup_big_m(
-    input: &PlanInput,
-    bom: &BomGraph,
-    demand: &[f64],
-    options: ModelOptions,
-) -> Vec<f64> {
+pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: ModelOptions) -> Vec<f64> {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
     // remaining[i * (T + 1) + s] = P_i(s) including the rounding allowance, s = 0..=T.
@@ -343,10 +328,7 @@ pub fn setup_big_m(
             } else {
                 demand[i * n_periods + arrival..(i + 1) * n_periods].iter().sum()
             };
-            let dependent: f64 = parents[i]
-                .iter()
-                .map(|&(p, q)| q * remaining[p * (n_periods + 1) + arrival])
-                .sum();
+            let dependent: f64 = parents[i].iter().map(|&(p, q)| q * remaining[p * (n_periods + 1) + arrival]).sum();
             let useful = external + dependent + item.safety_stock + room[i];
             if useful > 0.0 {
                 lot_periods_after += 1.0;
@@ -509,8 +491,7 @@ impl Builder<'_> {
                     }
                     if let Some(mult) = item.lot_multiple {
                         let max_k = (big_m[k] / mult + 1e-9).floor();
-                        vars.multiple[k] =
-                            Some(self.add(variable().integer().min(0.0).max(max_k), true));
+                        vars.multiple[k] = Some(self.add(variable().integer().min(0.0).max(max_k), true));
                     }
                 }
                 vars.inventory.push(self.add(variable().min(0.0), false));
@@ -519,20 +500,17 @@ impl Builder<'_> {
                     vars.backlog[k] = Some(self.add(variable().min(0.0), false));
                 }
                 if item.safety_stock > 0.0 {
-                    vars.shortfall[k] =
-                        Some(self.add(variable().min(0.0).max(item.safety_stock), false));
+                    vars.shortfall[k] = Some(self.add(variable().min(0.0).max(item.safety_stock), false));
                 }
             }
         }
         for (r, res) in self.input.resources.iter().enumerate() {
             for t in 0..n_periods {
                 if res.overtime_max > 0.0 {
-                    vars.overtime[r * n_periods + t] =
-                        Some(self.add(variable().min(0.0).max(res.overtime_max), false));
+                    vars.overtime[r * n_periods + t] = Some(self.add(variable().min(0.0).max(res.overtime_max), false));
                 }
                 if self.options.elastic {
-                    vars.extra_overtime[r * n_periods + t] =
-                        Some(self.add(variable().min(0.0), false));
+                    vars.extra_overtime[r * n_periods + t] = Some(self.add(variable().min(0.0), false));
                 }
             }
         }
@@ -770,8 +748,8 @@ impl Builder<'_> {
         let n_periods = self.n_periods;
         let mut obj = Expression::with_capacity(self.size.variables);
         for (i, item) in self.input.items.iter().enumerate() {
-            let setup_cost: f64 = item.order_cost
-                + self.input.routings.iter().filter(|r| r.item == i).map(|r| r.setup_cost).sum::<f64>();
+            let setup_cost: f64 =
+                item.order_cost + self.input.routings.iter().filter(|r| r.item == i).map(|r| r.setup_cost).sum::<f64>();
             let backlog_cost = match item.backlog_cost {
                 Some(c) => c,
                 None => self.elastic_penalty,

@@ -9,12 +9,11 @@
 
 use crate::error::{Diagnostic, Diagnostics, InputError, MAX_DIAGNOSTICS};
 use crate::input::{
-    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource,
-    Routing, SolverConfig,
+    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
 use crate::table::{
-    backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell,
-    Need, NumberRule, Table, TableSchema, WholeRange,
+    backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell, Need, NumberRule, Table,
+    TableSchema, WholeRange,
 };
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
@@ -44,45 +43,27 @@ const ITEMS: TableSchema = TableSchema {
         "order_cost",
     ],
 };
-const BOM: TableSchema = TableSchema {
-    name: "bom",
-    required: &["parent", "component", "quantity"],
-    optional: &[],
-};
+const BOM: TableSchema = TableSchema { name: "bom", required: &["parent", "component", "quantity"], optional: &[] };
 const RESOURCES: TableSchema = TableSchema {
     name: "resources",
     required: &["resource", "capacity"],
     optional: &["overtime_max", "overtime_cost"],
 };
-const CAPACITY: TableSchema = TableSchema {
-    name: "capacity",
-    required: &["resource", "period", "capacity"],
-    optional: &[],
-};
+const CAPACITY: TableSchema =
+    TableSchema { name: "capacity", required: &["resource", "period", "capacity"], optional: &[] };
 const ROUTINGS: TableSchema = TableSchema {
     name: "routings",
     required: &["item", "resource"],
     optional: &["unit_time", "setup_time", "setup_cost"],
 };
-const RECEIPTS: TableSchema = TableSchema {
-    name: "receipts",
-    required: &["item", "period", "quantity"],
-    optional: &[],
-};
-const FORECAST: TableSchema = TableSchema {
-    name: "forecast",
-    required: &["item", "period", "quantity"],
-    optional: &[],
-};
-const ORDERS: TableSchema = TableSchema {
-    name: "orders",
-    required: &["order_id", "item", "quantity", "due_date"],
-    optional: &["market"],
-};
+const RECEIPTS: TableSchema =
+    TableSchema { name: "receipts", required: &["item", "period", "quantity"], optional: &[] };
+const FORECAST: TableSchema =
+    TableSchema { name: "forecast", required: &["item", "period", "quantity"], optional: &[] };
+const ORDERS: TableSchema =
+    TableSchema { name: "orders", required: &["order_id", "item", "quantity", "due_date"], optional: &["market"] };
 
-const SCHEMAS: [TableSchema; 8] = [
-    ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS,
-];
+const SCHEMAS: [TableSchema; 8] = [ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS];
 
 /// Reads and validates the plan directory `dir`.
 ///
@@ -124,19 +105,8 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
     let (items, item_catalog) = read_items(dir, &mut diags);
     let (mut resources, resource_catalog) = read_resources(dir, n_periods, &mut diags);
     let bom = read_bom(dir, &items, item_catalog.as_ref(), &mut diags);
-    read_capacity(
-        dir,
-        n_periods,
-        &mut resources,
-        resource_catalog.as_ref(),
-        &mut diags,
-    );
-    let routings = read_routings(
-        dir,
-        item_catalog.as_ref(),
-        resource_catalog.as_ref(),
-        &mut diags,
-    );
+    read_capacity(dir, n_periods, &mut resources, resource_catalog.as_ref(), &mut diags);
+    let routings = read_routings(dir, item_catalog.as_ref(), resource_catalog.as_ref(), &mut diags);
     let receipts = read_receipts(dir, n_periods, item_catalog.as_ref(), &mut diags);
     let forecast = read_forecast(dir, n_periods, item_catalog.as_ref(), &mut diags);
     let orders = match orders_frame {
@@ -153,17 +123,9 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             .unwrap_or_default(),
     };
     match plan {
-        Some((horizon, solver)) if diags.is_empty() => Ok(PlanInput {
-            horizon,
-            solver,
-            items,
-            bom,
-            resources,
-            routings,
-            receipts,
-            orders,
-            forecast,
-        }),
+        Some((horizon, solver)) if diags.is_empty() => {
+            Ok(PlanInput { horizon, solver, items, bom, resources, routings, receipts, orders, forecast })
+        }
         _ => {
             // Report a BOM cycle together with the other problems, not only once they are
             // fixed: build the graph from the rows that did parse. (Valid input pays nothing
@@ -210,11 +172,7 @@ fn in_file_order(mut error: InputError) -> InputError {
     }
     error.diagnostics.sort_by_key(|diagnostic| {
         let file_rank = files.iter().position(|file| *file == diagnostic.file);
-        (
-            file_rank,
-            diagnostic.row,
-            column_rank(&diagnostic.file, diagnostic.column.as_deref()),
-        )
+        (file_rank, diagnostic.row, column_rank(&diagnostic.file, diagnostic.column.as_deref()))
     });
     error
 }
@@ -223,14 +181,8 @@ fn in_file_order(mut error: InputError) -> InputError {
 fn column_rank(file: &str, column: Option<&str>) -> usize {
     let Some(column) = column else { return 0 };
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    let schema = SCHEMAS
-        .iter()
-        .find(|schema| schema.name == stem)
-        .unwrap_or(&ORDERS);
-    schema
-        .known_columns()
-        .position(|known| known == column)
-        .map_or(usize::MAX, |position| position + 1)
+    let schema = SCHEMAS.iter().find(|schema| schema.name == stem).unwrap_or(&ORDERS);
+    schema.known_columns().position(|known| known == column).map_or(usize::MAX, |position| position + 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,11 +283,7 @@ struct Catalog {
 
 impl Catalog {
     fn new(file_name: &str) -> Self {
-        Catalog {
-            file_name: file_name.to_string(),
-            ids: Vec::new(),
-            index: IdMap::default(),
-        }
+        Catalog { file_name: file_name.to_string(), ids: Vec::new(), index: IdMap::default() }
     }
 
     /// Adds an id; returns its index, or `Err(first index)` for a duplicate.
@@ -376,13 +324,7 @@ fn resolve(
     } else {
         String::new()
     };
-    table.report(
-        diags,
-        row_idx,
-        column,
-        id,
-        format!("unknown {what}: not in {}{hint}", catalog.file_name),
-    );
+    table.report(diags, row_idx, column, id, format!("unknown {what}: not in {}{hint}", catalog.file_name));
     None
 }
 
@@ -401,18 +343,12 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
     }
     let ids = table.ids("item", Need::Required, diags);
     let kinds = table.choices("kind", &["make", "buy"], Need::Required, diags);
-    let non_negative = |column: &str, diags: &mut Diagnostics| {
-        table.numbers(column, NumberRule::NonNegative, Need::Optional, diags)
-    };
+    let non_negative =
+        |column: &str, diags: &mut Diagnostics| table.numbers(column, NumberRule::NonNegative, Need::Optional, diags);
     let unit_cost = non_negative("unit_cost", diags);
     let holding_cost = non_negative("holding_cost", diags);
     let backlog_cost = non_negative("backlog_cost", diags);
-    let lead_time = table.whole_numbers(
-        "lead_time",
-        WholeRange { min: 0, max: None },
-        Need::Optional,
-        diags,
-    );
+    let lead_time = table.whole_numbers("lead_time", WholeRange { min: 0, max: None }, Need::Optional, diags);
     let initial_inventory = non_negative("initial_inventory", diags);
     let safety_stock = non_negative("safety_stock", diags);
     let safety_stock_penalty = non_negative("safety_stock_penalty", diags);
@@ -421,10 +357,7 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
     let lot_multiple = table.numbers("lot_multiple", NumberRule::Positive, Need::Optional, diags);
     let order_cost = non_negative("order_cost", diags);
 
-    let mut catalog = ItemCatalog {
-        ids: Catalog::new(table.file_name()),
-        kinds: Vec::new(),
-    };
+    let mut catalog = ItemCatalog { ids: Catalog::new(table.file_name()), kinds: Vec::new() };
     let mut items = Vec::with_capacity(table.height());
     let mut first_row = Vec::new();
     for row_idx in 0..table.height() {
@@ -433,43 +366,21 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
         };
         if let Err(first_idx) = catalog.ids.insert(id) {
             let first = first_row.get(first_idx).copied().unwrap_or(0);
-            table.report(
-                diags,
-                row_idx,
-                "item",
-                id,
-                format!("duplicate item id; first given in row {first}"),
-            );
+            table.report(diags, row_idx, "item", id, format!("duplicate item id; first given in row {first}"));
             continue;
         }
         first_row.push(table.row_number(row_idx));
-        let kind = cell_at(&kinds, row_idx).value().map(|choice| {
-            if choice == 0 {
-                ItemKind::Make
-            } else {
-                ItemKind::Buy
-            }
-        });
+        let kind =
+            cell_at(&kinds, row_idx).value().map(|choice| if choice == 0 { ItemKind::Make } else { ItemKind::Buy });
         catalog.kinds.push(kind);
         let mut item = Item::new(id, kind.unwrap_or(ItemKind::Make));
         item.unit_cost = cell_at(&unit_cost, row_idx).or_default(0.0).unwrap_or(0.0);
-        item.holding_cost = cell_at(&holding_cost, row_idx)
-            .or_default(0.0)
-            .unwrap_or(0.0);
+        item.holding_cost = cell_at(&holding_cost, row_idx).or_default(0.0).unwrap_or(0.0);
         item.backlog_cost = cell_at(&backlog_cost, row_idx).value();
-        item.lead_time = cell_at(&lead_time, row_idx)
-            .value()
-            .and_then(|v| usize::try_from(v).ok())
-            .unwrap_or(0);
-        item.initial_inventory = cell_at(&initial_inventory, row_idx)
-            .or_default(0.0)
-            .unwrap_or(0.0);
-        item.safety_stock = cell_at(&safety_stock, row_idx)
-            .or_default(0.0)
-            .unwrap_or(0.0);
-        item.safety_stock_penalty = cell_at(&safety_stock_penalty, row_idx)
-            .or_default(0.0)
-            .unwrap_or(0.0);
+        item.lead_time = cell_at(&lead_time, row_idx).value().and_then(|v| usize::try_from(v).ok()).unwrap_or(0);
+        item.initial_inventory = cell_at(&initial_inventory, row_idx).or_default(0.0).unwrap_or(0.0);
+        item.safety_stock = cell_at(&safety_stock, row_idx).or_default(0.0).unwrap_or(0.0);
+        item.safety_stock_penalty = cell_at(&safety_stock_penalty, row_idx).or_default(0.0).unwrap_or(0.0);
         item.min_lot = cell_at(&min_lot, row_idx).or_default(0.0).unwrap_or(0.0);
         item.max_lot = cell_at(&max_lot, row_idx).value();
         item.lot_multiple = cell_at(&lot_multiple, row_idx).value();
@@ -519,26 +430,13 @@ fn resolve_item(
     id: &str,
     catalog: Option<&ItemCatalog>,
 ) -> Option<usize> {
-    resolve(
-        table,
-        diags,
-        row_idx,
-        column,
-        id,
-        "item",
-        catalog.map(|items| &items.ids),
-    )
+    resolve(table, diags, row_idx, column, id, "item", catalog.map(|items| &items.ids))
 }
 
 // ---------------------------------------------------------------------------------------------
 // bom
 
-fn read_bom(
-    dir: &Path,
-    items: &[Item],
-    catalog: Option<&ItemCatalog>,
-    diags: &mut Diagnostics,
-) -> Vec<BomEdge> {
+fn read_bom(dir: &Path, items: &[Item], catalog: Option<&ItemCatalog>, diags: &mut Diagnostics) -> Vec<BomEdge> {
     let Some(table) = load_optional(dir, &BOM, diags) else {
         return Vec::new();
     };
@@ -569,20 +467,11 @@ fn read_bom(
             );
         }
         if parent == component {
-            table.report(
-                diags,
-                row_idx,
-                "component",
-                parent_id,
-                "an item cannot be a component of itself",
-            );
+            table.report(diags, row_idx, "component", parent_id, "an item cannot be a component of itself");
             continue;
         }
         if let Some(first_row) = seen.get(&(parent, component)) {
-            let component_id = items
-                .get(component)
-                .map(|item| item.id.as_str())
-                .unwrap_or("");
+            let component_id = items.get(component).map(|item| item.id.as_str()).unwrap_or("");
             table.report(
                 diags,
                 row_idx,
@@ -594,11 +483,7 @@ fn read_bom(
         }
         seen.insert((parent, component), table.row_number(row_idx));
         if let Some(quantity) = quantity {
-            edges.push(BomEdge {
-                parent,
-                component,
-                quantity,
-            });
+            edges.push(BomEdge { parent, component, quantity });
         }
     }
     edges
@@ -607,11 +492,7 @@ fn read_bom(
 // ---------------------------------------------------------------------------------------------
 // resources and capacity overrides
 
-fn read_resources(
-    dir: &Path,
-    n_periods: Option<usize>,
-    diags: &mut Diagnostics,
-) -> (Vec<Resource>, Option<Catalog>) {
+fn read_resources(dir: &Path, n_periods: Option<usize>, diags: &mut Diagnostics) -> (Vec<Resource>, Option<Catalog>) {
     let table = match load(dir, &RESOURCES, diags) {
         Loaded::Ready(table) => table,
         Loaded::Absent => return (Vec::new(), Some(Catalog::new("resources.csv"))),
@@ -619,18 +500,8 @@ fn read_resources(
     };
     let ids = table.ids("resource", Need::Required, diags);
     let capacities = table.numbers("capacity", NumberRule::NonNegative, Need::Required, diags);
-    let overtime_max = table.numbers(
-        "overtime_max",
-        NumberRule::NonNegative,
-        Need::Optional,
-        diags,
-    );
-    let overtime_cost = table.numbers(
-        "overtime_cost",
-        NumberRule::NonNegative,
-        Need::Optional,
-        diags,
-    );
+    let overtime_max = table.numbers("overtime_max", NumberRule::NonNegative, Need::Optional, diags);
+    let overtime_cost = table.numbers("overtime_cost", NumberRule::NonNegative, Need::Optional, diags);
     let mut catalog = Catalog::new(table.file_name());
     let mut first_row = Vec::new();
     let mut resources = Vec::with_capacity(table.height());
@@ -640,13 +511,7 @@ fn read_resources(
         };
         if let Err(first_idx) = catalog.insert(id) {
             let first = first_row.get(first_idx).copied().unwrap_or(0);
-            table.report(
-                diags,
-                row_idx,
-                "resource",
-                id,
-                format!("duplicate resource id; first given in row {first}"),
-            );
+            table.report(diags, row_idx, "resource", id, format!("duplicate resource id; first given in row {first}"));
             continue;
         }
         first_row.push(table.row_number(row_idx));
@@ -654,12 +519,8 @@ fn read_resources(
         resources.push(Resource {
             id: id.to_string(),
             capacity: vec![capacity; n_periods.unwrap_or(0)],
-            overtime_max: cell_at(&overtime_max, row_idx)
-                .or_default(0.0)
-                .unwrap_or(0.0),
-            overtime_cost: cell_at(&overtime_cost, row_idx)
-                .or_default(0.0)
-                .unwrap_or(0.0),
+            overtime_max: cell_at(&overtime_max, row_idx).or_default(0.0).unwrap_or(0.0),
+            overtime_cost: cell_at(&overtime_cost, row_idx).or_default(0.0).unwrap_or(0.0),
         });
     }
     (resources, Some(catalog))
@@ -667,10 +528,7 @@ fn read_resources(
 
 /// The period rule: a whole number from 1 to T (only `>= 1` when T is unknown).
 fn period_range(n_periods: Option<usize>) -> WholeRange {
-    WholeRange {
-        min: 1,
-        max: n_periods.map(|n| n as u64),
-    }
+    WholeRange { min: 1, max: n_periods.map(|n| n as u64) }
 }
 
 fn read_capacity(
@@ -691,8 +549,7 @@ fn read_capacity(
         let resource = cell_at(&ids, row_idx)
             .value()
             .and_then(|id| resolve(&table, diags, row_idx, "resource", id, "resource", catalog));
-        let (Some(resource_idx), Some(period)) = (resource, cell_at(&periods, row_idx).value())
-        else {
+        let (Some(resource_idx), Some(period)) = (resource, cell_at(&periods, row_idx).value()) else {
             continue;
         };
         if let Some(first_row) = seen.insert((resource_idx, period), table.row_number(row_idx)) {
@@ -736,19 +593,10 @@ fn read_routings(
     let mut routings = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
         let item_id = cell_at(&items, row_idx).value();
-        let item =
-            item_id.and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
-        let resource = cell_at(&resources, row_idx).value().and_then(|id| {
-            resolve(
-                &table,
-                diags,
-                row_idx,
-                "resource",
-                id,
-                "resource",
-                resource_catalog,
-            )
-        });
+        let item = item_id.and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
+        let resource = cell_at(&resources, row_idx)
+            .value()
+            .and_then(|id| resolve(&table, diags, row_idx, "resource", id, "resource", resource_catalog));
         if let (Some(item_idx), Some(id)) = (item, item_id) {
             if item_catalog.and_then(|catalog| catalog.kind(item_idx)) == Some(ItemKind::Buy) {
                 table.report(
@@ -770,9 +618,7 @@ fn read_routings(
                 row_idx,
                 "resource",
                 resource_id,
-                format!(
-                    "duplicate routing for this item and resource; first given in row {first_row}"
-                ),
+                format!("duplicate routing for this item and resource; first given in row {first_row}"),
             );
             continue;
         }
@@ -804,12 +650,9 @@ fn read_item_period_quantities(
     let quantities = table.numbers("quantity", quantity_rule, Need::Required, diags);
     let mut rows = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
-        let item = cell_at(&items, row_idx)
-            .value()
-            .and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
-        let period = cell_at(&periods, row_idx)
-            .value()
-            .and_then(|p| usize::try_from(p).ok());
+        let item =
+            cell_at(&items, row_idx).value().and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
+        let period = cell_at(&periods, row_idx).value().and_then(|p| usize::try_from(p).ok());
         let quantity = cell_at(&quantities, row_idx).value();
         if let (Some(item), Some(period), Some(quantity)) = (item, period, quantity) {
             rows.push((item, period.saturating_sub(1), quantity, row_idx));
@@ -829,11 +672,7 @@ fn read_receipts(
     };
     read_item_period_quantities(&table, n_periods, NumberRule::Positive, catalog, diags)
         .into_iter()
-        .map(|(item, period, quantity, _)| Receipt {
-            item,
-            period,
-            quantity,
-        })
+        .map(|(item, period, quantity, _)| Receipt { item, period, quantity })
         .collect()
 }
 
@@ -846,8 +685,7 @@ fn read_forecast(
     let Some(table) = load_optional(dir, &FORECAST, diags) else {
         return Vec::new();
     };
-    let rows =
-        read_item_period_quantities(&table, n_periods, NumberRule::NonNegative, catalog, diags);
+    let rows = read_item_period_quantities(&table, n_periods, NumberRule::NonNegative, catalog, diags);
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
     let mut forecast = Vec::with_capacity(rows.len());
     for (item, period, quantity, row_idx) in rows {
@@ -857,18 +695,12 @@ fn read_forecast(
                 row_idx,
                 "period",
                 (period + 1).to_string(),
-                format!(
-                    "duplicate forecast for this item and period; first given in row {first_row}"
-                ),
+                format!("duplicate forecast for this item and period; first given in row {first_row}"),
             );
             continue;
         }
         seen.insert((item, period), table.row_number(row_idx));
-        forecast.push(ForecastEntry {
-            item,
-            period,
-            quantity,
-        });
+        forecast.push(ForecastEntry { item, period, quantity });
     }
     forecast
 }
@@ -876,18 +708,13 @@ fn read_forecast(
 // ---------------------------------------------------------------------------------------------
 // orders
 
-fn read_orders(
-    table: &Table,
-    catalog: Option<&ItemCatalog>,
-    diags: &mut Diagnostics,
-) -> Vec<Order> {
+fn read_orders(table: &Table, catalog: Option<&ItemCatalog>, diags: &mut Diagnostics) -> Vec<Order> {
     let order_ids = table.ids("order_id", Need::Required, diags);
     let items = table.ids("item", Need::Required, diags);
     let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
     let due_dates = table.dates("due_date", Need::Required, diags);
     let markets = table.ids("market", Need::Optional, diags);
-    let mut first_rows: IdMap<&str, usize> =
-        IdMap::with_capacity_and_hasher(table.height(), Default::default());
+    let mut first_rows: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(table.height(), Default::default());
     let mut orders = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
         let mut order_id = cell_at(&order_ids, row_idx).value();
@@ -905,22 +732,13 @@ fn read_orders(
                 first_rows.insert(id, table.row_number(row_idx));
             }
         }
-        let item = cell_at(&items, row_idx)
-            .value()
-            .and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
+        let item =
+            cell_at(&items, row_idx).value().and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
         let quantity = cell_at(&quantities, row_idx).value();
         let due_date = cell_at(&due_dates, row_idx).value();
-        if let (Some(id), Some(item), Some(quantity), Some(due_date)) =
-            (order_id, item, quantity, due_date)
-        {
+        if let (Some(id), Some(item), Some(quantity), Some(due_date)) = (order_id, item, quantity, due_date) {
             let market = cell_at(&markets, row_idx).value().map(str::to_string);
-            orders.push(Order {
-                id: id.to_string(),
-                item,
-                quantity,
-                due_date,
-                market,
-            });
+            orders.push(Order { id: id.to_string(), item, quantity, due_date, market });
         }
     }
     orders
@@ -942,22 +760,11 @@ struct TomlReport<'t> {
 
 impl<'t> TomlReport<'t> {
     fn line_of(&self, offset: usize) -> usize {
-        1 + self
-            .text
-            .as_bytes()
-            .iter()
-            .take(offset)
-            .filter(|&&byte| byte == b'\n')
-            .count()
+        1 + self.text.as_bytes().iter().take(offset).filter(|&&byte| byte == b'\n').count()
     }
 
     /// A problem with the value of `key` (`horizon.start`).
-    fn value_problem(
-        &mut self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-        message: impl Into<String>,
-    ) {
+    fn value_problem(&mut self, key: &str, value: &Spanned<DeValue<'_>>, message: impl Into<String>) {
         let shown = match value.get_ref() {
             DeValue::String(text) => text.to_string(),
             _ => self.text.get(value.span()).unwrap_or("").trim().to_string(),
@@ -983,12 +790,7 @@ impl<'t> TomlReport<'t> {
         });
     }
 
-    fn unknown_key(
-        &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        section: Option<&str>,
-        known: &[&str],
-    ) {
+    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, section: Option<&str>, known: &[&str]) {
         let name = key.get_ref().as_ref();
         let hint = match closest(name, known.iter().copied()) {
             Some(suggestion) => format!("did you mean `{suggestion}`?"),
@@ -996,10 +798,7 @@ impl<'t> TomlReport<'t> {
         };
         let message = match section {
             Some(section) => format!("unknown key `{name}` in [{section}]; {hint}"),
-            None => format!(
-                "unknown section or key `{name}`; {}",
-                hint.replace("known keys", "known sections")
-            ),
+            None => format!("unknown section or key `{name}`; {}", hint.replace("known keys", "known sections")),
         };
         self.line_problem(Some(key.span().start), message);
     }
@@ -1007,17 +806,11 @@ impl<'t> TomlReport<'t> {
 
 /// Reads plan.toml; every problem is recorded. `None` when no horizon could be built.
 fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<(Horizon, SolverConfig)> {
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(err) => {
-            let where_ = path
-                .parent()
-                .map(|dir| dir.display().to_string())
-                .unwrap_or_default();
+            let where_ = path.parent().map(|dir| dir.display().to_string()).unwrap_or_default();
             let message = if err.kind() == std::io::ErrorKind::NotFound {
                 format!(
                     "required file not found in {where_}; it must hold a [horizon] table with start, bucket and periods"
@@ -1030,34 +823,21 @@ fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<(Horizon, SolverCon
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut report = TomlReport {
-        file_name,
-        text,
-        found: Vec::new(),
-    };
+    let mut report = TomlReport { file_name, text, found: Vec::new() };
     let plan = match DeTable::parse(text) {
         Ok(root) => plan_from_table(root.get_ref(), &mut report),
         Err(err) => {
             let offset = err.span().map(|span| span.start);
-            report.line_problem(
-                offset,
-                format!("TOML syntax error: {}", err.message().trim()),
-            );
+            report.line_problem(offset, format!("TOML syntax error: {}", err.message().trim()));
             None
         }
     };
     report.found.sort_by_key(|diagnostic| diagnostic.row);
-    report
-        .found
-        .into_iter()
-        .for_each(|diagnostic| diags.push(diagnostic));
+    report.found.into_iter().for_each(|diagnostic| diags.push(diagnostic));
     plan
 }
 
-fn plan_from_table(
-    root: &DeTable<'_>,
-    report: &mut TomlReport<'_>,
-) -> Option<(Horizon, SolverConfig)> {
+fn plan_from_table(root: &DeTable<'_>, report: &mut TomlReport<'_>) -> Option<(Horizon, SolverConfig)> {
     let mut horizon_value = None;
     let mut solver_value = None;
     for (key, value) in root.iter() {
@@ -1072,10 +852,7 @@ fn plan_from_table(
         None => SolverConfig::default(),
     };
     let Some(horizon_value) = horizon_value else {
-        report.line_problem(
-            None,
-            "missing [horizon] table with start, bucket and periods",
-        );
+        report.line_problem(None, "missing [horizon] table with start, bucket and periods");
         return None;
     };
     horizon(horizon_value, report).map(|horizon| (horizon, solver))
@@ -1094,10 +871,7 @@ fn section_entries<'v, 'i>(
     };
     let mut entries = HashMap::new();
     for (key, entry) in table.iter() {
-        match known
-            .iter()
-            .find(|known_key| **known_key == key.get_ref().as_ref())
-        {
+        match known.iter().find(|known_key| **known_key == key.get_ref().as_ref()) {
             Some(known_key) => {
                 entries.insert(*known_key, entry);
             }
@@ -1111,19 +885,12 @@ fn horizon(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<
     let entries = section_entries("horizon", value, HORIZON_KEYS, report)?;
     let section_line = Some(value.span().start);
     let missing = |key: &str, example: &str, report: &mut TomlReport<'_>| {
-        report.line_problem(
-            section_line,
-            format!("missing key `{key}` in [horizon] (e.g. {example})"),
-        );
+        report.line_problem(section_line, format!("missing key `{key}` in [horizon] (e.g. {example})"));
     };
     let start = match entries.get("start") {
         Some(value) => horizon_start(value, report),
         None => {
-            missing(
-                "start",
-                "start = \"2026-01-05\", the first day of period 1",
-                report,
-            );
+            missing("start", "start = \"2026-01-05\", the first day of period 1", report);
             None
         }
     };
@@ -1144,10 +911,7 @@ fn horizon(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<
     let (start, bucket, periods) = (start?, bucket?, periods?);
     if bucket == Bucket::Month && start.day() != 1 {
         if let Some(start_value) = entries.get("start") {
-            let first = start
-                .with_day(1)
-                .map(|date| date.to_string())
-                .unwrap_or_default();
+            let first = start.with_day(1).map(|date| date.to_string()).unwrap_or_default();
             report.value_problem(
                 "horizon.start",
                 start_value,
@@ -1156,17 +920,9 @@ fn horizon(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<
         }
         return None;
     }
-    let horizon = Horizon {
-        start,
-        bucket,
-        periods,
-    };
+    let horizon = Horizon { start, bucket, periods };
     if horizon.end().is_none() {
-        report.value_problem(
-            "horizon.periods",
-            entries.get("periods")?,
-            "the horizon ends beyond the supported dates",
-        );
+        report.value_problem("horizon.periods", entries.get("periods")?, "the horizon ends beyond the supported dates");
         return None;
     }
     Some(horizon)
@@ -1175,23 +931,13 @@ fn horizon(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<
 fn horizon_start(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<NaiveDate> {
     let date = match value.get_ref() {
         DeValue::String(text) => parse_iso_date(text.trim()),
-        DeValue::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
-            datetime.date.and_then(|date| {
-                NaiveDate::from_ymd_opt(
-                    i32::from(date.year),
-                    u32::from(date.month),
-                    u32::from(date.day),
-                )
-            })
-        }
+        DeValue::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => datetime
+            .date
+            .and_then(|date| NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))),
         _ => None,
     };
     if date.is_none() {
-        report.value_problem(
-            "horizon.start",
-            value,
-            "expected an ISO date such as \"2026-01-05\"",
-        );
+        report.value_problem("horizon.start", value, "expected an ISO date such as \"2026-01-05\"");
     }
     date
 }
@@ -1207,11 +953,7 @@ fn horizon_bucket(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> 
         _ => None,
     };
     if bucket.is_none() {
-        report.value_problem(
-            "horizon.bucket",
-            value,
-            format!("expected {}", or_list(&["day", "week", "month"])),
-        );
+        report.value_problem("horizon.bucket", value, format!("expected {}", or_list(&["day", "week", "month"])));
     }
     bucket
 }
@@ -1226,11 +968,7 @@ fn toml_integer(value: &DeValue<'_>) -> Option<i128> {
 fn toml_number(value: &DeValue<'_>) -> Option<f64> {
     match value {
         DeValue::Integer(_) => toml_integer(value).map(|integer| integer as f64),
-        DeValue::Float(float) => float
-            .as_str()
-            .parse::<f64>()
-            .ok()
-            .filter(|number| number.is_finite()),
+        DeValue::Float(float) => float.as_str().parse::<f64>().ok().filter(|number| number.is_finite()),
         _ => None,
     }
 }
@@ -1252,11 +990,7 @@ fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) ->
             None
         }
         None => {
-            report.value_problem(
-                "horizon.periods",
-                value,
-                "expected a whole number >= 1 (the number of periods T)",
-            );
+            report.value_problem("horizon.periods", value, "expected a whole number >= 1 (the number of periods T)");
             None
         }
     }
@@ -1273,21 +1007,13 @@ fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> S
     if let Some(value) = entries.get("time_limit_s") {
         config.time_limit_s = toml_number(value.get_ref()).filter(|seconds| *seconds > 0.0);
         if config.time_limit_s.is_none() {
-            report.value_problem(
-                "solver.time_limit_s",
-                value,
-                "expected a number of seconds > 0",
-            );
+            report.value_problem("solver.time_limit_s", value, "expected a number of seconds > 0");
         }
     }
     if let Some(value) = entries.get("mip_gap") {
         config.mip_gap = toml_number(value.get_ref()).filter(|gap| (0.0..1.0).contains(gap));
         if config.mip_gap.is_none() {
-            report.value_problem(
-                "solver.mip_gap",
-                value,
-                "expected a number >= 0 and < 1 (e.g. 0.0001)",
-            );
+            report.value_problem("solver.mip_gap", value, "expected a number >= 0 and < 1 (e.g. 0.0001)");
         }
     }
     if let Some(value) = entries.get("threads") {
@@ -1295,11 +1021,7 @@ fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> S
             .and_then(|threads| u32::try_from(threads).ok())
             .filter(|threads| *threads <= MAX_THREADS);
         if config.threads.is_none() {
-            report.value_problem(
-                "solver.threads",
-                value,
-                "expected a whole number from 0 to 256 (0 = solver default)",
-            );
+            report.value_problem("solver.threads", value, "expected a whole number from 0 to 256 (0 = solver default)");
         }
     }
     config
@@ -1325,22 +1047,17 @@ mod tests {
 
     #[test]
     fn plan_toml_accepts_a_toml_date_and_defaults_the_solver() {
-        let (horizon, solver) = toml_problems(
-            "\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n",
-        )
-        .expect("valid");
-        assert_eq!(
-            horizon.start,
-            NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
-        );
+        let (horizon, solver) =
+            toml_problems("\u{feff}[horizon]\nstart = 2026-03-01\nbucket = \"month\"\nperiods = 0x0c\n")
+                .expect("valid");
+        assert_eq!(horizon.start, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"));
         assert_eq!((horizon.bucket, horizon.periods), (Bucket::Month, 12));
         assert_eq!(solver, SolverConfig::default());
     }
 
     #[test]
     fn plan_toml_problems_are_located_by_line() {
-        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n")
-            .expect_err("bad");
+        let problems = toml_problems("[solver]\nthreads = 1.5\n\n[horizon]\nstart = 20260105\n").expect_err("bad");
         assert_eq!(
             problems,
             [
@@ -1350,12 +1067,7 @@ mod tests {
                 "plan.toml, row 5, column horizon.start, value \"20260105\": expected an ISO date such as \"2026-01-05\"",
             ]
         );
-        assert_eq!(
-            toml_problems("horizon = 3\n")
-                .expect_err("not a table")
-                .len(),
-            1
-        );
+        assert_eq!(toml_problems("horizon = 3\n").expect_err("not a table").len(), 1);
         assert_eq!(
             toml_problems("[solver]\n").expect_err("no horizon"),
             ["plan.toml: missing [horizon] table with start, bucket and periods"]
@@ -1367,10 +1079,7 @@ mod tests {
 
     impl Lcg {
         fn below(&mut self, bound: u64) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (self.0 >> 33) % bound
         }
     }
@@ -1381,12 +1090,8 @@ mod tests {
         let start = NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
         let mut items = String::from("item,kind,unit_cost\n");
         for item_idx in 0..50 {
-            let _ = writeln!(
-                items,
-                "SKU-{item_idx:03},{},{}",
-                if item_idx % 3 == 0 { "buy" } else { "make" },
-                item_idx
-            );
+            let _ =
+                writeln!(items, "SKU-{item_idx:03},{},{}", if item_idx % 3 == 0 { "buy" } else { "make" }, item_idx);
         }
         let mut orders = String::from("order_id,item,quantity,due_date,market\n");
         let mut written = Vec::with_capacity(n_orders);
@@ -1395,19 +1100,13 @@ mod tests {
             let quantity = (rng.below(400) + 1) as f64 / 4.0;
             let due = start + chrono::Days::new(rng.below(120));
             let market = ["EU", "US", ""][rng.below(3) as usize];
-            let _ = writeln!(
-                orders,
-                "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}"
-            );
+            let _ = writeln!(orders, "ORD-{order_idx},SKU-{item_idx:03},{quantity},{due},{market}");
             written.push((format!("ORD-{order_idx}"), item_idx, quantity, due));
         }
         write_files(
             dir,
             &[
-                (
-                    "plan.toml",
-                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n",
-                ),
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 12\n"),
                 ("items.csv", &items),
                 ("orders.csv", &orders),
             ],
@@ -1423,11 +1122,8 @@ mod tests {
         assert_eq!(plan.items.len(), 50);
         assert_eq!(plan.items[3].kind, ItemKind::Buy);
         assert_eq!(plan.items[4].unit_cost, 4.0);
-        let read: Vec<(String, usize, f64, NaiveDate)> = plan
-            .orders
-            .iter()
-            .map(|order| (order.id.clone(), order.item, order.quantity, order.due_date))
-            .collect();
+        let read: Vec<(String, usize, f64, NaiveDate)> =
+            plan.orders.iter().map(|order| (order.id.clone(), order.item, order.quantity, order.due_date)).collect();
         assert_eq!(read, written);
     }
 
@@ -1437,10 +1133,7 @@ mod tests {
         write_files(
             dir.path(),
             &[
-                (
-                    "plan.toml",
-                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n",
-                ),
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"day\"\nperiods = 3\n"),
                 ("items.csv", "item,kind\nA,make\n"),
                 ("orders.csv", "order_id,item,quantity,due_date\n"),
                 ("resources.csv", "resource,capacity\nR,8\n"),
@@ -1457,9 +1150,7 @@ mod tests {
     fn a_missing_directory_is_one_problem() {
         let err = read_plan_dir(Path::new("/nonexistent/flexplan-plan")).expect_err("no dir");
         assert_eq!(err.diagnostics.len(), 1);
-        assert!(err.diagnostics[0]
-            .message
-            .starts_with("plan directory not found"));
+        assert!(err.diagnostics[0].message.starts_with("plan directory not found"));
     }
 
     #[test]
@@ -1472,19 +1163,13 @@ mod tests {
         write_files(
             dir.path(),
             &[
-                (
-                    "plan.toml",
-                    "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n",
-                ),
+                ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 2\n"),
                 ("items.csv", "item,kind\nA,make\n"),
                 ("orders.csv", &orders),
             ],
         );
         let err = read_plan_dir(dir.path()).expect_err("unknown items");
-        assert_eq!(
-            (err.diagnostics.len(), err.more),
-            (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS)
-        );
+        assert_eq!((err.diagnostics.len(), err.more), (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS));
     }
 
     /// Timing for 1,000,000 orders; meaningful in a release build:

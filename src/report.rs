@@ -70,7 +70,10 @@ pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolutio
     let mut promises = Vec::new();
     for (i, orders) in by_item.iter_mut().enumerate() {
         orders.sort_by(|&a, &b| {
-            demand.order_period(a).cmp(&demand.order_period(b)).then_with(|| input.orders[a].id.cmp(&input.orders[b].id))
+            demand
+                .order_period(a)
+                .cmp(&demand.order_period(b))
+                .then_with(|| input.orders[a].id.cmp(&input.orders[b].id))
         });
         let mut remaining: Vec<f64> = orders.iter().map(|&o| input.orders[o].quantity).collect();
         let mut promised: Vec<Option<usize>> = vec![None; orders.len()];
@@ -318,7 +321,8 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
             let k = i * n_periods + t;
             item.push(it.id.clone());
             per.push(period(t));
-            for (c, v) in cols.iter_mut().zip([s.demand[k], s.shipped[k], s.inventory[k], s.backlog[k], s.shortfall[k]]) {
+            for (c, v) in cols.iter_mut().zip([s.demand[k], s.shipped[k], s.inventory[k], s.backlog[k], s.shortfall[k]])
+            {
                 c.push(Some(v));
             }
         }
@@ -346,7 +350,13 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
             res.push(resource.id.clone());
             per.push(period(t));
             let utilization = (cap > 0.0).then(|| (load / cap * 1e6).round() / 1e6);
-            for (c, v) in cols.iter_mut().zip([Some(cap), Some(s.run_time[k]), Some(s.setup_time[k]), Some(s.overtime[k]), utilization]) {
+            for (c, v) in cols.iter_mut().zip([
+                Some(cap),
+                Some(s.run_time[k]),
+                Some(s.setup_time[k]),
+                Some(s.overtime[k]),
+                utilization,
+            ]) {
                 c.push(v);
             }
         }
@@ -443,10 +453,8 @@ pub fn write_plan(
         return Ok(false);
     };
     let tables = plan_tables(input, solution, promises);
-    let summary_json = serde_json::to_string_pretty(summary).map_err(|e| Error::Output {
-        path: out_dir.join("summary.json"),
-        source: std::io::Error::other(e),
-    })?;
+    let summary_json = serde_json::to_string_pretty(summary)
+        .map_err(|e| Error::Output { path: out_dir.join("summary.json"), source: std::io::Error::other(e) })?;
     write_dir_atomically(out_dir, &PLAN_FILES, |staging| {
         for table in &tables {
             match format {

@@ -32,7 +32,14 @@ pub struct SolveOptions {
 
 impl Default for SolveOptions {
     fn default() -> Self {
-        SolveOptions { time_limit_s: None, mip_gap: 1e-4, threads: 0, node_limit: None, verbose: false, clock_started: None }
+        SolveOptions {
+            time_limit_s: None,
+            mip_gap: 1e-4,
+            threads: 0,
+            node_limit: None,
+            verbose: false,
+            clock_started: None,
+        }
     }
 }
 
@@ -481,9 +488,9 @@ pub(crate) fn classify(
     options: &SolveOptions,
 ) -> Result<(SolveStatus, StopReason), Error> {
     Ok(match model_status {
-        HighsModelStatus::Optimal
-        | HighsModelStatus::ObjectiveBound
-        | HighsModelStatus::ObjectiveTarget => (SolveStatus::Optimal, StopReason::Completed),
+        HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
+            (SolveStatus::Optimal, StopReason::Completed)
+        }
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             (SolveStatus::Infeasible, StopReason::Completed)
         }
@@ -499,7 +506,6 @@ pub(crate) fn classify(
         other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
     })
 }
-
 
 fn limited(has_solution: bool) -> SolveStatus {
     if has_solution {

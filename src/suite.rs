@@ -224,7 +224,8 @@ pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<
     let computed = read_computed_values(&trigeiro.join("computed_highs.csv"));
     let trigeiro_instance = |path: PathBuf| {
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let published = LOTSIZELIB.iter().find(|l| l.1 == name && l.2.is_none()).map(|l| (l.3, BestKnownSource::Published));
+        let published =
+            LOTSIZELIB.iter().find(|l| l.1 == name && l.2.is_none()).map(|l| (l.3, BestKnownSource::Published));
         let best_known = published.or_else(|| computed.get(&name).copied());
         Instance { name, path, unit_time_override: None, format: InstanceFormat::Trigeiro, best_known }
     };
@@ -277,11 +278,8 @@ fn read_computed_values(path: &Path) -> BTreeMap<String, (f64, BestKnownSource)>
         if !objective.is_finite() {
             continue;
         }
-        let source = if *status == "kOptimal" {
-            BestKnownSource::ComputedOptimal
-        } else {
-            BestKnownSource::ComputedIncumbent
-        };
+        let source =
+            if *status == "kOptimal" { BestKnownSource::ComputedOptimal } else { BestKnownSource::ComputedIncumbent };
         values.insert(name.to_string(), (objective, source));
     }
     values
@@ -421,7 +419,12 @@ fn run_mps(instance: &Instance, solve: &SolveOptions, row: &mut BenchRow) -> Res
     Ok(())
 }
 
-fn run_trigeiro(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, row: &mut BenchRow) -> Result<(), String> {
+fn run_trigeiro(
+    instance: &Instance,
+    solve: &SolveOptions,
+    config: &PlanConfig,
+    row: &mut BenchRow,
+) -> Result<(), String> {
     let mut parsed = read_trigeiro(&instance.path).map_err(|e| e.to_string())?;
     if let Some(unit_time) = instance.unit_time_override {
         parsed = parsed.with_unit_times(unit_time);
@@ -430,7 +433,12 @@ fn run_trigeiro(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, 
     plan_and_check(&parsed.to_plan_input(), solve, config, row)
 }
 
-fn run_tempelmeier(instance: &Instance, solve: &SolveOptions, config: &PlanConfig, row: &mut BenchRow) -> Result<(), String> {
+fn run_tempelmeier(
+    instance: &Instance,
+    solve: &SolveOptions,
+    config: &PlanConfig,
+    row: &mut BenchRow,
+) -> Result<(), String> {
     let files = TempelmeierFiles::for_capacity_file(&instance.path, 1).map_err(|e| e.to_string())?;
     let parsed = read_tempelmeier(&files).map_err(|e| e.to_string())?;
     row.size = format!("{}x{}", parsed.items.len(), parsed.n_periods);
@@ -570,7 +578,8 @@ pub fn summary_markdown(summaries: &[SuiteSummary]) -> String {
 
 /// `seconds:incumbent:bound` points joined by `;` (what `scripts/peers/peer_clst.py` reads).
 fn trajectory(progress: &[ProgressPoint]) -> String {
-    let points: Vec<String> = progress.iter().map(|p| format!("{:.3}:{}:{}", p.seconds, p.incumbent, p.bound)).collect();
+    let points: Vec<String> =
+        progress.iter().map(|p| format!("{:.3}:{}:{}", p.seconds, p.incumbent, p.bound)).collect();
     points.join(";")
 }
 

@@ -198,16 +198,10 @@ pub fn find_table(dir: &Path, name: &str) -> Result<Option<TableFile>, Diagnosti
             csv_name.clone(),
             format!("both {csv_name} and {parquet_name} exist; keep only one of them"),
         )),
-        (true, false) => Ok(Some(TableFile {
-            path: csv_path,
-            file_name: csv_name,
-            format: TableFormat::Csv,
-        })),
-        (false, true) => Ok(Some(TableFile {
-            path: parquet_path,
-            file_name: parquet_name,
-            format: TableFormat::Parquet,
-        })),
+        (true, false) => Ok(Some(TableFile { path: csv_path, file_name: csv_name, format: TableFormat::Csv })),
+        (false, true) => {
+            Ok(Some(TableFile { path: parquet_path, file_name: parquet_name, format: TableFormat::Parquet }))
+        }
         (false, false) => Ok(None),
     }
 }
@@ -216,10 +210,7 @@ pub fn find_table(dir: &Path, name: &str) -> Result<Option<TableFile>, Diagnosti
 pub fn missing_table(dir: &Path, name: &str) -> Diagnostic {
     Diagnostic::file(
         format!("{name}.csv"),
-        format!(
-            "required table not found: no {name}.csv or {name}.parquet in {}",
-            dir.display()
-        ),
+        format!("required table not found: no {name}.csv or {name}.parquet in {}", dir.display()),
     )
 }
 
@@ -227,12 +218,7 @@ pub fn missing_table(dir: &Path, name: &str) -> Diagnostic {
 pub fn load_table(file: &TableFile, diags: &mut Diagnostics) -> Option<Table> {
     let loaded = match file.format {
         TableFormat::Csv => std::fs::read(&file.path)
-            .map_err(|err| {
-                vec![Diagnostic::file(
-                    file.file_name.clone(),
-                    format!("cannot read the file: {err}"),
-                )]
-            })
+            .map_err(|err| vec![Diagnostic::file(file.file_name.clone(), format!("cannot read the file: {err}"))])
             .and_then(|bytes| parse_csv(&file.file_name, &bytes)),
         TableFormat::Parquet => read_parquet(&file.path, &file.file_name).map_err(|d| vec![d]),
     };
@@ -247,32 +233,21 @@ pub fn load_table(file: &TableFile, diags: &mut Diagnostics) -> Option<Table> {
 
 /// Reads a Parquet file into a typed table.
 pub fn read_parquet(path: &Path, file_name: &str) -> Result<Table, Diagnostic> {
-    let handle = std::fs::File::open(path)
-        .map_err(|err| Diagnostic::file(file_name, format!("cannot read the file: {err}")))?;
-    let frame = ParquetReader::new(handle).finish().map_err(|err| {
-        Diagnostic::file(file_name, format!("not a readable Parquet file: {err}"))
-    })?;
-    Ok(Table {
-        file_name: file_name.to_string(),
-        source: TableSource::Parquet,
-        frame,
-        row_numbers: None,
-    })
+    let handle =
+        std::fs::File::open(path).map_err(|err| Diagnostic::file(file_name, format!("cannot read the file: {err}")))?;
+    let frame = ParquetReader::new(handle)
+        .finish()
+        .map_err(|err| Diagnostic::file(file_name, format!("not a readable Parquet file: {err}")))?;
+    Ok(Table { file_name: file_name.to_string(), source: TableSource::Parquet, frame, row_numbers: None })
 }
 
 /// Parses CSV bytes (UTF-8, optional byte-order mark, LF or CRLF line ends, `"` quoting) into a
 /// text table. A malformed file gives one diagnostic per problem found, each naming the file and
 /// the row.
 pub fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<Diagnostic>> {
-    let bytes = bytes
-        .strip_prefix(b"\xef\xbb\xbf".as_slice())
-        .unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|err| {
-        let line = 1 + bytes
-            .iter()
-            .take(err.valid_up_to())
-            .filter(|&&b| b == b'\n')
-            .count();
+        let line = 1 + bytes.iter().take(err.valid_up_to()).filter(|&&b| b == b'\n').count();
         vec![Diagnostic {
             file: file_name.to_string(),
             row: Some(line),
@@ -284,43 +259,26 @@ pub fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<Diagnostic>
     let mut parser = CsvParser::new(text);
     let mut header = Record::default();
     loop {
-        if !parser
-            .next_record(file_name, &mut header)
-            .map_err(|d| vec![d])?
-        {
+        if !parser.next_record(file_name, &mut header).map_err(|d| vec![d])? {
             return Ok(empty_text_table(file_name));
         }
         if !header.is_blank() {
             break;
         }
     }
-    let header_names: Vec<String> = (0..header.n_fields())
-        .map(|field_idx| header.field(text, field_idx).trim().to_string())
-        .collect();
+    let header_names: Vec<String> =
+        (0..header.n_fields()).map(|field_idx| header.field(text, field_idx).trim().to_string()).collect();
     check_duplicate_names(file_name, header.row, &header_names).map_err(|d| vec![d])?;
     build_text_table(file_name, text, &header_names, &mut parser)
 }
 
 fn empty_text_table(file_name: &str) -> Table {
-    Table {
-        file_name: file_name.to_string(),
-        source: TableSource::Csv,
-        frame: DataFrame::empty(),
-        row_numbers: None,
-    }
+    Table { file_name: file_name.to_string(), source: TableSource::Csv, frame: DataFrame::empty(), row_numbers: None }
 }
 
-fn check_duplicate_names(
-    file_name: &str,
-    header_row: usize,
-    names: &[String],
-) -> Result<(), Diagnostic> {
+fn check_duplicate_names(file_name: &str, header_row: usize, names: &[String]) -> Result<(), Diagnostic> {
     for (later_idx, name) in names.iter().enumerate() {
-        if let Some(first_idx) = names
-            .iter()
-            .take(later_idx)
-            .position(|earlier| earlier == name)
-        {
+        if let Some(first_idx) = names.iter().take(later_idx).position(|earlier| earlier == name) {
             return Err(Diagnostic {
                 file: file_name.to_string(),
                 row: Some(header_row),
@@ -347,9 +305,7 @@ fn build_text_table(
     let capacity_guess = text.len() / (8 * n_columns.max(1)) + 1;
     let mut builders: Vec<StringChunkedBuilder> = header_names
         .iter()
-        .map(|name| {
-            StringChunkedBuilder::new(PlSmallStr::from_str(name), capacity_guess.min(1 << 20))
-        })
+        .map(|name| StringChunkedBuilder::new(PlSmallStr::from_str(name), capacity_guess.min(1 << 20)))
         .collect();
     let mut row_numbers = Vec::new();
     let mut skipped_blank = false;
@@ -370,12 +326,7 @@ fn build_text_table(
         }
         if record.n_fields() != n_columns {
             if problems.len() < MAX_DIAGNOSTICS {
-                problems.push(ragged_row(
-                    file_name,
-                    record.row,
-                    record.n_fields(),
-                    n_columns,
-                ));
+                problems.push(ragged_row(file_name, record.row, record.n_fields(), n_columns));
             }
             continue;
         }
@@ -393,16 +344,9 @@ fn build_text_table(
         return Err(problems);
     }
     let height = row_numbers.len();
-    let columns: Vec<Column> = builders
-        .into_iter()
-        .map(|builder| builder.finish().into_series().into())
-        .collect();
-    let frame = DataFrame::new(height, columns).map_err(|err| {
-        vec![Diagnostic::file(
-            file_name,
-            format!("cannot build the table: {err}"),
-        )]
-    })?;
+    let columns: Vec<Column> = builders.into_iter().map(|builder| builder.finish().into_series().into()).collect();
+    let frame = DataFrame::new(height, columns)
+        .map_err(|err| vec![Diagnostic::file(file_name, format!("cannot build the table: {err}"))])?;
     Ok(Table {
         file_name: file_name.to_string(),
         source: TableSource::Csv,
@@ -466,11 +410,7 @@ struct CsvParser<'t> {
 
 impl<'t> CsvParser<'t> {
     fn new(text: &'t str) -> Self {
-        CsvParser {
-            text,
-            position: 0,
-            row: 0,
-        }
+        CsvParser { text, position: 0, row: 0 }
     }
 
     /// Reads the next record into `record` (its buffer is reused); false at the end of the text.
@@ -516,11 +456,7 @@ impl<'t> CsvParser<'t> {
     }
 
     /// A field starting with `"`: up to the closing quote; `""` stands for one quote.
-    fn quoted_field(
-        &mut self,
-        file_name: &str,
-        row: usize,
-    ) -> Result<(FieldSpan, Terminator), Diagnostic> {
+    fn quoted_field(&mut self, file_name: &str, row: usize) -> Result<(FieldSpan, Terminator), Diagnostic> {
         let bytes = self.text.as_bytes();
         let content_start = self.position + 1;
         let mut cursor = content_start;
@@ -529,11 +465,7 @@ impl<'t> CsvParser<'t> {
         loop {
             match bytes.get(cursor) {
                 None => {
-                    return Err(bad_quoting(
-                        file_name,
-                        row,
-                        "a quoted field is never closed: add the closing `\"`",
-                    ))
+                    return Err(bad_quoting(file_name, row, "a quoted field is never closed: add the closing `\"`"))
                 }
                 Some(b'"') if bytes.get(cursor + 1) == Some(&b'"') => {
                     let owned = unescaped.get_or_insert_with(String::new);
@@ -598,13 +530,7 @@ enum Terminator {
 }
 
 fn bad_quoting(file_name: &str, row: usize, message: &str) -> Diagnostic {
-    Diagnostic {
-        file: file_name.to_string(),
-        row: Some(row),
-        column: None,
-        value: None,
-        message: message.to_string(),
-    }
+    Diagnostic { file: file_name.to_string(), row: Some(row), column: None, value: None, message: message.to_string() }
 }
 
 /// Suggests the candidate closest to `word` (case-insensitive match first, then a small edit
@@ -631,12 +557,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 impl Table {
     /// A caller's in-memory frame, shown as `file_name` in diagnostics (e.g. `<orders frame>`).
     pub fn from_frame(file_name: &str, frame: &DataFrame) -> Table {
-        Table {
-            file_name: file_name.to_string(),
-            source: TableSource::Frame,
-            frame: frame.clone(),
-            row_numbers: None,
-        }
+        Table { file_name: file_name.to_string(), source: TableSource::Frame, frame: frame.clone(), row_numbers: None }
     }
 
     /// File name as shown in diagnostics.
@@ -671,12 +592,7 @@ impl Table {
     /// (did-you-mean when a known column is close; `x_` columns are allowed). Returns false when
     /// a required column is missing, so that the rows cannot be read.
     pub fn check_header(&self, schema: &TableSchema, diags: &mut Diagnostics) -> bool {
-        let found: Vec<&str> = self
-            .frame
-            .get_column_names()
-            .into_iter()
-            .map(|name| name.as_str())
-            .collect();
+        let found: Vec<&str> = self.frame.get_column_names().into_iter().map(|name| name.as_str()).collect();
         if found.is_empty() {
             diags.push(Diagnostic::file(
                 self.file_name.clone(),
@@ -711,13 +627,7 @@ impl Table {
             TableSource::Csv => Some(1),
             TableSource::Parquet | TableSource::Frame => None,
         };
-        Diagnostic {
-            file: self.file_name.clone(),
-            row,
-            column: None,
-            value: None,
-            message,
-        }
+        Diagnostic { file: self.file_name.clone(), row, column: None, value: None, message }
     }
 
     fn cell_diagnostic(
@@ -727,13 +637,7 @@ impl Table {
         value: impl Into<String>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::cell(
-            self.file_name.clone(),
-            self.row_number(row_idx),
-            column,
-            value,
-            message,
-        )
+        Diagnostic::cell(self.file_name.clone(), self.row_number(row_idx), column, value, message)
     }
 
     /// Records a problem about one cell of this table.
@@ -764,13 +668,7 @@ impl Table {
     }
 
     /// Applies `need` to an empty cell: `Invalid` plus a diagnostic when a value is required.
-    fn empty_cell<T>(
-        &self,
-        diags: &mut Diagnostics,
-        row_idx: usize,
-        column: &str,
-        need: Need,
-    ) -> Cell<T> {
+    fn empty_cell<T>(&self, diags: &mut Diagnostics, row_idx: usize, column: &str, need: Need) -> Cell<T> {
         match need {
             Need::Optional => Cell::Empty,
             Need::Required => {
@@ -797,12 +695,7 @@ impl Table {
     }
 
     /// Identifier (or free text) cells, trimmed.
-    pub fn ids<'a>(
-        &'a self,
-        column: &str,
-        need: Need,
-        diags: &mut Diagnostics,
-    ) -> Vec<Cell<&'a str>> {
+    pub fn ids<'a>(&'a self, column: &str, need: Need, diags: &mut Diagnostics) -> Vec<Cell<&'a str>> {
         let Ok(series) = self.frame.column(column) else {
             return self.absent(need);
         };
@@ -812,13 +705,7 @@ impl Table {
 
     /// Numbers with a range rule. Text must parse as a finite number; typed tables need a
     /// numeric column.
-    pub fn numbers(
-        &self,
-        column: &str,
-        rule: NumberRule,
-        need: Need,
-        diags: &mut Diagnostics,
-    ) -> Vec<Cell<f64>> {
+    pub fn numbers(&self, column: &str, rule: NumberRule, need: Need, diags: &mut Diagnostics) -> Vec<Cell<f64>> {
         let Ok(series) = self.frame.column(column) else {
             return self.absent(need);
         };
@@ -835,11 +722,9 @@ impl Table {
         if self.refuse_typed_text(series, column, diags) {
             return vec![Cell::Invalid; self.height()];
         }
-        self.parse_text_cells(series, column, "a number", need, diags, |text| {
-            match text.parse::<f64>() {
-                Ok(value) if rule.accepts(value) => Ok(value),
-                _ => Err(rule.expectation().to_string()),
-            }
+        self.parse_text_cells(series, column, "a number", need, diags, |text| match text.parse::<f64>() {
+            Ok(value) if rule.accepts(value) => Ok(value),
+            _ => Err(rule.expectation().to_string()),
         })
     }
 
@@ -856,10 +741,8 @@ impl Table {
         };
         let series = series.as_materialized_series();
         let check = |value: f64| -> Result<u64, String> {
-            let in_range = value.is_finite()
-                && value.fract() == 0.0
-                && value >= range.min as f64
-                && value <= range.upper() as f64;
+            let in_range =
+                value.is_finite() && value.fract() == 0.0 && value >= range.min as f64 && value <= range.upper() as f64;
             if in_range {
                 Ok(value as u64)
             } else {
@@ -872,21 +755,11 @@ impl Table {
         if self.refuse_typed_text(series, column, diags) {
             return vec![Cell::Invalid; self.height()];
         }
-        self.parse_text_cells(
-            series,
-            column,
-            "a whole number",
-            need,
-            diags,
-            |text| match text.parse::<u64>() {
-                Ok(value) if value >= range.min && value <= range.upper() => Ok(value),
-                Ok(_) => Err(range.expectation()),
-                Err(_) => text
-                    .parse::<f64>()
-                    .map_err(|_| range.expectation())
-                    .and_then(check),
-            },
-        )
+        self.parse_text_cells(series, column, "a whole number", need, diags, |text| match text.parse::<u64>() {
+            Ok(value) if value >= range.min && value <= range.upper() => Ok(value),
+            Ok(_) => Err(range.expectation()),
+            Err(_) => text.parse::<f64>().map_err(|_| range.expectation()).and_then(check),
+        })
     }
 
     /// ISO dates (`YYYY-MM-DD`); a typed table may also give a `Date` column.
@@ -899,29 +772,19 @@ impl Table {
             return self.typed_dates(series, column, need, diags);
         }
         self.parse_text_cells(series, column, "a date", need, diags, |text| {
-            parse_iso_date(text)
-                .ok_or_else(|| "expected a calendar date written YYYY-MM-DD".to_string())
+            parse_iso_date(text).ok_or_else(|| "expected a calendar date written YYYY-MM-DD".to_string())
         })
     }
 
     /// One of a fixed set of words (e.g. `make` / `buy`); the index into `choices`.
-    pub fn choices(
-        &self,
-        column: &str,
-        choices: &[&str],
-        need: Need,
-        diags: &mut Diagnostics,
-    ) -> Vec<Cell<usize>> {
+    pub fn choices(&self, column: &str, choices: &[&str], need: Need, diags: &mut Diagnostics) -> Vec<Cell<usize>> {
         let Ok(series) = self.frame.column(column) else {
             return self.absent(need);
         };
         let series = series.as_materialized_series();
         let expectation = format!("expected {}", or_list(choices));
         self.parse_text_cells(series, column, "text (String)", need, diags, |text| {
-            choices
-                .iter()
-                .position(|choice| *choice == text)
-                .ok_or_else(|| expectation.clone())
+            choices.iter().position(|choice| *choice == text).ok_or_else(|| expectation.clone())
         })
     }
 
@@ -939,9 +802,7 @@ impl Table {
         let chunked = match series.dtype() {
             DataType::String => series.str(),
             DataType::Null => {
-                return (0..self.height())
-                    .map(|row_idx| self.empty_cell(diags, row_idx, column, need))
-                    .collect()
+                return (0..self.height()).map(|row_idx| self.empty_cell(diags, row_idx, column, need)).collect()
             }
             dtype => {
                 self.wrong_type(diags, column, expected, dtype);
@@ -1011,13 +872,7 @@ impl Table {
     }
 
     /// The cells of a polars `Date` column.
-    fn typed_dates(
-        &self,
-        series: &Series,
-        column: &str,
-        need: Need,
-        diags: &mut Diagnostics,
-    ) -> Vec<Cell<NaiveDate>> {
+    fn typed_dates(&self, series: &Series, column: &str, need: Need, diags: &mut Diagnostics) -> Vec<Cell<NaiveDate>> {
         let Ok(dates) = series.date() else {
             return vec![Cell::Invalid; self.height()];
         };
@@ -1027,18 +882,10 @@ impl Table {
             let cell = match raw {
                 None => self.empty_cell(diags, row_idx, column, need),
                 Some(days) => {
-                    match epoch.and_then(|epoch| {
-                        epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(days)))
-                    }) {
+                    match epoch.and_then(|epoch| epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(days)))) {
                         Some(date) => Cell::Value(date),
                         None => {
-                            self.report(
-                                diags,
-                                row_idx,
-                                column,
-                                days.to_string(),
-                                "date out of range",
-                            );
+                            self.report(diags, row_idx, column, days.to_string(), "date out of range");
                             Cell::Invalid
                         }
                     }
@@ -1065,10 +912,7 @@ fn unknown_column_message(name: &str, schema: &TableSchema) -> String {
 
 /// `a`, `b`, `c` with backticks.
 pub fn backticked<'s>(names: impl Iterator<Item = &'s str>) -> String {
-    names
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `` `a`, `b` or `c` ``.
@@ -1088,10 +932,7 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     }
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = bytes.get(range)?;
-        part.iter().try_fold(0u32, |acc, &byte| {
-            byte.is_ascii_digit()
-                .then(|| acc * 10 + u32::from(byte - b'0'))
-        })
+        part.iter().try_fold(0u32, |acc, &byte| byte.is_ascii_digit().then(|| acc * 10 + u32::from(byte - b'0')))
     };
     let year = i32::try_from(digits(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
@@ -1102,52 +943,30 @@ mod tests {
     use super::*;
 
     fn csv(text: &str) -> Table {
-        parse_csv("t.csv", text.as_bytes())
-            .unwrap_or_else(|problems| panic!("refused: {problems:?}"))
+        parse_csv("t.csv", text.as_bytes()).unwrap_or_else(|problems| panic!("refused: {problems:?}"))
     }
 
     fn messages(diags: Diagnostics) -> Vec<String> {
-        diags
-            .into_error()
-            .diagnostics
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        diags.into_error().diagnostics.iter().map(ToString::to_string).collect()
     }
 
     fn texts(table: &Table, column: &str) -> Vec<Option<String>> {
         let mut diags = Diagnostics::new();
         let cells = table.ids(column, Need::Optional, &mut diags);
         assert!(diags.is_empty());
-        cells
-            .into_iter()
-            .map(|cell| cell.value().map(str::to_string))
-            .collect()
+        cells.into_iter().map(|cell| cell.value().map(str::to_string)).collect()
     }
 
-    const SCHEMA: TableSchema = TableSchema {
-        name: "t",
-        required: &["item", "kind"],
-        optional: &["holding_cost", "lead_time"],
-    };
+    const SCHEMA: TableSchema =
+        TableSchema { name: "t", required: &["item", "kind"], optional: &["holding_cost", "lead_time"] };
 
     #[test]
     fn csv_handles_bom_crlf_quotes_and_blank_lines() {
-        let table = csv(
-            "\u{feff}item,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\r\nc,\"two\nlines\"\r\n d ,\n",
-        );
-        assert_eq!(
-            texts(&table, "item"),
-            [Some("a,b".into()), Some("c".into()), Some("d".into())]
-        );
-        assert_eq!(
-            texts(&table, "note"),
-            [Some("say \"hi\"".into()), Some("two\nlines".into()), None]
-        );
+        let table = csv("\u{feff}item,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\r\nc,\"two\nlines\"\r\n d ,\n");
+        assert_eq!(texts(&table, "item"), [Some("a,b".into()), Some("c".into()), Some("d".into())]);
+        assert_eq!(texts(&table, "note"), [Some("say \"hi\"".into()), Some("two\nlines".into()), None]);
         // Row 3 is the blank line; the record with a line break inside quotes is row 4.
-        let rows: Vec<usize> = (0..table.height())
-            .map(|row_idx| table.row_number(row_idx))
-            .collect();
+        let rows: Vec<usize> = (0..table.height()).map(|row_idx| table.row_number(row_idx)).collect();
         assert_eq!(rows, [2, 4, 5]);
     }
 
@@ -1185,10 +1004,7 @@ mod tests {
         let mut diags = Diagnostics::new();
         assert!(!table.check_header(&SCHEMA, &mut diags));
         let found = messages(diags);
-        assert_eq!(
-            found[0],
-            "t.csv, row 1: unknown column `holdng_cost`; did you mean `holding_cost`?"
-        );
+        assert_eq!(found[0], "t.csv, row 1: unknown column `holdng_cost`; did you mean `holding_cost`?");
         assert!(found[1].starts_with("t.csv, row 1: unknown column `zzz`; the known columns are"));
         assert_eq!(
             found[2],
@@ -1216,20 +1032,7 @@ mod tests {
         let cells = table.numbers("v", NumberRule::NonNegative, Need::Optional, &mut diags);
         use Cell::{Empty, Invalid, Value};
         // The blank line is skipped, so "7" is the 9th cell.
-        assert_eq!(
-            cells,
-            [
-                Value(0.0),
-                Value(2.5),
-                Invalid,
-                Invalid,
-                Invalid,
-                Invalid,
-                Invalid,
-                Invalid,
-                Value(7.0)
-            ]
-        );
+        assert_eq!(cells, [Value(0.0), Value(2.5), Invalid, Invalid, Invalid, Invalid, Invalid, Invalid, Value(7.0)]);
         assert_eq!(diags.len(), 6);
         let mut diags = Diagnostics::new();
         let positive = table.numbers("v", NumberRule::Positive, Need::Optional, &mut diags);
@@ -1240,50 +1043,21 @@ mod tests {
         );
         let empties = csv("v,w\n,1\n");
         let mut diags = Diagnostics::new();
-        assert_eq!(
-            empties.numbers("v", NumberRule::Positive, Need::Optional, &mut diags),
-            [Empty]
-        );
-        assert_eq!(
-            empties.numbers("v", NumberRule::Positive, Need::Required, &mut diags),
-            [Invalid]
-        );
-        assert_eq!(
-            empties.numbers("absent", NumberRule::Positive, Need::Optional, &mut diags),
-            [Empty]
-        );
-        assert_eq!(
-            messages(diags),
-            ["t.csv, row 2, column v: a value is required"]
-        );
+        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
+        assert_eq!(empties.numbers("v", NumberRule::Positive, Need::Required, &mut diags), [Invalid]);
+        assert_eq!(empties.numbers("absent", NumberRule::Positive, Need::Optional, &mut diags), [Empty]);
+        assert_eq!(messages(diags), ["t.csv, row 2, column v: a value is required"]);
     }
 
     #[test]
     fn whole_numbers_accept_integers_only() {
         let table = csv("p\n3\n3.0\n3.5\n-1\nabc\n0\n5\n");
         let mut diags = Diagnostics::new();
-        let range = WholeRange {
-            min: 1,
-            max: Some(4),
-        };
+        let range = WholeRange { min: 1, max: Some(4) };
         let cells = table.whole_numbers("p", range, Need::Required, &mut diags);
         use Cell::{Invalid, Value};
-        assert_eq!(
-            cells,
-            [
-                Value(3),
-                Value(3),
-                Invalid,
-                Invalid,
-                Invalid,
-                Invalid,
-                Invalid
-            ]
-        );
-        assert_eq!(
-            messages(diags)[4],
-            "t.csv, row 8, column p, value \"5\": expected a whole number from 1 to 4"
-        );
+        assert_eq!(cells, [Value(3), Value(3), Invalid, Invalid, Invalid, Invalid, Invalid]);
+        assert_eq!(messages(diags)[4], "t.csv, row 8, column p, value \"5\": expected a whole number from 1 to 4");
     }
 
     #[test]
@@ -1291,24 +1065,16 @@ mod tests {
         let table = csv("d,k\n2026-01-05,make\n2026-02-30,buy\n2026-1-5,Make\n");
         let mut diags = Diagnostics::new();
         let dates = table.dates("d", Need::Required, &mut diags);
-        assert_eq!(
-            dates[0],
-            Cell::Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"))
-        );
+        assert_eq!(dates[0], Cell::Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")));
         assert_eq!(&dates[1..], [Cell::Invalid, Cell::Invalid]);
         let kinds = table.choices("k", &["make", "buy"], Need::Required, &mut diags);
         assert_eq!(kinds, [Cell::Value(0), Cell::Value(1), Cell::Invalid]);
-        assert_eq!(
-            messages(diags)[2],
-            "t.csv, row 4, column k, value \"Make\": expected `make` or `buy`"
-        );
+        assert_eq!(messages(diags)[2], "t.csv, row 4, column k, value \"Make\": expected `make` or `buy`");
     }
 
     #[test]
     fn typed_frames_keep_their_types() {
-        let epoch_days = Column::new("d".into(), [20458i32, 0])
-            .cast(&DataType::Date)
-            .expect("date");
+        let epoch_days = Column::new("d".into(), [20458i32, 0]).cast(&DataType::Date).expect("date");
         let frame = DataFrame::new(
             2,
             vec![
@@ -1322,31 +1088,13 @@ mod tests {
         let table = Table::from_frame("<f>", &frame);
         let mut diags = Diagnostics::new();
         use Cell::{Empty, Invalid, Value};
-        assert_eq!(
-            table.numbers("int", NumberRule::NonNegative, Need::Optional, &mut diags),
-            [Value(3.0), Invalid]
-        );
-        assert_eq!(
-            table.numbers("float", NumberRule::Positive, Need::Optional, &mut diags),
-            [Value(1.5), Empty]
-        );
+        assert_eq!(table.numbers("int", NumberRule::NonNegative, Need::Optional, &mut diags), [Value(3.0), Invalid]);
+        assert_eq!(table.numbers("float", NumberRule::Positive, Need::Optional, &mut diags), [Value(1.5), Empty]);
         let whole = WholeRange { min: 0, max: None };
-        assert_eq!(
-            table.whole_numbers("float", whole, Need::Optional, &mut diags),
-            [Invalid, Empty]
-        );
-        assert_eq!(
-            table.numbers("text", NumberRule::Positive, Need::Optional, &mut diags),
-            [Invalid, Invalid]
-        );
+        assert_eq!(table.whole_numbers("float", whole, Need::Optional, &mut diags), [Invalid, Empty]);
+        assert_eq!(table.numbers("text", NumberRule::Positive, Need::Optional, &mut diags), [Invalid, Invalid]);
         let dates = table.dates("d", Need::Required, &mut diags);
-        assert_eq!(
-            dates,
-            [
-                Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("d")),
-                Value(NaiveDate::default())
-            ]
-        );
+        assert_eq!(dates, [Value(NaiveDate::from_ymd_opt(2026, 1, 5).expect("d")), Value(NaiveDate::default())]);
         assert_eq!(
             messages(diags),
             [
@@ -1363,29 +1111,15 @@ mod tests {
         assert_eq!(closest("holdng_cost", known), Some("holding_cost"));
         assert_eq!(closest("Unit_Cost", known), Some("unit_cost"));
         assert_eq!(closest("a", known), Some("A"));
-        assert_eq!(
-            closest("Z", known),
-            None,
-            "one letter away from a one-letter id is no hint"
-        );
+        assert_eq!(closest("Z", known), None, "one letter away from a one-letter id is no hint");
         assert_eq!(closest("LINE9", known), Some("LINE1"));
         assert_eq!(closest("colour", known), None);
     }
 
     #[test]
     fn iso_dates_are_strict() {
-        assert_eq!(
-            parse_iso_date("2024-02-29"),
-            NaiveDate::from_ymd_opt(2024, 2, 29)
-        );
-        for bad in [
-            "2023-02-29",
-            "2026-1-05",
-            "2026/01/05",
-            "20260105",
-            "2026-01-05T00",
-            "２０２６-01-05",
-        ] {
+        assert_eq!(parse_iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2023-02-29", "2026-1-05", "2026/01/05", "20260105", "2026-01-05T00", "２０２６-01-05"] {
             assert_eq!(parse_iso_date(bad), None, "{bad}");
         }
     }

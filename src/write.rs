@@ -43,9 +43,7 @@ pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
         written.push("bom.csv");
     }
     if !input.resources.is_empty() {
-        write_file_atomically(dir, "resources.csv", |out| {
-            write_resources(&input.resources, &resource_bases, out)
-        })?;
+        write_file_atomically(dir, "resources.csv", |out| write_resources(&input.resources, &resource_bases, out))?;
         written.push("resources.csv");
     }
     if has_capacity_overrides(&input.resources, &resource_bases) {
@@ -94,11 +92,8 @@ where
 {
     let path: PathBuf = dir.join(name);
     let with_path = |source: io::Error| Error::Output { path: path.clone(), source };
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(with_path)?;
+    let temp =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir).map_err(with_path)?;
     let mut out = BufWriter::with_capacity(1 << 16, temp);
     write_body(&mut out).map_err(with_path)?;
     let temp = out.into_inner().map_err(|error| with_path(error.into_error()))?;
@@ -114,19 +109,12 @@ where
 
 /// An `InvalidInput` error for an index that points outside its table.
 fn bad_index(what: &str, index: usize, len: usize) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("{what} index {index} is out of range (the plan has {len})"),
-    )
+    io::Error::new(io::ErrorKind::InvalidInput, format!("{what} index {index} is out of range (the plan has {len})"))
 }
 
 /// The id of item `item_idx`, or an `InvalidInput` error.
 fn item_id(input: &PlanInput, item_idx: usize) -> io::Result<&str> {
-    input
-        .items
-        .get(item_idx)
-        .map(|item| item.id.as_str())
-        .ok_or_else(|| bad_index("item", item_idx, input.items.len()))
+    input.items.get(item_idx).map(|item| item.id.as_str()).ok_or_else(|| bad_index("item", item_idx, input.items.len()))
 }
 
 /// The id of resource `resource_idx`, or an `InvalidInput` error.
@@ -297,10 +285,8 @@ impl ItemColumn {
 
 /// Writes `items.csv`: `item`, `kind`, then the optional columns some item does not default.
 fn write_items(items: &[Item], out: &mut dyn Write) -> io::Result<()> {
-    let columns: Vec<ItemColumn> = ItemColumn::ALL
-        .into_iter()
-        .filter(|column| items.iter().any(|item| !column.is_default(item)))
-        .collect();
+    let columns: Vec<ItemColumn> =
+        ItemColumn::ALL.into_iter().filter(|column| items.iter().any(|item| !column.is_default(item))).collect();
     let mut header = vec!["item", "kind"];
     header.extend(columns.iter().map(|column| column.name()));
     write_header(out, &header)?;
@@ -411,18 +397,11 @@ fn capacity_overrides(resource: &Resource, base: f64) -> impl Iterator<Item = (u
 
 /// True when some resource has a period whose capacity differs from its base.
 fn has_capacity_overrides(resources: &[Resource], bases: &[f64]) -> bool {
-    resources
-        .iter()
-        .zip(bases)
-        .any(|(resource, &base)| capacity_overrides(resource, base).next().is_some())
+    resources.iter().zip(bases).any(|(resource, &base)| capacity_overrides(resource, base).next().is_some())
 }
 
 /// Writes `capacity.csv`: one row per period whose capacity differs from the base.
-fn write_capacity_overrides(
-    resources: &[Resource],
-    bases: &[f64],
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn write_capacity_overrides(resources: &[Resource], bases: &[f64], out: &mut dyn Write) -> io::Result<()> {
     write_header(out, &["resource", "period", "capacity"])?;
     for (resource, &base) in resources.iter().zip(bases) {
         for (period, capacity) in capacity_overrides(resource, base) {
@@ -443,11 +422,7 @@ fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     let with_setup_time = routings.iter().any(|r| r.setup_time != 0.0);
     let with_setup_cost = routings.iter().any(|r| r.setup_cost != 0.0);
     let mut header = vec!["item", "resource"];
-    let optional = [
-        (with_unit_time, "unit_time"),
-        (with_setup_time, "setup_time"),
-        (with_setup_cost, "setup_cost"),
-    ];
+    let optional = [(with_unit_time, "unit_time"), (with_setup_time, "setup_time"), (with_setup_cost, "setup_cost")];
     header.extend(optional.iter().filter(|(on, _)| *on).map(|(_, name)| *name));
     write_header(out, &header)?;
     for routing in routings {
@@ -487,9 +462,7 @@ fn write_item_period_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{
-        BomEdge, Bucket, ForecastEntry, Horizon, ItemKind, Order, Receipt, Routing, SolverConfig,
-    };
+    use crate::input::{BomEdge, Bucket, ForecastEntry, Horizon, ItemKind, Order, Receipt, Routing, SolverConfig};
     use chrono::NaiveDate;
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -525,13 +498,7 @@ mod tests {
                     overtime_cost: 0.0,
                 },
             ],
-            routings: vec![Routing {
-                item: 0,
-                resource: 0,
-                unit_time: 0.05,
-                setup_time: 0.0,
-                setup_cost: 12.0,
-            }],
+            routings: vec![Routing { item: 0, resource: 0, unit_time: 0.05, setup_time: 0.0, setup_cost: 12.0 }],
             receipts: vec![Receipt { item: 1, period: 0, quantity: 100.0 }],
             orders: vec![
                 Order {
@@ -541,13 +508,7 @@ mod tests {
                     due_date: date(2026, 1, 7),
                     market: Some("DE".into()),
                 },
-                Order {
-                    id: "SO-2".into(),
-                    item: 0,
-                    quantity: 1.5,
-                    due_date: date(2025, 12, 31),
-                    market: None,
-                },
+                Order { id: "SO-2".into(), item: 0, quantity: 1.5, due_date: date(2025, 12, 31), market: None },
             ],
             forecast: vec![ForecastEntry { item: 0, period: 3, quantity: 10.0 }],
         }
@@ -579,17 +540,11 @@ mod tests {
              SO-1,\"Tee, \"\"Sunset\"\"\",3,2026-01-07,DE\n\
              SO-2,\"Tee, \"\"Sunset\"\"\",1.5,2025-12-31,\n"
         );
-        assert_eq!(
-            read(d, "bom.csv"),
-            "parent,component,quantity\n\"Tee, \"\"Sunset\"\"\",Tinte-Ü,0.3\n"
-        );
+        assert_eq!(read(d, "bom.csv"), "parent,component,quantity\n\"Tee, \"\"Sunset\"\"\",Tinte-Ü,0.3\n");
         // DTG: 8 three times -> base 8, period 3 overrides. Pack: 6 and 4 twice each -> the
         // smaller, 4, is the base and periods 1 and 3 are overrides.
         assert_eq!(read(d, "resources.csv"), "resource,capacity,overtime_max\nDTG,8,0\nPack,4,2\n");
-        assert_eq!(
-            read(d, "capacity.csv"),
-            "resource,period,capacity\nDTG,3,5\nPack,1,6\nPack,3,6\n"
-        );
+        assert_eq!(read(d, "capacity.csv"), "resource,period,capacity\nDTG,3,5\nPack,1,6\nPack,3,6\n");
         assert_eq!(
             read(d, "routings.csv"),
             "item,resource,unit_time,setup_cost\n\"Tee, \"\"Sunset\"\"\",DTG,0.05,12\n"
@@ -641,8 +596,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let nested = dir.path().join("a").join("b");
         let mut plan = sample_plan();
-        plan.solver =
-            SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(1e-7), threads: Some(2) };
+        plan.solver = SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(1e-7), threads: Some(2) };
         write_plan_dir(&plan, &nested).expect("write");
         assert_eq!(
             read(&nested, "plan.toml"),

@@ -4,8 +4,7 @@
 use chrono::NaiveDate;
 use flexplan::check::{check_plan, CheckError, CheckReport, RecomputedCosts, ViolationKind};
 use flexplan::input::{
-    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource,
-    Routing, SolverConfig,
+    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
 use std::path::Path;
 
@@ -52,36 +51,18 @@ fn input() -> PlanInput {
         market: None,
     };
     PlanInput {
-        horizon: Horizon {
-            start: date("2026-01-05"),
-            bucket: Bucket::Week,
-            periods: 4,
-        },
+        horizon: Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 4 },
         solver: SolverConfig::default(),
         items: vec![finished, blank],
-        bom: vec![BomEdge {
-            parent: 0,
-            component: 1,
-            quantity: 2.0,
-        }],
+        bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
         resources: vec![Resource {
             id: "PRESS".to_string(),
             capacity: vec![20.0, 10.0, 20.0, 20.0],
             overtime_max: 10.0,
             overtime_cost: 6.0,
         }],
-        routings: vec![Routing {
-            item: 0,
-            resource: 0,
-            unit_time: 1.0,
-            setup_time: 2.0,
-            setup_cost: 3.0,
-        }],
-        receipts: vec![Receipt {
-            item: 0,
-            period: 2,
-            quantity: 3.0,
-        }],
+        routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 3.0 }],
+        receipts: vec![Receipt { item: 0, period: 2, quantity: 3.0 }],
         orders: vec![
             order("SO-2", 8.0, "2026-01-13"),
             order("SO-1", 6.0, "2026-01-01"),
@@ -90,16 +71,8 @@ fn input() -> PlanInput {
             order("SO-9", 5.0, "2026-03-01"),
         ],
         forecast: vec![
-            ForecastEntry {
-                item: 0,
-                period: 2,
-                quantity: 10.0,
-            },
-            ForecastEntry {
-                item: 0,
-                period: 3,
-                quantity: 4.0,
-            },
+            ForecastEntry { item: 0, period: 2, quantity: 10.0 },
+            ForecastEntry { item: 0, period: 3, quantity: 4.0 },
         ],
     }
 }
@@ -195,11 +168,7 @@ fn summary_json(objective: f64) -> String {
 
 /// Replaces exactly one occurrence of `from`.
 fn replace_once(text: &str, from: &str, to: &str) -> String {
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "{from:?} must occur once in {text:?}"
-    );
+    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once in {text:?}");
     text.replacen(from, to, 1)
 }
 
@@ -215,18 +184,10 @@ fn check(input: &PlanInput, files: &PlanFiles) -> CheckReport {
 
 /// The violations as (kind, subject, period), in report order.
 fn found(report: &CheckReport) -> Vec<(ViolationKind, String, Option<usize>)> {
-    report
-        .violations
-        .iter()
-        .map(|v| (v.kind, v.subject.clone(), v.period))
-        .collect()
+    report.violations.iter().map(|v| (v.kind, v.subject.clone(), v.period)).collect()
 }
 
-fn expect(
-    kind: ViolationKind,
-    subject: &str,
-    period: Option<usize>,
-) -> (ViolationKind, String, Option<usize>) {
+fn expect(kind: ViolationKind, subject: &str, period: Option<usize>) -> (ViolationKind, String, Option<usize>) {
     (kind, subject.to_string(), period)
 }
 
@@ -249,11 +210,7 @@ fn the_correct_plan_passes_with_hand_computed_costs() {
     assert_eq!(report.fill_rate, 29.0 / 30.0);
     assert_eq!(report.on_time_rate, 0.5);
     assert!(report.is_ok());
-    assert!(
-        report.to_text().starts_with("Plan check: OK"),
-        "{}",
-        report.to_text()
-    );
+    assert!(report.to_text().starts_with("Plan check: OK"), "{}", report.to_text());
 }
 
 #[test]
@@ -272,14 +229,9 @@ fn a_lot_below_the_moq_is_reported() {
     let mut input = input();
     input.items[0].min_lot = 12.0;
     let report = check(&input, &PlanFiles::correct());
-    assert_eq!(
-        found(&report),
-        vec![expect(ViolationKind::MinLot, "FG-TEE-1", Some(1))]
-    );
+    assert_eq!(found(&report), vec![expect(ViolationKind::MinLot, "FG-TEE-1", Some(1))]);
     assert_eq!(report.violations[0].amount, 2.0);
-    assert!(report
-        .to_text()
-        .contains("[min_lot] FG-TEE-1 period 1: lot of 10 is below min_lot 12"));
+    assert!(report.to_text().contains("[min_lot] FG-TEE-1 period 1: lot of 10 is below min_lot 12"));
 }
 
 #[test]
@@ -301,11 +253,7 @@ fn a_lot_off_the_lot_multiple_or_above_max_lot_is_reported() {
 #[test]
 fn a_broken_balance_is_reported_where_it_is() {
     let mut files = PlanFiles::correct();
-    files.inventory = replace_once(
-        &files.inventory,
-        "FG-TEE-1,3,12,12,7,0,0",
-        "FG-TEE-1,3,12,12,8,0,0",
-    );
+    files.inventory = replace_once(&files.inventory, "FG-TEE-1,3,12,12,7,0,0", "FG-TEE-1,3,12,12,8,0,0");
     let report = check(&input(), &files);
     // Period 3 claims 8 instead of 7; period 4 then expects 8 - 3 = 5 but says 4. Holding
     // rises by 0.5 so the holding cost and the objective no longer match summary.json.
@@ -343,20 +291,10 @@ fn load_beyond_capacity_plus_overtime_is_reported() {
 #[test]
 fn understated_overtime_is_reported() {
     let mut files = PlanFiles::correct();
-    files.resources = replace_once(
-        &files.resources,
-        "PRESS,2,10,15,2,7,1.7",
-        "PRESS,2,10,15,2,6,1.7",
-    );
-    files.summary = files
-        .summary
-        .replace("\"overtime\": 42", "\"overtime\": 36")
-        .replace("159", "153");
+    files.resources = replace_once(&files.resources, "PRESS,2,10,15,2,7,1.7", "PRESS,2,10,15,2,6,1.7");
+    files.summary = files.summary.replace("\"overtime\": 42", "\"overtime\": 36").replace("159", "153");
     let report = check(&input(), &files);
-    assert_eq!(
-        found(&report),
-        vec![expect(ViolationKind::Overtime, "PRESS", Some(2))]
-    );
+    assert_eq!(found(&report), vec![expect(ViolationKind::Overtime, "PRESS", Some(2))]);
     assert_eq!(report.objective, 153.0);
 }
 
@@ -365,10 +303,7 @@ fn a_wrong_objective_in_the_summary_is_reported() {
     let mut files = PlanFiles::correct();
     files.summary = summary_json(158.0);
     let report = check(&input(), &files);
-    assert_eq!(
-        found(&report),
-        vec![expect(ViolationKind::Objective, "objective", None)]
-    );
+    assert_eq!(found(&report), vec![expect(ViolationKind::Objective, "objective", None)]);
     assert_eq!(report.reported_objective, Some(158.0));
     assert_eq!(report.violations[0].amount, 1.0);
 }
@@ -378,10 +313,7 @@ fn a_missing_inventory_row_is_reported() {
     let mut files = PlanFiles::correct();
     files.inventory = replace_once(&files.inventory, "RM-BLANK,3,0,0,0,0,0\n", "");
     let report = check(&input(), &files);
-    assert_eq!(
-        found(&report),
-        vec![expect(ViolationKind::MissingRow, "RM-BLANK", Some(3))]
-    );
+    assert_eq!(found(&report), vec![expect(ViolationKind::MissingRow, "RM-BLANK", Some(3))]);
 }
 
 #[test]
@@ -410,14 +342,8 @@ fn a_lot_arriving_after_the_horizon_is_reported() {
 #[test]
 fn wrong_lot_columns_are_reported() {
     let mut files = PlanFiles::correct();
-    files.lots = replace_once(
-        &files.lots,
-        "RM-BLANK,buy,2,2026-01-12,2,30",
-        "RM-BLANK,make,2,2026-01-13,3,30",
-    );
-    files
-        .lots
-        .push_str("FG-TEE-1,make,2,2026-01-12,3,15\nGHOST,buy,1,2026-01-05,1,4\n");
+    files.lots = replace_once(&files.lots, "RM-BLANK,buy,2,2026-01-12,2,30", "RM-BLANK,make,2,2026-01-13,3,30");
+    files.lots.push_str("FG-TEE-1,make,2,2026-01-12,3,15\nGHOST,buy,1,2026-01-05,1,4\n");
     let report = check(&input(), &files);
     let kinds: Vec<ViolationKind> = report.violations.iter().map(|v| v.kind).collect();
     assert_eq!(
@@ -437,26 +363,15 @@ fn wrong_lot_columns_are_reported() {
 #[test]
 fn a_wrong_promise_is_reported() {
     let mut files = PlanFiles::correct();
-    files.promises = replace_once(
-        &files.promises,
-        "SO-1,FG-TEE-1,6,1,2,1",
-        "SO-1,FG-TEE-1,6,1,1,0",
-    );
+    files.promises = replace_once(&files.promises, "SO-1,FG-TEE-1,6,1,2,1", "SO-1,FG-TEE-1,6,1,1,0");
     let report = check(&input(), &files);
-    assert_eq!(
-        found(&report),
-        vec![expect(ViolationKind::Promise, "SO-1", Some(1))]
-    );
+    assert_eq!(found(&report), vec![expect(ViolationKind::Promise, "SO-1", Some(1))]);
 }
 
 #[test]
 fn a_promise_for_an_unserved_order_is_reported_and_missing_rows_too() {
     let mut files = PlanFiles::correct();
-    files.promises = replace_once(
-        &files.promises,
-        "SO-4,FG-TEE-1,4,4,,",
-        "SO-4,FG-TEE-1,4,4,4,0",
-    );
+    files.promises = replace_once(&files.promises, "SO-4,FG-TEE-1,4,4,,", "SO-4,FG-TEE-1,4,4,4,0");
     files.promises = replace_once(&files.promises, "SO-3,FG-TEE-1,12,3,3,0\n", "");
     files.promises.push_str("SO-9,FG-TEE-1,5,5,,\n");
     let report = check(&input(), &files);
@@ -506,20 +421,9 @@ fn backlog_is_refused_when_the_item_has_no_backlog_cost() {
 #[test]
 fn shipments_of_an_item_without_demand_and_safety_shortfalls_are_reported() {
     let mut files = PlanFiles::correct();
-    files.inventory = replace_once(
-        &files.inventory,
-        "RM-BLANK,4,0,0,0,0,0",
-        "RM-BLANK,4,0,0,0,1,0",
-    );
-    files.inventory = replace_once(
-        &files.inventory,
-        "FG-TEE-1,2,8,9,1,0,1",
-        "FG-TEE-1,2,8,9,1,0,0",
-    );
-    files.summary = files
-        .summary
-        .replace("\"safety_stock\": 12", "\"safety_stock\": 8")
-        .replace("159", "155");
+    files.inventory = replace_once(&files.inventory, "RM-BLANK,4,0,0,0,0,0", "RM-BLANK,4,0,0,0,1,0");
+    files.inventory = replace_once(&files.inventory, "FG-TEE-1,2,8,9,1,0,1", "FG-TEE-1,2,8,9,1,0,0");
+    files.summary = files.summary.replace("\"safety_stock\": 12", "\"safety_stock\": 8").replace("159", "155");
     let report = check(&input(), &files);
     assert_eq!(
         found(&report),
@@ -533,25 +437,14 @@ fn shipments_of_an_item_without_demand_and_safety_shortfalls_are_reported() {
 #[test]
 fn a_non_numeric_quantity_is_an_error_naming_file_row_and_column() {
     let mut files = PlanFiles::correct();
-    files.lots = replace_once(
-        &files.lots,
-        "FG-TEE-1,make,2,2026-01-12,3,15",
-        "FG-TEE-1,make,2,2026-01-12,3,ten",
-    );
+    files.lots = replace_once(&files.lots, "FG-TEE-1,make,2,2026-01-12,3,15", "FG-TEE-1,make,2,2026-01-12,3,ten");
     let error = run(&input(), &files).expect_err("a malformed lot quantity");
-    let CheckError::Malformed(diagnostic) = &error else {
-        panic!("expected Malformed, got {error:?}")
-    };
+    let CheckError::Malformed(diagnostic) = &error else { panic!("expected Malformed, got {error:?}") };
     assert_eq!(diagnostic.file, "lots.csv");
     assert_eq!(diagnostic.row, Some(3));
     assert_eq!(diagnostic.column.as_deref(), Some("quantity"));
     assert_eq!(diagnostic.value.as_deref(), Some("ten"));
-    assert!(
-        error
-            .to_string()
-            .contains("lots.csv, row 3, column quantity, value \"ten\""),
-        "{error}"
-    );
+    assert!(error.to_string().contains("lots.csv, row 3, column quantity, value \"ten\""), "{error}");
 }
 
 #[test]
@@ -559,21 +452,13 @@ fn a_missing_column_or_file_is_an_error() {
     let mut files = PlanFiles::correct();
     files.resources = files.resources.replace("utilization", "usage");
     let error = run(&input(), &files).expect_err("a missing column");
-    assert!(
-        error
-            .to_string()
-            .contains("resources.csv, row 1, column utilization"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("resources.csv, row 1, column utilization"), "{error}");
 
     let dir = tempfile::tempdir().expect("a temporary folder");
     PlanFiles::correct().write(dir.path());
     std::fs::remove_file(dir.path().join("summary.json")).expect("the file exists");
     let error = check_plan(&input(), dir.path()).expect_err("a missing summary");
-    assert!(
-        matches!(&error, CheckError::Missing { file, .. } if file == "summary.json"),
-        "{error:?}"
-    );
+    assert!(matches!(&error, CheckError::Missing { file, .. } if file == "summary.json"), "{error:?}");
 }
 
 #[test]
@@ -586,18 +471,13 @@ fn a_parquet_table_is_read_when_there_is_no_csv() {
         Column::new("item".into(), ["FG-TEE-1", "FG-TEE-1", "RM-BLANK"]),
         Column::new("kind".into(), ["make", "make", "buy"]),
         Column::new("period".into(), [1_i64, 2, 2]),
-        Column::new(
-            "start_date".into(),
-            ["2026-01-05", "2026-01-12", "2026-01-12"],
-        ),
+        Column::new("start_date".into(), ["2026-01-05", "2026-01-12", "2026-01-12"]),
         Column::new("available_period".into(), [2_i64, 3, 2]),
         Column::new("quantity".into(), [10.0_f64, 15.0, 30.0]),
     ])
     .expect("a valid frame");
     let file = std::fs::File::create(dir.path().join("lots.parquet")).expect("writable");
-    ParquetWriter::new(file)
-        .finish(&mut frame)
-        .expect("parquet written");
+    ParquetWriter::new(file).finish(&mut frame).expect("parquet written");
     let report = check_plan(&input(), dir.path()).expect("the plan is readable");
     assert_eq!(found(&report), vec![]);
     assert_eq!(report.costs.unit, 80.0);
@@ -639,7 +519,8 @@ mod simulated {
                 5..30_u32,
             )
                 .prop_map(
-                    move |(
+                    move |(lead_a, lead_c, lots_a, lots_c, receipts_a, orders, safety_stock, capacity)| Scenario {
+                        n_periods,
                         lead_a,
                         lead_c,
                         lots_a,
@@ -648,18 +529,6 @@ mod simulated {
                         orders,
                         safety_stock,
                         capacity,
-                    )| {
-                        Scenario {
-                            n_periods,
-                            lead_a,
-                            lead_c,
-                            lots_a,
-                            lots_c,
-                            receipts_a,
-                            orders,
-                            safety_stock,
-                            capacity,
-                        }
                     },
                 )
         })
@@ -701,38 +570,20 @@ mod simulated {
             .collect();
         let receipts = (0..scenario.n_periods)
             .filter(|t| scenario.receipts_a[*t] > 0)
-            .map(|t| Receipt {
-                item: 0,
-                period: t,
-                quantity: f64::from(scenario.receipts_a[t]),
-            })
+            .map(|t| Receipt { item: 0, period: t, quantity: f64::from(scenario.receipts_a[t]) })
             .collect();
         PlanInput {
-            horizon: Horizon {
-                start,
-                bucket: Bucket::Week,
-                periods: scenario.n_periods,
-            },
+            horizon: Horizon { start, bucket: Bucket::Week, periods: scenario.n_periods },
             solver: SolverConfig::default(),
             items: vec![item_a, item_c],
-            bom: vec![BomEdge {
-                parent: 0,
-                component: 1,
-                quantity: 2.0,
-            }],
+            bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
             resources: vec![Resource {
                 id: "R".to_string(),
                 capacity: vec![f64::from(scenario.capacity); scenario.n_periods],
                 overtime_max: 1000.0,
                 overtime_cost: 6.0,
             }],
-            routings: vec![Routing {
-                item: 0,
-                resource: 0,
-                unit_time: 1.0,
-                setup_time: 2.0,
-                setup_cost: 3.0,
-            }],
+            routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 3.0 }],
             receipts,
             orders,
             forecast: vec![],
@@ -744,64 +595,38 @@ mod simulated {
     pub fn simulate(scenario: &Scenario, input: &PlanInput) -> (PlanFiles, f64) {
         let n = scenario.n_periods;
         let start = input.horizon.start;
-        let lot_a: Vec<f64> = (0..n)
-            .map(|t| {
-                if t + scenario.lead_a < n {
-                    5.0 * f64::from(scenario.lots_a[t])
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let lot_c: Vec<f64> = (0..n)
-            .map(|t| {
-                if t + scenario.lead_c < n {
-                    10.0 * f64::from(scenario.lots_c[t])
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let lot_a: Vec<f64> =
+            (0..n).map(|t| if t + scenario.lead_a < n { 5.0 * f64::from(scenario.lots_a[t]) } else { 0.0 }).collect();
+        let lot_c: Vec<f64> =
+            (0..n).map(|t| if t + scenario.lead_c < n { 10.0 * f64::from(scenario.lots_c[t]) } else { 0.0 }).collect();
         let mut demand = vec![0.0; n];
         for (quantity, due) in &scenario.orders {
             demand[*due] += f64::from(*quantity);
         }
         let mut total = 0.0;
         let mut lots = String::from("item,kind,period,start_date,available_period,quantity\n");
-        for (id, kind, lead, quantities, unit, fixed) in [
-            ("A", "make", scenario.lead_a, &lot_a, 2.0, 1.5 + 3.0),
-            ("C", "buy", scenario.lead_c, &lot_c, 1.0, 7.0),
-        ] {
+        for (id, kind, lead, quantities, unit, fixed) in
+            [("A", "make", scenario.lead_a, &lot_a, 2.0, 1.5 + 3.0), ("C", "buy", scenario.lead_c, &lot_c, 1.0, 7.0)]
+        {
             for (t, quantity) in quantities.iter().enumerate().filter(|(_, q)| **q > 0.0) {
                 let day = start + chrono::Days::new(7 * t as u64);
-                lots.push_str(&format!(
-                    "{id},{kind},{},{day},{},{quantity}\n",
-                    t + 1,
-                    t + 1 + lead
-                ));
+                lots.push_str(&format!("{id},{kind},{},{day},{},{quantity}\n", t + 1, t + 1 + lead));
                 total += unit * quantity + fixed;
             }
         }
-        let mut inventory =
-            String::from("item,period,demand,shipped,inventory,backlog,safety_shortfall\n");
+        let mut inventory = String::from("item,period,demand,shipped,inventory,backlog,safety_shortfall\n");
         let (mut on_hand, mut owed) = (3.0, 0.0);
         let mut shipped = vec![0.0; n];
         let safety = f64::from(scenario.safety_stock);
         for t in 0..n {
-            let arriving = t.checked_sub(scenario.lead_a).map_or(0.0, |s| lot_a[s])
-                + f64::from(scenario.receipts_a[t]);
+            let arriving = t.checked_sub(scenario.lead_a).map_or(0.0, |s| lot_a[s]) + f64::from(scenario.receipts_a[t]);
             let available = on_hand + arriving;
             shipped[t] = f64::min(available, owed + demand[t]);
             on_hand = available - shipped[t];
             owed = owed + demand[t] - shipped[t];
             let shortfall = (safety - on_hand).max(0.0);
             total += 0.5 * on_hand + 3.0 * owed + 4.0 * shortfall;
-            inventory.push_str(&format!(
-                "A,{},{},{},{on_hand},{owed},{shortfall}\n",
-                t + 1,
-                demand[t],
-                shipped[t]
-            ));
+            inventory.push_str(&format!("A,{},{},{},{on_hand},{owed},{shortfall}\n", t + 1, demand[t], shipped[t]));
         }
         let mut on_hand_c = 1000.0;
         for (t, lot) in lot_a.iter().enumerate() {
@@ -809,54 +634,33 @@ mod simulated {
             total += 0.25 * on_hand_c;
             inventory.push_str(&format!("C,{},0,0,{on_hand_c},0,0\n", t + 1));
         }
-        let mut resources =
-            String::from("resource,period,capacity,run_time,setup_time,overtime,utilization\n");
+        let mut resources = String::from("resource,period,capacity,run_time,setup_time,overtime,utilization\n");
         let capacity = f64::from(scenario.capacity);
         for (t, lot) in lot_a.iter().enumerate() {
             let setup = if *lot > 0.0 { 2.0 } else { 0.0 };
             let overtime = (lot + setup - capacity).max(0.0);
             total += 6.0 * overtime;
             let utilization = (lot + setup) / capacity;
-            resources.push_str(&format!(
-                "R,{},{capacity},{lot},{setup},{overtime},{utilization}\n",
-                t + 1
-            ));
+            resources.push_str(&format!("R,{},{capacity},{lot},{setup},{overtime},{utilization}\n", t + 1));
         }
         let (promises, on_time_rate) = promises_by_cumulative_shipments(scenario, &shipped);
         let total_demand: f64 = demand.iter().sum();
-        let fill_rate = if total_demand > 0.0 {
-            shipped.iter().sum::<f64>() / total_demand
-        } else {
-            1.0
-        };
+        let fill_rate = if total_demand > 0.0 { shipped.iter().sum::<f64>() / total_demand } else { 1.0 };
         let summary = format!(
             r#"{{"status": "feasible", "objective": {total}, "costs": {{"unit": {}, "holding": {}, "backlog": {},
                 "safety_stock": {}, "ordering": {}, "setup": {}, "overtime": {}}},
                 "fill_rate": {fill_rate}, "on_time_rate": {on_time_rate}}}"#,
             0, 0, 0, 0, 0, 0, 0
         );
-        (
-            PlanFiles {
-                lots,
-                inventory,
-                resources,
-                promises,
-                summary,
-            },
-            total,
-        )
+        (PlanFiles { lots, inventory, resources, promises, summary }, total)
     }
 
     /// Shipments never exceed what is owed, so every unit shipped goes to an order: order k
     /// (earliest due first, then id) is served in the first period whose cumulative shipments
     /// cover the cumulative quantity of orders up to and including k.
     fn promises_by_cumulative_shipments(scenario: &Scenario, shipped: &[f64]) -> (String, f64) {
-        let mut sorted: Vec<(usize, String, u32)> = scenario
-            .orders
-            .iter()
-            .enumerate()
-            .map(|(k, (q, due))| (*due, format!("O{k}"), *q))
-            .collect();
+        let mut sorted: Vec<(usize, String, u32)> =
+            scenario.orders.iter().enumerate().map(|(k, (q, due))| (*due, format!("O{k}"), *q)).collect();
         sorted.sort();
         let cumulative_shipped: Vec<f64> = shipped
             .iter()
@@ -865,33 +669,20 @@ mod simulated {
                 Some(*sum)
             })
             .collect();
-        let mut text =
-            String::from("order_id,item,quantity,due_period,promised_period,periods_late\n");
+        let mut text = String::from("order_id,item,quantity,due_period,promised_period,periods_late\n");
         let mut cumulative_ordered = 0.0;
         let mut on_time = 0;
         for (due, id, quantity) in &sorted {
             cumulative_ordered += f64::from(*quantity);
-            match cumulative_shipped
-                .iter()
-                .position(|sum| *sum >= cumulative_ordered - 1e-9)
-            {
+            match cumulative_shipped.iter().position(|sum| *sum >= cumulative_ordered - 1e-9) {
                 Some(t) => {
-                    text.push_str(&format!(
-                        "{id},A,{quantity},{},{},{}\n",
-                        due + 1,
-                        t + 1,
-                        t - due
-                    ));
+                    text.push_str(&format!("{id},A,{quantity},{},{},{}\n", due + 1, t + 1, t - due));
                     on_time += usize::from(t == *due);
                 }
                 None => text.push_str(&format!("{id},A,{quantity},{},,\n", due + 1)),
             }
         }
-        let rate = if sorted.is_empty() {
-            1.0
-        } else {
-            on_time as f64 / sorted.len() as f64
-        };
+        let rate = if sorted.is_empty() { 1.0 } else { on_time as f64 / sorted.len() as f64 };
         (text, rate)
     }
 

@@ -32,22 +32,10 @@ mod code {
 
 /// The plan tables of spec section 3 with their headers, in the spec's column order.
 const PLAN_TABLES: [(&str, &str); 4] = [
-    (
-        "lots",
-        "item,kind,period,start_date,available_period,quantity",
-    ),
-    (
-        "inventory",
-        "item,period,demand,shipped,inventory,backlog,safety_shortfall",
-    ),
-    (
-        "resources",
-        "resource,period,capacity,run_time,setup_time,overtime,utilization",
-    ),
-    (
-        "order_promises",
-        "order_id,item,quantity,due_period,promised_period,periods_late",
-    ),
+    ("lots", "item,kind,period,start_date,available_period,quantity"),
+    ("inventory", "item,period,demand,shipped,inventory,backlog,safety_shortfall"),
+    ("resources", "resource,period,capacity,run_time,setup_time,overtime,utilization"),
+    ("order_promises", "order_id,item,quantity,due_period,promised_period,periods_late"),
 ];
 
 fn repo_root() -> PathBuf {
@@ -117,13 +105,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .expect("read folder")
-        .map(|entry| {
-            entry
-                .expect("folder entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|entry| entry.expect("folder entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     names
@@ -145,18 +127,9 @@ fn read_json(path: &Path) -> Value {
 fn summary_without_timings(dir: &Path) -> Value {
     let mut summary = read_json(&dir.join("summary.json"));
     let object = summary.as_object_mut().expect("summary.json is an object");
-    assert!(
-        object.remove("build_seconds").is_some(),
-        "summary.json has build_seconds"
-    );
-    assert!(
-        object.remove("solve_seconds").is_some(),
-        "summary.json has solve_seconds"
-    );
-    assert!(
-        object.remove("seconds").is_some(),
-        "summary.json has seconds"
-    );
+    assert!(object.remove("build_seconds").is_some(), "summary.json has build_seconds");
+    assert!(object.remove("solve_seconds").is_some(), "summary.json has solve_seconds");
+    assert!(object.remove("seconds").is_some(), "summary.json has seconds");
     summary
 }
 
@@ -197,10 +170,7 @@ fn csv_row_count(path: &Path) -> usize {
 /// The column `name` of a CSV table.
 fn csv_column(path: &Path, name: &str) -> Vec<String> {
     let (header, rows) = read_csv(path);
-    let c = header
-        .iter()
-        .position(|h| h == name)
-        .expect("column present");
+    let c = header.iter().position(|h| h == name).expect("column present");
     rows.into_iter().map(|mut r| r.swap_remove(c)).collect()
 }
 
@@ -239,15 +209,9 @@ fn write_infeasible_plan(dir: &Path) {
     write_files(
         dir,
         &[
-            (
-                "plan.toml",
-                "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n",
-            ),
+            ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n"),
             ("items.csv", "item,kind,lead_time,unit_cost\nCAP,buy,2,3\n"),
-            (
-                "orders.csv",
-                "order_id,item,quantity,due_date\nO1,CAP,40,2026-01-06\n",
-            ),
+            ("orders.csv", "order_id,item,quantity,due_date\nO1,CAP,40,2026-01-06\n"),
         ],
     );
 }
@@ -259,13 +223,7 @@ fn write_infeasible_plan(dir: &Path) {
 #[test]
 fn plan_on_the_example_writes_the_five_spec_files_and_validate_accepts_them() {
     let out = example_plan();
-    let expected_files = [
-        "inventory.csv",
-        "lots.csv",
-        "order_promises.csv",
-        "resources.csv",
-        "summary.json",
-    ];
+    let expected_files = ["inventory.csv", "lots.csv", "order_promises.csv", "resources.csv", "summary.json"];
     assert_eq!(names_in(out), expected_files);
     for (table, header) in PLAN_TABLES {
         let text = fs::read_to_string(out.join(format!("{table}.csv"))).expect("plan table");
@@ -278,14 +236,8 @@ fn plan_on_the_example_writes_the_five_spec_files_and_validate_accepts_them() {
     let n_resources = csv_row_count(&example_dir().join("resources.csv"));
     let n_orders = csv_row_count(&example_dir().join("orders.csv"));
     let n_periods = 12; // data/example/plan.toml
-    assert_eq!(
-        csv_row_count(&out.join("inventory.csv")),
-        n_items * n_periods
-    );
-    assert_eq!(
-        csv_row_count(&out.join("resources.csv")),
-        n_resources * n_periods
-    );
+    assert_eq!(csv_row_count(&out.join("inventory.csv")), n_items * n_periods);
+    assert_eq!(csv_row_count(&out.join("resources.csv")), n_resources * n_periods);
 
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["status"], "optimal");
@@ -307,34 +259,17 @@ fn plan_on_the_example_writes_the_five_spec_files_and_validate_accepts_them() {
     let orders = &summary["orders"];
     assert_eq!(orders["total"].as_u64(), Some(n_orders as u64));
     let planned = orders["planned"].as_u64().expect("planned count");
-    let beyond = orders["beyond_horizon"]
-        .as_u64()
-        .expect("beyond-horizon count");
+    let beyond = orders["beyond_horizon"].as_u64().expect("beyond-horizon count");
     assert_eq!(planned + beyond, n_orders as u64);
-    assert_eq!(
-        csv_row_count(&out.join("order_promises.csv")) as u64,
-        planned
-    );
+    assert_eq!(csv_row_count(&out.join("order_promises.csv")) as u64, planned);
     // The objective is the sum of the cost terms.
-    let terms: f64 = summary["costs"]
-        .as_object()
-        .expect("costs")
-        .values()
-        .map(|v| v.as_f64().expect("number"))
-        .sum();
+    let terms: f64 = summary["costs"].as_object().expect("costs").values().map(|v| v.as_f64().expect("number")).sum();
     let objective = summary["objective"].as_f64().expect("objective");
-    assert!(
-        (terms - objective).abs() <= 1e-5 * objective.abs().max(1.0),
-        "terms {terms} vs objective {objective}"
-    );
+    assert!((terms - objective).abs() <= 1e-5 * objective.abs().max(1.0), "terms {terms} vs objective {objective}");
 
     let validate = flexplan(&["validate", path_arg(&example_dir()), path_arg(out)]);
     assert_exit(&validate, code::OK);
-    assert!(
-        stdout(&validate).contains("OK, no violations"),
-        "{}",
-        stdout(&validate)
-    );
+    assert!(stdout(&validate).contains("OK, no violations"), "{}", stdout(&validate));
 }
 
 #[test]
@@ -345,8 +280,7 @@ fn check_on_the_example_exits_0_and_its_json_counts_match_the_input_tables() {
 
     let json = flexplan(&["check", path_arg(&example_dir()), "--format", "json"]);
     assert_exit(&json, code::OK);
-    let report: Value =
-        serde_json::from_str(&stdout(&json)).expect("check --format json prints JSON");
+    let report: Value = serde_json::from_str(&stdout(&json)).expect("check --format json prints JSON");
 
     let kinds = csv_column(&example_dir().join("items.csv"), "kind");
     let n_make = kinds.iter().filter(|k| k.as_str() == "make").count() as u64;
@@ -354,14 +288,8 @@ fn check_on_the_example_exits_0_and_its_json_counts_match_the_input_tables() {
     assert_eq!(report["items"]["total"].as_u64(), Some(kinds.len() as u64));
     assert_eq!(report["items"]["make"].as_u64(), Some(n_make));
     assert_eq!(report["items"]["buy"].as_u64(), Some(n_buy));
-    assert_eq!(
-        report["bom"]["edges"].as_u64(),
-        Some(csv_row_count(&example_dir().join("bom.csv")) as u64)
-    );
-    assert_eq!(
-        report["resources"].as_u64(),
-        Some(csv_row_count(&example_dir().join("resources.csv")) as u64)
-    );
+    assert_eq!(report["bom"]["edges"].as_u64(), Some(csv_row_count(&example_dir().join("bom.csv")) as u64));
+    assert_eq!(report["resources"].as_u64(), Some(csv_row_count(&example_dir().join("resources.csv")) as u64));
 
     // Orders: count them by due date against the horizon 2026-01-05 + 12 weeks, by hand.
     let due_dates = csv_column(&example_dir().join("orders.csv"), "due_date");
@@ -373,10 +301,7 @@ fn check_on_the_example_exits_0_and_its_json_counts_match_the_input_tables() {
     assert_eq!(orders["orders"].as_u64(), Some(due_dates.len() as u64));
     assert_eq!(orders["past_due"].as_u64(), Some(past_due));
     assert_eq!(orders["beyond_horizon"].as_u64(), Some(beyond));
-    assert_eq!(
-        orders["in_horizon"].as_u64(),
-        Some(due_dates.len() as u64 - past_due - beyond)
-    );
+    assert_eq!(orders["in_horizon"].as_u64(), Some(due_dates.len() as u64 - past_due - beyond));
     assert_eq!(report["demand"].as_array().map(Vec::len), Some(12));
 }
 
@@ -391,19 +316,10 @@ fn invalid_input_exits_3_names_file_row_column_value_and_creates_no_output() {
     write_files(
         &plan_dir,
         &[
-            (
-                "plan.toml",
-                "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n",
-            ),
-            (
-                "items.csv",
-                "item,kind,holding_cost,lead_tme\nFG,make,1,0\nSUB,make,-2,0\nRM,buy,0.5,1\n",
-            ),
+            ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n"),
+            ("items.csv", "item,kind,holding_cost,lead_tme\nFG,make,1,0\nSUB,make,-2,0\nRM,buy,0.5,1\n"),
             ("bom.csv", "parent,component,quantity\nFG,SUB,1\nSUB,RM,1\n"),
-            (
-                "orders.csv",
-                "order_id,item,quantity,due_date\nO1,FG,5,2026-01-06\n",
-            ),
+            ("orders.csv", "order_id,item,quantity,due_date\nO1,FG,5,2026-01-06\n"),
         ],
     );
     let out = tmp.path().join("out");
@@ -411,30 +327,14 @@ fn invalid_input_exits_3_names_file_row_column_value_and_creates_no_output() {
     assert_exit(&output, code::INVALID_INPUT);
     let err = stderr(&output);
     // The negative number: file, spreadsheet row (header = 1), column and value.
-    assert!(
-        err.contains("items.csv, row 3, column holding_cost, value \"-2\""),
-        "{err}"
-    );
+    assert!(err.contains("items.csv, row 3, column holding_cost, value \"-2\""), "{err}");
     // The misspelt column, with a did-you-mean.
-    assert!(
-        err.contains("items.csv, row 1: unknown column `lead_tme`; did you mean `lead_time`?"),
-        "{err}"
-    );
-    assert!(
-        !out.exists(),
-        "OUT_DIR must not be created for invalid input"
-    );
-    assert!(
-        stdout(&output).is_empty(),
-        "nothing on stdout: {}",
-        stdout(&output)
-    );
+    assert!(err.contains("items.csv, row 1: unknown column `lead_tme`; did you mean `lead_time`?"), "{err}");
+    assert!(!out.exists(), "OUT_DIR must not be created for invalid input");
+    assert!(stdout(&output).is_empty(), "nothing on stdout: {}", stdout(&output));
 
     // `check` refuses the same directory with the same code.
-    assert_exit(
-        &flexplan(&["check", path_arg(&plan_dir)]),
-        code::INVALID_INPUT,
-    );
+    assert_exit(&flexplan(&["check", path_arg(&plan_dir)]), code::INVALID_INPUT);
 }
 
 #[test]
@@ -444,19 +344,10 @@ fn a_bom_cycle_exits_3_with_the_cycle_path_and_creates_no_output() {
     write_files(
         &plan_dir,
         &[
-            (
-                "plan.toml",
-                "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n",
-            ),
+            ("plan.toml", "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n"),
             ("items.csv", "item,kind\nFG,make\nSUB,make\nRM,buy\n"),
-            (
-                "bom.csv",
-                "parent,component,quantity\nFG,SUB,1\nSUB,FG,2\nSUB,RM,1\n",
-            ),
-            (
-                "orders.csv",
-                "order_id,item,quantity,due_date\nO1,FG,5,2026-01-06\n",
-            ),
+            ("bom.csv", "parent,component,quantity\nFG,SUB,1\nSUB,FG,2\nSUB,RM,1\n"),
+            ("orders.csv", "order_id,item,quantity,due_date\nO1,FG,5,2026-01-06\n"),
         ],
     );
     let out = tmp.path().join("out");
@@ -486,23 +377,12 @@ fn infeasible_input_exits_5_with_a_diagnosis_and_leaves_an_earlier_plan_byte_ide
     let text = stdout(&output);
     assert!(text.starts_with("infeasible"), "{text}");
     // The diagnosis in a planner's words: item, quantity, due period, earliest supply.
-    assert!(
-        text.contains("CAP: 40 of 40 units due in period 1"),
-        "{text}"
-    );
+    assert!(text.contains("CAP: 40 of 40 units due in period 1"), "{text}");
     assert!(text.contains("earliest possible supply period 3"), "{text}");
     assert!(text.contains("lead time of CAP"), "{text}");
     assert!(text.contains("nothing written"), "{text}");
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "the earlier plan must be left byte-identical"
-    );
-    assert_eq!(
-        names_in(tmp.path()),
-        ["infeasible", "out"],
-        "no staging leftovers"
-    );
+    assert_eq!(snapshot(&out), before, "the earlier plan must be left byte-identical");
+    assert_eq!(names_in(tmp.path()), ["infeasible", "out"], "no staging leftovers");
 
     // Into a fresh OUT_DIR: nothing is created.
     let fresh = tmp.path().join("fresh");
@@ -524,22 +404,11 @@ fn a_node_limit_stops_at_a_plan_exits_4_and_reports_the_gap() {
     // start the root closes it).
     generate(&plan_dir, 2, 10, 150, 6);
     let out = tmp.path().join("out");
-    let output = flexplan(&[
-        "plan",
-        path_arg(&plan_dir),
-        "--out",
-        path_arg(&out),
-        "--node-limit",
-        "1",
-        "--heuristic",
-        "none",
-    ]);
+    let output =
+        flexplan(&["plan", path_arg(&plan_dir), "--out", path_arg(&out), "--node-limit", "1", "--heuristic", "none"]);
     assert_exit(&output, code::FEASIBLE);
     let text = stdout(&output);
-    assert!(
-        text.starts_with("feasible, not proven optimal: stopped by the node limit of 1"),
-        "{text}"
-    );
+    assert!(text.starts_with("feasible, not proven optimal: stopped by the node limit of 1"), "{text}");
     assert!(text.contains("best bound"), "{text}");
     assert!(text.contains("gap"), "{text}");
 
@@ -550,24 +419,12 @@ fn a_node_limit_stops_at_a_plan_exits_4_and_reports_the_gap() {
     let bound = summary["best_bound"].as_f64().expect("best bound");
     let gap = summary["gap"].as_f64().expect("gap");
     let target = summary["mip_gap_target"].as_f64().expect("gap target");
-    assert!(
-        bound <= objective,
-        "bound {bound} above objective {objective}"
-    );
-    assert!(
-        gap > target,
-        "a plan stopped by a limit has a gap above the target"
-    );
-    assert!(
-        (gap - (objective - bound) / objective).abs() < 1e-5,
-        "gap {gap} is not (objective - bound) / objective"
-    );
+    assert!(bound <= objective, "bound {bound} above objective {objective}");
+    assert!(gap > target, "a plan stopped by a limit has a gap above the target");
+    assert!((gap - (objective - bound) / objective).abs() < 1e-5, "gap {gap} is not (objective - bound) / objective");
 
     // The plan found at the limit is a real plan.
-    assert_exit(
-        &flexplan(&["validate", path_arg(&plan_dir), path_arg(&out)]),
-        code::OK,
-    );
+    assert_exit(&flexplan(&["validate", path_arg(&plan_dir), path_arg(&out)]), code::OK);
 }
 
 #[test]
@@ -578,22 +435,11 @@ fn a_tiny_time_limit_on_a_large_instance_writes_the_constructed_plan_and_exits_4
     let plan_dir = tmp.path().join("gen");
     generate(&plan_dir, 7, 300, 5000, 26);
     let out = tmp.path().join("out");
-    let output = flexplan(&[
-        "plan",
-        path_arg(&plan_dir),
-        "--out",
-        path_arg(&out),
-        "--time-limit",
-        "0.05",
-        "--threads",
-        "1",
-    ]);
+    let output =
+        flexplan(&["plan", path_arg(&plan_dir), "--out", path_arg(&out), "--time-limit", "0.05", "--threads", "1"]);
     let text = stdout(&output);
     assert_exit(&output, code::FEASIBLE);
-    assert!(
-        text.starts_with("feasible, not proven optimal: stopped by the time limit of 0.05 s"),
-        "{text}"
-    );
+    assert!(text.starts_with("feasible, not proven optimal: stopped by the time limit of 0.05 s"), "{text}");
     assert!(text.contains("plan written to"), "{text}");
     // The closing line says where the time went.
     let time_line = text.lines().find(|l| l.starts_with("time: ")).expect("a time line");
@@ -641,11 +487,7 @@ fn a_tiny_time_limit_without_a_warm_start_exits_6_and_writes_nothing() {
 // ---------------------------------------------------------------------------------------------
 
 /// Plans `plan_dir` into `out` with the given extra flags and returns its snapshot.
-fn plan_snapshot(
-    plan_dir: &Path,
-    out: &Path,
-    extra: &[&str],
-) -> (BTreeMap<String, Vec<u8>>, Value) {
+fn plan_snapshot(plan_dir: &Path, out: &Path, extra: &[&str]) -> (BTreeMap<String, Vec<u8>>, Value) {
     let mut args = vec!["plan", path_arg(plan_dir), "--out", path_arg(out)];
     args.extend_from_slice(extra);
     let output = flexplan(&args);
@@ -664,44 +506,25 @@ fn plans_are_byte_identical_with_1_or_2_threads_and_across_runs() {
     let again = plan_snapshot(&example, &tmp.path().join("ex1b"), &["--threads", "1"]);
     assert_eq!(one.0.len(), 4, "four CSV tables");
     assert!(one == two, "data/example: threads 1 and 2 differ");
-    assert!(
-        one == again,
-        "data/example: two runs with the same settings differ"
-    );
+    assert!(one == again, "data/example: two runs with the same settings differ");
 
     // A generated instance solved to a 2% gap (no wall-clock limit anywhere).
     let generated = tmp.path().join("gen");
     generate(&generated, 1, 12, 200, 8);
-    let one = plan_snapshot(
-        &generated,
-        &tmp.path().join("g1"),
-        &["--threads", "1", "--gap", "0.02"],
-    );
-    let two = plan_snapshot(
-        &generated,
-        &tmp.path().join("g2"),
-        &["--threads", "2", "--gap", "0.02"],
-    );
+    let one = plan_snapshot(&generated, &tmp.path().join("g1"), &["--threads", "1", "--gap", "0.02"]);
+    let two = plan_snapshot(&generated, &tmp.path().join("g2"), &["--threads", "2", "--gap", "0.02"]);
     assert!(one == two, "generated: threads 1 and 2 differ");
 }
 
 #[test]
 fn generate_with_one_seed_writes_identical_files_and_another_seed_differs() {
     let tmp = temp_dir();
-    let (a, b, c) = (
-        tmp.path().join("a"),
-        tmp.path().join("b"),
-        tmp.path().join("c"),
-    );
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
     generate(&a, 42, 40, 800, 10);
     generate(&b, 42, 40, 800, 10);
     generate(&c, 43, 40, 800, 10);
     let first = snapshot(&a);
-    assert!(
-        first.contains_key("plan.toml")
-            && first.contains_key("items.csv")
-            && first.contains_key("orders.csv")
-    );
+    assert!(first.contains_key("plan.toml") && first.contains_key("items.csv") && first.contains_key("orders.csv"));
     assert_eq!(csv_row_count(&a.join("items.csv")), 40);
     assert_eq!(csv_row_count(&a.join("orders.csv")), 800);
     assert!(first == snapshot(&b), "same seed, different files");
@@ -725,12 +548,8 @@ fn assert_same_cell(value: &AnyValue, csv: &str, at: &str) {
         AnyValue::String(s) => assert_eq!(*s, csv, "{at}"),
         AnyValue::StringOwned(s) => assert_eq!(s.as_str(), csv, "{at}"),
         other => {
-            let number = other
-                .extract::<f64>()
-                .unwrap_or_else(|| panic!("{at}: unexpected Parquet value {other:?}"));
-            let expected: f64 = csv
-                .parse()
-                .unwrap_or_else(|_| panic!("{at}: CSV cell {csv:?} is not a number"));
+            let number = other.extract::<f64>().unwrap_or_else(|| panic!("{at}: unexpected Parquet value {other:?}"));
+            let expected: f64 = csv.parse().unwrap_or_else(|_| panic!("{at}: CSV cell {csv:?} is not a number"));
             assert_eq!(number, expected, "{at}");
         }
     }
@@ -740,61 +559,34 @@ fn assert_same_cell(value: &AnyValue, csv: &str, at: &str) {
 fn parquet_output_holds_the_csv_values_and_validate_accepts_it() {
     let tmp = temp_dir();
     let out = tmp.path().join("pq");
-    let output = flexplan(&[
-        "plan",
-        path_arg(&example_dir()),
-        "--out",
-        path_arg(&out),
-        "--format",
-        "parquet",
-    ]);
+    let output = flexplan(&["plan", path_arg(&example_dir()), "--out", path_arg(&out), "--format", "parquet"]);
     assert_exit(&output, code::OK);
     assert_eq!(
         names_in(&out),
-        [
-            "inventory.parquet",
-            "lots.parquet",
-            "order_promises.parquet",
-            "resources.parquet",
-            "summary.json"
-        ]
+        ["inventory.parquet", "lots.parquet", "order_promises.parquet", "resources.parquet", "summary.json"]
     );
     let csv_plan = example_plan();
     for (table, header) in PLAN_TABLES {
         let frame = read_parquet(&out.join(format!("{table}.parquet")));
         let (csv_header, csv_rows) = read_csv(&csv_plan.join(format!("{table}.csv")));
-        let names: Vec<String> = frame
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
+        let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
         assert_eq!(names.join(","), header, "{table}.parquet columns");
         assert_eq!(names, csv_header);
         assert_eq!(frame.height(), csv_rows.len(), "{table}: row count");
         for (c, column) in frame.columns().iter().enumerate() {
             assert!(
-                matches!(
-                    column.dtype(),
-                    DataType::String | DataType::Int64 | DataType::Float64
-                ),
+                matches!(column.dtype(), DataType::String | DataType::Int64 | DataType::Float64),
                 "{table}.{}: type {:?}",
                 column.name(),
                 column.dtype()
             );
             for (row, csv_row) in csv_rows.iter().enumerate() {
                 let value = column.get(row).expect("cell in range");
-                assert_same_cell(
-                    &value,
-                    &csv_row[c],
-                    &format!("{table} row {} column {}", row + 2, column.name()),
-                );
+                assert_same_cell(&value, &csv_row[c], &format!("{table} row {} column {}", row + 2, column.name()));
             }
         }
     }
-    assert_eq!(
-        summary_without_timings(&out),
-        summary_without_timings(csv_plan)
-    );
+    assert_eq!(summary_without_timings(&out), summary_without_timings(csv_plan));
 
     let validate = flexplan(&["validate", path_arg(&example_dir()), path_arg(&out)]);
     assert_exit(&validate, code::OK);
@@ -810,23 +602,12 @@ fn validate_exits_7_on_a_tampered_lot_and_names_its_item_and_period() {
     let out = tmp.path().join("tampered");
     copy_dir(example_plan(), &out);
     let (header, mut rows) = read_csv(&out.join("lots.csv"));
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .expect("lots.csv column")
-    };
-    let (item_col, period_col, available_col, quantity_col) = (
-        col("item"),
-        col("period"),
-        col("available_period"),
-        col("quantity"),
-    );
+    let col = |name: &str| header.iter().position(|h| h == name).expect("lots.csv column");
+    let (item_col, period_col, available_col, quantity_col) =
+        (col("item"), col("period"), col("available_period"), col("quantity"));
     // The first lot of a made item with no lead time, so it lands in its own period.
-    let row = rows
-        .iter()
-        .position(|r| r[col("kind")] == "make" && r[period_col] == r[available_col])
-        .expect("a make lot");
+    let row =
+        rows.iter().position(|r| r[col("kind")] == "make" && r[period_col] == r[available_col]).expect("a make lot");
     let item = rows[row][item_col].clone();
     let period = rows[row][period_col].clone();
     let quantity: f64 = rows[row][quantity_col].parse().expect("quantity");
@@ -843,14 +624,8 @@ fn validate_exits_7_on_a_tampered_lot_and_names_its_item_and_period() {
     let report = stdout(&output);
     assert!(report.contains("FAILED"), "{report}");
     let balance_line = format!("[balance] {item} period {period}: inventory balance off by -7");
-    assert!(
-        report.contains(&balance_line),
-        "expected `{balance_line}` in\n{report}"
-    );
-    assert!(
-        report.contains("[objective]"),
-        "the objective no longer matches summary.json:\n{report}"
-    );
+    assert!(report.contains(&balance_line), "expected `{balance_line}` in\n{report}");
+    assert!(report.contains("[objective]"), "the objective no longer matches summary.json:\n{report}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -867,15 +642,9 @@ fn an_out_dir_holding_a_foreign_file_exits_8_and_leaves_it_untouched() {
     let output = flexplan(&["plan", path_arg(&example_dir()), "--out", path_arg(&out)]);
     assert_exit(&output, code::OUTPUT);
     let err = stderr(&output);
-    assert!(
-        err.contains("notes.txt"),
-        "the refused file is named: {err}"
-    );
+    assert!(err.contains("notes.txt"), "the refused file is named: {err}");
     assert_eq!(names_in(&out), ["notes.txt"]);
-    assert_eq!(
-        fs::read(out.join("notes.txt")).expect("read"),
-        b"my own notes\n"
-    );
+    assert_eq!(fs::read(out.join("notes.txt")).expect("read"), b"my own notes\n");
     assert_eq!(names_in(tmp.path()), ["mine"], "no staging leftovers");
 }
 
@@ -905,22 +674,11 @@ fn a_run_killed_mid_solve_leaves_the_earlier_plan_intact() {
     let still_running = child.try_wait().expect("poll child").is_none();
     child.kill().expect("kill -9"); // SIGKILL on Unix
     let status = child.wait().expect("reap child");
-    assert!(
-        still_running,
-        "the run finished in {:?}, before it could be killed",
-        started.elapsed()
-    );
+    assert!(still_running, "the run finished in {:?}, before it could be killed", started.elapsed());
     assert_eq!(status.code(), None, "killed by a signal");
 
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "the earlier plan must be byte-identical"
-    );
-    let visible: Vec<String> = names_in(&work)
-        .into_iter()
-        .filter(|n| !n.starts_with('.'))
-        .collect();
+    assert_eq!(snapshot(&out), before, "the earlier plan must be byte-identical");
+    let visible: Vec<String> = names_in(&work).into_iter().filter(|n| !n.starts_with('.')).collect();
     assert_eq!(visible, ["plan"], "no visible partial files beside OUT_DIR");
 }
 
@@ -933,33 +691,16 @@ fn help_exits_0_for_every_command_and_a_wrong_command_line_exits_2() {
     let top = flexplan(&["--help"]);
     assert_exit(&top, code::OK);
     for command in ["check", "plan", "validate", "generate"] {
-        assert!(
-            stdout(&top).contains(command),
-            "`{command}` missing from --help"
-        );
+        assert!(stdout(&top).contains(command), "`{command}` missing from --help");
         let help = flexplan(&[command, "--help"]);
         assert_exit(&help, code::OK);
-        assert!(
-            stdout(&help).contains("Usage: flexplan"),
-            "{command} --help: {}",
-            stdout(&help)
-        );
+        assert!(stdout(&help).contains("Usage: flexplan"), "{command} --help: {}", stdout(&help));
     }
     assert_exit(&flexplan(&["--version"]), code::OK);
 
-    let unknown_flag = flexplan(&[
-        "plan",
-        path_arg(&example_dir()),
-        "--out",
-        "unused",
-        "--bogus",
-    ]);
+    let unknown_flag = flexplan(&["plan", path_arg(&example_dir()), "--out", "unused", "--bogus"]);
     assert_exit(&unknown_flag, code::USAGE);
-    assert!(
-        stderr(&unknown_flag).contains("--bogus"),
-        "{}",
-        stderr(&unknown_flag)
-    );
+    assert!(stderr(&unknown_flag).contains("--bogus"), "{}", stderr(&unknown_flag));
     assert!(!repo_root().join("unused").exists());
 
     assert_exit(&flexplan(&[]), code::USAGE);
@@ -1035,8 +776,18 @@ fn bench_runs_the_named_instances_and_writes_their_trajectories() {
     let data = tmp.path().join("data");
     let out = tmp.path().join("bench.csv");
     let output = flexplan(&[
-        "bench", "trigeiro-g", "--time-limit", "10", "--threads", "1", "--instances", "HAND1",
-        "--data", path_arg(&data), "--out", path_arg(&out),
+        "bench",
+        "trigeiro-g",
+        "--time-limit",
+        "10",
+        "--threads",
+        "1",
+        "--instances",
+        "HAND1",
+        "--data",
+        path_arg(&data),
+        "--out",
+        path_arg(&out),
     ]);
     assert_exit(&output, code::OK);
     let csv = fs::read_to_string(&out).unwrap();
@@ -1049,7 +800,15 @@ fn bench_runs_the_named_instances_and_writes_their_trajectories() {
 
     let nothing = tmp.path().join("nothing.csv");
     let output = flexplan(&[
-        "bench", "trigeiro-g", "--time-limit", "10", "--instances", "G1", "--data", path_arg(&data), "--out",
+        "bench",
+        "trigeiro-g",
+        "--time-limit",
+        "10",
+        "--instances",
+        "G1",
+        "--data",
+        path_arg(&data),
+        "--out",
         path_arg(&nothing),
     ]);
     assert_exit(&output, code::USAGE);

@@ -117,7 +117,15 @@ fn all_zero_series_forecasts_zero_everywhere() {
 fn one_observation_forecasts_that_observation() {
     // statsforecast's SES, Croston, TSB with alpha 1 on one point all return the point itself
     // (a one-point SES is the point); flexplan's moving average and seasonal naive do too.
-    for method in [Method::Naive, Method::SeasonalNaive, Method::MovingAverage, Method::Ses, Method::CrostonClassic, Method::Adida, Method::Imapa] {
+    for method in [
+        Method::Naive,
+        Method::SeasonalNaive,
+        Method::MovingAverage,
+        Method::Ses,
+        Method::CrostonClassic,
+        Method::Adida,
+        Method::Imapa,
+    ] {
         assert_eq!(flat_forecast(method, &[6.0], &MethodParams::default()), 6.0, "{method:?}");
     }
     let frame = long_frame(&[("ONE", "2026-01-05", 6.0)]);
@@ -156,7 +164,8 @@ fn leading_zeros_count_in_the_first_croston_interval() {
         "due_date" => ["2026-01-05", "2026-01-19", "2026-01-26", "2026-02-02"],
     )
     .expect("frame");
-    let history = history_from_table(&Table::from_frame("<orders>", &frame), Bucket::Week, SeriesKey::Item).expect("valid");
+    let history =
+        history_from_table(&Table::from_frame("<orders>", &frame), Bucket::Week, SeriesKey::Item).expect("valid");
     let late = history.series.iter().find(|s| s.unique_id == "LATE").expect("LATE");
     assert_eq!(late.values, vec![0.0, 0.0, 4.0, 2.0, 0.0]);
     // Sizes [4, 2] -> SES(0.1) = 0.1*2 + 0.9*4 = 3.8; intervals [3, 1] -> 0.1*1 + 0.9*3 = 2.8.
@@ -223,7 +232,8 @@ fn series_by_item_and_market() {
         "market" => [Some("DE"), Some("JP"), None],
     )
     .expect("frame");
-    let history = history_from_table(&Table::from_frame("<orders>", &frame), Bucket::Week, SeriesKey::ItemMarket).expect("valid");
+    let history =
+        history_from_table(&Table::from_frame("<orders>", &frame), Bucket::Week, SeriesKey::ItemMarket).expect("valid");
     let got: Vec<(&str, &str, Vec<f64>)> =
         history.series.iter().map(|s| (s.unique_id.as_str(), s.item.as_str(), s.values.clone())).collect();
     assert_eq!(
@@ -326,7 +336,8 @@ fn accuracy_summary_is_the_mean_of_the_per_series_table() {
 #[test]
 fn tables_are_written_as_csv_and_parquet_and_a_foreign_folder_is_refused() {
     let frame = generated_history(5, 20);
-    let tables = forecast_frame(&frame, &ForecastOptions { horizon: 2, ..ForecastOptions::default() }).expect("forecast");
+    let tables =
+        forecast_frame(&frame, &ForecastOptions { horizon: 2, ..ForecastOptions::default() }).expect("forecast");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("fc");
     write_tables(&tables, &out).expect("written");
@@ -454,13 +465,20 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     // promised in the first period whose cumulative firm service covers it and all before it.
     let n_periods = input.n_periods();
     for (i, _) in input.items.iter().enumerate() {
-        let mut orders: Vec<usize> =
-            (0..input.orders.len()).filter(|&o| input.orders[o].item == i && demand.order_period(o).is_some()).collect();
-        orders.sort_by(|&a, &b| demand.order_period(a).cmp(&demand.order_period(b)).then(input.orders[a].id.cmp(&input.orders[b].id)));
+        let mut orders: Vec<usize> = (0..input.orders.len())
+            .filter(|&o| input.orders[o].item == i && demand.order_period(o).is_some())
+            .collect();
+        orders.sort_by(|&a, &b| {
+            demand.order_period(a).cmp(&demand.order_period(b)).then(input.orders[a].id.cmp(&input.orders[b].id))
+        });
         let mut served_by = vec![0.0; n_periods];
         let (mut outstanding, mut served) = (0.0, 0.0);
         for (t, served_through_t) in served_by.iter_mut().enumerate() {
-            outstanding += orders.iter().filter(|&&o| demand.order_period(o) == Some(t)).map(|&o| input.orders[o].quantity).sum::<f64>();
+            outstanding += orders
+                .iter()
+                .filter(|&&o| demand.order_period(o) == Some(t))
+                .map(|&o| input.orders[o].quantity)
+                .sum::<f64>();
             let take = solution.shipped[i * n_periods + t].min(outstanding);
             outstanding -= take;
             served += take;
@@ -486,9 +504,15 @@ fn plan_forecast_refuses_a_different_bucket() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan_dir = dir.path().join("example");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example"), &plan_dir);
-    let series = DemandSeries { unique_id: "TEE-SUNSET".into(), item: "TEE-SUNSET".into(), start: NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), values: vec![1.0; 4] };
+    let series = DemandSeries {
+        unique_id: "TEE-SUNSET".into(),
+        item: "TEE-SUNSET".into(),
+        start: NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+        values: vec![1.0; 4],
+    };
     let history = History { bucket: Bucket::Day, anchor: series.start, series: vec![series] };
-    let results = forecast_history(&history, &ForecastOptions { bucket: Bucket::Day, ..ForecastOptions::default() }).expect("forecast");
+    let results = forecast_history(&history, &ForecastOptions { bucket: Bucket::Day, ..ForecastOptions::default() })
+        .expect("forecast");
     let error = write_plan_forecast(&results, Bucket::Day, &plan_dir).expect_err("refused");
     assert!(error.to_string().contains("--bucket week"), "{error}");
     assert!(!plan_dir.join("forecast.csv").exists());

@@ -234,7 +234,9 @@ fn every_tempelmeier_capacity_file_imports_as_an_acyclic_plan() {
 
 /// The five files of a tiny instance in `dir`, named as instance `1AA1_11` with costs 1.
 fn write_tempelmeier(dir: &std::path::Path, dat: &str, dem: &str, sco: &str, set: &str, cap: &str) -> TempelmeierFiles {
-    for (name, text) in [("1AA.dat", dat), ("1A_1.dem", dem), ("1A_11.sco", sco), ("1_____1.set", set), ("1AA1_11.cap", cap)] {
+    for (name, text) in
+        [("1AA.dat", dat), ("1A_1.dem", dem), ("1A_11.sco", sco), ("1_____1.set", set), ("1AA1_11.cap", cap)]
+    {
         std::fs::write(dir.join(name), text).unwrap();
     }
     TempelmeierFiles::for_capacity_file(&dir.join("1AA1_11.cap"), 1).unwrap()

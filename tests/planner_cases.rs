@@ -16,7 +16,15 @@ fn solve(input: &PlanInput) -> PlanOutcome {
 
 fn cost(input: &PlanInput) -> f64 {
     let outcome = solve(input);
-    assert_eq!(outcome.status, SolveStatus::Optimal, "{:?} {:?} {:?} {:?}", outcome.diagnosis, outcome.costs, outcome.best_bound, outcome.stop_reason);
+    assert_eq!(
+        outcome.status,
+        SolveStatus::Optimal,
+        "{:?} {:?} {:?} {:?}",
+        outcome.diagnosis,
+        outcome.costs,
+        outcome.best_bound,
+        outcome.stop_reason
+    );
     outcome.costs.unwrap().total()
 }
 
@@ -261,7 +269,12 @@ fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
         solver: SolverConfig::default(),
         items: vec![fg0, rm, fg1],
         bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
-        resources: vec![Resource { id: "LINE".into(), capacity: vec![43.3, 43.3], overtime_max: 8.0, overtime_cost: 2.0 }],
+        resources: vec![Resource {
+            id: "LINE".into(),
+            capacity: vec![43.3, 43.3],
+            overtime_max: 8.0,
+            overtime_cost: 2.0,
+        }],
         routings: vec![
             Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 3.0, setup_cost: 8.0 },
             Routing { item: 2, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 16.0 },

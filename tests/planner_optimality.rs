@@ -72,7 +72,13 @@ fn two_item_capacitated_matches_brute_force() {
         let mut it = Item::new(format!("P{i}"), ItemKind::Make);
         it.holding_cost = holding[i];
         let idx = item(&mut input, it);
-        input.routings.push(Routing { item: idx, resource: line, unit_time: 1.0, setup_time: setup_time[i], setup_cost: setup_cost[i] });
+        input.routings.push(Routing {
+            item: idx,
+            resource: line,
+            unit_time: 1.0,
+            setup_time: setup_time[i],
+            setup_cost: setup_cost[i],
+        });
         add_demand(&mut input, idx, &demand[i]);
     }
     // Brute force: with zero initial stock, no backlog and holding > 0, an optimal plan makes
@@ -85,7 +91,13 @@ fn two_item_capacitated_matches_brute_force() {
 }
 
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)] // a plain recursive enumeration reads best with indices
-fn brute_force(demand: &[[f64; 4]; 2], setup_cost: &[f64; 2], holding: &[f64; 2], setup_time: &[f64; 2], capacity: f64) -> f64 {
+fn brute_force(
+    demand: &[[f64; 4]; 2],
+    setup_cost: &[f64; 2],
+    holding: &[f64; 2],
+    setup_time: &[f64; 2],
+    capacity: f64,
+) -> f64 {
     // Production x[i][t] in multiples of 5: every datum is a multiple of 5, so an optimal plan
     // is expected on that grid (not proven); the restriction makes this an upper bound, so a
     // MIP value above it fails, and equality means the grid held an optimum.
@@ -93,7 +105,18 @@ fn brute_force(demand: &[[f64; 4]; 2], setup_cost: &[f64; 2], holding: &[f64; 2]
     let mut best = f64::INFINITY;
     let mut x = [[0.0; 4]; 2];
     #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
-    fn rec(i: usize, t: usize, x: &mut [[f64; 4]; 2], demand: &[[f64; 4]; 2], setup_cost: &[f64; 2], holding: &[f64; 2], setup_time: &[f64; 2], capacity: f64, step: f64, best: &mut f64) {
+    fn rec(
+        i: usize,
+        t: usize,
+        x: &mut [[f64; 4]; 2],
+        demand: &[[f64; 4]; 2],
+        setup_cost: &[f64; 2],
+        holding: &[f64; 2],
+        setup_time: &[f64; 2],
+        capacity: f64,
+        step: f64,
+        best: &mut f64,
+    ) {
         if i == 2 {
             let mut cost = 0.0;
             for t in 0..4 {

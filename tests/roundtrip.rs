@@ -21,8 +21,7 @@ fn write_and_read(input: &PlanInput) -> (PlanInput, tempfile::TempDir) {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let dir = tmp.path().join("plan");
     write_plan_dir(input, &dir).expect("write the plan directory");
-    let back =
-        read_plan_dir(&dir).unwrap_or_else(|e| panic!("the written directory is refused:\n{e}"));
+    let back = read_plan_dir(&dir).unwrap_or_else(|e| panic!("the written directory is refused:\n{e}"));
     (back, tmp)
 }
 
@@ -32,10 +31,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .expect("read folder")
         .map(|entry| {
             let entry = entry.expect("folder entry");
-            (
-                entry.file_name().to_string_lossy().into_owned(),
-                fs::read(entry.path()).expect("read file"),
-            )
+            (entry.file_name().to_string_lossy().into_owned(), fs::read(entry.path()).expect("read file"))
         })
         .collect()
 }
@@ -53,11 +49,7 @@ fn assert_same_plan(back: &PlanInput, original: &PlanInput, what: &str) {
     assert_eq!(back.resources, original.resources, "{what}: resources");
     assert_eq!(back.routings, original.routings, "{what}: routings");
     assert_eq!(back.receipts, original.receipts, "{what}: receipts");
-    assert_eq!(
-        back.orders.len(),
-        original.orders.len(),
-        "{what}: order count"
-    );
+    assert_eq!(back.orders.len(), original.orders.len(), "{what}: order count");
     for (b, o) in back.orders.iter().zip(&original.orders) {
         assert_eq!(b, o, "{what}: order");
     }
@@ -71,14 +63,7 @@ fn spec(seed: u64, items: usize, orders: usize, periods: usize, bucket: Bucket) 
         Bucket::Month => date(2026, 1, 1),
         Bucket::Day | Bucket::Week => date(2026, 1, 5),
     };
-    GenerateSpec {
-        seed,
-        items,
-        orders,
-        periods,
-        bucket,
-        start,
-    }
+    GenerateSpec { seed, items, orders, periods, bucket, start }
 }
 
 #[test]
@@ -86,15 +71,11 @@ fn generated_plans_of_several_sizes_and_every_bucket_round_trip() {
     let sizes = [(1, 0, 1), (3, 10, 2), (30, 500, 12), (150, 3000, 26)];
     for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
         for (n, &(items, orders, periods)) in sizes.iter().enumerate() {
-            let original =
-                generate(&spec(n as u64 + 11, items, orders, periods, bucket)).expect("generate");
+            let original = generate(&spec(n as u64 + 11, items, orders, periods, bucket)).expect("generate");
             assert_eq!(original.items.len(), items);
             assert_eq!(original.orders.len(), orders);
             let (back, _tmp) = write_and_read(&original);
-            let what = format!(
-                "{items} items, {orders} orders, {periods} {}s",
-                bucket.as_str()
-            );
+            let what = format!("{items} items, {orders} orders, {periods} {}s", bucket.as_str());
             assert_same_plan(&back, &original, &what);
         }
     }
@@ -103,33 +84,14 @@ fn generated_plans_of_several_sizes_and_every_bucket_round_trip() {
 #[test]
 fn forecast_solver_settings_and_capacity_overrides_round_trip() {
     let mut original = generate(&spec(5, 20, 200, 8, Bucket::Week)).expect("generate");
-    original.solver = SolverConfig {
-        time_limit_s: Some(12.5),
-        mip_gap: Some(0.003),
-        threads: Some(2),
-    };
+    original.solver = SolverConfig { time_limit_s: Some(12.5), mip_gap: Some(0.003), threads: Some(2) };
     original.forecast = vec![
-        ForecastEntry {
-            item: 0,
-            period: 0,
-            quantity: 0.0,
-        },
-        ForecastEntry {
-            item: 0,
-            period: 7,
-            quantity: 17.25,
-        },
-        ForecastEntry {
-            item: 1,
-            period: 3,
-            quantity: 1e-3,
-        },
+        ForecastEntry { item: 0, period: 0, quantity: 0.0 },
+        ForecastEntry { item: 0, period: 7, quantity: 17.25 },
+        ForecastEntry { item: 1, period: 3, quantity: 1e-3 },
     ];
     // A capacity that differs in two periods must come back as the same per-period vector.
-    assert!(
-        !original.resources.is_empty(),
-        "the generator makes resources"
-    );
+    assert!(!original.resources.is_empty(), "the generator makes resources");
     original.resources[0].capacity[2] = 0.0;
     original.resources[0].capacity[5] = original.resources[0].capacity[5] * 1.5 + 0.1;
     // Numbers whose shortest decimal form is long must survive to the last bit.
@@ -146,9 +108,7 @@ fn forecast_solver_settings_and_capacity_overrides_round_trip() {
 
 #[test]
 fn the_example_directory_is_a_fixed_point_of_read_then_write() {
-    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join("example");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join("example");
     let first = read_plan_dir(&example).expect("data/example is valid");
     let (second, tmp) = write_and_read(&first);
     assert_same_plan(&second, &first, "data/example read -> write -> read");
@@ -181,24 +141,12 @@ fn unicode_plan() -> PlanInput {
         market: market.map(str::to_string),
     };
     PlanInput {
-        horizon: Horizon {
-            start,
-            bucket: Bucket::Week,
-            periods: 3,
-        },
+        horizon: Horizon { start, bucket: Bucket::Week, periods: 3 },
         solver: SolverConfig::default(),
         items: vec![tee, blank, ink],
         bom: vec![
-            BomEdge {
-                parent: 0,
-                component: 1,
-                quantity: 1.0,
-            },
-            BomEdge {
-                parent: 0,
-                component: 2,
-                quantity: 0.015,
-            },
+            BomEdge { parent: 0, component: 1, quantity: 1.0 },
+            BomEdge { parent: 0, component: 2, quantity: 0.015 },
         ],
         resources: vec![Resource {
             id: "Druck, Linie 1 🖨".to_string(),
@@ -206,28 +154,14 @@ fn unicode_plan() -> PlanInput {
             overtime_max: 4.0,
             overtime_cost: 30.0,
         }],
-        routings: vec![Routing {
-            item: 0,
-            resource: 0,
-            unit_time: 0.25,
-            setup_time: 1.5,
-            setup_cost: 12.0,
-        }],
-        receipts: vec![Receipt {
-            item: 1,
-            period: 1,
-            quantity: 48.0,
-        }],
+        routings: vec![Routing { item: 0, resource: 0, unit_time: 0.25, setup_time: 1.5, setup_cost: 12.0 }],
+        receipts: vec![Receipt { item: 1, period: 1, quantity: 48.0 }],
         orders: vec![
             order("订单-0001", 5.0, 1, Some("CN, Shanghai")),
             order("ORD \"quoted\", 2", 7.0, 9, Some("DE")),
             order("Ωmega", 3.0, 15, None),
         ],
-        forecast: vec![ForecastEntry {
-            item: 0,
-            period: 2,
-            quantity: 4.0,
-        }],
+        forecast: vec![ForecastEntry { item: 0, period: 2, quantity: 4.0 }],
     }
 }
 
@@ -238,12 +172,8 @@ fn ids_with_unicode_commas_and_quotes_round_trip() {
     assert_same_plan(&back, &original, "unicode ids");
     // The comma-holding ids are quoted in the files (so a spreadsheet reads them too).
     let items = fs::read_to_string(tmp.path().join("plan").join("items.csv")).expect("items.csv");
-    assert!(
-        items.contains("\"T-Shirt, rot \"\"Größe M\"\"\""),
-        "{items}"
-    );
-    let orders =
-        fs::read_to_string(tmp.path().join("plan").join("orders.csv")).expect("orders.csv");
+    assert!(items.contains("\"T-Shirt, rot \"\"Größe M\"\"\""), "{items}");
+    let orders = fs::read_to_string(tmp.path().join("plan").join("orders.csv")).expect("orders.csv");
     assert!(orders.contains("\"CN, Shanghai\""), "{orders}");
 }
 

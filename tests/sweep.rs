@@ -53,7 +53,12 @@ fn tiny_plan() -> PlanInput {
             BomEdge { parent: 0, component: 2, quantity: 1.0 },
             BomEdge { parent: 1, component: 2, quantity: 2.0 },
         ],
-        resources: vec![Resource { id: "PRESS".into(), capacity: vec![30.0; 6], overtime_max: 5.0, overtime_cost: 3.0 }],
+        resources: vec![Resource {
+            id: "PRESS".into(),
+            capacity: vec![30.0; 6],
+            overtime_max: 5.0,
+            overtime_cost: 3.0,
+        }],
         routings: vec![
             Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 },
             Routing { item: 1, resource: 0, unit_time: 1.5, setup_time: 3.0, setup_cost: 20.0 },
@@ -191,7 +196,10 @@ fn random_demand_is_reproducible_and_consistent_with_apply() {
             assert_eq!(a.fract(), 0.0);
         }
         let again = parse("[sweep]\nseed = 7\n[[monte_carlo]]\nname = \"mc\"\nsamples = 5\n", &input).unwrap();
-        assert_eq!(bucket_demand(&apply(&input, &again.scenarios[s.index].changes)).planned_table(), from_apply.as_slice());
+        assert_eq!(
+            bucket_demand(&apply(&input, &again.scenarios[s.index].changes)).planned_table(),
+            from_apply.as_slice()
+        );
     }
 }
 
@@ -248,7 +256,13 @@ fn evaluate_by_hand() {
         routings: vec![],
         receipts: vec![],
         orders: (0..3)
-            .map(|w| Order { id: format!("O{w}"), item: 0, quantity: 4.0, due_date: start() + chrono::Days::new(7 * w), market: None })
+            .map(|w| Order {
+                id: format!("O{w}"),
+                item: 0,
+                quantity: 4.0,
+                due_date: start() + chrono::Days::new(7 * w),
+                market: None,
+            })
             .collect(),
         forecast: vec![],
     };
@@ -417,7 +431,9 @@ fn three_shards_merged_equal_the_single_run() {
     let children: Vec<_> = shards
         .iter()
         .enumerate()
-        .map(|(k, out)| sweep_cmd(&plan_dir, &scenarios, out).arg("--shard").arg(format!("{}/3", k + 1)).spawn().unwrap())
+        .map(|(k, out)| {
+            sweep_cmd(&plan_dir, &scenarios, out).arg("--shard").arg(format!("{}/3", k + 1)).spawn().unwrap()
+        })
         .collect();
     for mut child in children {
         assert!(child.wait().unwrap().success());
@@ -432,7 +448,13 @@ fn three_shards_merged_equal_the_single_run() {
     );
     assert_eq!(parquet_rows(&merged), 12);
     // A missing shard is refused.
-    let status = Command::new(BIN).args(["sweep", "merge"]).args(&shards[..2]).arg("--out").arg(dir.path().join("bad")).status().unwrap();
+    let status = Command::new(BIN)
+        .args(["sweep", "merge"])
+        .args(&shards[..2])
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .status()
+        .unwrap();
     assert!(!status.success());
 }
 
@@ -464,7 +486,13 @@ fn killed_sweep_resumes_to_the_uninterrupted_results() {
     drop(f);
     // Without --resume the journal is refused.
     assert!(!sweep_cmd(&plan_dir, &scenarios, &killed).status().unwrap().success());
-    assert!(sweep_cmd(&plan_dir, &scenarios, &killed).arg("--resume").arg("--jobs").arg("2").status().unwrap().success());
+    assert!(sweep_cmd(&plan_dir, &scenarios, &killed)
+        .arg("--resume")
+        .arg("--jobs")
+        .arg("2")
+        .status()
+        .unwrap()
+        .success());
     let whole = dir.path().join("whole");
     assert!(sweep_cmd(&plan_dir, &scenarios, &whole).arg("--jobs").arg("2").status().unwrap().success());
     assert_eq!(results_without_seconds(&killed), results_without_seconds(&whole));
@@ -478,7 +506,8 @@ fn killed_sweep_resumes_to_the_uninterrupted_results() {
 #[test]
 fn invalid_scenario_file_exits_3_with_the_messages() {
     let dir = tempfile::tempdir().unwrap();
-    let (plan_dir, scenarios) = write_fixture(dir.path(), "[[scenario]]\nname = \"x\"\ncapacity_scale = { PRES = -1 }\n");
+    let (plan_dir, scenarios) =
+        write_fixture(dir.path(), "[[scenario]]\nname = \"x\"\ncapacity_scale = { PRES = -1 }\n");
     let out = sweep_cmd(&plan_dir, &scenarios, &dir.path().join("out")).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -521,7 +550,11 @@ fn lots_are_read_back_from_a_plan_folder() {
     let lots = flexplan::sweep::evaluate::load_lots(&folder, &input).unwrap();
     assert_eq!(lots, outcome.solution.unwrap().lots);
     // A lots file naming an unknown item is refused with the row.
-    std::fs::write(folder.join("lots.csv"), "item,kind,period,start_date,available_period,quantity\nZZ,make,1,2026-01-05,1,3\n").unwrap();
+    std::fs::write(
+        folder.join("lots.csv"),
+        "item,kind,period,start_date,available_period,quantity\nZZ,make,1,2026-01-05,1,3\n",
+    )
+    .unwrap();
     let err = flexplan::sweep::evaluate::load_lots(&folder, &input).unwrap_err().to_string();
     assert!(err.contains("lots.csv, row 2, column item, value \"ZZ\": not an item of the plan directory"), "{err}");
 }
@@ -532,7 +565,8 @@ fn lots_are_read_back_from_a_plan_folder() {
 fn evaluate_mode_resumes_from_a_cut_journal() {
     let input = tiny_plan();
     let bom = BomGraph::new(&input).unwrap();
-    let file = parse("[sweep]\nmode = \"evaluate\"\nseed = 3\n[[monte_carlo]]\nname = \"mc\"\nsamples = 40\n", &input).unwrap();
+    let file = parse("[sweep]\nmode = \"evaluate\"\nseed = 3\n[[monte_carlo]]\nname = \"mc\"\nsamples = 40\n", &input)
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole");
     let first = run_sweep(&input, &bom, &file, &SweepOptions { jobs: 2, ..Default::default() }, &whole).unwrap();

@@ -74,7 +74,13 @@ pub fn mase_scale(training: &[f64]) -> f64 {
 }
 
 /// Backtests every method on one series and picks the best.
-pub fn backtest(history: &[f64], horizon: usize, folds: usize, params: &MethodParams, class: DemandClass) -> SeriesAccuracy {
+pub fn backtest(
+    history: &[f64],
+    horizon: usize,
+    folds: usize,
+    params: &MethodParams,
+    class: DemandClass,
+) -> SeriesAccuracy {
     backtest_and_flat_forecasts(history, horizon, folds, params, class).0
 }
 
@@ -105,7 +111,8 @@ pub fn backtest_and_flat_forecasts_many(
     folds: usize,
     params: &MethodParams,
 ) -> Vec<(SeriesAccuracy, [f64; Method::ALL.len()])> {
-    let cutoffs_of: Vec<Vec<usize>> = series.iter().map(|(history, _)| fold_cutoffs(history.len(), horizon, folds)).collect();
+    let cutoffs_of: Vec<Vec<usize>> =
+        series.iter().map(|(history, _)| fold_cutoffs(history.len(), horizon, folds)).collect();
     let mut histories: Vec<&[f64]> = Vec::new();
     for ((history, _), cutoffs) in series.iter().zip(&cutoffs_of) {
         histories.extend(cutoffs.iter().filter_map(|&cutoff| history.get(..cutoff)));
@@ -119,7 +126,8 @@ pub fn backtest_and_flat_forecasts_many(
         .map(|((history, class), cutoffs)| {
             let (own, after) = rest.split_at(rest.len().min(cutoffs.len() + 1));
             rest = after;
-            let (full, fold_flats) = own.split_last().map_or(([0.0; Method::ALL.len()], own), |(full, folds)| (*full, folds));
+            let (full, fold_flats) =
+                own.split_last().map_or(([0.0; Method::ALL.len()], own), |(full, folds)| (*full, folds));
             (score_folds(history, horizon, cutoffs, fold_flats, params, *class), full)
         })
         .collect()
@@ -135,7 +143,12 @@ fn score_folds(
     class: DemandClass,
 ) -> SeriesAccuracy {
     let Some(&first_cutoff) = cutoffs.first() else {
-        return SeriesAccuracy { mase: [None; Method::ALL.len()], folds_used: 0, scale: 1.0, best: default_method(class) };
+        return SeriesAccuracy {
+            mase: [None; Method::ALL.len()],
+            folds_used: 0,
+            scale: 1.0,
+            best: default_method(class),
+        };
     };
     let scale = mase_scale(history.get(..first_cutoff).unwrap_or(history));
     let mut totals = [0.0; Method::ALL.len()];
@@ -231,12 +244,18 @@ mod tests {
                         .map(|&cutoff| {
                             let predicted = forecast(method, &y[..cutoff], 4, &params);
                             let actual = &y[cutoff..(cutoff + 4).min(y.len())];
-                            actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / actual.len() as f64 / scale
+                            actual.iter().zip(&predicted).map(|(a, p)| (a - p).abs()).sum::<f64>()
+                                / actual.len() as f64
+                                / scale
                         })
                         .sum::<f64>()
                         / cutoffs.len() as f64
                 });
-                assert_eq!(accuracy.mase_of(method).map(f64::to_bits), expected.map(f64::to_bits), "{method:?} on {y:?}");
+                assert_eq!(
+                    accuracy.mase_of(method).map(f64::to_bits),
+                    expected.map(f64::to_bits),
+                    "{method:?} on {y:?}"
+                );
             }
         }
     }

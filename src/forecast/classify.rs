@@ -33,8 +33,13 @@ pub enum DemandClass {
 
 impl DemandClass {
     /// Every class, in report order.
-    pub const ALL: [DemandClass; 5] =
-        [DemandClass::Smooth, DemandClass::Erratic, DemandClass::Intermittent, DemandClass::Lumpy, DemandClass::NoDemand];
+    pub const ALL: [DemandClass; 5] = [
+        DemandClass::Smooth,
+        DemandClass::Erratic,
+        DemandClass::Intermittent,
+        DemandClass::Lumpy,
+        DemandClass::NoDemand,
+    ];
 
     /// The name in output tables.
     pub fn name(self) -> &'static str {

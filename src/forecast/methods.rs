@@ -230,9 +230,7 @@ fn seasonal_naive(history: &[f64], horizon: usize, season_length: usize) -> Vec<
     if season_length == 0 || n < season_length {
         return vec![history.last().copied().unwrap_or(0.0); horizon];
     }
-    (0..horizon)
-        .map(|step| history.get(n - season_length + step % season_length).copied().unwrap_or(0.0))
-        .collect()
+    (0..horizon).map(|step| history.get(n - season_length + step % season_length).copied().unwrap_or(0.0)).collect()
 }
 
 fn moving_average(history: &[f64], window: usize) -> f64 {
@@ -633,7 +631,9 @@ mod tests {
     #[test]
     fn all_at_once_equals_one_by_one() {
         let params = MethodParams { season_length: 3, ..MethodParams::default() };
-        for y in [&[0.0, 3.0, 0.0, 0.0, 1.0, 0.0, 2.0][..], &[5.0], &[0.0, 0.0], &[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 9.0, 1.0]] {
+        for y in
+            [&[0.0, 3.0, 0.0, 0.0, 1.0, 0.0, 2.0][..], &[5.0], &[0.0, 0.0], &[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 9.0, 1.0]]
+        {
             let together = all_flat_forecasts(y, &params);
             for (value, method) in together.iter().zip(Method::ALL) {
                 assert_eq!(*value, flat_forecast(method, y, &params), "{method:?} on {y:?}");

@@ -145,7 +145,9 @@ pub fn check_options(options: &ForecastOptions) -> Result<(), InputError> {
         problem(format!("at most 1000 folds, not {}", options.folds));
     }
     let params = &options.params;
-    for (name, alpha) in [("SES alpha", params.ses_alpha), ("TSB alpha_d", params.tsb_alpha_d), ("TSB alpha_p", params.tsb_alpha_p)] {
+    for (name, alpha) in
+        [("SES alpha", params.ses_alpha), ("TSB alpha_d", params.tsb_alpha_d), ("TSB alpha_p", params.tsb_alpha_p)]
+    {
         if !(alpha > 0.0 && alpha <= 1.0) {
             problem(format!("{name} must be in (0, 1], not {alpha}"));
         }
@@ -172,7 +174,9 @@ pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<
                 .iter()
                 .zip(classifications)
                 .zip(scored)
-                .map(|((s, classification), (accuracy, flat))| series_forecast(s, classification, accuracy, &flat, &horizon_calendar, options))
+                .map(|((s, classification), (accuracy, flat))| {
+                    series_forecast(s, classification, accuracy, &flat, &horizon_calendar, options)
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -216,7 +220,12 @@ fn series_forecast(
 /// The `horizon` forecasts of `method`: seasonal naive from the history, every other method its
 /// flat value from `flat` (the methods' [`methods::all_flat_forecasts`]), as
 /// [`methods::forecast`] gives them.
-fn method_forecast(method: Method, history: &[f64], flat: &[f64; Method::ALL.len()], options: &ForecastOptions) -> Vec<f64> {
+fn method_forecast(
+    method: Method,
+    history: &[f64],
+    flat: &[f64; Method::ALL.len()],
+    options: &ForecastOptions,
+) -> Vec<f64> {
     let position = Method::ALL.iter().position(|m| *m == method);
     match (method, position.and_then(|idx| flat.get(idx))) {
         (Method::SeasonalNaive, _) | (_, None) => forecast(method, history, options.horizon, &options.params),
@@ -250,12 +259,14 @@ pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<
 
 /// Loads a history file (`.csv` or `.parquet`) as a table, CSV cells as text.
 pub fn read_history(path: &Path) -> Result<Table, InputError> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let file_name =
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     if is_parquet {
         return table::read_parquet(path, &file_name).map_err(InputError::single);
     }
-    let bytes = fs::read(path).map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
+    let bytes = fs::read(path)
+        .map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
     if let Some(table) = plain_series_csv(&file_name, &bytes) {
         return Ok(table);
     }
@@ -302,7 +313,8 @@ pub fn read_history_series(
     key: SeriesKey,
     align_to: Option<NaiveDate>,
 ) -> Result<History, InputError> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let file_name =
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let is_csv = path.extension().is_none_or(|e| !e.eq_ignore_ascii_case("parquet"));
     if is_csv {
         // SAFETY: the map is only read, while this function runs; a file truncated by another
@@ -325,7 +337,10 @@ pub fn read_history_series(
 
 /// Builds the output tables from the per-series results.
 pub fn tables(results: &[SeriesForecast], options: &ForecastOptions) -> Result<ForecastTables, Error> {
-    let to_error = |e: polars::error::PolarsError| Error::Output { path: PathBuf::from("<forecast tables>"), source: std::io::Error::other(e.to_string()) };
+    let to_error = |e: polars::error::PolarsError| Error::Output {
+        path: PathBuf::from("<forecast tables>"),
+        source: std::io::Error::other(e.to_string()),
+    };
     Ok(ForecastTables {
         forecasts: forecast_frame_of(results).map_err(to_error)?,
         accuracy: accuracy_frame(results).map_err(to_error)?,
@@ -398,8 +413,14 @@ fn accuracy_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<Dat
         Column::new("cv2".into(), results.iter().map(|r| snap_opt(r.classification.cv2)).collect::<Vec<_>>()),
         Column::new("folds".into(), results.iter().map(|r| r.accuracy.folds_used as u64).collect::<Vec<_>>()),
         Column::new("best_method".into(), results.iter().map(|r| r.accuracy.best.name()).collect::<Vec<_>>()),
-        Column::new("mase_best".into(), results.iter().map(|r| snap_opt(r.accuracy.mase_of(r.accuracy.best))).collect::<Vec<_>>()),
-        Column::new("mase_naive".into(), results.iter().map(|r| snap_opt(r.accuracy.mase_of(Method::Naive))).collect::<Vec<_>>()),
+        Column::new(
+            "mase_best".into(),
+            results.iter().map(|r| snap_opt(r.accuracy.mase_of(r.accuracy.best))).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "mase_naive".into(),
+            results.iter().map(|r| snap_opt(r.accuracy.mase_of(Method::Naive))).collect::<Vec<_>>(),
+        ),
     ];
     for method in Method::ALL {
         columns.push(Column::new(
@@ -416,7 +437,8 @@ fn summary_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<Data
     classes.push("all");
     let mut method_names: Vec<&str> = vec!["best"];
     method_names.extend(Method::ALL.iter().map(|m| m.name()));
-    let (mut class_column, mut method_column, mut counts, mut scored, mut means) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut class_column, mut method_column, mut counts, mut scored, mut means) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for class in &classes {
         let members: Vec<&SeriesForecast> =
             results.iter().filter(|r| *class == "all" || r.classification.class.name() == *class).collect();
@@ -435,7 +457,9 @@ fn summary_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<Data
             method_column.push(*name);
             counts.push(members.len() as u64);
             scored.push(scores.len() as u64);
-            means.push((!scores.is_empty()).then(|| crate::plan::snap(scores.iter().sum::<f64>() / scores.len() as f64)));
+            means.push(
+                (!scores.is_empty()).then(|| crate::plan::snap(scores.iter().sum::<f64>() / scores.len() as f64)),
+            );
         }
     }
     let height = class_column.len();
@@ -583,7 +607,8 @@ impl<'a> CellWriter<'a> {
                         Some((cached_days, text)) if cached_days == days => line.push_str(text),
                         _ => {
                             let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-                            let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
+                            let date =
+                                epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*days))).unwrap_or(epoch);
                             let text = date.to_string();
                             line.push_str(&text);
                             *last_date = Some((*days, text));
@@ -669,17 +694,30 @@ pub struct PlanForecastWritten {
 /// periods 1-based on the plan's horizon), replacing an earlier one atomically. Series of one
 /// item are summed. The bucket must be the plan's; forecast buckets outside the horizon and items
 /// the plan does not know are left out and counted.
-pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir: &Path) -> Result<PlanForecastWritten, Error> {
+pub fn write_plan_forecast(
+    results: &[SeriesForecast],
+    bucket: Bucket,
+    plan_dir: &Path,
+) -> Result<PlanForecastWritten, Error> {
     let (horizon, _solver) = crate::read::read_plan_toml(&plan_dir.join("plan.toml"))?;
     if horizon.bucket != bucket {
         return Err(InputError::single(Diagnostic::file(
             "plan.toml",
-            format!("the plan's bucket is `{}` but the forecast's is `{}`; forecast with --bucket {}", horizon.bucket.as_str(), bucket.as_str(), horizon.bucket.as_str()),
+            format!(
+                "the plan's bucket is `{}` but the forecast's is `{}`; forecast with --bucket {}",
+                horizon.bucket.as_str(),
+                bucket.as_str(),
+                horizon.bucket.as_str()
+            ),
         ))
         .into());
     }
     if plan_dir.join("forecast.parquet").exists() {
-        return Err(InputError::single(Diagnostic::file("forecast.parquet", "the plan directory has a forecast.parquet; remove it so that forecast.csv is the one read")).into());
+        return Err(InputError::single(Diagnostic::file(
+            "forecast.parquet",
+            "the plan directory has a forecast.parquet; remove it so that forecast.csv is the one read",
+        ))
+        .into());
     }
     let known = plan_items(plan_dir)?;
     let mut quantities: BTreeMap<(&str, usize), f64> = BTreeMap::new();
@@ -718,7 +756,9 @@ fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>, Inp
         .ok_or_else(|| InputError::single(table::missing_table(plan_dir, "items")))?;
     let mut diags = Diagnostics::new();
     let items = table::load_table(&file, &mut diags)
-        .map(|t| t.ids("item", Need::Required, &mut diags).into_iter().filter_map(Cell::value).map(str::to_string).collect())
+        .map(|t| {
+            t.ids("item", Need::Required, &mut diags).into_iter().filter_map(Cell::value).map(str::to_string).collect()
+        })
         .unwrap_or_default();
     diags.finish(items)
 }
@@ -726,7 +766,8 @@ fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>, Inp
 /// Per class and overall: series count, mean MASE of the chosen methods and of naive, and the
 /// share of scored series whose chosen method beats naive; a few lines for the terminal.
 pub fn accuracy_text(results: &[SeriesForecast]) -> String {
-    let mut text = format!("{:<13} {:>8} {:>10} {:>11} {:>13}\n", "class", "series", "MASE best", "MASE naive", "beats naive");
+    let mut text =
+        format!("{:<13} {:>8} {:>10} {:>11} {:>13}\n", "class", "series", "MASE best", "MASE naive", "beats naive");
     let mut classes: Vec<Option<DemandClass>> = DemandClass::ALL.iter().copied().map(Some).collect();
     classes.push(None);
     for class in classes {
@@ -760,7 +801,25 @@ mod tests {
     #[test]
     fn fast_number_format_equals_fmt_float() {
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut values = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1e-7, 4.9999995e-7, 5e-7, -5e-7, 123.456, 999_999_999.999_999, 1e9, 1e12, f64::NAN, f64::INFINITY, 0.1 + 0.2, 2.0 / 3.0];
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            1e-7,
+            4.9999995e-7,
+            5e-7,
+            -5e-7,
+            123.456,
+            999_999_999.999_999,
+            1e9,
+            1e12,
+            f64::NAN,
+            f64::INFINITY,
+            0.1 + 0.2,
+            2.0 / 3.0,
+        ];
         for _ in 0..200_000 {
             state ^= state << 13;
             state ^= state >> 7;
@@ -782,7 +841,8 @@ mod tests {
     }
     #[test]
     fn plain_series_reader_equals_the_generic_reader() {
-        let text = "unique_id,ds,y\nB,2026-01-12,2\nA,2026-01-05,0\nA,2026-01-19,1.5\nB,2026-01-12,3e0\nA,2026-01-05,-0\n";
+        let text =
+            "unique_id,ds,y\nB,2026-01-12,2\nA,2026-01-05,0\nA,2026-01-19,1.5\nB,2026-01-12,3e0\nA,2026-01-05,-0\n";
         let fast = plain_series_csv("s.csv", text.as_bytes()).expect("a plain file takes the fast path");
         let generic = table::parse_csv("s.csv", text.as_bytes()).expect("the generic reader accepts it");
         let read = |t: &Table| series::history_from_table(t, Bucket::Week, SeriesKey::Item).expect("valid history");

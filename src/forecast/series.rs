@@ -178,7 +178,8 @@ impl<'a> Iterator for PlainRows<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next()?;
         let mut fields = line.split(',');
-        let (Some(id), Some(date_text), Some(quantity), None) = (fields.next(), fields.next(), fields.next(), fields.next())
+        let (Some(id), Some(date_text), Some(quantity), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
         else {
             return Some(None);
         };
@@ -228,12 +229,13 @@ fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = R
             _ => None,
         })
         .min();
-    let rows = ids.into_iter().zip(dates).zip(quantities).filter_map(|((id, date), quantity)| match (id, date, quantity) {
-        (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) => {
-            Some(Row { unique_id: Cow::Borrowed(id), item: id, date, quantity })
-        }
-        _ => None,
-    });
+    let rows =
+        ids.into_iter().zip(dates).zip(quantities).filter_map(|((id, date), quantity)| match (id, date, quantity) {
+            (Cell::Value(id), Cell::Value(date), Cell::Value(quantity)) => {
+                Some(Row { unique_id: Cow::Borrowed(id), item: id, date, quantity })
+            }
+            _ => None,
+        });
     diags.finish((earliest, rows))
 }
 
@@ -284,7 +286,8 @@ fn quantities(
         if let (true, Some(row_idx)) = (negative, row_idx) {
             let id = ids.get(row_idx).and_then(|c| c.value()).unwrap_or("?");
             let date = dates.get(row_idx).and_then(|c| c.value()).map(|d| d.to_string()).unwrap_or_else(|| "?".into());
-            d.message = format!("negative demand in series `{id}` on {date}; demand must be >= 0 (returns are not demand)");
+            d.message =
+                format!("negative demand in series `{id}` on {date}; demand must be >= 0 (returns are not demand)");
         }
         diags.push(d);
     }
@@ -332,7 +335,11 @@ fn build_history<'a>(
         let PeriodOf::InHorizon(t) = horizon.locate(row.date) else {
             return Err(InputError::single(Diagnostic::file(
                 file_name,
-                format!("the dates span more than {MAX_BUCKETS} {}s (latest {}); is a year mistyped?", bucket.as_str(), row.date),
+                format!(
+                    "the dates span more than {MAX_BUCKETS} {}s (latest {}); is a year mistyped?",
+                    bucket.as_str(),
+                    row.date
+                ),
             )));
         };
         let series_idx = match &previous {
@@ -395,12 +402,7 @@ pub fn align_to_common_span(history: &mut History) {
         PeriodOf::InHorizon(t) => t,
         _ => 0,
     };
-    let last = history
-        .series
-        .iter()
-        .map(|s| index_of(s.start) + s.values.len().saturating_sub(1))
-        .max()
-        .unwrap_or(0);
+    let last = history.series.iter().map(|s| index_of(s.start) + s.values.len().saturating_sub(1)).max().unwrap_or(0);
     for series in &mut history.series {
         let first = index_of(series.start);
         let mut values = vec![0.0; first];

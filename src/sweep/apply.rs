@@ -72,11 +72,7 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
         .items
         .iter()
         .map(|it| {
-            changes
-                .item_demand
-                .iter()
-                .filter(|(p, _)| pattern_matches(p, &it.id))
-                .fold(scale, |acc, (_, f)| acc * f)
+            changes.item_demand.iter().filter(|(p, _)| pattern_matches(p, &it.id)).fold(scale, |acc, (_, f)| acc * f)
         })
         .collect();
     let order_factor = input

@@ -83,7 +83,8 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
     let n_periods = solution.n_periods;
     let (fill_rate, on_time_rate) = service_rates(&solution.demand, &solution.shipped, n_periods);
     let load: Vec<f64> = solution.run_time.iter().zip(&solution.setup_time).map(|(r, s)| r + s).collect();
-    let capacity = |r: usize, t: usize| input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0);
+    let capacity =
+        |r: usize, t: usize| input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0);
     let demand: f64 = solution.demand.iter().sum();
     let shipped: f64 = solution.shipped.iter().sum();
     Kpis {
@@ -113,7 +114,8 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, Swee
     };
     let n_periods = input.n_periods();
     let items = table.ids("item", Need::Required, &mut diags);
-    let periods = table.whole_numbers("period", WholeRange { min: 1, max: Some(n_periods as u64) }, Need::Required, &mut diags);
+    let periods =
+        table.whole_numbers("period", WholeRange { min: 1, max: Some(n_periods as u64) }, Need::Required, &mut diags);
     let quantities = table.numbers("quantity", NumberRule::NonNegative, Need::Required, &mut diags);
     let index = input.item_index_map();
     let mut lots = vec![0.0; input.items.len() * n_periods];
@@ -176,7 +178,9 @@ impl<'a> Evaluator<'a> {
         let mut used = vec![0.0; n_cells];
         for e in &input.bom {
             for t in 0..n_periods {
-                if let (Some(&x), Some(cell)) = (lots.get(e.parent * n_periods + t), used.get_mut(e.component * n_periods + t)) {
+                if let (Some(&x), Some(cell)) =
+                    (lots.get(e.parent * n_periods + t), used.get_mut(e.component * n_periods + t))
+                {
                     *cell += e.quantity * x;
                 }
             }
@@ -209,7 +213,15 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        Ok(Evaluator { input, index: DemandIndex::new(input), lots, used, receipts, load, lot_costs: (unit, ordering, setup_cost) })
+        Ok(Evaluator {
+            input,
+            index: DemandIndex::new(input),
+            lots,
+            used,
+            receipts,
+            load,
+            lot_costs: (unit, ordering, setup_cost),
+        })
     }
 
     /// The KPIs of the fixed lots under one scenario.
@@ -252,7 +264,8 @@ impl<'a> Evaluator<'a> {
                 }
                 let stock = on_hand.max(0.0);
                 k.costs.holding += item.holding_cost * s.holding * stock;
-                k.costs.safety_stock += item.safety_stock_penalty * s.safety_stock * (item.safety_stock - stock).max(0.0);
+                k.costs.safety_stock +=
+                    item.safety_stock_penalty * s.safety_stock * (item.safety_stock - stock).max(0.0);
             }
         }
         let capacity = |r: usize, t: usize| {

@@ -57,7 +57,9 @@ pub fn read_journal(path: &Path) -> Result<(JournalHeader, Vec<ResultRow>, u64),
         }
         let body = line.trim_end();
         if header.is_none() {
-            header = Some(serde_json::from_str(body).map_err(|e| bad(format!("line 1 is not a sweep journal header: {e}")))?);
+            header = Some(
+                serde_json::from_str(body).map_err(|e| bad(format!("line 1 is not a sweep journal header: {e}")))?,
+            );
         } else {
             match serde_json::from_str::<ResultRow>(body) {
                 Ok(row) => rows.push(row.snapped()),

@@ -189,7 +189,13 @@ fn stop_reason_name(r: crate::solve::StopReason) -> String {
 /// (or a panic) is a row with status `error`.
 pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, settings: &SweepSettings) -> ResultRow {
     let started = Instant::now();
-    let mut row = ResultRow::new(scenario.index, &scenario.name, scenario.kind.as_str(), describe_changes(&scenario.changes), "error");
+    let mut row = ResultRow::new(
+        scenario.index,
+        &scenario.name,
+        scenario.kind.as_str(),
+        describe_changes(&scenario.changes),
+        "error",
+    );
     let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let modified = apply::apply(input, &scenario.changes);
         let outcome = crate::plan::plan(&modified, bom, &settings.solve_options());
@@ -219,7 +225,13 @@ pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, se
 /// Evaluates one scenario on fixed lots.
 pub fn evaluate_one(evaluator: &Evaluator<'_>, scenario: &Scenario, buffers: &mut EvalBuffers) -> ResultRow {
     let started = Instant::now();
-    let mut row = ResultRow::new(scenario.index, &scenario.name, scenario.kind.as_str(), describe_changes(&scenario.changes), "evaluated");
+    let mut row = ResultRow::new(
+        scenario.index,
+        &scenario.name,
+        scenario.kind.as_str(),
+        describe_changes(&scenario.changes),
+        "evaluated",
+    );
     let kpis = evaluator.evaluate(&scenario.changes, buffers);
     row.set_kpis(&kpis);
     row.seconds = started.elapsed().as_secs_f64();
@@ -227,7 +239,12 @@ pub fn evaluate_one(evaluator: &Evaluator<'_>, scenario: &Scenario, buffers: &mu
 }
 
 /// The fixed lots of evaluate mode: from `lots` (a plan folder) or by solving the base once.
-pub fn fixed_lots(input: &PlanInput, bom: &BomGraph, settings: &SweepSettings, lots: Option<&Path>) -> Result<Vec<f64>, SweepError> {
+pub fn fixed_lots(
+    input: &PlanInput,
+    bom: &BomGraph,
+    settings: &SweepSettings,
+    lots: Option<&Path>,
+) -> Result<Vec<f64>, SweepError> {
     if let Some(folder) = lots {
         return evaluate::load_lots(folder, input);
     }
@@ -465,7 +482,11 @@ pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepRepor
         if indices.len() != expected {
             return Err(SweepError::Merge(format!(
                 "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
-                shard.k, shard.n, dir.display(), indices.len(), expected
+                shard.k,
+                shard.n,
+                dir.display(),
+                indices.len(),
+                expected
             )));
         }
         let mut taken = std::collections::BTreeSet::new();
@@ -473,7 +494,8 @@ pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepRepor
         header.get_or_insert(h);
     }
     let header = header.ok_or_else(|| SweepError::Merge("no shard folders given".into()))?;
-    let missing: Vec<String> = (1..=header.shard.1).filter(|k| !seen_shards.contains(k)).map(|k| format!("{k}/{}", header.shard.1)).collect();
+    let missing: Vec<String> =
+        (1..=header.shard.1).filter(|k| !seen_shards.contains(k)).map(|k| format!("{k}/{}", header.shard.1)).collect();
     if !missing.is_empty() {
         return Err(SweepError::Merge(format!("shards missing: {}", missing.join(", "))));
     }

@@ -109,7 +109,15 @@ pub struct CostScales {
 
 impl Default for CostScales {
     fn default() -> Self {
-        CostScales { unit: 1.0, holding: 1.0, backlog: 1.0, safety_stock: 1.0, ordering: 1.0, setup: 1.0, overtime: 1.0 }
+        CostScales {
+            unit: 1.0,
+            holding: 1.0,
+            backlog: 1.0,
+            safety_stock: 1.0,
+            ordering: 1.0,
+            setup: 1.0,
+            overtime: 1.0,
+        }
     }
 }
 
@@ -273,7 +281,8 @@ pub fn pattern_matches(pattern: &str, id: &str) -> bool {
 
 /// Parses, validates and expands a scenario file's text. `file_name` is used in messages.
 pub fn parse_scenarios(text: &str, file_name: &str, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
-    let invalid = |problems: Vec<ScenarioProblem>| SweepError::InvalidScenarios { file: file_name.to_string(), problems };
+    let invalid =
+        |problems: Vec<ScenarioProblem>| SweepError::InvalidScenarios { file: file_name.to_string(), problems };
     let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         invalid(vec![ScenarioProblem {
             scenario: "the file".into(),
@@ -383,7 +392,9 @@ impl Parser<'_> {
                 changes: ScenarioChanges::default(),
             });
         }
-        for (section, kind) in [("scenario", ScenarioKind::Named), ("grid", ScenarioKind::Grid), ("monte_carlo", ScenarioKind::MonteCarlo)] {
+        for (section, kind) in
+            [("scenario", ScenarioKind::Named), ("grid", ScenarioKind::Grid), ("monte_carlo", ScenarioKind::MonteCarlo)]
+        {
             let Some(value) = root.get(section) else { continue };
             let Some(blocks) = value.as_array() else {
                 self.problem(&top, section, format!("expected [[{section}]] blocks, found {}", type_name(value)));
@@ -391,7 +402,11 @@ impl Parser<'_> {
             };
             for (position, block) in blocks.iter().enumerate() {
                 let Some(table) = block.as_table() else {
-                    self.problem(&top, section, format!("block {} is {}, expected a table", position + 1, type_name(block)));
+                    self.problem(
+                        &top,
+                        section,
+                        format!("block {} is {}, expected a table", position + 1, type_name(block)),
+                    );
                     continue;
                 };
                 let label_name = table.get("name").and_then(|n| n.as_str()).map(str::to_string);
@@ -422,7 +437,11 @@ impl Parser<'_> {
             s.index = index;
             if !seen.insert(s.name.clone()) {
                 let ctx = Context { label: format!("scenario \"{}\"", s.name), prefix: String::new() };
-                let p = ScenarioProblem { scenario: ctx.label, key: "name".into(), message: "the name is used twice".into() };
+                let p = ScenarioProblem {
+                    scenario: ctx.label,
+                    key: "name".into(),
+                    message: "the name is used twice".into(),
+                };
                 if !self.problems.contains(&p) {
                     self.problems.push(p);
                 }
@@ -513,7 +532,11 @@ impl Parser<'_> {
         match value.as_table() {
             Some(t) => Some(t),
             None => {
-                self.problem(ctx, key, format!("expected a table such as {key} = {{ NAME = 1.5 }}, found {}", type_name(value)));
+                self.problem(
+                    ctx,
+                    key,
+                    format!("expected a table such as {key} = {{ NAME = 1.5 }}, found {}", type_name(value)),
+                );
                 None
             }
         }
@@ -603,7 +626,11 @@ impl Parser<'_> {
                                     c.lead_time.insert(name.clone(), d);
                                 }
                             }
-                            _ => self.problem(ctx, &sub, format!("expected a whole number of periods to add (may be negative), found {v}")),
+                            _ => self.problem(
+                                ctx,
+                                &sub,
+                                format!("expected a whole number of periods to add (may be negative), found {v}"),
+                            ),
                         }
                     }
                 }
@@ -635,11 +662,17 @@ impl Parser<'_> {
                                         c.no_backlog.push(p.to_string());
                                     }
                                 }
-                                None => self.problem(ctx, key, format!("expected item patterns (strings), found {}", type_name(v))),
+                                None => self.problem(
+                                    ctx,
+                                    key,
+                                    format!("expected item patterns (strings), found {}", type_name(v)),
+                                ),
                             }
                         }
                     }
-                    None => self.problem(ctx, key, format!("expected a list of item patterns, found {}", type_name(value))),
+                    None => {
+                        self.problem(ctx, key, format!("expected a list of item patterns, found {}", type_name(value)))
+                    }
                 },
                 _ => {
                     let mut known: Vec<&str> = CHANGE_KEYS.to_vec();
@@ -666,7 +699,8 @@ impl Parser<'_> {
                 self.problem(ctx, &sub, format!("expected a table, found {}", type_name(entry)));
                 continue;
             };
-            let mut window = CapacityWindow { resource: String::new(), scale: 1.0, from: 0, to: n_periods.saturating_sub(1) };
+            let mut window =
+                CapacityWindow { resource: String::new(), scale: 1.0, from: 0, to: n_periods.saturating_sub(1) };
             let mut ok = true;
             for (k, v) in t {
                 let field = format!("{sub}.{k}");
@@ -699,7 +733,11 @@ impl Parser<'_> {
                         }
                     },
                     _ => {
-                        self.problem(ctx, &field, format!("unknown key{}", suggestion(k, &["resource", "scale", "from", "to"])));
+                        self.problem(
+                            ctx,
+                            &field,
+                            format!("unknown key{}", suggestion(k, &["resource", "scale", "from", "to"])),
+                        );
                         ok = false;
                     }
                 }
@@ -735,9 +773,11 @@ impl Parser<'_> {
                     for (sub, v) in t {
                         match v {
                             toml::Value::Array(list) => axes.push((vec![key.clone(), sub.clone()], list.clone())),
-                            other => self.problem(ctx, &format!("{key}.{sub}"), format!(
-                                "a grid axis is a list of values, found {}", type_name(other)
-                            )),
+                            other => self.problem(
+                                ctx,
+                                &format!("{key}.{sub}"),
+                                format!("a grid axis is a list of values, found {}", type_name(other)),
+                            ),
                         }
                     }
                 }
@@ -805,7 +845,14 @@ impl Parser<'_> {
         }
     }
 
-    fn monte_carlo(&mut self, ctx: &Context, name: &str, table: &toml::Table, settings: &SweepSettings, out: &mut Vec<Scenario>) {
+    fn monte_carlo(
+        &mut self,
+        ctx: &Context,
+        name: &str,
+        table: &toml::Table,
+        settings: &SweepSettings,
+        out: &mut Vec<Scenario>,
+    ) {
         let own = ["name", "samples", "distribution", "dispersion"];
         let mut changes = self.changes(ctx, table, &own);
         let samples = match table.get("samples").map(|v| (v, v.as_integer())) {
@@ -837,7 +884,11 @@ impl Parser<'_> {
                     None => return,
                 },
                 None => {
-                    self.problem(ctx, "dispersion", "missing; negative_binomial needs a dispersion > 0 (variance = mean + dispersion * mean^2)");
+                    self.problem(
+                        ctx,
+                        "dispersion",
+                        "missing; negative_binomial needs a dispersion > 0 (variance = mean + dispersion * mean^2)",
+                    );
                     return;
                 }
             },
