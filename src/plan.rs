@@ -178,7 +178,8 @@ pub fn plan_configured(
         // the start, in the time left; otherwise the values are kept at their own cost.
         let resolved = if outcome.status == SolveStatus::Optimal && !clock.is_spent() {
             let again_started = Instant::now();
-            let rebuilt = build_model_with(input, bom, &built.parts.planned, ModelOptions::default(), config.formulation);
+            let rebuilt =
+                build_model_with(input, bom, &built.parts.planned, ModelOptions::default(), config.formulation);
             let again = Highs.solve(rebuilt, &clock.options_now(options))?;
             timings.resolve = again_started.elapsed().as_secs_f64();
             Some(again)
@@ -337,8 +338,7 @@ fn finish(
     };
     let diagnosis = if status == SolveStatus::Infeasible {
         let started = Instant::now();
-        let diagnosis =
-            diagnose_infeasibility(input, bom, &parts.planned, &clock.options_now(options), backend)?;
+        let diagnosis = diagnose_infeasibility(input, bom, &parts.planned, &clock.options_now(options), backend)?;
         timings.diagnose = started.elapsed().as_secs_f64();
         Some(diagnosis)
     } else {
@@ -371,6 +371,15 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     } else {
         diff / objective.abs().max(1e-9)
     }
+}
+
+/// The written end stock of an exact running stock `v`: rounded to 1e-6 as [`snap`] does,
+/// except that a tie (a remainder of half a millionth, to 1e-12) goes down, to the cheaper
+/// number. Either way the written value is within 5e-7 of the exact one, so each balance row
+/// of the written plan holds to the checker's 1e-6; rounding a tie up would hold a millionth
+/// that is not there at a holding cost.
+fn snap_stock(v: f64) -> f64 {
+    snap(((v.max(0.0) * 1e6 - 1e-6).round()) / 1e6)
 }
 
 /// Rounds to 1e-6 and turns -0 into 0.
@@ -435,11 +444,14 @@ fn extract_solution(
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
 /// such a deficit (at most [`repair_limit`]) is absorbed by shipping less (items that may ship
-/// late) or by raising the latest lot that arrives in time (when the lot rules allow). A
-/// deficit neither can absorb (a component bought in pack sizes, a lot at its maximum) is
-/// removed at its cause: the latest parent lot consuming the component by then is lowered by
-/// the deficit over the BOM quantity, and the walk is repeated (the parent then absorbs its own
-/// millionths the same way). So the written plan is feasible to the 1e-6 of its numbers rather
+/// late), by raising the latest lot that arrives in time (when the lot rules and capacity
+/// allow), or by shipping less in an earlier period. A deficit none can absorb (a component
+/// bought in pack sizes, a lot at its maximum, a full resource) is removed at its cause: the
+/// latest parent lot consuming the component by then is lowered by the deficit over the BOM
+/// quantity, or another lot on the full resource gives up the time ([`make_room`]), and the
+/// walk is repeated (the lowered lot's item absorbs its own millionths the same way). The
+/// exact optimum of a plan on full resources is rarely a multiple of 1e-6, so some lot must
+/// give up a few millionths somewhere. So the written plan is feasible to the 1e-6 of its numbers rather
 /// than to the solver's tolerance. Capacity is kept the same way: a lot whose rounding (times
 /// its unit time) loads a resource beyond `capacity + overtime_max` is lowered by the excess
 /// first ([`lower_overloaded_lots`]), and no lot is raised beyond the free time of its
@@ -448,9 +460,43 @@ pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
     planned: &[f64],
+    lots: Vec<f64>,
+    shipped: Vec<f64>,
+) -> PlanSolution {
+    // Lowering the overloaded lot with the largest unit time cuts the fewest units (cheapest
+    // when the walk repairs the cut elsewhere); when that leaves a deficit no rule can absorb,
+    // the repair is run again cutting first the lots whose cut the balances absorb.
+    let (plan, unabsorbed) = repair(input, bom, planned, lots.clone(), shipped.clone(), CutFirst::LargestUnitTime);
+    if unabsorbed == 0 {
+        return plan;
+    }
+    let (other, other_unabsorbed) = repair(input, bom, planned, lots, shipped, CutFirst::Absorbed);
+    if other_unabsorbed < unabsorbed {
+        other
+    } else {
+        plan
+    }
+}
+
+/// Which overloaded lot [`lower_overloaded_lots`] cuts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CutFirst {
+    /// The lot with the largest unit time (the fewest units).
+    LargestUnitTime,
+    /// A lot whose cut the balances absorb ([`cut_absorbed`]), then the largest unit time.
+    Absorbed,
+}
+
+/// [`complete_solution`] with one rule for overloaded lots: the plan and the number of balance
+/// deficits left unabsorbed (0 for a plan the checker accepts).
+fn repair(
+    input: &PlanInput,
+    bom: &BomGraph,
+    planned: &[f64],
     mut lots: Vec<f64>,
     mut shipped: Vec<f64>,
-) -> PlanSolution {
+    cut_first: CutFirst,
+) -> (PlanSolution, usize) {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
     let mut rules = RepairRules { parents: vec![Vec::new(); n_items], lowered: vec![false; n_items * n_periods] };
@@ -459,16 +505,21 @@ pub fn complete_solution(
     }
     // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
     // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
-    lower_overloaded_lots(input, &rules.parents, &shipped, &mut lots, &mut rules.lowered);
+    lower_overloaded_lots(input, &rules.parents, &shipped, cut_first, &mut lots, &mut rules.lowered);
     let mut stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
     for _ in 0..MAX_REPAIR_ROUNDS {
         let mut changed = false;
         let mut on_hand = stock.inventory.clone();
         for &(i, t, deficit) in &stock.deficits {
-            changed |=
-                lower_consumer(input, &rules.parents[i], t, deficit, &mut lots, &mut rules.lowered, &mut on_hand);
+            // Most harmless first: a consumer whose own stock has room for the cut, or that
+            // ships a few millionths later; then raising the item's own lot where another lot
+            // gives up the time; then any consumer.
+            let parents = &rules.parents[i];
+            changed |= lower_consumer(input, parents, t, deficit, 0..2, &mut lots, &mut rules.lowered, &mut on_hand)
+                || make_room(input, &rules.parents, &shipped, i, t, deficit, &mut lots, &mut rules.lowered)
+                || lower_consumer(input, parents, t, deficit, 2..3, &mut lots, &mut rules.lowered, &mut on_hand);
         }
-        changed |= lower_overloaded_lots(input, &rules.parents, &shipped, &mut lots, &mut rules.lowered);
+        changed |= lower_overloaded_lots(input, &rules.parents, &shipped, cut_first, &mut lots, &mut rules.lowered);
         if !changed {
             break;
         }
@@ -487,7 +538,8 @@ pub fn complete_solution(
             overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0)).min(res.overtime_max);
         }
     }
-    PlanSolution {
+    let unabsorbed = stock.deficits.len();
+    let plan = PlanSolution {
         n_periods,
         lots,
         demand: planned.to_vec(),
@@ -498,7 +550,8 @@ pub fn complete_solution(
         run_time,
         setup_time,
         overtime,
-    }
+    };
+    (plan, unabsorbed)
 }
 
 /// `(Σ u x, Σ s [x > 0])` per resource and period (`resource * T + t`) of the exact lots.
@@ -567,6 +620,7 @@ fn lower_overloaded_lots(
     input: &PlanInput,
     parents: &[Vec<(usize, f64)>],
     shipped: &[f64],
+    cut_first: CutFirst,
     lots: &mut [f64],
     lowered: &mut [bool],
 ) -> bool {
@@ -598,21 +652,19 @@ fn lower_overloaded_lots(
                     let k = ro.item * n_periods + t;
                     let cut = ceil_micro(excess / ro.unit_time);
                     let x = snap(lots[k] - cut);
-                    let absorbed = || {
-                        item.backlog_cost.is_some()
-                            || lowest_stock_from(input, parents, shipped, lots, ro.item, t + item.lead_time)
-                                >= cut + REPAIR_LIMIT
-                    };
                     let fits = item.lot_multiple.is_none()
-                        && (!trim || absorbed())
                         && lots[k] > 0.0
                         && cut <= repair_limit(lots[k])
                         && x > 0.0
                         && x >= item.min_lot;
-                    fits.then_some((ro.unit_time, k, x))
+                    if !fits {
+                        return None;
+                    }
+                    let absorbed = cut_absorbed(input, parents, shipped, lots, ro.item, t, cut);
+                    (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, ro.unit_time, k, x))
                 })
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            if let Some((_, k, x)) = candidate {
+                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            if let Some((_, _, k, x)) = candidate {
                 lots[k] = x;
                 lowered[k] = true;
                 changed = true;
@@ -620,6 +672,23 @@ fn lower_overloaded_lots(
         }
     }
     changed
+}
+
+/// Whether cutting item `j`'s lot of period `s` by `cut` leaves balances the walk absorbs
+/// without repairing another lot: `j` may ship late, or its stock after the lot arrives stays
+/// above the cut (with room for the walk's own millionths).
+fn cut_absorbed(
+    input: &PlanInput,
+    parents: &[Vec<(usize, f64)>],
+    shipped: &[f64],
+    lots: &[f64],
+    j: usize,
+    s: usize,
+    cut: f64,
+) -> bool {
+    let item = &input.items[j];
+    item.backlog_cost.is_some()
+        || lowest_stock_from(input, parents, shipped, lots, j, s + item.lead_time) >= cut + REPAIR_LIMIT
 }
 
 /// The lowest exact stock of item `i` from period `from` to the horizon's end, with the lots
@@ -734,11 +803,25 @@ fn balance_walk(
                 } else if let Some(s) = repairable_lot(input, i, t, deficit, lots, &rules.lowered) {
                     on_hand +=
                         raise_lot(item, i * n_periods, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
+                } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[i * n_periods + s] >= deficit) {
+                    // Shipping the millionths later, from an earlier period's shipment: the
+                    // stock between is carried one deficit higher, the backlog too.
+                    let row = i * n_periods;
+                    let less = ceil_micro(deficit);
+                    shipped[row + s] = snap(shipped[row + s] - less);
+                    for a in s..t {
+                        exact[a] += less;
+                        inventory[row + a] = snap_stock(exact[a]);
+                        shortfall[row + a] = snap((item.safety_stock - inventory[row + a]).max(0.0));
+                        backlog[row + a] = snap(backlog[row + a] + less);
+                    }
+                    late += less;
+                    on_hand += less;
                 }
             }
             late += planned[k] - shipped[k];
             exact[t] = on_hand;
-            inventory[k] = snap(on_hand.max(0.0));
+            inventory[k] = snap_stock(on_hand);
             if on_hand < 0.0 && -on_hand <= 1e-9 {
                 on_hand = 0.0; // what a repair rounded to 1e-6 leaves is noise too
             }
@@ -775,7 +858,7 @@ fn raise_lot(
     lots[row + s] = raised;
     for a in s + item.lead_time..t {
         exact[a] += extra;
-        inventory[row + a] = snap(exact[a].max(0.0));
+        inventory[row + a] = snap_stock(exact[a]);
         shortfall[row + a] = snap((item.safety_stock - inventory[row + a]).max(0.0));
     }
     extra
@@ -791,13 +874,15 @@ fn ceil_micro(v: f64) -> f64 {
 /// earlier leaves more stock at `t`). A parent whose `stock` stays non-negative without the
 /// cut is preferred (nothing else changes), then one that may ship late (it absorbs the cut in
 /// the next walk by shipping a few millionths less), then any (it must raise another lot).
-/// Lot-multiple parents and lots that would fall below `min_lot` are skipped. Returns whether
-/// a lot was lowered.
+/// Lot-multiple parents and lots that would fall below `min_lot` are skipped. Only the
+/// `passes` given are tried (0, 1, 2 as above). Returns whether a lot was lowered.
+#[allow(clippy::too_many_arguments)]
 fn lower_consumer(
     input: &PlanInput,
     parents: &[(usize, f64)],
     t: usize,
     deficit: f64,
+    passes: std::ops::Range<usize>,
     lots: &mut [f64],
     lowered: &mut [bool],
     stock: &mut [f64],
@@ -805,7 +890,7 @@ fn lower_consumer(
     let n_periods = input.n_periods();
     // Passes, most harmless first: a parent whose stock stays non-negative; a parent that can
     // absorb the cut by shipping a few millionths later; any parent.
-    for pass in 0..3 {
+    for pass in passes {
         let needs_slack = pass == 0;
         for s in (0..=t).rev() {
             for &(p, q) in parents {
@@ -866,6 +951,92 @@ fn repairable_lot(
             .all(|ro| ro.unit_time * extra <= free_time(input, lots, ro.resource, s));
         x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m) && fits
     })
+}
+
+/// Frees time for the lot that would absorb item `i`'s `deficit` in period `t` when only a full
+/// resource stops it: for the latest lot of `i` arriving by `t` that the lot rules let grow and
+/// for which this works, on each resource it uses without room for the extra `u * deficit`,
+/// another item's lot in the same period is lowered by the missing time over its unit time,
+/// taken only from a lot that absorbs its cut as the balances stand (an item that may ship late, or stock after the
+/// lot arrives above the cut; see [`lowest_stock_from`]). The next walk then raises `i`'s lot.
+/// This is what a plan on full resources needs when the exact optimum's lots are not
+/// multiples of 1e-6: some lot must give up a few millionths. Returns whether a lot changed.
+#[allow(clippy::too_many_arguments)]
+fn make_room(
+    input: &PlanInput,
+    parents: &[Vec<(usize, f64)>],
+    shipped: &[f64],
+    i: usize,
+    t: usize,
+    deficit: f64,
+    lots: &mut [f64],
+    lowered: &mut [bool],
+) -> bool {
+    let item = &input.items[i];
+    let n_periods = input.n_periods();
+    let Some(last) = t.checked_sub(item.lead_time) else { return false };
+    if item.lot_multiple.is_some() {
+        return false;
+    }
+    let grows = |s: usize, lots: &[f64]| {
+        let x = lots[i * n_periods + s];
+        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
+    };
+    for s in (0..=last).rev().filter(|&s| grows(s, lots)) {
+        if let Some(cuts) = room_in(input, parents, shipped, i, s, deficit, lots) {
+            for (k, left) in cuts {
+                lots[k] = left;
+                lowered[k] = true;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// The cuts `(lot index, new quantity)` of other items' lots in period `s` that free the time
+/// for item `i`'s lot of `s` to grow by `deficit` (see [`make_room`]), or `None` when some
+/// resource has no lot to take it from or the lot already fits.
+fn room_in(
+    input: &PlanInput,
+    parents: &[Vec<(usize, f64)>],
+    shipped: &[f64],
+    i: usize,
+    s: usize,
+    deficit: f64,
+    lots: &[f64],
+) -> Option<Vec<(usize, f64)>> {
+    let n_periods = input.n_periods();
+    let x = lots[i * n_periods + s];
+    let extra = ceil_micro(x + deficit) - x;
+    let mut cuts = Vec::new();
+    for ro in input.routings.iter().filter(|ro| ro.item == i && ro.unit_time > 0.0) {
+        let missing = ro.unit_time * extra - free_time(input, lots, ro.resource, s);
+        if missing <= 0.0 {
+            continue;
+        }
+        let cut = input
+            .routings
+            .iter()
+            .filter(|other| other.resource == ro.resource && other.item != i && other.unit_time > 0.0)
+            .filter_map(|other| {
+                let j = other.item;
+                let k = j * n_periods + s;
+                let donor = &input.items[j];
+                let cut = ceil_micro(missing / other.unit_time);
+                let left = snap(lots[k] - cut);
+                let fits = donor.lot_multiple.is_none()
+                    && lots[k] > 0.0
+                    && cut <= repair_limit(lots[k])
+                    && left > 0.0
+                    && left >= donor.min_lot
+                    && cut_absorbed(input, parents, shipped, lots, j, s, cut);
+                fits.then_some((other.unit_time, k, left))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        cuts.push(cut.map(|(_, k, left)| (k, left))?);
+    }
+    (!cuts.is_empty()).then_some(cuts)
 }
 
 /// The spec's objective evaluated on a plan, by term.
