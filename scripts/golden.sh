@@ -43,6 +43,19 @@ run plan trigeiro --out trigeiro-plan --threads 1 --node-limit 50
 sed -i -E 's/[0-9]+\.[0-9]+ s\b/<t> s/g; s/^time: .*/time: <t>/' stdout.txt
 mapfile -t jsons < <(find . -name '*.json' | sort)
 [ "${#jsons[@]}" -gt 0 ] && strip_seconds "${jsons[@]}"
-# journal.jsonl lines carry seconds too.
+# journal.jsonl is appended in the order scenarios finish (--jobs 2): sort it. Its lines and
+# results.csv carry seconds too: drop them (results.parquet, the same table with seconds, is removed).
 find . -name 'journal.jsonl' -print0 | xargs -0 -r sed -i -E 's/"[a-z_]*seconds[a-z_]*":[0-9.e+-]+,?//g'
+find . -name 'journal.jsonl' -print0 | xargs -0 -r -I{} sort -o {} {}
+python3 - $(find . -name 'results.csv') <<'PY'
+import csv, sys
+for path in sys.argv[1:]:
+    rows = list(csv.reader(open(path, newline="")))
+    if not rows or "seconds" not in rows[0]:
+        continue
+    drop = rows[0].index("seconds")
+    with open(path, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([r[:drop] + r[drop + 1:] for r in rows])
+PY
+find . -path "*sweep*" -name results.parquet -delete
 echo "golden outputs in $out"

@@ -4,9 +4,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use flexplan::bom::BomGraph;
 use flexplan::error::Error;
-use flexplan::input::{Bucket, PlanInput};
+use flexplan::input::{Bucket, PlanInput, SolverConfig};
 use flexplan::report::TableFormat;
-use flexplan::solve::{SolveOptions, SolveStatus};
+use flexplan::solve::SolveOptions;
 use std::path::{Path, PathBuf};
 
 /// Exit codes, documented in the README.
@@ -29,6 +29,17 @@ pub mod exit {
     pub const VIOLATIONS: i32 = 7;
     /// The output could not be written; an earlier plan in OUT_DIR is untouched.
     pub const OUTPUT: i32 = 8;
+
+    /// The exit code of a solve that ended with `status` (`plan`, `solve-mps`).
+    pub fn for_status(status: flexplan::solve::SolveStatus) -> i32 {
+        use flexplan::solve::SolveStatus;
+        match status {
+            SolveStatus::Optimal => OK,
+            SolveStatus::Feasible => FEASIBLE,
+            SolveStatus::Infeasible => INFEASIBLE,
+            SolveStatus::NoSolutionFound => NO_SOLUTION,
+        }
+    }
 }
 
 #[derive(Parser)]
@@ -451,13 +462,12 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 Err(code) => return Ok(code),
             };
             let read_seconds = clock_started.elapsed().as_secs_f64();
+            let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads };
             let options = SolveOptions {
-                time_limit_s: time_limit.or(input.solver.time_limit_s),
-                mip_gap: gap.or(input.solver.mip_gap).unwrap_or(1e-4),
-                threads: threads.or(input.solver.threads).unwrap_or(0),
                 node_limit,
                 verbose,
                 clock_started: Some(clock_started),
+                ..SolveOptions::from_config(&input.solver.overridden_by(flags))
             };
             let format = match format {
                 OutFormat::Csv => TableFormat::Csv,
@@ -500,22 +510,11 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             Ok(exit::OK)
         }
         Command::SolveMps { file, time_limit, gap, threads, verbose } => {
-            let options = SolveOptions {
-                time_limit_s: time_limit,
-                mip_gap: gap.unwrap_or(1e-4),
-                threads,
-                node_limit: None,
-                verbose,
-                clock_started: None,
-            };
+            let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads: Some(threads) };
+            let options = SolveOptions { verbose, ..SolveOptions::from_config(&flags) };
             let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
             println!("{}", outcome.to_text());
-            Ok(match outcome.status {
-                SolveStatus::Optimal => exit::OK,
-                SolveStatus::Feasible => exit::FEASIBLE,
-                SolveStatus::Infeasible => exit::INFEASIBLE,
-                SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
-            })
+            Ok(exit::for_status(outcome.status))
         }
         Command::Bench {
             suite,
@@ -541,14 +540,11 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             };
             let options = flexplan::suite::SuiteOptions {
                 data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
-                solve: SolveOptions {
+                solve: SolveOptions::from_config(&SolverConfig {
                     time_limit_s: Some(time_limit),
-                    mip_gap: gap.unwrap_or(1e-4),
-                    threads,
-                    node_limit: None,
-                    verbose: false,
-                    clock_started: None,
-                },
+                    mip_gap: gap,
+                    threads: Some(threads),
+                }),
                 config: plan_config(formulation, heuristic),
                 jobs,
                 x_sample,
@@ -774,12 +770,7 @@ fn plan(
         t.diagnose,
         write_seconds
     );
-    Ok(match outcome.status {
-        SolveStatus::Optimal => exit::OK,
-        SolveStatus::Feasible => exit::FEASIBLE,
-        SolveStatus::Infeasible => exit::INFEASIBLE,
-        SolveStatus::NoSolutionFound => exit::NO_SOLUTION,
-    })
+    Ok(exit::for_status(outcome.status))
 }
 
 fn validate(plan_dir: &Path, out_dir: &Path, format: ReportFormat) -> anyhow::Result<i32> {

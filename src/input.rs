@@ -103,6 +103,19 @@ pub struct SolverConfig {
     pub threads: Option<u32>,
 }
 
+impl SolverConfig {
+    /// The one precedence rule for solver settings: each setting of `flags` (a command line)
+    /// where given, else this one (`plan.toml`); the defaults come last, in
+    /// [`crate::solve::SolveOptions::from_config`].
+    pub fn overridden_by(self, flags: SolverConfig) -> SolverConfig {
+        SolverConfig {
+            time_limit_s: flags.time_limit_s.or(self.time_limit_s),
+            mip_gap: flags.mip_gap.or(self.mip_gap),
+            threads: flags.threads.or(self.threads),
+        }
+    }
+}
+
 /// Whether an item is produced on resources or bought from a supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,6 +4,7 @@
 //! ([`SolveStatus`]): infeasible or stopped-by-limit are outcomes, not errors.
 
 use crate::error::Error;
+use crate::input::SolverConfig;
 use crate::model::LotSizingModel;
 use good_lp::{solvers::highs::highs, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
@@ -30,11 +31,28 @@ pub struct SolveOptions {
     pub clock_started: Option<Instant>,
 }
 
+/// The relative MIP gap at which a solve stops when neither a flag nor `plan.toml` sets one.
+pub const DEFAULT_MIP_GAP: f64 = 1e-4;
+
+impl SolveOptions {
+    /// The solve settings of `config` (plan.toml's `[solver]`, or a command's flags laid over
+    /// it with [`SolverConfig::overridden_by`]), with the defaults where it is silent: no time
+    /// limit, [`DEFAULT_MIP_GAP`], the solver's default threads.
+    pub fn from_config(config: &SolverConfig) -> SolveOptions {
+        SolveOptions {
+            time_limit_s: config.time_limit_s,
+            mip_gap: config.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
+            threads: config.threads.unwrap_or(0),
+            ..SolveOptions::default()
+        }
+    }
+}
+
 impl Default for SolveOptions {
     fn default() -> Self {
         SolveOptions {
             time_limit_s: None,
-            mip_gap: 1e-4,
+            mip_gap: DEFAULT_MIP_GAP,
             threads: 0,
             node_limit: None,
             verbose: false,
