@@ -11,7 +11,7 @@ use crate::input::{ItemKind, PlanInput};
 use crate::model::{build_model, ModelOptions};
 use crate::plan::snap;
 use crate::report::fmt_float;
-use crate::solve::{MipBackend, SolveOptions};
+use crate::solve::{Highs, SolveOptions};
 use serde::Serialize;
 
 /// What kind of shortage a finding reports.
@@ -54,7 +54,7 @@ pub fn diagnose_infeasibility(
     bom: &BomGraph,
     planned: &[f64],
     options: &SolveOptions,
-    backend: &dyn MipBackend,
+    backend: &Highs,
 ) -> Result<Diagnosis, Error> {
     let model = build_model(input, bom, planned, ModelOptions { elastic: true });
     let columns = model.column_index();

@@ -268,11 +268,6 @@ pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
         || input.routings.iter().any(|r| r.item == item_idx && (r.setup_time > 0.0 || r.setup_cost > 0.0))
 }
 
-/// The last 0-based period in which a lot of `item_idx` may start (`None`: never).
-pub fn last_lot_period(input: &PlanInput, item_idx: usize) -> Option<usize> {
-    input.n_periods().checked_sub(1 + input.items[item_idx].lead_time)
-}
-
 /// Big-M for `x[i,t] <= M[i,t] y[i,t]`, as tight as the data prove:
 ///
 /// `M[i,t] = min(max_lot_i, min_r (C[r,t] + Omax_r - s[i,r]) / u[i,r], round_up(P_i(t)))`

@@ -12,9 +12,7 @@ use crate::diagnose::{diagnose_infeasibility, Diagnosis};
 use crate::error::Error;
 use crate::input::{Item, PlanInput};
 use crate::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
-use crate::solve::{
-    BackendOutcome, Heuristic, Highs, MipBackend, ProgressPoint, RunClock, SolveOptions, SolveStatus, StopReason,
-};
+use crate::solve::{BackendOutcome, Heuristic, Highs, ProgressPoint, RunClock, SolveOptions, SolveStatus, StopReason};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -122,22 +120,6 @@ pub struct PlanConfig {
     pub formulation: Formulation,
     /// Primal heuristic run before the full solve (HiGHS only).
     pub heuristic: Heuristic,
-}
-
-/// Plans `input` with the given backend, the spec's big-M model solved directly (no warm start).
-pub fn plan_with(
-    input: &PlanInput,
-    bom: &BomGraph,
-    options: &SolveOptions,
-    backend: &dyn MipBackend,
-) -> Result<PlanOutcome, Error> {
-    let clock = RunClock::new(options);
-    let built = Built::new(input, bom, Formulation::BigM);
-    let mut timings = Timings { build: built.seconds, ..Timings::default() };
-    let started = Instant::now();
-    let outcome = backend.solve(built.model, &clock.options_now(options))?;
-    timings.solve = started.elapsed().as_secs_f64();
-    finish(input, bom, options, backend, &clock, built.parts, outcome, timings)
 }
 
 /// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
@@ -299,7 +281,7 @@ pub fn within_gap_target(objective: f64, bound: f64, mip_gap: f64) -> bool {
     objective - bound <= mip_gap.max(0.0) * objective.abs() + 1e-6 * objective.abs().max(1.0)
 }
 
-/// The end shared by [`plan_with`] and [`plan_configured`]: the written plan from the solver's
+/// The end of [`plan_configured`]: the written plan from the solver's
 /// values (snapped and repaired), its costs, an honest status and gap, and (when infeasible)
 /// the diagnosis by `backend` in the time left.
 #[allow(clippy::too_many_arguments)]
@@ -307,7 +289,7 @@ fn finish(
     input: &PlanInput,
     bom: &BomGraph,
     options: &SolveOptions,
-    backend: &dyn MipBackend,
+    backend: &Highs,
     clock: &RunClock,
     parts: ModelParts,
     outcome: BackendOutcome,

@@ -1,4 +1,4 @@
-//! Solving the model: a small backend trait, the HiGHS adapter, and the solve outcome.
+//! Solving the model: the HiGHS adapter, the run's clock, and the solve outcome.
 //!
 //! "Did the call work?" ([`crate::Error`]) is kept apart from "what did the model do?"
 //! ([`SolveStatus`]): infeasible or stopped-by-limit are outcomes, not errors.
@@ -250,32 +250,25 @@ unsafe extern "C" fn record_progress(
     }
 }
 
-/// A MIP solver backend. The model is built without knowing which one runs it.
-pub trait MipBackend {
-    /// Name for reports, e.g. `HiGHS`.
-    fn name(&self) -> &'static str;
-    /// Version string for reports.
-    fn version(&self) -> String;
-    /// Solves `model` (consumed) and reports what happened.
-    fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error>;
-}
-
 /// The HiGHS backend (through good_lp and the `highs` crate).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Highs;
 
-impl MipBackend for Highs {
-    fn name(&self) -> &'static str {
+impl Highs {
+    /// Name for reports: `HiGHS`.
+    pub fn name(&self) -> &'static str {
         "HiGHS"
     }
 
-    fn version(&self) -> String {
+    /// HiGHS's version string, for reports.
+    pub fn version(&self) -> String {
         // SAFETY: Highs_version returns a pointer to a static NUL-terminated string.
         let raw = unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) };
         raw.to_string_lossy().into_owned()
     }
 
-    fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
+    /// Solves `model` (consumed) and reports what happened.
+    pub fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
         let is_mip = model.size.integer_variables > 0;
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;

@@ -266,8 +266,7 @@ fn evaluate_by_hand() {
             .collect(),
         forecast: vec![],
     };
-    let bom = BomGraph::new(&input).unwrap();
-    let evaluator = Evaluator::new(&input, &bom, vec![10.0, 0.0, 0.0]).unwrap();
+    let evaluator = Evaluator::new(&input, vec![10.0, 0.0, 0.0]).unwrap();
     let k = evaluator.evaluate(&ScenarioChanges::default(), &mut EvalBuffers::default());
     assert_eq!(k.costs.holding, 4.0);
     assert_eq!(k.costs.backlog, 2.0);
@@ -291,7 +290,7 @@ fn evaluating_the_solved_lots_reproduces_the_plan() {
     let outcome = plan(&input, &bom, &file.settings.solve_options()).unwrap();
     let solution = outcome.solution.unwrap();
     let costs = outcome.costs.unwrap();
-    let evaluator = Evaluator::new(&input, &bom, solution.lots.clone()).unwrap();
+    let evaluator = Evaluator::new(&input, solution.lots.clone()).unwrap();
     let k = evaluator.evaluate(&ScenarioChanges::default(), &mut EvalBuffers::default());
     assert!((k.costs.total() - costs.total()).abs() < 1e-4, "{:?} vs {costs:?}", k.costs);
     assert!((k.costs.backlog - costs.backlog).abs() < 1e-4);

@@ -9,7 +9,6 @@
 //! (all of it is charged; the part above `overtime_max` is also reported as
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
-use crate::bom::BomGraph;
 use crate::error::{Diagnostics, InputError};
 use crate::input::PlanInput;
 use crate::plan::{CostBreakdown, PlanSolution};
@@ -166,7 +165,7 @@ pub struct EvalBuffers {
 
 impl<'a> Evaluator<'a> {
     /// Prepares evaluation of `lots` (row-major `item * T + t`) on `input`.
-    pub fn new(input: &'a PlanInput, _bom: &BomGraph, lots: Vec<f64>) -> Result<Self, SweepError> {
+    pub fn new(input: &'a PlanInput, lots: Vec<f64>) -> Result<Self, SweepError> {
         let n_periods = input.n_periods();
         let n_cells = input.items.len() * n_periods;
         if lots.len() != n_cells {

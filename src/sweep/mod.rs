@@ -287,7 +287,7 @@ pub fn run_scenarios(
         }),
         Mode::Evaluate => {
             let lots = lots.ok_or_else(|| SweepError::Other("evaluate mode needs fixed lots".into()))?;
-            let evaluator = Evaluator::new(input, bom, lots.to_vec())?;
+            let evaluator = Evaluator::new(input, lots.to_vec())?;
             pool.install(|| {
                 scenarios
                     .par_iter()
