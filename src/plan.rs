@@ -633,15 +633,7 @@ fn lower_overloaded_lots(
                     let item = &input.items[ro.item];
                     let k = ro.item * n_periods + t;
                     let cut = ceil_micro(excess / ro.unit_time);
-                    let x = snap(lots[k] - cut);
-                    let fits = item.lot_multiple.is_none()
-                        && lots[k] > 0.0
-                        && cut <= repair_limit(lots[k])
-                        && x > 0.0
-                        && x >= item.min_lot;
-                    if !fits {
-                        return None;
-                    }
+                    let x = cut_lot(item, lots[k], cut)?;
                     let absorbed = cut_absorbed(input, parents, shipped, lots, ro.item, t, cut);
                     (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, ro.unit_time, k, x))
                 })
@@ -654,6 +646,16 @@ fn lower_overloaded_lots(
         }
     }
     changed
+}
+
+/// The lot `lot` of `item` lowered by a repair's `cut`, if the lot rules allow it: a lot
+/// without a lot multiple, cut by no more than [`repair_limit`], that stays positive and at
+/// least its `min_lot`.
+fn cut_lot(item: &Item, lot: f64, cut: f64) -> Option<f64> {
+    let left = snap(lot - cut);
+    let allowed =
+        item.lot_multiple.is_none() && lot > 0.0 && cut <= repair_limit(lot) && left > 0.0 && left >= item.min_lot;
+    allowed.then_some(left)
 }
 
 /// Whether cutting item `j`'s lot of period `s` by `cut` leaves balances the walk absorbs
@@ -878,17 +880,11 @@ fn lower_consumer(
             for &(p, q) in parents {
                 let parent = &input.items[p];
                 let k = p * n_periods + s;
-                if q <= 0.0 || parent.lot_multiple.is_some() || lots[k] <= 0.0 {
-                    continue;
-                }
-                if pass == 1 && parent.backlog_cost.is_none() {
+                if q <= 0.0 || (pass == 1 && parent.backlog_cost.is_none()) {
                     continue;
                 }
                 let cut = ceil_micro(deficit / q);
-                let x = snap(lots[k] - cut);
-                if cut > repair_limit(lots[k]) || x < parent.min_lot || x <= 0.0 {
-                    continue;
-                }
+                let Some(x) = cut_lot(parent, lots[k], cut) else { continue };
                 let later =
                     &mut stock[(p * n_periods + s + parent.lead_time).min((p + 1) * n_periods)..(p + 1) * n_periods];
                 if needs_slack && later.iter().any(|&v| v < cut) {
@@ -1006,14 +1002,8 @@ fn room_in(
                 let k = j * n_periods + s;
                 let donor = &input.items[j];
                 let cut = ceil_micro(missing / other.unit_time);
-                let left = snap(lots[k] - cut);
-                let fits = donor.lot_multiple.is_none()
-                    && lots[k] > 0.0
-                    && cut <= repair_limit(lots[k])
-                    && left > 0.0
-                    && left >= donor.min_lot
-                    && cut_absorbed(input, parents, shipped, lots, j, s, cut);
-                fits.then_some((other.unit_time, k, left))
+                let left = cut_lot(donor, lots[k], cut)?;
+                cut_absorbed(input, parents, shipped, lots, j, s, cut).then_some((other.unit_time, k, left))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         cuts.push(cut.map(|(_, k, left)| (k, left))?);

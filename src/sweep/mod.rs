@@ -185,17 +185,16 @@ fn stop_reason_name(r: crate::solve::StopReason) -> String {
     serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
+/// The result row of `scenario` with its identity and `status` only.
+fn scenario_row(scenario: &Scenario, status: &str) -> ResultRow {
+    ResultRow::new(scenario.index, &scenario.name, scenario.kind.as_str(), describe_changes(&scenario.changes), status)
+}
+
 /// Reoptimizes one scenario: apply, plan with one HiGHS thread, KPIs. Never fails: an error
 /// (or a panic) is a row with status `error`.
 pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, settings: &SweepSettings) -> ResultRow {
     let started = Instant::now();
-    let mut row = ResultRow::new(
-        scenario.index,
-        &scenario.name,
-        scenario.kind.as_str(),
-        describe_changes(&scenario.changes),
-        "error",
-    );
+    let mut row = scenario_row(scenario, "error");
     let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let modified = apply::apply(input, &scenario.changes);
         let outcome = crate::plan::plan(&modified, bom, &settings.solve_options());
@@ -225,13 +224,7 @@ pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, se
 /// Evaluates one scenario on fixed lots.
 pub fn evaluate_one(evaluator: &Evaluator<'_>, scenario: &Scenario, buffers: &mut EvalBuffers) -> ResultRow {
     let started = Instant::now();
-    let mut row = ResultRow::new(
-        scenario.index,
-        &scenario.name,
-        scenario.kind.as_str(),
-        describe_changes(&scenario.changes),
-        "evaluated",
-    );
+    let mut row = scenario_row(scenario, "evaluated");
     let kpis = evaluator.evaluate(&scenario.changes, buffers);
     row.set_kpis(&kpis);
     row.seconds = started.elapsed().as_secs_f64();
