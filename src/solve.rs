@@ -271,8 +271,9 @@ impl Highs {
     pub fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
         let is_mip = model.size.integer_variables > 0;
+        let rules_off = model.presolve_rules_off();
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
-        set_options(&mut raw, options)?;
+        set_options(&mut raw, options, rules_off)?;
         Ok(lp_bound(run(raw, options, n_columns)?, is_mip))
     }
 }
@@ -415,10 +416,11 @@ impl Highs {
     ) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
         let is_mip = model.size.integer_variables > 0;
+        let rules_off = model.presolve_rules_off();
         let mut raw = raw_model(model.problem, model.objective, model.constraints)?;
         let final_options = clock.options_now(options);
         let started = since;
-        set_options(&mut raw, &final_options)?;
+        set_options(&mut raw, &final_options, rules_off)?;
         if let Some(values) = start {
             // A rejected start only costs the warm start, never the solve.
             let _ = raw.try_set_solution(Some(values), None, None, None);
@@ -464,7 +466,7 @@ fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions, n_periods: usiz
         let first = stage * RELAX_AND_FIX_STEP;
         let window_end = if stage + 1 == n_stages { n_periods } else { first + RELAX_AND_FIX_WINDOW };
         let mut raw = raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone())?;
-        set_options(&mut raw, &stage_options)?;
+        set_options(&mut raw, &stage_options, model.presolve_rules_off())?;
         for &(col, t) in &setups {
             let Ok(col_int) = i32::try_from(col) else { return Ok(None) };
             // SAFETY: `raw` owns a live Highs object and `col` is one of its columns.
@@ -543,17 +545,33 @@ pub(crate) fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
 /// HiGHS's primal and MIP feasibility tolerance.
 pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
 
-/// HiGHS presolve rules switched off (`presolve_rule_off` bits): the doubleton-equation rule
-/// (bit 9, `kPresolveRuleDoubletonEquation`). With it, HiGHS 1.16.0 proved a wrong "optimum"
-/// on adversarial plan 5259 of tests/differential.rs (4178.77, where 4175.61 is feasible and
-/// optimal; presolve off, or this rule or the aggregator off, finds 4175.61). The same class of
-/// presolve defect is reported upstream (ERGO-Code/HiGHS#3094, #3073, #1725). Measured on a
-/// generated 100-item x 52-week plan at 20 s: the same incumbent and gap (3.1 %) with and
-/// without the rule.
-pub const PRESOLVE_RULES_OFF: i32 = 1 << 9;
+/// HiGHS presolve rule bit of the doubleton-equation rule (`kPresolveRuleDoubletonEquation`).
+const DOUBLETON_EQUATION_RULE: i32 = 1 << 9;
+
+/// The HiGHS presolve rules switched off (`presolve_rule_off` bits) for a model with or
+/// without lot-multiple rows `x[i,t] = lot_multiple_i k[i,t]` (`k` integer).
+///
+/// Why: on adversarial plan 5259 of tests/differential.rs, HiGHS 1.16.0 proves a wrong
+/// optimum (4178.77 where 4175.61 is feasible and optimal) once presolve has substituted a
+/// lot by its integer multiple count through that doubleton equation, and the MIP then runs
+/// with `mip_feasibility_tolerance` below its default: 10 of 30 HiGHS random seeds are wrong
+/// at 1e-9, 5-6 of 30 at 1e-7 and 1e-8, none at 1e-6. The substitution is the trigger: doing
+/// it in the model (the same MPS with `x` replaced by `lot_multiple k`) is wrong even with
+/// this rule off, and keeping the rows (rule off) is right on all 30 seeds at every tolerance.
+/// Models without lot multiples have no such doubleton; the rule stays on for them, as it is
+/// worth 1.45x of solve time on the Trigeiro G set at 60 s (BENCHMARKS.md, issue 16). Both
+/// branches run in the differential test. `solve-mps` models are read, not built: they get
+/// HiGHS's defaults.
+pub(crate) fn presolve_rules_off(has_lot_multiples: bool) -> i32 {
+    if has_lot_multiples {
+        DOUBLETON_EQUATION_RULE
+    } else {
+        0
+    }
+}
 
 /// Applies the planner's HiGHS settings (also used by `solve-mps`).
-pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> Result<(), Error> {
+pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rules_off: i32) -> Result<(), Error> {
     let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
     model.try_set_option("log_to_console", options.verbose).map_err(|_| fail("log_to_console"))?;
@@ -563,7 +581,7 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> R
     for name in ["primal_feasibility_tolerance", "mip_feasibility_tolerance"] {
         model.try_set_option(name, FEASIBILITY_TOLERANCE).map_err(|_| fail(name))?;
     }
-    model.try_set_option("presolve_rule_off", PRESOLVE_RULES_OFF).map_err(|_| fail("presolve_rule_off"))?;
+    model.try_set_option("presolve_rule_off", rules_off).map_err(|_| fail("presolve_rule_off"))?;
     if let Some(limit) = options.time_limit_s {
         model.try_set_option("time_limit", limit).map_err(|_| fail("time_limit"))?;
     }
@@ -579,6 +597,11 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions) -> R
 }
 
 impl LotSizingModel {
+    /// The presolve rules HiGHS must not use on this model (see [`presolve_rules_off`]).
+    fn presolve_rules_off(&self) -> i32 {
+        presolve_rules_off(self.vars.multiple.iter().any(Option::is_some))
+    }
+
     /// The column of every variable, in the order the backend numbers them.
     pub fn column_index(&self) -> HashMap<Variable, usize> {
         self.problem.iter_variables_with_def().enumerate().map(|(col, (var, _))| (var, col)).collect()

@@ -7,7 +7,9 @@
 
 use super::ImportError;
 use crate::error::Error;
-use crate::solve::{classify, finite, node_count, set_options, SolveOptions, SolveStatus, StopReason};
+use crate::solve::{
+    classify, finite, node_count, presolve_rules_off, set_options, SolveOptions, SolveStatus, StopReason,
+};
 use highs::{HighsSolutionStatus, RowProblem, Sense};
 use serde::Serialize;
 use std::ffi::CString;
@@ -98,7 +100,7 @@ pub fn solve_mps(path: &Path, options: &SolveOptions) -> Result<MpsOutcome, Impo
     let mut model = RowProblem::default()
         .try_optimise(Sense::Minimise)
         .map_err(|e| Error::Solver(format!("cannot create a HiGHS model: {e:?}")))?;
-    set_options(&mut model, options)?;
+    set_options(&mut model, options, presolve_rules_off(false))?;
     // SAFETY: `model` owns a live Highs object; `c_path` is a NUL-terminated string that
     // outlives the call.
     let read_status = unsafe { highs_sys::Highs_readModel(model.as_mut_ptr(), c_path.as_ptr()) };
