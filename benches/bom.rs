@@ -5,9 +5,9 @@
 //! graph built with `BomGraph::new` and the planned demand bucketed with `bucket_demand`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use flexplan::bom::{BomGraph, Netting};
-use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
+use flexplan::input::bom::{BomGraph, Netting};
+use flexplan::plan::demand::bucket_demand;
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -5,10 +5,10 @@
 //! periods, written to a temporary directory with `write_plan_dir`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
-use flexplan::read::read_plan_dir;
-use flexplan::write::write_plan_dir;
+use flexplan::input::read::read_plan_dir;
+use flexplan::input::write::write_plan_dir;
+use flexplan::plan::demand::bucket_demand;
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -4,12 +4,12 @@
 //! Setup (not measured): `generate` with 200 items, 20,000 orders, 52 weekly periods, seed 1.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use flexplan::bom::BomGraph;
-use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
-use flexplan::model::{build_model, ModelOptions};
+use flexplan::input::bom::BomGraph;
+use flexplan::plan::demand::bucket_demand;
+use flexplan::plan::model::{build_model, ModelOptions};
 use flexplan::plan::plan;
-use flexplan::solve::SolveOptions;
+use flexplan::plan::solve::SolveOptions;
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -9,7 +9,7 @@
 //!
 //! `cargo bench --bench sweep`; `FLEXPLAN_BENCH_QUICK=1` for a short run.
 
-use flexplan::bom::BomGraph;
+use flexplan::input::bom::BomGraph;
 use flexplan::sweep::scenario::{parse_scenarios, Mode};
 use flexplan::sweep::{fixed_lots, run_scenarios};
 use std::path::Path;
@@ -50,7 +50,7 @@ fn main() {
     }
     let quick = std::env::var("FLEXPLAN_BENCH_QUICK").is_ok();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example");
-    let input = flexplan::read::read_plan_dir(&dir).expect("example plan");
+    let input = flexplan::input::read::read_plan_dir(&dir).expect("example plan");
     let bom = BomGraph::new(&input).expect("example BOM");
     let text = std::fs::read_to_string(dir.join("scenarios.toml")).expect("example scenarios");
     let file = parse_scenarios(&text, "scenarios.toml", &input).expect("valid scenarios");

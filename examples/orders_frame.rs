@@ -6,11 +6,11 @@
 //! Run from the repository root: `cargo run --example orders_frame`.
 
 use chrono::NaiveDate;
-use flexplan::bom::BomGraph;
+use flexplan::input::bom::BomGraph;
+use flexplan::input::read::read_plan_dir_with_orders;
+use flexplan::output::order_promises;
 use flexplan::plan::plan;
-use flexplan::read::read_plan_dir_with_orders;
-use flexplan::report::order_promises;
-use flexplan::solve::SolveOptions;
+use flexplan::plan::solve::SolveOptions;
 use polars::prelude::{Column, DataFrame, DataType};
 use std::error::Error;
 use std::path::Path;

@@ -5,12 +5,12 @@
 //! Run: `cargo run --example plan_in_memory`.
 
 use chrono::{Days, NaiveDate};
-use flexplan::bom::BomGraph;
-use flexplan::check::check_plan;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig};
+use flexplan::output::{headline, write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::report::{headline, write_outcome, TableFormat};
-use flexplan::solve::SolveOptions;
+use flexplan::plan::solve::SolveOptions;
+use flexplan::validate::check_plan;
 use std::error::Error;
 
 const N_WEEKS: usize = 6;

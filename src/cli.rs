@@ -2,11 +2,11 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use flexplan::bom::BomGraph;
 use flexplan::error::Error;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{Bucket, PlanInput, SolverConfig};
-use flexplan::report::TableFormat;
-use flexplan::solve::SolveOptions;
+use flexplan::output::TableFormat;
+use flexplan::plan::solve::SolveOptions;
 use std::path::{Path, PathBuf};
 
 /// Exit codes, documented in the README.
@@ -31,8 +31,8 @@ pub mod exit {
     pub const OUTPUT: i32 = 8;
 
     /// The exit code of a solve that ended with `status` (`plan`, `solve-mps`).
-    pub fn for_status(status: flexplan::solve::SolveStatus) -> i32 {
-        use flexplan::solve::SolveStatus;
+    pub fn for_status(status: flexplan::plan::solve::SolveStatus) -> i32 {
+        use flexplan::plan::solve::SolveStatus;
         match status {
             SolveStatus::Optimal => OK,
             SolveStatus::Feasible => FEASIBLE,
@@ -356,14 +356,14 @@ enum HeuristicArg {
 fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan::plan::PlanConfig {
     flexplan::plan::PlanConfig {
         formulation: match formulation {
-            FormulationArg::BigM => flexplan::model::Formulation::BigM,
-            FormulationArg::FacilityLocation => flexplan::model::Formulation::FacilityLocation,
-            FormulationArg::LsInequalities => flexplan::model::Formulation::LsInequalities,
+            FormulationArg::BigM => flexplan::plan::model::Formulation::BigM,
+            FormulationArg::FacilityLocation => flexplan::plan::model::Formulation::FacilityLocation,
+            FormulationArg::LsInequalities => flexplan::plan::model::Formulation::LsInequalities,
         },
         heuristic: match heuristic {
-            HeuristicArg::None => flexplan::solve::Heuristic::None,
-            HeuristicArg::RelaxAndFix => flexplan::solve::Heuristic::RelaxAndFix,
-            HeuristicArg::Construct => flexplan::solve::Heuristic::Construct,
+            HeuristicArg::None => flexplan::plan::solve::Heuristic::None,
+            HeuristicArg::RelaxAndFix => flexplan::plan::solve::Heuristic::RelaxAndFix,
+            HeuristicArg::Construct => flexplan::plan::solve::Heuristic::Construct,
         },
     }
 }
@@ -481,7 +481,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                 instance = instance.with_unit_times(unit_time);
             }
             let input = instance.to_plan_input();
-            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            flexplan::input::write::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} items, {} periods, capacity {}, {} orders to {}",
                 instance.n_items(),
@@ -496,7 +496,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
             let files = flexplan::import::tempelmeier::TempelmeierFiles::for_capacity_file(&cap_file, setup_costs)?;
             let instance = flexplan::import::tempelmeier::read_tempelmeier(&files)?;
             let input = instance.to_plan_input();
-            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            flexplan::input::write::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} ({} items, {} BOM arcs, {} resources, {} periods, {} orders) to {}",
                 instance.name,
@@ -616,7 +616,7 @@ fn dispatch(command: Command) -> anyhow::Result<i32> {
                     flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
                 flexplan::generate::generate(&spec).context("cannot generate")?
             };
-            flexplan::write::write_plan_dir(&input, &out_dir)?;
+            flexplan::input::write::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s to {}",
                 input.items.len(),
@@ -696,7 +696,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<i32> {
 
 /// Reads and validates a plan directory, BOM included; prints every problem on failure.
 fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), i32> {
-    let loaded = flexplan::read::read_plan_dir(plan_dir).and_then(|input| {
+    let loaded = flexplan::input::read::read_plan_dir(plan_dir).and_then(|input| {
         let bom = BomGraph::new(&input)?;
         Ok((input, bom))
     });
@@ -717,8 +717,8 @@ fn check(plan_dir: &Path, format: ReportFormat) -> anyhow::Result<i32> {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let demand = flexplan::demand::bucket_demand(&input);
-    let report = flexplan::inspect::inspect(&input, &demand, &bom);
+    let demand = flexplan::plan::demand::bucket_demand(&input);
+    let report = flexplan::check::inspect(&input, &demand, &bom);
     match format {
         ReportFormat::Text => print!("{}", report.to_text()),
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
@@ -735,15 +735,15 @@ fn plan(
     format: TableFormat,
     read_seconds: f64,
 ) -> anyhow::Result<i32> {
-    for order in flexplan::inspect::unusual_orders(input) {
+    for order in flexplan::check::unusual_orders(input) {
         eprintln!("{}", order.warning());
     }
     let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
     outcome.timings.read = read_seconds;
     let write_started = std::time::Instant::now();
-    let (summary, written) = flexplan::report::write_outcome(input, &outcome, options, out, format)?;
+    let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, format)?;
     let write_seconds = write_started.elapsed().as_secs_f64();
-    println!("{}", flexplan::report::headline(&summary, options));
+    println!("{}", flexplan::output::headline(&summary, options));
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
             println!("  - {}", f.message);
@@ -778,7 +778,7 @@ fn validate(plan_dir: &Path, out_dir: &Path, format: ReportFormat) -> anyhow::Re
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let report = flexplan::check::check_plan(&input, out_dir)
+    let report = flexplan::validate::check_plan(&input, out_dir)
         .with_context(|| format!("cannot check the plan in {}", out_dir.display()))?;
     match format {
         ReportFormat::Text => print!("{}", report.to_text()),
@@ -796,7 +796,7 @@ fn forecast(
     let started = std::time::Instant::now();
     // With a plan directory, forecast buckets are the plan's periods.
     let align_to = match plan_dir {
-        Some(dir) => match flexplan::read::read_plan_toml(&dir.join("plan.toml")) {
+        Some(dir) => match flexplan::input::read::read_plan_toml(&dir.join("plan.toml")) {
             Ok((horizon, _)) if horizon.bucket != options.bucket => {
                 eprintln!(
                     "error: the plan in {} has `{}` periods; forecast it with --bucket {}",
@@ -869,6 +869,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    flexplan::write::write_file_atomically(dir, name, |out| out.write_all(bytes))?;
+    flexplan::files::write_file_atomically(dir, name, |out| out.write_all(bytes))?;
     Ok(())
 }

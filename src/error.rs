@@ -1,5 +1,5 @@
 //! Typed errors. An error is a bad input or a broken call; a solve outcome such as
-//! "infeasible" is not an error (see [`crate::solve::SolveStatus`]).
+//! "infeasible" is not an error (see [`crate::plan::solve::SolveStatus`]).
 
 use serde::Serialize;
 use std::fmt;

@@ -887,8 +887,8 @@ impl Sampler {
 /// lot-for-lot load with or without (sometimes tight) overtime, zero-capacity periods, items
 /// with and without a backlog cost, initial inventory and receipts (sometimes much more than
 /// needed), safety stocks with and without penalties, and every cost sometimes 0. Some plans
-/// are infeasible. Every plan passes [`crate::read`]'s validation: written with
-/// [`crate::write::write_plan_dir`] it reads back as the same plan.
+/// are infeasible. Every plan passes [`crate::input::read`]'s validation: written with
+/// [`crate::input::write::write_plan_dir`] it reads back as the same plan.
 pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, GenerateError> {
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
     let horizon_spec = GenerateSpec {
@@ -1349,10 +1349,10 @@ mod tests {
             };
             assert_eq!(generate_adversarial(&spec).ok().as_ref(), Some(&plan));
             assert_eq!(plan.items.len(), spec.items);
-            assert!(crate::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
+            assert!(crate::input::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
             let dir = tempfile::tempdir().expect("temp dir");
-            crate::write::write_plan_dir(&plan, dir.path()).expect("write");
-            let read = match crate::read::read_plan_dir(dir.path()) {
+            crate::input::write::write_plan_dir(&plan, dir.path()).expect("write");
+            let read = match crate::input::read::read_plan_dir(dir.path()) {
                 Ok(read) => read,
                 Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
             };
@@ -1552,7 +1552,7 @@ mod tests {
         assert!(loaded >= plan.resources.len() / 2, "most resources carry load");
         // The holiday week (period 7 of 12) has 60 % of the base capacity everywhere.
         for resource in &plan.resources {
-            let base = crate::write::most_frequent_value(&resource.capacity);
+            let base = crate::input::write::most_frequent_value(&resource.capacity);
             assert!((resource.capacity[6] - round_to(base * 0.6, 2)).abs() < 1e-9, "{resource:?}");
         }
     }
@@ -1658,7 +1658,7 @@ mod tests {
     fn a_generated_plan_writes_the_expected_files() {
         let plan = generated(&spec(5, 6, 8, 3));
         let dir = tempfile::tempdir().expect("temp dir");
-        crate::write::write_plan_dir(&plan, dir.path()).expect("write");
+        crate::input::write::write_plan_dir(&plan, dir.path()).expect("write");
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
         assert_eq!(
             read("plan.toml"),

@@ -1,10 +1,12 @@
 //! flexplan: a capacitated multi-level lot-sizing and replenishment planner for small-batch,
 //! high-frequency (C2B) production.
 //!
-//! The pipeline: a plan directory ([`read`]) -> validated [`input::PlanInput`] -> bucketed
-//! demand ([`demand`]) -> BOM graph ([`bom`]) -> mixed-integer model ([`model`]) solved by
-//! HiGHS ([`solve`], orchestrated by [`plan`]) -> plan, checked by an independent checker
-//! ([`check`]) -> reports ([`report`]). Infeasible plans are explained by [`diagnose`].
+//! The pipeline, one folder per stage: a plan directory is read into a validated
+//! [`input::PlanInput`] with its BOM graph ([`input`]); [`plan`] buckets the demand, builds the
+//! mixed-integer model, warm-starts and solves it with HiGHS, repairs the rounding and explains
+//! an infeasible plan; [`output`] writes the plan folder; [`validate`] checks a written plan
+//! independently of all of that. [`check`] is what `flexplan check` prints before planning.
+//! Around it: [`sweep`], [`forecast`], [`generate`], [`import`] and [`suite`] (benchmarks).
 //!
 //! # Example
 //!
@@ -12,10 +14,10 @@
 //! the planner chooses lot sizes and purchase orders that meet the orders at least cost.
 //!
 //! ```
-//! use flexplan::bom::BomGraph;
+//! use flexplan::input::bom::BomGraph;
 //! use flexplan::input::*;
 //! use flexplan::plan::plan;
-//! use flexplan::solve::{SolveOptions, SolveStatus};
+//! use flexplan::plan::solve::{SolveOptions, SolveStatus};
 //! use chrono::NaiveDate;
 //!
 //! let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
@@ -57,26 +59,159 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod bom;
 pub mod check;
-pub mod construct;
-pub mod demand;
-pub mod diagnose;
 pub mod error;
+pub mod files;
 pub mod forecast;
+pub mod format;
 pub mod generate;
 pub mod import;
 pub mod input;
-pub mod inspect;
-pub mod model;
+pub mod output;
 pub mod plan;
-pub mod read;
-pub mod report;
-pub mod solve;
 pub mod suite;
 pub mod sweep;
-pub mod table;
-pub mod write;
+pub mod validate;
 
 pub use error::{Diagnostic, Error, InputError, Result};
 pub use input::PlanInput;
+
+#[cfg(test)]
+mod layout {
+    //! The folder layout is the pipeline: these tests read the sources and keep the module
+    //! graph free of cycles and the checker free of the planner's code.
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    /// The module a source file defines: `src/plan/construct/improve.rs` -> `plan::construct`
+    /// (a folder's children count as the folder below the stage), `src/plan/mod.rs` -> `plan`.
+    fn module_of(file: &Path, src: &Path) -> String {
+        let rel = file.strip_prefix(src).expect("under src");
+        let mut parts: Vec<String> =
+            rel.iter().map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string()).collect();
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        parts.truncate(2);
+        parts.join("::")
+    }
+
+    /// The modules a file's code (not its comments) names with `crate::`, at the same depth.
+    fn uses(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for (at, _) in code.match_indices("crate::") {
+                let path: String =
+                    code[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+                let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+                // The longest known module the path starts with.
+                for depth in (1..=segments.len().min(2)).rev() {
+                    let candidate = segments[..depth].join("::");
+                    if known.contains(&candidate) {
+                        found.insert(candidate);
+                        break;
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    fn sources() -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("read src") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+        out.sort();
+        out
+    }
+
+    /// Module -> the modules it uses (a module does not depend on itself).
+    fn graph() -> BTreeMap<String, BTreeSet<String>> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let files: Vec<(String, String)> = sources()
+            .into_iter()
+            .filter(|f| !matches!(f.file_name().and_then(|n| n.to_str()), Some("lib.rs" | "main.rs" | "cli.rs")))
+            .map(|f| (module_of(&f, &src), std::fs::read_to_string(&f).expect("read source")))
+            .collect();
+        let known: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (module, text) in &files {
+            let entry = graph.entry(module.clone()).or_default();
+            for used in uses(text, &known) {
+                if &used != module {
+                    entry.insert(used);
+                }
+            }
+        }
+        graph
+    }
+
+    #[test]
+    fn the_module_graph_has_no_cycle() {
+        let graph = graph();
+        // Depth-first search; a back edge is a cycle, reported as its path.
+        fn visit(
+            node: &str,
+            graph: &BTreeMap<String, BTreeSet<String>>,
+            state: &mut BTreeMap<String, u8>,
+            path: &mut Vec<String>,
+        ) -> Option<Vec<String>> {
+            state.insert(node.to_string(), 1);
+            path.push(node.to_string());
+            for next in graph.get(node).into_iter().flatten() {
+                match state.get(next.as_str()).copied().unwrap_or(0) {
+                    1 => {
+                        let from = path.iter().position(|p| p == next).unwrap_or(0);
+                        let mut cycle = path[from..].to_vec();
+                        cycle.push(next.clone());
+                        return Some(cycle);
+                    }
+                    0 => {
+                        if let Some(cycle) = visit(next, graph, state, path) {
+                            return Some(cycle);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            path.pop();
+            state.insert(node.to_string(), 2);
+            None
+        }
+        let mut state = BTreeMap::new();
+        for node in graph.keys() {
+            if state.get(node.as_str()).copied().unwrap_or(0) == 0 {
+                let cycle = visit(node, &graph, &mut state, &mut Vec::new());
+                assert!(cycle.is_none(), "import cycle: {}", cycle.unwrap_or_default().join(" -> "));
+            }
+        }
+    }
+
+    #[test]
+    fn the_checker_uses_only_the_input_types() {
+        let graph = graph();
+        let used = &graph["validate"];
+        let allowed: BTreeSet<String> = ["error", "input", "format"].iter().map(|s| s.to_string()).collect();
+        assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
+    }
+
+    #[test]
+    fn the_graph_sees_the_pipeline() {
+        // Guards the reader above: the planner uses the input, the output uses the plan.
+        let graph = graph();
+        assert!(graph["plan"].contains("input"), "{graph:?}");
+        assert!(graph["output"].contains("plan"), "{graph:?}");
+        assert!(graph["plan::construct"].contains("plan::repair"), "{graph:?}");
+    }
+}

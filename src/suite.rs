@@ -17,14 +17,15 @@
 //! `computed-inc` when it is only an incumbent (a time-limited solve): a negative gap to the
 //! latter means flexplan found a better plan.
 
-use crate::bom::BomGraph;
 use crate::import::mps::solve_mps;
 use crate::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
 use crate::import::trigeiro::{list_dat_files, read_trigeiro};
 use crate::import::ImportError;
-use crate::plan::{plan_configured, relative_gap, PlanConfig};
-use crate::report::TableFormat;
-use crate::solve::{ProgressPoint, SolveOptions, SolveStatus};
+use crate::input::bom::BomGraph;
+use crate::output::TableFormat;
+use crate::plan::solve::relative_gap;
+use crate::plan::solve::{ProgressPoint, SolveOptions, SolveStatus};
+use crate::plan::{plan_configured, PlanConfig};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -464,8 +465,8 @@ fn plan_and_check(
     }
     let tmp = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let out = tmp.path().join("plan");
-    crate::report::write_outcome(input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
-    let report = crate::check::check_plan(input, &out).map_err(|e| format!("checker: {e}"))?;
+    crate::output::write_outcome(input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
+    let report = crate::validate::check_plan(input, &out).map_err(|e| format!("checker: {e}"))?;
     row.checked = Some(report.is_ok());
     if !report.is_ok() {
         row.note = format!("checker: {} violation(s)", report.violations.len());
@@ -593,8 +594,8 @@ pub fn to_csv(rows: &[BenchRow]) -> String {
         let _ = writeln!(
             text,
             "{},{},{},{},{},{},{},{},{},{:.3},{},{},{}",
-            crate::report::csv_field(&r.suite),
-            crate::report::csv_field(&r.instance),
+            crate::format::csv_field(&r.suite),
+            crate::format::csv_field(&r.instance),
             r.size,
             r.status,
             opt(r.objective),
@@ -604,7 +605,7 @@ pub fn to_csv(rows: &[BenchRow]) -> String {
             opt(r.proven_gap),
             r.seconds,
             r.checked.map_or(String::new(), |c| c.to_string()),
-            crate::report::csv_field(&r.note),
+            crate::format::csv_field(&r.note),
             trajectory(&r.progress)
         );
     }

@@ -2,10 +2,10 @@
 //! costs are worked out by hand, then one mutation at a time with the exact violation expected.
 
 use chrono::NaiveDate;
-use flexplan::check::{check_plan, CheckError, CheckReport, RecomputedCosts, ViolationKind};
 use flexplan::input::{
     BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
+use flexplan::validate::{check_plan, CheckError, CheckReport, RecomputedCosts, ViolationKind};
 use std::path::Path;
 
 fn date(text: &str) -> NaiveDate {

@@ -5,17 +5,18 @@
 mod common;
 
 use common::*;
-use flexplan::bom::BomGraph;
-use flexplan::check::CheckReport;
-use flexplan::construct::{construct_plan, start_values};
-use flexplan::demand::bucket_demand;
 use flexplan::generate::{generate, GenerateSpec};
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};
-use flexplan::model::ModelSize;
-use flexplan::model::{build_model, ModelOptions};
-use flexplan::plan::{plan_costs, PlanOutcome, PlanSolution};
-use flexplan::report::{write_outcome, TableFormat};
-use flexplan::solve::{SolveOptions, SolveStatus, StopReason};
+use flexplan::output::{write_outcome, TableFormat};
+use flexplan::plan::construct::{construct_plan, start_values};
+use flexplan::plan::demand::bucket_demand;
+use flexplan::plan::model::ModelSize;
+use flexplan::plan::model::{build_model, ModelOptions};
+use flexplan::plan::solution::plan_costs;
+use flexplan::plan::solve::{SolveOptions, SolveStatus, StopReason};
+use flexplan::plan::{PlanOutcome, PlanSolution};
+use flexplan::validate::CheckReport;
 
 /// Writes `solution` as `flexplan plan` writes a plan (status feasible) and runs the
 /// independent checker on the folder.
@@ -41,7 +42,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("plan");
     write_outcome(input, &outcome, &SolveOptions::default(), &out, TableFormat::Csv).expect("the plan is written");
-    flexplan::check::check_plan(input, &out).expect("the plan is readable")
+    flexplan::validate::check_plan(input, &out).expect("the plan is readable")
 }
 
 /// Constructs, writes and checks one generated plan; returns the constructed plan's cost.
@@ -76,8 +77,8 @@ fn construction_is_deterministic() {
 /// no worse than the constructed one, and it passes the checker.
 #[test]
 fn highs_accepts_the_constructed_start() {
+    use flexplan::plan::solve::Heuristic;
     use flexplan::plan::{plan_configured, PlanConfig};
-    use flexplan::solve::Heuristic;
     let spec = GenerateSpec { seed: 7, items: 15, orders: 300, periods: 8, ..GenerateSpec::default() };
     let input = generate(&spec).expect("a valid spec");
     let bom = BomGraph::new(&input).expect("acyclic");
@@ -98,7 +99,7 @@ fn highs_accepts_the_constructed_start() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("plan");
     write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).expect("the plan is written");
-    let report = flexplan::check::check_plan(&input, &out).expect("the plan is readable");
+    let report = flexplan::validate::check_plan(&input, &out).expect("the plan is readable");
     assert!(report.is_ok(), "{}", report.to_text());
 }
 
@@ -107,7 +108,8 @@ fn highs_accepts_the_constructed_start() {
 /// including components bought in pack sizes (lot multiples) whose parents' lots grew.
 #[test]
 fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
-    use flexplan::plan::{complete_solution, snap};
+    use flexplan::format::snap;
+    use flexplan::plan::repair::complete_solution;
     // Each lot is moved by a few millionths. `telescoping`: by the difference of two such
     // errors, so an item's cumulative production stays within `steps` millionths of the
     // construction's (what the solver's balances plus snapping by running totals give);

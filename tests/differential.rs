@@ -5,7 +5,7 @@
 //!
 //! For every plan: both must agree on feasibility; when feasible, the planner must prove
 //! optimality and its cost must equal the reference optimum within 1e-6 relative; and the
-//! plan it writes must pass [`flexplan::check::check_plan`]. Every mismatch over all seeds is
+//! plan it writes must pass [`flexplan::validate::check_plan`]. Every mismatch over all seeds is
 //! collected and reported at the end (seed, kind, numbers).
 //!
 //! The default test runs 500 adversarial seeds. A longer run (count from
@@ -22,11 +22,11 @@
 mod common;
 
 use common::reference::{solve_reference, ReferenceSolution};
-use flexplan::bom::BomGraph;
 use flexplan::generate::{generate, generate_adversarial, AdversarialSpec, GenerateSpec};
+use flexplan::input::bom::BomGraph;
+use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::report::{write_outcome, TableFormat};
-use flexplan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::solve::{SolveOptions, SolveStatus};
 use flexplan::PlanInput;
 use std::fmt;
 use std::time::Instant;
@@ -116,7 +116,7 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
         let dir = tempfile::tempdir().expect("temp dir");
         match write_outcome(input, &outcome, &options, dir.path(), TableFormat::Csv) {
             Err(error) => found.push(mismatch(Kind::CheckFailed, format!("write_outcome: {error}"))),
-            Ok(_) => match flexplan::check::check_plan(input, dir.path()) {
+            Ok(_) => match flexplan::validate::check_plan(input, dir.path()) {
                 Err(error) => found.push(mismatch(Kind::CheckFailed, format!("check_plan: {error}"))),
                 Ok(report) if !report.is_ok() => {
                     let mut kinds: Vec<&str> = report.violations.iter().map(|v| v.kind.as_str()).collect();
@@ -135,12 +135,12 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
 }
 
 /// Diagnosis for a cost mismatch (not part of the reference): the reference's lots that the
-/// planner's model cannot make, because they exceed its big-M ([`flexplan::model::setup_big_m`],
+/// planner's model cannot make, because they exceed its big-M ([`flexplan::plan::model::setup_big_m`],
 /// 0 = the lot variable is not created), as `; reference lots above the planner's M: item
 /// period x > M, ...`, or an empty string.
 fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], r: &ReferenceSolution) -> String {
     let n_periods = input.n_periods();
-    let big_m = flexplan::model::setup_big_m(input, bom, demand, flexplan::model::ModelOptions::default());
+    let big_m = flexplan::plan::model::setup_big_m(input, bom, demand, flexplan::plan::model::ModelOptions::default());
     let mut above = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
@@ -383,8 +383,8 @@ fn analyse_seed() {
             shipped.push(snap(reference.shipped[i][t].max(0.0)));
         }
     }
-    let completed = flexplan::plan::complete_solution(&input, &bom, &solution.demand, lots, shipped);
-    let costs = flexplan::plan::plan_costs(&input, &completed);
+    let completed = flexplan::plan::repair::complete_solution(&input, &bom, &solution.demand, lots, shipped);
+    let costs = flexplan::plan::solution::plan_costs(&input, &completed);
     println!("reference plan costs {costs:?} total {}", costs.total());
     let mut as_outcome = outcome.clone();
     as_outcome.solution = Some(completed);
@@ -393,6 +393,6 @@ fn analyse_seed() {
     as_outcome.gap = Some(0.0);
     let dir = tempfile::tempdir().expect("temp dir");
     write_outcome(&input, &as_outcome, &options, dir.path(), TableFormat::Csv).expect("write");
-    let report = flexplan::check::check_plan(&input, dir.path()).expect("check");
+    let report = flexplan::validate::check_plan(&input, dir.path()).expect("check");
     println!("checker on the reference plan: objective {}\n{}", report.objective, report.to_text());
 }

@@ -9,8 +9,8 @@
 //! `tests/fixtures/README.md`.
 
 use chrono::NaiveDate;
+use flexplan::input::read::{read_plan_dir, read_plan_dir_with_orders};
 use flexplan::input::{Bucket, ItemKind, PlanInput};
-use flexplan::read::{read_plan_dir, read_plan_dir_with_orders};
 use flexplan::InputError;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ fn case_dirs(kind: &str) -> Vec<PathBuf> {
 
 /// What the acceptance test runs: the reader, then the BOM graph (which finds cycles).
 fn read_and_build_graph(dir: &Path) -> Result<PlanInput, InputError> {
-    read_plan_dir(dir).and_then(|plan| flexplan::bom::BomGraph::new(&plan).map(|_| plan))
+    read_plan_dir(dir).and_then(|plan| flexplan::input::bom::BomGraph::new(&plan).map(|_| plan))
 }
 
 /// The error text with the machine-specific fixture path replaced by `<dir>`.

@@ -4,10 +4,10 @@
 mod common;
 
 use common::data_dir;
-use flexplan::bom::BomGraph;
 use flexplan::import::mps::{mps_name, solve_mps};
 use flexplan::import::trigeiro::{parse_trigeiro, read_trigeiro, TrigeiroInstance};
-use flexplan::solve::{SolveOptions, SolveStatus};
+use flexplan::input::bom::BomGraph;
+use flexplan::plan::solve::{SolveOptions, SolveStatus};
 
 fn plan_objective(instance: &TrigeiroInstance) -> (SolveStatus, f64) {
     let input = instance.to_plan_input();
@@ -113,7 +113,8 @@ fn every_trigeiro_file_imports_and_reads_back() {
             let out = tmp.path().join(file.file_stem().unwrap());
             let written = flexplan::import::trigeiro::import_trigeiro(&file, &out)
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let read_back = flexplan::read::read_plan_dir(&out).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let read_back =
+                flexplan::input::read::read_plan_dir(&out).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert_eq!(read_back, written, "{}", file.display());
             std::fs::remove_dir_all(&out).unwrap();
             count += 1;
@@ -265,8 +266,8 @@ fn tiny_multi_level_instance_plans_to_the_hand_worked_optimum_and_checks() {
     let objective = outcome.costs.as_ref().unwrap().total();
     assert!((objective - 28.0).abs() < 1e-6, "objective {objective}");
     let out = tmp.path().join("plan");
-    flexplan::report::write_outcome(&input, &outcome, &options, &out, flexplan::report::TableFormat::Csv).unwrap();
-    let report = flexplan::check::check_plan(&input, &out).unwrap();
+    flexplan::output::write_outcome(&input, &outcome, &options, &out, flexplan::output::TableFormat::Csv).unwrap();
+    let report = flexplan::validate::check_plan(&input, &out).unwrap();
     assert!(report.is_ok(), "{:?}", report.violations);
     assert!((report.objective - 28.0).abs() < 1e-6);
 }

@@ -3,11 +3,11 @@
 mod common;
 
 use common::*;
-use flexplan::bom::BomGraph;
-use flexplan::diagnose::FindingKind;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Receipt, Routing};
+use flexplan::plan::diagnose::FindingKind;
+use flexplan::plan::solve::{SolveOptions, SolveStatus};
 use flexplan::plan::{plan, PlanOutcome};
-use flexplan::solve::{SolveOptions, SolveStatus};
 
 fn solve(input: &PlanInput) -> PlanOutcome {
     let bom = BomGraph::new(input).expect("acyclic");
@@ -298,7 +298,7 @@ fn plan_directories_reach_their_hand_worked_optimum() {
     for dir in cases {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let expected: toml::Table = std::fs::read_to_string(dir.join("expected.toml")).unwrap().parse().unwrap();
-        let input = flexplan::read::read_plan_dir(&dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let input = flexplan::input::read::read_plan_dir(&dir).unwrap_or_else(|e| panic!("{name}: {e}"));
         let options = SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() };
         let bom = BomGraph::new(&input).unwrap();
         let outcome = plan(&input, &bom, &options).unwrap();
@@ -308,9 +308,9 @@ fn plan_directories_reach_their_hand_worked_optimum() {
         assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{name}: objective {got}, want {want}");
         let out = tempfile::tempdir().unwrap();
         let plan_dir = out.path().join("plan");
-        flexplan::report::write_outcome(&input, &outcome, &options, &plan_dir, flexplan::report::TableFormat::Csv)
+        flexplan::output::write_outcome(&input, &outcome, &options, &plan_dir, flexplan::output::TableFormat::Csv)
             .unwrap();
-        let report = flexplan::check::check_plan(&input, &plan_dir).unwrap();
+        let report = flexplan::validate::check_plan(&input, &plan_dir).unwrap();
         assert!(report.is_ok(), "{name}: {}", report.to_text());
     }
 }

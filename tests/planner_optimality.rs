@@ -4,10 +4,10 @@
 mod common;
 
 use common::*;
-use flexplan::bom::BomGraph;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, Routing};
 use flexplan::plan::plan;
-use flexplan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::solve::{SolveOptions, SolveStatus};
 
 fn exact() -> SolveOptions {
     SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() }

@@ -3,11 +3,11 @@
 mod common;
 
 use common::*;
-use flexplan::bom::BomGraph;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Item, ItemKind, PlanInput, Receipt, Routing};
+use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::report::{write_outcome, TableFormat};
-use flexplan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::solve::{SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 fn exact() -> SolveOptions {
@@ -117,7 +117,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("plan");
         write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).unwrap();
-        let report = flexplan::check::check_plan(&input, &out).unwrap();
+        let report = flexplan::validate::check_plan(&input, &out).unwrap();
         prop_assert!(report.is_ok(), "{}", report.to_text());
         let reported = report.reported_objective.unwrap();
         prop_assert!((report.objective - reported).abs() <= 1e-6 * reported.abs().max(1.0));

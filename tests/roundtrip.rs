@@ -5,9 +5,9 @@
 
 use chrono::NaiveDate;
 use flexplan::generate::{generate, GenerateSpec};
+use flexplan::input::read::read_plan_dir;
+use flexplan::input::write::write_plan_dir;
 use flexplan::input::*;
-use flexplan::read::read_plan_dir;
-use flexplan::write::write_plan_dir;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

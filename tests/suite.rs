@@ -4,11 +4,11 @@
 //! (uncapacitated single item: an independent, exact computation) and against each other on
 //! small capacitated instances.
 
-use flexplan::bom::BomGraph;
 use flexplan::import::trigeiro::parse_trigeiro;
-use flexplan::model::Formulation;
+use flexplan::input::bom::BomGraph;
+use flexplan::plan::model::Formulation;
+use flexplan::plan::solve::{Heuristic, SolveOptions, SolveStatus};
 use flexplan::plan::{plan_configured, PlanConfig};
-use flexplan::solve::{Heuristic, SolveOptions, SolveStatus};
 use flexplan::suite::{list_instances, run_instance, summarize, BenchRow, BestKnownSource, Instance, Suite};
 
 const CONFIGS: [PlanConfig; 5] = [
@@ -186,7 +186,7 @@ fn progress_is_monotone_and_ends_at_the_outcome() {
         assert!((last.incumbent - total).abs() <= 1e-6 * total, "{heuristic:?}: {} vs {total}", last.incumbent);
         let gap = last.gap().unwrap();
         assert!(gap <= 1e-4, "{heuristic:?}: {gap}");
-        let reached = flexplan::solve::time_to_gap(progress, gap);
+        let reached = flexplan::plan::solve::time_to_gap(progress, gap);
         assert!(reached.is_some_and(|t| t <= last.seconds), "{heuristic:?}: {reached:?}");
     }
 }

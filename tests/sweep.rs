@@ -2,9 +2,9 @@
 //! kill -9 + resume, infeasible rows. Small plans and node limits keep this file fast.
 
 use chrono::NaiveDate;
-use flexplan::bom::BomGraph;
-use flexplan::demand::bucket_demand;
+use flexplan::input::bom::BomGraph;
 use flexplan::input::*;
+use flexplan::plan::demand::bucket_demand;
 use flexplan::plan::plan;
 use flexplan::sweep::apply::{apply, resolve, scenario_demand, DemandIndex};
 use flexplan::sweep::evaluate::{service_rates, EvalBuffers, Evaluator};
@@ -144,7 +144,7 @@ fn invalid_scenario_files_name_the_scenario_and_key() {
 
 #[test]
 fn example_scenario_file_expands_in_file_order() {
-    let input = flexplan::read::read_plan_dir(Path::new("data/example")).unwrap();
+    let input = flexplan::input::read::read_plan_dir(Path::new("data/example")).unwrap();
     let file = flexplan::sweep::load_scenario_file(Path::new("data/example/scenarios.toml"), &input).unwrap();
     // base + 8 named + 3x2 grid + 20 samples.
     assert_eq!(file.scenarios.len(), 1 + 8 + 6 + 20);
@@ -384,7 +384,7 @@ fn infeasible_scenario_is_a_row() {
 
 fn write_fixture(dir: &Path, scenarios: &str) -> (PathBuf, PathBuf) {
     let plan_dir = dir.join("plan");
-    flexplan::write::write_plan_dir(&tiny_plan(), &plan_dir).unwrap();
+    flexplan::input::write::write_plan_dir(&tiny_plan(), &plan_dir).unwrap();
     let file = dir.join("scenarios.toml");
     std::fs::write(&file, scenarios).unwrap();
     (plan_dir, file)
@@ -541,11 +541,11 @@ fn patterns_and_shards() {
 fn lots_are_read_back_from_a_plan_folder() {
     let input = tiny_plan();
     let bom = BomGraph::new(&input).unwrap();
-    let options = flexplan::solve::SolveOptions { threads: 1, ..Default::default() };
+    let options = flexplan::plan::solve::SolveOptions { threads: 1, ..Default::default() };
     let outcome = plan(&input, &bom, &options).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("plan-out");
-    flexplan::report::write_outcome(&input, &outcome, &options, &folder, flexplan::report::TableFormat::Csv).unwrap();
+    flexplan::output::write_outcome(&input, &outcome, &options, &folder, flexplan::output::TableFormat::Csv).unwrap();
     let lots = flexplan::sweep::evaluate::load_lots(&folder, &input).unwrap();
     assert_eq!(lots, outcome.solution.unwrap().lots);
     // A lots file naming an unknown item is refused with the row.

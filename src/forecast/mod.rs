@@ -35,9 +35,9 @@ pub mod quantiles;
 pub mod series;
 
 use crate::error::{Diagnostic, Diagnostics, Error, InputError};
+use crate::format::{csv_field, fmt_float};
+use crate::input::table::{self, Cell, Need, Table};
 use crate::input::{Bucket, PeriodOf};
-use crate::report::{csv_field, fmt_float};
-use crate::table::{self, Cell, Need, Table};
 use backtest::{backtest_and_flat_forecasts_many, SeriesAccuracy};
 use chrono::NaiveDate;
 use classify::{classify, Classification, DemandClass};
@@ -378,7 +378,7 @@ fn forecast_frame_of(results: &[SeriesForecast]) -> polars::error::PolarsResult<
                 ids.push(result.unique_id.as_str());
                 dates.push(*date);
                 methods.push(method.name());
-                means.push(crate::plan::snap(mean));
+                means.push(crate::format::snap(mean));
                 for (column, value) in quantile_columns.iter_mut().zip(quantiles) {
                     column.push(value);
                 }
@@ -403,7 +403,7 @@ fn forecast_frame_of(results: &[SeriesForecast]) -> polars::error::PolarsResult<
 
 fn accuracy_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<DataFrame> {
     let height = results.len();
-    let snap_opt = |v: Option<f64>| v.map(crate::plan::snap);
+    let snap_opt = |v: Option<f64>| v.map(crate::format::snap);
     let mut columns = vec![
         Column::new("unique_id".into(), results.iter().map(|r| r.unique_id.as_str()).collect::<Vec<_>>()),
         Column::new("item".into(), results.iter().map(|r| r.item.as_str()).collect::<Vec<_>>()),
@@ -458,7 +458,7 @@ fn summary_frame(results: &[SeriesForecast]) -> polars::error::PolarsResult<Data
             counts.push(members.len() as u64);
             scored.push(scores.len() as u64);
             means.push(
-                (!scores.is_empty()).then(|| crate::plan::snap(scores.iter().sum::<f64>() / scores.len() as f64)),
+                (!scores.is_empty()).then(|| crate::format::snap(scores.iter().sum::<f64>() / scores.len() as f64)),
             );
         }
     }
@@ -496,9 +496,9 @@ pub fn item_distributions(results: &[SeriesForecast]) -> BTreeMap<&str, CountDis
 fn safety_stock_frame(results: &[SeriesForecast], service_level: f64) -> polars::error::PolarsResult<DataFrame> {
     let distributions = item_distributions(results);
     let items: Vec<&str> = distributions.keys().copied().collect();
-    let means: Vec<f64> = distributions.values().map(|d| crate::plan::snap(d.mean)).collect();
+    let means: Vec<f64> = distributions.values().map(|d| crate::format::snap(d.mean)).collect();
     let quantile: Vec<f64> = distributions.values().map(|d| d.quantile(service_level)).collect();
-    let stock: Vec<f64> = distributions.values().map(|d| crate::plan::snap(safety_stock(d, service_level))).collect();
+    let stock: Vec<f64> = distributions.values().map(|d| crate::format::snap(safety_stock(d, service_level))).collect();
     DataFrame::new(
         items.len(),
         vec![
@@ -521,7 +521,7 @@ pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<(), Error
         ("accuracy_summary", &tables.accuracy_summary),
         ("safety_stock", &tables.safety_stock),
     ];
-    crate::report::write_dir_atomically(out_dir, &FORECAST_FILES, |staging| {
+    crate::files::write_dir_atomically(out_dir, &FORECAST_FILES, |staging| {
         for (name, frame) in named {
             write_csv(frame, &staging.join(format!("{name}.csv")))?;
             let mut frame = frame.clone();
@@ -699,7 +699,7 @@ pub fn write_plan_forecast(
     bucket: Bucket,
     plan_dir: &Path,
 ) -> Result<PlanForecastWritten, Error> {
-    let (horizon, _solver) = crate::read::read_plan_toml(&plan_dir.join("plan.toml"))?;
+    let (horizon, _solver) = crate::input::read::read_plan_toml(&plan_dir.join("plan.toml"))?;
     if horizon.bucket != bucket {
         return Err(InputError::single(Diagnostic::file(
             "plan.toml",
@@ -738,13 +738,13 @@ pub fn write_plan_forecast(
     let mut text = String::from("item,period,quantity\n");
     let mut rows = 0;
     for ((item, t), quantity) in &quantities {
-        let quantity = crate::plan::snap(*quantity);
+        let quantity = crate::format::snap(*quantity);
         if quantity > 0.0 {
             text.push_str(&format!("{},{},{}\n", csv_field(item), t + 1, fmt_float(quantity)));
             rows += 1;
         }
     }
-    crate::write::write_file_atomically(plan_dir, "forecast.csv", |out| out.write_all(text.as_bytes()))?;
+    crate::files::write_file_atomically(plan_dir, "forecast.csv", |out| out.write_all(text.as_bytes()))?;
     let path = plan_dir.join("forecast.csv");
     Ok(PlanForecastWritten { path, rows, unknown_items: unknown.into_iter().collect(), outside_horizon })
 }

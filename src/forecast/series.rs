@@ -14,8 +14,8 @@
 //! the date. Series come out sorted by id, so the output never depends on row order.
 
 use crate::error::{Diagnostic, Diagnostics, InputError};
+use crate::input::table::{Cell, Need, NumberRule, Table};
 use crate::input::{Bucket, Horizon, PeriodOf};
-use crate::table::{Cell, Need, NumberRule, Table};
 use chrono::{Datelike, NaiveDate};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -189,7 +189,7 @@ impl<'a> Iterator for PlainRows<'a> {
         let date = match self.last_date {
             Some((previous, date)) if previous == date_text => date,
             _ => {
-                let Some(date) = crate::table::parse_iso_date(date_text) else { return Some(None) };
+                let Some(date) = crate::input::table::parse_iso_date(date_text) else { return Some(None) };
                 self.last_date = Some((date_text, date));
                 date
             }

@@ -1,5 +1,5 @@
 //! Solving an MPS file (fixed or free format, optionally gzipped) with HiGHS, using exactly the
-//! settings of the planner's backend ([`crate::solve::SolveOptions`]).
+//! settings of the planner's backend ([`crate::plan::solve::SolveOptions`]).
 //!
 //! HiGHS parses the MPS file itself (`Highs_readModel`): there is no MPS parser in flexplan.
 //! A `.gz` file is first decompressed into a temporary `.mps` file. HiGHS tries its free-format
@@ -7,7 +7,7 @@
 
 use super::ImportError;
 use crate::error::Error;
-use crate::solve::{
+use crate::plan::solve::{
     classify, finite, node_count, presolve_rules_off, set_options, SolveOptions, SolveStatus, StopReason,
 };
 use highs::{HighsSolutionStatus, RowProblem, Sense};

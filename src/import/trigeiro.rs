@@ -163,7 +163,7 @@ pub fn read_trigeiro(path: &Path) -> Result<TrigeiroInstance, ImportError> {
 pub fn import_trigeiro(file: &Path, out_dir: &Path) -> Result<PlanInput, ImportError> {
     let instance = read_trigeiro(file)?;
     let input = instance.to_plan_input();
-    crate::write::write_plan_dir(&input, out_dir)?;
+    crate::input::write::write_plan_dir(&input, out_dir)?;
     Ok(input)
 }
 

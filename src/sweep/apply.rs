@@ -107,7 +107,7 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
 }
 
 /// The planned demand table of a scenario (`item * T + t`), computed straight from the
-/// index: the same numbers [`crate::demand::bucket_demand`] gives on [`apply`]'s plan.
+/// index: the same numbers [`crate::plan::demand::bucket_demand`] gives on [`apply`]'s plan.
 /// `ratios` receives the Monte-Carlo factor per cell (1 without random demand).
 pub fn scenario_demand(
     input: &PlanInput,

@@ -10,12 +10,12 @@
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
 use crate::error::{Diagnostics, InputError};
+use crate::input::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use crate::input::PlanInput;
 use crate::plan::{CostBreakdown, PlanSolution};
 use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
+use crate::sweep::error::SweepError;
 use crate::sweep::scenario::ScenarioChanges;
-use crate::sweep::SweepError;
-use crate::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use std::path::Path;
 
 /// A negative balance smaller than this is rounding of the written lots, not a shortage.

@@ -2,8 +2,8 @@
 //! scenario, appended and fsynced as scenarios finish. A kill -9 can at worst cut the last
 //! line short; [`Journal::open`] drops such a line (the scenario is simply run again).
 
+use crate::sweep::error::SweepError;
 use crate::sweep::results::ResultRow;
-use crate::sweep::SweepError;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -17,87 +17,29 @@
 //! node limit (a time limit is allowed, and each row says which limit ended its solve). Only
 //! the `seconds` column differs between runs.
 //!
-//! This module and [`crate::report`] are the only writers of files: the sweep writes its own
+//! This module and [`crate::output`] are the only writers of files: the sweep writes its own
 //! OUT_DIR (journal, results), never a plan folder.
 
 pub mod apply;
+pub mod error;
 pub mod evaluate;
 pub mod journal;
 pub mod results;
 pub mod scenario;
 
-use crate::bom::BomGraph;
-use crate::error::InputError;
+pub use error::{ScenarioProblem, SweepError};
+
+use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use crate::sweep::evaluate::{solution_kpis, EvalBuffers, Evaluator};
 use crate::sweep::journal::{read_journal, Journal, JournalHeader, JOURNAL_FILE};
 use crate::sweep::results::{summarize, write_results, ResultRow, SweepSummary};
-use crate::sweep::scenario::{describe_changes, Mode, Scenario, ScenarioFile, ScenarioProblem, SweepSettings};
+use crate::sweep::scenario::{describe_changes, Mode, Scenario, ScenarioFile, SweepSettings};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// Everything that can stop a sweep (a failing scenario does not: it is a row).
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// The scenario file is invalid: every problem, each naming its scenario and key.
-    #[error("{}", invalid_text(file, problems))]
-    InvalidScenarios {
-        /// The scenario file.
-        file: String,
-        /// The problems, in file order.
-        problems: Vec<ScenarioProblem>,
-    },
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The journal cannot be used (another sweep's, already present, damaged).
-    #[error("journal {path}: {message}")]
-    Journal {
-        /// The journal file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
-    /// The fixed plan for evaluate mode is invalid.
-    #[error("the fixed plan in {path} is invalid: {source}")]
-    Lots {
-        /// The plan folder.
-        path: PathBuf,
-        /// Every problem found.
-        #[source]
-        source: InputError,
-    },
-    /// `--shard` is not `K/N` with `1 <= K <= N`.
-    #[error("bad shard \"{0}\": expected K/N with 1 <= K <= N, e.g. 2/8")]
-    Shard(String),
-    /// Shard folders that do not form one whole sweep.
-    #[error("cannot merge: {0}")]
-    Merge(String),
-    /// The base plan could not be planned (evaluate mode without `--lots`).
-    #[error(transparent)]
-    Plan(#[from] crate::Error),
-    /// Anything else.
-    #[error("{0}")]
-    Other(String),
-}
-
-fn invalid_text(file: &str, problems: &[ScenarioProblem]) -> String {
-    let n = problems.len();
-    let mut text = format!("invalid scenario file {file}: {n} problem{} found", if n == 1 { "" } else { "s" });
-    for p in problems {
-        text.push_str(&format!("\n  {p}"));
-    }
-    text
-}
 
 /// A deterministic slice of the scenarios: scenario `i` belongs to shard `K/N` iff
 /// `i % N == K - 1`.
@@ -181,7 +123,7 @@ pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile
     scenario::parse_scenarios(&text, &path.display().to_string(), input)
 }
 
-fn stop_reason_name(r: crate::solve::StopReason) -> String {
+fn stop_reason_name(r: crate::plan::solve::StopReason) -> String {
     serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 

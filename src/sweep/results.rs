@@ -1,10 +1,10 @@
 //! Result rows, the per-KPI summary, and the atomic writing of `results.csv`,
 //! `results.parquet` and `summary.json`.
 
-use crate::plan::snap;
-use crate::report::{csv_field, fmt_float};
+use crate::format::snap;
+use crate::format::{csv_field, fmt_float};
+use crate::sweep::error::SweepError;
 use crate::sweep::evaluate::Kpis;
-use crate::sweep::SweepError;
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -380,7 +380,7 @@ fn results_frame(rows: &[ResultRow], mode: &str) -> Result<DataFrame, polars::er
 pub fn write_results(out_dir: &Path, rows: &[ResultRow], summary: &SweepSummary, mode: &str) -> Result<(), SweepError> {
     let csv = results_csv(rows, mode);
     let write = |name: &str, body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
-        crate::write::write_file_atomically(out_dir, name, |out| body(out)).map_err(|e| match e {
+        crate::files::write_file_atomically(out_dir, name, |out| body(out)).map_err(|e| match e {
             crate::Error::Output { path, source } => SweepError::Io { path, source },
             other => SweepError::Plan(other),
         })

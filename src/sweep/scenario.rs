@@ -5,8 +5,8 @@
 //! "capacity_scale.SEWING": ...`), so a whole file is fixed in one round.
 
 use crate::input::PlanInput;
-use crate::solve::SolveOptions;
-use crate::sweep::SweepError;
+use crate::plan::solve::SolveOptions;
+use crate::sweep::error::{ScenarioProblem, SweepError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -229,24 +229,6 @@ impl ScenarioFile {
     }
 }
 
-/// One problem in a scenario file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScenarioProblem {
-    /// The scenario (`scenario "name"`, `grid "name"`, `monte_carlo "name"`, `[sweep]`, or a
-    /// position when the name is missing).
-    pub scenario: String,
-    /// The key, as a dotted path (`capacity_scale.SEWING`).
-    pub key: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for ScenarioProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}, key \"{}\": {}", self.scenario, self.key, self.message)
-    }
-}
-
 /// At most this many scenarios in one file (grids multiply quickly).
 pub const MAX_SCENARIOS: usize = 10_000_000;
 
@@ -341,7 +323,7 @@ impl Context {
 }
 
 fn suggestion(word: &str, candidates: &[&str]) -> String {
-    match crate::table::closest(word, candidates.iter().copied()) {
+    match crate::input::table::closest(word, candidates.iter().copied()) {
         Some(c) => format!(" (did you mean \"{c}\"?)"),
         None => format!(" (expected one of: {})", candidates.join(", ")),
     }
@@ -552,7 +534,7 @@ impl Parser<'_> {
             return true;
         }
         let ids: Vec<&str> = self.input.items.iter().map(|i| i.id.as_str()).collect();
-        let hint = match crate::table::closest(pattern, ids.iter().copied()) {
+        let hint = match crate::input::table::closest(pattern, ids.iter().copied()) {
             Some(c) => format!(" (did you mean \"{c}\"?)"),
             None => " (use an item id, or * and ? as wildcards)".into(),
         };
@@ -565,7 +547,7 @@ impl Parser<'_> {
             return true;
         }
         let ids: Vec<&str> = self.input.resources.iter().map(|r| r.id.as_str()).collect();
-        let hint = match crate::table::closest(id, ids.iter().copied()) {
+        let hint = match crate::input::table::closest(id, ids.iter().copied()) {
             Some(c) => format!(" (did you mean \"{c}\"?)"),
             None => format!(" (resources: {})", ids.join(", ")),
         };
@@ -578,7 +560,7 @@ impl Parser<'_> {
             return true;
         }
         let ids: Vec<&str> = self.markets.iter().map(String::as_str).collect();
-        let hint = match crate::table::closest(id, ids.iter().copied()) {
+        let hint = match crate::input::table::closest(id, ids.iter().copied()) {
             Some(c) => format!(" (did you mean \"{c}\"?)"),
             None => format!(" (markets in orders: {})", ids.join(", ")),
         };

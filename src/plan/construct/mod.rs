@@ -26,16 +26,17 @@
 //!    setup saved exceeds the holding cost, and moving lots later while the stock holds them.
 //!
 //! Every lot respects the lot rules (at least `min_lot`, a multiple of `lot_multiple`, at most
-//! `max_lot`), the model's bound `M[i,t]` ([`crate::model::setup_big_m`]), and the free
+//! `max_lot`), the model's bound `M[i,t]` ([`crate::plan::model::setup_big_m`]), and the free
 //! capacity plus overtime of every resource it is routed on (run time and setup time); lot
 //! moves use regular free capacity only.
 //!
 //! [`start_values`] turns the plan into a value for every column of a [`LotSizingModel`].
 
-use crate::bom::BomGraph;
+use crate::input::bom::BomGraph;
 use crate::input::{PlanInput, Routing};
-use crate::model::LotSizingModel;
-use crate::plan::{complete_solution, plan_costs, PlanSolution};
+use crate::plan::model::LotSizingModel;
+use crate::plan::repair::complete_solution;
+use crate::plan::solution::{plan_costs, PlanSolution};
 
 mod backward;
 mod improve;

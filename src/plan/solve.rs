@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::input::SolverConfig;
-use crate::model::LotSizingModel;
+use crate::plan::model::LotSizingModel;
 use good_lp::{solvers::highs::highs, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use serde::Serialize;
@@ -195,8 +195,7 @@ pub struct ProgressPoint {
 impl ProgressPoint {
     /// The relative gap of this point (`None` until both ends are finite).
     pub fn gap(&self) -> Option<f64> {
-        (self.incumbent.is_finite() && self.bound.is_finite())
-            .then(|| crate::plan::relative_gap(self.incumbent, self.bound))
+        (self.incumbent.is_finite() && self.bound.is_finite()).then(|| relative_gap(self.incumbent, self.bound))
     }
 
     /// Whether `self` says more than `last`: a new incumbent, a first finite gap, a gap at
@@ -355,7 +354,7 @@ pub enum Heuristic {
     /// (every setup integral) is the warm start. For short limits: its stages delay the
     /// full solve, so proving optimality takes longer (BENCHMARKS.md, time to the same gap).
     RelaxAndFix,
-    /// The solver-free construction of [`crate::construct`] (lot-for-lot with capacity
+    /// The solver-free construction of [`crate::plan::construct`] (lot-for-lot with capacity
     /// levelling, or backward filling for single-level plans, improved by lot moves): a
     /// complete feasible plan, in milliseconds, as the warm start.
     /// It needs the plan's input, so [`crate::plan::plan_configured`] runs it and hands the
@@ -540,6 +539,23 @@ pub(crate) fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
         highs_sys::Highs_getInt64InfoValue(solved.as_ptr() as *mut _, c"mip_node_count".as_ptr(), &mut value)
     };
     (status == 0 && value >= 0).then_some(value as u64)
+}
+
+/// `(objective - bound) / max(|objective|, 1e-9)`, and 0 when the two agree to 1e-9.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let diff = (objective - bound).max(0.0);
+    if diff <= 1e-9 * objective.abs().max(1.0) {
+        0.0
+    } else {
+        diff / objective.abs().max(1e-9)
+    }
+}
+
+/// Whether a plan costing `objective` is within the gap target of `bound`: the requested
+/// relative gap, or 1e-6 relative (the precision at which two implementations of the spec
+/// agree on an optimum; a solve to gap 0 ends with rounding above its bound).
+pub fn within_gap_target(objective: f64, bound: f64, mip_gap: f64) -> bool {
+    objective - bound <= mip_gap.max(0.0) * objective.abs() + 1e-6 * objective.abs().max(1.0)
 }
 
 /// HiGHS's primal and MIP feasibility tolerance.

@@ -5,15 +5,17 @@
 //! the earlier plan in place (at worst, after a crash between the two renames, under the
 //! hidden name `.NAME.flexplan-old-PID` next to it).
 
-use crate::demand::Demand;
 use crate::error::Error;
+use crate::files::write_dir_atomically;
+use crate::format::{csv_field, fmt_float, snap};
 use crate::input::PlanInput;
-use crate::plan::{snap, PlanOutcome, PlanSolution};
+use crate::plan::demand::Demand;
+use crate::plan::{PlanOutcome, PlanSolution};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 use serde::Serialize;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Table file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -114,7 +116,7 @@ pub struct Summary {
     /// `optimal`, `feasible`, `infeasible` or `no_solution_found`.
     pub status: &'static str,
     /// Which limit ended the solve.
-    pub stop_reason: crate::solve::StopReason,
+    pub stop_reason: crate::plan::solve::StopReason,
     /// Objective of the written plan (the spec's sum).
     pub objective: Option<f64>,
     /// Best proven lower bound.
@@ -132,7 +134,7 @@ pub struct Summary {
     /// Order counts.
     pub orders: OrderCounts,
     /// Model size.
-    pub model: crate::model::ModelSize,
+    pub model: crate::plan::model::ModelSize,
     /// Seconds to build the model (timing: differs between runs).
     pub build_seconds: f64,
     /// Seconds in the solver (timing: differs between runs).
@@ -147,7 +149,7 @@ pub struct Summary {
     /// flexplan version.
     pub flexplan_version: &'static str,
     /// Why the plan is infeasible.
-    pub diagnosis: Option<crate::diagnose::Diagnosis>,
+    pub diagnosis: Option<crate::plan::diagnose::Diagnosis>,
 }
 
 /// Order counts in the summary.
@@ -264,21 +266,6 @@ impl Cells {
             Cells::Int(v) => v.len(),
             Cells::Float(v) => v.len(),
         }
-    }
-}
-
-/// Shortest round-trip form of a snapped number (`3`, not `3.0`).
-pub fn fmt_float(v: f64) -> String {
-    let s = format!("{}", snap(v));
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
-/// Quotes a CSV field when it holds a comma, quote or line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -467,71 +454,8 @@ pub fn write_plan(
     Ok(true)
 }
 
-/// Fills a staging folder with `fill`, then puts it in place of `out_dir`. Refuses an
-/// existing `out_dir` that holds anything but `owned_files` (the files this kind of output
-/// writes: [`PLAN_FILES`] for a plan), so a user's folder is never replaced.
-pub fn write_dir_atomically(
-    out_dir: &Path,
-    owned_files: &[&str],
-    fill: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> Result<(), Error> {
-    let err = |path: &Path, source: std::io::Error| Error::Output { path: path.to_path_buf(), source };
-    let name = out_dir
-        .file_name()
-        .ok_or_else(|| err(out_dir, std::io::Error::other("the output folder needs a name")))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out_dir.exists() {
-        let entries = fs::read_dir(out_dir).map_err(|e| err(out_dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| err(out_dir, e))?;
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if !owned_files.contains(&file.as_str()) {
-                return Err(err(
-                    out_dir,
-                    std::io::Error::other(format!(
-                        "it holds `{file}`, which flexplan did not write; choose a new or empty folder \
-                         (flexplan replaces the whole output folder)"
-                    )),
-                ));
-            }
-        }
-    } else {
-        fs::create_dir_all(&parent).map_err(|e| err(&parent, e))?;
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.flexplan-staging-"))
-        .tempdir_in(&parent)
-        .map_err(|e| err(&parent, e))?;
-    fill(staging.path()).map_err(|e| err(out_dir, e))?;
-    let staging_path = staging.keep();
-    let old = parent.join(format!(".{name}.flexplan-old-{}", std::process::id()));
-    let had_old = out_dir.exists();
-    if had_old {
-        if let Err(e) = fs::rename(out_dir, &old) {
-            let _ = fs::remove_dir_all(&staging_path);
-            return Err(err(out_dir, e));
-        }
-    }
-    if let Err(e) = fs::rename(&staging_path, out_dir) {
-        if had_old {
-            let _ = fs::rename(&old, out_dir);
-        }
-        let _ = fs::remove_dir_all(&staging_path);
-        return Err(err(out_dir, e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(())
-}
-
 /// The one-line human summary of a `plan` run.
-pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> String {
+pub fn headline(summary: &Summary, options: &crate::plan::solve::SolveOptions) -> String {
     // Percentages with two significant decimals at least: a 1e-4 gap target reads "0.01%".
     let pct = |v: f64| {
         let p = v * 100.0;
@@ -543,16 +467,16 @@ pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> Stri
     };
     let money = |v: f64| fmt_float((v * 100.0).round() / 100.0);
     let limit = match summary.stop_reason {
-        crate::solve::StopReason::TimeLimit => {
+        crate::plan::solve::StopReason::TimeLimit => {
             format!("time limit of {} s", options.time_limit_s.map(fmt_float).unwrap_or_default())
         }
-        crate::solve::StopReason::NodeLimit => {
+        crate::plan::solve::StopReason::NodeLimit => {
             format!("node limit of {}", options.node_limit.unwrap_or_default())
         }
         _ => "a solver limit".to_string(),
     };
     let why = match summary.stop_reason {
-        crate::solve::StopReason::Completed => {
+        crate::plan::solve::StopReason::Completed => {
             "the written plan's cost is above the proven bound by more than the gap target".to_string()
         }
         _ => format!("stopped by the {limit}"),
@@ -593,7 +517,7 @@ pub fn headline(summary: &Summary, options: &crate::solve::SolveOptions) -> Stri
 pub fn write_outcome(
     input: &PlanInput,
     outcome: &PlanOutcome,
-    options: &crate::solve::SolveOptions,
+    options: &crate::plan::solve::SolveOptions,
     out_dir: &Path,
     format: TableFormat,
 ) -> Result<(Summary, bool), Error> {

@@ -4,16 +4,16 @@
 //! [`Diagnostics`] cap). Checks stop early only where later ones cannot make sense: a
 //! cross-reference into a table that could not be read (e.g. `bom.csv` when `items.csv` is
 //! missing) is not checked, and a period is range-checked only when `plan.toml` gave `T`.
-//! A BOM cycle longer than one edge is left to [`crate::bom::BomGraph::new`] for valid input;
+//! A BOM cycle longer than one edge is left to [`crate::input::bom::BomGraph::new`] for valid input;
 //! when other problems were found, the cycles of the rows that parsed are reported with them.
 
 use crate::error::{Diagnostic, Diagnostics, InputError, MAX_DIAGNOSTICS};
-use crate::input::{
-    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
-};
-use crate::table::{
+use crate::input::table::{
     backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell, Need, NumberRule, Table,
     TableSchema, WholeRange,
+};
+use crate::input::{
+    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
@@ -154,7 +154,7 @@ fn bom_cycles(items: Vec<Item>, bom: Vec<BomEdge>) -> Vec<Diagnostic> {
         orders: Vec::new(),
         forecast: Vec::new(),
     };
-    match crate::bom::BomGraph::new(&partial) {
+    match crate::input::bom::BomGraph::new(&partial) {
         Ok(_) => Vec::new(),
         Err(error) => error.diagnostics,
     }

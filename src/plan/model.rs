@@ -2,7 +2,7 @@
 //!
 //! The model knows nothing of the solver: [`build_model`] returns a backend-neutral
 //! [`LotSizingModel`] (good_lp variables, constraints and objective) that
-//! [`crate::solve`] hands to a backend. One function per constraint family, each documented
+//! [`crate::plan::solve`] hands to a backend. One function per constraint family, each documented
 //! with its maths. Notation (0-based periods `t = 0..T-1` here, `t + 1` in files):
 //!
 //! * `x[i,t]` lot started/ordered in `t` (only `t <= T-1-L_i`), `y[i,t]` setup binary,
@@ -14,7 +14,7 @@
 //! cannot be late (so `B = 0`), no `y` for items without setups or minimum lots, no `S` without
 //! a safety stock, no `O` without overtime.
 
-use crate::bom::BomGraph;
+use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 

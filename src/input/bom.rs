@@ -198,7 +198,7 @@ impl BomGraph {
     }
 
     /// Explodes external demand (row-major `item_idx * T + t`, e.g.
-    /// [`crate::demand::Demand::planned_table`]; missing cells read as 0) through the BOM,
+    /// [`crate::plan::demand::Demand::planned_table`]; missing cells read as 0) through the BOM,
     /// lot-for-lot, level by level.
     ///
     /// An item's gross requirement is its external demand plus, over its parents, quantity

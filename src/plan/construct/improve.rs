@@ -18,8 +18,8 @@
 //! the cost. Moves are applied best saving first, in passes, until none saves anything.
 
 use super::{lot_costs, receipt_table, routings_by_item};
+use crate::format::snap;
 use crate::input::{PlanInput, Routing};
-use crate::plan::snap;
 
 /// Savings below this are float noise, not a reason to move a lot.
 const MIN_SAVING: f64 = 1e-9;

@@ -13,10 +13,12 @@
 //! folder always reads back as `input`.
 
 use crate::error::Error;
+use crate::files::write_file_atomically;
+use crate::format::csv_field;
 use crate::input::{Item, PlanInput, Resource};
 use std::fs;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
 /// Names of the optional CSV tables this writer may produce.
 const OPTIONAL_TABLES: [&str; 6] =
@@ -82,31 +84,6 @@ fn remove_stale_tables(dir: &Path, written: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `dir/name` through a temporary file in `dir`, fsynced and renamed into place at the
-/// end, so a reader sees the old file or the whole new one. The file gets the usual 0644
-/// permissions (a temporary file is created owner-only). The one single-file writer of the
-/// crate: plan-directory tables, a plan's `forecast.csv`, sweep results.
-pub fn write_file_atomically<F>(dir: &Path, name: &str, write_body: F) -> Result<(), Error>
-where
-    F: FnOnce(&mut dyn Write) -> io::Result<()>,
-{
-    let path: PathBuf = dir.join(name);
-    let with_path = |source: io::Error| Error::Output { path: path.clone(), source };
-    let temp =
-        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir).map_err(with_path)?;
-    let mut out = BufWriter::with_capacity(1 << 16, temp);
-    write_body(&mut out).map_err(with_path)?;
-    let temp = out.into_inner().map_err(|error| with_path(error.into_error()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(with_path)?;
-    }
-    temp.as_file().sync_all().map_err(with_path)?;
-    temp.persist(&path).map_err(|error| with_path(error.error))?;
-    Ok(())
-}
-
 /// An `InvalidInput` error for an index that points outside its table.
 fn bad_index(what: &str, index: usize, len: usize) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, format!("{what} index {index} is out of range (the plan has {len})"))
@@ -126,25 +103,9 @@ fn resource_id(input: &PlanInput, resource_idx: usize) -> io::Result<&str> {
         .ok_or_else(|| bad_index("resource", resource_idx, input.resources.len()))
 }
 
-/// Writes one CSV field, quoted when it contains a comma, a quote, a line break or leading or
-/// trailing whitespace (quotes inside are doubled).
+/// Writes one CSV field ([`csv_field`]).
 fn write_field(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    let needs_quotes = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-        || text.starts_with(char::is_whitespace)
-        || text.ends_with(char::is_whitespace);
-    if !needs_quotes {
-        return out.write_all(text.as_bytes());
-    }
-    out.write_all(b"\"")?;
-    let mut pieces = text.split('"');
-    if let Some(first) = pieces.next() {
-        out.write_all(first.as_bytes())?;
-    }
-    for piece in pieces {
-        out.write_all(b"\"\"")?;
-        out.write_all(piece.as_bytes())?;
-    }
-    out.write_all(b"\"")
+    out.write_all(csv_field(text).as_bytes())
 }
 
 /// Writes a number with `{}` (shortest round trip); `-0` is written as `0`.

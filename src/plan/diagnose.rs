@@ -1,17 +1,17 @@
 //! Why a plan is infeasible, in words a planner understands.
 //!
-//! The elastic model ([`crate::model::ModelOptions::elastic`]) lets every demand be late and
+//! The elastic model ([`crate::plan::model::ModelOptions::elastic`]) lets every demand be late and
 //! every resource work unlimited overtime, at a prohibitive penalty, so it always has a
 //! solution. What that solution had to use of the elastic slack names the demand that cannot be
 //! met on time and the capacity that is missing. Lead-time chains explain early demand.
 
-use crate::bom::BomGraph;
 use crate::error::Error;
+use crate::format::fmt_float;
+use crate::format::snap;
+use crate::input::bom::BomGraph;
 use crate::input::{ItemKind, PlanInput};
-use crate::model::{build_model, ModelOptions};
-use crate::plan::snap;
-use crate::report::fmt_float;
-use crate::solve::{Highs, SolveOptions};
+use crate::plan::model::{build_model, ModelOptions};
+use crate::plan::solve::{Highs, SolveOptions};
 use serde::Serialize;
 
 /// What kind of shortage a finding reports.

@@ -1,9 +1,14 @@
 //! The validated plan: plain typed data that every module after the reader works on.
 //!
-//! Nothing in here touches files. [`crate::read`] turns a plan directory into a [`PlanInput`];
+//! Nothing in here touches files. [`crate::input::read`] turns a plan directory into a [`PlanInput`];
 //! a Rust program may also build one directly (see the crate docs). Items, resources and
 //! periods are referred to by index: `item_idx` into [`PlanInput::items`], `resource_idx` into
 //! [`PlanInput::resources`], and periods as 0-based `t` (period `t + 1` in files and reports).
+
+pub mod bom;
+pub mod read;
+pub mod table;
+pub mod write;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -106,7 +111,7 @@ pub struct SolverConfig {
 impl SolverConfig {
     /// The one precedence rule for solver settings: each setting of `flags` (a command line)
     /// where given, else this one (`plan.toml`); the defaults come last, in
-    /// [`crate::solve::SolveOptions::from_config`].
+    /// [`crate::plan::solve::SolveOptions::from_config`].
     pub fn overridden_by(self, flags: SolverConfig) -> SolverConfig {
         SolverConfig {
             time_limit_s: flags.time_limit_s.or(self.time_limit_s),
@@ -266,10 +271,10 @@ pub struct ForecastEntry {
 
 /// A whole, validated plan directory.
 ///
-/// Invariants (established by [`crate::read`]): ids are
+/// Invariants (established by [`crate::input::read`]): ids are
 /// unique; every index is in range; BOM parents and routed items are `make` items; periods are
 /// `< horizon.periods`; every number is finite and within the spec's range. The BOM may still
-/// contain a cycle until [`crate::bom::BomGraph::new`] has accepted it.
+/// contain a cycle until [`crate::input::bom::BomGraph::new`] has accepted it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanInput {
     /// Horizon from `plan.toml`.

@@ -140,7 +140,7 @@ impl Demand {
     }
 
     /// The whole planned-demand table, row-major `item_idx * n_periods + t` (the `demand`
-    /// argument of [`crate::bom::BomGraph::explode`]).
+    /// argument of [`crate::input::bom::BomGraph::explode`]).
     pub fn planned_table(&self) -> &[f64] {
         &self.planned
     }
