@@ -18,7 +18,7 @@ fn model_benches(c: &mut Criterion) {
     let input = generate(&spec).unwrap_or_else(|e| panic!("cannot generate: {e}"));
     let bom = BomGraph::new(&input).unwrap_or_else(|e| panic!("generated BOM rejected: {e}"));
     let demand = bucket_demand(&input);
-    let planned = demand.planned_table().to_vec();
+    let planned = demand.planned_table();
 
     // One solve, outside criterion (a solve takes seconds to minutes): gap 1 %, 60 s limit.
     let options = SolveOptions { mip_gap: 0.01, time_limit_s: Some(60.0), threads: 1, ..SolveOptions::default() };
@@ -41,7 +41,7 @@ fn model_benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("model");
     group.sample_size(10).measurement_time(Duration::from_secs(10));
     group.bench_function("build 200 items x 52 periods", |b| {
-        b.iter(|| black_box(build_model(&input, &bom, black_box(&planned), ModelOptions::default())))
+        b.iter(|| black_box(build_model(&input, &bom, black_box(planned), ModelOptions::default())))
     });
     group.finish();
 }

@@ -62,7 +62,7 @@ fn main() {
     let rounds: u64 = if quick { 300_000_000 } else { 1_000_000_000 };
     let time = |jobs: usize,
                 mode_settings: &flexplan::sweep::scenario::SweepSettings,
-                lots: Option<&[f64]>,
+                lots: Option<&flexplan::grid::Grid<f64>>,
                 list: &[&flexplan::sweep::scenario::Scenario]| {
         let started = Instant::now();
         let rows = run_scenarios(&input, &bom, mode_settings, lots, list, jobs, &|_| {}).expect("sweep");

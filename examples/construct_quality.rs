@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let parsed = read_trigeiro(&instance.path)?;
             let input = parsed.to_plan_input();
             let bom = BomGraph::new(&input)?;
-            let planned = bucket_demand(&input).planned_table().to_vec();
+            let planned = bucket_demand(&input).planned_table().clone();
             let model = build_model(&input, &bom, &planned, ModelOptions::default());
             let started = Instant::now();
             let solution = construct_plan(&input, &bom, &planned, &model.big_m);

@@ -13,6 +13,7 @@
 use crate::input::bom::{BomGraph, Explosion, Netting};
 use crate::input::{Bucket, ItemKind, PlanInput};
 use crate::plan::demand::{Demand, DemandCounts};
+use crate::plan::solution::resource_load;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -331,7 +332,7 @@ fn horizon_summary(input: &PlanInput) -> HorizonSummary {
 fn item_summary(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> ItemSummary {
     let make = input.items.iter().filter(|item| item.kind == ItemKind::Make).count();
     let has_demand = |item_idx: usize| (0..demand.n_periods()).any(|t| demand.planned(item_idx, t) > 0.0);
-    let is_end_item = |item_idx: usize| bom.where_used(item_idx).is_empty();
+    let is_end_item = |item_idx: usize| bom.where_used(item_idx).next().is_none();
     let n_items = input.items.len();
     ItemSummary {
         total: n_items,
@@ -362,26 +363,11 @@ fn period_demand(input: &PlanInput, demand: &Demand) -> Vec<PeriodDemand> {
 /// Loads every resource with the releases of the items routed on it.
 fn rough_cut_capacity(input: &PlanInput, explosion: &Explosion) -> Vec<ResourceLoad> {
     let n_periods = input.n_periods();
-    let n_resources = input.resources.len();
-    let mut run_time = vec![vec![0.0; n_periods]; n_resources];
-    let mut setup_time = vec![vec![0.0; n_periods]; n_resources];
-    for routing in &input.routings {
-        let (Some(run), Some(setup)) = (run_time.get_mut(routing.resource), setup_time.get_mut(routing.resource))
-        else {
-            continue;
-        };
-        for t in 0..n_periods {
-            let release = explosion.release(routing.item, t);
-            if release > 0.0 {
-                run[t] += routing.unit_time * release;
-                setup[t] += routing.setup_time;
-            }
-        }
-    }
+    let (run_time, setup_time) = resource_load(&input.routings, input.resources.len(), &explosion.releases);
     input
         .resources
         .iter()
-        .zip(run_time.iter().zip(&setup_time))
+        .zip(run_time.iter_rows().zip(setup_time.iter_rows()))
         .map(|(resource, (run, setup))| ResourceLoad {
             resource: resource.id.clone(),
             periods: (0..n_periods)

@@ -16,9 +16,13 @@
 //! own ChaCha stream, so, for example, changing the number of orders leaves the item master
 //! and the BOM unchanged.
 
+use crate::grid::Grid;
+use crate::input::bom::{BomGraph, Netting};
 use crate::input::{
     BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
+use crate::plan::demand::bucket_demand;
+use crate::plan::solution::resource_load;
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -93,6 +97,9 @@ pub enum GenerateError {
         /// The requested number of periods.
         periods: usize,
     },
+    /// The generated data broke one of the generator's own invariants (a bug to report).
+    #[error("the generator made an invalid plan (please report this): {0}")]
+    Internal(String),
 }
 
 /// Generates the plan described by `spec` (deterministic for a given spec).
@@ -103,14 +110,7 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
     let bom = generate_bom(spec.seed, &layout);
     price_backlog(&mut items, &bom);
     let orders = generate_orders(spec, &horizon, &layout);
-    let demand = bucket_orders(&orders, &horizon, items.len());
-    let requirements = lot_for_lot(&items, &bom, &demand, horizon.periods);
-    cover_early_requirements(&mut items, &requirements.early);
-    set_purchase_lots(spec.seed, &mut items, &layout, &requirements.gross, horizon.periods);
-    let routings = generate_routings(spec.seed, &layout);
-    let resources = calibrate_resources(spec.seed, &layout, &routings, &requirements.releases, horizon.periods);
-    let receipts = generate_receipts(spec.seed, &items, &layout, horizon.periods);
-    Ok(PlanInput {
+    let mut plan = PlanInput {
         horizon,
         // Capacitated lot sizing with setup times closes its last percent of gap slowly (a
         // 30-item plan needs ~100 s for 1 %, minutes for 0.3 %); generated plans are for
@@ -118,12 +118,21 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
         solver: SolverConfig { mip_gap: Some(GENERATED_MIP_GAP), ..SolverConfig::default() },
         items,
         bom,
-        resources,
-        routings,
-        receipts,
+        resources: Vec::new(),
+        routings: Vec::new(),
+        receipts: Vec::new(),
         orders,
         forecast: Vec::new(),
-    })
+    };
+    // The rough-cut requirements: the generated demand exploded lot for lot.
+    let bom_graph = BomGraph::new(&plan).map_err(|e| GenerateError::Internal(e.to_string()))?;
+    let requirements = bom_graph.explode(&plan, bucket_demand(&plan).planned_table(), Netting::Gross);
+    cover_early_requirements(&mut plan.items, &requirements.releases_before_horizon);
+    set_purchase_lots(spec.seed, &mut plan.items, &layout, &requirements.gross);
+    plan.routings = generate_routings(spec.seed, &layout);
+    plan.resources = calibrate_resources(spec.seed, &layout, &plan.routings, &requirements.releases);
+    plan.receipts = generate_receipts(spec.seed, &plan.items, &layout, horizon.periods);
+    Ok(plan)
 }
 
 /// Checks the spec and returns its horizon.
@@ -588,68 +597,8 @@ impl DueDays {
     }
 }
 
-/// External demand per item and period (row-major `item * T + t`) by the spec's period rule.
-fn bucket_orders(orders: &[Order], horizon: &Horizon, n_items: usize) -> Vec<f64> {
-    let n_periods = horizon.periods;
-    let mut demand = vec![0.0; n_items * n_periods];
-    for order in orders {
-        let period = match horizon.locate(order.due_date) {
-            crate::input::PeriodOf::PastDue => 0,
-            crate::input::PeriodOf::InHorizon(t) => t,
-            crate::input::PeriodOf::BeyondHorizon => continue,
-        };
-        if let Some(cell) = demand.get_mut(order.item * n_periods + period) {
-            *cell += order.quantity;
-        }
-    }
-    demand
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rough-cut requirements and calibration
-
-/// A lot-for-lot explosion of the external demand.
-struct Requirements {
-    /// Gross requirement per item and period (row-major).
-    gross: Vec<f64>,
-    /// Lot starts per item and period (row-major): the requirement of `t` started in `t - L`.
-    releases: Vec<f64>,
-    /// Per item: the requirement of the first `L` periods, which no lot can meet in time.
-    early: Vec<f64>,
-}
-
-/// Explodes `demand` lot for lot through the BOM. Items are processed in index order, which
-/// puts every parent before its components (the layout guarantees it).
-fn lot_for_lot(items: &[Item], bom: &[BomEdge], demand: &[f64], n_periods: usize) -> Requirements {
-    let mut gross = demand.to_vec();
-    let mut releases = vec![0.0; gross.len()];
-    let mut early = vec![0.0; items.len()];
-    let mut next_edge = 0;
-    for (item_idx, item) in items.iter().enumerate() {
-        let row = item_idx * n_periods..(item_idx + 1) * n_periods;
-        let (Some(item_gross), Some(item_releases)) = (gross.get(row.clone()), releases.get_mut(row.clone())) else {
-            continue;
-        };
-        let lead = item.lead_time.min(n_periods);
-        if let Some(cell) = early.get_mut(item_idx) {
-            *cell = item_gross.iter().take(lead).sum();
-        }
-        for (release, need) in item_releases.iter_mut().zip(item_gross.iter().skip(lead)) {
-            *release = *need;
-        }
-        while let Some(edge) = bom.get(next_edge).filter(|edge| edge.parent == item_idx) {
-            let component_row = edge.component * n_periods..(edge.component + 1) * n_periods;
-            let parent_releases = releases.get(row.clone()).unwrap_or_default();
-            if let Some(component_gross) = gross.get_mut(component_row) {
-                for (need, release) in component_gross.iter_mut().zip(parent_releases) {
-                    *need += edge.quantity * release;
-                }
-            }
-            next_edge += 1;
-        }
-    }
-    Requirements { gross, releases, early }
-}
 
 /// Stocks every item with a lead time with what its first `L` periods need (rounded up), so
 /// early demand is not lost for want of a lot that could not arrive in time.
@@ -665,11 +614,11 @@ const PACK_SIZES: [f64; 10] = [5.0, 10.0, 12.0, 25.0, 50.0, 100.0, 250.0, 500.0,
 /// Sets the supplier terms of purchased components from their mean requirement per period:
 /// a pack size (lot multiple) on ~35 % of them and a minimum order quantity on ~60 %, of
 /// one to four periods' worth.
-fn set_purchase_lots(seed: u64, items: &mut [Item], layout: &Layout, gross: &[f64], n_periods: usize) {
+fn set_purchase_lots(seed: u64, items: &mut [Item], layout: &Layout, gross: &Grid<f64>) {
     let mut sampler = Sampler::new(seed, Stream::PurchaseLots);
+    let n_periods = gross.periods();
     for item_idx in layout.purchased.clone() {
-        let row = item_idx * n_periods..(item_idx + 1) * n_periods;
-        let total: f64 = gross.get(row).map_or(0.0, |r| r.iter().sum());
+        let total: f64 = if item_idx < gross.rows() { gross.row(item_idx).iter().sum() } else { 0.0 };
         let mean = (total / n_periods as f64).max(1.0);
         let pack = PACK_SIZES.iter().copied().rfind(|&p| p <= mean / 2.0);
         let Some(item) = items.get_mut(item_idx) else { continue };
@@ -728,38 +677,14 @@ const HOLIDAY_FACTOR: f64 = 0.6;
 /// Capacity share left in a maintenance period.
 const MAINTENANCE_FACTOR: f64 = 0.5;
 
-/// Rough-cut load per resource and period (row-major `resource * T + t`): unit time times
-/// the lot-for-lot releases, plus one setup per item and period with a release.
-fn rough_cut_load(routings: &[Routing], releases: &[f64], n_resources: usize, n_periods: usize) -> Vec<f64> {
-    let mut load = vec![0.0; n_resources * n_periods];
-    for routing in routings {
-        let item_row = routing.item * n_periods..(routing.item + 1) * n_periods;
-        let resource_row = routing.resource * n_periods..(routing.resource + 1) * n_periods;
-        let (Some(item_releases), Some(resource_load)) = (releases.get(item_row), load.get_mut(resource_row)) else {
-            continue;
-        };
-        for (cell, &release) in resource_load.iter_mut().zip(item_releases) {
-            if release > 0.0 {
-                *cell += routing.unit_time * release + routing.setup_time;
-            }
-        }
-    }
-    load
-}
-
 /// Resources whose capacity puts the mean rough-cut load at 75-85 % of capacity, with a
 /// holiday period (60 % capacity) in the middle of horizons of 4+ periods, a maintenance
 /// period (50 %) on ~10 % of resources, and overtime of up to a quarter of the base capacity.
-fn calibrate_resources(
-    seed: u64,
-    layout: &Layout,
-    routings: &[Routing],
-    releases: &[f64],
-    n_periods: usize,
-) -> Vec<Resource> {
+fn calibrate_resources(seed: u64, layout: &Layout, routings: &[Routing], releases: &Grid<f64>) -> Vec<Resource> {
     let mut sampler = Sampler::new(seed, Stream::Capacity);
     let n_resources = resource_count(layout.n_items());
-    let load = rough_cut_load(routings, releases, n_resources, n_periods);
+    let n_periods = releases.periods();
+    let (run_time, setup_time) = resource_load(routings, n_resources, releases);
     let holiday = (n_periods >= 4).then_some(n_periods / 2);
     (0..n_resources)
         .map(|resource_idx| {
@@ -771,8 +696,12 @@ fn calibrate_resources(
             if let Some(cell) = maintenance.and_then(|t| factors.get_mut(t)) {
                 *cell = MAINTENANCE_FACTOR;
             }
-            let row = resource_idx * n_periods..(resource_idx + 1) * n_periods;
-            let total_load: f64 = load.get(row).map_or(0.0, |r| r.iter().sum());
+            let total_load: f64 = run_time
+                .row(resource_idx)
+                .iter()
+                .zip(setup_time.row(resource_idx))
+                .map(|(run, setup)| run + setup)
+                .sum();
             let target_utilisation = sampler.between(0.75, 0.85);
             let base = if total_load > 0.0 {
                 let needed = total_load / (target_utilisation * factors.iter().sum::<f64>());
@@ -1500,11 +1429,7 @@ mod tests {
         let n_items = plan.items.len();
         let mut external = vec![vec![0.0; n_periods]; n_items];
         for order in &plan.orders {
-            let t = match plan.horizon.locate(order.due_date) {
-                PeriodOf::PastDue => 0,
-                PeriodOf::InHorizon(t) => t,
-                PeriodOf::BeyondHorizon => continue,
-            };
+            let Some(t) = plan.horizon.planned_period(order.due_date) else { continue };
             external[order.item][t] += order.quantity;
         }
         let releases_of = |gross: &[f64], lead: usize| -> Vec<f64> {
@@ -1564,11 +1489,7 @@ mod tests {
         let n_periods = plan.n_periods();
         let mut gross = vec![vec![0.0; n_periods]; plan.items.len()];
         for order in &plan.orders {
-            let t = match plan.horizon.locate(order.due_date) {
-                PeriodOf::PastDue => 0,
-                PeriodOf::InHorizon(t) => t,
-                PeriodOf::BeyondHorizon => continue,
-            };
+            let Some(t) = plan.horizon.planned_period(order.due_date) else { continue };
             gross[order.item][t] += order.quantity;
         }
         // Items in index order are parents before components.

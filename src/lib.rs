@@ -53,7 +53,7 @@
 //! assert_eq!(outcome.status, SolveStatus::Optimal);
 //! let solution = outcome.solution.unwrap();
 //! // 75 tees are ordered in all and every one is shipped within the horizon.
-//! assert_eq!(solution.shipped.iter().take(6).sum::<f64>(), 75.0);
+//! assert_eq!(solution.shipped.row(0).iter().sum::<f64>(), 75.0);
 //! println!("cost {:.2}, gap {:?}", outcome.costs.unwrap().total(), outcome.gap);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -65,6 +65,7 @@ pub mod files;
 pub mod forecast;
 pub mod format;
 pub mod generate;
+pub mod grid;
 pub mod import;
 pub mod input;
 pub mod output;
@@ -202,7 +203,7 @@ mod layout {
     fn the_checker_uses_only_the_input_types() {
         let graph = graph();
         let used = &graph["validate"];
-        let allowed: BTreeSet<String> = ["error", "input", "format"].iter().map(|s| s.to_string()).collect();
+        let allowed: BTreeSet<String> = ["error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
         assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
     }
 

@@ -33,7 +33,7 @@
 //! safety shortfall, and reported overtime.
 
 use crate::error::Diagnostic;
-use crate::input::{PeriodOf, PlanInput, Routing};
+use crate::input::{PlanInput, Routing};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -856,12 +856,7 @@ fn recompute_demand(input: &PlanInput) -> (Vec<Vec<f64>>, Vec<Option<usize>>) {
     let mut firm = vec![vec![0.0; n_periods]; input.items.len()];
     let mut due_periods = Vec::with_capacity(input.orders.len());
     for order in &input.orders {
-        let due = match input.horizon.locate(order.due_date) {
-            PeriodOf::PastDue => Some(0),
-            PeriodOf::InHorizon(t) => Some(t),
-            PeriodOf::BeyondHorizon => None,
-        };
-        let due = due.filter(|t| *t < n_periods);
+        let due = input.horizon.planned_period(order.due_date).filter(|t| *t < n_periods);
         if let Some(cell) = due.and_then(|t| firm.get_mut(order.item).and_then(|row| row.get_mut(t))) {
             *cell += order.quantity;
         }

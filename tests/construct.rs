@@ -65,7 +65,7 @@ fn construction_is_deterministic() {
     let spec = GenerateSpec { seed: 5, items: 40, orders: 1000, periods: 20, ..GenerateSpec::default() };
     let input = generate(&spec).expect("a valid spec");
     let bom = BomGraph::new(&input).expect("acyclic");
-    let planned = bucket_demand(&input).planned_table().to_vec();
+    let planned = bucket_demand(&input).planned_table().clone();
     let model = build_model(&input, &bom, &planned, ModelOptions::default());
     let first = construct_plan(&input, &bom, &planned, &model.big_m);
     let second = construct_plan(&input, &bom, &planned, &model.big_m);
@@ -82,7 +82,7 @@ fn highs_accepts_the_constructed_start() {
     let spec = GenerateSpec { seed: 7, items: 15, orders: 300, periods: 8, ..GenerateSpec::default() };
     let input = generate(&spec).expect("a valid spec");
     let bom = BomGraph::new(&input).expect("acyclic");
-    let planned = bucket_demand(&input).planned_table().to_vec();
+    let planned = bucket_demand(&input).planned_table().clone();
     let model = build_model(&input, &bom, &planned, ModelOptions::default());
     let constructed = construct_plan(&input, &bom, &planned, &model.big_m).expect("a constructed plan");
     let constructed_cost = plan_costs(&input, &constructed).total();
@@ -125,9 +125,9 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
         let input = generate(&spec).expect("a valid spec");
         let bom = BomGraph::new(&input).expect("acyclic");
         let demand = bucket_demand(&input);
-        let planned = demand.planned_table().to_vec();
-        let model = build_model(&input, &bom, &planned, ModelOptions::default());
-        let constructed = construct_plan(&input, &bom, &planned, &model.big_m).expect("a constructed plan");
+        let planned = demand.planned_table();
+        let model = build_model(&input, &bom, planned, ModelOptions::default());
+        let constructed = construct_plan(&input, &bom, planned, &model.big_m).expect("a constructed plan");
         // A fixed pseudo-random sequence (no RNG crate needed) in [-steps, steps] millionths.
         let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let mut error = move || {
@@ -137,7 +137,7 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
         let mut lots = constructed.lots.clone();
         let mut perturbed = 0;
         let mut previous = vec![0.0; items];
-        for (k, lot) in lots.iter_mut().enumerate() {
+        for (k, lot) in lots.cells_mut().iter_mut().enumerate() {
             let item = &input.items[k / periods];
             let room_below = *lot - item.min_lot;
             let room_above = item.max_lot.map_or(f64::INFINITY, |m| m - *lot);
@@ -149,7 +149,7 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
             }
         }
         assert!(perturbed > 100, "seed {seed}: only {perturbed} lots perturbed");
-        let solution = complete_solution(&input, &bom, &planned, lots, constructed.shipped.clone());
+        let solution = complete_solution(&input, &bom, planned, lots, constructed.shipped.clone());
         let report = write_and_check(&input, solution, model.size);
         assert!(report.is_ok(), "seed {seed}, {items} items: {}", report.to_text());
     }
@@ -160,11 +160,11 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
 /// checker at the construction's own cost. Returns the plan and that cost.
 fn construct_checked(input: &PlanInput, label: &str) -> (PlanSolution, f64) {
     let bom = BomGraph::new(input).expect("acyclic");
-    let planned = bucket_demand(input).planned_table().to_vec();
+    let planned = bucket_demand(input).planned_table().clone();
     let model = build_model(input, &bom, &planned, ModelOptions::default());
     let solution =
         construct_plan(input, &bom, &planned, &model.big_m).unwrap_or_else(|| panic!("{label}: no constructed plan"));
-    let start = start_values(input, &model, &solution).expect("a value for every column");
+    let start = start_values(input, &bom, &model, &solution).expect("a value for every column");
     assert_eq!(start.len(), model.size.variables);
     assert!(start.iter().all(|v| v.is_finite()));
     let cost = plan_costs(input, &solution).total();
@@ -194,7 +194,7 @@ fn lot_moves_reach_the_wagner_whitin_optimum() {
     input.routings.push(Routing { item: a, resource: r, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 });
     add_demand(&mut input, a, &[10.0, 10.0, 10.0, 10.0]);
     let (solution, cost) = construct_checked(&input, "Wagner-Whitin");
-    assert_eq!(solution.lots, vec![40.0, 0.0, 0.0, 0.0]);
+    assert_eq!(solution.lots.cells(), [40.0, 0.0, 0.0, 0.0]);
     assert!((cost - 160.0).abs() < 1e-9, "cost {cost}");
     let bom = BomGraph::new(&input).expect("acyclic");
     let options = SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() };

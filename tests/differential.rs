@@ -23,6 +23,7 @@ mod common;
 
 use common::reference::{solve_reference, ReferenceSolution};
 use flexplan::generate::{generate, generate_adversarial, AdversarialSpec, GenerateSpec};
+use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
@@ -138,13 +139,13 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
 /// planner's model cannot make, because they exceed its big-M ([`flexplan::plan::model::setup_big_m`],
 /// 0 = the lot variable is not created), as `; reference lots above the planner's M: item
 /// period x > M, ...`, or an empty string.
-fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], r: &ReferenceSolution) -> String {
+fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, r: &ReferenceSolution) -> String {
     let n_periods = input.n_periods();
     let big_m = flexplan::plan::model::setup_big_m(input, bom, demand, flexplan::plan::model::ModelOptions::default());
     let mut above = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
-            let (x, m) = (r.lots[i][t], big_m[i * n_periods + t]);
+            let (x, m) = (r.lots[i][t], big_m[(i, t)]);
             if x > m + 1e-6 {
                 above.push(format!("{} period {} x {x:.6} > M {m:.6}", item.id, t + 1));
             }
@@ -356,8 +357,8 @@ fn analyse_seed() {
     let (Some(solution), Some(reference)) = (&outcome.solution, &reference) else { return };
     println!("planner costs {:?}", outcome.costs);
     for (i, item) in input.items.iter().enumerate() {
-        let planner: Vec<f64> = solution.lots[i * n_periods..(i + 1) * n_periods].to_vec();
-        let inventory: Vec<f64> = solution.inventory[i * n_periods..(i + 1) * n_periods].to_vec();
+        let planner = solution.lots.row(i);
+        let inventory = solution.inventory.row(i);
         println!("  {}: planner lots {planner:?} inv {inventory:?}", item.id);
         println!(
             "  {}: reference lots {:?} setups {:?} inv {:?} shipped {:?} backlog {:?}",
@@ -383,7 +384,9 @@ fn analyse_seed() {
             shipped.push(snap(reference.shipped[i][t].max(0.0)));
         }
     }
-    let completed = flexplan::plan::repair::complete_solution(&input, &bom, &solution.demand, lots, shipped);
+    let grid = |cells| Grid::from_cells(n_periods, cells).expect("whole rows");
+    let completed =
+        flexplan::plan::repair::complete_solution(&input, &bom, &solution.demand, grid(lots), grid(shipped));
     let costs = flexplan::plan::solution::plan_costs(&input, &completed);
     println!("reference plan costs {costs:?} total {}", costs.total());
     let mut as_outcome = outcome.clone();

@@ -479,7 +479,7 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
                 .filter(|&&o| demand.order_period(o) == Some(t))
                 .map(|&o| input.orders[o].quantity)
                 .sum::<f64>();
-            let take = solution.shipped[i * n_periods + t].min(outstanding);
+            let take = solution.shipped[(i, t)].min(outstanding);
             outstanding -= take;
             served += take;
             *served_through_t = served;
@@ -494,8 +494,8 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     }
     // The plan ships forecast-only demand too (beyond what the firm orders need), and still the
     // promises above count shipments for firm orders first.
-    let shipped: f64 = solution.shipped.iter().sum();
-    let firm: f64 = demand.firm_table().iter().sum();
+    let shipped: f64 = solution.shipped.cells().iter().sum();
+    let firm: f64 = demand.firm_table().cells().iter().sum();
     assert!(shipped > firm + 1.0, "shipped {shipped}, firm {firm}");
 }
 

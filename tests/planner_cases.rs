@@ -53,7 +53,7 @@ fn lead_time() {
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 15.0);
     let s = outcome.solution.unwrap();
-    assert_eq!(s.lots, vec![15.0, 0.0, 0.0, 0.0]);
+    assert_eq!(s.lots.cells(), [15.0, 0.0, 0.0, 0.0]);
 }
 
 /// Demand in period 1 with a lead time of 2 and nothing on hand cannot be met on time: the
@@ -98,7 +98,7 @@ fn lot_multiple() {
     add_demand(&mut input, a, &[5.0, 20.0, 0.0, 7.0]);
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 87.0);
-    assert_eq!(outcome.solution.unwrap().lots, vec![36.0, 0.0, 0.0, 0.0]);
+    assert_eq!(outcome.solution.unwrap().lots.cells(), [36.0, 0.0, 0.0, 0.0]);
 }
 
 /// Max lot 10, demand [0,25], backlog cost 100, order cost 5, holding 1: at most 20 can be
@@ -115,7 +115,7 @@ fn max_lot_and_backlog() {
     add_demand(&mut input, a, &[0.0, 25.0]);
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 520.0);
-    assert_eq!(outcome.solution.as_ref().unwrap().backlog, vec![0.0, 5.0]);
+    assert_eq!(outcome.solution.as_ref().unwrap().backlog.cells(), [0.0, 5.0]);
     input.items[a].backlog_cost = None;
     assert_eq!(solve(&input).status, SolveStatus::Infeasible);
 }
@@ -134,9 +134,9 @@ fn backlog_when_capacity_is_short() {
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 10.0);
     let s = outcome.solution.unwrap();
-    assert_eq!(s.lots, vec![10.0, 10.0]);
-    assert_eq!(s.shipped, vec![10.0, 10.0]);
-    assert_eq!(s.backlog, vec![10.0, 0.0]);
+    assert_eq!(s.lots.cells(), [10.0, 10.0]);
+    assert_eq!(s.shipped.cells(), [10.0, 10.0]);
+    assert_eq!(s.backlog.cells(), [10.0, 0.0]);
     input.items[a].backlog_cost = None;
     assert_eq!(solve(&input).status, SolveStatus::Infeasible);
 }
@@ -171,7 +171,7 @@ fn overtime() {
     };
     let outcome = solve(&build(14.0));
     assert_close(outcome.costs.unwrap().total(), 8.0);
-    assert_eq!(outcome.solution.unwrap().overtime, vec![4.0]);
+    assert_eq!(outcome.solution.unwrap().overtime.cells(), [4.0]);
     let outcome = solve(&build(16.0));
     assert_eq!(outcome.status, SolveStatus::Infeasible);
     let findings = outcome.diagnosis.unwrap().findings;
@@ -194,7 +194,7 @@ fn receipts_and_initial_inventory() {
     add_demand(&mut input, a, &[10.0, 10.0, 10.0]);
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 65.0);
-    assert_eq!(outcome.solution.unwrap().inventory, vec![5.0, 10.0, 0.0]);
+    assert_eq!(outcome.solution.unwrap().inventory.cells(), [5.0, 10.0, 0.0]);
 }
 
 /// Capacity 20 per period, but 0 in period 2 (a holiday override); demand 10 per period,
@@ -242,8 +242,8 @@ fn two_level_bom_with_lead_times() {
     let outcome = solve(&input);
     assert_close(outcome.costs.unwrap().total(), 60.0);
     let s = outcome.solution.unwrap();
-    assert_eq!(&s.lots[0..4], &[0.0, 20.0, 0.0, 0.0]);
-    assert_eq!(&s.lots[4..8], &[40.0, 0.0, 0.0, 0.0]);
+    assert_eq!(s.lots.row(0), [0.0, 20.0, 0.0, 0.0]);
+    assert_eq!(s.lots.row(1), [40.0, 0.0, 0.0, 0.0]);
 }
 
 /// The warm start must never be what comes back when HiGHS proved something better (found by

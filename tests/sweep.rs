@@ -2,6 +2,7 @@
 //! kill -9 + resume, infeasible rows. Small plans and node limits keep this file fast.
 
 use chrono::NaiveDate;
+use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::*;
 use flexplan::plan::demand::bucket_demand;
@@ -188,18 +189,15 @@ fn random_demand_is_reproducible_and_consistent_with_apply() {
     let file = parse("[sweep]\nseed = 7\n[[monte_carlo]]\nname = \"mc\"\nsamples = 5\n", &input).unwrap();
     let index = DemandIndex::new(&input);
     for s in &file.scenarios[1..] {
-        let (mut planned, mut ratios) = (Vec::new(), Vec::new());
+        let (mut planned, mut ratios) = (Grid::default(), Grid::default());
         scenario_demand(&input, &index, &s.changes, &resolve(&input, &s.changes), &mut planned, &mut ratios);
-        let from_apply = bucket_demand(&apply(&input, &s.changes)).planned_table().to_vec();
-        for (a, b) in planned.iter().zip(&from_apply) {
+        let from_apply = bucket_demand(&apply(&input, &s.changes)).planned_table().clone();
+        for (a, b) in planned.cells().iter().zip(from_apply.cells()) {
             assert!((a - b).abs() < 1e-9, "{planned:?} vs {from_apply:?}");
             assert_eq!(a.fract(), 0.0);
         }
         let again = parse("[sweep]\nseed = 7\n[[monte_carlo]]\nname = \"mc\"\nsamples = 5\n", &input).unwrap();
-        assert_eq!(
-            bucket_demand(&apply(&input, &again.scenarios[s.index].changes)).planned_table(),
-            from_apply.as_slice()
-        );
+        assert_eq!(bucket_demand(&apply(&input, &again.scenarios[s.index].changes)).planned_table(), &from_apply);
     }
 }
 
@@ -228,9 +226,10 @@ fn samplers_have_the_right_mean_and_variance() {
 #[test]
 fn service_rates_and_percentiles_by_hand() {
     // Item 1: 5 due in each of 2 periods, all 10 shipped in period 2: 5 on time of 10.
-    assert_eq!(service_rates(&[5.0, 5.0], &[0.0, 10.0], 2), (1.0, 0.5));
+    let grid = |cells: &[f64]| Grid::from_cells(2, cells.to_vec()).expect("whole rows");
+    assert_eq!(service_rates(&grid(&[5.0, 5.0]), &grid(&[0.0, 10.0])), (1.0, 0.5));
     // Two items: (4 due p1, 4 shipped p1) and (6 due p1, 3 shipped p2): fill 7/10, on time 4/10.
-    assert_eq!(service_rates(&[4.0, 0.0, 6.0, 0.0], &[4.0, 0.0, 0.0, 3.0], 2), (0.7, 0.4));
+    assert_eq!(service_rates(&grid(&[4.0, 0.0, 6.0, 0.0]), &grid(&[4.0, 0.0, 0.0, 3.0])), (0.7, 0.4));
     let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
     assert_eq!(percentile(&v, 0.05), Some(1.0));
     assert_eq!(percentile(&v, 0.5), Some(5.0));
@@ -266,7 +265,7 @@ fn evaluate_by_hand() {
             .collect(),
         forecast: vec![],
     };
-    let evaluator = Evaluator::new(&input, vec![10.0, 0.0, 0.0]).unwrap();
+    let evaluator = Evaluator::new(&input, Grid::from_cells(3, vec![10.0, 0.0, 0.0]).unwrap()).unwrap();
     let k = evaluator.evaluate(&ScenarioChanges::default(), &mut EvalBuffers::default());
     assert_eq!(k.costs.holding, 4.0);
     assert_eq!(k.costs.backlog, 2.0);
@@ -294,7 +293,7 @@ fn evaluating_the_solved_lots_reproduces_the_plan() {
     let k = evaluator.evaluate(&ScenarioChanges::default(), &mut EvalBuffers::default());
     assert!((k.costs.total() - costs.total()).abs() < 1e-4, "{:?} vs {costs:?}", k.costs);
     assert!((k.costs.backlog - costs.backlog).abs() < 1e-4);
-    assert!((k.shipped - solution.shipped.iter().sum::<f64>()).abs() < 1e-4);
+    assert!((k.shipped - solution.shipped.cells().iter().sum::<f64>()).abs() < 1e-4);
     assert_eq!(k.material_shortage, 0.0);
 }
 

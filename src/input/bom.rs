@@ -11,6 +11,7 @@
 //! (compressed rows, sorted by item index) for the hot loops.
 
 use crate::error::{Diagnostic, Diagnostics, InputError};
+use crate::grid::Grid;
 use crate::input::PlanInput;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -20,7 +21,7 @@ use std::collections::VecDeque;
 const BOM_FILE: &str = "bom.csv";
 
 /// Adjacency lists in compressed-row form: the neighbours of `item_idx` are
-/// `items[start[item_idx]..start[item_idx + 1]]`, sorted by item index.
+/// `items[start[item_idx]..start[item_idx + 1]]`, in the order they were given.
 #[derive(Debug, Clone, Default)]
 struct Adjacency {
     start: Vec<usize>,
@@ -29,7 +30,7 @@ struct Adjacency {
 }
 
 impl Adjacency {
-    /// Builds the rows from `(row, neighbour, quantity)` triples sorted by row then neighbour.
+    /// Builds the rows from `(row, neighbour, quantity)` triples sorted by row.
     fn from_sorted(n_items: usize, triples: &[(usize, usize, f64)]) -> Self {
         let mut start = vec![0; n_items + 1];
         for &(row, _, _) in triples {
@@ -52,10 +53,10 @@ impl Adjacency {
         (&self.items[range.clone()], &self.quantities[range])
     }
 
-    /// The neighbours of `item_idx` as owned pairs.
-    fn pairs(&self, item_idx: usize) -> Vec<(usize, f64)> {
+    /// The neighbours of `item_idx` with their quantities.
+    fn pairs(&self, item_idx: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let (items, quantities) = self.row(item_idx);
-        items.iter().copied().zip(quantities.iter().copied()).collect()
+        items.iter().copied().zip(quantities.iter().copied())
     }
 }
 
@@ -84,43 +85,36 @@ pub enum Netting {
     Net,
 }
 
-/// The result of [`BomGraph::explode`]: tables are row-major `item_idx * n_periods + t`.
+/// The result of [`BomGraph::explode`]: one row per item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explosion {
-    /// Number of periods (columns of the tables).
-    pub n_periods: usize,
     /// Gross requirement: external demand plus what the parents' releases consume.
-    pub gross: Vec<f64>,
+    pub gross: Grid<f64>,
     /// Net requirement: the part of the gross requirement not covered by stock (equal to
     /// `gross` with [`Netting::Gross`]). It must be available in its period.
-    pub net: Vec<f64>,
+    pub net: Grid<f64>,
     /// Planned releases: lot starts (make) or orders (buy), the net requirement moved earlier
     /// by the lead time.
-    pub releases: Vec<f64>,
+    pub releases: Grid<f64>,
     /// Per item: the quantity that would have to be released before period 1 (the lead time
     /// is too long for demand that early). Its own components are not exploded.
     pub releases_before_horizon: Vec<f64>,
 }
 
 impl Explosion {
-    /// Row-major offset of `(item_idx, t)`, or `None` when `t` is out of range.
-    fn cell(&self, item_idx: usize, t: usize) -> Option<usize> {
-        (t < self.n_periods).then(|| item_idx.saturating_mul(self.n_periods).saturating_add(t))
-    }
-
     /// Gross requirement of `item_idx` in period `t` (0 out of range).
     pub fn gross(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.gross.get(c)).copied().unwrap_or(0.0)
+        self.gross.get(item_idx, t).copied().unwrap_or(0.0)
     }
 
     /// Net requirement of `item_idx` in period `t` (0 out of range).
     pub fn net(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.net.get(c)).copied().unwrap_or(0.0)
+        self.net.get(item_idx, t).copied().unwrap_or(0.0)
     }
 
     /// Planned release of `item_idx` in period `t` (0 out of range).
     pub fn release(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.releases.get(c)).copied().unwrap_or(0.0)
+        self.releases.get(item_idx, t).copied().unwrap_or(0.0)
     }
 }
 
@@ -135,9 +129,15 @@ impl BomGraph {
         let n_items = input.items.len();
         let edges = merged_edges(input)?;
         let components = Adjacency::from_sorted(n_items, &edges);
+        // Parents in the order of their first edge in bom.csv (the order every sum over the
+        // parents of a component has always used).
+        let mut first_edge = std::collections::HashMap::new();
+        for (position, edge) in input.bom.iter().enumerate() {
+            first_edge.entry((edge.parent, edge.component)).or_insert(position);
+        }
         let mut reversed: Vec<(usize, usize, f64)> =
             edges.iter().map(|&(parent, component, qty)| (component, parent, qty)).collect();
-        reversed.sort_by_key(|&(component, parent, _)| (component, parent));
+        reversed.sort_by_key(|&(component, parent, _)| (component, first_edge.get(&(parent, component)).copied()));
         let parents = Adjacency::from_sorted(n_items, &reversed);
 
         let mut graph = DiGraph::with_capacity(n_items, edges.len());
@@ -172,12 +172,12 @@ impl BomGraph {
     }
 
     /// Components of `item_idx` with their quantity per parent unit, sorted by item index.
-    pub fn components(&self, item_idx: usize) -> Vec<(usize, f64)> {
+    pub fn components(&self, item_idx: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         self.components.pairs(item_idx)
     }
 
-    /// Parents using `item_idx`, with the quantity per parent unit, sorted by item index.
-    pub fn where_used(&self, item_idx: usize) -> Vec<(usize, f64)> {
+    /// Parents using `item_idx`, with the quantity per parent unit, in bom.csv order.
+    pub fn where_used(&self, item_idx: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         self.parents.pairs(item_idx)
     }
 
@@ -207,52 +207,43 @@ impl BomGraph {
     /// is not kept). The net requirement in `t` is released in `t - lead_time`; what would be
     /// released before period 1 is summed in [`Explosion::releases_before_horizon`].
     /// Lot-size rules (min lot, multiple, max lot) are not applied.
-    pub fn explode(&self, input: &PlanInput, demand: &[f64], netting: Netting) -> Explosion {
+    pub fn explode(&self, input: &PlanInput, demand: &Grid<f64>, netting: Netting) -> Explosion {
         let n_items = self.n_items();
         let n_periods = input.n_periods();
-        let n_cells = n_items * n_periods;
-        let mut gross = vec![0.0; n_cells];
-        for (cell, &quantity) in gross.iter_mut().zip(demand) {
+        let mut gross = Grid::new(n_items, n_periods, 0.0);
+        for (cell, &quantity) in gross.cells_mut().iter_mut().zip(demand.cells()) {
             *cell = quantity;
         }
-        let mut net = vec![0.0; n_cells];
-        let mut releases = vec![0.0; n_cells];
+        let mut net = Grid::new(n_items, n_periods, 0.0);
+        let mut releases = Grid::new(n_items, n_periods, 0.0);
         let mut releases_before_horizon = vec![0.0; n_items];
         let receipts = match netting {
-            Netting::Net => receipts_table(input, n_items, n_periods),
-            Netting::Gross => Vec::new(),
+            Netting::Net => input.receipt_grid(),
+            Netting::Gross => Grid::default(),
         };
 
         for &item_idx in &self.topological_order {
-            let row = item_idx * n_periods..(item_idx + 1) * n_periods;
             let item = input.items.get(item_idx);
             match netting {
-                Netting::Gross => net[row.clone()].copy_from_slice(&gross[row.clone()]),
+                Netting::Gross => net.row_mut(item_idx).copy_from_slice(gross.row(item_idx)),
                 Netting::Net => net_requirements(
-                    &gross[row.clone()],
-                    receipts.get(row.clone()).unwrap_or(&[]),
+                    gross.row(item_idx),
+                    if item_idx < receipts.rows() { receipts.row(item_idx) } else { &[] },
                     item.map_or(0.0, |it| it.initial_inventory),
-                    &mut net[row.clone()],
+                    net.row_mut(item_idx),
                 ),
             }
             let lead_time = item.map_or(0, |it| it.lead_time);
             releases_before_horizon[item_idx] =
-                offset_by_lead_time(&net[row.clone()], lead_time, &mut releases[row.clone()]);
-            self.push_to_components(item_idx, &releases[row], n_periods, &mut gross);
-        }
-        Explosion { n_periods, gross, net, releases, releases_before_horizon }
-    }
-
-    /// Adds `quantity * parent_releases[t]` to each component's gross requirement.
-    fn push_to_components(&self, item_idx: usize, parent_releases: &[f64], n_periods: usize, gross: &mut [f64]) {
-        let (component_items, quantities) = self.components.row(item_idx);
-        for (&component, &quantity) in component_items.iter().zip(quantities) {
-            let from = component * n_periods;
-            let component_gross = &mut gross[from..from + n_periods];
-            for (cell, &release) in component_gross.iter_mut().zip(parent_releases) {
-                *cell += quantity * release;
+                offset_by_lead_time(net.row(item_idx), lead_time, releases.row_mut(item_idx));
+            for (component, quantity) in self.components(item_idx) {
+                let (parent_releases, component_gross) = (releases.row(item_idx), gross.row_mut(component));
+                for (cell, &release) in component_gross.iter_mut().zip(parent_releases) {
+                    *cell += quantity * release;
+                }
             }
         }
+        Explosion { gross, net, releases, releases_before_horizon }
     }
 }
 
@@ -375,17 +366,6 @@ fn walk_cycle(scc: &[usize], components: &Adjacency, n_items: usize) -> Vec<usiz
     walk
 }
 
-/// Scheduled receipts as a row-major table (rows out of range are skipped).
-fn receipts_table(input: &PlanInput, n_items: usize, n_periods: usize) -> Vec<f64> {
-    let mut receipts = vec![0.0; n_items * n_periods];
-    for receipt in &input.receipts {
-        if receipt.item < n_items && receipt.period < n_periods {
-            receipts[receipt.item * n_periods + receipt.period] += receipt.quantity;
-        }
-    }
-    receipts
-}
-
 /// MRP netting of one item: projected on hand starts at `initial_inventory`, receives
 /// `receipts[t]` and covers `gross[t]`; whatever it cannot cover is the net requirement.
 fn net_requirements(gross: &[f64], receipts: &[f64], initial_inventory: f64, net: &mut [f64]) {
@@ -458,13 +438,21 @@ mod tests {
     }
 
     /// External demand for [`three_level`]: A [0,5,0,10], D [0,0,4,0], C [1,0,0,0].
-    fn three_level_demand() -> Vec<f64> {
-        vec![
-            0.0, 5.0, 0.0, 10.0, // A
-            0.0, 0.0, 0.0, 0.0, // B
-            1.0, 0.0, 0.0, 0.0, // C
-            0.0, 0.0, 4.0, 0.0, // D
-        ]
+    /// A grid of `periods` columns from row-major cells.
+    fn grid(periods: usize, cells: &[f64]) -> Grid<f64> {
+        Grid::from_cells(periods, cells.to_vec()).expect("whole rows")
+    }
+
+    fn three_level_demand() -> Grid<f64> {
+        grid(
+            4,
+            &[
+                0.0, 5.0, 0.0, 10.0, // A
+                0.0, 0.0, 0.0, 0.0, // B
+                1.0, 0.0, 0.0, 0.0, // C
+                0.0, 0.0, 4.0, 0.0, // D
+            ],
+        )
     }
 
     #[test]
@@ -474,10 +462,11 @@ mod tests {
         assert_eq!(codes, [0, 1, 2, 0]);
         assert_eq!(bom.depth(), 3);
         assert_eq!(bom.topological_order(), [0, 3, 1, 2]);
-        assert_eq!(bom.components(0), [(1, 2.0), (2, 1.0)]);
-        assert_eq!(bom.where_used(2), [(0, 1.0), (1, 1.0), (3, 3.0)]);
-        assert_eq!(bom.where_used(0), []);
-        assert_eq!(bom.components(99), []);
+        assert_eq!(bom.components(0).collect::<Vec<_>>(), [(1, 2.0), (2, 1.0)]);
+        // Parents in bom.csv order (the edges name C as a component of A, D, then B).
+        assert_eq!(bom.where_used(2).collect::<Vec<_>>(), [(0, 1.0), (3, 3.0), (1, 1.0)]);
+        assert_eq!(bom.where_used(0).collect::<Vec<_>>(), []);
+        assert_eq!(bom.components(99).collect::<Vec<_>>(), []);
         assert_eq!(bom.n_edges(), 4);
     }
 
@@ -513,9 +502,9 @@ mod tests {
             22.0, 0.0, 0.0, 0.0,
             0.0, 0.0, 4.0, 0.0,
         ];
-        assert_eq!(explosion.gross, gross);
-        assert_eq!(explosion.net, gross);
-        assert_eq!(explosion.releases, releases);
+        assert_eq!(explosion.gross.cells(), gross);
+        assert_eq!(explosion.net.cells(), gross);
+        assert_eq!(explosion.releases.cells(), releases);
         assert_eq!(explosion.releases_before_horizon, [0.0, 10.0, 26.0, 0.0]);
         assert_eq!(explosion.release(2, 0), 22.0);
         assert_eq!(explosion.gross(1, 2), 20.0);
@@ -559,9 +548,9 @@ mod tests {
             15.0, 0.0, 0.0, 0.0,
             0.0, 0.0, 4.0, 0.0,
         ];
-        assert_eq!(explosion.gross, gross);
-        assert_eq!(explosion.net, net);
-        assert_eq!(explosion.releases, releases);
+        assert_eq!(explosion.gross.cells(), gross);
+        assert_eq!(explosion.net.cells(), net);
+        assert_eq!(explosion.releases.cells(), releases);
         assert_eq!(explosion.releases_before_horizon, [0.0; 4]);
     }
 
@@ -572,9 +561,9 @@ mod tests {
         let mut input = plan(&[("P", BUY, 2)], &[], 3);
         input.items[0].initial_inventory = 4.0;
         let bom = BomGraph::new(&input).expect("acyclic");
-        let explosion = bom.explode(&input, &[6.0, 1.0, 3.0], Netting::Net);
-        assert_eq!(explosion.net, [2.0, 1.0, 3.0]);
-        assert_eq!(explosion.releases, [3.0, 0.0, 0.0]);
+        let explosion = bom.explode(&input, &grid(3, &[6.0, 1.0, 3.0]), Netting::Net);
+        assert_eq!(explosion.net.cells(), [2.0, 1.0, 3.0]);
+        assert_eq!(explosion.releases.cells(), [3.0, 0.0, 0.0]);
         assert_eq!(explosion.releases_before_horizon, [3.0]);
     }
 
@@ -649,14 +638,14 @@ mod tests {
             let input = plan(&items, &edges, n_periods);
             let demand: Vec<f64> = (0..n_items * n_periods).map(|_| rng.below(3) as f64 * 2.0).collect();
             let bom = BomGraph::new(&input).expect("acyclic");
-            let explosion = bom.explode(&input, &demand, Netting::Gross);
+            let explosion = bom.explode(&input, &grid(n_periods, &demand), Netting::Gross);
             let (gross, releases, before) = explode_by_paths(&input, &demand);
             let close = |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9);
-            assert!(close(&explosion.gross, &gross), "{edges:?}");
-            assert!(close(&explosion.releases, &releases), "{edges:?}");
+            assert!(close(explosion.gross.cells(), &gross), "{edges:?}");
+            assert!(close(explosion.releases.cells(), &releases), "{edges:?}");
             assert!(close(&explosion.releases_before_horizon, &before), "{edges:?}");
             // Without stock, netting changes nothing.
-            assert_eq!(bom.explode(&input, &demand, Netting::Net), explosion);
+            assert_eq!(bom.explode(&input, &grid(n_periods, &demand), Netting::Net), explosion);
             // Low-level codes: every component strictly below each parent.
             for &(parent, component, _) in &edges {
                 assert!(bom.low_level_code(component) > bom.low_level_code(parent));
@@ -703,7 +692,7 @@ mod tests {
     fn repeated_pairs_merge_and_bad_indexes_are_errors() {
         let input = plan(&[("P", MAKE, 0), ("K", BUY, 0)], &[(0, 1, 1.0), (0, 1, 2.5)], 1);
         let bom = BomGraph::new(&input).expect("acyclic");
-        assert_eq!(bom.components(0), [(1, 3.5)]);
+        assert_eq!(bom.components(0).collect::<Vec<_>>(), [(1, 3.5)]);
         let broken = plan(&[("P", MAKE, 0)], &[(0, 4, 1.0)], 1);
         let error = BomGraph::new(&broken).expect_err("index out of range");
         assert_eq!(error.diagnostics.len(), 1);
@@ -715,9 +704,9 @@ mod tests {
     fn short_demand_slice_reads_as_zero() {
         let input = three_level();
         let bom = BomGraph::new(&input).expect("acyclic");
-        // Only A's demand in t1 is given: A releases 1 in t0, so B needs 2 and C needs 1 in
-        // t0, both too late to start.
-        let explosion = bom.explode(&input, &[0.0, 1.0], Netting::Gross);
+        // Only A's row is given, with demand 1 in t1: A releases 1 in t0, so B needs 2 and C
+        // needs 1 in t0, both too late to start.
+        let explosion = bom.explode(&input, &grid(4, &[0.0, 1.0, 0.0, 0.0]), Netting::Gross);
         assert_eq!(explosion.releases_before_horizon, [0.0, 2.0, 1.0, 0.0]);
         assert_eq!(explosion.release(0, 0), 1.0);
     }

@@ -10,6 +10,7 @@ pub mod read;
 pub mod table;
 pub mod write;
 
+use crate::grid::Grid;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -64,6 +65,11 @@ impl Horizon {
         self.period_start(self.periods)
     }
 
+    /// The 0-based period an order due on `due` is planned in (`None`: beyond the horizon).
+    pub fn planned_period(&self, due: NaiveDate) -> Option<usize> {
+        self.locate(due).planned()
+    }
+
     /// Where a due date falls, by the spec's period rule.
     pub fn locate(&self, due: NaiveDate) -> PeriodOf {
         if due < self.start {
@@ -95,6 +101,18 @@ pub enum PeriodOf {
     InHorizon(usize),
     /// Due on or after the end of the horizon: left out of the plan.
     BeyondHorizon,
+}
+
+impl PeriodOf {
+    /// The 0-based period the demand is planned in: its own, period 1 when past due, `None`
+    /// when beyond the horizon (the spec's period rule, section 1.1).
+    pub fn planned(self) -> Option<usize> {
+        match self {
+            PeriodOf::PastDue => Some(0),
+            PeriodOf::InHorizon(t) => Some(t),
+            PeriodOf::BeyondHorizon => None,
+        }
+    }
 }
 
 /// Optional solver settings from `plan.toml` (`[solver]`); the CLI may override them.
@@ -303,6 +321,23 @@ impl PlanInput {
         self.horizon.periods
     }
 
+    /// Scheduled receipts summed per item and period (rows: items). Receipts naming an item
+    /// or period out of range (which the reader never produces) are left out.
+    pub fn receipt_grid(&self) -> Grid<f64> {
+        let mut grid = Grid::new(self.items.len(), self.n_periods(), 0.0);
+        for receipt in &self.receipts {
+            if let Some(cell) = grid.get_mut(receipt.item, receipt.period) {
+                *cell += receipt.quantity;
+            }
+        }
+        grid
+    }
+
+    /// The routing rows of item `item_idx`, in file order.
+    pub fn routings_of(&self, item_idx: usize) -> impl Iterator<Item = &Routing> {
+        self.routings.iter().filter(move |r| r.item == item_idx)
+    }
+
     /// Index of the item with this id.
     pub fn item_idx(&self, id: &str) -> Option<usize> {
         self.items.iter().position(|i| i.id == id)
@@ -316,5 +351,111 @@ impl PlanInput {
     /// A map from item id to index (for callers doing many lookups).
     pub fn item_index_map(&self) -> HashMap<&str, usize> {
         self.items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    fn horizon(start: NaiveDate, bucket: Bucket, periods: usize) -> Horizon {
+        Horizon { start, bucket, periods }
+    }
+
+    fn period_by_scan(h: &Horizon, due: NaiveDate) -> PeriodOf {
+        if due < h.start {
+            return PeriodOf::PastDue;
+        }
+        for t in 0..h.periods {
+            let from = h.period_start(t).expect("in range");
+            let to = h.period_start(t + 1).expect("in range");
+            if from <= due && due < to {
+                return PeriodOf::InHorizon(t);
+            }
+        }
+        PeriodOf::BeyondHorizon
+    }
+
+    #[test]
+    fn week_starting_on_a_wednesday_boundaries() {
+        // 2026-01-07 is a Wednesday: periods are Wed..Tue.
+        let h = horizon(date(2026, 1, 7), Bucket::Week, 3);
+        assert_eq!(h.locate(date(2026, 1, 6)), PeriodOf::PastDue); // day before start
+        assert_eq!(h.locate(date(2026, 1, 7)), PeriodOf::InHorizon(0)); // first day of p1
+        assert_eq!(h.locate(date(2026, 1, 13)), PeriodOf::InHorizon(0)); // last day of p1
+        assert_eq!(h.locate(date(2026, 1, 14)), PeriodOf::InHorizon(1)); // first day of p2
+        assert_eq!(h.locate(date(2026, 1, 27)), PeriodOf::InHorizon(2)); // last day of horizon
+        assert_eq!(h.locate(date(2026, 1, 28)), PeriodOf::BeyondHorizon); // day after horizon
+        assert_eq!(h.period_start(1), Some(date(2026, 1, 14)));
+        assert_eq!(h.end(), Some(date(2026, 1, 28)));
+    }
+
+    #[test]
+    fn month_buckets_across_a_year_end() {
+        let h = horizon(date(2025, 11, 1), Bucket::Month, 4); // Nov, Dec, Jan, Feb
+        assert_eq!(h.locate(date(2025, 10, 31)), PeriodOf::PastDue);
+        assert_eq!(h.locate(date(2025, 11, 1)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2025, 11, 30)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2025, 12, 31)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2026, 1, 1)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 1, 31)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 2, 1)), PeriodOf::InHorizon(3));
+        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(3)); // short month
+        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::BeyondHorizon);
+        let starts: Vec<_> = (0..=4).map(|t| h.period_start(t)).collect();
+        let expected = [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)];
+        assert_eq!(&starts[..4], expected.map(Some).as_slice());
+        assert_eq!(h.end(), Some(date(2026, 3, 1)));
+    }
+
+    #[test]
+    fn month_buckets_jan_31_then_leap_february() {
+        let h = horizon(date(2028, 1, 1), Bucket::Month, 2);
+        assert_eq!(h.locate(date(2028, 1, 31)), PeriodOf::InHorizon(0));
+        assert_eq!(h.locate(date(2028, 2, 1)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2028, 2, 29)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2028, 3, 1)), PeriodOf::BeyondHorizon);
+        // Far beyond: many years later must not wrap around.
+        assert_eq!(h.locate(date(2040, 1, 15)), PeriodOf::BeyondHorizon);
+    }
+
+    #[test]
+    fn day_buckets_over_a_month_end() {
+        let h = horizon(date(2026, 2, 27), Bucket::Day, 3); // Feb 27, Feb 28, Mar 1
+        assert_eq!(h.locate(date(2026, 2, 26)), PeriodOf::PastDue);
+        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(1));
+        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::InHorizon(2));
+        assert_eq!(h.locate(date(2026, 3, 2)), PeriodOf::BeyondHorizon);
+        assert_eq!(h.end(), Some(date(2026, 3, 2)));
+    }
+
+    #[test]
+    fn locate_agrees_with_period_start_on_every_day() {
+        let horizons = [
+            horizon(date(2026, 1, 7), Bucket::Week, 10),
+            horizon(date(2025, 12, 29), Bucket::Day, 40),
+            horizon(date(2023, 11, 1), Bucket::Month, 18), // crosses leap February 2024
+            horizon(date(2026, 1, 5), Bucket::Week, 1),
+        ];
+        for h in &horizons {
+            let mut day = h.start - chrono::Days::new(10);
+            let last = h.end().expect("in range") + chrono::Days::new(40);
+            while day <= last {
+                assert_eq!(h.locate(day), period_by_scan(h, day), "{h:?} {day}");
+                day = day.succ_opt().expect("in range");
+            }
+        }
+    }
+
+    #[test]
+    fn planned_period_puts_past_due_in_period_1_and_leaves_out_beyond() {
+        let h = horizon(date(2026, 1, 5), Bucket::Week, 2);
+        assert_eq!(h.planned_period(date(2025, 12, 1)), Some(0));
+        assert_eq!(h.planned_period(date(2026, 1, 12)), Some(1));
+        assert_eq!(h.planned_period(date(2026, 1, 19)), None);
     }
 }

@@ -62,7 +62,7 @@ impl OrderPromise {
 /// Allocates each item's shipments to its firm orders, earliest due first (ties by order id),
 /// before any forecast-only demand. An order is promised in the period its last unit ships.
 pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolution) -> Vec<OrderPromise> {
-    let n_periods = solution.n_periods;
+    let n_periods = solution.n_periods();
     let mut by_item: Vec<Vec<usize>> = vec![Vec::new(); input.items.len()];
     for (o, order) in input.orders.iter().enumerate() {
         if demand.order_period(o).is_some() {
@@ -81,7 +81,7 @@ pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolutio
         let mut promised: Vec<Option<usize>> = vec![None; orders.len()];
         let mut next = 0; // first order not fully served
         for t in 0..n_periods {
-            let mut available = solution.shipped[i * n_periods + t];
+            let mut available = solution.shipped[(i, t)];
             while next < orders.len() && demand.order_period(orders[next]).is_some_and(|p| p <= t) {
                 // Served when what is left is within the feasibility tolerance the plan's
                 // numbers are written to (the checker's documented rule).
@@ -186,8 +186,8 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
     let late = promises.iter().filter(|p| p.periods_late().is_some_and(|l| l > 0)).count();
     let unshipped = promises.iter().filter(|p| p.promised_period.is_none()).count();
     let fill_rate = outcome.solution.as_ref().map(|s| {
-        let demanded: f64 = s.demand.iter().sum();
-        let shipped: f64 = s.shipped.iter().sum();
+        let demanded: f64 = s.demand.cells().iter().sum();
+        let shipped: f64 = s.shipped.cells().iter().sum();
         if demanded > 0.0 {
             snap(shipped / demanded)
         } else {
@@ -274,12 +274,12 @@ fn period(t: usize) -> Option<i64> {
 }
 
 fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -> Vec<Table> {
-    let n_periods = s.n_periods;
+    let n_periods = s.n_periods();
     let (mut item, mut kind, mut per, mut start, mut avail, mut qty) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, it) in input.items.iter().enumerate() {
         for t in 0..n_periods {
-            let x = s.lots[i * n_periods + t];
+            let x = s.lots[(i, t)];
             if x > 0.0 {
                 item.push(it.id.clone());
                 kind.push(it.kind.as_str().to_string());
@@ -305,7 +305,7 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
     let (mut item, mut per) = (Vec::new(), Vec::new());
     for (i, it) in input.items.iter().enumerate() {
         for t in 0..n_periods {
-            let k = i * n_periods + t;
+            let k = (i, t);
             item.push(it.id.clone());
             per.push(period(t));
             for (c, v) in cols.iter_mut().zip([s.demand[k], s.shipped[k], s.inventory[k], s.backlog[k], s.shortfall[k]])
@@ -331,7 +331,7 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
     let (mut res, mut per) = (Vec::new(), Vec::new());
     for (r, resource) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
-            let k = r * n_periods + t;
+            let k = (r, t);
             let cap = resource.capacity[t];
             let load = s.run_time[k] + s.setup_time[k];
             res.push(resource.id.clone());

@@ -6,9 +6,10 @@
 //! counted. The demand planned for an item in a period is `max(firm orders due then,
 //! forecast)`: firm orders consume the forecast of their period.
 //!
-//! All tables are flat, row-major `item_idx * n_periods + t` vectors with 0-based periods.
+//! All tables are [`Grid`]s with one row per item and 0-based periods.
 
-use crate::input::{Horizon, PeriodOf, PlanInput};
+use crate::grid::Grid;
+use crate::input::{PeriodOf, PlanInput};
 use serde::Serialize;
 
 /// Marks an order left out of the plan in [`Demand`]'s per-order period table.
@@ -37,14 +38,12 @@ pub struct DemandCounts {
 /// `D[item, period]` and the counts a planner wants to see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand {
-    n_items: usize,
-    n_periods: usize,
-    /// Sum of the order quantities due per item and period (row-major).
-    firm: Vec<f64>,
-    /// Forecast per item and period (row-major), 0 where there is none.
-    forecast: Vec<f64>,
-    /// `max(firm, forecast)` per item and period (row-major).
-    planned: Vec<f64>,
+    /// Sum of the order quantities due per item and period.
+    firm: Grid<f64>,
+    /// Forecast per item and period, 0 where there is none.
+    forecast: Grid<f64>,
+    /// `max(firm, forecast)` per item and period.
+    planned: Grid<f64>,
     /// 0-based period of each order, [`BEYOND_HORIZON`] when left out.
     order_periods: Vec<usize>,
     counts: DemandCounts,
@@ -58,8 +57,7 @@ pub struct Demand {
 pub fn bucket_demand(input: &PlanInput) -> Demand {
     let n_items = input.items.len();
     let n_periods = input.n_periods();
-    let n_cells = n_items.saturating_mul(n_periods);
-    let mut firm = vec![0.0; n_cells];
+    let mut firm = Grid::new(n_items, n_periods, 0.0);
     let mut counts = DemandCounts { orders: input.orders.len(), ..DemandCounts::default() };
     let mut order_periods = Vec::with_capacity(input.orders.len());
 
@@ -82,26 +80,22 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
             }
         };
         order_periods.push(period);
-        if order.item < n_items {
-            if let Some(cell) = firm.get_mut(order.item * n_periods + period) {
-                *cell += order.quantity;
-            }
+        if let Some(cell) = firm.get_mut(order.item, period) {
+            *cell += order.quantity;
         }
     }
 
     let forecast = forecast_table(input, n_items, n_periods);
-    let planned = firm.iter().zip(&forecast).map(|(&f, &fc)| f.max(fc)).collect();
-    Demand { n_items, n_periods, firm, forecast, planned, order_periods, counts }
+    let cells = firm.cells().iter().zip(forecast.cells()).map(|(&f, &fc)| f.max(fc)).collect();
+    let planned = Grid::from_cells(n_periods, cells).unwrap_or_else(|| Grid::new(n_items, n_periods, 0.0));
+    Demand { firm, forecast, planned, order_periods, counts }
 }
 
-/// The forecast rows of `input` as a row-major table (0 where there is no row).
-fn forecast_table(input: &PlanInput, n_items: usize, n_periods: usize) -> Vec<f64> {
-    let mut forecast = vec![0.0; n_items.saturating_mul(n_periods)];
+/// The forecast rows of `input` as a table (0 where there is no row).
+fn forecast_table(input: &PlanInput, n_items: usize, n_periods: usize) -> Grid<f64> {
+    let mut forecast = Grid::new(n_items, n_periods, 0.0);
     for entry in &input.forecast {
-        if entry.item >= n_items || entry.period >= n_periods {
-            continue;
-        }
-        if let Some(cell) = forecast.get_mut(entry.item * n_periods + entry.period) {
+        if let Some(cell) = forecast.get_mut(entry.item, entry.period) {
             *cell = f64::max(*cell, entry.quantity);
         }
     }
@@ -111,42 +105,37 @@ fn forecast_table(input: &PlanInput, n_items: usize, n_periods: usize) -> Vec<f6
 impl Demand {
     /// Number of items (rows of the tables).
     pub fn n_items(&self) -> usize {
-        self.n_items
+        self.planned.rows()
     }
 
     /// Number of periods (columns of the tables).
     pub fn n_periods(&self) -> usize {
-        self.n_periods
-    }
-
-    /// Row-major offset of `(item_idx, t)`, or `None` when either is out of range.
-    fn cell(&self, item_idx: usize, t: usize) -> Option<usize> {
-        (item_idx < self.n_items && t < self.n_periods).then(|| item_idx * self.n_periods + t)
+        self.planned.periods()
     }
 
     /// Planned demand `D[i,t] = max(firm, forecast)`; 0 out of range.
     pub fn planned(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.planned.get(c)).copied().unwrap_or(0.0)
+        self.planned.get(item_idx, t).copied().unwrap_or(0.0)
     }
 
     /// Sum of the quantities of the orders of `item_idx` due in period `t`; 0 out of range.
     pub fn firm(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.firm.get(c)).copied().unwrap_or(0.0)
+        self.firm.get(item_idx, t).copied().unwrap_or(0.0)
     }
 
     /// Forecast of `item_idx` in period `t` (0 when there is none or out of range).
     pub fn forecast(&self, item_idx: usize, t: usize) -> f64 {
-        self.cell(item_idx, t).and_then(|c| self.forecast.get(c)).copied().unwrap_or(0.0)
+        self.forecast.get(item_idx, t).copied().unwrap_or(0.0)
     }
 
-    /// The whole planned-demand table, row-major `item_idx * n_periods + t` (the `demand`
-    /// argument of [`crate::input::bom::BomGraph::explode`]).
-    pub fn planned_table(&self) -> &[f64] {
+    /// The whole planned-demand table `D` (the `demand` argument of the model, the
+    /// construction and [`crate::input::bom::BomGraph::explode`]).
+    pub fn planned_table(&self) -> &Grid<f64> {
         &self.planned
     }
 
-    /// The whole firm-order table, row-major `item_idx * n_periods + t`.
-    pub fn firm_table(&self) -> &[f64] {
+    /// The whole firm-order table.
+    pub fn firm_table(&self) -> &Grid<f64> {
         &self.firm
     }
 
@@ -166,8 +155,8 @@ impl Demand {
 
     /// Planned demand summed over all items, per period.
     pub fn total_per_period(&self) -> Vec<f64> {
-        let mut totals = vec![0.0; self.n_periods];
-        for row in self.planned.chunks_exact(self.n_periods.max(1)) {
+        let mut totals = vec![0.0; self.n_periods()];
+        for row in self.planned.iter_rows() {
             for (total, &quantity) in totals.iter_mut().zip(row) {
                 *total += quantity;
             }
@@ -177,8 +166,8 @@ impl Demand {
 
     /// Number of distinct items with at least one order due, per period.
     pub fn items_ordered_per_period(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.n_periods];
-        for row in self.firm.chunks_exact(self.n_periods.max(1)) {
+        let mut counts = vec![0; self.n_periods()];
+        for row in self.firm.iter_rows() {
             for (count, &quantity) in counts.iter_mut().zip(row) {
                 if quantity > 0.0 {
                     *count += 1;
@@ -186,18 +175,6 @@ impl Demand {
             }
         }
         counts
-    }
-}
-
-/// The period rule as a plain function of a horizon, for callers without a [`Demand`].
-///
-/// `Some(t)` is the 0-based period an order due on `due` is planned in (0 when past due),
-/// `None` when it is beyond the horizon.
-pub fn planned_period(horizon: &Horizon, due: chrono::NaiveDate) -> Option<usize> {
-    match horizon.locate(due) {
-        PeriodOf::InHorizon(t) => Some(t),
-        PeriodOf::PastDue => Some(0),
-        PeriodOf::BeyondHorizon => None,
     }
 }
 
@@ -211,11 +188,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
     }
 
-    fn horizon(start: NaiveDate, bucket: Bucket, periods: usize) -> Horizon {
-        Horizon { start, bucket, periods }
+    fn horizon(start: NaiveDate, bucket: Bucket, periods: usize) -> crate::input::Horizon {
+        crate::input::Horizon { start, bucket, periods }
     }
 
-    fn plan(horizon: Horizon, n_items: usize) -> PlanInput {
+    fn plan(horizon: crate::input::Horizon, n_items: usize) -> PlanInput {
         PlanInput {
             horizon,
             solver: SolverConfig::default(),
@@ -235,91 +212,6 @@ mod tests {
 
     /// The period rule written out literally from the spec: period `p` (0-based `t`) when
     /// `period_start(t) <= due < period_start(t + 1)`, found by scanning every period.
-    fn period_by_scan(h: &Horizon, due: NaiveDate) -> PeriodOf {
-        if due < h.start {
-            return PeriodOf::PastDue;
-        }
-        for t in 0..h.periods {
-            let from = h.period_start(t).expect("in range");
-            let to = h.period_start(t + 1).expect("in range");
-            if from <= due && due < to {
-                return PeriodOf::InHorizon(t);
-            }
-        }
-        PeriodOf::BeyondHorizon
-    }
-
-    #[test]
-    fn week_starting_on_a_wednesday_boundaries() {
-        // 2026-01-07 is a Wednesday: periods are Wed..Tue.
-        let h = horizon(date(2026, 1, 7), Bucket::Week, 3);
-        assert_eq!(h.locate(date(2026, 1, 6)), PeriodOf::PastDue); // day before start
-        assert_eq!(h.locate(date(2026, 1, 7)), PeriodOf::InHorizon(0)); // first day of p1
-        assert_eq!(h.locate(date(2026, 1, 13)), PeriodOf::InHorizon(0)); // last day of p1
-        assert_eq!(h.locate(date(2026, 1, 14)), PeriodOf::InHorizon(1)); // first day of p2
-        assert_eq!(h.locate(date(2026, 1, 27)), PeriodOf::InHorizon(2)); // last day of horizon
-        assert_eq!(h.locate(date(2026, 1, 28)), PeriodOf::BeyondHorizon); // day after horizon
-        assert_eq!(h.period_start(1), Some(date(2026, 1, 14)));
-        assert_eq!(h.end(), Some(date(2026, 1, 28)));
-    }
-
-    #[test]
-    fn month_buckets_across_a_year_end() {
-        let h = horizon(date(2025, 11, 1), Bucket::Month, 4); // Nov, Dec, Jan, Feb
-        assert_eq!(h.locate(date(2025, 10, 31)), PeriodOf::PastDue);
-        assert_eq!(h.locate(date(2025, 11, 1)), PeriodOf::InHorizon(0));
-        assert_eq!(h.locate(date(2025, 11, 30)), PeriodOf::InHorizon(0));
-        assert_eq!(h.locate(date(2025, 12, 31)), PeriodOf::InHorizon(1));
-        assert_eq!(h.locate(date(2026, 1, 1)), PeriodOf::InHorizon(2));
-        assert_eq!(h.locate(date(2026, 1, 31)), PeriodOf::InHorizon(2));
-        assert_eq!(h.locate(date(2026, 2, 1)), PeriodOf::InHorizon(3));
-        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(3)); // short month
-        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::BeyondHorizon);
-        let starts: Vec<_> = (0..=4).map(|t| h.period_start(t)).collect();
-        let expected = [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)];
-        assert_eq!(&starts[..4], expected.map(Some).as_slice());
-        assert_eq!(h.end(), Some(date(2026, 3, 1)));
-    }
-
-    #[test]
-    fn month_buckets_jan_31_then_leap_february() {
-        let h = horizon(date(2028, 1, 1), Bucket::Month, 2);
-        assert_eq!(h.locate(date(2028, 1, 31)), PeriodOf::InHorizon(0));
-        assert_eq!(h.locate(date(2028, 2, 1)), PeriodOf::InHorizon(1));
-        assert_eq!(h.locate(date(2028, 2, 29)), PeriodOf::InHorizon(1));
-        assert_eq!(h.locate(date(2028, 3, 1)), PeriodOf::BeyondHorizon);
-        // Far beyond: many years later must not wrap around.
-        assert_eq!(h.locate(date(2040, 1, 15)), PeriodOf::BeyondHorizon);
-    }
-
-    #[test]
-    fn day_buckets_over_a_month_end() {
-        let h = horizon(date(2026, 2, 27), Bucket::Day, 3); // Feb 27, Feb 28, Mar 1
-        assert_eq!(h.locate(date(2026, 2, 26)), PeriodOf::PastDue);
-        assert_eq!(h.locate(date(2026, 2, 28)), PeriodOf::InHorizon(1));
-        assert_eq!(h.locate(date(2026, 3, 1)), PeriodOf::InHorizon(2));
-        assert_eq!(h.locate(date(2026, 3, 2)), PeriodOf::BeyondHorizon);
-        assert_eq!(h.end(), Some(date(2026, 3, 2)));
-    }
-
-    #[test]
-    fn locate_agrees_with_period_start_on_every_day() {
-        let horizons = [
-            horizon(date(2026, 1, 7), Bucket::Week, 10),
-            horizon(date(2025, 12, 29), Bucket::Day, 40),
-            horizon(date(2023, 11, 1), Bucket::Month, 18), // crosses leap February 2024
-            horizon(date(2026, 1, 5), Bucket::Week, 1),
-        ];
-        for h in &horizons {
-            let mut day = h.start - chrono::Days::new(10);
-            let last = h.end().expect("in range") + chrono::Days::new(40);
-            while day <= last {
-                assert_eq!(h.locate(day), period_by_scan(h, day), "{h:?} {day}");
-                day = day.succ_opt().expect("in range");
-            }
-        }
-    }
-
     #[test]
     fn orders_fall_into_firm_past_due_and_beyond_buckets() {
         // Weeks from Wed 2026-01-07: p1 = Jan 7..13, p2 = Jan 14..20, p3 = Jan 21..27.
@@ -372,7 +264,7 @@ mod tests {
         let planned: Vec<f64> =
             (0..2).flat_map(|i| (0..3).map(move |t| (i, t))).map(|(i, t)| demand.planned(i, t)).collect();
         assert_eq!(planned, [10.0, 6.0, 0.0, 0.0, 0.0, 3.0]);
-        assert_eq!(demand.planned_table(), planned.as_slice());
+        assert_eq!(demand.planned_table().cells(), planned.as_slice());
         assert_eq!(demand.forecast(0, 1), 4.0);
         assert_eq!(demand.firm(0, 0), 6.0);
         assert_eq!(demand.total_per_period(), [10.0, 6.0, 3.0]);
@@ -389,15 +281,7 @@ mod tests {
         input.orders = vec![order("x", 9, 1.0, date(2026, 1, 5)), order("y", 0, 2.0, date(2026, 1, 6))];
         input.forecast = vec![ForecastEntry { item: 0, period: 7, quantity: 5.0 }];
         let demand = bucket_demand(&input);
-        assert_eq!(demand.planned_table(), [0.0, 2.0]);
+        assert_eq!(demand.planned_table().cells(), [0.0, 2.0]);
         assert_eq!(demand.counts().in_horizon, 2);
-    }
-
-    #[test]
-    fn planned_period_matches_demand_order_period() {
-        let h = horizon(date(2026, 1, 5), Bucket::Week, 2);
-        assert_eq!(planned_period(&h, date(2025, 12, 1)), Some(0));
-        assert_eq!(planned_period(&h, date(2026, 1, 12)), Some(1));
-        assert_eq!(planned_period(&h, date(2026, 1, 19)), None);
     }
 }

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::format::fmt_float;
 use crate::format::snap;
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{ItemKind, PlanInput};
 use crate::plan::model::{build_model, ModelOptions};
@@ -52,7 +53,7 @@ pub struct Diagnosis {
 pub fn diagnose_infeasibility(
     input: &PlanInput,
     bom: &BomGraph,
-    planned: &[f64],
+    planned: &Grid<f64>,
     options: &SolveOptions,
     backend: &Highs,
 ) -> Result<Diagnosis, Error> {
@@ -81,7 +82,7 @@ pub fn diagnose_infeasibility(
         }
         let mut previous = 0.0;
         for t in 0..n_periods {
-            let k = i * n_periods + t;
+            let k = (i, t);
             let backlog = snap(value(vars.backlog[k]));
             // New lateness in t: backlog that grew, i.e. demand of t (or before) not shipped.
             if backlog > 1e-6 && backlog > previous + 1e-6 {
@@ -93,7 +94,7 @@ pub fn diagnose_infeasibility(
     }
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
-            let extra = snap(value(vars.extra_overtime[r * n_periods + t]));
+            let extra = snap(value(vars.extra_overtime[(r, t)]));
             if extra > 1e-6 {
                 let available = res.capacity[t] + res.overtime_max;
                 findings.push(Finding {

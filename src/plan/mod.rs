@@ -17,6 +17,7 @@ pub use solution::{CostBreakdown, PlanSolution};
 
 use crate::error::Error;
 use crate::format::snap;
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use crate::plan::construct::{construct_plan, start_values};
@@ -101,16 +102,15 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let clock = RunClock::new(options);
-    let n_periods = input.n_periods();
     let built = Built::new(input, bom, config.formulation);
     let mut timings = Timings { build: built.seconds, ..Timings::default() };
     let since = Instant::now();
     let start = match config.heuristic {
         // No constructed plan (or a model it cannot fill, e.g. facility location): solve
         // without a start. The construction's time counts as solve time.
-        Heuristic::Construct => construct_plan(input, bom, &built.parts.planned, &built.model.big_m)
-            .and_then(|solution| start_values(input, &built.model, &solution)),
-        heuristic => Highs.heuristic_start(&built.model, options, heuristic, n_periods, &clock)?,
+        Heuristic::Construct => construct_plan(input, bom, built.parts.demand.planned_table(), &built.model.big_m)
+            .and_then(|solution| start_values(input, bom, &built.model, &solution)),
+        heuristic => Highs.heuristic_start(&built.model, options, heuristic, &clock)?,
     };
     timings.construct = since.elapsed().as_secs_f64();
     let objective = built.model.objective.clone();
@@ -124,8 +124,13 @@ pub fn plan_configured(
         // the start, in the time left; otherwise the values are kept at their own cost.
         let resolved = if outcome.status == SolveStatus::Optimal && !clock.is_spent() {
             let again_started = Instant::now();
-            let rebuilt =
-                build_model_with(input, bom, &built.parts.planned, ModelOptions::default(), config.formulation);
+            let rebuilt = build_model_with(
+                input,
+                bom,
+                built.parts.demand.planned_table(),
+                ModelOptions::default(),
+                config.formulation,
+            );
             let again = Highs.solve(rebuilt, &clock.options_now(options))?;
             timings.resolve = again_started.elapsed().as_secs_f64();
             Some(again)
@@ -177,7 +182,6 @@ struct Built {
 /// and their columns.
 struct ModelParts {
     demand: Demand,
-    planned: Vec<f64>,
     size: ModelSize,
     columns: HashMap<Variable, usize>,
     vars: ModelVars,
@@ -187,10 +191,8 @@ impl Built {
     fn new(input: &PlanInput, bom: &BomGraph, formulation: Formulation) -> Self {
         let started = Instant::now();
         let demand = bucket_demand(input);
-        let planned = demand.planned_table().to_vec();
-        let model = build_model_with(input, bom, &planned, ModelOptions::default(), formulation);
-        let parts =
-            ModelParts { demand, planned, size: model.size, columns: model.column_index(), vars: model.vars.clone() };
+        let model = build_model_with(input, bom, demand.planned_table(), ModelOptions::default(), formulation);
+        let parts = ModelParts { demand, size: model.size, columns: model.column_index(), vars: model.vars.clone() };
         Built { model, parts, seconds: started.elapsed().as_secs_f64() }
     }
 }
@@ -256,7 +258,7 @@ fn finish(
     let solution = outcome
         .values
         .as_ref()
-        .map(|values| extract_solution(input, bom, &parts.planned, &parts.vars, &parts.columns, values));
+        .map(|values| extract_solution(input, bom, parts.demand.planned_table(), &parts.vars, &parts.columns, values));
     let costs = solution.as_ref().map(|s| plan_costs(input, s));
     timings.repair = repair_started.elapsed().as_secs_f64();
     let gap = match (costs, outcome.best_bound) {
@@ -277,7 +279,8 @@ fn finish(
     };
     let diagnosis = if status == SolveStatus::Infeasible {
         let started = Instant::now();
-        let diagnosis = diagnose_infeasibility(input, bom, &parts.planned, &clock.options_now(options), backend)?;
+        let diagnosis =
+            diagnose_infeasibility(input, bom, parts.demand.planned_table(), &clock.options_now(options), backend)?;
         timings.diagnose = started.elapsed().as_secs_f64();
         Some(diagnosis)
     } else {
@@ -305,7 +308,7 @@ fn finish(
 fn extract_solution(
     input: &PlanInput,
     bom: &BomGraph,
-    planned: &[f64],
+    planned: &Grid<f64>,
     vars: &ModelVars,
     columns: &HashMap<Variable, usize>,
     values: &[f64],
@@ -315,8 +318,8 @@ fn extract_solution(
     };
     let n_periods = input.n_periods();
     let n_items = input.items.len();
-    let mut lots = vec![0.0; n_items * n_periods];
-    let mut shipped = vec![0.0; n_items * n_periods];
+    let mut lots = Grid::new(n_items, n_periods, 0.0);
+    let mut shipped = Grid::new(n_items, n_periods, 0.0);
     for i in 0..n_items {
         let item = &input.items[i];
         // Lots are snapped by running totals: the written cumulative production stays within
@@ -324,7 +327,7 @@ fn extract_solution(
         // does not drift by one rounding per period between deliveries.
         let (mut cumulative, mut written) = (0.0, 0.0);
         for t in 0..n_periods {
-            let k = i * n_periods + t;
+            let k = (i, t);
             lots[k] = match (item.lot_multiple, vars.multiple[k]) {
                 (Some(m), Some(count)) => snap(value(Some(count)).round() * m),
                 _ => {

@@ -14,6 +14,7 @@
 //! cannot be late (so `B = 0`), no `y` for items without setups or minimum lots, no `S` without
 //! a safety stock, no `O` without overtime.
 
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
@@ -63,18 +64,6 @@ impl Formulation {
 pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
     // With conversion (see [`conversion_may_pay`]) an optimal plan may make more than it
     // serves, which the split `Σ_t w[i,t,k] = D[i,k]` would forbid.
-    let mut has_parent = vec![false; input.items.len()];
-    for edge in &input.bom {
-        if let Some(flag) = has_parent.get_mut(edge.component) {
-            *flag = true;
-        }
-    }
-    let mut has_receipt = vec![false; input.items.len()];
-    for receipt in &input.receipts {
-        if let Some(flag) = has_receipt.get_mut(receipt.item) {
-            *flag = true;
-        }
-    }
     input
         .items
         .iter()
@@ -82,8 +71,8 @@ pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<
         .map(|(i, item)| {
             !options.elastic
                 && needs_setup(input, i)
-                && !has_parent[i]
-                && !has_receipt[i]
+                && !has_parent(input, i)
+                && !input.receipts.iter().any(|r| r.item == i)
                 && item.backlog_cost.is_none()
                 && item.initial_inventory == 0.0
                 && item.safety_stock == 0.0
@@ -99,15 +88,16 @@ pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<
 /// so a lot of period `t` still in stock after period `k` is at most `I[i,k]` plus the demand
 /// of `t+L..=k`.
 pub fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
-    let mut has_parent = vec![false; input.items.len()];
-    for edge in &input.bom {
-        if let Some(flag) = has_parent.get_mut(edge.component) {
-            *flag = true;
-        }
-    }
     (0..input.items.len())
-        .map(|i| !options.elastic && needs_setup(input, i) && !has_parent[i] && input.items[i].backlog_cost.is_none())
+        .map(|i| {
+            !options.elastic && needs_setup(input, i) && !has_parent(input, i) && input.items[i].backlog_cost.is_none()
+        })
         .collect()
+}
+
+/// Whether item `i` is a component of some parent.
+fn has_parent(input: &PlanInput, i: usize) -> bool {
+    input.bom.iter().any(|e| e.component == i)
 }
 
 /// Counts reported in `summary.json`.
@@ -121,28 +111,28 @@ pub struct ModelSize {
     pub constraints: usize,
 }
 
-/// The variables of the model, indexed `item * T + t` (or `resource * T + t`); `None` where
-/// the variable is not created (see the module docs).
+/// The variables of the model, one row per item (or resource); `None` where the variable is
+/// not created (see the module docs).
 #[derive(Debug, Clone, Default)]
 pub struct ModelVars {
     /// Lot size `x[i,t]`.
-    pub lot: Vec<Option<Variable>>,
+    pub lot: Grid<Option<Variable>>,
     /// Setup `y[i,t]`.
-    pub setup: Vec<Option<Variable>>,
+    pub setup: Grid<Option<Variable>>,
     /// Lot-multiple count `k[i,t]`.
-    pub multiple: Vec<Option<Variable>>,
-    /// End inventory `I[i,t]`.
-    pub inventory: Vec<Variable>,
+    pub multiple: Grid<Option<Variable>>,
+    /// End inventory `I[i,t]` (always created).
+    pub inventory: Grid<Variable>,
     /// Shipments `F[i,t]` (None: shipments equal the demand).
-    pub shipped: Vec<Option<Variable>>,
+    pub shipped: Grid<Option<Variable>>,
     /// Backlog `B[i,t]`.
-    pub backlog: Vec<Option<Variable>>,
+    pub backlog: Grid<Option<Variable>>,
     /// Safety-stock shortfall `S[i,t]`.
-    pub shortfall: Vec<Option<Variable>>,
+    pub shortfall: Grid<Option<Variable>>,
     /// Overtime `O[r,t]`.
-    pub overtime: Vec<Option<Variable>>,
+    pub overtime: Grid<Option<Variable>>,
     /// Elastic overtime beyond `overtime_max` (elastic model only).
-    pub extra_overtime: Vec<Option<Variable>>,
+    pub extra_overtime: Grid<Option<Variable>>,
 }
 
 /// A built model, ready for a backend.
@@ -155,8 +145,8 @@ pub struct LotSizingModel {
     pub objective: Expression,
     /// Handles to every variable, for reading the solution.
     pub vars: ModelVars,
-    /// Big-M used for `x[i,t] <= M y[i,t]`, indexed `item * T + t` (0 where no lot may be made).
-    pub big_m: Vec<f64>,
+    /// Big-M used for `x[i,t] <= M y[i,t]` (0 where no lot may be made).
+    pub big_m: Grid<f64>,
     /// Model size.
     pub size: ModelSize,
     /// Penalty per unit of elastic backlog or overtime (elastic model only, else 0).
@@ -165,11 +155,10 @@ pub struct LotSizingModel {
 
 struct Builder<'a> {
     input: &'a PlanInput,
-    demand: &'a [f64],
-    /// `parents[c]` = (parent, quantity) pairs: where `c` is used.
-    parents: Vec<Vec<(usize, f64)>>,
-    /// Receipts per `item * T + t`.
-    receipts: Vec<f64>,
+    bom: &'a BomGraph,
+    demand: &'a Grid<f64>,
+    /// Receipts per item and period.
+    receipts: Grid<f64>,
     n_periods: usize,
     options: ModelOptions,
     problem: ProblemVariables,
@@ -179,8 +168,8 @@ struct Builder<'a> {
     elastic_penalty: f64,
 }
 
-/// Builds the model for `input` with planned demand `demand` (row-major `item * T + t`).
-pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: ModelOptions) -> LotSizingModel {
+/// Builds the model for `input` with planned demand `demand`.
+pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, options: ModelOptions) -> LotSizingModel {
     build_model_with(input, bom, demand, options, Formulation::BigM)
 }
 
@@ -188,25 +177,16 @@ pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: M
 pub fn build_model_with(
     input: &PlanInput,
     bom: &BomGraph,
-    demand: &[f64],
+    demand: &Grid<f64>,
     options: ModelOptions,
     formulation: Formulation,
 ) -> LotSizingModel {
     let n_periods = input.n_periods();
-    let n_items = input.items.len();
-    let mut parents = vec![Vec::new(); n_items];
-    for edge in &input.bom {
-        parents[edge.component].push((edge.parent, edge.quantity));
-    }
-    let mut receipts = vec![0.0; n_items * n_periods];
-    for r in &input.receipts {
-        receipts[r.item * n_periods + r.period] += r.quantity;
-    }
     let mut b = Builder {
         input,
+        bom,
         demand,
-        parents,
-        receipts,
+        receipts: input.receipt_grid(),
         n_periods,
         options,
         problem: ProblemVariables::new(),
@@ -294,22 +274,18 @@ pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
 /// a stock below what the plan ships. `round_up` lifts the bound to `min_lot` and to a
 /// multiple of `lot_multiple`. A lot with `P = 0` gets `M = 0` (no variable). In the elastic
 /// model the capacity term is dropped (capacity is elastic there).
-pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: ModelOptions) -> Vec<f64> {
+pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, options: ModelOptions) -> Grid<f64> {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
-    // remaining[i * (T + 1) + s] = P_i(s) including the rounding allowance, s = 0..=T.
-    let mut remaining = vec![0.0; n_items * (n_periods + 1)];
-    let mut big_m = vec![0.0; n_items * n_periods];
-    let mut parents = vec![Vec::new(); n_items];
-    for edge in &input.bom {
-        parents[edge.component].push((edge.parent, edge.quantity));
-    }
+    // remaining[(i, s)] = P_i(s) including the rounding allowance, s = 0..=T.
+    let mut remaining = Grid::new(n_items, n_periods + 1, 0.0);
+    let mut big_m = Grid::new(n_items, n_periods, 0.0);
     let room = conversion_room(input, bom);
     for &i in bom.topological_order() {
         let item = &input.items[i];
         let lead = item.lead_time;
         let late_allowed = item.backlog_cost.is_some() || options.elastic;
-        let total_demand: f64 = demand[i * n_periods..(i + 1) * n_periods].iter().sum();
+        let total_demand: f64 = demand.row(i).iter().sum();
         let allowance = item.min_lot.max(item.lot_multiple.unwrap_or(0.0));
         // Lot periods from s on; each may overshoot the need by one rounding `allowance`.
         let mut lot_periods_after = 0.0;
@@ -318,17 +294,13 @@ pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &[f64], options: M
             if arrival >= n_periods {
                 continue; // no lot may start in s; remaining[s] stays 0
             }
-            let external = if late_allowed {
-                total_demand
-            } else {
-                demand[i * n_periods + arrival..(i + 1) * n_periods].iter().sum()
-            };
-            let dependent: f64 = parents[i].iter().map(|&(p, q)| q * remaining[p * (n_periods + 1) + arrival]).sum();
+            let external = if late_allowed { total_demand } else { demand.row(i)[arrival..].iter().sum() };
+            let dependent: f64 = bom.where_used(i).map(|(p, q)| q * remaining[(p, arrival)]).sum();
             let useful = external + dependent + item.safety_stock + room[i];
             if useful > 0.0 {
                 lot_periods_after += 1.0;
-                remaining[i * (n_periods + 1) + s] = useful + allowance * lot_periods_after;
-                big_m[i * n_periods + s] = lot_bound(input, i, s, useful, options);
+                remaining[(i, s)] = useful + allowance * lot_periods_after;
+                big_m[(i, s)] = lot_bound(input, i, s, useful, options);
             }
         }
     }
@@ -436,16 +408,12 @@ fn lot_bound(input: &PlanInput, i: usize, t: usize, need: f64, options: ModelOpt
 }
 
 impl Builder<'_> {
-    fn idx(&self, i: usize, t: usize) -> usize {
-        i * self.n_periods + t
-    }
-
     fn late_allowed(&self, i: usize) -> bool {
         self.options.elastic || self.input.items[i].backlog_cost.is_some()
     }
 
     fn has_demand(&self, i: usize) -> bool {
-        self.demand[i * self.n_periods..(i + 1) * self.n_periods].iter().any(|&d| d > 0.0)
+        self.demand.row(i).iter().any(|&d| d > 0.0)
     }
 
     fn add(&mut self, def: good_lp::VariableDefinition, integer: bool) -> Variable {
@@ -459,26 +427,28 @@ impl Builder<'_> {
     /// Creates every variable with its bounds: `0 <= x <= M` (`M` from [`setup_big_m`], which
     /// includes `max_lot`), `y` binary, `0 <= k <= M / lot_multiple` integer, `I, F, B, S >= 0`,
     /// `0 <= O <= Omax`.
-    fn add_variables(&mut self, big_m: &[f64]) {
+    fn add_variables(&mut self, big_m: &Grid<f64>) {
         let (n_items, n_periods) = (self.input.items.len(), self.n_periods);
-        let n = n_items * n_periods;
+        let items = Grid::new(n_items, n_periods, None);
+        let resources = Grid::new(self.input.resources.len(), n_periods, None);
         let mut vars = ModelVars {
-            lot: vec![None; n],
-            setup: vec![None; n],
-            multiple: vec![None; n],
-            inventory: Vec::with_capacity(n),
-            shipped: vec![None; n],
-            backlog: vec![None; n],
-            shortfall: vec![None; n],
-            overtime: vec![None; self.input.resources.len() * n_periods],
-            extra_overtime: vec![None; self.input.resources.len() * n_periods],
+            lot: items.clone(),
+            setup: items.clone(),
+            multiple: items.clone(),
+            inventory: Grid::default(),
+            shipped: items.clone(),
+            backlog: items.clone(),
+            shortfall: items,
+            overtime: resources.clone(),
+            extra_overtime: resources,
         };
+        let mut inventory = Vec::with_capacity(n_items * n_periods);
         for i in 0..n_items {
             let item = &self.input.items[i];
             let setup = needs_setup(self.input, i);
             let late = self.late_allowed(i) && self.has_demand(i);
             for t in 0..n_periods {
-                let k = self.idx(i, t);
+                let k = (i, t);
                 if big_m[k] > 0.0 {
                     vars.lot[k] = Some(self.add(variable().min(0.0).max(big_m[k]), false));
                     if setup {
@@ -489,7 +459,7 @@ impl Builder<'_> {
                         vars.multiple[k] = Some(self.add(variable().integer().min(0.0).max(max_k), true));
                     }
                 }
-                vars.inventory.push(self.add(variable().min(0.0), false));
+                inventory.push(self.add(variable().min(0.0), false));
                 if late {
                     vars.shipped[k] = Some(self.add(variable().min(0.0), false));
                     vars.backlog[k] = Some(self.add(variable().min(0.0), false));
@@ -499,13 +469,14 @@ impl Builder<'_> {
                 }
             }
         }
+        vars.inventory = Grid::from_cells(n_periods, inventory).unwrap_or_default();
         for (r, res) in self.input.resources.iter().enumerate() {
             for t in 0..n_periods {
                 if res.overtime_max > 0.0 {
-                    vars.overtime[r * n_periods + t] = Some(self.add(variable().min(0.0).max(res.overtime_max), false));
+                    vars.overtime[(r, t)] = Some(self.add(variable().min(0.0).max(res.overtime_max), false));
                 }
                 if self.options.elastic {
-                    vars.extra_overtime[r * n_periods + t] = Some(self.add(variable().min(0.0), false));
+                    vars.extra_overtime[(r, t)] = Some(self.add(variable().min(0.0), false));
                 }
             }
         }
@@ -521,22 +492,22 @@ impl Builder<'_> {
         for i in 0..self.input.items.len() {
             let lead = self.input.items[i].lead_time;
             for t in 0..n_periods {
-                let k = self.idx(i, t);
-                let mut lhs = Expression::with_capacity(4 + self.parents[i].len());
+                let k = (i, t);
+                let mut lhs = Expression::with_capacity(4 + self.bom.where_used(i).count());
                 lhs.add_mul(1.0, self.vars.inventory[k]);
                 let mut rhs_constant = self.receipts[k];
                 if t == 0 {
                     rhs_constant += self.input.items[i].initial_inventory;
                 } else {
-                    lhs.add_mul(-1.0, self.vars.inventory[k - 1]);
+                    lhs.add_mul(-1.0, self.vars.inventory[(i, t - 1)]);
                 }
                 if t >= lead {
-                    if let Some(x) = self.vars.lot[self.idx(i, t - lead)] {
+                    if let Some(x) = self.vars.lot[(i, t - lead)] {
                         lhs.add_mul(-1.0, x);
                     }
                 }
-                for &(p, q) in &self.parents[i] {
-                    if let Some(x) = self.vars.lot[p * n_periods + t] {
+                for (p, q) in self.bom.where_used(i) {
+                    if let Some(x) = self.vars.lot[(p, t)] {
                         lhs.add_mul(q, x);
                     }
                 }
@@ -555,7 +526,7 @@ impl Builder<'_> {
     fn add_backlog(&mut self) {
         for i in 0..self.input.items.len() {
             for t in 0..self.n_periods {
-                let k = self.idx(i, t);
+                let k = (i, t);
                 let (Some(b), Some(f)) = (self.vars.backlog[k], self.vars.shipped[k]) else {
                     continue;
                 };
@@ -563,7 +534,7 @@ impl Builder<'_> {
                 lhs.add_mul(1.0, b);
                 lhs.add_mul(1.0, f);
                 if t > 0 {
-                    if let Some(prev) = self.vars.backlog[k - 1] {
+                    if let Some(prev) = self.vars.backlog[(i, t - 1)] {
                         lhs.add_mul(-1.0, prev);
                     }
                 }
@@ -582,7 +553,7 @@ impl Builder<'_> {
                 let mut lhs = Expression::with_capacity(2 * routings.len() + 2);
                 let mut any = false;
                 for ro in &routings {
-                    let k = ro.item * n_periods + t;
+                    let k = (ro.item, t);
                     if let Some(x) = self.vars.lot[k] {
                         if ro.unit_time > 0.0 {
                             lhs.add_mul(ro.unit_time, x);
@@ -599,10 +570,10 @@ impl Builder<'_> {
                 if !any {
                     continue;
                 }
-                if let Some(o) = self.vars.overtime[r * n_periods + t] {
+                if let Some(o) = self.vars.overtime[(r, t)] {
                     lhs.add_mul(-1.0, o);
                 }
-                if let Some(e) = self.vars.extra_overtime[r * n_periods + t] {
+                if let Some(e) = self.vars.extra_overtime[(r, t)] {
                     lhs.add_mul(-1.0, e);
                 }
                 self.constraints.push(lhs.leq(res.capacity[t]));
@@ -611,8 +582,8 @@ impl Builder<'_> {
     }
 
     /// Setup linking: `x[i,t] <= M[i,t] y[i,t]` with the tight `M` of [`setup_big_m`].
-    fn add_setup_linking(&mut self, big_m: &[f64]) {
-        let pairs = self.vars.lot.iter().zip(&self.vars.setup).zip(big_m);
+    fn add_setup_linking(&mut self, big_m: &Grid<f64>) {
+        let pairs = self.vars.lot.cells().iter().zip(self.vars.setup.cells()).zip(big_m.cells());
         for ((lot, setup), &m) in pairs {
             if let (Some(x), Some(y)) = (*lot, *setup) {
                 let mut lhs = Expression::with_capacity(2);
@@ -637,12 +608,11 @@ impl Builder<'_> {
             // served[k] = the w variables that serve period k.
             let mut served: Vec<Expression> = (0..n_periods).map(|_| Expression::with_capacity(n_periods)).collect();
             for t in 0..n_periods {
-                let k0 = self.idx(i, t);
-                let (Some(x), Some(y)) = (self.vars.lot[k0], self.vars.setup[k0]) else { continue };
+                let (Some(x), Some(y)) = (self.vars.lot[(i, t)], self.vars.setup[(i, t)]) else { continue };
                 let mut split = Expression::with_capacity(n_periods + 1);
                 split.add_mul(1.0, x);
                 for (k, served_k) in served.iter_mut().enumerate().skip(t + lead) {
-                    let d = self.demand[i * n_periods + k];
+                    let d = self.demand[(i, k)];
                     if d <= 0.0 {
                         continue;
                     }
@@ -657,7 +627,7 @@ impl Builder<'_> {
                 self.constraints.push(split.eq(0.0));
             }
             for (k, served_k) in served.into_iter().enumerate() {
-                let d = self.demand[i * n_periods + k];
+                let d = self.demand[(i, k)];
                 if d > 0.0 {
                     self.constraints.push(served_k.eq(d));
                 }
@@ -668,7 +638,7 @@ impl Builder<'_> {
     /// `(l, S)` inequalities with one-period `S` for the `eligible` items (see
     /// [`Formulation::LsInequalities`]): `x[i,t] - D[i,t+L..=k] y[i,t] - I[i,k] <= 0`, skipped
     /// where `D[i,t+L..=k]` already reaches the big-M (the row would be weaker than the bound).
-    fn add_ls_inequalities(&mut self, eligible: &[bool], big_m: &[f64]) {
+    fn add_ls_inequalities(&mut self, eligible: &[bool], big_m: &Grid<f64>) {
         let n_periods = self.n_periods;
         for (i, &is_eligible) in eligible.iter().enumerate() {
             if !is_eligible {
@@ -676,18 +646,17 @@ impl Builder<'_> {
             }
             let lead = self.input.items[i].lead_time;
             for t in 0..n_periods {
-                let k0 = self.idx(i, t);
-                let (Some(x), Some(y)) = (self.vars.lot[k0], self.vars.setup[k0]) else { continue };
+                let (Some(x), Some(y)) = (self.vars.lot[(i, t)], self.vars.setup[(i, t)]) else { continue };
                 let mut cumulative = 0.0;
                 for k in (t + lead)..n_periods {
-                    cumulative += self.demand[i * n_periods + k];
-                    if cumulative >= big_m[k0] {
+                    cumulative += self.demand[(i, k)];
+                    if cumulative >= big_m[(i, t)] {
                         break;
                     }
                     let mut row = Expression::with_capacity(3);
                     row.add_mul(1.0, x);
                     row.add_mul(-cumulative, y);
-                    row.add_mul(-1.0, self.vars.inventory[i * n_periods + k]);
+                    row.add_mul(-1.0, self.vars.inventory[(i, k)]);
                     self.constraints.push(row.leq(0.0));
                 }
             }
@@ -700,7 +669,7 @@ impl Builder<'_> {
         for i in 0..self.input.items.len() {
             let item = &self.input.items[i];
             for t in 0..self.n_periods {
-                let k = self.idx(i, t);
+                let k = (i, t);
                 let Some(x) = self.vars.lot[k] else { continue };
                 if item.min_lot > 0.0 {
                     if let Some(y) = self.vars.setup[k] {
@@ -725,7 +694,7 @@ impl Builder<'_> {
         for i in 0..self.input.items.len() {
             let ss = self.input.items[i].safety_stock;
             for t in 0..self.n_periods {
-                let k = self.idx(i, t);
+                let k = (i, t);
                 if let Some(s) = self.vars.shortfall[k] {
                     let mut lhs = Expression::with_capacity(2);
                     lhs.add_mul(1.0, self.vars.inventory[k]);
@@ -743,14 +712,13 @@ impl Builder<'_> {
         let n_periods = self.n_periods;
         let mut obj = Expression::with_capacity(self.size.variables);
         for (i, item) in self.input.items.iter().enumerate() {
-            let setup_cost: f64 =
-                item.order_cost + self.input.routings.iter().filter(|r| r.item == i).map(|r| r.setup_cost).sum::<f64>();
+            let setup_cost: f64 = item.order_cost + self.input.routings_of(i).map(|r| r.setup_cost).sum::<f64>();
             let backlog_cost = match item.backlog_cost {
                 Some(c) => c,
                 None => self.elastic_penalty,
             };
             for t in 0..n_periods {
-                let k = self.idx(i, t);
+                let k = (i, t);
                 if let Some(x) = self.vars.lot[k] {
                     if item.unit_cost > 0.0 {
                         obj.add_mul(item.unit_cost, x);
@@ -778,12 +746,12 @@ impl Builder<'_> {
         }
         for (r, res) in self.input.resources.iter().enumerate() {
             for t in 0..n_periods {
-                if let Some(o) = self.vars.overtime[r * n_periods + t] {
+                if let Some(o) = self.vars.overtime[(r, t)] {
                     if res.overtime_cost > 0.0 {
                         obj.add_mul(res.overtime_cost, o);
                     }
                 }
-                if let Some(e) = self.vars.extra_overtime[r * n_periods + t] {
+                if let Some(e) = self.vars.extra_overtime[(r, t)] {
                     obj.add_mul(self.elastic_penalty, e);
                 }
             }

@@ -2,9 +2,10 @@
 //! balance and capacity row holds to the 1e-6 of its written numbers ([`complete_solution`]).
 
 use crate::format::snap;
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Item, PlanInput};
-use crate::plan::solution::PlanSolution;
+use crate::plan::solution::{resource_load, PlanSolution};
 
 /// The written end stock of an exact running stock `v`: rounded to 1e-6 as [`snap`] does,
 /// except that a tie (a remainder of half a millionth, to 1e-12) goes down, to the cheaper
@@ -36,9 +37,9 @@ fn snap_stock(v: f64) -> f64 {
 pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
-    planned: &[f64],
-    lots: Vec<f64>,
-    shipped: Vec<f64>,
+    planned: &Grid<f64>,
+    lots: Grid<f64>,
+    shipped: Grid<f64>,
 ) -> PlanSolution {
     // Lowering the overloaded lot with the largest unit time cuts the fewest units (cheapest
     // when the walk repairs the cut elsewhere); when that leaves a deficit no rule can absorb,
@@ -69,21 +70,18 @@ enum CutFirst {
 fn repair(
     input: &PlanInput,
     bom: &BomGraph,
-    planned: &[f64],
-    mut lots: Vec<f64>,
-    mut shipped: Vec<f64>,
+    planned: &Grid<f64>,
+    mut lots: Grid<f64>,
+    mut shipped: Grid<f64>,
     cut_first: CutFirst,
 ) -> (PlanSolution, usize) {
     let n_periods = input.n_periods();
-    let n_items = input.items.len();
-    let mut rules = RepairRules { parents: vec![Vec::new(); n_items], lowered: vec![false; n_items * n_periods] };
-    for e in &input.bom {
-        rules.parents[e.component].push((e.parent, e.quantity));
-    }
+    // Lots the walk must not raise: they would take back what a lowered lot gave a component.
+    let mut lowered = Grid::new(input.items.len(), n_periods, false);
     // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
     // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
-    lower_overloaded_lots(input, &rules.parents, &shipped, cut_first, &mut lots, &mut rules.lowered);
-    let mut stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
+    lower_overloaded_lots(input, bom, &shipped, cut_first, &mut lots, &mut lowered);
+    let mut stock = balance_walk(input, bom, planned, &lowered, &mut lots, &mut shipped);
     for _ in 0..MAX_REPAIR_ROUNDS {
         let mut changed = false;
         let mut on_hand = stock.inventory.clone();
@@ -91,23 +89,21 @@ fn repair(
             // Most harmless first: a consumer whose own stock has room for the cut, or that
             // ships a few millionths later; then raising the item's own lot where another lot
             // gives up the time; then any consumer.
-            let parents = &rules.parents[i];
-            changed |= lower_consumer(input, parents, t, deficit, 0..2, &mut lots, &mut rules.lowered, &mut on_hand)
-                || make_room(input, &rules.parents, &shipped, i, t, deficit, &mut lots, &mut rules.lowered)
-                || lower_consumer(input, parents, t, deficit, 2..3, &mut lots, &mut rules.lowered, &mut on_hand);
+            changed |= lower_consumer(input, bom, i, t, deficit, 0..2, &mut lots, &mut lowered, &mut on_hand)
+                || make_room(input, bom, &shipped, i, t, deficit, &mut lots, &mut lowered)
+                || lower_consumer(input, bom, i, t, deficit, 2..3, &mut lots, &mut lowered, &mut on_hand);
         }
-        changed |= lower_overloaded_lots(input, &rules.parents, &shipped, cut_first, &mut lots, &mut rules.lowered);
+        changed |= lower_overloaded_lots(input, bom, &shipped, cut_first, &mut lots, &mut lowered);
         if !changed {
             break;
         }
-        stock = balance_walk(input, bom, planned, &rules, &mut lots, &mut shipped);
+        stock = balance_walk(input, bom, planned, &lowered, &mut lots, &mut shipped);
     }
-    let n_res = input.resources.len();
-    let (mut run_time, mut setup_time) = resource_load(input, &lots);
-    let mut overtime = vec![0.0; n_res * n_periods];
+    let (mut run_time, mut setup_time) = resource_load(&input.routings, input.resources.len(), &lots);
+    let mut overtime = Grid::new(input.resources.len(), n_periods, 0.0);
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
-            let k = r * n_periods + t;
+            let k = (r, t);
             run_time[k] = snap(run_time[k]);
             setup_time[k] = snap(setup_time[k]);
             // Within `overtime_max` however the load rounds (the lots keep the load within
@@ -117,9 +113,8 @@ fn repair(
     }
     let unabsorbed = stock.deficits.len();
     let plan = PlanSolution {
-        n_periods,
         lots,
-        demand: planned.to_vec(),
+        demand: planned.clone(),
         shipped,
         inventory: stock.inventory,
         backlog: stock.backlog,
@@ -131,37 +126,18 @@ fn repair(
     (plan, unabsorbed)
 }
 
-/// `(Σ u x, Σ s [x > 0])` per resource and period (`resource * T + t`) of the exact lots.
-fn resource_load(input: &PlanInput, lots: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let n_periods = input.n_periods();
-    let n_res = input.resources.len();
-    let mut run_time = vec![0.0; n_res * n_periods];
-    let mut setup_time = vec![0.0; n_res * n_periods];
-    for ro in &input.routings {
-        for t in 0..n_periods {
-            let x = lots[ro.item * n_periods + t];
-            if x > 0.0 {
-                run_time[ro.resource * n_periods + t] += ro.unit_time * x;
-                setup_time[ro.resource * n_periods + t] += ro.setup_time;
-            }
-        }
-    }
-    (run_time, setup_time)
-}
-
 /// Load above `capacity + overtime_max` smaller than this share of it is floating-point noise
 /// (far below the checker's 1e-6), not an overload to repair.
 const LOAD_NOISE: f64 = 1e-12;
 
 /// Room left on resource `r` in period `t`: `C[r,t] + Omax_r` minus the load of `lots`.
-fn free_time(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
-    let n_periods = input.n_periods();
+fn free_time(input: &PlanInput, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
     let load: f64 = input
         .routings
         .iter()
         .filter(|ro| ro.resource == r)
         .map(|ro| {
-            let x = lots[ro.item * n_periods + t];
+            let x = lots[(ro.item, t)];
             if x > 0.0 {
                 ro.unit_time * x + ro.setup_time
             } else {
@@ -173,14 +149,8 @@ fn free_time(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
 }
 
 /// The most the 1e-6 rounding of the lots on resource `r` in period `t` can add to its load.
-fn rounding_load(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
-    let n_periods = input.n_periods();
-    input
-        .routings
-        .iter()
-        .filter(|ro| ro.resource == r && lots[ro.item * n_periods + t] > 0.0)
-        .map(|ro| 1e-6 * ro.unit_time)
-        .sum()
+fn rounding_load(input: &PlanInput, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
+    input.routings.iter().filter(|ro| ro.resource == r && lots[(ro.item, t)] > 0.0).map(|ro| 1e-6 * ro.unit_time).sum()
 }
 
 /// Lowers lots that load a resource beyond `capacity + overtime_max` (by the solver's
@@ -195,11 +165,11 @@ fn rounding_load(input: &PlanInput, lots: &[f64], r: usize, t: usize) -> f64 {
 /// walk must repair elsewhere could cost more than the overtime. Returns whether a lot changed.
 fn lower_overloaded_lots(
     input: &PlanInput,
-    parents: &[Vec<(usize, f64)>],
-    shipped: &[f64],
+    bom: &BomGraph,
+    shipped: &Grid<f64>,
     cut_first: CutFirst,
-    lots: &mut [f64],
-    lowered: &mut [bool],
+    lots: &mut Grid<f64>,
+    lowered: &mut Grid<bool>,
 ) -> bool {
     let n_periods = input.n_periods();
     let mut changed = false;
@@ -226,10 +196,10 @@ fn lower_overloaded_lots(
                 .filter(|ro| ro.resource == r && ro.unit_time > 0.0)
                 .filter_map(|ro| {
                     let item = &input.items[ro.item];
-                    let k = ro.item * n_periods + t;
+                    let k = (ro.item, t);
                     let cut = ceil_micro(excess / ro.unit_time);
                     let x = cut_lot(item, lots[k], cut)?;
-                    let absorbed = cut_absorbed(input, parents, shipped, lots, ro.item, t, cut);
+                    let absorbed = cut_absorbed(input, bom, shipped, lots, ro.item, t, cut);
                     (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, ro.unit_time, k, x))
                 })
                 .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
@@ -258,16 +228,16 @@ fn cut_lot(item: &Item, lot: f64, cut: f64) -> Option<f64> {
 /// above the cut (with room for the walk's own millionths).
 fn cut_absorbed(
     input: &PlanInput,
-    parents: &[Vec<(usize, f64)>],
-    shipped: &[f64],
-    lots: &[f64],
+    bom: &BomGraph,
+    shipped: &Grid<f64>,
+    lots: &Grid<f64>,
     j: usize,
     s: usize,
     cut: f64,
 ) -> bool {
     let item = &input.items[j];
     item.backlog_cost.is_some()
-        || lowest_stock_from(input, parents, shipped, lots, j, s + item.lead_time) >= cut + REPAIR_LIMIT
+        || lowest_stock_from(input, bom, shipped, lots, j, s + item.lead_time) >= cut + REPAIR_LIMIT
 }
 
 /// The lowest exact stock of item `i` from period `from` to the horizon's end, with the lots
@@ -275,9 +245,9 @@ fn cut_absorbed(
 /// arriving in `from` smaller than this (less the walk's own millionths) opens no deficit.
 fn lowest_stock_from(
     input: &PlanInput,
-    parents: &[Vec<(usize, f64)>],
-    shipped: &[f64],
-    lots: &[f64],
+    bom: &BomGraph,
+    shipped: &Grid<f64>,
+    lots: &Grid<f64>,
     i: usize,
     from: usize,
 ) -> f64 {
@@ -290,10 +260,8 @@ fn lowest_stock_from(
     let mut on_hand = item.initial_inventory;
     let mut lowest = f64::INFINITY;
     for t in 0..n_periods {
-        let k = i * n_periods + t;
-        let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
-        let used: f64 = parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
-        on_hand += arriving + receipts[t] - used - shipped[k];
+        let arriving = if t >= item.lead_time { lots[(i, t - item.lead_time)] } else { 0.0 };
+        on_hand += arriving + receipts[t] - consumed(bom, lots, i, t) - shipped[(i, t)];
         if t >= from {
             lowest = lowest.min(on_hand);
         }
@@ -318,19 +286,16 @@ const MAX_REPAIR_ROUNDS: usize = 16;
 
 /// Stock derived by one walk over the balances.
 struct Stock {
-    inventory: Vec<f64>,
-    backlog: Vec<f64>,
-    shortfall: Vec<f64>,
+    inventory: Grid<f64>,
+    backlog: Grid<f64>,
+    shortfall: Grid<f64>,
     /// Rounding deficits the walk could not absorb: `(item, period, deficit)`.
     deficits: Vec<(usize, usize, f64)>,
 }
 
-/// The BOM as the walk reads it, and the lots it must leave alone, kept across walks.
-struct RepairRules {
-    /// Per component: (parent, quantity per unit).
-    parents: Vec<Vec<(usize, f64)>>,
-    /// Lots the walk must not raise: they would take back what a lowered lot gave a component.
-    lowered: Vec<bool>,
+/// What the parents' lots of period `t` consume of item `i`: `Σ_p a[i,p] x[p,t]`.
+fn consumed(bom: &BomGraph, lots: &Grid<f64>, i: usize, t: usize) -> f64 {
+    bom.where_used(i).map(|(p, q)| q * lots[(p, t)]).sum()
 }
 
 /// One walk over every item's balance, parents first, absorbing rounding deficits where the
@@ -338,20 +303,17 @@ struct RepairRules {
 fn balance_walk(
     input: &PlanInput,
     bom: &BomGraph,
-    planned: &[f64],
-    rules: &RepairRules,
-    lots: &mut [f64],
-    shipped: &mut [f64],
+    planned: &Grid<f64>,
+    lowered: &Grid<bool>,
+    lots: &mut Grid<f64>,
+    shipped: &mut Grid<f64>,
 ) -> Stock {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
-    let mut receipts = vec![0.0; n_items * n_periods];
-    for r in &input.receipts {
-        receipts[r.item * n_periods + r.period] += r.quantity;
-    }
-    let mut inventory = vec![0.0; n_items * n_periods];
-    let mut backlog = vec![0.0; n_items * n_periods];
-    let mut shortfall = vec![0.0; n_items * n_periods];
+    let receipts = input.receipt_grid();
+    let mut inventory = Grid::new(n_items, n_periods, 0.0);
+    let mut backlog = Grid::new(n_items, n_periods, 0.0);
+    let mut shortfall = Grid::new(n_items, n_periods, 0.0);
     let mut deficits = Vec::new();
     for &i in bom.topological_order() {
         let item = &input.items[i];
@@ -360,13 +322,13 @@ fn balance_walk(
         let mut late = 0.0;
         let mut exact = vec![0.0; n_periods]; // unrounded stock at the end of each period
         for t in 0..n_periods {
-            let k = i * n_periods + t;
+            let k = (i, t);
             if may_ship_late {
                 // Never ship more than is due (rounding could make backlog -1e-6).
                 shipped[k] = snap(shipped[k].min(late + planned[k]).max(0.0));
             }
-            let arriving = if t >= item.lead_time { lots[k - item.lead_time] } else { 0.0 };
-            let used: f64 = rules.parents[i].iter().map(|&(p, q)| q * lots[p * n_periods + t]).sum();
+            let arriving = if t >= item.lead_time { lots[(i, t - item.lead_time)] } else { 0.0 };
+            let used = consumed(bom, lots, i, t);
             // Exact running stock; only the written value is rounded (rounding the running
             // value would drift by up to 5e-7 a period).
             let limit = repair_limit(on_hand.abs() + arriving + receipts[k] + used + shipped[k]);
@@ -379,20 +341,18 @@ fn balance_walk(
                 if may_ship_late && shipped[k] >= deficit {
                     shipped[k] = snap(shipped[k] - deficit);
                     on_hand = 0.0;
-                } else if let Some(s) = repairable_lot(input, i, t, deficit, lots, &rules.lowered) {
-                    on_hand +=
-                        raise_lot(item, i * n_periods, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
-                } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[i * n_periods + s] >= deficit) {
+                } else if let Some(s) = repairable_lot(input, i, t, deficit, lots, lowered) {
+                    on_hand += raise_lot(item, i, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
+                } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[(i, s)] >= deficit) {
                     // Shipping the millionths later, from an earlier period's shipment: the
                     // stock between is carried one deficit higher, the backlog too.
-                    let row = i * n_periods;
                     let less = ceil_micro(deficit);
-                    shipped[row + s] = snap(shipped[row + s] - less);
+                    shipped[(i, s)] = snap(shipped[(i, s)] - less);
                     for a in s..t {
                         exact[a] += less;
-                        inventory[row + a] = snap_stock(exact[a]);
-                        shortfall[row + a] = snap((item.safety_stock - inventory[row + a]).max(0.0));
-                        backlog[row + a] = snap(backlog[row + a] + less);
+                        inventory[(i, a)] = snap_stock(exact[a]);
+                        shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
+                        backlog[(i, a)] = snap(backlog[(i, a)] + less);
                     }
                     late += less;
                     on_hand += less;
@@ -417,28 +377,28 @@ fn balance_walk(
     Stock { inventory, backlog, shortfall, deficits }
 }
 
-/// Raises the lot of the item whose rows start at `row` in period `s` by `amount` (rounded up
-/// to 1e-6) during the walk at period `t`: the stock written since the lot arrived grows too.
-/// Returns what was added.
+/// Raises the lot of item `i` (`item`) in period `s` by `amount` (rounded up to 1e-6) during
+/// the walk at period `t`: the stock written since the lot arrived grows too. Returns what
+/// was added.
 #[allow(clippy::too_many_arguments)]
 fn raise_lot(
     item: &Item,
-    row: usize,
+    i: usize,
     s: usize,
     t: usize,
     amount: f64,
-    lots: &mut [f64],
+    lots: &mut Grid<f64>,
     exact: &mut [f64],
-    inventory: &mut [f64],
-    shortfall: &mut [f64],
+    inventory: &mut Grid<f64>,
+    shortfall: &mut Grid<f64>,
 ) -> f64 {
-    let raised = ceil_micro(lots[row + s] + amount);
-    let extra = raised - lots[row + s];
-    lots[row + s] = raised;
+    let raised = ceil_micro(lots[(i, s)] + amount);
+    let extra = raised - lots[(i, s)];
+    lots[(i, s)] = raised;
     for a in s + item.lead_time..t {
         exact[a] += extra;
-        inventory[row + a] = snap_stock(exact[a]);
-        shortfall[row + a] = snap((item.safety_stock - inventory[row + a]).max(0.0));
+        inventory[(i, a)] = snap_stock(exact[a]);
+        shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
     }
     extra
 }
@@ -448,8 +408,8 @@ fn ceil_micro(v: f64) -> f64 {
     ((v * 1e6 - 1e-3).ceil()) / 1e6
 }
 
-/// Removes a component's `deficit` in period `t` by lowering the latest lot of one of its
-/// `parents` (parent, quantity per unit) consuming it in a period up to `t` (consuming less
+/// Removes component `i`'s `deficit` in period `t` by lowering the latest lot of one of its
+/// parents consuming it in a period up to `t` (consuming less
 /// earlier leaves more stock at `t`). A parent whose `stock` stays non-negative without the
 /// cut is preferred (nothing else changes), then one that may ship late (it absorbs the cut in
 /// the next walk by shipping a few millionths less), then any (it must raise another lot).
@@ -458,13 +418,14 @@ fn ceil_micro(v: f64) -> f64 {
 #[allow(clippy::too_many_arguments)]
 fn lower_consumer(
     input: &PlanInput,
-    parents: &[(usize, f64)],
+    bom: &BomGraph,
+    i: usize,
     t: usize,
     deficit: f64,
     passes: std::ops::Range<usize>,
-    lots: &mut [f64],
-    lowered: &mut [bool],
-    stock: &mut [f64],
+    lots: &mut Grid<f64>,
+    lowered: &mut Grid<bool>,
+    stock: &mut Grid<f64>,
 ) -> bool {
     let n_periods = input.n_periods();
     // Passes, most harmless first: a parent whose stock stays non-negative; a parent that can
@@ -472,23 +433,22 @@ fn lower_consumer(
     for pass in passes {
         let needs_slack = pass == 0;
         for s in (0..=t).rev() {
-            for &(p, q) in parents {
+            for (p, q) in bom.where_used(i) {
                 let parent = &input.items[p];
-                let k = p * n_periods + s;
+                let k = (p, s);
                 if q <= 0.0 || (pass == 1 && parent.backlog_cost.is_none()) {
                     continue;
                 }
                 let cut = ceil_micro(deficit / q);
                 let Some(x) = cut_lot(parent, lots[k], cut) else { continue };
-                let later =
-                    &mut stock[(p * n_periods + s + parent.lead_time).min((p + 1) * n_periods)..(p + 1) * n_periods];
+                let later = &mut stock.row_mut(p)[(s + parent.lead_time).min(n_periods)..];
                 if needs_slack && later.iter().any(|&v| v < cut) {
                     continue;
                 }
                 later.iter_mut().for_each(|v| *v -= cut);
                 lots[k] = x;
                 // Raising any lot of the parent up to `t` would take the component back.
-                lowered[p * n_periods..=p * n_periods + t].fill(true);
+                lowered.row_mut(p)[..=t].fill(true);
                 return true;
             }
         }
@@ -504,25 +464,23 @@ fn repairable_lot(
     i: usize,
     t: usize,
     deficit: f64,
-    lots: &[f64],
-    lowered: &[bool],
+    lots: &Grid<f64>,
+    lowered: &Grid<bool>,
 ) -> Option<usize> {
     let item = &input.items[i];
     if item.lot_multiple.is_some() {
         return None;
     }
-    let n_periods = input.n_periods();
     let last = t.checked_sub(item.lead_time)?;
     (0..=last).rev().find(|&s| {
-        let x = lots[i * n_periods + s];
+        let x = lots[(i, s)];
         let extra = ceil_micro(x + deficit) - x;
         // The raised lot must still fit on every resource it uses.
         let fits = input
-            .routings
-            .iter()
-            .filter(|ro| ro.item == i && ro.unit_time > 0.0)
+            .routings_of(i)
+            .filter(|ro| ro.unit_time > 0.0)
             .all(|ro| ro.unit_time * extra <= free_time(input, lots, ro.resource, s));
-        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m) && fits
+        x > 0.0 && !lowered[(i, s)] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m) && fits
     })
 }
 
@@ -537,26 +495,25 @@ fn repairable_lot(
 #[allow(clippy::too_many_arguments)]
 fn make_room(
     input: &PlanInput,
-    parents: &[Vec<(usize, f64)>],
-    shipped: &[f64],
+    bom: &BomGraph,
+    shipped: &Grid<f64>,
     i: usize,
     t: usize,
     deficit: f64,
-    lots: &mut [f64],
-    lowered: &mut [bool],
+    lots: &mut Grid<f64>,
+    lowered: &mut Grid<bool>,
 ) -> bool {
     let item = &input.items[i];
-    let n_periods = input.n_periods();
     let Some(last) = t.checked_sub(item.lead_time) else { return false };
     if item.lot_multiple.is_some() {
         return false;
     }
-    let grows = |s: usize, lots: &[f64]| {
-        let x = lots[i * n_periods + s];
-        x > 0.0 && !lowered[i * n_periods + s] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
+    let grows = |s: usize, lots: &Grid<f64>| {
+        let x = lots[(i, s)];
+        x > 0.0 && !lowered[(i, s)] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
     };
     for s in (0..=last).rev().filter(|&s| grows(s, lots)) {
-        if let Some(cuts) = room_in(input, parents, shipped, i, s, deficit, lots) {
+        if let Some(cuts) = room_in(input, bom, shipped, i, s, deficit, lots) {
             for (k, left) in cuts {
                 lots[k] = left;
                 lowered[k] = true;
@@ -567,23 +524,22 @@ fn make_room(
     false
 }
 
-/// The cuts `(lot index, new quantity)` of other items' lots in period `s` that free the time
+/// The cuts `((item, period), new quantity)` of other items' lots in period `s` that free the time
 /// for item `i`'s lot of `s` to grow by `deficit` (see [`make_room`]), or `None` when some
 /// resource has no lot to take it from or the lot already fits.
 fn room_in(
     input: &PlanInput,
-    parents: &[Vec<(usize, f64)>],
-    shipped: &[f64],
+    bom: &BomGraph,
+    shipped: &Grid<f64>,
     i: usize,
     s: usize,
     deficit: f64,
-    lots: &[f64],
-) -> Option<Vec<(usize, f64)>> {
-    let n_periods = input.n_periods();
-    let x = lots[i * n_periods + s];
+    lots: &Grid<f64>,
+) -> Option<Vec<((usize, usize), f64)>> {
+    let x = lots[(i, s)];
     let extra = ceil_micro(x + deficit) - x;
     let mut cuts = Vec::new();
-    for ro in input.routings.iter().filter(|ro| ro.item == i && ro.unit_time > 0.0) {
+    for ro in input.routings_of(i).filter(|ro| ro.unit_time > 0.0) {
         let missing = ro.unit_time * extra - free_time(input, lots, ro.resource, s);
         if missing <= 0.0 {
             continue;
@@ -594,11 +550,11 @@ fn room_in(
             .filter(|other| other.resource == ro.resource && other.item != i && other.unit_time > 0.0)
             .filter_map(|other| {
                 let j = other.item;
-                let k = j * n_periods + s;
+                let k = (j, s);
                 let donor = &input.items[j];
                 let cut = ceil_micro(missing / other.unit_time);
                 let left = cut_lot(donor, lots[k], cut)?;
-                cut_absorbed(input, parents, shipped, lots, j, s, cut).then_some((other.unit_time, k, left))
+                cut_absorbed(input, bom, shipped, lots, j, s, cut).then_some((other.unit_time, k, left))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         cuts.push(cut.map(|(_, k, left)| (k, left))?);

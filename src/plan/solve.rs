@@ -386,18 +386,16 @@ pub const HEURISTIC_TIME_SHARE: f64 = 0.2;
 impl Highs {
     /// Runs `heuristic` and returns its plan (a value for every column), if it found one.
     /// The heuristic's stages share [`HEURISTIC_TIME_SHARE`] of the time left on `clock`.
-    /// `n_periods` is the `T` of the model's `item * T + t` indexing.
     pub fn heuristic_start(
         &self,
         model: &LotSizingModel,
         options: &SolveOptions,
         heuristic: Heuristic,
-        n_periods: usize,
         clock: &RunClock,
     ) -> Result<Option<Vec<f64>>, Error> {
         match heuristic {
             Heuristic::None | Heuristic::Construct => Ok(None),
-            Heuristic::RelaxAndFix => relax_and_fix(model, &clock.options_now(options), n_periods),
+            Heuristic::RelaxAndFix => relax_and_fix(model, &clock.options_now(options)),
         }
     }
 
@@ -436,7 +434,8 @@ impl Highs {
 
 /// The relax-and-fix stages (see [`Heuristic::RelaxAndFix`]); `None` when a stage finds no
 /// plan (then the full solve runs without a warm start).
-fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions, n_periods: usize) -> Result<Option<Vec<f64>>, Error> {
+fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions) -> Result<Option<Vec<f64>>, Error> {
+    let n_periods = model.vars.setup.periods();
     if n_periods == 0 {
         return Ok(None);
     }
@@ -445,9 +444,9 @@ fn relax_and_fix(model: &LotSizingModel, options: &SolveOptions, n_periods: usiz
     let setups: Vec<(usize, usize)> = model
         .vars
         .setup
-        .iter()
-        .enumerate()
-        .filter_map(|(k, v)| v.and_then(|v| columns.get(&v)).map(|&col| (col, k % n_periods)))
+        .iter_rows()
+        .flat_map(|row| row.iter().enumerate())
+        .filter_map(|(t, v)| v.and_then(|v| columns.get(&v)).map(|&col| (col, t)))
         .collect();
     let n_stages = n_periods.saturating_sub(RELAX_AND_FIX_WINDOW).div_ceil(RELAX_AND_FIX_STEP) + 1;
     let budget = options.time_limit_s.map_or(10.0, |l| l * HEURISTIC_TIME_SHARE);
@@ -615,7 +614,7 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rule
 impl LotSizingModel {
     /// The presolve rules HiGHS must not use on this model (see [`presolve_rules_off`]).
     fn presolve_rules_off(&self) -> i32 {
-        presolve_rules_off(self.vars.multiple.iter().any(Option::is_some))
+        presolve_rules_off(self.vars.multiple.cells().iter().any(Option::is_some))
     }
 
     /// The column of every variable, in the order the backend numbers them.

@@ -7,7 +7,8 @@
 //! planned demand of every item-period bucket (orders and forecast of the bucket scaled by
 //! `draw / mean`; orders scaled to 0 are dropped), so the bucket's demand equals the draw.
 
-use crate::input::{PeriodOf, PlanInput};
+use crate::grid::Grid;
+use crate::input::PlanInput;
 use crate::sweep::scenario::{pattern_matches, Distribution, ScenarioChanges};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -17,10 +18,10 @@ use rand_chacha::ChaCha8Rng;
 pub struct DemandIndex {
     n_items: usize,
     n_periods: usize,
-    /// Bucket `item * T + t` of each order, `None` when beyond the horizon.
-    order_cell: Vec<Option<usize>>,
-    /// Base forecast table (max of duplicate rows), row-major.
-    forecast: Vec<f64>,
+    /// Bucket `(item, period)` of each order, `None` when beyond the horizon.
+    order_cell: Vec<Option<(usize, usize)>>,
+    /// Base forecast table (max of duplicate rows).
+    forecast: Grid<f64>,
 }
 
 impl DemandIndex {
@@ -32,19 +33,14 @@ impl DemandIndex {
             .orders
             .iter()
             .map(|o| {
-                let t = match input.horizon.locate(o.due_date) {
-                    PeriodOf::InHorizon(t) => t,
-                    PeriodOf::PastDue => 0,
-                    PeriodOf::BeyondHorizon => return None,
-                };
-                (o.item < n_items).then_some(o.item * n_periods + t)
+                let t = input.horizon.planned_period(o.due_date)?;
+                (o.item < n_items).then_some((o.item, t))
             })
             .collect();
-        let mut forecast = vec![0.0; n_items * n_periods];
+        let mut forecast = Grid::new(n_items, n_periods, 0.0);
         for f in &input.forecast {
-            if f.item < n_items && f.period < n_periods {
-                let k = f.item * n_periods + f.period;
-                forecast[k] = f64::max(forecast[k], f.quantity);
+            if let Some(cell) = forecast.get_mut(f.item, f.period) {
+                *cell = f64::max(*cell, f.quantity);
             }
         }
         DemandIndex { n_items, n_periods, order_cell, forecast }
@@ -61,7 +57,7 @@ pub struct Resolved {
     /// New lead time per item.
     pub lead_time: Vec<usize>,
     /// Capacity factor per resource and period (`r * T + t`).
-    pub capacity_factor: Vec<f64>,
+    pub capacity_factor: Grid<f64>,
 }
 
 /// Resolves patterns, markets and resources of `changes` against `input`.
@@ -91,7 +87,7 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
             (it.lead_time as i64).saturating_add(delta).max(0) as usize
         })
         .collect();
-    let mut capacity_factor = vec![1.0; input.resources.len() * n_periods];
+    let mut capacity_factor = Grid::new(input.resources.len(), n_periods, 1.0);
     for (r, res) in input.resources.iter().enumerate() {
         let whole = changes.capacity_scale.get(&res.id).copied().unwrap_or(1.0);
         for t in 0..n_periods {
@@ -100,13 +96,13 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
                 .iter()
                 .filter(|w| w.resource == res.id && w.from <= t && t <= w.to)
                 .fold(1.0, |acc, w| acc * w.scale);
-            capacity_factor[r * n_periods + t] = whole * windows;
+            capacity_factor[(r, t)] = whole * windows;
         }
     }
     Resolved { item_demand, order_factor, lead_time, capacity_factor }
 }
 
-/// The planned demand table of a scenario (`item * T + t`), computed straight from the
+/// The planned demand table of a scenario, computed straight from the
 /// index: the same numbers [`crate::plan::demand::bucket_demand`] gives on [`apply`]'s plan.
 /// `ratios` receives the Monte-Carlo factor per cell (1 without random demand).
 pub fn scenario_demand(
@@ -114,29 +110,27 @@ pub fn scenario_demand(
     index: &DemandIndex,
     changes: &ScenarioChanges,
     resolved: &Resolved,
-    planned: &mut Vec<f64>,
-    ratios: &mut Vec<f64>,
+    planned: &mut Grid<f64>,
+    ratios: &mut Grid<f64>,
 ) {
-    let n_cells = index.n_items * index.n_periods;
-    planned.clear();
-    planned.resize(n_cells, 0.0);
+    *planned = Grid::new(index.n_items, index.n_periods, 0.0);
     for (o, order) in input.orders.iter().enumerate() {
-        if let (Some(Some(k)), Some(f)) = (index.order_cell.get(o), resolved.order_factor.get(o)) {
-            if let Some(cell) = planned.get_mut(*k) {
+        if let (Some(Some((i, t))), Some(f)) = (index.order_cell.get(o), resolved.order_factor.get(o)) {
+            if let Some(cell) = planned.get_mut(*i, *t) {
                 *cell += order.quantity * f;
             }
         }
     }
-    for (k, cell) in planned.iter_mut().enumerate() {
-        let item_factor = resolved.item_demand.get(k / index.n_periods.max(1)).copied().unwrap_or(1.0);
-        let forecast = index.forecast.get(k).copied().unwrap_or(0.0) * item_factor;
-        *cell = cell.max(forecast);
+    for i in 0..index.n_items {
+        let item_factor = resolved.item_demand.get(i).copied().unwrap_or(1.0);
+        for (cell, forecast) in planned.row_mut(i).iter_mut().zip(index.forecast.row(i)) {
+            *cell = cell.max(forecast * item_factor);
+        }
     }
-    ratios.clear();
-    ratios.resize(n_cells, 1.0);
+    *ratios = Grid::new(index.n_items, index.n_periods, 1.0);
     if let Some(random) = changes.random_demand {
         let mut rng = ChaCha8Rng::seed_from_u64(random.seed);
-        for (cell, ratio) in planned.iter_mut().zip(ratios.iter_mut()) {
+        for (cell, ratio) in planned.cells_mut().iter_mut().zip(ratios.cells_mut().iter_mut()) {
             if *cell > 0.0 {
                 let draw = draw_demand(&mut rng, *cell, random.distribution);
                 *ratio = draw / *cell;
@@ -150,13 +144,13 @@ pub fn scenario_demand(
 pub fn apply(input: &PlanInput, changes: &ScenarioChanges) -> PlanInput {
     let index = DemandIndex::new(input);
     let resolved = resolve(input, changes);
-    let (mut planned, mut ratios) = (Vec::new(), Vec::new());
+    let (mut planned, mut ratios) = (Grid::default(), Grid::default());
     scenario_demand(input, &index, changes, &resolved, &mut planned, &mut ratios);
-    let n_periods = input.n_periods();
     let mut out = input.clone();
     out.orders.clear();
     for (o, order) in input.orders.iter().enumerate() {
-        let ratio = index.order_cell.get(o).copied().flatten().and_then(|k| ratios.get(k)).copied().unwrap_or(1.0);
+        let cell = index.order_cell.get(o).copied().flatten();
+        let ratio = cell.and_then(|(i, t)| ratios.get(i, t)).copied().unwrap_or(1.0);
         let quantity = order.quantity * resolved.order_factor.get(o).copied().unwrap_or(1.0) * ratio;
         if quantity > 0.0 && quantity.is_finite() {
             let mut order = order.clone();
@@ -165,8 +159,8 @@ pub fn apply(input: &PlanInput, changes: &ScenarioChanges) -> PlanInput {
         }
     }
     for f in &mut out.forecast {
-        let k = f.item * n_periods + f.period;
-        let factor = resolved.item_demand.get(f.item).copied().unwrap_or(1.0) * ratios.get(k).copied().unwrap_or(1.0);
+        let ratio = ratios.get(f.item, f.period).copied().unwrap_or(1.0);
+        let factor = resolved.item_demand.get(f.item).copied().unwrap_or(1.0) * ratio;
         f.quantity *= factor;
     }
     apply_parameters(&mut out, changes, &resolved);
@@ -195,11 +189,10 @@ pub fn apply_parameters(out: &mut PlanInput, changes: &ScenarioChanges, resolved
     for routing in &mut out.routings {
         routing.setup_cost *= s.setup;
     }
-    let n_periods = out.n_periods();
     for (r, res) in out.resources.iter_mut().enumerate() {
         res.overtime_cost *= s.overtime;
         for (t, cap) in res.capacity.iter_mut().enumerate() {
-            *cap *= resolved.capacity_factor.get(r * n_periods + t).copied().unwrap_or(1.0);
+            *cap *= resolved.capacity_factor.get(r, t).copied().unwrap_or(1.0);
         }
     }
 }

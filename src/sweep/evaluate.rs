@@ -10,6 +10,7 @@
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
 use crate::error::{Diagnostics, InputError};
+use crate::grid::Grid;
 use crate::input::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use crate::input::PlanInput;
 use crate::plan::{CostBreakdown, PlanSolution};
@@ -46,14 +47,14 @@ pub struct Kpis {
     pub material_shortage: f64,
 }
 
-/// Fill rate and on-time rate (by quantity, earliest due first) of row-major tables.
-pub fn service_rates(demand: &[f64], shipped: &[f64], n_periods: usize) -> (f64, f64) {
-    let total: f64 = demand.iter().sum();
-    if total <= 0.0 || n_periods == 0 {
+/// Fill rate and on-time rate (by quantity, earliest due first) of demand and shipments.
+pub fn service_rates(demand: &Grid<f64>, shipped: &Grid<f64>) -> (f64, f64) {
+    let total: f64 = demand.cells().iter().sum();
+    if total <= 0.0 || demand.periods() == 0 {
         return (1.0, 1.0);
     }
     let mut on_time = 0.0;
-    for (d_row, s_row) in demand.chunks(n_periods).zip(shipped.chunks(n_periods)) {
+    for (d_row, s_row) in demand.iter_rows().zip(shipped.iter_rows()) {
         let (mut cum_demand, mut cum_shipped) = (0.0, 0.0);
         for (&d, &s) in d_row.iter().zip(s_row) {
             cum_shipped += s;
@@ -61,17 +62,19 @@ pub fn service_rates(demand: &[f64], shipped: &[f64], n_periods: usize) -> (f64,
             cum_demand += d;
         }
     }
-    (shipped.iter().sum::<f64>() / total, on_time / total)
+    (shipped.cells().iter().sum::<f64>() / total, on_time / total)
 }
 
-/// Peak utilisation of `load[r * T + t]` against `capacity(r, t)`.
-fn peak_utilization(load: &[f64], capacity: impl Fn(usize, usize) -> f64, n_periods: usize) -> Option<f64> {
+/// Peak utilisation of `load` against `capacity(r, t)`.
+fn peak_utilization(load: &Grid<f64>, capacity: impl Fn(usize, usize) -> f64) -> Option<f64> {
     let mut peak: Option<f64> = None;
-    for (k, &l) in load.iter().enumerate() {
-        let cap = capacity(k / n_periods.max(1), k % n_periods.max(1));
-        if cap > 0.0 {
-            let u = l / cap;
-            peak = Some(peak.map_or(u, |p: f64| p.max(u)));
+    for (r, row) in load.iter_rows().enumerate() {
+        for (t, &l) in row.iter().enumerate() {
+            let cap = capacity(r, t);
+            if cap > 0.0 {
+                let u = l / cap;
+                peak = Some(peak.map_or(u, |p: f64| p.max(u)));
+            }
         }
     }
     peak
@@ -79,13 +82,15 @@ fn peak_utilization(load: &[f64], capacity: impl Fn(usize, usize) -> f64, n_peri
 
 /// The KPIs of a solved plan (`input` is the scenario's modified plan).
 pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBreakdown) -> Kpis {
-    let n_periods = solution.n_periods;
-    let (fill_rate, on_time_rate) = service_rates(&solution.demand, &solution.shipped, n_periods);
-    let load: Vec<f64> = solution.run_time.iter().zip(&solution.setup_time).map(|(r, s)| r + s).collect();
+    let (fill_rate, on_time_rate) = service_rates(&solution.demand, &solution.shipped);
+    let mut load = solution.run_time.clone();
+    for (cell, setup) in load.cells_mut().iter_mut().zip(solution.setup_time.cells()) {
+        *cell += setup;
+    }
     let capacity =
         |r: usize, t: usize| input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0);
-    let demand: f64 = solution.demand.iter().sum();
-    let shipped: f64 = solution.shipped.iter().sum();
+    let demand: f64 = solution.demand.cells().iter().sum();
+    let shipped: f64 = solution.shipped.cells().iter().sum();
     Kpis {
         costs,
         demand,
@@ -93,16 +98,16 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
         unshipped: (demand - shipped).max(0.0),
         fill_rate,
         on_time_rate,
-        peak_utilization: peak_utilization(&load, capacity, n_periods),
-        overtime: solution.overtime.iter().sum(),
+        peak_utilization: peak_utilization(&load, capacity),
+        overtime: solution.overtime.cells().iter().sum(),
         capacity_excess: 0.0,
         material_shortage: 0.0,
     }
 }
 
 /// Reads the lots of a plan folder (`lots.csv` or `lots.parquet`, as `flexplan plan` writes
-/// them) into a row-major `item * T + t` table for `input`.
-pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, SweepError> {
+/// them) into a table of `input`'s items and periods.
+pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>, SweepError> {
     let lots_error = |e: InputError| SweepError::Lots { path: plan_folder.to_path_buf(), source: e };
     let file = find_table(plan_folder, "lots")
         .map_err(|d| lots_error(InputError::single(d)))?
@@ -117,14 +122,14 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, Swee
         table.whole_numbers("period", WholeRange { min: 1, max: Some(n_periods as u64) }, Need::Required, &mut diags);
     let quantities = table.numbers("quantity", NumberRule::NonNegative, Need::Required, &mut diags);
     let index = input.item_index_map();
-    let mut lots = vec![0.0; input.items.len() * n_periods];
+    let mut lots = Grid::new(input.items.len(), n_periods, 0.0);
     for (row, ((item, period), quantity)) in items.iter().zip(&periods).zip(&quantities).enumerate() {
         let (Some(item), Some(period), Some(quantity)) = (item.value(), period.value(), quantity.value()) else {
             continue;
         };
         match index.get(item) {
             Some(&i) => {
-                if let Some(cell) = lots.get_mut(i * n_periods + period as usize - 1) {
+                if let Some(cell) = lots.get_mut(i, period as usize - 1) {
                     *cell += quantity;
                 }
             }
@@ -145,12 +150,12 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, Swee
 pub struct Evaluator<'a> {
     input: &'a PlanInput,
     index: DemandIndex,
-    lots: Vec<f64>,
+    lots: Grid<f64>,
     /// Component use by the parents' lots per item and period.
-    used: Vec<f64>,
-    receipts: Vec<f64>,
+    used: Grid<f64>,
+    receipts: Grid<f64>,
     /// Run + setup time per resource and period.
-    load: Vec<f64>,
+    load: Grid<f64>,
     /// Base cost of the lots (unit, ordering, setup), to be scaled.
     lot_costs: (f64, f64, f64),
 }
@@ -158,54 +163,43 @@ pub struct Evaluator<'a> {
 /// Per-thread scratch space of [`Evaluator::evaluate`].
 #[derive(Debug, Clone, Default)]
 pub struct EvalBuffers {
-    planned: Vec<f64>,
-    ratios: Vec<f64>,
-    shipped: Vec<f64>,
+    planned: Grid<f64>,
+    ratios: Grid<f64>,
+    shipped: Grid<f64>,
 }
 
 impl<'a> Evaluator<'a> {
-    /// Prepares evaluation of `lots` (row-major `item * T + t`) on `input`.
-    pub fn new(input: &'a PlanInput, lots: Vec<f64>) -> Result<Self, SweepError> {
+    /// Prepares evaluation of `lots` on `input`.
+    pub fn new(input: &'a PlanInput, lots: Grid<f64>) -> Result<Self, SweepError> {
         let n_periods = input.n_periods();
-        let n_cells = input.items.len() * n_periods;
-        if lots.len() != n_cells {
+        if (lots.rows(), lots.periods()) != (input.items.len(), n_periods) {
             return Err(SweepError::Other(format!(
-                "the fixed plan has {} item-periods, the plan directory {n_cells}",
-                lots.len()
+                "the fixed plan has {} items x {} periods, the plan directory {} x {n_periods}",
+                lots.rows(),
+                lots.periods(),
+                input.items.len()
             )));
         }
-        let mut used = vec![0.0; n_cells];
+        let mut used = Grid::new(input.items.len(), n_periods, 0.0);
         for e in &input.bom {
             for t in 0..n_periods {
-                if let (Some(&x), Some(cell)) =
-                    (lots.get(e.parent * n_periods + t), used.get_mut(e.component * n_periods + t))
-                {
-                    *cell += e.quantity * x;
-                }
+                used[(e.component, t)] += e.quantity * lots[(e.parent, t)];
             }
         }
-        let mut receipts = vec![0.0; n_cells];
-        for r in &input.receipts {
-            if let Some(cell) = receipts.get_mut(r.item * n_periods + r.period) {
-                *cell += r.quantity;
-            }
-        }
-        let mut load = vec![0.0; input.resources.len() * n_periods];
+        let mut load = Grid::new(input.resources.len(), n_periods, 0.0);
         let mut setup_cost = 0.0;
         for ro in &input.routings {
             for t in 0..n_periods {
-                let x = lots.get(ro.item * n_periods + t).copied().unwrap_or(0.0);
+                let x = lots[(ro.item, t)];
                 if x > 0.0 {
-                    if let Some(cell) = load.get_mut(ro.resource * n_periods + t) {
-                        *cell += ro.unit_time * x + ro.setup_time;
-                    }
+                    load[(ro.resource, t)] += ro.unit_time * x + ro.setup_time;
                     setup_cost += ro.setup_cost;
                 }
             }
         }
         let (mut unit, mut ordering) = (0.0, 0.0);
         for (i, item) in input.items.iter().enumerate() {
-            for &x in lots.get(i * n_periods..(i + 1) * n_periods).unwrap_or(&[]) {
+            for &x in lots.row(i) {
                 unit += item.unit_cost * x;
                 if x > 0.0 {
                     ordering += item.order_cost;
@@ -217,7 +211,7 @@ impl<'a> Evaluator<'a> {
             index: DemandIndex::new(input),
             lots,
             used,
-            receipts,
+            receipts: input.receipt_grid(),
             load,
             lot_costs: (unit, ordering, setup_cost),
         })
@@ -229,8 +223,7 @@ impl<'a> Evaluator<'a> {
         let n_periods = input.n_periods();
         let resolved = resolve(input, changes);
         scenario_demand(input, &self.index, changes, &resolved, &mut buffers.planned, &mut buffers.ratios);
-        buffers.shipped.clear();
-        buffers.shipped.resize(buffers.planned.len(), 0.0);
+        buffers.shipped = Grid::new(buffers.planned.rows(), buffers.planned.periods(), 0.0);
         let s = changes.cost_scale;
         let mut k = Kpis::default();
         let (unit, ordering, setup) = self.lot_costs;
@@ -245,8 +238,8 @@ impl<'a> Evaluator<'a> {
             let mut on_hand = item.initial_inventory;
             let mut due = 0.0;
             for t in 0..n_periods {
-                let c = i * n_periods + t;
-                let arriving = if t >= lead { self.lots.get(c - lead).copied().unwrap_or(0.0) } else { 0.0 };
+                let c = (i, t);
+                let arriving = if t >= lead { self.lots[(i, t - lead)] } else { 0.0 };
                 on_hand += arriving + self.receipts[c] - self.used[c];
                 due += buffers.planned[c];
                 let ship = on_hand.max(0.0).min(due);
@@ -269,21 +262,21 @@ impl<'a> Evaluator<'a> {
         }
         let capacity = |r: usize, t: usize| {
             input.resources.get(r).and_then(|res| res.capacity.get(t)).copied().unwrap_or(0.0)
-                * resolved.capacity_factor.get(r * n_periods + t).copied().unwrap_or(1.0)
+                * resolved.capacity_factor.get(r, t).copied().unwrap_or(1.0)
         };
         for (r, res) in input.resources.iter().enumerate() {
             for t in 0..n_periods {
-                let over = (self.load[r * n_periods + t] - capacity(r, t)).max(0.0);
+                let over = (self.load[(r, t)] - capacity(r, t)).max(0.0);
                 k.overtime += over;
                 k.capacity_excess += (over - res.overtime_max).max(0.0);
                 k.costs.overtime += res.overtime_cost * s.overtime * over;
             }
         }
-        k.peak_utilization = peak_utilization(&self.load, capacity, n_periods);
-        k.demand = buffers.planned.iter().sum();
-        k.shipped = buffers.shipped.iter().sum();
+        k.peak_utilization = peak_utilization(&self.load, capacity);
+        k.demand = buffers.planned.cells().iter().sum();
+        k.shipped = buffers.shipped.cells().iter().sum();
         k.unshipped = (k.demand - k.shipped).max(0.0);
-        let (fill, on_time) = service_rates(&buffers.planned, &buffers.shipped, n_periods);
+        let (fill, on_time) = service_rates(&buffers.planned, &buffers.shipped);
         k.fill_rate = fill;
         k.on_time_rate = on_time;
         k

@@ -29,6 +29,7 @@ pub mod scenario;
 
 pub use error::{ScenarioProblem, SweepError};
 
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use crate::sweep::evaluate::{solution_kpis, EvalBuffers, Evaluator};
@@ -112,7 +113,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Hex fingerprint of everything that determines the rows.
-pub fn fingerprint(input: &PlanInput, file: &ScenarioFile, lots: Option<&[f64]>) -> String {
+pub fn fingerprint(input: &PlanInput, file: &ScenarioFile, lots: Option<&Grid<f64>>) -> String {
     let text = serde_json::to_string(&(input, &file.scenarios, &file.settings, lots)).unwrap_or_default();
     format!("{:016x}", fnv1a(text.as_bytes()))
 }
@@ -179,7 +180,7 @@ pub fn fixed_lots(
     bom: &BomGraph,
     settings: &SweepSettings,
     lots: Option<&Path>,
-) -> Result<Vec<f64>, SweepError> {
+) -> Result<Grid<f64>, SweepError> {
     if let Some(folder) = lots {
         return evaluate::load_lots(folder, input);
     }
@@ -198,7 +199,7 @@ pub fn run_scenarios(
     input: &PlanInput,
     bom: &BomGraph,
     settings: &SweepSettings,
-    lots: Option<&[f64]>,
+    lots: Option<&Grid<f64>>,
     scenarios: &[&Scenario],
     jobs: usize,
     sink: &(dyn Fn(&ResultRow) + Sync),
@@ -222,7 +223,7 @@ pub fn run_scenarios(
         }),
         Mode::Evaluate => {
             let lots = lots.ok_or_else(|| SweepError::Other("evaluate mode needs fixed lots".into()))?;
-            let evaluator = Evaluator::new(input, lots.to_vec())?;
+            let evaluator = Evaluator::new(input, lots.clone())?;
             pool.install(|| {
                 scenarios
                     .par_iter()
@@ -339,7 +340,7 @@ pub fn run_sweep(
     let shard = options.shard.unwrap_or(Shard { k: 1, n: 1 });
     let header = JournalHeader {
         journal: "flexplan-sweep-journal".into(),
-        fingerprint: fingerprint(input, file, lots.as_deref()),
+        fingerprint: fingerprint(input, file, lots.as_ref()),
         n_scenarios: file.scenarios.len(),
         mode: settings.mode.as_str().into(),
         shard: (shard.k, shard.n),
@@ -373,7 +374,7 @@ pub fn run_sweep(
             s.push(row);
         }
     };
-    let computed = run_scenarios(input, bom, settings, lots.as_deref(), &todo, options.jobs, &push)?;
+    let computed = run_scenarios(input, bom, settings, lots.as_ref(), &todo, options.jobs, &push)?;
     let mut sink = sink.into_inner().map_err(|_| SweepError::Other("a worker thread panicked".into()))?;
     sink.flush();
     sink.progress.finish();

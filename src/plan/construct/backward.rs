@@ -16,22 +16,22 @@
 //! the look-ahead that keeps the merging from running out of capacity at the start.
 
 use super::{Construction, CAPACITY_MARGIN, TOLERANCE};
+use crate::grid::Grid;
 
 impl Construction<'_> {
     /// Places lots so that every item's demand ships on time, filling periods from the last
     /// (module docs). `None` when some requirement cannot be made by its period (lead time,
     /// capacity, lot rules). Only for plans without BOM edges (the caller checks).
-    pub(super) fn plan_backward(&mut self, demand: &[f64], economic: bool) -> Option<()> {
+    pub(super) fn plan_backward(&mut self, demand: &Grid<f64>, economic: bool) -> Option<()> {
         let n_periods = self.n_periods;
         let n_items = self.input.items.len();
-        // need[i * T + p]: net requirement that a lot started in p (arriving p + lead) covers.
-        let mut need = vec![0.0; n_items * n_periods];
+        // need[(i, p)]: net requirement that a lot started in p (arriving p + lead) covers.
+        let mut need = Grid::new(n_items, n_periods, 0.0);
         for (i, item) in self.input.items.iter().enumerate() {
             let mut on_hand = item.initial_inventory;
             for t in 0..n_periods {
-                let k = i * n_periods + t;
-                on_hand += self.receipts.get(k).copied().unwrap_or(0.0);
-                let due = demand.get(k).copied().unwrap_or(0.0);
+                on_hand += self.receipts.get(i, t).copied().unwrap_or(0.0);
+                let due = demand.get(i, t).copied().unwrap_or(0.0);
                 if on_hand >= due - TOLERANCE {
                     on_hand = (on_hand - due).max(0.0);
                     continue;
@@ -39,7 +39,7 @@ impl Construction<'_> {
                 let short = due - on_hand;
                 on_hand = 0.0;
                 let start = t.checked_sub(item.lead_time)?;
-                *need.get_mut(i * n_periods + start)? += short;
+                *need.get_mut(i, start)? += short;
             }
         }
         let mut outstanding = vec![0.0; n_items];
@@ -55,16 +55,16 @@ impl Construction<'_> {
     }
 
     /// Adds the requirements of lots started in `period` to `outstanding`.
-    fn add_needs(&self, period: usize, need: &[f64], outstanding: &mut [f64]) {
+    fn add_needs(&self, period: usize, need: &Grid<f64>, outstanding: &mut [f64]) {
         for (i, carried) in outstanding.iter_mut().enumerate() {
-            *carried += need.get(i * self.n_periods + period).copied().unwrap_or(0.0);
+            *carried += need.get(i, period).copied().unwrap_or(0.0);
         }
     }
 
     /// [`Construction::fill_period`], except that requirements cheaper to hold one more period
     /// than to set up are carried back whole when the earlier periods still hold everything
     /// (most saving first).
-    fn fill_period_economically(&mut self, period: usize, need: &[f64], outstanding: &mut [f64]) {
+    fn fill_period_economically(&mut self, period: usize, need: &Grid<f64>, outstanding: &mut [f64]) {
         let mut candidates: Vec<(usize, f64)> = Vec::new();
         if period > 0 {
             for (i, &q) in outstanding.iter().enumerate() {
@@ -97,7 +97,7 @@ impl Construction<'_> {
 
     /// Whether a plain backward fill of the periods before `period` makes `carried` and their
     /// own requirements (the look-ahead of the economic variant; `self` is not changed).
-    fn earlier_periods_hold(&self, period: usize, need: &[f64], mut carried: Vec<f64>) -> bool {
+    fn earlier_periods_hold(&self, period: usize, need: &Grid<f64>, mut carried: Vec<f64>) -> bool {
         let mut trial = self.clone();
         for earlier in (0..period).rev() {
             trial.add_needs(earlier, need, &mut carried);
@@ -148,7 +148,7 @@ impl Construction<'_> {
     /// Adds `delta` to the free time of every resource `item_idx` is routed on, in `period`.
     fn shift_free_time(&mut self, item_idx: usize, period: usize, delta: f64) {
         for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
-            if let Some(free) = self.free_time.get_mut(routing.resource * self.n_periods + period) {
+            if let Some(free) = self.free_time.get_mut(routing.resource, period) {
                 *free += delta;
             }
         }

@@ -17,8 +17,9 @@
 //! the plan shipped, so no shipment, balance or safety stock gets worse, and every move lowers
 //! the cost. Moves are applied best saving first, in passes, until none saves anything.
 
-use super::{lot_costs, receipt_table, routings_by_item};
+use super::lot_costs;
 use crate::format::snap;
+use crate::grid::Grid;
 use crate::input::{PlanInput, Routing};
 
 /// Savings below this are float noise, not a reason to move a lot.
@@ -41,10 +42,15 @@ struct Move {
     quantity: f64,
 }
 
-/// Improves `lots` (row-major `item * T + t`, shipping `shipped`) by the moves of the module
-/// docs. `big_m` is the model's bound on each lot; `capacity_margin` is kept free on every
-/// resource.
-pub(super) fn improve_lots(input: &PlanInput, big_m: &[f64], capacity_margin: f64, shipped: &[f64], lots: &mut [f64]) {
+/// Improves `lots` (shipping `shipped`) by the moves of the module docs. `big_m` is the
+/// model's bound on each lot; `capacity_margin` is kept free on every resource.
+pub(super) fn improve_lots(
+    input: &PlanInput,
+    big_m: &Grid<f64>,
+    capacity_margin: f64,
+    shipped: &Grid<f64>,
+    lots: &mut Grid<f64>,
+) {
     let Some(mut search) = Search::new(input, big_m, capacity_margin, shipped, lots) else { return };
     let n_items = input.items.len();
     for _ in 0..MAX_PASSES {
@@ -70,7 +76,7 @@ pub(super) fn improve_lots(input: &PlanInput, big_m: &[f64], capacity_margin: f6
 /// The state of the local search besides the lots.
 struct Search<'a> {
     input: &'a PlanInput,
-    big_m: &'a [f64],
+    big_m: &'a Grid<f64>,
     n_periods: usize,
     /// Cost of one lot of each item ([`lot_costs`]).
     setup_cost: Vec<f64>,
@@ -80,14 +86,20 @@ struct Search<'a> {
     has_components: Vec<bool>,
     /// Items in the BOM at all (never made later).
     in_bom: Vec<bool>,
-    /// Regular capacity left, `resource * T + t`.
-    free: Vec<f64>,
-    /// End-of-period stock of items outside the BOM, `item * T + t`.
-    stock: Vec<f64>,
+    /// Regular capacity left per resource and period.
+    free: Grid<f64>,
+    /// End-of-period stock of items outside the BOM.
+    stock: Grid<f64>,
 }
 
 impl<'a> Search<'a> {
-    fn new(input: &'a PlanInput, big_m: &'a [f64], margin: f64, shipped: &[f64], lots: &[f64]) -> Option<Self> {
+    fn new(
+        input: &'a PlanInput,
+        big_m: &'a Grid<f64>,
+        margin: f64,
+        shipped: &Grid<f64>,
+        lots: &Grid<f64>,
+    ) -> Option<Self> {
         let n_periods = input.n_periods();
         let n_items = input.items.len();
         let mut has_components = vec![false; n_items];
@@ -97,28 +109,27 @@ impl<'a> Search<'a> {
             *in_bom.get_mut(edge.parent)? = true;
             *in_bom.get_mut(edge.component)? = true;
         }
-        let mut free = vec![0.0; input.resources.len() * n_periods];
+        let mut free = Grid::new(input.resources.len(), n_periods, 0.0);
         for (r, res) in input.resources.iter().enumerate() {
-            for t in 0..n_periods {
-                free[r * n_periods + t] = res.capacity.get(t).copied().unwrap_or(0.0) - margin;
+            for (t, cell) in free.row_mut(r).iter_mut().enumerate() {
+                *cell = res.capacity.get(t).copied().unwrap_or(0.0) - margin;
             }
         }
         for routing in &input.routings {
             for t in 0..n_periods {
-                let lot = *lots.get(routing.item * n_periods + t)?;
+                let lot = *lots.get(routing.item, t)?;
                 if lot > 0.0 {
-                    *free.get_mut(routing.resource * n_periods + t)? -= routing.unit_time * lot + routing.setup_time;
+                    *free.get_mut(routing.resource, t)? -= routing.unit_time * lot + routing.setup_time;
                 }
             }
         }
-        let mut stock = receipt_table(input);
+        let mut stock = input.receipt_grid();
         for (i, item) in input.items.iter().enumerate() {
             let mut on_hand = item.initial_inventory;
             for t in 0..n_periods {
-                let k = i * n_periods + t;
-                let arriving = t.checked_sub(item.lead_time).map_or(0.0, |s| lots[i * n_periods + s]);
-                on_hand += stock[k] + arriving - shipped.get(k).copied()?;
-                stock[k] = on_hand;
+                let arriving = t.checked_sub(item.lead_time).map_or(0.0, |s| lots[(i, s)]);
+                on_hand += stock[(i, t)] + arriving - shipped.get(i, t).copied()?;
+                stock[(i, t)] = on_hand;
             }
         }
         Some(Search {
@@ -126,7 +137,7 @@ impl<'a> Search<'a> {
             big_m,
             n_periods,
             setup_cost: lot_costs(input),
-            routings: routings_by_item(input),
+            routings: (0..n_items).map(|i| input.routings_of(i).copied().collect()).collect(),
             has_components,
             in_bom,
             free,
@@ -135,8 +146,8 @@ impl<'a> Search<'a> {
     }
 
     /// The most saving move of the lot of `item` in `from`, if any saves anything.
-    fn best_move(&self, item: usize, from: usize, lots: &[f64]) -> Option<Move> {
-        let lot = *lots.get(item * self.n_periods + from)?;
+    fn best_move(&self, item: usize, from: usize, lots: &Grid<f64>) -> Option<Move> {
+        let lot = *lots.get(item, from)?;
         if lot <= 0.0 {
             return None;
         }
@@ -149,7 +160,7 @@ impl<'a> Search<'a> {
     }
 
     /// The nearest earlier lot the whole lot can join, when that saves money.
-    fn merge_earlier(&self, item_idx: usize, from: usize, lot: f64, lots: &[f64]) -> Option<Move> {
+    fn merge_earlier(&self, item_idx: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
         let item = self.input.items.get(item_idx)?;
         if *self.has_components.get(item_idx)? {
             return None;
@@ -168,7 +179,7 @@ impl<'a> Search<'a> {
     }
 
     /// The most saving later lot that (part of) the lot can join while the stock holds it.
-    fn move_later(&self, item_idx: usize, from: usize, lot: f64, lots: &[f64]) -> Option<Move> {
+    fn move_later(&self, item_idx: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
         let item = self.input.items.get(item_idx)?;
         if *self.in_bom.get(item_idx)? || item.holding_cost <= 0.0 && *self.setup_cost.get(item_idx)? <= 0.0 {
             return None;
@@ -184,11 +195,11 @@ impl<'a> Search<'a> {
             if covered >= n {
                 break;
             }
-            movable = movable.min(*self.stock.get(item_idx * n + covered)?);
+            movable = movable.min(*self.stock.get(item_idx, covered)?);
             if movable < MIN_QUANTITY {
                 break;
             }
-            if *lots.get(item_idx * n + to)? <= 0.0 {
+            if *lots.get(item_idx, to)? <= 0.0 {
                 continue;
             }
             let room = self.room(item_idx, to, lots)?;
@@ -208,38 +219,36 @@ impl<'a> Search<'a> {
 
     /// How much more the existing lot of `item_idx` in `to` can take: the model's bound,
     /// `max_lot`, and the regular free time of its resources. `Some(0)` when there is no lot.
-    fn room(&self, item_idx: usize, to: usize, lots: &[f64]) -> Option<f64> {
-        let n = self.n_periods;
+    fn room(&self, item_idx: usize, to: usize, lots: &Grid<f64>) -> Option<f64> {
         let item = self.input.items.get(item_idx)?;
-        let existing = *lots.get(item_idx * n + to)?;
+        let existing = *lots.get(item_idx, to)?;
         if existing <= 0.0 {
             return Some(0.0);
         }
-        let mut room = *self.big_m.get(item_idx * n + to)? - existing;
+        let mut room = *self.big_m.get(item_idx, to)? - existing;
         if let Some(max_lot) = item.max_lot {
             room = room.min(max_lot - existing);
         }
         for r in self.routings[item_idx].iter().filter(|r| r.unit_time > 0.0) {
-            room = room.min(*self.free.get(r.resource * n + to)? / r.unit_time);
+            room = room.min(*self.free.get(r.resource, to)? / r.unit_time);
         }
         Some(room.max(0.0) + 1e-9)
     }
 
     /// Applies `m`: the lots, the free time of both periods and the stock in between.
-    fn apply(&mut self, m: Move, lots: &mut [f64]) {
-        let n = self.n_periods;
-        let (from_k, to_k) = (m.item * n + m.from, m.item * n + m.to);
+    fn apply(&mut self, m: Move, lots: &mut Grid<f64>) {
+        let (from_k, to_k) = ((m.item, m.from), (m.item, m.to));
         let emptied = m.quantity >= lots[from_k];
         lots[to_k] = snap(lots[to_k] + m.quantity);
         lots[from_k] = if emptied { 0.0 } else { snap(lots[from_k] - m.quantity) };
         for r in &self.routings[m.item] {
-            self.free[r.resource * n + m.to] -= r.unit_time * m.quantity;
-            self.free[r.resource * n + m.from] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
+            self.free[(r.resource, m.to)] -= r.unit_time * m.quantity;
+            self.free[(r.resource, m.from)] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
         }
         let lead = self.input.items[m.item].lead_time;
         let (first, last, delta) = if m.to < m.from { (m.to, m.from, m.quantity) } else { (m.from, m.to, -m.quantity) };
-        for t in first + lead..(last + lead).min(n) {
-            self.stock[m.item * n + t] += delta;
+        for t in first + lead..(last + lead).min(self.n_periods) {
+            self.stock[(m.item, t)] += delta;
         }
     }
 }
@@ -249,6 +258,7 @@ mod tests {
     //! Hand-worked lot moves on one item with setup cost 100 and holding cost 1 per unit and
     //! period, on one resource (one hour per unit, no setup time).
     use super::improve_lots;
+    use crate::grid::Grid;
     use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
 
     /// One item over `capacity.len()` weekly periods with the given lead time.
@@ -280,9 +290,10 @@ mod tests {
 
     /// Runs the moves on `lots` with `shipped` shipped and no bound but capacity.
     fn improved(input: &PlanInput, shipped: &[f64], lots: &[f64]) -> Vec<f64> {
-        let mut lots = lots.to_vec();
-        improve_lots(input, &vec![1e6; lots.len()], 0.0, shipped, &mut lots);
-        lots
+        let grid = |cells: &[f64]| Grid::from_cells(cells.len(), cells.to_vec()).expect("one row");
+        let mut lots = grid(lots);
+        improve_lots(input, &grid(&vec![1e6; lots.periods()]), 0.0, &grid(shipped), &mut lots);
+        lots.into_cells()
     }
 
     /// Demand 5, 0, 10; lots 10, 0, 5 (cost 200 + 5 + 5 = 210). Two moves save money: five

@@ -32,11 +32,12 @@
 //!
 //! [`start_values`] turns the plan into a value for every column of a [`LotSizingModel`].
 
+use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{PlanInput, Routing};
 use crate::plan::model::LotSizingModel;
 use crate::plan::repair::complete_solution;
-use crate::plan::solution::{plan_costs, PlanSolution};
+use crate::plan::solution::{plan_costs, resource_load, PlanSolution};
 
 mod backward;
 mod improve;
@@ -52,23 +53,27 @@ const CAPACITY_MARGIN: f64 = 1e-5;
 /// Shortages below this are float noise of the netting, not a need for a lot.
 const TOLERANCE: f64 = 1e-7;
 
-/// Builds a plan for `input` with planned demand `demand` (row-major `item * T + t`) whose
-/// lots stay within `big_m` (the model's bound on each lot, `0` where no lot may start).
-/// Returns `None` when some dependent demand, or demand that may not ship late, cannot be met
-/// within capacity and the lot rules.
-pub fn construct_plan(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: &[f64]) -> Option<PlanSolution> {
-    let n_periods = input.n_periods();
-    let n_items = input.items.len();
-    if demand.len() != n_items * n_periods || big_m.len() != n_items * n_periods {
+/// Builds a plan for `input` with planned demand `demand` whose lots stay within `big_m`
+/// (the model's bound on each lot, `0` where no lot may start). Returns `None` when some
+/// dependent demand, or demand that may not ship late, cannot be met within capacity and the
+/// lot rules.
+pub fn construct_plan(
+    input: &PlanInput,
+    bom: &BomGraph,
+    demand: &Grid<f64>,
+    big_m: &Grid<f64>,
+) -> Option<PlanSolution> {
+    let shape = (input.items.len(), input.n_periods());
+    if (demand.rows(), demand.periods()) != shape || (big_m.rows(), big_m.periods()) != shape {
         return None;
     }
     let backward = |economic: bool| {
         if !input.bom.is_empty() {
             return None;
         }
-        let mut state = Construction::new(input, big_m.to_vec());
+        let mut state = Construction::new(input, bom, big_m.clone());
         state.plan_backward(demand, economic)?;
-        Some((state.lots, demand.to_vec()))
+        Some((state.lots, demand.clone()))
     };
     let candidates = [lot_for_lot(input, bom, demand, big_m), backward(true), backward(false)];
     let mut best: Option<(f64, PlanSolution)> = None;
@@ -88,11 +93,16 @@ pub fn construct_plan(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: 
 
 /// The lot-for-lot construction with capacity levelling (module docs): lots and shipments,
 /// or `None` when a hard requirement does not fit.
-fn lot_for_lot(input: &PlanInput, bom: &BomGraph, demand: &[f64], big_m: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
-    let mut lot_caps = big_m.to_vec();
+fn lot_for_lot(
+    input: &PlanInput,
+    bom: &BomGraph,
+    demand: &Grid<f64>,
+    big_m: &Grid<f64>,
+) -> Option<(Grid<f64>, Grid<f64>)> {
+    let mut lot_caps = big_m.clone();
     for _ in 0..MAX_ROUNDS {
-        let mut state = Construction::new(input, lot_caps.clone());
-        let mut shipped = demand.to_vec();
+        let mut state = Construction::new(input, bom, lot_caps.clone());
+        let mut shipped = demand.clone();
         let mut shortages = Vec::new();
         for &item_idx in bom.topological_order() {
             state.plan_item(item_idx, demand, &mut shipped, &mut shortages)?;
@@ -124,46 +134,38 @@ struct Shortage {
 #[derive(Clone)]
 struct Construction<'a> {
     input: &'a PlanInput,
+    bom: &'a BomGraph,
     /// Upper bound on each lot: the model's big-M, lowered where components fell short.
-    big_m: Vec<f64>,
+    big_m: Grid<f64>,
     n_periods: usize,
-    lots: Vec<f64>,
-    /// Free time (capacity + overtime_max - load - margin), `resource * T + t`.
-    free_time: Vec<f64>,
+    lots: Grid<f64>,
+    /// Free time (capacity + overtime_max - load - margin) per resource and period.
+    free_time: Grid<f64>,
     routings_of_item: Vec<Vec<Routing>>,
-    /// `parents[c]` = (parent, quantity).
-    parents: Vec<Vec<(usize, f64)>>,
-    receipts: Vec<f64>,
+    receipts: Grid<f64>,
     /// What one lot of each item costs ([`lot_costs`]).
     lot_cost: Vec<f64>,
 }
 
 impl<'a> Construction<'a> {
-    fn new(input: &'a PlanInput, big_m: Vec<f64>) -> Self {
+    fn new(input: &'a PlanInput, bom: &'a BomGraph, big_m: Grid<f64>) -> Self {
         let n_periods = input.n_periods();
-        let n_items = input.items.len();
-        let mut free_time = Vec::with_capacity(input.resources.len() * n_periods);
-        for res in &input.resources {
-            for t in 0..n_periods {
+        let mut free_time = Grid::new(input.resources.len(), n_periods, 0.0);
+        for (r, res) in input.resources.iter().enumerate() {
+            for (t, free) in free_time.row_mut(r).iter_mut().enumerate() {
                 let capacity = res.capacity.get(t).copied().unwrap_or(0.0);
-                free_time.push(capacity + res.overtime_max - CAPACITY_MARGIN);
-            }
-        }
-        let mut parents = vec![Vec::new(); n_items];
-        for edge in &input.bom {
-            if let Some(list) = parents.get_mut(edge.component) {
-                list.push((edge.parent, edge.quantity));
+                *free = capacity + res.overtime_max - CAPACITY_MARGIN;
             }
         }
         Construction {
             input,
+            bom,
             big_m,
             n_periods,
-            lots: vec![0.0; n_items * n_periods],
+            lots: Grid::new(input.items.len(), n_periods, 0.0),
             free_time,
-            routings_of_item: routings_by_item(input),
-            parents,
-            receipts: receipt_table(input),
+            routings_of_item: (0..input.items.len()).map(|i| input.routings_of(i).copied().collect()).collect(),
+            receipts: input.receipt_grid(),
             lot_cost: lot_costs(input),
         }
     }
@@ -174,8 +176,8 @@ impl<'a> Construction<'a> {
     fn plan_item(
         &mut self,
         item_idx: usize,
-        demand: &[f64],
-        shipped: &mut [f64],
+        demand: &Grid<f64>,
+        shipped: &mut Grid<f64>,
         shortages: &mut Vec<Shortage>,
     ) -> Option<()> {
         let item = self.input.items.get(item_idx)?;
@@ -184,16 +186,12 @@ impl<'a> Construction<'a> {
         let mut on_hand = item.initial_inventory;
         let mut backlog = 0.0;
         for t in 0..self.n_periods {
-            let k = item_idx * self.n_periods + t;
-            on_hand += self.receipts.get(k).copied().unwrap_or(0.0);
-            let external = demand.get(k).copied().unwrap_or(0.0);
+            on_hand += self.receipts.get(item_idx, t).copied().unwrap_or(0.0);
+            let external = demand.get(item_idx, t).copied().unwrap_or(0.0);
             let dependent: f64 = self
-                .parents
-                .get(item_idx)?
-                .iter()
-                .map(|&(parent, quantity)| {
-                    quantity * self.lots.get(parent * self.n_periods + t).copied().unwrap_or(0.0)
-                })
+                .bom
+                .where_used(item_idx)
+                .map(|(parent, quantity)| quantity * self.lots.get(parent, t).copied().unwrap_or(0.0))
                 .sum();
             let hard = dependent + if may_ship_late { 0.0 } else { external };
             if on_hand < hard - TOLERANCE {
@@ -216,7 +214,7 @@ impl<'a> Construction<'a> {
                 let ship = snap_down(on_hand.min(due));
                 on_hand -= ship;
                 backlog = due - ship;
-                if let Some(slot) = shipped.get_mut(k) {
+                if let Some(slot) = shipped.get_mut(item_idx, t) {
                     *slot = ship;
                 }
             }
@@ -227,12 +225,15 @@ impl<'a> Construction<'a> {
     /// Lowers the caps of the parents' lots in the shortage's period so that the next round
     /// asks `shortage.quantity` less of the item (largest lots first). False when the
     /// parents' lots cannot absorb it (the shortage comes from external demand or lead times).
-    fn cut_parent_lots(&self, shortage: &Shortage, lot_caps: &mut [f64]) -> bool {
-        let Some(parents) = self.parents.get(shortage.item_idx) else { return false };
-        let mut lots: Vec<(usize, f64, f64)> = parents
-            .iter()
-            .filter_map(|&(parent, quantity)| {
-                let lot = self.lots.get(parent * self.n_periods + shortage.period).copied()?;
+    fn cut_parent_lots(&self, shortage: &Shortage, lot_caps: &mut Grid<f64>) -> bool {
+        if shortage.item_idx >= self.input.items.len() {
+            return false;
+        }
+        let mut lots: Vec<(usize, f64, f64)> = self
+            .bom
+            .where_used(shortage.item_idx)
+            .filter_map(|(parent, quantity)| {
+                let lot = self.lots.get(parent, shortage.period).copied()?;
                 (lot > 0.0).then_some((parent, quantity, lot))
             })
             .collect();
@@ -243,7 +244,7 @@ impl<'a> Construction<'a> {
                 break;
             }
             let cut = (remaining / quantity).min(lot);
-            if let Some(cap) = lot_caps.get_mut(parent * self.n_periods + shortage.period) {
+            if let Some(cap) = lot_caps.get_mut(parent, shortage.period) {
                 *cap = (*cap).min(snap_down(lot - cut));
             }
             remaining -= cut * quantity;
@@ -269,8 +270,9 @@ impl<'a> Construction<'a> {
     /// lot rules, limited by the bound and the free capacity); returns the increase.
     fn add_to_lot(&mut self, item_idx: usize, period: usize, want: f64) -> f64 {
         let Some(item) = self.input.items.get(item_idx) else { return 0.0 };
-        let k = item_idx * self.n_periods + period;
-        let (Some(&bound), Some(&current)) = (self.big_m.get(k), self.lots.get(k)) else { return 0.0 };
+        let (Some(&bound), Some(&current)) = (self.big_m.get(item_idx, period), self.lots.get(item_idx, period)) else {
+            return 0.0;
+        };
         if bound <= 0.0 {
             return 0.0;
         }
@@ -292,7 +294,7 @@ impl<'a> Construction<'a> {
             return 0.0;
         }
         self.book_time(item_idx, period, lot - current, new_lot);
-        if let Some(slot) = self.lots.get_mut(k) {
+        if let Some(slot) = self.lots.get_mut(item_idx, period) {
             *slot = lot;
         }
         lot - current
@@ -303,7 +305,7 @@ impl<'a> Construction<'a> {
     fn capacity_limit(&self, item_idx: usize, period: usize, current: f64, new_lot: bool) -> f64 {
         let mut limit = f64::INFINITY;
         for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
-            let free = self.free_time.get(routing.resource * self.n_periods + period).copied().unwrap_or(0.0);
+            let free = self.free_time.get(routing.resource, period).copied().unwrap_or(0.0);
             let free = free - if new_lot { routing.setup_time } else { 0.0 };
             if free < 0.0 {
                 return 0.0;
@@ -318,34 +320,11 @@ impl<'a> Construction<'a> {
     /// Books the run time of `extra` units (and the setup of a new lot) on every resource.
     fn book_time(&mut self, item_idx: usize, period: usize, extra: f64, new_lot: bool) {
         for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
-            if let Some(free) = self.free_time.get_mut(routing.resource * self.n_periods + period) {
+            if let Some(free) = self.free_time.get_mut(routing.resource, period) {
                 *free -= routing.unit_time * extra + if new_lot { routing.setup_time } else { 0.0 };
             }
         }
     }
-}
-
-/// `routings[i]`: the routings of item `i`.
-fn routings_by_item(input: &PlanInput) -> Vec<Vec<Routing>> {
-    let mut routings = vec![Vec::new(); input.items.len()];
-    for routing in &input.routings {
-        if let Some(list) = routings.get_mut(routing.item) {
-            list.push(*routing);
-        }
-    }
-    routings
-}
-
-/// Receipts summed per item and period, `item * T + t`.
-fn receipt_table(input: &PlanInput) -> Vec<f64> {
-    let n_periods = input.n_periods();
-    let mut receipts = vec![0.0; input.items.len() * n_periods];
-    for receipt in &input.receipts {
-        if let Some(slot) = receipts.get_mut(receipt.item * n_periods + receipt.period) {
-            *slot += receipt.quantity;
-        }
-    }
-    receipts
 }
 
 /// What one lot of each item costs: its order cost plus the setup costs of its routings.
@@ -370,40 +349,54 @@ fn snap_down(v: f64) -> f64 {
 /// True when every balance of `solution` holds to 1e-6 with non-negative stock, and no
 /// resource needs more overtime than allowed (what [`complete_solution`] cannot see).
 fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> bool {
-    let n_periods = input.n_periods();
-    let receipts = receipt_table(input);
-    let mut used = vec![0.0; input.items.len() * n_periods];
-    for edge in &input.bom {
-        for t in 0..n_periods {
-            let lot = solution.lots.get(edge.parent * n_periods + t).copied().unwrap_or(0.0);
-            if let Some(slot) = used.get_mut(edge.component * n_periods + t) {
-                *slot += edge.quantity * lot;
-            }
-        }
-    }
+    let Some(available) = net_arrivals(input, bom, &solution.lots) else { return false };
     for &i in bom.topological_order() {
         let Some(item) = input.items.get(i) else { return false };
         let mut on_hand = item.initial_inventory;
-        for t in 0..n_periods {
-            let k = i * n_periods + t;
-            let arriving = t.checked_sub(item.lead_time).map_or(0.0, |s| solution.lots[i * n_periods + s]);
-            on_hand += arriving + receipts[k] - used[k] - solution.shipped[k];
+        for t in 0..input.n_periods() {
+            let k = (i, t);
+            on_hand += available[k] - solution.shipped[k];
             if on_hand < -1e-6 || (on_hand - solution.inventory[k]).abs() > 1e-5 {
                 return false;
             }
             on_hand = solution.inventory[k];
         }
     }
-    input.resources.iter().enumerate().all(|(r, res)| {
-        (0..n_periods).all(|t| solution.overtime.get(r * n_periods + t).is_some_and(|&o| o <= res.overtime_max))
-    })
+    input.resources.iter().enumerate().all(|(r, res)| solution.overtime.row(r).iter().all(|&o| o <= res.overtime_max))
+}
+
+/// What reaches each item's stock in each period besides shipments: lots arriving after their
+/// lead time and receipts, less what the parents' lots consume. `None` when `lots` does not
+/// have the input's shape.
+fn net_arrivals(input: &PlanInput, bom: &BomGraph, lots: &Grid<f64>) -> Option<Grid<f64>> {
+    let n_periods = input.n_periods();
+    if (lots.rows(), lots.periods()) != (input.items.len(), n_periods) {
+        return None;
+    }
+    let mut arriving = input.receipt_grid();
+    for (i, item) in input.items.iter().enumerate() {
+        for t in item.lead_time..n_periods {
+            arriving[(i, t)] += lots[(i, t - item.lead_time)];
+        }
+        for (p, q) in bom.where_used(i) {
+            for t in 0..n_periods {
+                arriving[(i, t)] -= q * lots[(p, t)];
+            }
+        }
+    }
+    Some(arriving)
 }
 
 /// A value for every column of `model` (numbered as [`LotSizingModel::column_index`]) taken
 /// from `solution`: lots, setups, lot-multiple counts, inventory, shipments, backlog,
 /// shortfall, and the exact overtime the lots need. `None` when the model has columns the
 /// plan does not determine (the facility-location split) or a lot the model cannot hold.
-pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSolution) -> Option<Vec<f64>> {
+pub fn start_values(
+    input: &PlanInput,
+    bom: &BomGraph,
+    model: &LotSizingModel,
+    solution: &PlanSolution,
+) -> Option<Vec<f64>> {
     let n_periods = input.n_periods();
     let columns = model.column_index();
     let mut values = vec![f64::NAN; model.problem.len()];
@@ -417,89 +410,56 @@ pub fn start_values(input: &PlanInput, model: &LotSizingModel, solution: &PlanSo
     // Stock and backlog recomputed from the lots and shipments without snapping: the written
     // plan's 1e-6 rounding would leave balance rows off by ~1e-7, beyond HiGHS's 1e-9, and
     // HiGHS then "repairs" the start with an LP that can take a large plan's whole time limit.
-    let (inventory, backlog) = exact_stock(input, solution)?;
+    let (inventory, backlog) = exact_stock(input, bom, solution)?;
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
-            let k = i * n_periods + t;
-            let lot = *solution.lots.get(k)?;
-            if lot > 0.0 && vars.lot.get(k).copied().flatten().is_none() {
+            let k = (i, t);
+            let lot = *solution.lots.get(i, t)?;
+            if lot > 0.0 && vars.lot.get(i, t).copied().flatten().is_none() {
                 return None;
             }
-            set(*vars.lot.get(k)?, lot)?;
-            set(*vars.setup.get(k)?, if lot > 0.0 { 1.0 } else { 0.0 })?;
+            set(*vars.lot.get(i, t)?, lot)?;
+            set(*vars.setup.get(i, t)?, if lot > 0.0 { 1.0 } else { 0.0 })?;
             if let Some(multiple) = item.lot_multiple {
-                set(*vars.multiple.get(k)?, (lot / multiple).round())?;
+                set(*vars.multiple.get(i, t)?, (lot / multiple).round())?;
             }
-            let on_hand = *inventory.get(k)?;
-            set(vars.inventory.get(k).copied(), on_hand)?;
-            set(*vars.shipped.get(k)?, *solution.shipped.get(k)?)?;
-            set(*vars.backlog.get(k)?, *backlog.get(k)?)?;
-            set(*vars.shortfall.get(k)?, (item.safety_stock - on_hand).max(0.0))?;
+            let on_hand = inventory[k];
+            set(vars.inventory.get(i, t).copied(), on_hand)?;
+            set(*vars.shipped.get(i, t)?, *solution.shipped.get(i, t)?)?;
+            set(*vars.backlog.get(i, t)?, backlog[k])?;
+            set(*vars.shortfall.get(i, t)?, (item.safety_stock - on_hand).max(0.0))?;
         }
     }
+    // Unsnapped, so that the capacity row holds to the solver's 1e-9 tolerance.
+    let (run_time, setup_time) = resource_load(&input.routings, input.resources.len(), &solution.lots);
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
-            let k = r * n_periods + t;
-            // Unsnapped, so that the capacity row holds to the solver's 1e-9 tolerance.
-            let load = exact_load(input, solution, r, t);
+            let load = run_time[(r, t)] + setup_time[(r, t)];
             let overtime = (load - res.capacity.get(t).copied().unwrap_or(0.0)).clamp(0.0, res.overtime_max);
-            set(*vars.overtime.get(k)?, overtime)?;
-            set(*vars.extra_overtime.get(k)?, 0.0)?;
+            set(*vars.overtime.get(r, t)?, overtime)?;
+            set(*vars.extra_overtime.get(r, t)?, 0.0)?;
         }
     }
     values.iter().all(|v| v.is_finite()).then_some(values)
 }
 
-/// End inventory and backlog of every item and period (`item * T + t`) from the plan's lots
-/// and shipments by the balance equations, unrounded; float noise below zero is 0.
-fn exact_stock(input: &PlanInput, solution: &PlanSolution) -> Option<(Vec<f64>, Vec<f64>)> {
+/// End inventory and backlog of every item and period from the plan's lots and shipments by
+/// the balance equations, unrounded; float noise below zero is 0.
+fn exact_stock(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> Option<(Grid<f64>, Grid<f64>)> {
+    let arriving = net_arrivals(input, bom, &solution.lots)?;
     let n_periods = input.n_periods();
-    let n = input.items.len() * n_periods;
-    let mut arriving = vec![0.0; n];
-    for r in &input.receipts {
-        *arriving.get_mut(r.item * n_periods + r.period)? += r.quantity;
-    }
-    for (i, item) in input.items.iter().enumerate() {
-        for t in item.lead_time..n_periods {
-            arriving[i * n_periods + t] += *solution.lots.get(i * n_periods + t - item.lead_time)?;
-        }
-    }
-    for edge in &input.bom {
-        for t in 0..n_periods {
-            arriving[edge.component * n_periods + t] -=
-                edge.quantity * *solution.lots.get(edge.parent * n_periods + t)?;
-        }
-    }
-    let mut inventory = vec![0.0; n];
-    let mut backlog = vec![0.0; n];
+    let mut inventory = Grid::new(input.items.len(), n_periods, 0.0);
+    let mut backlog = Grid::new(input.items.len(), n_periods, 0.0);
     for (i, item) in input.items.iter().enumerate() {
         let (mut on_hand, mut late) = (item.initial_inventory, 0.0);
         for t in 0..n_periods {
-            let k = i * n_periods + t;
-            let shipped = *solution.shipped.get(k)?;
+            let k = (i, t);
+            let shipped = *solution.shipped.get(i, t)?;
             on_hand += arriving[k] - shipped;
-            late += *solution.demand.get(k)? - shipped;
+            late += *solution.demand.get(i, t)? - shipped;
             inventory[k] = on_hand.max(0.0);
             backlog[k] = late.max(0.0);
         }
     }
     Some((inventory, backlog))
-}
-
-/// Run time plus setup time of resource `r` in period `t`, summed in the model's row order.
-fn exact_load(input: &PlanInput, solution: &PlanSolution, r: usize, t: usize) -> f64 {
-    let n_periods = input.n_periods();
-    input
-        .routings
-        .iter()
-        .filter(|ro| ro.resource == r)
-        .map(|ro| {
-            let lot = solution.lots.get(ro.item * n_periods + t).copied().unwrap_or(0.0);
-            if lot > 0.0 {
-                ro.unit_time * lot + ro.setup_time
-            } else {
-                0.0
-            }
-        })
-        .sum()
 }
