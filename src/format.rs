@@ -1,5 +1,11 @@
-//! How numbers and text fields are written: every written quantity is snapped to 1e-6, printed
-//! in its shortest round-trip form, and every CSV field is quoted by one rule.
+//! How numbers and text fields are written: every written quantity lies on the grid of
+//! millionths (1e-6), printed in its shortest round-trip form, and every CSV field is quoted by
+//! one rule. Every rounding to that grid is here: to the nearest ([`snap`]), up and down
+//! ([`ceil_micro`], [`floor_micro`]), and to the nearest with ties down ([`snap_ties_down`]).
+
+/// A distance from a millionth smaller than this (in millionths, so 1e-9 of a unit) is
+/// floating-point noise: [`ceil_micro`] and [`floor_micro`] do not round across it.
+const MICRO_NOISE: f64 = 1e-3;
 
 /// Rounds to 1e-6 and turns -0 into 0.
 pub fn snap(v: f64) -> f64 {
@@ -9,6 +15,23 @@ pub fn snap(v: f64) -> f64 {
     } else {
         r
     }
+}
+
+/// Rounds up to the next 1e-6, ignoring noise of less than 1e-9 above a millionth.
+pub fn ceil_micro(v: f64) -> f64 {
+    (v * 1e6 - MICRO_NOISE).ceil() / 1e6
+}
+
+/// Rounds down to 1e-6, ignoring noise of less than 1e-9 below a millionth.
+pub fn floor_micro(v: f64) -> f64 {
+    (v * 1e6 + MICRO_NOISE).floor() / 1e6
+}
+
+/// [`snap`] of `max(v, 0)`, except that a tie (a remainder of half a millionth, to 1e-12) goes
+/// down. The result is within 5e-7 of `v` either way; for a stock, rounding a tie down writes
+/// the cheaper number (rounding it up would hold a millionth that is not there).
+pub fn snap_ties_down(v: f64) -> f64 {
+    snap(((v.max(0.0) * 1e6 - 1e-6).round()) / 1e6)
 }
 
 /// Shortest round-trip form of a snapped number (`3`, not `3.0`).

@@ -22,6 +22,7 @@ use crate::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
 use crate::import::trigeiro::{list_dat_files, read_trigeiro};
 use crate::import::ImportError;
 use crate::input::bom::BomGraph;
+use crate::input::table::{Need, NumberRule};
 use crate::output::TableFormat;
 use crate::plan::solve::relative_gap;
 use crate::plan::solve::{ProgressPoint, SolveOptions, SolveStatus};
@@ -266,39 +267,49 @@ fn natural_key(name: &str) -> (String, u64, String) {
     (prefix, number, rest.get(digits.len()..).unwrap_or("").to_string())
 }
 
+/// The columns `name_column` and `value_column` of a small CSV file beside the benchmark data
+/// (parsed by the plan directories' CSV reader), with the rest of each row's cells by column
+/// name in `extra`: rows whose name is empty or whose value is not a finite number from 0 to
+/// 1e12 are left out. A missing or malformed file gives no rows.
+fn read_values(path: &Path, name_column: &str, value_column: &str, extra: &str) -> Vec<(String, f64, String)> {
+    let Ok(bytes) = std::fs::read(path) else { return Vec::new() };
+    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let Ok(table) = crate::input::table::parse_csv(&file_name, &bytes) else { return Vec::new() };
+    let mut ignored = crate::error::Diagnostics::new();
+    let names = table.ids(name_column, Need::Optional, &mut ignored);
+    let values = table.numbers(value_column, NumberRule::NonNegative, Need::Optional, &mut ignored);
+    let extras = table.ids(extra, Need::Optional, &mut ignored);
+    names
+        .into_iter()
+        .zip(values)
+        .zip(extras)
+        .filter_map(|((name, value), extra)| {
+            Some((name.value()?.to_string(), value.value()?, extra.value().unwrap_or("").to_string()))
+        })
+        .collect()
+}
+
 /// `computed_highs.csv`: instance -> (objective, source). Missing or malformed: empty.
 fn read_computed_values(path: &Path) -> BTreeMap<String, (f64, BestKnownSource)> {
-    let Ok(text) = std::fs::read_to_string(path) else { return BTreeMap::new() };
-    let mut values = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let (Some(name), Some(status), Some(objective)) = (fields.first(), fields.get(3), fields.get(4)) else {
-            continue;
-        };
-        let Ok(objective) = objective.parse::<f64>() else { continue };
-        if !objective.is_finite() {
-            continue;
-        }
-        let source =
-            if *status == "kOptimal" { BestKnownSource::ComputedOptimal } else { BestKnownSource::ComputedIncumbent };
-        values.insert(name.to_string(), (objective, source));
-    }
-    values
+    read_values(path, "instance", "objective", "status")
+        .into_iter()
+        .map(|(name, objective, status)| {
+            let source = if status == "kOptimal" {
+                BestKnownSource::ComputedOptimal
+            } else {
+                BestKnownSource::ComputedIncumbent
+            };
+            (name, (objective, source))
+        })
+        .collect()
 }
 
 /// The `.mps.gz` files of the MIPLIB folder with the optima of its `known_values.csv`.
 fn miplib_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
     let io = |source| ImportError::Io { path: dir.to_path_buf(), source };
-    let known: BTreeMap<String, f64> = std::fs::read_to_string(dir.join("known_values.csv"))
-        .unwrap_or_default()
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut fields = line.split(',');
-            let name = fields.next()?.trim().to_string();
-            let value = fields.nth(1)?.trim().parse::<f64>().ok()?;
-            Some((name, value))
-        })
+    let known: BTreeMap<String, f64> = read_values(&dir.join("known_values.csv"), "instance", "optimal_value", "")
+        .into_iter()
+        .map(|(name, value, _)| (name, value))
         .collect();
     let mut instances = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {

@@ -336,7 +336,7 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
             let load = s.run_time[k] + s.setup_time[k];
             res.push(resource.id.clone());
             per.push(period(t));
-            let utilization = (cap > 0.0).then(|| (load / cap * 1e6).round() / 1e6);
+            let utilization = (cap > 0.0).then(|| snap(load / cap));
             for (c, v) in cols.iter_mut().zip([
                 Some(cap),
                 Some(s.run_time[k]),

@@ -1,19 +1,17 @@
 //! The rounding repair: the solver's values, snapped to 1e-6, made into a plan whose every
 //! balance and capacity row holds to the 1e-6 of its written numbers ([`complete_solution`]).
 
-use crate::format::snap;
+use crate::format::{ceil_micro, snap, snap_ties_down};
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Item, PlanInput};
 use crate::plan::solution::{resource_load, PlanSolution};
 
-/// The written end stock of an exact running stock `v`: rounded to 1e-6 as [`snap`] does,
-/// except that a tie (a remainder of half a millionth, to 1e-12) goes down, to the cheaper
-/// number. Either way the written value is within 5e-7 of the exact one, so each balance row
-/// of the written plan holds to the checker's 1e-6; rounding a tie up would hold a millionth
-/// that is not there at a holding cost.
+/// The written end stock of an exact running stock `v`: within 5e-7 of it, so each balance
+/// row of the written plan holds to the checker's 1e-6, and a tie rounded down, to the cheaper
+/// number ([`snap_ties_down`]).
 fn snap_stock(v: f64) -> f64 {
-    snap(((v.max(0.0) * 1e6 - 1e-6).round()) / 1e6)
+    snap_ties_down(v)
 }
 
 /// Derives inventory, backlog, shortfall, run/setup time and overtime from lots and shipments
@@ -401,11 +399,6 @@ fn raise_lot(
         shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
     }
     extra
-}
-
-/// Rounds up to the next 1e-6, ignoring float noise below 1e-9 of a unit.
-fn ceil_micro(v: f64) -> f64 {
-    ((v * 1e6 - 1e-3).ceil()) / 1e6
 }
 
 /// Removes component `i`'s `deficit` in period `t` by lowering the latest lot of one of its

@@ -32,6 +32,7 @@
 //!
 //! [`start_values`] turns the plan into a value for every column of a [`LotSizingModel`].
 
+use crate::format::{ceil_micro, floor_micro};
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{PlanInput, Routing};
@@ -211,7 +212,7 @@ impl<'a> Construction<'a> {
                         on_hand += self.cover(item_idx, due - on_hand, latest, latest.saturating_sub(SOFT_LOOKBACK));
                     }
                 }
-                let ship = snap_down(on_hand.min(due));
+                let ship = floor_micro(on_hand.min(due));
                 on_hand -= ship;
                 backlog = due - ship;
                 if let Some(slot) = shipped.get_mut(item_idx, t) {
@@ -245,7 +246,7 @@ impl<'a> Construction<'a> {
             }
             let cut = (remaining / quantity).min(lot);
             if let Some(cap) = lot_caps.get_mut(parent, shortage.period) {
-                *cap = (*cap).min(snap_down(lot - cut));
+                *cap = (*cap).min(floor_micro(lot - cut));
             }
             remaining -= cut * quantity;
         }
@@ -285,7 +286,7 @@ impl<'a> Construction<'a> {
                 let limit_count = (limit / multiple + 1e-9).floor();
                 wanted_count.min(limit_count).max(0.0) * multiple
             }
-            None => snap_up(target).min(snap_down(limit)),
+            None => ceil_micro(target).min(floor_micro(limit)),
         };
         if let Some(max_lot) = item.max_lot {
             lot = lot.min(max_lot);
@@ -336,14 +337,6 @@ fn lot_costs(input: &PlanInput) -> Vec<f64> {
         }
     }
     costs
-}
-
-fn snap_up(v: f64) -> f64 {
-    (v * 1e6 - 1e-6).ceil() / 1e6
-}
-
-fn snap_down(v: f64) -> f64 {
-    (v * 1e6 + 1e-6).floor() / 1e6
 }
 
 /// True when every balance of `solution` holds to 1e-6 with non-negative stock, and no
