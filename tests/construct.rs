@@ -35,7 +35,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
         timings: Default::default(),
         nodes: None,
         progress: Vec::new(),
-        solver: ("test".to_string(), String::new()),
+        solver: flexplan::plan::SolverInfo { name: "test".to_string(), version: String::new() },
         diagnosis: None,
         demand: bucket_demand(input),
     };

@@ -272,7 +272,7 @@ fn evaluate_by_hand() {
     assert_eq!(k.costs.unit, 20.0);
     assert_eq!(k.costs.ordering, 7.0);
     assert_eq!((k.demand, k.shipped, k.unshipped), (12.0, 10.0, 2.0));
-    assert!((k.fill_rate - 10.0 / 12.0).abs() < 1e-12 && (k.on_time_rate - 10.0 / 12.0).abs() < 1e-12);
+    assert!((k.fill_rate - 10.0 / 12.0).abs() < 1e-12 && (k.on_time_fill_rate - 10.0 / 12.0).abs() < 1e-12);
     // Late shipment forbidden: the 2 short units are lost, not backlogged.
     let file = parse("[[scenario]]\nname = \"strict\"\nno_backlog = [\"X\"]\n", &input).unwrap();
     let k = evaluator.evaluate(&file.scenarios[1].changes, &mut EvalBuffers::default());

@@ -30,12 +30,14 @@ pub enum TableSource {
     Frame,
 }
 
-/// The file format of a table found in a plan directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The file format of a table, read (a plan directory) or written (a plan folder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TableFormat {
-    /// `NAME.csv`
+    /// `NAME.csv`: comma-separated, UTF-8, header row.
+    #[default]
     Csv,
-    /// `NAME.parquet`
+    /// `NAME.parquet`: Apache Parquet.
     Parquet,
 }
 

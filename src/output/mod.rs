@@ -10,23 +10,15 @@ use crate::files::write_dir_atomically;
 use crate::format::{csv_field, fmt_float, snap};
 use crate::input::PlanInput;
 use crate::plan::demand::Demand;
-use crate::plan::{PlanOutcome, PlanSolution};
+use crate::plan::solve::SolveStatus;
+use crate::plan::{PlanOutcome, PlanSolution, SolverInfo};
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 use serde::Serialize;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-/// Table file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TableFormat {
-    /// Comma-separated, UTF-8, header row.
-    #[default]
-    Csv,
-    /// Apache Parquet.
-    Parquet,
-}
+pub use crate::input::table::TableFormat;
 
 /// The names of every file a plan folder may hold (anything else in OUT_DIR is not ours).
 pub const PLAN_FILES: [&str; 9] = [
@@ -114,7 +106,7 @@ pub fn order_promises(input: &PlanInput, demand: &Demand, solution: &PlanSolutio
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     /// `optimal`, `feasible`, `infeasible` or `no_solution_found`.
-    pub status: &'static str,
+    pub status: SolveStatus,
     /// Which limit ended the solve.
     pub stop_reason: crate::plan::solve::StopReason,
     /// Objective of the written plan (the spec's sum).
@@ -171,15 +163,6 @@ pub struct OrderCounts {
     pub unshipped: usize,
 }
 
-/// Solver name and version.
-#[derive(Debug, Clone, Serialize)]
-pub struct SolverInfo {
-    /// e.g. `HiGHS`.
-    pub name: String,
-    /// e.g. `1.15.0`.
-    pub version: String,
-}
-
 /// Builds the summary of an outcome.
 pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderPromise], mip_gap: f64) -> Summary {
     let counts = outcome.demand.counts();
@@ -203,7 +186,7 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         }
     });
     Summary {
-        status: outcome.status.as_str(),
+        status: outcome.status,
         stop_reason: outcome.stop_reason,
         objective: outcome.costs.map(|c| snap(c.total())),
         best_bound: outcome.best_bound.map(snap),
@@ -234,7 +217,7 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         solve_seconds: outcome.solve_seconds,
         seconds: outcome.timings,
         nodes: outcome.nodes,
-        solver: SolverInfo { name: outcome.solver.0.clone(), version: outcome.solver.1.clone() },
+        solver: outcome.solver.clone(),
         flexplan_version: env!("CARGO_PKG_VERSION"),
         diagnosis: outcome.diagnosis.clone(),
     }
@@ -492,7 +475,7 @@ pub fn headline(summary: &Summary, options: &crate::plan::solve::SolveOptions) -
         )
     };
     match summary.status {
-        "optimal" => format!(
+        SolveStatus::Optimal => format!(
             "optimal: cost {} (gap {} <= target {}), {} in {:.2} s",
             money(summary.objective.unwrap_or(0.0)),
             pct(summary.gap.unwrap_or(0.0)),
@@ -500,15 +483,17 @@ pub fn headline(summary: &Summary, options: &crate::plan::solve::SolveOptions) -
             service(summary),
             summary.solve_seconds
         ),
-        "feasible" => format!(
+        SolveStatus::Feasible => format!(
             "feasible, not proven optimal: {why}; cost {}, best bound {}, gap {}; {}",
             money(summary.objective.unwrap_or(0.0)),
             summary.best_bound.map(money).unwrap_or_else(|| "unknown".into()),
             summary.gap.map(pct).unwrap_or_else(|| "unknown".into()),
             service(summary)
         ),
-        "infeasible" => "infeasible: no plan meets every hard constraint. Why:".to_string(),
-        _ => format!("no plan found: stopped by the {limit} before any feasible plan was found"),
+        SolveStatus::Infeasible => "infeasible: no plan meets every hard constraint. Why:".to_string(),
+        SolveStatus::NoSolutionFound => {
+            format!("no plan found: stopped by the {limit} before any feasible plan was found")
+        }
     }
 }
 

@@ -64,7 +64,7 @@ pub struct PlanOutcome {
     /// written to a plan directory).
     pub progress: Vec<ProgressPoint>,
     /// Solver name and version.
-    pub solver: (String, String),
+    pub solver: SolverInfo,
     /// Why the plan is infeasible, when it is.
     pub diagnosis: Option<Diagnosis>,
     /// The bucketed demand the plan was made for.
@@ -149,6 +149,15 @@ pub fn plan_configured(
         }
     }
     finish(input, bom, options, &Highs, &clock, built.parts, outcome, timings)
+}
+
+/// The solver that made a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SolverInfo {
+    /// e.g. `HiGHS`.
+    pub name: String,
+    /// e.g. `1.15.0`.
+    pub version: String,
 }
 
 /// Seconds spent in each step of a run (timings: they differ between runs, so they are the one
@@ -299,7 +308,7 @@ fn finish(
         timings,
         nodes: outcome.nodes,
         progress: outcome.progress,
-        solver: (backend.name().to_string(), backend.version()),
+        solver: SolverInfo { name: backend.name().to_string(), version: backend.version() },
         diagnosis,
         demand: parts.demand,
     })

@@ -36,7 +36,7 @@ pub struct Kpis {
     /// `shipped / demand` (1 without demand).
     pub fill_rate: f64,
     /// Units shipped by their due period (earliest due first) / units demanded.
-    pub on_time_rate: f64,
+    pub on_time_fill_rate: f64,
     /// Largest `(run + setup time) / capacity` over resources and periods with capacity.
     pub peak_utilization: Option<f64>,
     /// Overtime hours, all resources and periods.
@@ -82,7 +82,7 @@ fn peak_utilization(load: &Grid<f64>, capacity: impl Fn(usize, usize) -> f64) ->
 
 /// The KPIs of a solved plan (`input` is the scenario's modified plan).
 pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBreakdown) -> Kpis {
-    let (fill_rate, on_time_rate) = service_rates(&solution.demand, &solution.shipped);
+    let (fill_rate, on_time_fill_rate) = service_rates(&solution.demand, &solution.shipped);
     let mut load = solution.run_time.clone();
     for (cell, setup) in load.cells_mut().iter_mut().zip(solution.setup_time.cells()) {
         *cell += setup;
@@ -97,7 +97,7 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
         shipped,
         unshipped: (demand - shipped).max(0.0),
         fill_rate,
-        on_time_rate,
+        on_time_fill_rate,
         peak_utilization: peak_utilization(&load, capacity),
         overtime: solution.overtime.cells().iter().sum(),
         capacity_excess: 0.0,
@@ -278,7 +278,7 @@ impl<'a> Evaluator<'a> {
         k.unshipped = (k.demand - k.shipped).max(0.0);
         let (fill, on_time) = service_rates(&buffers.planned, &buffers.shipped);
         k.fill_rate = fill;
-        k.on_time_rate = on_time;
+        k.on_time_fill_rate = on_time;
         k
     }
 }

@@ -52,7 +52,7 @@ pub struct ResultRow {
     /// Shipped / demand.
     pub fill_rate: Option<f64>,
     /// Units shipped by their due period / units demanded.
-    pub on_time_rate: Option<f64>,
+    pub on_time_fill_rate: Option<f64>,
     /// Largest load / capacity.
     pub peak_utilization: Option<f64>,
     /// Overtime hours.
@@ -93,7 +93,7 @@ impl ResultRow {
             shipped: None,
             unshipped: None,
             fill_rate: None,
-            on_time_rate: None,
+            on_time_fill_rate: None,
             peak_utilization: None,
             overtime: None,
             capacity_excess: None,
@@ -120,7 +120,7 @@ impl ResultRow {
         self.shipped = Some(k.shipped);
         self.unshipped = Some(k.unshipped);
         self.fill_rate = Some(k.fill_rate);
-        self.on_time_rate = Some(k.on_time_rate);
+        self.on_time_fill_rate = Some(k.on_time_fill_rate);
         self.peak_utilization = k.peak_utilization;
         self.overtime = Some(k.overtime);
         self.capacity_excess = Some(k.capacity_excess);
@@ -152,7 +152,7 @@ impl ResultRow {
             &mut self.shipped,
             &mut self.unshipped,
             &mut self.fill_rate,
-            &mut self.on_time_rate,
+            &mut self.on_time_fill_rate,
             &mut self.peak_utilization,
             &mut self.overtime,
             &mut self.capacity_excess,
@@ -171,7 +171,7 @@ impl ResultRow {
             ("cost_setup", self.cost_setup),
             ("cost_overtime", self.cost_overtime),
             ("fill_rate", self.fill_rate),
-            ("on_time_rate", self.on_time_rate),
+            ("on_time_fill_rate", self.on_time_fill_rate),
             ("unshipped", self.unshipped),
             ("peak_utilization", self.peak_utilization),
             ("overtime", self.overtime),
@@ -295,7 +295,7 @@ pub const RESULT_COLUMNS: [&str; 28] = [
     "shipped",
     "unshipped",
     "fill_rate",
-    "on_time_rate",
+    "on_time_fill_rate",
     "peak_utilization",
     "overtime",
     "capacity_excess",
@@ -321,7 +321,7 @@ fn floats(r: &ResultRow) -> [Option<f64>; 18] {
         r.shipped,
         r.unshipped,
         r.fill_rate,
-        r.on_time_rate,
+        r.on_time_fill_rate,
         r.peak_utilization,
         r.overtime,
         r.capacity_excess,
