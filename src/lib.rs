@@ -60,6 +60,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod costs;
 pub mod error;
 pub mod files;
 pub mod forecast;
@@ -203,7 +204,8 @@ mod layout {
     fn the_checker_uses_only_the_input_types() {
         let graph = graph();
         let used = &graph["validate"];
-        let allowed: BTreeSet<String> = ["error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
+        let allowed: BTreeSet<String> =
+            ["costs", "error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
         assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
     }
 

@@ -32,6 +32,7 @@
 //! (`x`, and `y = 1` iff a lot of positive quantity exists), reported inventory, backlog and
 //! safety shortfall, and reported overtime.
 
+use crate::costs::CostBreakdown;
 use crate::error::Diagnostic;
 use crate::input::{PlanInput, Routing};
 use chrono::NaiveDate;
@@ -188,52 +189,13 @@ pub struct Violation {
     pub message: String,
 }
 
-/// The objective's terms, recomputed from the plan files.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct RecomputedCosts {
-    /// `sum unit_cost * x`.
-    pub unit: f64,
-    /// `sum holding_cost * I`.
-    pub holding: f64,
-    /// `sum backlog_cost * B`.
-    pub backlog: f64,
-    /// `sum safety_stock_penalty * S`.
-    pub safety_stock: f64,
-    /// `sum order_cost * y`.
-    pub ordering: f64,
-    /// `sum routing setup_cost * y`.
-    pub setup: f64,
-    /// `sum overtime_cost * O` with the reported overtime.
-    pub overtime: f64,
-}
-
-impl RecomputedCosts {
-    /// The terms with their `summary.json` names, in a fixed order.
-    pub fn terms(&self) -> [(&'static str, f64); 7] {
-        [
-            ("unit", self.unit),
-            ("holding", self.holding),
-            ("backlog", self.backlog),
-            ("safety_stock", self.safety_stock),
-            ("ordering", self.ordering),
-            ("setup", self.setup),
-            ("overtime", self.overtime),
-        ]
-    }
-
-    /// The objective: the sum of the terms.
-    pub fn total(&self) -> f64 {
-        self.terms().iter().map(|(_, value)| value).sum()
-    }
-}
-
 /// What [`check_plan`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckReport {
     /// Every violation, in check order (lots, inventory, resources, promises, summary).
     pub violations: Vec<Violation>,
     /// The objective's terms recomputed from the plan.
-    pub costs: RecomputedCosts,
+    pub costs: CostBreakdown,
     /// The recomputed objective (`costs.total()`).
     pub objective: f64,
     /// The objective claimed in `summary.json`, if it has one.
@@ -261,8 +223,7 @@ impl CheckReport {
         }
         let reported = self.reported_objective.map_or_else(|| "missing".to_string(), fmt_num);
         let _ = writeln!(text, "Objective: recomputed {}, summary.json {reported}", fmt_num(self.objective));
-        let terms: Vec<String> =
-            self.costs.terms().iter().map(|(name, value)| format!("{name} {}", fmt_num(*value))).collect();
+        let terms: Vec<String> = self.costs.terms().map(|(name, value)| format!("{name} {}", fmt_num(value))).collect();
         let _ = writeln!(text, "Costs: {}", terms.join(", "));
         let _ = writeln!(text, "Fill rate {}, on-time rate {}", fmt_num(self.fill_rate), fmt_num(self.on_time_rate));
         if !self.is_ok() {
@@ -1564,9 +1525,9 @@ impl<'a> Checker<'a> {
     }
 
     /// Every term of the objective, from the plan's reported quantities.
-    fn costs(&self) -> RecomputedCosts {
+    fn costs(&self) -> CostBreakdown {
         let input = self.input;
-        let mut costs = RecomputedCosts::default();
+        let mut costs = CostBreakdown::default();
         for (item_idx, item) in input.items.iter().enumerate() {
             let setup_cost = self.setup_cost_by_item.get(item_idx).copied().unwrap_or(0.0);
             for t in 0..self.n_periods {
@@ -1594,7 +1555,7 @@ impl<'a> Checker<'a> {
     fn check_summary(
         &mut self,
         summary: &Summary,
-        costs: &RecomputedCosts,
+        costs: &CostBreakdown,
         fill_rate: f64,
         on_time_rate: f64,
     ) -> Option<f64> {

@@ -2,10 +2,11 @@
 //! costs are worked out by hand, then one mutation at a time with the exact violation expected.
 
 use chrono::NaiveDate;
+use flexplan::costs::CostBreakdown;
 use flexplan::input::{
     BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
-use flexplan::validate::{check_plan, CheckError, CheckReport, RecomputedCosts, ViolationKind};
+use flexplan::validate::{check_plan, CheckError, CheckReport, ViolationKind};
 use std::path::Path;
 
 fn date(text: &str) -> NaiveDate {
@@ -195,7 +196,7 @@ fn expect(kind: ViolationKind, subject: &str, period: Option<usize>) -> (Violati
 fn the_correct_plan_passes_with_hand_computed_costs() {
     let report = check(&input(), &PlanFiles::correct());
     assert_eq!(found(&report), vec![], "{}", report.to_text());
-    let hand = RecomputedCosts {
+    let hand = CostBreakdown {
         unit: 80.0,
         holding: 6.0,
         backlog: 6.0,

@@ -192,15 +192,7 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         best_bound: outcome.best_bound.map(snap),
         gap: outcome.gap.map(|g| (g * 1e9).round() / 1e9),
         mip_gap_target: mip_gap,
-        costs: outcome.costs.map(|c| crate::plan::CostBreakdown {
-            unit: snap(c.unit),
-            holding: snap(c.holding),
-            backlog: snap(c.backlog),
-            safety_stock: snap(c.safety_stock),
-            ordering: snap(c.ordering),
-            setup: snap(c.setup),
-            overtime: snap(c.overtime),
-        }),
+        costs: outcome.costs.map(|c| c.map(snap)),
         fill_rate,
         on_time_rate,
         orders: OrderCounts {

@@ -1,6 +1,7 @@
 //! A plan as numbers: every quantity of the spec's formulation, and its cost by term (the
 //! spec's objective evaluated on those numbers).
 
+pub use crate::costs::CostBreakdown;
 use crate::grid::Grid;
 use crate::input::{PlanInput, Routing};
 use serde::Serialize;
@@ -52,32 +53,6 @@ pub fn resource_load(routings: &[Routing], n_resources: usize, lots: &Grid<f64>)
         }
     }
     (run_time, setup_time)
-}
-
-/// Cost of a plan, by term of the spec's objective.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-pub struct CostBreakdown {
-    /// `Σ unit_cost x`.
-    pub unit: f64,
-    /// `Σ holding_cost I`.
-    pub holding: f64,
-    /// `Σ backlog_cost B`.
-    pub backlog: f64,
-    /// `Σ safety_stock_penalty S`.
-    pub safety_stock: f64,
-    /// `Σ order_cost y`.
-    pub ordering: f64,
-    /// `Σ routing setup_cost y`.
-    pub setup: f64,
-    /// `Σ overtime_cost O`.
-    pub overtime: f64,
-}
-
-impl CostBreakdown {
-    /// The objective: the sum of all terms.
-    pub fn total(&self) -> f64 {
-        self.unit + self.holding + self.backlog + self.safety_stock + self.ordering + self.setup + self.overtime
-    }
 }
 
 /// The spec's objective evaluated on a plan, by term.

@@ -4,6 +4,7 @@
 //! Every problem is collected with the scenario and key it is in (`scenario "x", key
 //! "capacity_scale.SEWING": ...`), so a whole file is fixed in one round.
 
+use crate::costs::CostBreakdown;
 use crate::input::PlanInput;
 use crate::plan::solve::SolveOptions;
 use crate::sweep::error::{ScenarioProblem, SweepError};
@@ -90,34 +91,20 @@ pub struct CapacityWindow {
 
 /// Factors on the cost terms of the objective (1 = unchanged).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CostScales {
-    /// Unit cost.
-    pub unit: f64,
-    /// Holding cost.
-    pub holding: f64,
-    /// Backlog cost.
-    pub backlog: f64,
-    /// Safety-stock penalty.
-    pub safety_stock: f64,
-    /// Order cost per lot.
-    pub ordering: f64,
-    /// Routing setup cost per lot.
-    pub setup: f64,
-    /// Overtime cost.
-    pub overtime: f64,
-}
+#[serde(transparent)]
+pub struct CostScales(pub CostBreakdown);
 
 impl Default for CostScales {
     fn default() -> Self {
-        CostScales {
-            unit: 1.0,
-            holding: 1.0,
-            backlog: 1.0,
-            safety_stock: 1.0,
-            ordering: 1.0,
-            setup: 1.0,
-            overtime: 1.0,
-        }
+        CostScales(CostBreakdown::splat(1.0))
+    }
+}
+
+impl std::ops::Deref for CostScales {
+    type Target = CostBreakdown;
+
+    fn deref(&self) -> &CostBreakdown {
+        &self.0
     }
 }
 
@@ -297,7 +284,6 @@ const CHANGE_KEYS: [&str; 9] = [
     "moq",
     "no_backlog",
 ];
-const COST_TERMS: [&str; 7] = ["unit", "holding", "backlog", "safety_stock", "ordering", "setup", "overtime"];
 
 struct Parser<'a> {
     input: &'a PlanInput,
@@ -621,16 +607,13 @@ impl Parser<'_> {
                     for (term, v) in t {
                         let sub = format!("{key}.{term}");
                         let Some(x) = self.number(ctx, &sub, v) else { continue };
-                        let s = &mut c.cost_scale;
-                        match term.as_str() {
-                            "unit" => s.unit = x,
-                            "holding" => s.holding = x,
-                            "backlog" => s.backlog = x,
-                            "safety_stock" => s.safety_stock = x,
-                            "ordering" => s.ordering = x,
-                            "setup" => s.setup = x,
-                            "overtime" => s.overtime = x,
-                            _ => self.problem(ctx, &sub, format!("unknown cost term{}", suggestion(term, &COST_TERMS))),
+                        match c.cost_scale.0.term_mut(term) {
+                            Some(scale) => *scale = x,
+                            None => self.problem(
+                                ctx,
+                                &sub,
+                                format!("unknown cost term{}", suggestion(term, &CostBreakdown::NAMES)),
+                            ),
                         }
                     }
                 }
@@ -925,17 +908,8 @@ pub fn describe_changes(c: &ScenarioChanges) -> String {
     map("capacity", serde_json::json!(windows), windows.is_empty());
     map("lead_time", serde_json::json!(c.lead_time), c.lead_time.is_empty());
     let d = CostScales::default();
-    let s = c.cost_scale;
     let mut costs = serde_json::Map::new();
-    for (name, v, base) in [
-        ("unit", s.unit, d.unit),
-        ("holding", s.holding, d.holding),
-        ("backlog", s.backlog, d.backlog),
-        ("safety_stock", s.safety_stock, d.safety_stock),
-        ("ordering", s.ordering, d.ordering),
-        ("setup", s.setup, d.setup),
-        ("overtime", s.overtime, d.overtime),
-    ] {
+    for ((name, v), base) in c.cost_scale.terms().zip(d.values()) {
         if v != base {
             costs.insert(name.into(), v.into());
         }

@@ -1,0 +1,102 @@
+//! The terms of the spec's objective (section 2): one home for their names, so the plan's
+//! cost breakdown, the checker's recomputation, `summary.json`, the sweep's cost scales and
+//! its result columns all list the same terms in the same order.
+
+use serde::{Deserialize, Serialize};
+
+/// One value per term of the objective: a plan's cost by term, or a factor per term.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CostBreakdown {
+    /// `Σ unit_cost x`.
+    pub unit: f64,
+    /// `Σ holding_cost I`.
+    pub holding: f64,
+    /// `Σ backlog_cost B`.
+    pub backlog: f64,
+    /// `Σ safety_stock_penalty S`.
+    pub safety_stock: f64,
+    /// `Σ order_cost y`.
+    pub ordering: f64,
+    /// `Σ routing setup_cost y`.
+    pub setup: f64,
+    /// `Σ overtime_cost O`.
+    pub overtime: f64,
+}
+
+impl CostBreakdown {
+    /// The terms' names, as `summary.json`, scenario files and result columns spell them.
+    pub const NAMES: [&'static str; 7] =
+        ["unit", "holding", "backlog", "safety_stock", "ordering", "setup", "overtime"];
+
+    /// Every term equal to `value` (e.g. 1: factors that change nothing).
+    pub fn splat(value: f64) -> Self {
+        CostBreakdown {
+            unit: value,
+            holding: value,
+            backlog: value,
+            safety_stock: value,
+            ordering: value,
+            setup: value,
+            overtime: value,
+        }
+    }
+
+    /// The terms' values in the order of [`CostBreakdown::NAMES`].
+    pub fn values(&self) -> [f64; 7] {
+        [self.unit, self.holding, self.backlog, self.safety_stock, self.ordering, self.setup, self.overtime]
+    }
+
+    /// The terms with their names, in a fixed order.
+    pub fn terms(&self) -> impl Iterator<Item = (&'static str, f64)> {
+        Self::NAMES.into_iter().zip(self.values())
+    }
+
+    /// The term called `name`, if there is one.
+    pub fn term_mut(&mut self, name: &str) -> Option<&mut f64> {
+        Some(match name {
+            "unit" => &mut self.unit,
+            "holding" => &mut self.holding,
+            "backlog" => &mut self.backlog,
+            "safety_stock" => &mut self.safety_stock,
+            "ordering" => &mut self.ordering,
+            "setup" => &mut self.setup,
+            "overtime" => &mut self.overtime,
+            _ => return None,
+        })
+    }
+
+    /// Each term mapped by `f`.
+    pub fn map(&self, f: impl Fn(f64) -> f64) -> Self {
+        let mut out = *self;
+        for name in Self::NAMES {
+            if let Some(value) = out.term_mut(name) {
+                *value = f(*value);
+            }
+        }
+        out
+    }
+
+    /// The objective: the sum of all terms.
+    pub fn total(&self) -> f64 {
+        self.unit + self.holding + self.backlog + self.safety_stock + self.ordering + self.setup + self.overtime
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_its_term() {
+        let mut costs = CostBreakdown::default();
+        for (k, name) in CostBreakdown::NAMES.iter().enumerate() {
+            *costs.term_mut(name).expect("a term") = k as f64 + 1.0;
+        }
+        assert_eq!(costs.values(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        assert_eq!(costs.total(), 28.0);
+        assert_eq!(costs.term_mut("setups"), None);
+        assert_eq!(costs.map(|v| v * 2.0).total(), 56.0);
+        let json = serde_json::to_value(costs).expect("serialises");
+        assert_eq!(json.as_object().map(|o| o.keys().len()), Some(CostBreakdown::NAMES.len()));
+    }
+}
