@@ -73,7 +73,7 @@ pub mod suite;
 pub mod sweep;
 pub mod validate;
 
-pub use error::{Diagnostic, Error, InputError, Result};
+pub use error::{Diagnostic, Error, ErrorKind, InputError, Result};
 pub use input::PlanInput;
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The public benchmarks: `flexplan solve-mps` and `flexplan bench`.
 
-use super::exit::{self, UsageError};
+use super::exit::{self, Failure};
 use super::{plan_config, BenchArgs, SolveMpsArgs};
-use anyhow::Context;
 use flexplan::input::SolverConfig;
 use flexplan::plan::solve::SolveOptions;
+use flexplan::ErrorKind;
 use std::path::Path;
 
-pub(super) fn solve_mps(args: SolveMpsArgs) -> anyhow::Result<i32> {
+pub(super) fn solve_mps(args: SolveMpsArgs) -> Result<i32, Failure> {
     let SolveMpsArgs { file, time_limit, gap, threads, verbose } = args;
     let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads: Some(threads) };
     let options = SolveOptions { verbose, ..SolveOptions::from_config(&flags) };
@@ -16,18 +16,9 @@ pub(super) fn solve_mps(args: SolveMpsArgs) -> anyhow::Result<i32> {
     Ok(exit::for_status(outcome.status))
 }
 
-pub(super) fn run(args: BenchArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: BenchArgs) -> Result<i32, Failure> {
     let BenchArgs { suite, time_limit, jobs, gap, formulation, heuristic, threads, instances, x_sample, data, out } =
         args;
-    let suites: Vec<flexplan::suite::Suite> = if suite == "all" {
-        flexplan::suite::Suite::ALL.to_vec()
-    } else {
-        vec![flexplan::suite::Suite::from_name(&suite).ok_or_else(|| {
-            UsageError(format!(
-                "unknown suite {suite}: use lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier or all"
-            ))
-        })?]
-    };
     let options = flexplan::suite::SuiteOptions {
         data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
         solve: SolveOptions::from_config(&SolverConfig {
@@ -51,13 +42,7 @@ pub(super) fn run(args: BenchArgs) -> anyhow::Result<i32> {
             if row.note.is_empty() { String::new() } else { format!(" {}", row.note) }
         );
     };
-    let mut rows = Vec::new();
-    for suite in suites {
-        rows.extend(flexplan::suite::run_suite(suite, &options, &progress)?);
-    }
-    if rows.is_empty() && !options.instances.is_empty() {
-        return Err(UsageError(format!("no instance of {suite} matched --instances")).into());
-    }
+    let rows = flexplan::suite::run_named(&suite, &options, &progress)?;
     let markdown = flexplan::suite::to_markdown(&rows);
     print!("{markdown}");
     if let Some(out) = out {
@@ -70,9 +55,11 @@ pub(super) fn run(args: BenchArgs) -> anyhow::Result<i32> {
 }
 
 /// Writes one output file through a temporary file and a rename (nothing half-written).
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name =
-        path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{} is not a file name", path.display()))?;
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Failure::new(ErrorKind::Request, format!("{} is not a file name", path.display())))?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

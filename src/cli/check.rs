@@ -1,16 +1,15 @@
 //! `flexplan check`, and the reading of a plan directory every command shares.
 
-use super::{exit, CheckArgs, ReportFormat};
+use super::exit::{self, Failure};
+use super::{CheckArgs, ReportFormat};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::PlanInput;
+use flexplan::Error;
 use std::path::Path;
 
-pub(super) fn run(args: CheckArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
     let CheckArgs { plan_dir, format } = args;
-    let (input, bom) = match load(&plan_dir) {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (input, bom) = load(&plan_dir)?;
     let demand = flexplan::plan::demand::bucket_demand(&input);
     let report = flexplan::check::inspect(&input, &demand, &bom);
     match format {
@@ -20,20 +19,14 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// Reads and validates a plan directory, BOM included; prints every problem on failure.
-pub(super) fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), i32> {
+/// Reads and validates a plan directory, BOM included; invalid input names every problem.
+pub(super) fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), Failure> {
     let loaded = flexplan::input::read::read_plan_dir(plan_dir).and_then(|input| {
         let bom = BomGraph::new(&input)?;
         Ok((input, bom))
     });
-    loaded.map_err(|e| {
-        eprint!("error: invalid input in {}\n{}", plan_dir.display(), indent_problems(&e));
-        exit::INVALID_INPUT
+    loaded.map_err(|error| match error {
+        Error::Input(problems) => Failure::invalid_input(format!("invalid input in {}", plan_dir.display()), &problems),
+        other => other.into(),
     })
-}
-
-pub(super) fn indent_problems(e: &flexplan::InputError) -> String {
-    // The Display of InputError starts with its own headline; keep only the problem lines.
-    let text = e.to_string();
-    text.lines().skip(1).map(|l| format!("{l}\n")).collect()
 }

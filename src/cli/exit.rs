@@ -1,6 +1,8 @@
-//! Exit codes, documented in the README, and the one place that turns an error into one.
+//! Exit codes, documented in the README, and the one place that chooses one for an error: by
+//! its [`ErrorKind`] alone ([`code_for`]).
 
-use flexplan::error::Error;
+use flexplan::{Error, ErrorKind, InputError};
+use std::fmt::Display;
 
 /// Success: input valid (`check`), plan optimal (`plan`), plan passes (`validate`).
 pub const OK: i32 = 0;
@@ -32,38 +34,84 @@ pub fn for_status(status: flexplan::plan::solve::SolveStatus) -> i32 {
     }
 }
 
-/// The exit code of a command's result; an error is printed first.
-pub fn code_of(result: anyhow::Result<i32>) -> i32 {
+/// The exit code of a failure of `kind`.
+pub fn code_for(kind: ErrorKind) -> i32 {
+    match kind {
+        ErrorKind::Input => INVALID_INPUT,
+        ErrorKind::Usage => USAGE,
+        ErrorKind::Output => OUTPUT,
+        ErrorKind::Request | ErrorKind::Io | ErrorKind::Solver => ERROR,
+    }
+}
+
+/// A command that failed: what to print after `error: ` (with its chain of causes) and the
+/// kind of failure, which decides the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    kind: ErrorKind,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// A failure the binary itself finds.
+    pub fn new(kind: ErrorKind, message: impl Display) -> Self {
+        Failure { kind, error: anyhow::anyhow!("{message}") }
+    }
+
+    /// Invalid input: `headline`, then every problem on a line of its own.
+    pub fn invalid_input(headline: impl Display, problems: &InputError) -> Self {
+        // The Display of InputError starts with its own headline; keep only the problem lines.
+        let text = problems.to_string();
+        let lines: String = text.lines().skip(1).map(|line| format!("\n{line}")).collect();
+        Failure::new(ErrorKind::Input, format!("{headline}{lines}"))
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure { kind: error.kind(), error: error.into() }
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    /// A report that cannot be printed as JSON.
+    fn from(error: serde_json::Error) -> Self {
+        Failure { kind: ErrorKind::Io, error: error.into() }
+    }
+}
+
+/// The exit code of a command's result; a failure is printed first, on stderr.
+pub fn code_of(result: Result<i32, Failure>) -> i32 {
     match result {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            use flexplan::import::ImportError;
-            let error = e.downcast_ref::<Error>().or_else(|| match e.downcast_ref::<ImportError>() {
-                Some(ImportError::Flexplan(inner)) => Some(inner),
-                _ => None,
-            });
-            if e.downcast_ref::<UsageError>().is_some() {
-                return USAGE;
-            }
-            match (error, e.downcast_ref::<ImportError>()) {
-                (Some(Error::Input(_)), _) | (_, Some(ImportError::Format { .. })) => INVALID_INPUT,
-                (Some(Error::Output { .. }), _) => OUTPUT,
-                _ => ERROR,
-            }
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error);
+            code_for(failure.kind)
         }
     }
 }
 
-/// A command line clap accepts but flexplan cannot act on (an unknown suite, instance names
-/// that match nothing): exit code 2, like clap's own errors.
-#[derive(Debug)]
-pub struct UsageError(pub String);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+    /// The README's table: 3 invalid input, 2 a request naming what does not exist, 8 an
+    /// output not written, 1 the rest.
+    #[test]
+    fn each_kind_has_its_documented_exit_code() {
+        assert_eq!(code_for(ErrorKind::Input), 3);
+        assert_eq!(code_for(ErrorKind::Usage), 2);
+        assert_eq!(code_for(ErrorKind::Output), 8);
+        for kind in [ErrorKind::Request, ErrorKind::Io, ErrorKind::Solver] {
+            assert_eq!(code_for(kind), 1, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_input_prints_the_headline_then_each_problem_on_its_line() {
+        let problems = InputError::single(flexplan::Diagnostic::file("items.csv", "bad"));
+        let failure = Failure::invalid_input("invalid input in plan", &problems);
+        assert_eq!(failure.kind, ErrorKind::Input);
+        assert_eq!(format!("{:#}", failure.error), "invalid input in plan\n  items.csv: bad");
     }
 }
-
-impl std::error::Error for UsageError {}

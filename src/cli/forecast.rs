@@ -1,18 +1,20 @@
 //! `flexplan forecast`: forecasts with backtest and quantiles, optionally into a plan's
 //! `forecast.csv`.
 
-use super::check::indent_problems;
-use super::{exit, ForecastArgs};
-use flexplan::error::Error;
+use super::exit::{self, Failure};
+use super::ForecastArgs;
+use flexplan::{Error, ErrorKind};
 use std::path::Path;
 
-pub(super) fn run(args: ForecastArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: ForecastArgs) -> Result<i32, Failure> {
     let ForecastArgs { history, bucket, horizon, out, by, folds, service_level, plan_dir, all_methods, season_length } =
         args;
     let key = match by.replace(' ', "").as_str() {
         "item" => flexplan::forecast::series::SeriesKey::Item,
         "item,market" => flexplan::forecast::series::SeriesKey::ItemMarket,
-        other => anyhow::bail!("--by takes `item` or `item,market`, not `{other}`"),
+        other => {
+            return Err(Failure::new(ErrorKind::Request, format!("--by takes `item` or `item,market`, not `{other}`")))
+        }
     };
     let options = flexplan::forecast::ForecastOptions {
         bucket: bucket.into(),
@@ -31,25 +33,27 @@ fn forecast(
     options: &flexplan::forecast::ForecastOptions,
     out: &Path,
     plan_dir: Option<&Path>,
-) -> anyhow::Result<i32> {
+) -> Result<i32, Failure> {
     let started = std::time::Instant::now();
     // With a plan directory, forecast buckets are the plan's periods.
     let align_to = match plan_dir {
         Some(dir) => match flexplan::input::read::read_plan_toml(&dir.join("plan.toml")) {
             Ok((horizon, _)) if horizon.bucket != options.bucket => {
-                eprintln!(
-                    "error: the plan in {} has `{}` periods; forecast it with --bucket {}",
-                    dir.display(),
-                    horizon.bucket.as_str(),
-                    horizon.bucket.as_str()
-                );
-                return Ok(exit::INVALID_INPUT);
+                return Err(Failure::new(
+                    ErrorKind::Input,
+                    format!(
+                        "the plan in {} has `{}` periods; forecast it with --bucket {}",
+                        dir.display(),
+                        horizon.bucket.as_str(),
+                        horizon.bucket.as_str()
+                    ),
+                ));
             }
             Ok((horizon, _)) => Some(horizon.start),
-            Err(e) => {
-                eprint!("error: invalid input in {}\n{}", dir.display(), indent_problems(&e));
-                return Ok(exit::INVALID_INPUT);
+            Err(Error::Input(problems)) => {
+                return Err(Failure::invalid_input(format!("invalid input in {}", dir.display()), &problems))
             }
+            Err(other) => return Err(other.into()),
         },
         None => None,
     };
@@ -57,10 +61,10 @@ fn forecast(
         .and_then(|series| Ok((flexplan::forecast::forecast_history(&series, options)?, series)));
     let (results, series) = match loaded {
         Ok(loaded) => loaded,
-        Err(e) => {
-            eprint!("error: invalid input in {}\n{}", history.display(), indent_problems(&e));
-            return Ok(exit::INVALID_INPUT);
+        Err(Error::Input(problems)) => {
+            return Err(Failure::invalid_input(format!("invalid input in {}", history.display()), &problems))
         }
+        Err(other) => return Err(other.into()),
     };
     let tables = flexplan::forecast::tables(&results, options)?;
     flexplan::forecast::write_tables(&tables, out)?;
@@ -90,9 +94,9 @@ fn forecast(
                     println!("  left out {} forecast bucket(s) outside the plan horizon", written.outside_horizon);
                 }
             }
-            Err(Error::Input(e)) => {
-                eprint!("error: cannot write the forecast into {}\n{}", plan_dir.display(), indent_problems(&e));
-                return Ok(exit::INVALID_INPUT);
+            Err(Error::Input(problems)) => {
+                let headline = format!("cannot write the forecast into {}", plan_dir.display());
+                return Err(Failure::invalid_input(headline, &problems));
             }
             Err(e) => return Err(e.into()),
         }

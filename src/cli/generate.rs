@@ -1,16 +1,16 @@
 //! `flexplan generate`: a seeded synthetic (or adversarial) plan directory.
 
-use super::{exit, GenerateArgs};
-use anyhow::Context;
+use super::exit::{self, Failure};
+use super::GenerateArgs;
 
-pub(super) fn run(args: GenerateArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
     let GenerateArgs { seed, items, orders, periods, bucket, start, adversarial, out_dir } = args;
     let input = if adversarial {
         let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
-        flexplan::generate::generate_adversarial(&spec).context("cannot generate")?
+        flexplan::generate::generate_adversarial(&spec)?
     } else {
         let spec = flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
-        flexplan::generate::generate(&spec).context("cannot generate")?
+        flexplan::generate::generate(&spec)?
     };
     flexplan::input::write::write_plan_dir(&input, &out_dir)?;
     println!(

@@ -1,8 +1,9 @@
 //! `flexplan import trigeiro|tempelmeier`: a public benchmark instance as a plan directory.
 
-use super::{exit, ImportFormat};
+use super::exit::{self, Failure};
+use super::ImportFormat;
 
-pub(super) fn run(format: ImportFormat) -> anyhow::Result<i32> {
+pub(super) fn run(format: ImportFormat) -> Result<i32, Failure> {
     match format {
         ImportFormat::Trigeiro { file, out_dir, unit_time } => {
             let mut instance = flexplan::import::trigeiro::read_trigeiro(&file)?;

@@ -1,5 +1,6 @@
 //! The command line: clap's types and the dispatch to one file per command, each with the
-//! printing for its command. Exit codes are in [`exit`]. The only place that uses `anyhow`.
+//! printing for its command. Exit codes are in [`exit`]. The binary is the only user of
+//! `anyhow` (for printing an error with its causes).
 
 mod bench;
 mod check;
@@ -12,6 +13,7 @@ mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use exit::Failure;
 use flexplan::input::Bucket;
 use std::path::PathBuf;
 
@@ -405,7 +407,7 @@ pub fn run() -> i32 {
     exit::code_of(dispatch(cli.command))
 }
 
-fn dispatch(command: Command) -> anyhow::Result<i32> {
+fn dispatch(command: Command) -> Result<i32, Failure> {
     match command {
         Command::Check(args) => check::run(args),
         Command::Plan(args) => plan::run(args),

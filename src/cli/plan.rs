@@ -1,22 +1,20 @@
 //! `flexplan plan`: solve, write the plan folder, say how it went.
 
 use super::check::load;
-use super::{exit, plan_config, OutFormat, PlanArgs};
+use super::exit::{self, Failure};
+use super::{plan_config, OutFormat, PlanArgs};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{PlanInput, SolverConfig};
 use flexplan::output::TableFormat;
 use flexplan::plan::solve::SolveOptions;
 use std::path::Path;
 
-pub(super) fn run(args: PlanArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
     let PlanArgs { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } =
         args;
     // The time limit bounds the whole run, reading the input included.
     let clock_started = std::time::Instant::now();
-    let (input, bom) = match load(&plan_dir) {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
-    };
+    let (input, bom) = load(&plan_dir)?;
     let read_seconds = clock_started.elapsed().as_secs_f64();
     let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads };
     let options = SolveOptions {
@@ -40,7 +38,7 @@ fn plan(
     out: &Path,
     format: TableFormat,
     read_seconds: f64,
-) -> anyhow::Result<i32> {
+) -> Result<i32, Failure> {
     for order in flexplan::check::unusual_orders(input) {
         eprintln!("{}", order.warning());
     }

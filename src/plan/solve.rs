@@ -287,7 +287,7 @@ fn raw_model(
     for c in constraints {
         problem.add_constraint(c);
     }
-    problem.try_into_inner().map_err(|e| Error::Solver(e.to_string()))
+    problem.try_into_inner().map_err(|e| Error::solver("model", format!("HiGHS refused the model: {e}")))
 }
 
 /// A model without integer variables is an LP: HiGHS runs no MIP search and leaves
@@ -314,7 +314,7 @@ fn run(mut raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Resul
         highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipImprovingSolution);
     }
     let started = Instant::now();
-    let solved = raw.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let solved = raw.try_solve().map_err(|e| Error::solver("Highs_run", format!("HiGHS failed: {e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     let mut progress = recorder.points.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     let model_status = solved.status();
@@ -515,7 +515,12 @@ pub(crate) fn classify(
         | HighsModelStatus::ReachedInterrupt
         | HighsModelStatus::ReachedMemoryLimit => (limited(has_solution), StopReason::OtherLimit),
         HighsModelStatus::ModelEmpty => (SolveStatus::Optimal, StopReason::Completed),
-        other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
+        other => {
+            return Err(Error::solver(
+                format!("model status {other:?}"),
+                "HiGHS ended with a status flexplan does not expect",
+            ))
+        }
     })
 }
 
@@ -588,7 +593,7 @@ pub(crate) fn presolve_rules_off(has_lot_multiples: bool) -> i32 {
 
 /// Applies the planner's HiGHS settings (also used by `solve-mps`).
 pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rules_off: i32) -> Result<(), Error> {
-    let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
+    let fail = |name: &str| Error::solver(format!("option {name}"), "HiGHS rejected it");
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
     model.try_set_option("log_to_console", options.verbose).map_err(|_| fail("log_to_console"))?;
     model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| fail("mip_rel_gap"))?;

@@ -9,12 +9,11 @@
 //! (all of it is charged; the part above `overtime_max` is also reported as
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
-use crate::error::{Diagnostics, InputError};
+use crate::error::{Diagnostics, Error, InputError, Result};
 use crate::input::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use crate::input::PlanInput;
 use crate::plan::{CostBreakdown, PlanSolution};
 use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
-use crate::sweep::error::SweepError;
 use crate::sweep::scenario::ScenarioChanges;
 use std::path::Path;
 
@@ -102,14 +101,14 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
 
 /// Reads the lots of a plan folder (`lots.csv` or `lots.parquet`, as `flexplan plan` writes
 /// them) into a row-major `item * T + t` table for `input`.
-pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, SweepError> {
-    let lots_error = |e: InputError| SweepError::Lots { path: plan_folder.to_path_buf(), source: e };
+pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>> {
+    let lots_error = |problems: InputError| Error::Plan { dir: plan_folder.to_path_buf(), problems };
     let file = find_table(plan_folder, "lots")
         .map_err(|d| lots_error(InputError::single(d)))?
         .ok_or_else(|| lots_error(InputError::single(missing_table(plan_folder, "lots"))))?;
     let mut diags = Diagnostics::new();
     let Some(table) = load_table(&file, &mut diags) else {
-        return Err(lots_error(diags.into_error()));
+        return Err(lots_error(diags.into_problems()));
     };
     let n_periods = input.n_periods();
     let items = table.ids("item", Need::Required, &mut diags);
@@ -137,7 +136,11 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Vec<f64>, Swee
             )),
         }
     }
-    diags.finish(lots).map_err(lots_error)
+    if diags.is_empty() {
+        Ok(lots)
+    } else {
+        Err(lots_error(diags.into_problems()))
+    }
 }
 
 /// Simulates scenarios on fixed lots; built once, shared by every worker thread.
@@ -165,14 +168,14 @@ pub struct EvalBuffers {
 
 impl<'a> Evaluator<'a> {
     /// Prepares evaluation of `lots` (row-major `item * T + t`) on `input`.
-    pub fn new(input: &'a PlanInput, lots: Vec<f64>) -> Result<Self, SweepError> {
+    pub fn new(input: &'a PlanInput, lots: Vec<f64>) -> Result<Self> {
         let n_periods = input.n_periods();
         let n_cells = input.items.len() * n_periods;
         if lots.len() != n_cells {
-            return Err(SweepError::Other(format!(
-                "the fixed plan has {} item-periods, the plan directory {n_cells}",
-                lots.len()
-            )));
+            return Err(Error::request(
+                "evaluate",
+                format!("the fixed plan has {} item-periods, the plan directory {n_cells}", lots.len()),
+            ));
         }
         let mut used = vec![0.0; n_cells];
         for e in &input.bom {

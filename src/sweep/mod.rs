@@ -21,14 +21,14 @@
 //! OUT_DIR (journal, results), never a plan folder.
 
 pub mod apply;
-pub mod error;
 pub mod evaluate;
 pub mod journal;
 pub mod results;
 pub mod scenario;
 
-pub use error::{ScenarioProblem, SweepError};
+pub use crate::error::ScenarioProblem;
 
+use crate::error::{Error, Result};
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use crate::sweep::evaluate::{solution_kpis, EvalBuffers, Evaluator};
@@ -53,8 +53,8 @@ pub struct Shard {
 
 impl Shard {
     /// Parses `K/N`.
-    pub fn parse(text: &str) -> Result<Shard, SweepError> {
-        let bad = || SweepError::Shard(text.to_string());
+    pub fn parse(text: &str) -> Result<Shard> {
+        let bad = || Error::request(format!("use shard \"{text}\""), "expected K/N with 1 <= K <= N, e.g. 2/8");
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
         let k: usize = k.trim().parse().map_err(|_| bad())?;
         let n: usize = n.trim().parse().map_err(|_| bad())?;
@@ -118,8 +118,8 @@ pub fn fingerprint(input: &PlanInput, file: &ScenarioFile, lots: Option<&[f64]>)
 }
 
 /// Reads, validates and expands a scenario file against `input`.
-pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io { path: path.to_path_buf(), source: e })?;
+pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     scenario::parse_scenarios(&text, &path.display().to_string(), input)
 }
 
@@ -179,16 +179,16 @@ pub fn fixed_lots(
     bom: &BomGraph,
     settings: &SweepSettings,
     lots: Option<&Path>,
-) -> Result<Vec<f64>, SweepError> {
+) -> Result<Vec<f64>> {
     if let Some(folder) = lots {
         return evaluate::load_lots(folder, input);
     }
     let outcome = crate::plan::plan(input, bom, &settings.solve_options())?;
     outcome.solution.map(|s| s.lots).ok_or_else(|| {
-        SweepError::Other(format!(
-            "evaluate mode: the base plan has no solution ({}); pass --lots PLAN_FOLDER",
-            outcome.status.as_str()
-        ))
+        Error::request(
+            "evaluate",
+            format!("the base plan has no solution ({}); pass --lots PLAN_FOLDER", outcome.status.as_str()),
+        )
     })
 }
 
@@ -202,12 +202,12 @@ pub fn run_scenarios(
     scenarios: &[&Scenario],
     jobs: usize,
     sink: &(dyn Fn(&ResultRow) + Sync),
-) -> Result<Vec<ResultRow>, SweepError> {
+) -> Result<Vec<ResultRow>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .thread_name(|i| format!("flexplan-sweep-{i}"))
         .build()
-        .map_err(|e| SweepError::Other(format!("cannot start {jobs} worker threads: {e}")))?;
+        .map_err(|e| Error::request(format!("start {jobs} worker threads"), e.to_string()))?;
     let mut rows: Vec<ResultRow> = match settings.mode {
         Mode::Reoptimize => pool.install(|| {
             scenarios
@@ -221,7 +221,7 @@ pub fn run_scenarios(
                 .collect()
         }),
         Mode::Evaluate => {
-            let lots = lots.ok_or_else(|| SweepError::Other("evaluate mode needs fixed lots".into()))?;
+            let lots = lots.ok_or_else(|| Error::request("evaluate", "evaluate mode needs fixed lots"))?;
             let evaluator = Evaluator::new(input, lots.to_vec())?;
             pool.install(|| {
                 scenarios
@@ -293,7 +293,7 @@ struct Sink {
     pending: Vec<ResultRow>,
     last_sync: Instant,
     every_row: bool,
-    error: Option<SweepError>,
+    error: Option<Error>,
     progress: Progress,
     computed: usize,
 }
@@ -329,7 +329,7 @@ pub fn run_sweep(
     file: &ScenarioFile,
     options: &SweepOptions,
     out_dir: &Path,
-) -> Result<SweepReport, SweepError> {
+) -> Result<SweepReport> {
     let started = Instant::now();
     let settings = &file.settings;
     let lots = match settings.mode {
@@ -374,7 +374,10 @@ pub fn run_sweep(
         }
     };
     let computed = run_scenarios(input, bom, settings, lots.as_deref(), &todo, options.jobs, &push)?;
-    let mut sink = sink.into_inner().map_err(|_| SweepError::Other("a worker thread panicked".into()))?;
+    let mut sink = sink.into_inner().map_err(|_| Error::Journal {
+        path: out_dir.join(JOURNAL_FILE),
+        message: "a worker thread panicked while journaling a row".into(),
+    })?;
     sink.flush();
     sink.progress.finish();
     if let Some(e) = sink.error {
@@ -384,14 +387,26 @@ pub fn run_sweep(
     rows.extend(computed);
     rows.sort_by_key(|r| r.index);
     let summary = summarize(&rows);
-    write_results(out_dir, &rows, &summary, settings.mode.as_str())?;
+    write_results(out_dir, &rows, &summary, settings.mode.as_str()).map_err(|e| results_not_written(out_dir, e))?;
     Ok(SweepReport { rows, summary, resumed, computed: n_computed, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// A result file that cannot be written is a problem of the sweep's OUT_DIR, not of an
+/// atomic output: the rows are in the journal ([`Error::Journal`]).
+fn results_not_written(out_dir: &Path, error: Error) -> Error {
+    match error {
+        Error::Output { path, source } => Error::Journal {
+            path: out_dir.join(JOURNAL_FILE),
+            message: format!("the rows are journaled, but {} cannot be written: {source}", path.display()),
+        },
+        other => other,
+    }
 }
 
 /// Joins shard folders (each written by `run_sweep` with a `--shard`) into `out_dir`: the
 /// same `results.csv`, `results.parquet`, `summary.json` a single run writes, and a journal
 /// with every row.
-pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepReport, SweepError> {
+pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepReport> {
     let started = Instant::now();
     let mut header: Option<JournalHeader> = None;
     let mut seen_shards = std::collections::BTreeSet::new();
@@ -401,45 +416,51 @@ pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepRepor
         let shard = Shard { k: h.shard.0, n: h.shard.1 };
         if let Some(first) = &header {
             if first.fingerprint != h.fingerprint || first.n_scenarios != h.n_scenarios || first.shard.1 != h.shard.1 {
-                return Err(SweepError::Merge(format!(
+                return Err(Error::request("merge", format!(
                     "{} is from another sweep (fingerprint {}, {} shards) than the first folder (fingerprint {}, {} shards)",
                     dir.display(), h.fingerprint, h.shard.1, first.fingerprint, first.shard.1
                 )));
             }
         }
         if !seen_shards.insert(shard.k) {
-            return Err(SweepError::Merge(format!("shard {}/{} is given twice ({})", shard.k, shard.n, dir.display())));
+            return Err(Error::request(
+                "merge",
+                format!("shard {}/{} is given twice ({})", shard.k, shard.n, dir.display()),
+            ));
         }
         let expected = (0..h.n_scenarios).filter(|&i| shard.contains(i)).count();
         let mut indices: Vec<usize> = shard_rows.iter().filter(|r| shard.contains(r.index)).map(|r| r.index).collect();
         indices.sort_unstable();
         indices.dedup();
         if indices.len() != expected {
-            return Err(SweepError::Merge(format!(
-                "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
-                shard.k,
-                shard.n,
-                dir.display(),
-                indices.len(),
-                expected
-            )));
+            return Err(Error::request(
+                "merge",
+                format!(
+                    "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
+                    shard.k,
+                    shard.n,
+                    dir.display(),
+                    indices.len(),
+                    expected
+                ),
+            ));
         }
         let mut taken = std::collections::BTreeSet::new();
         rows.extend(shard_rows.into_iter().filter(|r| shard.contains(r.index) && taken.insert(r.index)));
         header.get_or_insert(h);
     }
-    let header = header.ok_or_else(|| SweepError::Merge("no shard folders given".into()))?;
+    let header = header.ok_or_else(|| Error::request("merge", "no shard folders given"))?;
     let missing: Vec<String> =
         (1..=header.shard.1).filter(|k| !seen_shards.contains(k)).map(|k| format!("{k}/{}", header.shard.1)).collect();
     if !missing.is_empty() {
-        return Err(SweepError::Merge(format!("shards missing: {}", missing.join(", "))));
+        return Err(Error::request("merge", format!("shards missing: {}", missing.join(", "))));
     }
     rows.sort_by_key(|r| r.index);
     let merged = JournalHeader { shard: (1, 1), ..header.clone() };
     let (mut journal, _) = Journal::open(out_dir, &merged, false)?;
     journal.append(&rows)?;
     let summary = summarize(&rows);
-    write_results(out_dir, &rows, &summary, &header.mode)?;
+    write_results(out_dir, &rows, &summary, &header.mode).map_err(|e| results_not_written(out_dir, e))?;
     let n = rows.len();
     Ok(SweepReport { rows, summary, resumed: n, computed: 0, seconds: started.elapsed().as_secs_f64() })
 }

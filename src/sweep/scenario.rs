@@ -4,9 +4,9 @@
 //! Every problem is collected with the scenario and key it is in (`scenario "x", key
 //! "capacity_scale.SEWING": ...`), so a whole file is fixed in one round.
 
+use crate::error::{Error, Result, ScenarioProblem};
 use crate::input::PlanInput;
 use crate::plan::solve::SolveOptions;
-use crate::sweep::error::{ScenarioProblem, SweepError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -262,9 +262,8 @@ pub fn pattern_matches(pattern: &str, id: &str) -> bool {
 }
 
 /// Parses, validates and expands a scenario file's text. `file_name` is used in messages.
-pub fn parse_scenarios(text: &str, file_name: &str, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
-    let invalid =
-        |problems: Vec<ScenarioProblem>| SweepError::InvalidScenarios { file: file_name.to_string(), problems };
+pub fn parse_scenarios(text: &str, file_name: &str, input: &PlanInput) -> Result<ScenarioFile> {
+    let invalid = |problems: Vec<ScenarioProblem>| Error::Scenarios { file: file_name.to_string(), problems };
     let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         invalid(vec![ScenarioProblem {
             scenario: "the file".into(),
