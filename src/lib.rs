@@ -208,6 +208,31 @@ mod layout {
         assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
     }
 
+    /// The library never prints and never draws a progress bar: that is the binary's (cli/),
+    /// which gets progress through [`crate::sweep::Progress`]. Test modules (at the end of a
+    /// file) and comments, doc examples included, are not library code.
+    #[test]
+    fn the_library_never_prints() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for file in sources() {
+            let rel = file.strip_prefix(&src).expect("under src").to_path_buf();
+            if rel.starts_with("cli") || rel == Path::new("main.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (line_idx, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap_or("");
+                // `print!` and `eprint!` also catch `println!` and `eprintln!`.
+                if ["print!", "eprint!", "indicatif", "dbg!"].iter().any(|word| line.contains(word)) {
+                    found.push(format!("{}:{}: {}", rel.display(), line_idx + 1, line.trim()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "the library prints:\n{}", found.join("\n"));
+    }
+
     #[test]
     fn the_graph_sees_the_pipeline() {
         // Guards the reader above: the planner uses the input, the output uses the plan.

@@ -36,7 +36,6 @@ use crate::sweep::journal::{read_journal, Journal, JournalHeader, JOURNAL_FILE};
 use crate::sweep::results::{summarize, write_results, ResultRow, SweepSummary};
 use crate::sweep::scenario::{describe_changes, Mode, Scenario, ScenarioFile, SweepSettings};
 use rayon::prelude::*;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -71,8 +70,8 @@ impl Shard {
 }
 
 /// How to run a sweep (the scenario file's `[sweep]` holds the rest).
-#[derive(Debug, Clone)]
-pub struct SweepOptions {
+#[derive(Clone)]
+pub struct SweepOptions<'a> {
     /// Scenarios computed at once (rayon threads; one HiGHS thread each).
     pub jobs: usize,
     /// Run only this slice.
@@ -81,14 +80,41 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Evaluate mode: the plan folder whose lots stay fixed (default: solve the base once).
     pub lots: Option<PathBuf>,
-    /// Show progress on stderr (a bar on a terminal, plain lines otherwise).
-    pub progress: bool,
+    /// Where progress goes (the binary: a bar on a terminal, plain lines otherwise); `None`,
+    /// the default, is silent.
+    pub progress: Option<&'a dyn Progress>,
 }
 
-impl Default for SweepOptions {
+impl Default for SweepOptions<'_> {
     fn default() -> Self {
-        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: false }
+        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: None }
     }
+}
+
+impl std::fmt::Debug for SweepOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SweepOptions")
+            .field("jobs", &self.jobs)
+            .field("shard", &self.shard)
+            .field("resume", &self.resume)
+            .field("lots", &self.lots)
+            .field("progress", &self.progress.map(|_| "..."))
+            .finish()
+    }
+}
+
+/// What a sweep tells about its progress, as its scenarios finish. The library never prints:
+/// the caller decides what to show (a sink, as in ripgrep's searcher). The calls come from the
+/// sweep's worker threads, one at a time.
+pub trait Progress: Sync {
+    /// Before the first scenario is computed: `total` rows in this run's slice, `resumed` of
+    /// them taken from the journal.
+    fn start(&self, total: usize, resumed: usize);
+    /// A scenario finished: `done` rows of `total` (the resumed ones included), `computed` of
+    /// them in this run.
+    fn scenario_done(&self, done: usize, total: usize, computed: usize);
+    /// Every scenario of the slice is finished (the results are written next).
+    fn finish(&self);
 }
 
 /// What a sweep produced.
@@ -239,71 +265,27 @@ pub fn run_scenarios(
     Ok(rows)
 }
 
-/// Progress on stderr: an indicatif bar with ETA on a terminal, else a plain line every few
-/// seconds.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    total: usize,
-    done: usize,
-    started: Instant,
-    last_line: Instant,
-    enabled: bool,
-}
-
-impl Progress {
-    fn new(total: usize, already: usize, enabled: bool) -> Self {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} scenarios ({per_sec}, ETA {eta})",
-            ) {
-                bar.set_style(style);
-            }
-            bar.set_position(already as u64);
-            bar
-        });
-        let now = Instant::now();
-        Progress { bar, total, done: already, started: now, last_line: now, enabled }
-    }
-
-    fn tick(&mut self, computed: usize) {
-        self.done += 1;
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        } else if self.enabled && (self.last_line.elapsed() >= Duration::from_secs(5) || self.done == self.total) {
-            self.last_line = Instant::now();
-            let elapsed = self.started.elapsed().as_secs_f64();
-            let rate = computed as f64 / elapsed.max(1e-9);
-            let eta = (self.total - self.done) as f64 / rate.max(1e-9);
-            eprintln!("sweep: {}/{} scenarios, {:.1}/s, ETA {:.0} s", self.done, self.total, rate, eta);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish();
-        }
-    }
-}
-
 /// Journal + progress, shared by the workers: rows are group-committed (one fsync per row
 /// in reoptimize mode; at most every 50 ms in evaluate mode, where thousands finish per second).
-struct Sink {
+struct Sink<'a> {
     journal: Journal,
     pending: Vec<ResultRow>,
     last_sync: Instant,
     every_row: bool,
     error: Option<Error>,
-    progress: Progress,
+    progress: Option<&'a dyn Progress>,
+    total: usize,
+    resumed: usize,
     computed: usize,
 }
 
-impl Sink {
+impl Sink<'_> {
     fn push(&mut self, row: &ResultRow) {
         self.pending.push(row.clone());
         self.computed += 1;
-        let computed = self.computed;
-        self.progress.tick(computed);
+        if let Some(progress) = self.progress {
+            progress.scenario_done(self.resumed + self.computed, self.total, self.computed);
+        }
         if self.every_row || self.last_sync.elapsed() >= Duration::from_millis(50) {
             self.flush();
         }
@@ -327,7 +309,7 @@ pub fn run_sweep(
     input: &PlanInput,
     bom: &BomGraph,
     file: &ScenarioFile,
-    options: &SweepOptions,
+    options: &SweepOptions<'_>,
     out_dir: &Path,
 ) -> Result<SweepReport> {
     let started = Instant::now();
@@ -359,13 +341,18 @@ pub fn run_sweep(
     let todo: Vec<&Scenario> =
         file.scenarios.iter().filter(|s| shard.contains(s.index) && !finished[s.index]).collect();
     let total = resumed + todo.len();
+    if let Some(progress) = options.progress {
+        progress.start(total, resumed);
+    }
     let sink = Mutex::new(Sink {
         journal,
         pending: Vec::new(),
         last_sync: Instant::now(),
         every_row: settings.mode == Mode::Reoptimize,
         error: None,
-        progress: Progress::new(total, resumed, options.progress),
+        progress: options.progress,
+        total,
+        resumed,
         computed: 0,
     });
     let push = |row: &ResultRow| {
@@ -379,7 +366,9 @@ pub fn run_sweep(
         message: "a worker thread panicked while journaling a row".into(),
     })?;
     sink.flush();
-    sink.progress.finish();
+    if let Some(progress) = sink.progress {
+        progress.finish();
+    }
     if let Some(e) = sink.error {
         return Err(e);
     }
