@@ -10,7 +10,7 @@ use std::path::Path;
 pub(super) fn solve_mps(args: SolveMpsArgs) -> Result<i32, Failure> {
     let SolveMpsArgs { file, time_limit, gap, threads, verbose } = args;
     let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads: Some(threads) };
-    let options = SolveOptions { verbose, ..SolveOptions::from_config(&flags) };
+    let options = SolveOptions { verbose, ..SolveOptions::from_settings(flags, SolverConfig::default()) };
     let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
     println!("{}", outcome.to_text());
     Ok(exit::for_status(outcome.status))
@@ -21,11 +21,10 @@ pub(super) fn run(args: BenchArgs) -> Result<i32, Failure> {
         args;
     let options = flexplan::suite::SuiteOptions {
         data_dir: data.unwrap_or_else(flexplan::suite::default_data_dir),
-        solve: SolveOptions::from_config(&SolverConfig {
-            time_limit_s: Some(time_limit),
-            mip_gap: gap,
-            threads: Some(threads),
-        }),
+        solve: SolveOptions::from_settings(
+            SolverConfig { time_limit_s: Some(time_limit), mip_gap: gap, threads: Some(threads) },
+            SolverConfig::default(),
+        ),
         config: plan_config(formulation, heuristic),
         jobs,
         x_sample,

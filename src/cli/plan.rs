@@ -21,7 +21,7 @@ pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
         node_limit,
         verbose,
         clock_started: Some(clock_started),
-        ..SolveOptions::from_config(&input.solver.overridden_by(flags))
+        ..SolveOptions::from_settings(flags, input.solver)
     };
     let format = match format {
         OutFormat::Csv => TableFormat::Csv,

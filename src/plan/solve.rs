@@ -35,14 +35,21 @@ pub struct SolveOptions {
 pub const DEFAULT_MIP_GAP: f64 = 1e-4;
 
 impl SolveOptions {
-    /// The solve settings of `config` (plan.toml's `[solver]`, or a command's flags laid over
-    /// it with [`SolverConfig::overridden_by`]), with the defaults where it is silent: no time
-    /// limit, [`DEFAULT_MIP_GAP`], the solver's default threads.
-    pub fn from_config(config: &SolverConfig) -> SolveOptions {
+    /// The one precedence rule for solver settings: each setting of `flags` (a command line)
+    /// where given, else of `plan_toml` (a plan directory's `[solver]`, i.e.
+    /// [`crate::input::PlanInput::solver`]; `SolverConfig::default()` where there is none),
+    /// else the default: no time limit, [`DEFAULT_MIP_GAP`], the solver's default threads.
+    ///
+    /// `flexplan plan` makes its options here from its flags and plan.toml; `solve-mps` and
+    /// `bench` from their flags alone (an MPS file has no plan.toml, and imported benchmark
+    /// instances have an empty `[solver]`). [`crate::plan::plan`] uses the options it is
+    /// given as they are; a sweep's solves use the scenario file's `[sweep]` instead
+    /// ([`crate::sweep::scenario::SweepSettings::solve_options`]).
+    pub fn from_settings(flags: SolverConfig, plan_toml: SolverConfig) -> SolveOptions {
         SolveOptions {
-            time_limit_s: config.time_limit_s,
-            mip_gap: config.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
-            threads: config.threads.unwrap_or(0),
+            time_limit_s: flags.time_limit_s.or(plan_toml.time_limit_s),
+            mip_gap: flags.mip_gap.or(plan_toml.mip_gap).unwrap_or(DEFAULT_MIP_GAP),
+            threads: flags.threads.or(plan_toml.threads).unwrap_or(0),
             ..SolveOptions::default()
         }
     }
@@ -632,6 +639,19 @@ impl LotSizingModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn solver_settings_come_from_the_flag_then_plan_toml_then_the_default() {
+        let toml = SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(0.01), threads: None };
+        let flags = SolverConfig { time_limit_s: None, mip_gap: Some(0.05), threads: None };
+        let options = SolveOptions::from_settings(flags, toml);
+        assert_eq!((options.time_limit_s, options.mip_gap, options.threads), (Some(60.0), 0.05, 0));
+        let options = SolveOptions::from_settings(SolverConfig::default(), SolverConfig::default());
+        assert_eq!(options, SolveOptions::default());
+        let flags = SolverConfig { time_limit_s: Some(5.0), mip_gap: None, threads: Some(2) };
+        let options = SolveOptions::from_settings(flags, toml);
+        assert_eq!((options.time_limit_s, options.mip_gap, options.threads), (Some(5.0), 0.01, 2));
+    }
 
     fn point(seconds: f64, incumbent: f64, bound: f64) -> ProgressPoint {
         ProgressPoint { seconds, incumbent, bound }
