@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::read::read_plan_dir_with_orders;
+use flexplan::input::SolverConfig;
 use flexplan::output::order_promises;
 use flexplan::plan::plan;
 use flexplan::plan::solve::SolveOptions;
@@ -74,12 +75,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let plan_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("example");
     let input = read_plan_dir_with_orders(&plan_dir, &frame)?;
     let bom = BomGraph::new(&input)?;
-    let options = SolveOptions {
-        time_limit_s: input.solver.time_limit_s,
-        mip_gap: input.solver.mip_gap.unwrap_or(1e-4),
-        threads: input.solver.threads.unwrap_or(0),
-        ..SolveOptions::default()
-    };
+    // plan.toml's [solver], with the defaults where it is silent (no flags here).
+    let options = SolveOptions::from_settings(SolverConfig::default(), input.solver);
     let outcome = plan(&input, &bom, &options)?;
 
     println!("status: {}", outcome.status.as_str());

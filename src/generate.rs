@@ -16,6 +16,7 @@
 //! own ChaCha stream, so, for example, changing the number of orders leaves the item master
 //! and the BOM unchanged.
 
+use crate::error::{Error, Result};
 use crate::grid::Grid;
 use crate::input::bom::{BomGraph, Netting};
 use crate::input::{
@@ -66,44 +67,15 @@ impl Default for GenerateSpec {
     }
 }
 
-/// Why a [`GenerateSpec`] cannot be generated.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GenerateError {
-    /// `items` is 0.
-    #[error("cannot generate a plan with 0 items; ask for at least 1")]
-    NoItems,
-    /// `periods` is 0.
-    #[error("cannot generate a plan with 0 periods; ask for at least 1")]
-    NoPeriods,
-    /// A month bucket must start on the 1st of a month.
-    #[error("a month bucket must start on the 1st of a month, not {start}")]
-    MonthStartNotFirst {
-        /// The requested start.
-        start: NaiveDate,
-    },
-    /// The horizon would end after the last date chrono supports.
-    #[error("{periods} periods from {start} end beyond the last supported date")]
-    HorizonOutOfRange {
-        /// The requested start.
-        start: NaiveDate,
-        /// The requested number of periods.
-        periods: usize,
-    },
-    /// `items * periods` exceeds [`MAX_ITEM_PERIODS`].
-    #[error("{items} items x {periods} periods is too large: at most {MAX_ITEM_PERIODS} item-periods")]
-    TooLarge {
-        /// The requested number of items.
-        items: usize,
-        /// The requested number of periods.
-        periods: usize,
-    },
-    /// The generated data broke one of the generator's own invariants (a bug to report).
-    #[error("the generator made an invalid plan (please report this): {0}")]
-    Internal(String),
+/// A [`GenerateSpec`] that cannot be generated: an [`Error::Request`] to `generate` (0 items
+/// or periods, a month bucket not starting on the 1st, a horizon beyond the last supported date,
+/// more than [`MAX_ITEM_PERIODS`] item-periods).
+fn refused(message: String) -> Error {
+    Error::request("generate", message)
 }
 
 /// Generates the plan described by `spec` (deterministic for a given spec).
-pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
+pub fn generate(spec: &GenerateSpec) -> Result<PlanInput> {
     let horizon = checked_horizon(spec)?;
     let layout = Layout::new(spec.items);
     let mut items = generate_items(spec.seed, &layout);
@@ -125,7 +97,9 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
         forecast: Vec::new(),
     };
     // The rough-cut requirements: the generated demand exploded lot for lot.
-    let bom_graph = BomGraph::new(&plan).map_err(|e| GenerateError::Internal(e.to_string()))?;
+    let bom_graph = BomGraph::new(&plan).map_err(|e| {
+        Error::request("generate", format!("the generator made an invalid plan (please report this): {e}"))
+    })?;
     let requirements = bom_graph.explode(&plan, bucket_demand(&plan).planned_table(), Netting::Gross);
     cover_early_requirements(&mut plan.items, &requirements.releases_before_horizon);
     set_purchase_lots(spec.seed, &mut plan.items, &layout, &requirements.gross);
@@ -136,24 +110,29 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput, GenerateError> {
 }
 
 /// Checks the spec and returns its horizon.
-fn checked_horizon(spec: &GenerateSpec) -> Result<Horizon, GenerateError> {
+fn checked_horizon(spec: &GenerateSpec) -> Result<Horizon> {
     if spec.items == 0 {
-        return Err(GenerateError::NoItems);
+        return Err(refused("cannot generate a plan with 0 items; ask for at least 1".into()));
     }
     if spec.periods == 0 {
-        return Err(GenerateError::NoPeriods);
+        return Err(refused("cannot generate a plan with 0 periods; ask for at least 1".into()));
     }
     if spec.items.checked_mul(spec.periods).is_none_or(|cells| cells > MAX_ITEM_PERIODS) {
-        return Err(GenerateError::TooLarge { items: spec.items, periods: spec.periods });
+        return Err(refused(format!(
+            "{} items x {} periods is too large: at most {MAX_ITEM_PERIODS} item-periods",
+            spec.items, spec.periods
+        )));
     }
     if spec.bucket == Bucket::Month && spec.start.day() != 1 {
-        return Err(GenerateError::MonthStartNotFirst { start: spec.start });
+        return Err(refused(format!("a month bucket must start on the 1st of a month, not {}", spec.start)));
     }
     let horizon = Horizon { start: spec.start, bucket: spec.bucket, periods: spec.periods };
     // One more period than the horizon: orders beyond the horizon fall in it.
     match horizon.period_start(spec.periods + 1) {
         Some(_) => Ok(horizon),
-        None => Err(GenerateError::HorizonOutOfRange { start: spec.start, periods: spec.periods }),
+        None => {
+            Err(refused(format!("{} periods from {} end beyond the last supported date", spec.periods, spec.start)))
+        }
     }
 }
 
@@ -818,7 +797,7 @@ impl Sampler {
 /// needed), safety stocks with and without penalties, and every cost sometimes 0. Some plans
 /// are infeasible. Every plan passes [`crate::input::read`]'s validation: written with
 /// [`crate::input::write::write_plan_dir`] it reads back as the same plan.
-pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput, GenerateError> {
+pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
     let horizon_spec = GenerateSpec {
         seed: spec.seed,
@@ -1296,12 +1275,12 @@ mod tests {
         }
         assert!(with_component_dearer >= 10, "{with_component_dearer} of 40");
         assert_eq!(
-            generate_adversarial(&AdversarialSpec { seed: 1, items: 0, periods: 3 }),
-            Err(GenerateError::NoItems)
+            refusal(generate_adversarial(&AdversarialSpec { seed: 1, items: 0, periods: 3 })),
+            "cannot generate a plan with 0 items; ask for at least 1"
         );
         assert_eq!(
-            generate_adversarial(&AdversarialSpec { seed: 1, items: 3, periods: 0 }),
-            Err(GenerateError::NoPeriods)
+            refusal(generate_adversarial(&AdversarialSpec { seed: 1, items: 3, periods: 0 })),
+            "cannot generate a plan with 0 periods; ask for at least 1"
         );
         for items in 1..=3 {
             assert!(generate_adversarial(&AdversarialSpec { seed: 5, items, periods: 1 }).is_ok());
@@ -1530,22 +1509,32 @@ mod tests {
         assert_eq!(end_items, 30);
     }
 
+    /// The message of a refused generate request (panics on anything else).
+    fn refusal(result: Result<PlanInput>) -> String {
+        match result {
+            Err(Error::Request { what, message }) if what == "generate" => message,
+            other => panic!("expected a refused generate request, got {other:?}"),
+        }
+    }
+
     #[test]
     fn bad_specs_are_errors() {
-        assert_eq!(generate(&spec(1, 0, 10, 4)), Err(GenerateError::NoItems));
-        assert_eq!(generate(&spec(1, 10, 10, 0)), Err(GenerateError::NoPeriods));
-        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+        assert_eq!(refusal(generate(&spec(1, 0, 10, 4))), "cannot generate a plan with 0 items; ask for at least 1");
+        assert_eq!(refusal(generate(&spec(1, 10, 10, 0))), "cannot generate a plan with 0 periods; ask for at least 1");
         let month = GenerateSpec { bucket: Bucket::Month, ..spec(1, 10, 10, 3) };
-        assert_eq!(generate(&month), Err(GenerateError::MonthStartNotFirst { start }));
+        assert_eq!(refusal(generate(&month)), "a month bucket must start on the 1st of a month, not 2026-01-05");
         let late = GenerateSpec { start: NaiveDate::MAX, ..spec(1, 10, 10, 3) };
-        assert_eq!(generate(&late), Err(GenerateError::HorizonOutOfRange { start: NaiveDate::MAX, periods: 3 }));
         assert_eq!(
-            generate(&spec(1, 1_000_000, 0, 1_000)),
-            Err(GenerateError::TooLarge { items: 1_000_000, periods: 1_000 })
+            refusal(generate(&late)),
+            format!("3 periods from {} end beyond the last supported date", NaiveDate::MAX)
         );
         assert_eq!(
-            generate(&spec(1, usize::MAX, 0, 2)),
-            Err(GenerateError::TooLarge { items: usize::MAX, periods: 2 })
+            refusal(generate(&spec(1, 1_000_000, 0, 1_000))),
+            "1000000 items x 1000 periods is too large: at most 50000000 item-periods"
+        );
+        assert_eq!(
+            refusal(generate(&spec(1, usize::MAX, 0, 2))),
+            format!("{} items x 2 periods is too large: at most 50000000 item-periods", usize::MAX)
         );
     }
 

@@ -75,7 +75,7 @@ pub mod suite;
 pub mod sweep;
 pub mod validate;
 
-pub use error::{Diagnostic, Error, InputError, Result};
+pub use error::{Diagnostic, Error, ErrorKind, InputError, Result};
 pub use input::PlanInput;
 
 #[cfg(test)]
@@ -141,9 +141,11 @@ mod layout {
     /// Module -> the modules it uses (a module does not depend on itself).
     fn graph() -> BTreeMap<String, BTreeSet<String>> {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        // The binary (main.rs and the cli/ folder) is not part of the library's graph.
         let files: Vec<(String, String)> = sources()
             .into_iter()
-            .filter(|f| !matches!(f.file_name().and_then(|n| n.to_str()), Some("lib.rs" | "main.rs" | "cli.rs")))
+            .filter(|f| !matches!(f.file_name().and_then(|n| n.to_str()), Some("lib.rs" | "main.rs")))
+            .filter(|f| !f.strip_prefix(&src).is_ok_and(|rel| rel.starts_with("cli")))
             .map(|f| (module_of(&f, &src), std::fs::read_to_string(&f).expect("read source")))
             .collect();
         let known: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
@@ -207,6 +209,31 @@ mod layout {
         let allowed: BTreeSet<String> =
             ["costs", "error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
         assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
+    }
+
+    /// The library never prints and never draws a progress bar: that is the binary's (cli/),
+    /// which gets progress through [`crate::sweep::Progress`]. Test modules (at the end of a
+    /// file) and comments, doc examples included, are not library code.
+    #[test]
+    fn the_library_never_prints() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for file in sources() {
+            let rel = file.strip_prefix(&src).expect("under src").to_path_buf();
+            if rel.starts_with("cli") || rel == Path::new("main.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (line_idx, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap_or("");
+                // `print!` and `eprint!` also catch `println!` and `eprintln!`.
+                if ["print!", "eprint!", "indicatif", "dbg!"].iter().any(|word| line.contains(word)) {
+                    found.push(format!("{}:{}: {}", rel.display(), line_idx + 1, line.trim()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "the library prints:\n{}", found.join("\n"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The `flexplan` command line. Parsing and exit codes live in [`cli`]; the work is done by
-//! the library.
+//! The `flexplan` command line. Parsing, printing and exit codes live in [`cli`] (one file per
+//! command); the work is done by the library.
 
 mod cli;
 

@@ -17,10 +17,10 @@
 //! `computed-inc` when it is only an incumbent (a time-limited solve): a negative gap to the
 //! latter means flexplan found a better plan.
 
+use crate::error::{Error, Result};
 use crate::import::mps::solve_mps;
 use crate::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
 use crate::import::trigeiro::{list_dat_files, read_trigeiro};
-use crate::import::ImportError;
 use crate::input::bom::BomGraph;
 use crate::input::table::{Need, NumberRule};
 use crate::output::TableFormat;
@@ -84,6 +84,18 @@ impl Suite {
     /// The suite with this command-line name.
     pub fn from_name(name: &str) -> Option<Suite> {
         Suite::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The suites a command line names: one by its name, or `all`. An unknown name is an
+    /// [`Error::Usage`] that lists the names.
+    pub fn named(name: &str) -> Result<Vec<Suite>> {
+        if name == "all" {
+            return Ok(Suite::ALL.to_vec());
+        }
+        let names: Vec<&str> = Suite::ALL.iter().map(|s| s.as_str()).collect();
+        Suite::from_name(name)
+            .map(|suite| vec![suite])
+            .ok_or_else(|| Error::Usage(format!("unknown suite {name}: use {} or all", names.join(", "))))
     }
 }
 
@@ -221,7 +233,7 @@ pub struct SuiteSummary {
 }
 
 /// The instances of `suite` found in `data_dir`, sorted by name.
-pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<Vec<Instance>, ImportError> {
+pub fn list_instances(suite: Suite, data_dir: &Path, x_sample: usize) -> Result<Vec<Instance>> {
     let trigeiro = data_dir.join("trigeiro1989");
     let computed = read_computed_values(&trigeiro.join("computed_highs.csv"));
     let trigeiro_instance = |path: PathBuf| {
@@ -305,8 +317,8 @@ fn read_computed_values(path: &Path) -> BTreeMap<String, (f64, BestKnownSource)>
 }
 
 /// The `.mps.gz` files of the MIPLIB folder with the optima of its `known_values.csv`.
-fn miplib_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
-    let io = |source| ImportError::Io { path: dir.to_path_buf(), source };
+fn miplib_instances(dir: &Path) -> Result<Vec<Instance>> {
+    let io = |source| Error::Read { path: dir.to_path_buf(), source };
     let known: BTreeMap<String, f64> = read_values(&dir.join("known_values.csv"), "instance", "optimal_value", "")
         .into_iter()
         .map(|(name, value, _)| (name, value))
@@ -326,11 +338,11 @@ fn miplib_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
 
 /// The `tempelmeier` sample: in `class1/` .. `class6/`, the capacity files of demand series 1,
 /// setup-time profile 1 and any utilisation profile (`<c><S><R>1_<u>1.cap`).
-fn tempelmeier_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
+fn tempelmeier_instances(dir: &Path) -> Result<Vec<Instance>> {
     let mut instances = Vec::new();
     for class in 1..=6 {
         let class_dir = dir.join(format!("class{class}"));
-        let io = |source| ImportError::Io { path: class_dir.clone(), source };
+        let io = |source| Error::Read { path: class_dir.clone(), source };
         for entry in std::fs::read_dir(&class_dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
@@ -353,13 +365,23 @@ fn tempelmeier_instances(dir: &Path) -> Result<Vec<Instance>, ImportError> {
     Ok(instances)
 }
 
+/// Runs the suites `name` names ([`Suite::named`]: one, or `all`) one after the other, as
+/// [`run_suite`]. Instance names ([`SuiteOptions::instances`]) that match no instance of them
+/// are an [`Error::Usage`], not an empty table.
+pub fn run_named(name: &str, options: &SuiteOptions, progress: &(dyn Fn(&BenchRow) + Sync)) -> Result<Vec<BenchRow>> {
+    let mut rows = Vec::new();
+    for suite in Suite::named(name)? {
+        rows.extend(run_suite(suite, options, progress)?);
+    }
+    if rows.is_empty() && !options.instances.is_empty() {
+        return Err(Error::Usage(format!("no instance of {name} matched --instances")));
+    }
+    Ok(rows)
+}
+
 /// Runs every instance of `suite`; rows come back in instance order. Progress goes to
 /// `progress` (called once per finished instance, from worker threads).
-pub fn run_suite(
-    suite: Suite,
-    options: &SuiteOptions,
-    progress: &(dyn Fn(&BenchRow) + Sync),
-) -> Result<Vec<BenchRow>, ImportError> {
+pub fn run_suite(suite: Suite, options: &SuiteOptions, progress: &(dyn Fn(&BenchRow) + Sync)) -> Result<Vec<BenchRow>> {
     let mut instances = list_instances(suite, &options.data_dir, options.x_sample)?;
     if !options.instances.is_empty() {
         instances.retain(|i| options.instances.contains(&i.name));
@@ -371,7 +393,7 @@ pub fn run_suite(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
-        .map_err(|e| crate::error::Error::Solver(format!("cannot start {} workers: {e}", options.jobs)))?;
+        .map_err(|e| Error::request(format!("start {} worker threads", options.jobs), e.to_string()))?;
     let rows = pool.install(|| {
         instances
             .par_iter()

@@ -33,13 +33,13 @@
 //! safety shortfall, and reported overtime.
 
 use crate::costs::CostBreakdown;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Error, InputError, Result};
 use crate::input::{PlanInput, Routing};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Absolute part of the feasibility tolerance.
 pub const FEASIBILITY_ABS_TOL: f64 = 1e-6;
@@ -239,36 +239,16 @@ impl CheckReport {
     }
 }
 
-/// The plan folder cannot be read: a file is missing, unreadable or malformed.
-#[derive(Debug, thiserror::Error)]
-pub enum CheckError {
-    /// A plan file is absent.
-    #[error("plan file {file} (.csv or .parquet) is missing in {}", dir.display())]
-    Missing {
-        /// The plan folder.
-        dir: PathBuf,
-        /// The file looked for (e.g. `lots.csv`).
-        file: String,
-    },
-    /// A plan file exists but cannot be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A plan file is malformed: the diagnostic names file, row, column and value.
-    #[error("malformed plan file: {0}")]
-    Malformed(Diagnostic),
+/// A plan file that is missing or malformed: the plan folder cannot be used.
+fn unusable(dir: &Path) -> impl Fn(Diagnostic) -> Error + '_ {
+    move |problem| Error::Plan { dir: dir.to_path_buf(), problems: InputError::single(problem) }
 }
 
 /// Checks the plan in `plan_dir` against `input`; see the module docs.
 ///
-/// Returns an error only when the plan files cannot be read or parsed; every broken rule is a
-/// [`Violation`] in the report.
-pub fn check_plan(input: &PlanInput, plan_dir: &Path) -> Result<CheckReport, CheckError> {
+/// Returns an error only when the plan files cannot be read ([`Error::Read`]) or are missing or
+/// malformed ([`Error::Plan`]); every broken rule is a [`Violation`] in the report.
+pub fn check_plan(input: &PlanInput, plan_dir: &Path) -> Result<CheckReport> {
     let lots_table = load_table(plan_dir, "lots")?;
     let inventory_table = load_table(plan_dir, "inventory")?;
     let resources_table = load_table(plan_dir, "resources")?;
@@ -276,13 +256,13 @@ pub fn check_plan(input: &PlanInput, plan_dir: &Path) -> Result<CheckReport, Che
     let summary = read_summary(plan_dir)?;
 
     let mut checker = Checker::new(input);
-    let lot_rows = parse_lots(&lots_table)?;
+    let lot_rows = parse_lots(&lots_table).map_err(unusable(plan_dir))?;
     checker.check_lots(&lot_rows);
-    let inventory_rows = parse_inventory(&inventory_table)?;
+    let inventory_rows = parse_inventory(&inventory_table).map_err(unusable(plan_dir))?;
     checker.check_inventory(&inventory_rows);
-    let resource_rows = parse_resources(&resources_table)?;
+    let resource_rows = parse_resources(&resources_table).map_err(unusable(plan_dir))?;
     checker.check_resources(&resource_rows);
-    let promise_rows = parse_promises(&promises_table)?;
+    let promise_rows = parse_promises(&promises_table).map_err(unusable(plan_dir))?;
     let on_time_rate = checker.check_promises(&promise_rows);
     let fill_rate = checker.fill_rate();
     let costs = checker.costs();
@@ -360,28 +340,33 @@ struct TableRow {
 }
 
 /// Reads `stem.csv`, or `stem.parquet` when there is no CSV.
-fn load_table(dir: &Path, stem: &str) -> Result<Table, CheckError> {
+fn load_table(dir: &Path, stem: &str) -> Result<Table> {
     let csv_path = dir.join(format!("{stem}.csv"));
     if csv_path.is_file() {
         let text =
-            std::fs::read_to_string(&csv_path).map_err(|source| CheckError::Io { path: csv_path.clone(), source })?;
-        return parse_csv(&format!("{stem}.csv"), &text);
+            std::fs::read_to_string(&csv_path).map_err(|source| Error::Read { path: csv_path.clone(), source })?;
+        return parse_csv(&format!("{stem}.csv"), &text).map_err(unusable(dir));
     }
     let parquet_path = dir.join(format!("{stem}.parquet"));
     if parquet_path.is_file() {
-        return read_parquet(&parquet_path, &format!("{stem}.parquet"));
+        let handle =
+            std::fs::File::open(&parquet_path).map_err(|source| Error::Read { path: parquet_path.clone(), source })?;
+        return read_parquet(handle, &format!("{stem}.parquet")).map_err(unusable(dir));
     }
-    Err(CheckError::Missing { dir: dir.to_path_buf(), file: format!("{stem}.csv") })
+    Err(unusable(dir)(Diagnostic::file(
+        format!("{stem}.csv"),
+        format!("the plan file is missing (no {stem}.csv or {stem}.parquet)"),
+    )))
 }
 
 /// Parses CSV text (RFC 4180 quoting, `""` escapes, CRLF, a leading BOM) into a table.
-fn parse_csv(file: &str, text: &str) -> Result<Table, CheckError> {
+fn parse_csv(file: &str, text: &str) -> Result<Table, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records = split_csv_records(file, text)?;
     let mut records = records.into_iter();
     let header = match records.next() {
         Some((_, cells)) if !is_blank(&cells) => cells,
-        _ => return Err(CheckError::Malformed(Diagnostic::file(file, "no header row"))),
+        _ => return Err(Diagnostic::file(file, "no header row")),
     };
     let rows = records.filter(|(_, cells)| !is_blank(cells)).map(|(row, cells)| TableRow { row, cells }).collect();
     Ok(Table { file: file.to_string(), header, rows })
@@ -392,7 +377,7 @@ fn is_blank(cells: &[String]) -> bool {
 }
 
 /// Splits CSV text into records of trimmed cells, each with its 1-based record number.
-fn split_csv_records(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, CheckError> {
+fn split_csv_records(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, Diagnostic> {
     let mut records = Vec::new();
     let mut record: Vec<String> = Vec::new();
     let mut field = String::new();
@@ -438,13 +423,13 @@ fn split_csv_records(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>
     }
     if in_quotes {
         let message = "a quoted cell is not closed before the end of the file";
-        return Err(CheckError::Malformed(Diagnostic {
+        return Err(Diagnostic {
             file: file.to_string(),
             row: Some(record_number),
             column: None,
             value: None,
             message: message.to_string(),
-        }));
+        });
     }
     if !field.is_empty() || field_was_quoted || !record.is_empty() {
         record.push(finish_field(&mut field, field_was_quoted));
@@ -463,27 +448,21 @@ fn finish_field(field: &mut String, quoted: bool) -> String {
 }
 
 /// Reads a Parquet table with polars, casting every column to strings (null = empty cell).
-fn read_parquet(path: &Path, file: &str) -> Result<Table, CheckError> {
+fn read_parquet(handle: std::fs::File, file: &str) -> Result<Table, Diagnostic> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
-    let handle = std::fs::File::open(path).map_err(|source| CheckError::Io { path: path.to_path_buf(), source })?;
-    let frame = ParquetReader::new(handle)
-        .finish()
-        .map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
+    let frame = ParquetReader::new(handle).finish().map_err(|error| Diagnostic::file(file, error.to_string()))?;
     let mut header = Vec::new();
     let mut columns: Vec<Vec<String>> = Vec::new();
     for column in frame.columns() {
         let name = column.name().to_string();
-        let as_text = column.cast(&DataType::String).map_err(|error| {
-            CheckError::Malformed(Diagnostic {
-                file: file.to_string(),
-                row: None,
-                column: Some(name.clone()),
-                value: None,
-                message: format!("cannot read the column as text: {error}"),
-            })
+        let as_text = column.cast(&DataType::String).map_err(|error| Diagnostic {
+            file: file.to_string(),
+            row: None,
+            column: Some(name.clone()),
+            value: None,
+            message: format!("cannot read the column as text: {error}"),
         })?;
-        let strings =
-            as_text.str().map_err(|error| CheckError::Malformed(Diagnostic::file(file, error.to_string())))?;
+        let strings = as_text.str().map_err(|error| Diagnostic::file(file, error.to_string()))?;
         columns.push(strings.iter().map(|cell| cell.unwrap_or("").trim().to_string()).collect());
         header.push(name);
     }
@@ -504,17 +483,15 @@ struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     /// Finds every column in `names`; a missing one is an error.
-    fn new(table: &'a Table, names: &[&'static str]) -> Result<Self, CheckError> {
+    fn new(table: &'a Table, names: &[&'static str]) -> Result<Self, Diagnostic> {
         let mut positions = BTreeMap::new();
         for name in names {
-            let position = table.header.iter().position(|column| column == name).ok_or_else(|| {
-                CheckError::Malformed(Diagnostic {
-                    file: table.file.clone(),
-                    row: Some(1),
-                    column: Some((*name).to_string()),
-                    value: None,
-                    message: format!("missing column {name:?}"),
-                })
+            let position = table.header.iter().position(|column| column == name).ok_or_else(|| Diagnostic {
+                file: table.file.clone(),
+                row: Some(1),
+                column: Some((*name).to_string()),
+                value: None,
+                message: format!("missing column {name:?}"),
             })?;
             positions.insert(*name, position);
         }
@@ -538,17 +515,11 @@ impl Cells<'_, '_> {
         self.columns.positions.get(column).and_then(|position| self.row.cells.get(*position)).map_or("", String::as_str)
     }
 
-    fn error(&self, column: &'static str, message: &str) -> CheckError {
-        CheckError::Malformed(Diagnostic::cell(
-            self.columns.table.file.clone(),
-            self.row.row,
-            column,
-            self.text(column),
-            message,
-        ))
+    fn error(&self, column: &'static str, message: &str) -> Diagnostic {
+        Diagnostic::cell(self.columns.table.file.clone(), self.row.row, column, self.text(column), message)
     }
 
-    fn id(&self, column: &'static str) -> Result<String, CheckError> {
+    fn id(&self, column: &'static str) -> Result<String, Diagnostic> {
         let text = self.text(column);
         if text.is_empty() {
             return Err(self.error(column, "expected a non-empty id"));
@@ -556,11 +527,11 @@ impl Cells<'_, '_> {
         Ok(text.to_string())
     }
 
-    fn number(&self, column: &'static str) -> Result<f64, CheckError> {
+    fn number(&self, column: &'static str) -> Result<f64, Diagnostic> {
         self.optional_number(column)?.ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
     }
 
-    fn optional_number(&self, column: &'static str) -> Result<Option<f64>, CheckError> {
+    fn optional_number(&self, column: &'static str) -> Result<Option<f64>, Diagnostic> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -571,12 +542,12 @@ impl Cells<'_, '_> {
         }
     }
 
-    fn period(&self, column: &'static str) -> Result<i64, CheckError> {
+    fn period(&self, column: &'static str) -> Result<i64, Diagnostic> {
         self.optional_period(column)?.ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
     }
 
     /// An integer; a float that is exactly an integer (e.g. `3.0`) is accepted too.
-    fn optional_period(&self, column: &'static str) -> Result<Option<i64>, CheckError> {
+    fn optional_period(&self, column: &'static str) -> Result<Option<i64>, Diagnostic> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -590,7 +561,7 @@ impl Cells<'_, '_> {
         }
     }
 
-    fn date(&self, column: &'static str) -> Result<NaiveDate, CheckError> {
+    fn date(&self, column: &'static str) -> Result<NaiveDate, Diagnostic> {
         NaiveDate::parse_from_str(self.text(column), "%Y-%m-%d")
             .map_err(|_| self.error(column, "expected an ISO date (YYYY-MM-DD)"))
     }
@@ -610,7 +581,7 @@ struct LotRow {
     quantity: f64,
 }
 
-fn parse_lots(table: &Table) -> Result<Vec<LotRow>, CheckError> {
+fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
     let columns = Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?;
     table
         .rows
@@ -646,7 +617,7 @@ struct InventoryRow {
     values: InventoryValues,
 }
 
-fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, CheckError> {
+fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, Diagnostic> {
     let columns =
         Columns::new(table, &["item", "period", "demand", "shipped", "inventory", "backlog", "safety_shortfall"])?;
     table
@@ -686,7 +657,7 @@ struct ResourceRow {
     values: ResourceValues,
 }
 
-fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, CheckError> {
+fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, Diagnostic> {
     let columns =
         Columns::new(table, &["resource", "period", "capacity", "run_time", "setup_time", "overtime", "utilization"])?;
     table
@@ -720,7 +691,7 @@ struct PromiseRow {
     periods_late: Option<i64>,
 }
 
-fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, CheckError> {
+fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnostic> {
     let columns =
         Columns::new(table, &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"])?;
     table
@@ -750,21 +721,20 @@ struct Summary {
     on_time_rate: Option<f64>,
 }
 
-fn read_summary(dir: &Path) -> Result<Summary, CheckError> {
+fn read_summary(dir: &Path) -> Result<Summary> {
     let path = dir.join("summary.json");
     if !path.is_file() {
-        return Err(CheckError::Missing { dir: dir.to_path_buf(), file: "summary.json".to_string() });
+        return Err(unusable(dir)(Diagnostic::file("summary.json", "the plan file is missing")));
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| CheckError::Io { path: path.clone(), source })?;
-    parse_summary(&text)
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    parse_summary(&text).map_err(unusable(dir))
 }
 
-fn parse_summary(text: &str) -> Result<Summary, CheckError> {
+fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
     const FILE: &str = "summary.json";
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|error| CheckError::Malformed(Diagnostic::file(FILE, format!("invalid JSON: {error}"))))?;
-    let object =
-        value.as_object().ok_or_else(|| CheckError::Malformed(Diagnostic::file(FILE, "expected a JSON object")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| Diagnostic::file(FILE, format!("invalid JSON: {error}")))?;
+    let object = value.as_object().ok_or_else(|| Diagnostic::file(FILE, "expected a JSON object"))?;
     let status = match object.get("status") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(status)) => Some(status.clone()),
@@ -790,7 +760,7 @@ fn parse_summary(text: &str) -> Result<Summary, CheckError> {
     })
 }
 
-fn json_number(key: &str, value: &serde_json::Value) -> Result<Option<f64>, CheckError> {
+fn json_number(key: &str, value: &serde_json::Value) -> Result<Option<f64>, Diagnostic> {
     match value {
         serde_json::Value::Null => Ok(None),
         serde_json::Value::Number(number) => Ok(number.as_f64()),
@@ -798,14 +768,14 @@ fn json_number(key: &str, value: &serde_json::Value) -> Result<Option<f64>, Chec
     }
 }
 
-fn summary_type_error(key: &str, value: &serde_json::Value, expected: &str) -> CheckError {
-    CheckError::Malformed(Diagnostic {
+fn summary_type_error(key: &str, value: &serde_json::Value, expected: &str) -> Diagnostic {
+    Diagnostic {
         file: "summary.json".to_string(),
         row: None,
         column: Some(key.to_string()),
         value: Some(value.to_string()),
         message: format!("expected {expected}"),
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1685,7 +1655,7 @@ mod tests {
     #[test]
     fn csv_reader_rejects_an_unclosed_quote() {
         let error = parse_csv("t.csv", "a,b\n1,\"oops\n");
-        assert!(matches!(error, Err(CheckError::Malformed(Diagnostic { row: Some(2), .. }))), "{error:?}");
+        assert!(matches!(error, Err(Diagnostic { row: Some(2), .. })), "{error:?}");
     }
 
     #[test]
@@ -1747,7 +1717,7 @@ mod tests {
     fn summary_with_a_string_objective_is_malformed() {
         let error = parse_summary(r#"{"status":"optimal","objective":"12"}"#);
         let column = match error {
-            Err(CheckError::Malformed(diagnostic)) => diagnostic.column,
+            Err(diagnostic) => diagnostic.column,
             _ => None,
         };
         assert_eq!(column.as_deref(), Some("objective"));

@@ -6,7 +6,8 @@ use flexplan::costs::CostBreakdown;
 use flexplan::input::{
     BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
-use flexplan::validate::{check_plan, CheckError, CheckReport, ViolationKind};
+use flexplan::validate::{check_plan, CheckReport, ViolationKind};
+use flexplan::Error;
 use std::path::Path;
 
 fn date(text: &str) -> NaiveDate {
@@ -173,7 +174,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-fn run(input: &PlanInput, files: &PlanFiles) -> Result<CheckReport, CheckError> {
+fn run(input: &PlanInput, files: &PlanFiles) -> Result<CheckReport, Error> {
     let dir = tempfile::tempdir().expect("a temporary folder");
     files.write(dir.path());
     check_plan(input, dir.path())
@@ -440,7 +441,8 @@ fn a_non_numeric_quantity_is_an_error_naming_file_row_and_column() {
     let mut files = PlanFiles::correct();
     files.lots = replace_once(&files.lots, "FG-TEE-1,make,2,2026-01-12,3,15", "FG-TEE-1,make,2,2026-01-12,3,ten");
     let error = run(&input(), &files).expect_err("a malformed lot quantity");
-    let CheckError::Malformed(diagnostic) = &error else { panic!("expected Malformed, got {error:?}") };
+    let Error::Plan { problems, .. } = &error else { panic!("expected a malformed plan file, got {error:?}") };
+    let [diagnostic] = problems.diagnostics.as_slice() else { panic!("expected one problem, got {problems:?}") };
     assert_eq!(diagnostic.file, "lots.csv");
     assert_eq!(diagnostic.row, Some(3));
     assert_eq!(diagnostic.column.as_deref(), Some("quantity"));
@@ -459,7 +461,10 @@ fn a_missing_column_or_file_is_an_error() {
     PlanFiles::correct().write(dir.path());
     std::fs::remove_file(dir.path().join("summary.json")).expect("the file exists");
     let error = check_plan(&input(), dir.path()).expect_err("a missing summary");
-    assert!(matches!(&error, CheckError::Missing { file, .. } if file == "summary.json"), "{error:?}");
+    assert!(
+        matches!(&error, Error::Plan { problems, .. } if problems.diagnostics[0].file == "summary.json"),
+        "{error:?}"
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 /// The documented exit codes (README "Exit codes"), spelled out here rather than imported.
 mod code {
     pub const OK: i32 = 0;
+    pub const ERROR: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const INVALID_INPUT: i32 = 3;
     pub const FEASIBLE: i32 = 4;
@@ -817,4 +818,203 @@ fn bench_runs_the_named_instances_and_writes_their_trajectories() {
     let output = flexplan(&["bench", "trigeiro-q", "--time-limit", "10"]);
     assert_exit(&output, code::USAGE);
     assert!(stderr(&output).contains("unknown suite trigeiro-q"), "{}", stderr(&output));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Error exit paths of the other commands
+// ---------------------------------------------------------------------------------------------
+
+/// A scenario file (evaluate mode: the example's base plan is solved once, then simulated).
+fn write_scenarios(path: &Path, body: &str) {
+    fs::write(path, format!("[sweep]\nmode = \"evaluate\"\n{body}")).expect("write scenario file");
+}
+
+/// An invalid scenario file is invalid input (3) naming the scenario and key; an unreadable
+/// one is an unreadable file (1). Neither writes OUT_DIR.
+#[test]
+fn sweep_with_an_invalid_scenario_file_exits_3_and_with_a_missing_one_exits_1() {
+    let tmp = temp_dir();
+    let scenarios = tmp.path().join("scenarios.toml");
+    write_scenarios(&scenarios, "[[scenario]]\nname = \"a\"\ncapacity_scale = { PRES = 0.5 }\n");
+    let out = tmp.path().join("sweep");
+    let example = example_dir();
+    let output = flexplan(&["sweep", path_arg(&example), "--scenarios", path_arg(&scenarios), "--out", path_arg(&out)]);
+    assert_exit(&output, code::INVALID_INPUT);
+    let err = stderr(&output);
+    assert!(err.contains("invalid scenario file"), "{err}");
+    assert!(err.contains("scenario \"a\", key \"capacity_scale.PRES\": unknown resource \"PRES\""), "{err}");
+    assert!(!out.exists());
+
+    let missing = tmp.path().join("missing.toml");
+    let output = flexplan(&["sweep", path_arg(&example), "--scenarios", path_arg(&missing), "--out", path_arg(&out)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("missing.toml"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+/// A `--shard` that is not K/N with 1 <= K <= N is refused before any scenario runs, with
+/// exit code 1 (not clap's 2: the library parses it).
+#[test]
+fn sweep_with_a_bad_shard_exits_1_and_writes_nothing() {
+    let tmp = temp_dir();
+    let scenarios = tmp.path().join("scenarios.toml");
+    write_scenarios(&scenarios, "[[scenario]]\nname = \"more\"\ndemand_scale = 1.1\n");
+    let out = tmp.path().join("sweep");
+    for shard in ["0/2", "3/2", "abc"] {
+        let output = flexplan(&[
+            "sweep",
+            path_arg(&example_dir()),
+            "--scenarios",
+            path_arg(&scenarios),
+            "--out",
+            path_arg(&out),
+            "--shard",
+            shard,
+        ]);
+        assert_exit(&output, code::ERROR);
+        let err = stderr(&output);
+        assert!(err.contains(&format!("\"{shard}\"")) && err.contains("expected K/N"), "{shard}: {err}");
+        assert!(!out.exists());
+    }
+}
+
+/// A journal already in OUT_DIR is refused without --resume (1), and shard folders that do
+/// not make a whole sweep cannot be merged (1).
+#[test]
+fn sweep_refuses_a_finished_journal_and_an_incomplete_merge_with_exit_1() {
+    let tmp = temp_dir();
+    let scenarios = tmp.path().join("scenarios.toml");
+    write_scenarios(&scenarios, "[[scenario]]\nname = \"more\"\ndemand_scale = 1.1\n");
+    let shard = tmp.path().join("shard-1");
+    let args = |out: &Path| {
+        flexplan(&[
+            "sweep",
+            path_arg(&example_dir()),
+            "--scenarios",
+            path_arg(&scenarios),
+            "--out",
+            path_arg(out),
+            "--shard",
+            "1/2",
+            "--quiet",
+        ])
+    };
+    assert_exit(&args(&shard), code::OK);
+    let journal = fs::read(shard.join("journal.jsonl")).expect("journal written");
+
+    let again = args(&shard);
+    assert_exit(&again, code::ERROR);
+    assert!(stderr(&again).contains("pass --resume"), "{}", stderr(&again));
+    assert_eq!(fs::read(shard.join("journal.jsonl")).expect("journal kept"), journal, "the journal is untouched");
+
+    let merged = tmp.path().join("merged");
+    let output = flexplan(&["sweep", "merge", path_arg(&shard), "--out", path_arg(&merged)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("cannot merge: shards missing: 2/2"), "{}", stderr(&output));
+    assert!(!merged.exists());
+}
+
+/// A plan folder with a file missing or malformed cannot be checked: exit 1 (7 is for a plan
+/// that reads but breaks a rule), naming the file.
+#[test]
+fn validate_exits_1_when_a_plan_file_is_missing_or_malformed() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("plan");
+    copy_dir(example_plan(), &out);
+    fs::remove_file(out.join("summary.json")).expect("remove summary.json");
+    let output = flexplan(&["validate", path_arg(&example_dir()), path_arg(&out)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("summary.json"), "{}", stderr(&output));
+
+    copy_dir(example_plan(), &out);
+    let lots = fs::read_to_string(out.join("lots.csv")).expect("read lots.csv");
+    let mut lines: Vec<String> = lots.lines().map(str::to_string).collect();
+    let last = lines[1].rfind(',').expect("a quantity column");
+    lines[1].replace_range(last + 1.., "abc");
+    fs::write(out.join("lots.csv"), lines.join("\n") + "\n").expect("write lots.csv");
+    let output = flexplan(&["validate", path_arg(&example_dir()), path_arg(&out)]);
+    assert_exit(&output, code::ERROR);
+    let err = stderr(&output);
+    assert!(err.contains("lots.csv, row 2, column quantity, value \"abc\""), "{err}");
+}
+
+/// A generate request clap accepts but the generator cannot serve (a month bucket that does
+/// not start on the 1st) exits 1; an OUT_DIR that cannot be created exits 8.
+#[test]
+fn generate_exits_1_for_a_spec_out_of_range_and_8_for_an_unwritable_out_dir() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("gen");
+    let output = flexplan(&["generate", "--bucket", "month", "--start", "2026-01-05", path_arg(&out)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("must start on the 1st of a month"), "{}", stderr(&output));
+    assert!(!out.exists());
+
+    let blocker = tmp.path().join("a-file");
+    fs::write(&blocker, "not a folder\n").expect("write a file");
+    let output = flexplan(&["generate", "--items", "3", "--orders", "5", path_arg(&blocker.join("gen"))]);
+    assert_exit(&output, code::OUTPUT);
+    assert!(stderr(&output).contains("cannot write"), "{}", stderr(&output));
+}
+
+/// `forecast`: an invalid history and a plan directory with another bucket are invalid input
+/// (3); a `--by` that is neither `item` nor `item,market` exits 1.
+#[test]
+fn forecast_error_paths_have_their_exit_codes() {
+    let tmp = temp_dir();
+    let history = repo_root().join("tests").join("fixtures").join("forecast").join("series.csv");
+    let out = tmp.path().join("forecast");
+
+    let output =
+        flexplan(&["forecast", path_arg(&history), "--horizon", "4", "--out", path_arg(&out), "--by", "store"]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("--by takes `item` or `item,market`, not `store`"), "{}", stderr(&output));
+
+    let negative = tmp.path().join("negative.csv");
+    fs::write(&negative, "unique_id,ds,y\nA,2026-01-05,-3\n").expect("write history");
+    let output = flexplan(&["forecast", path_arg(&negative), "--horizon", "4", "--out", path_arg(&out)]);
+    assert_exit(&output, code::INVALID_INPUT);
+    assert!(stderr(&output).starts_with("error: invalid input in "), "{}", stderr(&output));
+    assert!(stderr(&output).contains("negative.csv"), "{}", stderr(&output));
+
+    let plan_dir = tmp.path().join("plan");
+    copy_dir(&example_dir(), &plan_dir);
+    let before = snapshot(&plan_dir);
+    let output = flexplan(&[
+        "forecast",
+        path_arg(&history),
+        "--horizon",
+        "4",
+        "--out",
+        path_arg(&out),
+        "--plan-dir",
+        path_arg(&plan_dir),
+        "--bucket",
+        "day",
+    ]);
+    assert_exit(&output, code::INVALID_INPUT);
+    assert!(stderr(&output).contains("forecast it with --bucket week"), "{}", stderr(&output));
+    assert_eq!(snapshot(&plan_dir), before, "the plan directory is untouched");
+    assert!(!out.exists());
+}
+
+/// `solve-mps`: a gzipped file is read by flexplan, so a missing one is an unreadable file
+/// (1); a plain `.mps` is read by HiGHS, so a missing or malformed one is a file HiGHS cannot
+/// read: invalid input (3), naming the file.
+#[test]
+fn solve_mps_error_paths_have_their_exit_codes() {
+    let tmp = temp_dir();
+    let missing = tmp.path().join("missing.mps.gz");
+    let output = flexplan(&["solve-mps", path_arg(&missing)]);
+    assert_exit(&output, code::ERROR);
+    let err = stderr(&output);
+    assert!(err.contains("cannot read") && err.contains("missing.mps.gz"), "{err}");
+
+    let malformed = tmp.path().join("malformed.mps");
+    fs::write(&malformed, "garbage\n").expect("write mps");
+    for file in [malformed, tmp.path().join("missing.mps")] {
+        let output = flexplan(&["solve-mps", path_arg(&file)]);
+        assert_exit(&output, code::INVALID_INPUT);
+        let err = stderr(&output);
+        assert!(err.contains("HiGHS could not read the MPS file"), "{err}");
+    }
 }

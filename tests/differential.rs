@@ -83,8 +83,7 @@ fn compare(case: &str, input: &PlanInput) -> (bool, Vec<Mismatch>) {
 fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolution>) -> Vec<Mismatch> {
     let mismatch = |kind, detail: String| Mismatch { case: case.to_string(), kind, detail };
     let options = exact();
-    let outcome = match BomGraph::new(input).map_err(flexplan::Error::from).and_then(|bom| plan(input, &bom, &options))
-    {
+    let outcome = match BomGraph::new(input).and_then(|bom| plan(input, &bom, &options)) {
         Ok(outcome) => outcome,
         Err(error) => return vec![mismatch(Kind::PlannerError, error.to_string())],
     };

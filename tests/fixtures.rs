@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use flexplan::input::read::{read_plan_dir, read_plan_dir_with_orders};
 use flexplan::input::{Bucket, ItemKind, PlanInput};
-use flexplan::InputError;
+use flexplan::Error;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ fn case_dirs(kind: &str) -> Vec<PathBuf> {
 }
 
 /// What the acceptance test runs: the reader, then the BOM graph (which finds cycles).
-fn read_and_build_graph(dir: &Path) -> Result<PlanInput, InputError> {
+fn read_and_build_graph(dir: &Path) -> Result<PlanInput, Error> {
     read_plan_dir(dir).and_then(|plan| flexplan::input::bom::BomGraph::new(&plan).map(|_| plan))
 }
 

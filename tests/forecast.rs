@@ -95,7 +95,7 @@ fn long_frame(rows: &[(&str, &str, f64)]) -> DataFrame {
     .expect("frame")
 }
 
-fn history_of(frame: &DataFrame) -> Result<History, flexplan::InputError> {
+fn history_of(frame: &DataFrame) -> Result<History, flexplan::Error> {
     history_from_table(&Table::from_frame("<test>", frame), Bucket::Week, SeriesKey::Item)
 }
 
@@ -178,7 +178,7 @@ fn negative_demand_is_an_error_naming_the_series_and_date() {
     let frame = long_frame(&[("A", "2026-01-05", 2.0), ("RETURNS", "2026-01-12", -3.0)]);
     let error = history_of(&frame).expect_err("negative refused");
     let text = error.to_string();
-    assert_eq!(error.diagnostics.len(), 1, "{text}");
+    assert_eq!(error.problems().expect("located problems").diagnostics.len(), 1, "{text}");
     assert!(text.contains("`RETURNS`") && text.contains("2026-01-12") && text.contains("row 3"), "{text}");
 
     let orders = df!(

@@ -172,7 +172,7 @@ fn a_missing_or_broken_mps_file_is_an_error() {
 // --- Tempelmeier-Derstroff style multi-level files ---------------------------------------
 
 use flexplan::import::tempelmeier::{read_tempelmeier, TempelmeierFiles};
-use flexplan::import::ImportError;
+use flexplan::Error;
 
 #[test]
 fn tempelmeier_1aa1_12_with_costs_2_read_by_hand() {
@@ -301,7 +301,7 @@ fn broken_tempelmeier_files_are_errors_that_name_the_file_and_line() {
     write_tempelmeier(tmp.path(), TINY_DAT, TINY_DEM, sco, set, cap);
     std::fs::remove_file(tmp.path().join("1A_11.sco")).unwrap();
     let files = TempelmeierFiles::for_capacity_file(&tmp.path().join("1AA1_11.cap"), 1).unwrap();
-    assert!(matches!(read_tempelmeier(&files), Err(ImportError::Io { ref path, .. }) if path.ends_with("1A_11.sco")));
+    assert!(matches!(read_tempelmeier(&files), Err(Error::Read { ref path, .. }) if path.ends_with("1A_11.sco")));
     let err = TempelmeierFiles::for_capacity_file(&tmp.path().join("plan.cap"), 1).unwrap_err().to_string();
     assert!(err.contains("expected a capacity file named like `1AA1_11.cap`"), "{err}");
     // Random bytes never panic.

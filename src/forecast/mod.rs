@@ -34,7 +34,7 @@ pub mod methods;
 pub mod quantiles;
 pub mod series;
 
-use crate::error::{Diagnostic, Diagnostics, Error, InputError};
+use crate::error::{Diagnostic, Diagnostics, Error, InputError, Result};
 use crate::format::{csv_field, fmt_float};
 use crate::input::table::{self, Cell, Need, Table};
 use crate::input::{Bucket, PeriodOf};
@@ -132,7 +132,7 @@ impl SeriesForecast {
 }
 
 /// Checks the options a user may get wrong.
-pub fn check_options(options: &ForecastOptions) -> Result<(), InputError> {
+pub fn check_options(options: &ForecastOptions) -> Result<()> {
     let mut diags = Diagnostics::new();
     let mut problem = |message: String| diags.push(Diagnostic::file("<options>", message));
     if options.horizon == 0 || options.horizon > series::MAX_BUCKETS {
@@ -159,7 +159,7 @@ pub fn check_options(options: &ForecastOptions) -> Result<(), InputError> {
 }
 
 /// Forecasts every series of a history, in parallel (on the current rayon pool).
-pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<Vec<SeriesForecast>, InputError> {
+pub fn forecast_history(history: &History, options: &ForecastOptions) -> Result<Vec<SeriesForecast>> {
     check_options(options)?;
     let horizon_calendar = calendar(history.anchor, history.bucket);
     let results = history
@@ -250,7 +250,7 @@ pub struct ForecastTables {
 }
 
 /// Reads a history table (orders or long series) from a frame and forecasts it.
-pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<ForecastTables, Error> {
+pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<ForecastTables> {
     let table = Table::from_frame("<history frame>", history);
     let history = series::history_from_table(&table, options.bucket, options.key)?;
     let results = forecast_history(&history, options)?;
@@ -258,12 +258,12 @@ pub fn forecast_frame(history: &DataFrame, options: &ForecastOptions) -> Result<
 }
 
 /// Loads a history file (`.csv` or `.parquet`) as a table, CSV cells as text.
-pub fn read_history(path: &Path) -> Result<Table, InputError> {
+pub fn read_history(path: &Path) -> Result<Table> {
     let file_name =
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     if is_parquet {
-        return table::read_parquet(path, &file_name).map_err(InputError::single);
+        return table::read_parquet(path, &file_name).map_err(|d| InputError::single(d).into());
     }
     let bytes = fs::read(path)
         .map_err(|e| InputError::single(Diagnostic::file(&file_name, format!("cannot read the file: {e}"))))?;
@@ -273,7 +273,7 @@ pub fn read_history(path: &Path) -> Result<Table, InputError> {
     table::parse_csv(&file_name, &bytes).map_err(|problems| {
         let mut diags = Diagnostics::new();
         problems.into_iter().for_each(|d| diags.push(d));
-        diags.into_error()
+        diags.into_problems().into()
     })
 }
 
@@ -312,7 +312,7 @@ pub fn read_history_series(
     bucket: Bucket,
     key: SeriesKey,
     align_to: Option<NaiveDate>,
-) -> Result<History, InputError> {
+) -> Result<History> {
     let file_name =
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let is_csv = path.extension().is_none_or(|e| !e.eq_ignore_ascii_case("parquet"));
@@ -336,7 +336,7 @@ pub fn read_history_series(
 }
 
 /// Builds the output tables from the per-series results.
-pub fn tables(results: &[SeriesForecast], options: &ForecastOptions) -> Result<ForecastTables, Error> {
+pub fn tables(results: &[SeriesForecast], options: &ForecastOptions) -> Result<ForecastTables> {
     let to_error = |e: polars::error::PolarsError| Error::Output {
         path: PathBuf::from("<forecast tables>"),
         source: std::io::Error::other(e.to_string()),
@@ -514,7 +514,7 @@ fn safety_stock_frame(results: &[SeriesForecast], service_level: f64) -> polars:
 /// Writes the four tables as CSV and Parquet into `out_dir`, atomically: the folder is filled
 /// beside `out_dir` and renamed into place; an existing `out_dir` holding files flexplan did not
 /// write is refused.
-pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<(), Error> {
+pub fn write_tables(tables: &ForecastTables, out_dir: &Path) -> Result<()> {
     let named = [
         ("forecasts", &tables.forecasts),
         ("accuracy", &tables.accuracy),
@@ -694,11 +694,7 @@ pub struct PlanForecastWritten {
 /// periods 1-based on the plan's horizon), replacing an earlier one atomically. Series of one
 /// item are summed. The bucket must be the plan's; forecast buckets outside the horizon and items
 /// the plan does not know are left out and counted.
-pub fn write_plan_forecast(
-    results: &[SeriesForecast],
-    bucket: Bucket,
-    plan_dir: &Path,
-) -> Result<PlanForecastWritten, Error> {
+pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir: &Path) -> Result<PlanForecastWritten> {
     let (horizon, _solver) = crate::input::read::read_plan_toml(&plan_dir.join("plan.toml"))?;
     if horizon.bucket != bucket {
         return Err(InputError::single(Diagnostic::file(
@@ -750,7 +746,7 @@ pub fn write_plan_forecast(
 }
 
 /// The item ids of a plan directory's `items` table.
-fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>, InputError> {
+fn plan_items(plan_dir: &Path) -> Result<std::collections::BTreeSet<String>> {
     let file = table::find_table(plan_dir, "items")
         .map_err(InputError::single)?
         .ok_or_else(|| InputError::single(table::missing_table(plan_dir, "items")))?;

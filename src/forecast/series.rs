@@ -13,7 +13,7 @@
 //! no rows (gaps in the dates) are zero. Negative quantities are an error naming the series and
 //! the date. Series come out sorted by id, so the output never depends on row order.
 
-use crate::error::{Diagnostic, Diagnostics, InputError};
+use crate::error::{Diagnostic, Diagnostics, InputError, Result};
 use crate::input::table::{Cell, Need, NumberRule, Table};
 use crate::input::{Bucket, Horizon, PeriodOf};
 use chrono::{Datelike, NaiveDate};
@@ -67,7 +67,7 @@ pub enum HistoryShape {
 pub const MAX_BUCKETS: usize = 100_000;
 
 /// Tells the shape of a history table from its columns, or explains what is missing.
-pub fn history_shape(table: &Table) -> Result<HistoryShape, InputError> {
+pub fn history_shape(table: &Table) -> Result<HistoryShape> {
     if ["unique_id", "ds", "y"].iter().all(|c| table.has_column(c)) {
         return Ok(HistoryShape::Long);
     }
@@ -78,11 +78,12 @@ pub fn history_shape(table: &Table) -> Result<HistoryShape, InputError> {
         table.file_name(),
         "a history needs the columns `unique_id, ds, y` (a series table) or \
          `item, quantity, due_date` (an orders table)",
-    )))
+    ))
+    .into())
 }
 
 /// Reads a history table into bucketed series. Every problem found is reported at once.
-pub fn history_from_table(table: &Table, bucket: Bucket, key: SeriesKey) -> Result<History, InputError> {
+pub fn history_from_table(table: &Table, bucket: Bucket, key: SeriesKey) -> Result<History> {
     history_from_table_aligned(table, bucket, key, None)
 }
 
@@ -94,7 +95,7 @@ pub fn history_from_table_aligned(
     bucket: Bucket,
     key: SeriesKey,
     align_to: Option<NaiveDate>,
-) -> Result<History, InputError> {
+) -> Result<History> {
     match history_shape(table)? {
         HistoryShape::Long => {
             let (earliest, rows) = long_rows(table)?;
@@ -120,7 +121,7 @@ pub fn history_from_plain_csv(
     bytes: &[u8],
     bucket: Bucket,
     align_to: Option<NaiveDate>,
-) -> Option<Result<History, InputError>> {
+) -> Option<Result<History>> {
     // First pass: every line is plain, and the earliest date. Second: the rows, parsed again
     // (cheaper than keeping them).
     let second_pass = PlainRows::new(bytes)?;
@@ -215,7 +216,7 @@ struct Row<'a> {
 /// The usable rows of a long series table, made one by one from its checked columns (a
 /// series table can have millions of rows: they are not collected).
 /// Also returns the earliest date of a usable row.
-fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = Row<'_>>), InputError> {
+fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = Row<'_>>)> {
     let mut diags = Diagnostics::new();
     let ids = table.ids("unique_id", Need::Required, &mut diags);
     let dates = table.dates("ds", Need::Required, &mut diags);
@@ -239,7 +240,7 @@ fn long_rows(table: &Table) -> Result<(Option<NaiveDate>, impl Iterator<Item = R
     diags.finish((earliest, rows))
 }
 
-fn order_rows(table: &Table, key: SeriesKey) -> Result<Vec<Row<'_>>, InputError> {
+fn order_rows(table: &Table, key: SeriesKey) -> Result<Vec<Row<'_>>> {
     let mut diags = Diagnostics::new();
     let items = table.ids("item", Need::Required, &mut diags);
     let dates = table.dates("due_date", Need::Required, &mut diags);
@@ -280,7 +281,7 @@ fn quantities(
     for row_idx in 0..table.height() {
         row_of.insert(table.row_number(row_idx), row_idx);
     }
-    for mut d in scratch.into_error().diagnostics {
+    for mut d in scratch.into_problems().diagnostics {
         let negative = d.value.as_deref().and_then(|v| v.trim().parse::<f64>().ok()).is_some_and(|v| v < 0.0);
         let row_idx = d.row.and_then(|row| row_of.get(&row).copied());
         if let (true, Some(row_idx)) = (negative, row_idx) {
@@ -319,9 +320,9 @@ fn build_history<'a>(
     rows: impl Iterator<Item = Row<'a>>,
     bucket: Bucket,
     align_to: Option<NaiveDate>,
-) -> Result<History, InputError> {
+) -> Result<History> {
     let Some(earliest) = earliest else {
-        return Err(InputError::single(Diagnostic::file(file_name, "the history has no rows")));
+        return Err(InputError::single(Diagnostic::file(file_name, "the history has no rows")).into());
     };
     let anchor = anchor_for(earliest, bucket, align_to);
     let horizon = calendar(anchor, bucket);
@@ -340,7 +341,8 @@ fn build_history<'a>(
                     bucket.as_str(),
                     row.date
                 ),
-            )));
+            ))
+            .into());
         };
         let series_idx = match &previous {
             Some((id, idx)) if *id == row.unique_id => *idx,

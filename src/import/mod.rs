@@ -6,13 +6,15 @@
 //!   Derstroff (1996), classes 1-6 (five files per instance), likewise into a plan directory.
 //! * [`mps`]: (gzipped) MPS files such as the MIPLIB lot-sizing instances, solved directly by
 //!   HiGHS with the same settings the planner uses.
+//!
+//! A file that does not follow its format is a [`crate::Error::Format`] naming its line; one
+//! that cannot be read is a [`crate::Error::Read`].
 
 pub mod mps;
 pub mod tempelmeier;
 pub mod trigeiro;
 
 use crate::input::{Horizon, Order};
-use std::path::PathBuf;
 
 /// The id of the `item_idx`-th product of an imported instance: `P01`, `P02`, ...
 pub fn item_id(item_idx: usize) -> String {
@@ -42,39 +44,4 @@ pub(crate) fn orders_from_demand(
         }
     }
     orders
-}
-
-/// `file: line N`, or just `file` for a problem with the file as a whole (line 0).
-fn location(path: &std::path::Path, line: usize) -> String {
-    match line {
-        0 => path.display().to_string(),
-        line => format!("{}: line {line}", path.display()),
-    }
-}
-
-/// Why an instance file could not be imported or solved.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file could not be read (the reason is the [`std::error::Error::source`]).
-    #[error("cannot read {path}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file does not follow the expected format.
-    #[error("{}: {message}", location(path, *line))]
-    Format {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line number (0 when the problem is the file as a whole).
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// Writing the plan directory or solving failed.
-    #[error(transparent)]
-    Flexplan(#[from] crate::error::Error),
 }

@@ -5,8 +5,7 @@
 //! A `.gz` file is first decompressed into a temporary `.mps` file. HiGHS tries its free-format
 //! reader first and falls back to the fixed-format reader, so both formats are accepted.
 
-use super::ImportError;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::plan::solve::{
     classify, finite, node_count, presolve_rules_off, set_options, SolveOptions, SolveStatus, StopReason,
 };
@@ -77,8 +76,8 @@ pub fn mps_name(path: &Path) -> String {
 
 /// Reads `path` (gzipped when its name ends in `.gz`) and solves it with the planner's HiGHS
 /// settings.
-pub fn solve_mps(path: &Path, options: &SolveOptions) -> Result<MpsOutcome, ImportError> {
-    let io = |source| ImportError::Io { path: path.to_path_buf(), source };
+pub fn solve_mps(path: &Path, options: &SolveOptions) -> Result<MpsOutcome> {
+    let io = |source| Error::Read { path: path.to_path_buf(), source };
     let is_gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     // HiGHS picks the reader by extension: keep `.mps` on the temporary copy.
     let temporary = if is_gz {
@@ -92,21 +91,21 @@ pub fn solve_mps(path: &Path, options: &SolveOptions) -> Result<MpsOutcome, Impo
         None
     };
     let model_path = temporary.as_ref().map_or(path, |t| t.path());
-    let c_path = CString::new(model_path.to_string_lossy().as_bytes()).map_err(|_| ImportError::Format {
+    let c_path = CString::new(model_path.to_string_lossy().as_bytes()).map_err(|_| Error::Format {
         path: path.to_path_buf(),
         line: 0,
         message: "the path contains a NUL byte".to_string(),
     })?;
     let mut model = RowProblem::default()
         .try_optimise(Sense::Minimise)
-        .map_err(|e| Error::Solver(format!("cannot create a HiGHS model: {e:?}")))?;
+        .map_err(|e| Error::solver("model", format!("cannot create a HiGHS model: {e:?}")))?;
     set_options(&mut model, options, presolve_rules_off(false))?;
     // SAFETY: `model` owns a live Highs object; `c_path` is a NUL-terminated string that
     // outlives the call.
     let read_status = unsafe { highs_sys::Highs_readModel(model.as_mut_ptr(), c_path.as_ptr()) };
     // kHighsStatusError = -1; a warning (1) still loads the model.
     if read_status < 0 {
-        return Err(ImportError::Format {
+        return Err(Error::Format {
             path: path.to_path_buf(),
             line: 0,
             message: "HiGHS could not read the MPS file".to_string(),
@@ -114,7 +113,7 @@ pub fn solve_mps(path: &Path, options: &SolveOptions) -> Result<MpsOutcome, Impo
     }
     let (rows, columns) = (model.num_rows(), model.num_cols());
     let started = Instant::now();
-    let solved = model.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let solved = model.try_solve().map_err(|e| Error::solver("Highs_run", format!("HiGHS failed: {e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     let has_solution = matches!(solved.primal_solution_status(), HighsSolutionStatus::Feasible);
     let (status, stop_reason) = classify(solved.status(), has_solution, options)?;

@@ -49,7 +49,7 @@
 //! flexplan's, not comparable with published figures.
 
 use super::trigeiro::{dimension, non_negative, numeric_lines, NumberLine, HORIZON_START};
-use super::ImportError;
+use crate::error::{Error, Result};
 use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
 use std::path::{Path, PathBuf};
 
@@ -73,8 +73,8 @@ pub struct TempelmeierFiles {
 impl TempelmeierFiles {
     /// The files of the instance named by `cap` (`<c><S><R><k>_<u><s>.cap`) with setup-cost
     /// variant `costs` (the `j` of `<c><S>_<k><j>.sco`), all in `cap`'s folder.
-    pub fn for_capacity_file(cap: &Path, costs: u32) -> Result<TempelmeierFiles, ImportError> {
-        let format = |message: String| ImportError::Format { path: cap.to_path_buf(), line: 0, message };
+    pub fn for_capacity_file(cap: &Path, costs: u32) -> Result<TempelmeierFiles> {
+        let format = |message: String| Error::Format { path: cap.to_path_buf(), line: 0, message };
         let stem = cap.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let chars: Vec<char> = stem.chars().collect();
         let well_formed = chars.len() == 7
@@ -153,9 +153,9 @@ pub struct TempelmeierInstance {
 }
 
 /// Reads the five files of an instance.
-pub fn read_tempelmeier(files: &TempelmeierFiles) -> Result<TempelmeierInstance, ImportError> {
-    let read = |path: &Path| -> Result<Vec<NumberLine>, ImportError> {
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+pub fn read_tempelmeier(files: &TempelmeierFiles) -> Result<TempelmeierInstance> {
+    let read = |path: &Path| -> Result<Vec<NumberLine>> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
         numeric_lines(&bytes).map_err(|(line, message)| format_error(path, line, message))
     };
     let mut dat = Reader::new(&files.dat, read(&files.dat)?);
@@ -337,8 +337,8 @@ impl TempelmeierInstance {
 
 pub use super::item_id;
 
-fn format_error(path: &Path, line: usize, message: String) -> ImportError {
-    ImportError::Format { path: path.to_path_buf(), line, message }
+fn format_error(path: &Path, line: usize, message: String) -> Error {
+    Error::Format { path: path.to_path_buf(), line, message }
 }
 
 /// The numeric lines of one file, read in order, with errors that name the file and line.
@@ -352,11 +352,11 @@ impl<'a> Reader<'a> {
         Reader { path, lines: lines.into_iter() }
     }
 
-    fn error(&self, line: &NumberLine, message: String) -> ImportError {
+    fn error(&self, line: &NumberLine, message: String) -> Error {
         format_error(self.path, line.line, message)
     }
 
-    fn line(&mut self, what: &str, width: usize) -> Result<NumberLine, ImportError> {
+    fn line(&mut self, what: &str, width: usize) -> Result<NumberLine> {
         let line =
             self.lines.next().ok_or_else(|| format_error(self.path, 0, format!("the file ends before the {what}")))?;
         if line.values.len() != width {
@@ -366,12 +366,12 @@ impl<'a> Reader<'a> {
         Ok(line)
     }
 
-    fn dimension(&mut self, what: &str) -> Result<usize, ImportError> {
+    fn dimension(&mut self, what: &str) -> Result<usize> {
         let line = self.line(what, 1)?;
         dimension(line.values[0], line.line, what).map_err(|(l, m)| format_error(self.path, l, m))
     }
 
-    fn count(&mut self, what: &str) -> Result<usize, ImportError> {
+    fn count(&mut self, what: &str) -> Result<usize> {
         let line = self.line(what, 1)?;
         let value = line.values[0];
         if value.fract() != 0.0 || !(0.0..=1e6).contains(&value) {
@@ -380,12 +380,12 @@ impl<'a> Reader<'a> {
         Ok(value as usize)
     }
 
-    fn non_negative(&self, line: &NumberLine, value: f64, what: &str) -> Result<f64, ImportError> {
+    fn non_negative(&self, line: &NumberLine, value: f64, what: &str) -> Result<f64> {
         non_negative(value, line.line, what).map_err(|(l, m)| format_error(self.path, l, m))
     }
 
     /// A 1-based id in `1..=n`, as a 0-based index.
-    fn index(&self, line: &NumberLine, value: f64, n: usize, what: &str) -> Result<usize, ImportError> {
+    fn index(&self, line: &NumberLine, value: f64, n: usize, what: &str) -> Result<usize> {
         if value.fract() != 0.0 || !(1.0..=n as f64).contains(&value) {
             return Err(self.error(line, format!("the {what} must be a whole number in 1..={n}, found {value}")));
         }
@@ -393,14 +393,14 @@ impl<'a> Reader<'a> {
     }
 
     /// The files list items, periods and resources in order: `value` must be `expected`.
-    fn expect_id(&self, line: &NumberLine, value: f64, expected: usize, what: &str) -> Result<(), ImportError> {
+    fn expect_id(&self, line: &NumberLine, value: f64, expected: usize, what: &str) -> Result<()> {
         if value != expected as f64 {
             return Err(self.error(line, format!("expected {what} {expected}, found {value}")));
         }
         Ok(())
     }
 
-    fn end(mut self) -> Result<(), ImportError> {
+    fn end(mut self) -> Result<()> {
         match self.lines.next() {
             Some(extra) => Err(self.error(&extra, "unexpected numbers after the last table".to_string())),
             None => Ok(()),

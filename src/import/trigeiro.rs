@@ -29,7 +29,7 @@
 //! add the constant `Σ d` to every plan. The importer therefore sets `unit_cost = 0` and keeps
 //! the value in [`TrigeiroInstance::unit_cost_field`] for reference.
 
-use super::ImportError;
+use crate::error::{Error, Result};
 use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -149,18 +149,14 @@ impl TrigeiroInstance {
 pub use super::item_id;
 
 /// Reads and parses a Trigeiro `.DAT` file.
-pub fn read_trigeiro(path: &Path) -> Result<TrigeiroInstance, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+pub fn read_trigeiro(path: &Path) -> Result<TrigeiroInstance> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    parse_trigeiro(&bytes, &name).map_err(|(line, message)| ImportError::Format {
-        path: path.to_path_buf(),
-        line,
-        message,
-    })
+    parse(&bytes, &name).map_err(|(line, message)| Error::Format { path: path.to_path_buf(), line, message })
 }
 
 /// Reads `file` and writes it as a plan directory in `out_dir`; returns the plan.
-pub fn import_trigeiro(file: &Path, out_dir: &Path) -> Result<PlanInput, ImportError> {
+pub fn import_trigeiro(file: &Path, out_dir: &Path) -> Result<PlanInput> {
     let instance = read_trigeiro(file)?;
     let input = instance.to_plan_input();
     crate::input::write::write_plan_dir(&input, out_dir)?;
@@ -173,8 +169,14 @@ pub(super) struct NumberLine {
     pub(super) values: Vec<f64>,
 }
 
-/// Parses the bytes of a Trigeiro file. Errors are `(1-based line, message)`.
-pub fn parse_trigeiro(bytes: &[u8], name: &str) -> Result<TrigeiroInstance, (usize, String)> {
+/// Parses the bytes of a Trigeiro file; `name` is the instance's name and the file an error
+/// names ([`Error::Format`]).
+pub fn parse_trigeiro(bytes: &[u8], name: &str) -> Result<TrigeiroInstance> {
+    parse(bytes, name).map_err(|(line, message)| Error::Format { path: name.into(), line, message })
+}
+
+/// [`parse_trigeiro`] with errors as `(1-based line, message)`.
+fn parse(bytes: &[u8], name: &str) -> Result<TrigeiroInstance, (usize, String)> {
     let lines = numeric_lines(bytes)?;
     let mut lines = lines.into_iter();
     let mut next = |what: &str, width: usize| -> Result<NumberLine, (usize, String)> {
@@ -268,8 +270,8 @@ pub(super) fn non_negative(value: f64, line: usize, what: &str) -> Result<f64, (
 }
 
 /// Every `.DAT` file (any case) directly in `dir`, sorted by name.
-pub fn list_dat_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
-    let io = |source| ImportError::Io { path: dir.to_path_buf(), source };
+pub fn list_dat_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let io = |source| Error::Read { path: dir.to_path_buf(), source };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();

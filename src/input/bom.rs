@@ -1,7 +1,7 @@
 //! The bill-of-materials graph: levels, a topological order, and an MRP-style explosion.
 //!
-//! [`BomGraph::new`] checks that the BOM is acyclic (a cycle is an [`InputError`] that names
-//! the whole loop) and computes each item's low-level code: the length of the longest path
+//! [`BomGraph::new`] checks that the BOM is acyclic (a cycle is an [`crate::Error::Input`]
+//! that names the whole loop) and computes each item's low-level code: the length of the longest path
 //! from an item without parents, so every component sits on a deeper level than all its
 //! parents. [`BomGraph::explode`] pushes external demand down the levels, lot-for-lot, with
 //! lead-time offsets, optionally netted against inventory and scheduled receipts.
@@ -10,7 +10,7 @@
 //! component weighted by the quantity) for graph algorithms, and as flat adjacency arrays
 //! (compressed rows, sorted by item index) for the hot loops.
 
-use crate::error::{Diagnostic, Diagnostics, InputError};
+use crate::error::{Diagnostic, Diagnostics, InputError, Result};
 use crate::grid::Grid;
 use crate::input::PlanInput;
 use petgraph::algo::tarjan_scc;
@@ -125,7 +125,7 @@ impl BomGraph {
     /// reported once per cycle as `BOM cycle: A -> B -> C -> A` (item ids, starting from the
     /// smallest item index in the loop). A repeated (parent, component) pair is merged by
     /// adding the quantities.
-    pub fn new(input: &PlanInput) -> Result<Self, InputError> {
+    pub fn new(input: &PlanInput) -> Result<Self> {
         let n_items = input.items.len();
         let edges = merged_edges(input)?;
         let components = Adjacency::from_sorted(n_items, &edges);
@@ -149,7 +149,7 @@ impl BomGraph {
         }
 
         let Some(low_level_codes) = low_level_codes(&components, &parents, n_items) else {
-            return Err(cycle_error(input, &graph, &components));
+            return Err(cycle_error(input, &graph, &components).into());
         };
         let mut topological_order: Vec<usize> = (0..n_items).collect();
         topological_order.sort_by_key(|&item_idx| low_level_codes[item_idx]);
@@ -266,7 +266,7 @@ fn merged_edges(input: &PlanInput) -> Result<Vec<(usize, usize, f64)>, InputErro
         }
     }
     if !diagnostics.is_empty() {
-        return Err(diagnostics.into_error());
+        return Err(diagnostics.into_problems());
     }
     let mut edges: Vec<(usize, usize, f64)> = input.bom.iter().map(|e| (e.parent, e.component, e.quantity)).collect();
     edges.sort_by_key(|&(parent, component, _)| (parent, component));
@@ -320,7 +320,7 @@ fn cycle_error(input: &PlanInput, graph: &DiGraph<usize, f64>, components: &Adja
             walk.iter().map(|&item_idx| input.items.get(item_idx).map_or("?", |item| item.id.as_str())).collect();
         diagnostics.push(Diagnostic::file(BOM_FILE, format!("BOM cycle: {}", ids.join(" -> "))));
     }
-    diagnostics.into_error()
+    diagnostics.into_problems()
 }
 
 /// A shortest loop through the smallest item of the strongly connected component `scc`
@@ -418,8 +418,9 @@ mod tests {
         match BomGraph::new(input) {
             Ok(_) => panic!("expected a cycle error"),
             Err(error) => {
+                let error = error.problems().expect("located problems");
                 assert!(error.diagnostics.iter().all(|d| d.file == "bom.csv" && d.row.is_none()));
-                error.diagnostics.into_iter().map(|d| d.message).collect()
+                error.diagnostics.iter().map(|d| d.message.clone()).collect()
             }
         }
     }
@@ -695,6 +696,7 @@ mod tests {
         assert_eq!(bom.components(0).collect::<Vec<_>>(), [(1, 3.5)]);
         let broken = plan(&[("P", MAKE, 0)], &[(0, 4, 1.0)], 1);
         let error = BomGraph::new(&broken).expect_err("index out of range");
+        let error = error.problems().expect("located problems");
         assert_eq!(error.diagnostics.len(), 1);
         assert_eq!(error.diagnostics[0].row, Some(2));
         assert_eq!(error.diagnostics[0].column.as_deref(), Some("component"));

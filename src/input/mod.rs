@@ -115,7 +115,8 @@ impl PeriodOf {
     }
 }
 
-/// Optional solver settings from `plan.toml` (`[solver]`); the CLI may override them.
+/// Optional solver settings from `plan.toml` (`[solver]`), or a command line's flags; the
+/// precedence of the two is [`crate::plan::solve::SolveOptions::from_settings`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct SolverConfig {
     /// Wall-clock limit for the MIP, seconds.
@@ -124,19 +125,6 @@ pub struct SolverConfig {
     pub mip_gap: Option<f64>,
     /// Solver threads; 0 = solver default.
     pub threads: Option<u32>,
-}
-
-impl SolverConfig {
-    /// The one precedence rule for solver settings: each setting of `flags` (a command line)
-    /// where given, else this one (`plan.toml`); the defaults come last, in
-    /// [`crate::plan::solve::SolveOptions::from_config`].
-    pub fn overridden_by(self, flags: SolverConfig) -> SolverConfig {
-        SolverConfig {
-            time_limit_s: flags.time_limit_s.or(self.time_limit_s),
-            mip_gap: flags.mip_gap.or(self.mip_gap),
-            threads: flags.threads.or(self.threads),
-        }
-    }
 }
 
 /// Whether an item is produced on resources or bought from a supplier.

@@ -7,7 +7,7 @@
 //! A BOM cycle longer than one edge is left to [`crate::input::bom::BomGraph::new`] for valid input;
 //! when other problems were found, the cycles of the rows that parsed are reported with them.
 
-use crate::error::{Diagnostic, Diagnostics, InputError, MAX_DIAGNOSTICS};
+use crate::error::{Diagnostic, Diagnostics, InputError, Result, MAX_DIAGNOSTICS};
 use crate::input::table::{
     backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell, Need, NumberRule, Table,
     TableSchema, WholeRange,
@@ -68,27 +68,28 @@ const SCHEMAS: [TableSchema; 8] = [ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RE
 /// Reads and validates the plan directory `dir`.
 ///
 /// # Errors
-/// Every problem found in plan.toml and the tables (up to the diagnostics cap), each with its
-/// file, row, column and value.
-pub fn read_plan_dir(dir: &Path) -> Result<PlanInput, InputError> {
-    read_dir_with(dir, None)
+/// [`crate::Error::Input`]: every problem found in plan.toml and the tables (up to the
+/// diagnostics cap), each with its file, row, column and value.
+pub fn read_plan_dir(dir: &Path) -> Result<PlanInput> {
+    Ok(read_dir_with(dir, None)?)
 }
 
 /// Same, but the orders come from the caller's frame (orders.csv/.parquet is then not read).
 /// The frame's columns are typed as in a Parquet file; diagnostics name it `<orders frame>`.
-pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanInput, InputError> {
-    read_dir_with(dir, Some(orders))
+pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanInput> {
+    Ok(read_dir_with(dir, Some(orders))?)
 }
 
 /// Reads and validates `plan.toml` alone.
 ///
 /// # Errors
-/// A missing file, a TOML syntax error, or every invalid or unknown key (rows are TOML lines).
-pub fn read_plan_toml(path: &Path) -> Result<(Horizon, SolverConfig), InputError> {
+/// [`crate::Error::Input`]: a missing file, a TOML syntax error, or every invalid or unknown
+/// key (rows are TOML lines).
+pub fn read_plan_toml(path: &Path) -> Result<(Horizon, SolverConfig)> {
     let mut diags = Diagnostics::new();
     match plan_toml(path, &mut diags) {
         Some(plan) if diags.is_empty() => Ok(plan),
-        _ => Err(diags.into_error()),
+        _ => Err(diags.into_problems().into()),
     }
 }
 
@@ -133,7 +134,7 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             for diagnostic in bom_cycles(items, bom) {
                 diags.push(diagnostic);
             }
-            Err(in_file_order(diags.into_error()))
+            Err(in_file_order(diags.into_problems()))
         }
     }
 }
@@ -156,7 +157,7 @@ fn bom_cycles(items: Vec<Item>, bom: Vec<BomEdge>) -> Vec<Diagnostic> {
     };
     match crate::input::bom::BomGraph::new(&partial) {
         Ok(_) => Vec::new(),
-        Err(error) => error.diagnostics,
+        Err(error) => error.problems().map(|problems| problems.diagnostics.clone()).unwrap_or_default(),
     }
 }
 
@@ -1042,7 +1043,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         write_files(dir.path(), &[("plan.toml", text)]);
         read_plan_toml(&dir.path().join("plan.toml"))
-            .map_err(|err| err.diagnostics.iter().map(ToString::to_string).collect())
+            .map_err(|err| err.problems().into_iter().flat_map(|p| &p.diagnostics).map(ToString::to_string).collect())
     }
 
     #[test]
@@ -1149,6 +1150,7 @@ mod tests {
     #[test]
     fn a_missing_directory_is_one_problem() {
         let err = read_plan_dir(Path::new("/nonexistent/flexplan-plan")).expect_err("no dir");
+        let err = err.problems().expect("located problems");
         assert_eq!(err.diagnostics.len(), 1);
         assert!(err.diagnostics[0].message.starts_with("plan directory not found"));
     }
@@ -1169,6 +1171,7 @@ mod tests {
             ],
         );
         let err = read_plan_dir(dir.path()).expect_err("unknown items");
+        let err = err.problems().expect("located problems");
         assert_eq!((err.diagnostics.len(), err.more), (MAX_DIAGNOSTICS, 500 - MAX_DIAGNOSTICS));
     }
 

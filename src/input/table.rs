@@ -190,7 +190,7 @@ pub struct Table {
 }
 
 /// Finds `NAME.csv` or `NAME.parquet` in `dir`. Both present is an error; neither is `Ok(None)`.
-pub fn find_table(dir: &Path, name: &str) -> Result<Option<TableFile>, Diagnostic> {
+pub(crate) fn find_table(dir: &Path, name: &str) -> Result<Option<TableFile>, Diagnostic> {
     let csv_name = format!("{name}.csv");
     let parquet_name = format!("{name}.parquet");
     let csv_path = dir.join(&csv_name);
@@ -234,7 +234,7 @@ pub fn load_table(file: &TableFile, diags: &mut Diagnostics) -> Option<Table> {
 }
 
 /// Reads a Parquet file into a typed table.
-pub fn read_parquet(path: &Path, file_name: &str) -> Result<Table, Diagnostic> {
+pub(crate) fn read_parquet(path: &Path, file_name: &str) -> Result<Table, Diagnostic> {
     let handle =
         std::fs::File::open(path).map_err(|err| Diagnostic::file(file_name, format!("cannot read the file: {err}")))?;
     let frame = ParquetReader::new(handle)
@@ -246,7 +246,7 @@ pub fn read_parquet(path: &Path, file_name: &str) -> Result<Table, Diagnostic> {
 /// Parses CSV bytes (UTF-8, optional byte-order mark, LF or CRLF line ends, `"` quoting) into a
 /// text table. A malformed file gives one diagnostic per problem found, each naming the file and
 /// the row.
-pub fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<Diagnostic>> {
+pub(crate) fn parse_csv(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|err| {
         let line = 1 + bytes.iter().take(err.valid_up_to()).filter(|&&b| b == b'\n').count();
@@ -949,7 +949,7 @@ mod tests {
     }
 
     fn messages(diags: Diagnostics) -> Vec<String> {
-        diags.into_error().diagnostics.iter().map(ToString::to_string).collect()
+        diags.into_problems().diagnostics.iter().map(ToString::to_string).collect()
     }
 
     fn texts(table: &Table, column: &str) -> Vec<Option<String>> {

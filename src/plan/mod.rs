@@ -72,6 +72,10 @@ pub struct PlanOutcome {
 }
 
 /// Plans `input` with HiGHS: the whole `flexplan plan` computation without file output.
+///
+/// `options` are used as given: `input.solver` (plan.toml's `[solver]`) is not looked at here.
+/// To honour it as `flexplan plan` does, make them with
+/// [`SolveOptions::from_settings`]`(flags, input.solver)`.
 pub fn plan(input: &PlanInput, bom: &BomGraph, options: &SolveOptions) -> Result<PlanOutcome, Error> {
     plan_configured(input, bom, options, &PlanConfig::default())
 }

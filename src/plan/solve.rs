@@ -35,14 +35,21 @@ pub struct SolveOptions {
 pub const DEFAULT_MIP_GAP: f64 = 1e-4;
 
 impl SolveOptions {
-    /// The solve settings of `config` (plan.toml's `[solver]`, or a command's flags laid over
-    /// it with [`SolverConfig::overridden_by`]), with the defaults where it is silent: no time
-    /// limit, [`DEFAULT_MIP_GAP`], the solver's default threads.
-    pub fn from_config(config: &SolverConfig) -> SolveOptions {
+    /// The one precedence rule for solver settings: each setting of `flags` (a command line)
+    /// where given, else of `plan_toml` (a plan directory's `[solver]`, i.e.
+    /// [`crate::input::PlanInput::solver`]; `SolverConfig::default()` where there is none),
+    /// else the default: no time limit, [`DEFAULT_MIP_GAP`], the solver's default threads.
+    ///
+    /// `flexplan plan` makes its options here from its flags and plan.toml; `solve-mps` and
+    /// `bench` from their flags alone (an MPS file has no plan.toml, and imported benchmark
+    /// instances have an empty `[solver]`). [`crate::plan::plan`] uses the options it is
+    /// given as they are; a sweep's solves use the scenario file's `[sweep]` instead
+    /// ([`crate::sweep::scenario::SweepSettings::solve_options`]).
+    pub fn from_settings(flags: SolverConfig, plan_toml: SolverConfig) -> SolveOptions {
         SolveOptions {
-            time_limit_s: config.time_limit_s,
-            mip_gap: config.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
-            threads: config.threads.unwrap_or(0),
+            time_limit_s: flags.time_limit_s.or(plan_toml.time_limit_s),
+            mip_gap: flags.mip_gap.or(plan_toml.mip_gap).unwrap_or(DEFAULT_MIP_GAP),
+            threads: flags.threads.or(plan_toml.threads).unwrap_or(0),
             ..SolveOptions::default()
         }
     }
@@ -287,7 +294,7 @@ fn raw_model(
     for c in constraints {
         problem.add_constraint(c);
     }
-    problem.try_into_inner().map_err(|e| Error::Solver(e.to_string()))
+    problem.try_into_inner().map_err(|e| Error::solver("model", format!("HiGHS refused the model: {e}")))
 }
 
 /// A model without integer variables is an LP: HiGHS runs no MIP search and leaves
@@ -314,7 +321,7 @@ fn run(mut raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Resul
         highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipImprovingSolution);
     }
     let started = Instant::now();
-    let solved = raw.try_solve().map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let solved = raw.try_solve().map_err(|e| Error::solver("Highs_run", format!("HiGHS failed: {e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     let mut progress = recorder.points.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     let model_status = solved.status();
@@ -514,7 +521,12 @@ pub(crate) fn classify(
         | HighsModelStatus::ReachedInterrupt
         | HighsModelStatus::ReachedMemoryLimit => (limited(has_solution), StopReason::OtherLimit),
         HighsModelStatus::ModelEmpty => (SolveStatus::Optimal, StopReason::Completed),
-        other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
+        other => {
+            return Err(Error::solver(
+                format!("model status {other:?}"),
+                "HiGHS ended with a status flexplan does not expect",
+            ))
+        }
     })
 }
 
@@ -587,7 +599,7 @@ pub(crate) fn presolve_rules_off(has_lot_multiples: bool) -> i32 {
 
 /// Applies the planner's HiGHS settings (also used by `solve-mps`).
 pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rules_off: i32) -> Result<(), Error> {
-    let fail = |name: &str| Error::Solver(format!("HiGHS rejected option {name}"));
+    let fail = |name: &str| Error::solver(format!("option {name}"), "HiGHS rejected it");
     model.try_set_option("output_flag", options.verbose).map_err(|_| fail("output_flag"))?;
     model.try_set_option("log_to_console", options.verbose).map_err(|_| fail("log_to_console"))?;
     model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| fail("mip_rel_gap"))?;
@@ -626,6 +638,19 @@ impl LotSizingModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn solver_settings_come_from_the_flag_then_plan_toml_then_the_default() {
+        let toml = SolverConfig { time_limit_s: Some(60.0), mip_gap: Some(0.01), threads: None };
+        let flags = SolverConfig { time_limit_s: None, mip_gap: Some(0.05), threads: None };
+        let options = SolveOptions::from_settings(flags, toml);
+        assert_eq!((options.time_limit_s, options.mip_gap, options.threads), (Some(60.0), 0.05, 0));
+        let options = SolveOptions::from_settings(SolverConfig::default(), SolverConfig::default());
+        assert_eq!(options, SolveOptions::default());
+        let flags = SolverConfig { time_limit_s: Some(5.0), mip_gap: None, threads: Some(2) };
+        let options = SolveOptions::from_settings(flags, toml);
+        assert_eq!((options.time_limit_s, options.mip_gap, options.threads), (Some(5.0), 0.01, 2));
+    }
 
     fn point(seconds: f64, incumbent: f64, bound: f64) -> ProgressPoint {
         ProgressPoint { seconds, incumbent, bound }

@@ -9,13 +9,12 @@
 //! (all of it is charged; the part above `overtime_max` is also reported as
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
-use crate::error::{Diagnostics, InputError};
+use crate::error::{Diagnostics, Error, InputError, Result};
 use crate::grid::Grid;
 use crate::input::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
 use crate::input::PlanInput;
 use crate::plan::{CostBreakdown, PlanSolution};
 use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
-use crate::sweep::error::SweepError;
 use crate::sweep::scenario::ScenarioChanges;
 use std::path::Path;
 
@@ -107,14 +106,14 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
 
 /// Reads the lots of a plan folder (`lots.csv` or `lots.parquet`, as `flexplan plan` writes
 /// them) into a table of `input`'s items and periods.
-pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>, SweepError> {
-    let lots_error = |e: InputError| SweepError::Lots { path: plan_folder.to_path_buf(), source: e };
+pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>> {
+    let lots_error = |problems: InputError| Error::Plan { dir: plan_folder.to_path_buf(), problems };
     let file = find_table(plan_folder, "lots")
         .map_err(|d| lots_error(InputError::single(d)))?
         .ok_or_else(|| lots_error(InputError::single(missing_table(plan_folder, "lots"))))?;
     let mut diags = Diagnostics::new();
     let Some(table) = load_table(&file, &mut diags) else {
-        return Err(lots_error(diags.into_error()));
+        return Err(lots_error(diags.into_problems()));
     };
     let n_periods = input.n_periods();
     let items = table.ids("item", Need::Required, &mut diags);
@@ -142,7 +141,11 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>, Swe
             )),
         }
     }
-    diags.finish(lots).map_err(lots_error)
+    if diags.is_empty() {
+        Ok(lots)
+    } else {
+        Err(lots_error(diags.into_problems()))
+    }
 }
 
 /// Simulates scenarios on fixed lots; built once, shared by every worker thread.
@@ -170,15 +173,18 @@ pub struct EvalBuffers {
 
 impl<'a> Evaluator<'a> {
     /// Prepares evaluation of `lots` on `input`.
-    pub fn new(input: &'a PlanInput, lots: Grid<f64>) -> Result<Self, SweepError> {
+    pub fn new(input: &'a PlanInput, lots: Grid<f64>) -> Result<Self> {
         let n_periods = input.n_periods();
         if (lots.rows(), lots.periods()) != (input.items.len(), n_periods) {
-            return Err(SweepError::Other(format!(
-                "the fixed plan has {} items x {} periods, the plan directory {} x {n_periods}",
-                lots.rows(),
-                lots.periods(),
-                input.items.len()
-            )));
+            return Err(Error::request(
+                "evaluate",
+                format!(
+                    "the fixed plan has {} items x {} periods, the plan directory {} x {n_periods}",
+                    lots.rows(),
+                    lots.periods(),
+                    input.items.len()
+                ),
+            ));
         }
         let mut used = Grid::new(input.items.len(), n_periods, 0.0);
         for e in &input.bom {

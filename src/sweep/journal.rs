@@ -2,7 +2,7 @@
 //! scenario, appended and fsynced as scenarios finish. A kill -9 can at worst cut the last
 //! line short; [`Journal::open`] drops such a line (the scenario is simply run again).
 
-use crate::sweep::error::SweepError;
+use crate::error::{Error, Result};
 use crate::sweep::results::ResultRow;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
@@ -34,16 +34,19 @@ pub struct Journal {
     path: PathBuf,
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |e| SweepError::Io { path: path.to_path_buf(), source: e }
+/// A journal that cannot be written: the rows journaled before stay (`--resume`).
+fn write_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Journal { path: path.to_path_buf(), message: format!("cannot write: {e}") }
 }
 
 /// Reads a journal: its header and every complete row, plus the byte length of the complete
 /// lines (a torn last line is left out).
-pub fn read_journal(path: &Path) -> Result<(JournalHeader, Vec<ResultRow>, u64), SweepError> {
+pub fn read_journal(path: &Path) -> Result<(JournalHeader, Vec<ResultRow>, u64)> {
     let mut text = String::new();
-    File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(io(path))?;
-    let bad = |message: String| SweepError::Journal { path: path.to_path_buf(), message };
+    File::open(path)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let bad = |message: String| Error::Journal { path: path.to_path_buf(), message };
     let mut complete = 0u64;
     let mut header: Option<JournalHeader> = None;
     let mut rows = Vec::new();
@@ -80,13 +83,16 @@ impl Journal {
     /// Opens `out_dir/journal.jsonl` for `header`. Without `resume`, an existing journal with
     /// rows is refused (nothing is overwritten); with `resume`, its rows are returned and new
     /// rows are appended after them, after checking it belongs to the same sweep.
-    pub fn open(out_dir: &Path, header: &JournalHeader, resume: bool) -> Result<(Journal, Vec<ResultRow>), SweepError> {
-        std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    pub fn open(out_dir: &Path, header: &JournalHeader, resume: bool) -> Result<(Journal, Vec<ResultRow>)> {
         let path = out_dir.join(JOURNAL_FILE);
+        std::fs::create_dir_all(out_dir).map_err(|e| Error::Journal {
+            path: path.clone(),
+            message: format!("cannot create the folder {}: {e}", out_dir.display()),
+        })?;
         if path.exists() {
             let (found, rows, complete) = read_journal(&path)?;
             if !resume {
-                return Err(SweepError::Journal {
+                return Err(Error::Journal {
                     path,
                     message: format!(
                         "a sweep journal with {} finished scenarios is already here; pass --resume to finish it, or choose a new OUT_DIR",
@@ -95,7 +101,7 @@ impl Journal {
                 });
             }
             if &found != header {
-                return Err(SweepError::Journal {
+                return Err(Error::Journal {
                     path,
                     message: format!(
                         "it belongs to another sweep (fingerprint {}, shard {}/{}; this run: {}, shard {}/{}); the plan, scenario file or settings changed",
@@ -103,26 +109,31 @@ impl Journal {
                     ),
                 });
             }
-            let mut file = OpenOptions::new().read(true).write(true).open(&path).map_err(io(&path))?;
-            file.set_len(complete).map_err(io(&path))?;
-            file.seek(SeekFrom::End(0)).map_err(io(&path))?;
+            let mut file = OpenOptions::new().read(true).write(true).open(&path).map_err(write_error(&path))?;
+            file.set_len(complete).map_err(write_error(&path))?;
+            file.seek(SeekFrom::End(0)).map_err(write_error(&path))?;
             return Ok((Journal { file, path }, rows));
         }
-        let mut file = OpenOptions::new().create(true).truncate(true).write(true).open(&path).map_err(io(&path))?;
-        let line = serde_json::to_string(header).map_err(|e| SweepError::Other(e.to_string()))?;
-        file.write_all(format!("{line}\n").as_bytes()).map_err(io(&path))?;
-        file.sync_all().map_err(io(&path))?;
+        let mut file =
+            OpenOptions::new().create(true).truncate(true).write(true).open(&path).map_err(write_error(&path))?;
+        let line =
+            serde_json::to_string(header).map_err(|e| Error::Journal { path: path.clone(), message: e.to_string() })?;
+        file.write_all(format!("{line}\n").as_bytes()).map_err(write_error(&path))?;
+        file.sync_all().map_err(write_error(&path))?;
         Ok((Journal { file, path }, Vec::new()))
     }
 
     /// Appends rows and fsyncs once (a group commit).
-    pub fn append(&mut self, rows: &[ResultRow]) -> Result<(), SweepError> {
+    pub fn append(&mut self, rows: &[ResultRow]) -> Result<()> {
         let mut buf = String::new();
         for row in rows {
-            buf.push_str(&serde_json::to_string(row).map_err(|e| SweepError::Other(e.to_string()))?);
+            buf.push_str(
+                &serde_json::to_string(row)
+                    .map_err(|e| Error::Journal { path: self.path.clone(), message: e.to_string() })?,
+            );
             buf.push('\n');
         }
-        self.file.write_all(buf.as_bytes()).map_err(io(&self.path))?;
-        self.file.sync_data().map_err(io(&self.path))
+        self.file.write_all(buf.as_bytes()).map_err(write_error(&self.path))?;
+        self.file.sync_data().map_err(write_error(&self.path))
     }
 }

@@ -21,14 +21,14 @@
 //! OUT_DIR (journal, results), never a plan folder.
 
 pub mod apply;
-pub mod error;
 pub mod evaluate;
 pub mod journal;
 pub mod results;
 pub mod scenario;
 
-pub use error::{ScenarioProblem, SweepError};
+pub use crate::error::ScenarioProblem;
 
+use crate::error::{Error, Result};
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
@@ -37,7 +37,6 @@ use crate::sweep::journal::{read_journal, Journal, JournalHeader, JOURNAL_FILE};
 use crate::sweep::results::{summarize, write_results, ResultRow, SweepSummary};
 use crate::sweep::scenario::{describe_changes, Mode, Scenario, ScenarioFile, SweepSettings};
 use rayon::prelude::*;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -54,8 +53,8 @@ pub struct Shard {
 
 impl Shard {
     /// Parses `K/N`.
-    pub fn parse(text: &str) -> Result<Shard, SweepError> {
-        let bad = || SweepError::Shard(text.to_string());
+    pub fn parse(text: &str) -> Result<Shard> {
+        let bad = || Error::request(format!("use shard \"{text}\""), "expected K/N with 1 <= K <= N, e.g. 2/8");
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
         let k: usize = k.trim().parse().map_err(|_| bad())?;
         let n: usize = n.trim().parse().map_err(|_| bad())?;
@@ -72,8 +71,8 @@ impl Shard {
 }
 
 /// How to run a sweep (the scenario file's `[sweep]` holds the rest).
-#[derive(Debug, Clone)]
-pub struct SweepOptions {
+#[derive(Clone)]
+pub struct SweepOptions<'a> {
     /// Scenarios computed at once (rayon threads; one HiGHS thread each).
     pub jobs: usize,
     /// Run only this slice.
@@ -82,14 +81,41 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Evaluate mode: the plan folder whose lots stay fixed (default: solve the base once).
     pub lots: Option<PathBuf>,
-    /// Show progress on stderr (a bar on a terminal, plain lines otherwise).
-    pub progress: bool,
+    /// Where progress goes (the binary: a bar on a terminal, plain lines otherwise); `None`,
+    /// the default, is silent.
+    pub progress: Option<&'a dyn Progress>,
 }
 
-impl Default for SweepOptions {
+impl Default for SweepOptions<'_> {
     fn default() -> Self {
-        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: false }
+        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: None }
     }
+}
+
+impl std::fmt::Debug for SweepOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SweepOptions")
+            .field("jobs", &self.jobs)
+            .field("shard", &self.shard)
+            .field("resume", &self.resume)
+            .field("lots", &self.lots)
+            .field("progress", &self.progress.map(|_| "..."))
+            .finish()
+    }
+}
+
+/// What a sweep tells about its progress, as its scenarios finish. The library never prints:
+/// the caller decides what to show (a sink, as in ripgrep's searcher). The calls come from the
+/// sweep's worker threads, one at a time.
+pub trait Progress: Sync {
+    /// Before the first scenario is computed: `total` rows in this run's slice, `resumed` of
+    /// them taken from the journal.
+    fn start(&self, total: usize, resumed: usize);
+    /// A scenario finished: `done` rows of `total` (the resumed ones included), `computed` of
+    /// them in this run.
+    fn scenario_done(&self, done: usize, total: usize, computed: usize);
+    /// Every scenario of the slice is finished (the results are written next).
+    fn finish(&self);
 }
 
 /// What a sweep produced.
@@ -119,8 +145,8 @@ pub fn fingerprint(input: &PlanInput, file: &ScenarioFile, lots: Option<&Grid<f6
 }
 
 /// Reads, validates and expands a scenario file against `input`.
-pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::Io { path: path.to_path_buf(), source: e })?;
+pub fn load_scenario_file(path: &Path, input: &PlanInput) -> Result<ScenarioFile> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     scenario::parse_scenarios(&text, &path.display().to_string(), input)
 }
 
@@ -180,16 +206,16 @@ pub fn fixed_lots(
     bom: &BomGraph,
     settings: &SweepSettings,
     lots: Option<&Path>,
-) -> Result<Grid<f64>, SweepError> {
+) -> Result<Grid<f64>> {
     if let Some(folder) = lots {
         return evaluate::load_lots(folder, input);
     }
     let outcome = crate::plan::plan(input, bom, &settings.solve_options())?;
     outcome.solution.map(|s| s.lots).ok_or_else(|| {
-        SweepError::Other(format!(
-            "evaluate mode: the base plan has no solution ({}); pass --lots PLAN_FOLDER",
-            outcome.status.as_str()
-        ))
+        Error::request(
+            "evaluate",
+            format!("the base plan has no solution ({}); pass --lots PLAN_FOLDER", outcome.status.as_str()),
+        )
     })
 }
 
@@ -203,12 +229,12 @@ pub fn run_scenarios(
     scenarios: &[&Scenario],
     jobs: usize,
     sink: &(dyn Fn(&ResultRow) + Sync),
-) -> Result<Vec<ResultRow>, SweepError> {
+) -> Result<Vec<ResultRow>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .thread_name(|i| format!("flexplan-sweep-{i}"))
         .build()
-        .map_err(|e| SweepError::Other(format!("cannot start {jobs} worker threads: {e}")))?;
+        .map_err(|e| Error::request(format!("start {jobs} worker threads"), e.to_string()))?;
     let mut rows: Vec<ResultRow> = match settings.mode {
         Mode::Reoptimize => pool.install(|| {
             scenarios
@@ -222,7 +248,7 @@ pub fn run_scenarios(
                 .collect()
         }),
         Mode::Evaluate => {
-            let lots = lots.ok_or_else(|| SweepError::Other("evaluate mode needs fixed lots".into()))?;
+            let lots = lots.ok_or_else(|| Error::request("evaluate", "evaluate mode needs fixed lots"))?;
             let evaluator = Evaluator::new(input, lots.clone())?;
             pool.install(|| {
                 scenarios
@@ -240,71 +266,27 @@ pub fn run_scenarios(
     Ok(rows)
 }
 
-/// Progress on stderr: an indicatif bar with ETA on a terminal, else a plain line every few
-/// seconds.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    total: usize,
-    done: usize,
-    started: Instant,
-    last_line: Instant,
-    enabled: bool,
-}
-
-impl Progress {
-    fn new(total: usize, already: usize, enabled: bool) -> Self {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} scenarios ({per_sec}, ETA {eta})",
-            ) {
-                bar.set_style(style);
-            }
-            bar.set_position(already as u64);
-            bar
-        });
-        let now = Instant::now();
-        Progress { bar, total, done: already, started: now, last_line: now, enabled }
-    }
-
-    fn tick(&mut self, computed: usize) {
-        self.done += 1;
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        } else if self.enabled && (self.last_line.elapsed() >= Duration::from_secs(5) || self.done == self.total) {
-            self.last_line = Instant::now();
-            let elapsed = self.started.elapsed().as_secs_f64();
-            let rate = computed as f64 / elapsed.max(1e-9);
-            let eta = (self.total - self.done) as f64 / rate.max(1e-9);
-            eprintln!("sweep: {}/{} scenarios, {:.1}/s, ETA {:.0} s", self.done, self.total, rate, eta);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish();
-        }
-    }
-}
-
 /// Journal + progress, shared by the workers: rows are group-committed (one fsync per row
 /// in reoptimize mode; at most every 50 ms in evaluate mode, where thousands finish per second).
-struct Sink {
+struct Sink<'a> {
     journal: Journal,
     pending: Vec<ResultRow>,
     last_sync: Instant,
     every_row: bool,
-    error: Option<SweepError>,
-    progress: Progress,
+    error: Option<Error>,
+    progress: Option<&'a dyn Progress>,
+    total: usize,
+    resumed: usize,
     computed: usize,
 }
 
-impl Sink {
+impl Sink<'_> {
     fn push(&mut self, row: &ResultRow) {
         self.pending.push(row.clone());
         self.computed += 1;
-        let computed = self.computed;
-        self.progress.tick(computed);
+        if let Some(progress) = self.progress {
+            progress.scenario_done(self.resumed + self.computed, self.total, self.computed);
+        }
         if self.every_row || self.last_sync.elapsed() >= Duration::from_millis(50) {
             self.flush();
         }
@@ -328,9 +310,9 @@ pub fn run_sweep(
     input: &PlanInput,
     bom: &BomGraph,
     file: &ScenarioFile,
-    options: &SweepOptions,
+    options: &SweepOptions<'_>,
     out_dir: &Path,
-) -> Result<SweepReport, SweepError> {
+) -> Result<SweepReport> {
     let started = Instant::now();
     let settings = &file.settings;
     let lots = match settings.mode {
@@ -360,13 +342,18 @@ pub fn run_sweep(
     let todo: Vec<&Scenario> =
         file.scenarios.iter().filter(|s| shard.contains(s.index) && !finished[s.index]).collect();
     let total = resumed + todo.len();
+    if let Some(progress) = options.progress {
+        progress.start(total, resumed);
+    }
     let sink = Mutex::new(Sink {
         journal,
         pending: Vec::new(),
         last_sync: Instant::now(),
         every_row: settings.mode == Mode::Reoptimize,
         error: None,
-        progress: Progress::new(total, resumed, options.progress),
+        progress: options.progress,
+        total,
+        resumed,
         computed: 0,
     });
     let push = |row: &ResultRow| {
@@ -375,9 +362,14 @@ pub fn run_sweep(
         }
     };
     let computed = run_scenarios(input, bom, settings, lots.as_ref(), &todo, options.jobs, &push)?;
-    let mut sink = sink.into_inner().map_err(|_| SweepError::Other("a worker thread panicked".into()))?;
+    let mut sink = sink.into_inner().map_err(|_| Error::Journal {
+        path: out_dir.join(JOURNAL_FILE),
+        message: "a worker thread panicked while journaling a row".into(),
+    })?;
     sink.flush();
-    sink.progress.finish();
+    if let Some(progress) = sink.progress {
+        progress.finish();
+    }
     if let Some(e) = sink.error {
         return Err(e);
     }
@@ -385,14 +377,26 @@ pub fn run_sweep(
     rows.extend(computed);
     rows.sort_by_key(|r| r.index);
     let summary = summarize(&rows);
-    write_results(out_dir, &rows, &summary, settings.mode.as_str())?;
+    write_results(out_dir, &rows, &summary, settings.mode.as_str()).map_err(|e| results_not_written(out_dir, e))?;
     Ok(SweepReport { rows, summary, resumed, computed: n_computed, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// A result file that cannot be written is a problem of the sweep's OUT_DIR, not of an
+/// atomic output: the rows are in the journal ([`Error::Journal`]).
+fn results_not_written(out_dir: &Path, error: Error) -> Error {
+    match error {
+        Error::Output { path, source } => Error::Journal {
+            path: out_dir.join(JOURNAL_FILE),
+            message: format!("the rows are journaled, but {} cannot be written: {source}", path.display()),
+        },
+        other => other,
+    }
 }
 
 /// Joins shard folders (each written by `run_sweep` with a `--shard`) into `out_dir`: the
 /// same `results.csv`, `results.parquet`, `summary.json` a single run writes, and a journal
 /// with every row.
-pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepReport, SweepError> {
+pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepReport> {
     let started = Instant::now();
     let mut header: Option<JournalHeader> = None;
     let mut seen_shards = std::collections::BTreeSet::new();
@@ -402,45 +406,51 @@ pub fn merge_shards(shard_dirs: &[PathBuf], out_dir: &Path) -> Result<SweepRepor
         let shard = Shard { k: h.shard.0, n: h.shard.1 };
         if let Some(first) = &header {
             if first.fingerprint != h.fingerprint || first.n_scenarios != h.n_scenarios || first.shard.1 != h.shard.1 {
-                return Err(SweepError::Merge(format!(
+                return Err(Error::request("merge", format!(
                     "{} is from another sweep (fingerprint {}, {} shards) than the first folder (fingerprint {}, {} shards)",
                     dir.display(), h.fingerprint, h.shard.1, first.fingerprint, first.shard.1
                 )));
             }
         }
         if !seen_shards.insert(shard.k) {
-            return Err(SweepError::Merge(format!("shard {}/{} is given twice ({})", shard.k, shard.n, dir.display())));
+            return Err(Error::request(
+                "merge",
+                format!("shard {}/{} is given twice ({})", shard.k, shard.n, dir.display()),
+            ));
         }
         let expected = (0..h.n_scenarios).filter(|&i| shard.contains(i)).count();
         let mut indices: Vec<usize> = shard_rows.iter().filter(|r| shard.contains(r.index)).map(|r| r.index).collect();
         indices.sort_unstable();
         indices.dedup();
         if indices.len() != expected {
-            return Err(SweepError::Merge(format!(
-                "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
-                shard.k,
-                shard.n,
-                dir.display(),
-                indices.len(),
-                expected
-            )));
+            return Err(Error::request(
+                "merge",
+                format!(
+                    "shard {}/{} in {} has {} of its {} scenarios finished; finish it with --resume first",
+                    shard.k,
+                    shard.n,
+                    dir.display(),
+                    indices.len(),
+                    expected
+                ),
+            ));
         }
         let mut taken = std::collections::BTreeSet::new();
         rows.extend(shard_rows.into_iter().filter(|r| shard.contains(r.index) && taken.insert(r.index)));
         header.get_or_insert(h);
     }
-    let header = header.ok_or_else(|| SweepError::Merge("no shard folders given".into()))?;
+    let header = header.ok_or_else(|| Error::request("merge", "no shard folders given"))?;
     let missing: Vec<String> =
         (1..=header.shard.1).filter(|k| !seen_shards.contains(k)).map(|k| format!("{k}/{}", header.shard.1)).collect();
     if !missing.is_empty() {
-        return Err(SweepError::Merge(format!("shards missing: {}", missing.join(", "))));
+        return Err(Error::request("merge", format!("shards missing: {}", missing.join(", "))));
     }
     rows.sort_by_key(|r| r.index);
     let merged = JournalHeader { shard: (1, 1), ..header.clone() };
     let (mut journal, _) = Journal::open(out_dir, &merged, false)?;
     journal.append(&rows)?;
     let summary = summarize(&rows);
-    write_results(out_dir, &rows, &summary, &header.mode)?;
+    write_results(out_dir, &rows, &summary, &header.mode).map_err(|e| results_not_written(out_dir, e))?;
     let n = rows.len();
     Ok(SweepReport { rows, summary, resumed: n, computed: 0, seconds: started.elapsed().as_secs_f64() })
 }

@@ -1,9 +1,9 @@
 //! Result rows, the per-KPI summary, and the atomic writing of `results.csv`,
 //! `results.parquet` and `summary.json`.
 
+use crate::error::{Error, Result};
 use crate::format::snap;
 use crate::format::{csv_field, fmt_float};
-use crate::sweep::error::SweepError;
 use crate::sweep::evaluate::Kpis;
 use polars::prelude::{Column, DataFrame, ParquetWriter};
 use serde::{Deserialize, Serialize};
@@ -376,23 +376,20 @@ fn results_frame(rows: &[ResultRow], mode: &str) -> Result<DataFrame, polars::er
     DataFrame::new(rows.len(), columns)
 }
 
-/// Writes `results.csv`, `results.parquet` and `summary.json` into `out_dir`, each atomically.
-pub fn write_results(out_dir: &Path, rows: &[ResultRow], summary: &SweepSummary, mode: &str) -> Result<(), SweepError> {
+/// Writes `results.csv`, `results.parquet` and `summary.json` into `out_dir`, each atomically
+/// (a file that cannot be made or written is an [`Error::Output`] naming it).
+pub fn write_results(out_dir: &Path, rows: &[ResultRow], summary: &SweepSummary, mode: &str) -> Result<()> {
+    let not_made =
+        |name: &str, reason: String| Error::Output { path: out_dir.join(name), source: std::io::Error::other(reason) };
     let csv = results_csv(rows, mode);
     let write = |name: &str, body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
-        crate::files::write_file_atomically(out_dir, name, |out| body(out)).map_err(|e| match e {
-            crate::Error::Output { path, source } => SweepError::Io { path, source },
-            other => SweepError::Plan(other),
-        })
+        crate::files::write_file_atomically(out_dir, name, |out| body(out))
     };
     write("results.csv", &mut |f| f.write_all(csv.as_bytes()))?;
-    let mut frame = results_frame(rows, mode).map_err(|e| SweepError::Io {
-        path: out_dir.join("results.parquet"),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let mut frame = results_frame(rows, mode).map_err(|e| not_made("results.parquet", e.to_string()))?;
     write("results.parquet", &mut |f| {
         ParquetWriter::new(f).finish(&mut frame).map(|_| ()).map_err(|e| std::io::Error::other(e.to_string()))
     })?;
-    let json = serde_json::to_string_pretty(summary).map_err(|e| SweepError::Other(e.to_string()))?;
+    let json = serde_json::to_string_pretty(summary).map_err(|e| not_made("summary.json", e.to_string()))?;
     write("summary.json", &mut |f| f.write_all(format!("{json}\n").as_bytes()))
 }

@@ -5,9 +5,9 @@
 //! "capacity_scale.SEWING": ...`), so a whole file is fixed in one round.
 
 use crate::costs::CostBreakdown;
+use crate::error::{Error, Result, ScenarioProblem};
 use crate::input::PlanInput;
 use crate::plan::solve::SolveOptions;
-use crate::sweep::error::{ScenarioProblem, SweepError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -249,9 +249,8 @@ pub fn pattern_matches(pattern: &str, id: &str) -> bool {
 }
 
 /// Parses, validates and expands a scenario file's text. `file_name` is used in messages.
-pub fn parse_scenarios(text: &str, file_name: &str, input: &PlanInput) -> Result<ScenarioFile, SweepError> {
-    let invalid =
-        |problems: Vec<ScenarioProblem>| SweepError::InvalidScenarios { file: file_name.to_string(), problems };
+pub fn parse_scenarios(text: &str, file_name: &str, input: &PlanInput) -> Result<ScenarioFile> {
+    let invalid = |problems: Vec<ScenarioProblem>| Error::Scenarios { file: file_name.to_string(), problems };
     let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         invalid(vec![ScenarioProblem {
             scenario: "the file".into(),

@@ -1,0 +1,422 @@
+//! The command line: clap's types and the dispatch to one file per command, each with the
+//! printing for its command. Exit codes are in [`exit`]. The binary is the only user of
+//! `anyhow` (for printing an error with its causes).
+
+mod bench;
+mod check;
+pub mod exit;
+mod forecast;
+mod generate;
+mod import;
+mod plan;
+mod sweep;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use exit::Failure;
+use flexplan::input::Bucket;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "flexplan",
+    version,
+    about = "Lot-sizing and replenishment planner for small-batch, high-frequency production"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a plan directory and show what will be planned (counts, demand, rough-cut capacity).
+    Check(CheckArgs),
+    /// Solve the lot-sizing MIP and write the plan to OUT_DIR.
+    Plan(PlanArgs),
+    /// Convert a public benchmark instance into a plan directory.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Solve an MPS file (optionally .gz) with the planner's HiGHS settings.
+    SolveMps(SolveMpsArgs),
+    /// Plan every instance of a benchmark suite, check each plan and compare with best-known values.
+    Bench(BenchArgs),
+    /// Check a written plan against its inputs with the independent checker.
+    Validate(ValidateArgs),
+    /// Forecast demand from an order history (or a `unique_id, ds, y` table) and backtest it.
+    Forecast(ForecastArgs),
+    /// Write a seeded synthetic plan directory (for tests and benchmarks).
+    Generate(GenerateArgs),
+    /// Run what-if scenarios (reoptimize or evaluate) in parallel; `sweep merge` joins shards.
+    Sweep(SweepArgs),
+}
+
+// The argument structs carry no doc comment of their own: the variant's is the command's help.
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The plan directory (plan.toml, items.csv, orders.csv, ...).
+    plan_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// The plan directory.
+    plan_dir: PathBuf,
+    /// Output folder (created or replaced as a whole; never left half-written).
+    #[arg(long)]
+    out: PathBuf,
+    /// Wall-clock limit in seconds, > 0 (overrides plan.toml; makes results timing-dependent).
+    #[arg(long, value_parser = positive_seconds)]
+    time_limit: Option<f64>,
+    /// Relative gap at which to stop, in [0, 1) (overrides plan.toml; default 1e-4).
+    #[arg(long, value_parser = relative_gap)]
+    gap: Option<f64>,
+    /// Solver threads, 0 = solver default, at most 256 (overrides plan.toml).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=256))]
+    threads: Option<u32>,
+    /// Branch-and-bound node limit: a deterministic work limit.
+    #[arg(long)]
+    node_limit: Option<u64>,
+    /// Table format of the plan files.
+    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+    format: OutFormat,
+    /// Print the solver log.
+    #[arg(long)]
+    verbose: bool,
+    /// Setup linking: the spec's big-M model, or big-M plus the facility-location reformulation.
+    #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
+    formulation: FormulationArg,
+    /// Primal heuristic whose plan warm-starts the solve.
+    #[arg(long, value_enum, default_value_t = HeuristicArg::Construct)]
+    heuristic: HeuristicArg,
+}
+
+#[derive(clap::Args)]
+struct SolveMpsArgs {
+    /// The .mps or .mps.gz file.
+    file: PathBuf,
+    /// Wall-clock limit in seconds.
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Relative gap at which to stop (default 1e-4).
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Solver threads, 0 = solver default.
+    #[arg(long, default_value_t = 0)]
+    threads: u32,
+    /// Print the solver log.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// lotsizelib, trigeiro-g, trigeiro-f, trigeiro-x, miplib, tempelmeier.
+    suite: String,
+    /// Wall-clock limit per instance, seconds.
+    #[arg(long)]
+    time_limit: f64,
+    /// Instances solved at once (each with one solver thread when above 1).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Relative gap at which to stop (default 1e-4).
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Setup linking.
+    #[arg(long, value_enum, default_value_t = FormulationArg::BigM)]
+    formulation: FormulationArg,
+    /// Primal heuristic (default none: the plain model the peers solve too).
+    #[arg(long, value_enum, default_value_t = HeuristicArg::None)]
+    heuristic: HeuristicArg,
+    /// Solver threads per instance (0: HiGHS's default, or 1 when --jobs is above 1).
+    #[arg(long, default_value_t = 0)]
+    threads: u32,
+    /// Only these instances of the suite (comma-separated names, e.g. G1,G53).
+    #[arg(long, value_delimiter = ',')]
+    instances: Vec<String>,
+    /// Number of X instances sampled by trigeiro-x.
+    #[arg(long, default_value_t = 30)]
+    x_sample: usize,
+    /// Benchmark folder (default: $FLEXPLAN_BENCH_DATA or ../shared/benchmarks).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Also write the table as CSV (and Markdown next to it, .md).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    /// The plan directory the plan was made from.
+    plan_dir: PathBuf,
+    /// The plan folder written by `flexplan plan`.
+    out_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+}
+
+#[derive(clap::Args)]
+struct ForecastArgs {
+    /// The history: an orders table (`order_id, item, quantity, due_date[, market]`) or a
+    /// series table (`unique_id, ds, y`), as .csv or .parquet.
+    history: PathBuf,
+    /// Bucket length of the series.
+    #[arg(long, value_enum, default_value_t = BucketArg::Week)]
+    bucket: BucketArg,
+    /// Buckets to forecast (also the backtest's test window).
+    #[arg(long)]
+    horizon: usize,
+    /// Output folder for forecasts, accuracy, accuracy_summary and safety_stock (.csv and .parquet).
+    #[arg(long)]
+    out: PathBuf,
+    /// Series per `item` or per `item,market` (orders tables only).
+    #[arg(long, default_value = "item")]
+    by: String,
+    /// Rolling-origin backtest folds.
+    #[arg(long, default_value_t = 4)]
+    folds: usize,
+    /// Service level of the suggested safety stock.
+    #[arg(long, default_value_t = 0.95)]
+    service_level: f64,
+    /// Also write the forecast as this plan directory's forecast.csv.
+    #[arg(long)]
+    plan_dir: Option<PathBuf>,
+    /// Write every method's forecast, not only each series' best.
+    #[arg(long)]
+    all_methods: bool,
+    /// Season length for seasonal naive, in buckets.
+    #[arg(long, default_value_t = 52)]
+    season_length: usize,
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Number of items (>= 1).
+    #[arg(long, default_value_t = 30, value_parser = at_least_one)]
+    items: usize,
+    /// Number of orders.
+    #[arg(long, default_value_t = 500)]
+    orders: usize,
+    /// Number of periods (>= 1).
+    #[arg(long, default_value_t = 12, value_parser = at_least_one)]
+    periods: usize,
+    /// Period length.
+    #[arg(long, value_enum, default_value_t = BucketArg::Week)]
+    bucket: BucketArg,
+    /// First day of period 1 (ISO date).
+    #[arg(long, default_value = "2026-01-05")]
+    start: chrono::NaiveDate,
+    /// A small adversarial plan for differential testing instead (3-8 items, 3-6 weekly
+    /// periods drawn from the seed; holding costs that fall along the BOM, tight capacity,
+    /// interacting lot rules): only --seed applies.
+    #[arg(long)]
+    adversarial: bool,
+    /// Output folder.
+    out_dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    action: Option<SweepAction>,
+    /// The plan directory.
+    #[arg(required = true)]
+    plan_dir: Option<PathBuf>,
+    /// The scenario file (TOML; see the README's "Scenario sweep").
+    #[arg(long, required = true)]
+    scenarios: Option<PathBuf>,
+    /// Output folder: journal.jsonl, results.csv, results.parquet, summary.json.
+    #[arg(long, required = true)]
+    out: Option<PathBuf>,
+    /// Scenarios computed at once, one solver thread each (default: 1).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Override the file's mode.
+    #[arg(long, value_enum)]
+    mode: Option<SweepModeArg>,
+    /// Evaluate mode: the plan folder whose lots stay fixed (default: solve the base once).
+    #[arg(long)]
+    lots: Option<PathBuf>,
+    /// Run only scenarios i with i % N == K - 1.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Finish the sweep journaled in OUT_DIR (after a crash or kill).
+    #[arg(long)]
+    resume: bool,
+    /// Override the file's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the file's node limit per solve (0 = none).
+    #[arg(long)]
+    node_limit: Option<u64>,
+    /// Override the file's relative gap per solve.
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Wall-clock limit per solve in seconds (makes truncated solves timing-dependent).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// No progress output.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum SweepAction {
+    /// Join shard folders into the files a single run writes.
+    Merge {
+        /// The shard output folders.
+        #[arg(required = true)]
+        shard_dirs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SweepModeArg {
+    Reoptimize,
+    Evaluate,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number of seconds > 0, found `{text}`")),
+    }
+}
+
+fn relative_gap(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a relative gap >= 0 and < 1 (e.g. 0.01 for 1 %), found `{text}`")),
+    }
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(v) if v >= 1 => Ok(v),
+        _ => Err(format!("expected a whole number >= 1, found `{text}`")),
+    }
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// A Trigeiro et al. (1989) .DAT file (production cost excluded, as in the published values).
+    Trigeiro {
+        /// The .DAT file.
+        file: PathBuf,
+        /// The plan directory to write.
+        out_dir: PathBuf,
+        /// Replace every unit time by this value (LOTSIZELIB tr6-15 is G30 with 1).
+        #[arg(long)]
+        unit_time: Option<f64>,
+    },
+    /// A Tempelmeier-Derstroff style multi-level instance, named by its capacity file
+    /// (`<class><A|G><resources><demand>_<utilisation><setup times>.cap`); the other four files
+    /// are found beside it. No published objective values exist for these files.
+    Tempelmeier {
+        /// The .cap file, e.g. class1/1AA1_11.cap.
+        cap_file: PathBuf,
+        /// The plan directory to write.
+        out_dir: PathBuf,
+        /// Setup-cost variant: the j of `<class><A|G>_<demand><j>.sco`.
+        #[arg(long, default_value_t = 1)]
+        setup_costs: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormulationArg {
+    BigM,
+    FacilityLocation,
+    LsInequalities,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HeuristicArg {
+    None,
+    RelaxAndFix,
+    Construct,
+}
+
+fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan::plan::PlanConfig {
+    flexplan::plan::PlanConfig {
+        formulation: match formulation {
+            FormulationArg::BigM => flexplan::plan::model::Formulation::BigM,
+            FormulationArg::FacilityLocation => flexplan::plan::model::Formulation::FacilityLocation,
+            FormulationArg::LsInequalities => flexplan::plan::model::Formulation::LsInequalities,
+        },
+        heuristic: match heuristic {
+            HeuristicArg::None => flexplan::plan::solve::Heuristic::None,
+            HeuristicArg::RelaxAndFix => flexplan::plan::solve::Heuristic::RelaxAndFix,
+            HeuristicArg::Construct => flexplan::plan::solve::Heuristic::Construct,
+        },
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Csv,
+    Parquet,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BucketArg {
+    Day,
+    Week,
+    Month,
+}
+
+impl From<BucketArg> for Bucket {
+    fn from(bucket: BucketArg) -> Bucket {
+        match bucket {
+            BucketArg::Day => Bucket::Day,
+            BucketArg::Week => Bucket::Week,
+            BucketArg::Month => Bucket::Month,
+        }
+    }
+}
+
+/// Parses the command line, runs it, and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    exit::code_of(dispatch(cli.command))
+}
+
+fn dispatch(command: Command) -> Result<i32, Failure> {
+    match command {
+        Command::Check(args) => check::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Import { format } => import::run(format),
+        Command::SolveMps(args) => bench::solve_mps(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Forecast(args) => forecast::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Sweep(args) => sweep::run(args),
+    }
+}

@@ -1,0 +1,78 @@
+//! `flexplan plan`: solve, write the plan folder, say how it went.
+
+use super::check::load;
+use super::exit::{self, Failure};
+use super::{plan_config, OutFormat, PlanArgs};
+use flexplan::input::bom::BomGraph;
+use flexplan::input::{PlanInput, SolverConfig};
+use flexplan::output::TableFormat;
+use flexplan::plan::solve::SolveOptions;
+use std::path::Path;
+
+pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
+    let PlanArgs { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } =
+        args;
+    // The time limit bounds the whole run, reading the input included.
+    let clock_started = std::time::Instant::now();
+    let (input, bom) = load(&plan_dir)?;
+    let read_seconds = clock_started.elapsed().as_secs_f64();
+    let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads };
+    let options = SolveOptions {
+        node_limit,
+        verbose,
+        clock_started: Some(clock_started),
+        ..SolveOptions::from_settings(flags, input.solver)
+    };
+    let format = match format {
+        OutFormat::Csv => TableFormat::Csv,
+        OutFormat::Parquet => TableFormat::Parquet,
+    };
+    plan(&input, &bom, &options, &plan_config(formulation, heuristic), &out, format, read_seconds)
+}
+
+fn plan(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &SolveOptions,
+    config: &flexplan::plan::PlanConfig,
+    out: &Path,
+    format: TableFormat,
+    read_seconds: f64,
+) -> Result<i32, Failure> {
+    for order in flexplan::check::unusual_orders(input) {
+        eprintln!("{}", order.warning());
+    }
+    let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
+    outcome.timings.read = read_seconds;
+    let write_started = std::time::Instant::now();
+    let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, format)?;
+    let write_seconds = write_started.elapsed().as_secs_f64();
+    println!("{}", flexplan::output::headline(&summary, options));
+    if let Some(diagnosis) = &outcome.diagnosis {
+        for f in &diagnosis.findings {
+            println!("  - {}", f.message);
+        }
+        if let Some(note) = &diagnosis.incomplete {
+            println!("  (diagnosis incomplete: {note})");
+        }
+    }
+    if written {
+        println!("plan written to {}", out.display());
+    } else {
+        println!("nothing written; {} left as it was", out.display());
+    }
+    let t = &outcome.timings;
+    println!(
+        "time: {:.2} s in all (read {:.2}, build {:.2}, warm start {:.2}, solve {:.2}, re-solve {:.2}, repair {:.2}, diagnose {:.2}, write {:.2})",
+        options.clock_started.map_or(0.0, |s| s.elapsed().as_secs_f64()),
+        t.read,
+        t.build,
+        t.construct,
+        t.solve,
+        t.resolve,
+        t.repair,
+        t.diagnose,
+        write_seconds
+    );
+    Ok(exit::for_status(outcome.status))
+}
