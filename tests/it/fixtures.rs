@@ -1,11 +1,11 @@
 //! The fixture catalog: every `tests/fixtures/invalid/<case>/` must be refused with exactly the
 //! text in its `expected.txt`, every `tests/fixtures/valid/<case>/` must be accepted.
 //!
-//! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expected.txt files; review the diff
+//! `UPDATE_EXPECT=1 cargo test --test it fixtures::` rewrites the expected.txt files; review the diff
 //! by eye: each message must be one a planner can act on.
 //!
 //! The Parquet fixtures are committed binary files written by the ignored test
-//! `generate_parquet_fixtures` (`cargo test --test fixtures -- --ignored`); see
+//! `generate_parquet_fixtures` (`cargo test --test it generate_parquet_fixtures -- --ignored`); see
 //! `tests/fixtures/README.md`.
 
 use chrono::NaiveDate;
@@ -221,7 +221,7 @@ fn write_parquet(path: &Path, mut frame: DataFrame) {
 }
 
 /// Writes the committed Parquet fixtures. Run by hand after changing them:
-/// `cargo test --test fixtures -- --ignored generate_parquet_fixtures`.
+/// `cargo test --test it generate_parquet_fixtures -- --ignored`.
 #[test]
 #[ignore]
 fn generate_parquet_fixtures() {

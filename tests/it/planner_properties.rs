@@ -1,8 +1,6 @@
 //! Properties over random small instances, checked with the independent checker.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Item, ItemKind, PlanInput, Receipt, Routing};
 use flexplan::output::{write_outcome, TableFormat};

@@ -2,9 +2,7 @@
 //! pass the independent checker on generated instances, and its warm start must give HiGHS a
 //! value for every column.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};

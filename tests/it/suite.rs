@@ -122,7 +122,7 @@ fn all_configurations_agree_on_small_capacitated_instances() {
 fn run_instance_checks_the_plan_and_measures_the_gap_to_best_known() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("HAND.DAT");
-    // The hand-worked instance of tests/import.rs: optimum 17.
+    // The hand-worked instance of tests/it/import.rs: optimum 17.
     std::fs::write(&path, "1 3\n1\n12\n1 1 2 6\n5\n5\n5\n").unwrap();
     let instance = Instance {
         name: "HAND".into(),

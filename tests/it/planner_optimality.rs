@@ -1,9 +1,7 @@
 //! Optimal objectives compared with values computed another way: a Wagner-Whitin dynamic
 //! program, brute-force enumeration of setup patterns, and hand-worked cases.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, Routing};
 use flexplan::plan::plan;

@@ -1,5 +1,5 @@
 //! Differential test: the planner against the deliberately simple reference model of
-//! `tests/common/reference.rs` (spec section 2 built straight from the input, no pruning,
+//! `tests/it/common/reference.rs` (spec section 2 built straight from the input, no pruning,
 //! plain big-M), on the adversarial plans of [`flexplan::generate::generate_adversarial`] and on
 //! a few small plans of the ordinary generator.
 //!
@@ -12,16 +12,14 @@
 //! `FLEXPLAN_DIFF_CASES`, default 5000; first seed from `FLEXPLAN_DIFF_SEED`, default 0):
 //!
 //! ```text
-//! FLEXPLAN_DIFF_CASES=30000 cargo test --test differential -- --ignored --nocapture differential_long
+//! FLEXPLAN_DIFF_CASES=30000 cargo test --test it differential_long -- --ignored --nocapture
 //! ```
 //!
 //! The dev profile is meant: HiGHS is built optimised there too (Cargo.toml), 30,000 plans take
 //! about 11 minutes on two cores (the reference solves each plan twice), and a `--release` test
 //! build recompiles polars and the dev-dependencies (about 20 minutes on two cores).
 
-mod common;
-
-use common::reference::{solve_reference, ReferenceSolution};
+use crate::common::reference::{solve_reference, ReferenceSolution};
 use flexplan::generate::{generate, generate_adversarial, AdversarialSpec, GenerateSpec};
 use flexplan::input::bom::BomGraph;
 use flexplan::output::{write_outcome, TableFormat};
@@ -289,7 +287,7 @@ fn planner_matches_the_reference_on_generated_plans() {
 }
 
 #[test]
-#[ignore = "long run: FLEXPLAN_DIFF_CASES=30000 cargo test --test differential -- --ignored --nocapture differential_long"]
+#[ignore = "long run: FLEXPLAN_DIFF_CASES=30000 cargo test --test it differential_long -- --ignored --nocapture"]
 fn differential_long() {
     let env = |name: &str, default: u64| {
         std::env::var(name).ok().map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}={v}: not a number")))
@@ -307,7 +305,7 @@ fn differential_long() {
 /// be a genuinely feasible plan of that cost, by the independent checker):
 ///
 /// ```text
-/// FLEXPLAN_DIFF_ANALYSE=68 cargo test --test differential analyse_seed -- --ignored --nocapture
+/// FLEXPLAN_DIFF_ANALYSE=68 cargo test --test it analyse_seed -- --ignored --nocapture
 /// ```
 #[test]
 #[ignore = "analysis aid: FLEXPLAN_DIFF_ANALYSE=<seed> ... -- --ignored --nocapture"]
@@ -318,8 +316,8 @@ fn analyse_seed() {
     let input = adversarial(seed);
     let n_periods = input.n_periods();
     println!("seed {seed}: {} items, {n_periods} periods", input.items.len());
-    let demand = common::reference::reference_demand(&input);
-    let bounds = common::reference::lot_bounds(&input);
+    let demand = crate::common::reference::reference_demand(&input);
+    let bounds = crate::common::reference::lot_bounds(&input);
     for (i, item) in input.items.iter().enumerate() {
         println!(
             "  {i} {} {:?} unit {} hold {} backlog {:?} L {} init {} ss {} pen {} min {} max {:?} mult {:?} oc {} M {:.3} D {:?}",

@@ -1,8 +1,6 @@
 //! Hand-worked planning cases: each expected value is derived in the comment above it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Receipt, Routing};
 use flexplan::plan::diagnose::FindingKind;

@@ -1,9 +1,7 @@
 //! Importers: Trigeiro `.DAT` files and MPS files, checked against values read by hand from the
 //! files and against optima worked out by hand or published.
 
-mod common;
-
-use common::data_dir;
+use crate::common::data_dir;
 use flexplan::import::mps::{mps_name, solve_mps};
 use flexplan::import::trigeiro::{parse_trigeiro, read_trigeiro, TrigeiroInstance};
 use flexplan::input::bom::BomGraph;
@@ -124,7 +122,7 @@ fn every_trigeiro_file_imports_and_reads_back() {
 }
 
 /// LOTSIZELIB tr12-15 (G53) and tr6-30 (G62): published optima 74634 and 61746. Minutes in
-/// a debug build on a busy 2-core machine, so run on demand: `cargo test --test import -- --ignored`
+/// a debug build on a busy 2-core machine, so run on demand: `cargo test --test it lotsizelib_g53 -- --ignored`
 /// (`flexplan bench lotsizelib` runs all six).
 #[test]
 #[ignore = "minutes in debug; run with --ignored"]

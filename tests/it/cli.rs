@@ -770,7 +770,7 @@ fn bench_runs_the_named_instances_and_writes_their_trajectories() {
     let g = tmp.path().join("data").join("trigeiro1989").join("G");
     fs::create_dir_all(&g).unwrap();
     // One item, three periods of demand 5, capacity 12, setup time 2, setup cost 6, holding 1:
-    // optimum 17 (tests/import.rs works it by hand). HAND2 is the same with setup cost 100.
+    // optimum 17 (tests/it/import.rs works it by hand). HAND2 is the same with setup cost 100.
     fs::write(g.join("HAND1.DAT"), "1 3\n1\n12\n1 1 2 6\n5\n5\n5\n").unwrap();
     fs::write(g.join("HAND2.DAT"), "1 3\n1\n12\n1 1 2 100\n5\n5\n5\n").unwrap();
     let data = tmp.path().join("data");
