@@ -17,6 +17,7 @@ mod fixtures;
 mod forecast;
 mod import;
 mod peers;
+mod plan_cases;
 mod planner_cases;
 mod planner_optimality;
 mod planner_properties;
