@@ -46,9 +46,20 @@ macro_rules! plan_cases {
 }
 
 plan_cases! {
+    backlog_when_capacity_is_short,
+    capacity_override,
     capacity_rounding,
     conversion_pays,
     example,
+    lead_time,
+    lot_multiple,
+    max_lot_and_backlog,
+    minimum_order_quantity,
+    overtime,
+    receipts_and_initial_inventory,
+    safety_stock_kept,
+    safety_stock_short,
+    two_level_bom_with_lead_times,
 }
 
 fn cases_root() -> PathBuf {
