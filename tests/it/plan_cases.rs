@@ -47,19 +47,27 @@ macro_rules! plan_cases {
 
 plan_cases! {
     backlog_when_capacity_is_short,
+    buy_min_lot_and_lot_multiple,
     capacity_override,
     capacity_rounding,
     conversion_pays,
     example,
+    forecast_consumed_by_orders,
     lead_time,
     lot_multiple,
     max_lot_and_backlog,
     minimum_order_quantity,
+    month_buckets,
+    order_beyond_horizon,
     overtime,
+    past_due_order,
     receipts_and_initial_inventory,
+    safety_stock_cheaper_than_holding,
     safety_stock_kept,
     safety_stock_short,
+    setup_time_eats_capacity,
     two_level_bom_with_lead_times,
+    wagner_whitin_three_periods,
 }
 
 fn cases_root() -> PathBuf {
