@@ -1,4 +1,4 @@
-"""Generates the statsforecast 2.1.1 reference forecasts that tests/forecast.rs checks.
+"""Generates the statsforecast 2.1.1 reference forecasts that tests/it/forecast.rs checks.
 
 Run:  scripts/forecast/setup_venv.sh && scripts/forecast/.venv/bin/python scripts/forecast/expected_values.py
 

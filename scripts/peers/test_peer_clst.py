@@ -1,5 +1,5 @@
 """Tests of the peer script's log reading and its same-gap comparison (no PuLP or highspy
-needed): `python3 -m unittest scripts/peers/test_peer_clst.py`, run by tests/peers.rs."""
+needed): `python3 -m unittest scripts/peers/test_peer_clst.py`, run by tests/it/peers.rs."""
 
 import contextlib
 import csv
