@@ -152,14 +152,15 @@ fn run_case(case: &str) {
 }
 
 /// `summary.json` without what differs between runs (every key containing `second`, and
-/// `progress`), pretty-printed with sorted keys and a final newline.
+/// `progress`) or between builds (`flexplan_version`), pretty-printed with sorted keys and a
+/// final newline.
 fn normalized_summary(text: &str) -> String {
     fn normalize(value: Value) -> Value {
         match value {
             Value::Object(map) => {
                 let mut entries: Vec<(String, Value)> = map
                     .into_iter()
-                    .filter(|(key, _)| !key.contains("second") && key != "progress")
+                    .filter(|(key, _)| !key.contains("second") && key != "progress" && key != "flexplan_version")
                     .map(|(key, v)| (key, normalize(v)))
                     .collect();
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
