@@ -2,7 +2,7 @@
 //!
 //! The intermittent-demand methods follow statsforecast's `models.py` and its C++ `ses` module
 //! exactly (initialisation, interval definition, aggregation, golden-section search), so the
-//! numbers agree to rounding (checked in `tests/forecast.rs` against committed statsforecast
+//! numbers agree to rounding (checked in `tests/it/forecast.rs` against committed statsforecast
 //! output):
 //! - **SES** (given `alpha`): the level starts at the first observation,
 //!   `l_t = alpha * y_{t-1} + (1 - alpha) * l_{t-1}`; the forecast is the level after the last

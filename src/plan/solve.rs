@@ -578,7 +578,7 @@ const DOUBLETON_EQUATION_RULE: i32 = 1 << 9;
 /// The HiGHS presolve rules switched off (`presolve_rule_off` bits) for a model with or
 /// without lot-multiple rows `x[i,t] = lot_multiple_i k[i,t]` (`k` integer).
 ///
-/// Why: on adversarial plan 5259 of tests/differential.rs, HiGHS 1.16.0 proves a wrong
+/// Why: on adversarial plan 5259 of tests/it/differential.rs, HiGHS 1.16.0 proves a wrong
 /// optimum (4178.77 where 4175.61 is feasible and optimal) once presolve has substituted a
 /// lot by its integer multiple count through that doubleton equation, and the MIP then runs
 /// with `mip_feasibility_tolerance` below its default: 10 of 30 HiGHS random seeds are wrong
