@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::{BomGraph, Netting};
-use flexplan::plan::demand::bucket_demand;
+use flexplan::plan::bucket_demand;
 use std::hint::black_box;
 use std::time::Duration;
 

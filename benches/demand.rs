@@ -6,9 +6,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use flexplan::generate::{generate, GenerateSpec};
-use flexplan::input::read::read_plan_dir;
-use flexplan::input::write::write_plan_dir;
-use flexplan::plan::demand::bucket_demand;
+use flexplan::input::read_plan_dir;
+use flexplan::input::write_plan_dir;
+use flexplan::plan::bucket_demand;
 use std::hint::black_box;
 use std::time::Duration;
 

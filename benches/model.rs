@@ -6,10 +6,10 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::BomGraph;
-use flexplan::plan::demand::bucket_demand;
-use flexplan::plan::model::{build_model, ModelOptions};
+use flexplan::internals::{build_model, ModelOptions};
+use flexplan::plan::bucket_demand;
 use flexplan::plan::plan;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use std::hint::black_box;
 use std::time::Duration;
 

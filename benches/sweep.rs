@@ -50,7 +50,7 @@ fn main() {
     }
     let quick = std::env::var("FLEXPLAN_BENCH_QUICK").is_ok();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example");
-    let input = flexplan::input::read::read_plan_dir(&dir).expect("example plan");
+    let input = flexplan::input::read_plan_dir(&dir).expect("example plan");
     let bom = BomGraph::new(&input).expect("example BOM");
     let text = std::fs::read_to_string(dir.join("scenarios.toml")).expect("example scenarios");
     let file = parse_scenarios(&text, "scenarios.toml", &input).expect("valid scenarios");

@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use flexplan::import::trigeiro::read_trigeiro;
 use flexplan::input::bom::BomGraph;
-use flexplan::plan::construct::construct_plan;
-use flexplan::plan::demand::bucket_demand;
-use flexplan::plan::model::{build_model, ModelOptions};
-use flexplan::plan::solution::plan_costs;
+use flexplan::internals::construct_plan;
+use flexplan::internals::{build_model, ModelOptions};
+use flexplan::plan::bucket_demand;
+use flexplan::plan::plan_costs;
 use flexplan::suite::{default_data_dir, list_instances, Suite};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -7,11 +7,11 @@
 
 use chrono::NaiveDate;
 use flexplan::input::bom::BomGraph;
-use flexplan::input::read::read_plan_dir_with_orders;
+use flexplan::input::read_plan_dir_with_orders;
 use flexplan::input::SolverConfig;
 use flexplan::output::order_promises;
 use flexplan::plan::plan;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use polars::prelude::{Column, DataFrame, DataType};
 use std::error::Error;
 use std::path::Path;

@@ -9,7 +9,7 @@ use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig};
 use flexplan::output::{headline, write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use flexplan::validate::check_plan;
 use std::error::Error;
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Fills a staging folder with `fill`, then puts it in place of `out_dir`. Refuses an
 /// existing `out_dir` that holds anything but `owned_files` (the files this kind of output
-/// writes: [`PLAN_FILES`] for a plan), so a user's folder is never replaced.
+/// writes: `PLAN_FILES` for a plan), so a user's folder is never replaced.
 pub fn write_dir_atomically(
     out_dir: &Path,
     owned_files: &[&str],

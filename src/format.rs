@@ -18,31 +18,31 @@ pub fn snap(v: f64) -> f64 {
 }
 
 /// Rounds up to the next 1e-6, ignoring noise of less than 1e-9 above a millionth.
-pub fn ceil_micro(v: f64) -> f64 {
+pub(crate) fn ceil_micro(v: f64) -> f64 {
     (v * 1e6 - MICRO_NOISE).ceil() / 1e6
 }
 
 /// Rounds down to 1e-6, ignoring noise of less than 1e-9 below a millionth.
-pub fn floor_micro(v: f64) -> f64 {
+pub(crate) fn floor_micro(v: f64) -> f64 {
     (v * 1e6 + MICRO_NOISE).floor() / 1e6
 }
 
 /// [`snap`] of `max(v, 0)`, except that a tie (a remainder of half a millionth, to 1e-12) goes
 /// down. The result is within 5e-7 of `v` either way; for a stock, rounding a tie down writes
 /// the cheaper number (rounding it up would hold a millionth that is not there).
-pub fn snap_ties_down(v: f64) -> f64 {
+pub(crate) fn snap_ties_down(v: f64) -> f64 {
     snap(((v.max(0.0) * 1e6 - 1e-6).round()) / 1e6)
 }
 
 /// Shortest round-trip form of a snapped number (`3`, not `3.0`).
-pub fn fmt_float(v: f64) -> String {
+pub(crate) fn fmt_float(v: f64) -> String {
     let s = format!("{}", snap(v));
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break or starts or ends with
 /// whitespace (a reader that trims cells would lose it); quotes inside are doubled.
-pub fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let needs_quotes =
         s.contains([',', '"', '\n', '\r']) || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace);
     if needs_quotes {

@@ -795,7 +795,7 @@ impl Sampler {
 /// lot-for-lot load with or without (sometimes tight) overtime, zero-capacity periods, items
 /// with and without a backlog cost, initial inventory and receipts (sometimes much more than
 /// needed), safety stocks with and without penalties, and every cost sometimes 0. Some plans
-/// are infeasible. Every plan passes [`crate::input::read`]'s validation: written with
+/// are infeasible. Every plan passes `crate::input::read`'s validation: written with
 /// [`crate::input::write::write_plan_dir`] it reads back as the same plan.
 pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();

@@ -17,7 +17,7 @@
 //! use flexplan::input::bom::BomGraph;
 //! use flexplan::input::*;
 //! use flexplan::plan::plan;
-//! use flexplan::plan::solve::{SolveOptions, SolveStatus};
+//! use flexplan::plan::{SolveOptions, SolveStatus};
 //! use chrono::NaiveDate;
 //!
 //! let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
@@ -58,13 +58,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
 pub mod check;
 pub mod costs;
 pub mod error;
 pub mod files;
 pub mod forecast;
-pub mod format;
+pub(crate) mod format;
 pub mod generate;
 pub mod grid;
 pub mod import;
@@ -77,6 +78,18 @@ pub mod validate;
 
 pub use error::{Diagnostic, Error, ErrorKind, InputError, Result};
 pub use input::PlanInput;
+
+/// The planner's parts beneath [`plan::plan`] (the model builder, the warm start, the rounding
+/// repair, the table reader, the rounding rule), reachable for flexplan's own integration
+/// tests and benches. Not a stable API: use [`plan`], [`output`] and [`validate`].
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::format::snap;
+    pub use crate::input::table::Table;
+    pub use crate::plan::construct::{construct_plan, start_values};
+    pub use crate::plan::model::{build_model, setup_big_m, ModelOptions};
+    pub use crate::plan::repair::complete_solution;
+}
 
 #[cfg(test)]
 mod layout {

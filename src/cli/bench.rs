@@ -3,7 +3,7 @@
 use super::exit::{self, Failure};
 use super::{plan_config, BenchArgs, SolveMpsArgs};
 use flexplan::input::SolverConfig;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use flexplan::ErrorKind;
 use std::path::Path;
 

@@ -10,7 +10,7 @@ use std::path::Path;
 pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
     let CheckArgs { plan_dir, format } = args;
     let (input, bom) = load(&plan_dir)?;
-    let demand = flexplan::plan::demand::bucket_demand(&input);
+    let demand = flexplan::plan::bucket_demand(&input);
     let report = flexplan::check::inspect(&input, &demand, &bom);
     match format {
         ReportFormat::Text => print!("{}", report.to_text()),
@@ -21,7 +21,7 @@ pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
 
 /// Reads and validates a plan directory, BOM included; invalid input names every problem.
 pub(super) fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), Failure> {
-    let loaded = flexplan::input::read::read_plan_dir(plan_dir).and_then(|input| {
+    let loaded = flexplan::input::read_plan_dir(plan_dir).and_then(|input| {
         let bom = BomGraph::new(&input)?;
         Ok((input, bom))
     });

@@ -24,8 +24,8 @@ pub const VIOLATIONS: i32 = 7;
 pub const OUTPUT: i32 = 8;
 
 /// The exit code of a solve that ended with `status` (`plan`, `solve-mps`).
-pub fn for_status(status: flexplan::plan::solve::SolveStatus) -> i32 {
-    use flexplan::plan::solve::SolveStatus;
+pub fn for_status(status: flexplan::plan::SolveStatus) -> i32 {
+    use flexplan::plan::SolveStatus;
     match status {
         SolveStatus::Optimal => OK,
         SolveStatus::Feasible => FEASIBLE,

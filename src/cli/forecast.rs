@@ -37,7 +37,7 @@ fn forecast(
     let started = std::time::Instant::now();
     // With a plan directory, forecast buckets are the plan's periods.
     let align_to = match plan_dir {
-        Some(dir) => match flexplan::input::read::read_plan_toml(&dir.join("plan.toml")) {
+        Some(dir) => match flexplan::input::read_plan_toml(&dir.join("plan.toml")) {
             Ok((horizon, _)) if horizon.bucket != options.bucket => {
                 return Err(Failure::new(
                     ErrorKind::Input,

@@ -12,7 +12,7 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
         let spec = flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
         flexplan::generate::generate(&spec)?
     };
-    flexplan::input::write::write_plan_dir(&input, &out_dir)?;
+    flexplan::input::write_plan_dir(&input, &out_dir)?;
     println!(
         "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s to {}",
         input.items.len(),

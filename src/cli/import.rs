@@ -11,7 +11,7 @@ pub(super) fn run(format: ImportFormat) -> Result<i32, Failure> {
                 instance = instance.with_unit_times(unit_time);
             }
             let input = instance.to_plan_input();
-            flexplan::input::write::write_plan_dir(&input, &out_dir)?;
+            flexplan::input::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} items, {} periods, capacity {}, {} orders to {}",
                 instance.n_items(),
@@ -26,7 +26,7 @@ pub(super) fn run(format: ImportFormat) -> Result<i32, Failure> {
             let files = flexplan::import::tempelmeier::TempelmeierFiles::for_capacity_file(&cap_file, setup_costs)?;
             let instance = flexplan::import::tempelmeier::read_tempelmeier(&files)?;
             let input = instance.to_plan_input();
-            flexplan::input::write::write_plan_dir(&input, &out_dir)?;
+            flexplan::input::write_plan_dir(&input, &out_dir)?;
             println!(
                 "wrote {} ({} items, {} BOM arcs, {} resources, {} periods, {} orders) to {}",
                 instance.name,

@@ -354,14 +354,14 @@ enum HeuristicArg {
 fn plan_config(formulation: FormulationArg, heuristic: HeuristicArg) -> flexplan::plan::PlanConfig {
     flexplan::plan::PlanConfig {
         formulation: match formulation {
-            FormulationArg::BigM => flexplan::plan::model::Formulation::BigM,
-            FormulationArg::FacilityLocation => flexplan::plan::model::Formulation::FacilityLocation,
-            FormulationArg::LsInequalities => flexplan::plan::model::Formulation::LsInequalities,
+            FormulationArg::BigM => flexplan::plan::Formulation::BigM,
+            FormulationArg::FacilityLocation => flexplan::plan::Formulation::FacilityLocation,
+            FormulationArg::LsInequalities => flexplan::plan::Formulation::LsInequalities,
         },
         heuristic: match heuristic {
-            HeuristicArg::None => flexplan::plan::solve::Heuristic::None,
-            HeuristicArg::RelaxAndFix => flexplan::plan::solve::Heuristic::RelaxAndFix,
-            HeuristicArg::Construct => flexplan::plan::solve::Heuristic::Construct,
+            HeuristicArg::None => flexplan::plan::Heuristic::None,
+            HeuristicArg::RelaxAndFix => flexplan::plan::Heuristic::RelaxAndFix,
+            HeuristicArg::Construct => flexplan::plan::Heuristic::Construct,
         },
     }
 }

@@ -6,7 +6,7 @@ use super::{plan_config, OutFormat, PlanArgs};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{PlanInput, SolverConfig};
 use flexplan::output::TableFormat;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use std::path::Path;
 
 pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {

@@ -1,14 +1,19 @@
 //! The validated plan: plain typed data that every module after the reader works on.
 //!
-//! Nothing in here touches files. [`crate::input::read`] turns a plan directory into a [`PlanInput`];
+//! Nothing in here touches files. `crate::input::read` turns a plan directory into a [`PlanInput`];
 //! a Rust program may also build one directly (see the crate docs). Items, resources and
 //! periods are referred to by index: `item_idx` into [`PlanInput::items`], `resource_idx` into
 //! [`PlanInput::resources`], and periods as 0-based `t` (period `t + 1` in files and reports).
 
 pub mod bom;
-pub mod read;
-pub mod table;
-pub mod write;
+pub(crate) mod read;
+pub(crate) mod table;
+pub(crate) mod write;
+
+pub use bom::BomGraph;
+pub use read::{read_plan_dir, read_plan_dir_with_orders, read_plan_toml, ORDERS_FRAME_NAME};
+pub use table::TableFormat;
+pub use write::write_plan_dir;
 
 use crate::grid::Grid;
 use chrono::{Datelike, Months, NaiveDate};
@@ -277,7 +282,7 @@ pub struct ForecastEntry {
 
 /// A whole, validated plan directory.
 ///
-/// Invariants (established by [`crate::input::read`]): ids are
+/// Invariants (established by `crate::input::read`): ids are
 /// unique; every index is in range; BOM parents and routed items are `make` items; periods are
 /// `< horizon.periods`; every number is finite and within the spec's range. The BOM may still
 /// contain a cycle until [`crate::input::bom::BomGraph::new`] has accepted it.

@@ -976,7 +976,7 @@ fn toml_number(value: &DeValue<'_>) -> Option<f64> {
 
 /// Largest number of periods accepted: a longer horizon would only exhaust memory (per-period
 /// capacities, model variables) long before the solver could use it.
-pub const MAX_PERIODS: usize = 100_000;
+pub(crate) const MAX_PERIODS: usize = 100_000;
 
 fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> Option<usize> {
     let periods = toml_integer(value.get_ref()).filter(|periods| *periods >= 1);
@@ -998,7 +998,7 @@ fn horizon_periods(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) ->
 }
 
 /// The most solver threads accepted (more only slows HiGHS down on any real machine).
-pub const MAX_THREADS: u32 = 256;
+pub(crate) const MAX_THREADS: u32 = 256;
 
 fn solver_config(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> SolverConfig {
     let mut config = SolverConfig::default();

@@ -43,7 +43,7 @@ pub enum TableFormat {
 
 /// A table file located in a plan directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableFile {
+pub(crate) struct TableFile {
     /// Full path of the file.
     pub path: PathBuf,
     /// File name as shown in diagnostics (`items.csv`).
@@ -134,7 +134,7 @@ pub enum NumberRule {
 /// order of 1e300 units made it fail while building), and one such term makes every other
 /// cost vanish inside the gap. A larger value is far more likely a spreadsheet accident than
 /// a real plan.
-pub const MAX_MAGNITUDE: f64 = 1e12;
+pub(crate) const MAX_MAGNITUDE: f64 = 1e12;
 
 impl NumberRule {
     fn accepts(self, value: f64) -> bool {
@@ -209,7 +209,7 @@ pub(crate) fn find_table(dir: &Path, name: &str) -> Result<Option<TableFile>, Di
 }
 
 /// The diagnostic for a required table that is absent.
-pub fn missing_table(dir: &Path, name: &str) -> Diagnostic {
+pub(crate) fn missing_table(dir: &Path, name: &str) -> Diagnostic {
     Diagnostic::file(
         format!("{name}.csv"),
         format!("required table not found: no {name}.csv or {name}.parquet in {}", dir.display()),
@@ -217,7 +217,7 @@ pub fn missing_table(dir: &Path, name: &str) -> Diagnostic {
 }
 
 /// Loads a located table file. On failure the diagnostics are recorded and `None` returned.
-pub fn load_table(file: &TableFile, diags: &mut Diagnostics) -> Option<Table> {
+pub(crate) fn load_table(file: &TableFile, diags: &mut Diagnostics) -> Option<Table> {
     let loaded = match file.format {
         TableFormat::Csv => std::fs::read(&file.path)
             .map_err(|err| vec![Diagnostic::file(file.file_name.clone(), format!("cannot read the file: {err}"))])
@@ -537,7 +537,7 @@ fn bad_quoting(file_name: &str, row: usize, message: &str) -> Diagnostic {
 
 /// Suggests the candidate closest to `word` (case-insensitive match first, then a small edit
 /// distance), for "did you mean" hints.
-pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let lowered = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
@@ -913,12 +913,12 @@ fn unknown_column_message(name: &str, schema: &TableSchema) -> String {
 }
 
 /// `a`, `b`, `c` with backticks.
-pub fn backticked<'s>(names: impl Iterator<Item = &'s str>) -> String {
+pub(crate) fn backticked<'s>(names: impl Iterator<Item = &'s str>) -> String {
     names.map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `` `a`, `b` or `c` ``.
-pub fn or_list(words: &[&str]) -> String {
+pub(crate) fn or_list(words: &[&str]) -> String {
     match words {
         [] => String::new(),
         [only] => format!("`{only}`"),
@@ -927,7 +927,7 @@ pub fn or_list(words: &[&str]) -> String {
 }
 
 /// Parses exactly `YYYY-MM-DD` into a calendar date.
-pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;

@@ -50,7 +50,7 @@ pub struct Diagnosis {
 }
 
 /// Solves the elastic model and turns its slack into findings.
-pub fn diagnose_infeasibility(
+pub(crate) fn diagnose_infeasibility(
     input: &PlanInput,
     bom: &BomGraph,
     planned: &Grid<f64>,
@@ -168,7 +168,7 @@ fn late_finding(
 /// For every item, the earliest 0-based period in which newly made or bought units can be
 /// available, and the lead-time chain (item first, then the component that binds) behind it.
 /// Components with initial inventory are taken as available at once.
-pub fn earliest_supply(input: &PlanInput, bom: &BomGraph) -> Vec<(usize, Vec<usize>)> {
+pub(crate) fn earliest_supply(input: &PlanInput, bom: &BomGraph) -> Vec<(usize, Vec<usize>)> {
     let mut earliest: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); input.items.len()];
     // Components before parents: walk the topological order backwards.
     for &i in bom.topological_order().iter().rev() {

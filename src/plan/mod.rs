@@ -5,15 +5,19 @@
 //! written to disk is exactly self-consistent and its objective is the spec's sum evaluated on
 //! the written numbers.
 
-pub mod construct;
-pub mod demand;
-pub mod diagnose;
-pub mod model;
-pub mod repair;
-pub mod solution;
-pub mod solve;
+pub(crate) mod construct;
+pub(crate) mod demand;
+pub(crate) mod diagnose;
+pub(crate) mod model;
+pub(crate) mod repair;
+pub(crate) mod solution;
+pub(crate) mod solve;
 
-pub use solution::{CostBreakdown, PlanSolution};
+pub use demand::{bucket_demand, Demand, DemandCounts};
+pub use diagnose::{Diagnosis, Finding, FindingKind};
+pub use model::{Formulation, ModelSize};
+pub use solution::{plan_costs, CostBreakdown, PlanSolution};
+pub use solve::{Heuristic, ProgressPoint, SolveOptions, SolveStatus, StopReason, DEFAULT_MIP_GAP};
 
 use crate::error::Error;
 use crate::format::snap;
@@ -21,15 +25,10 @@ use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::PlanInput;
 use crate::plan::construct::{construct_plan, start_values};
-use crate::plan::demand::{bucket_demand, Demand};
-use crate::plan::diagnose::{diagnose_infeasibility, Diagnosis};
-use crate::plan::model::{build_model_with, Formulation, LotSizingModel, ModelOptions, ModelSize, ModelVars};
+use crate::plan::diagnose::diagnose_infeasibility;
+use crate::plan::model::{build_model_with, LotSizingModel, ModelOptions, ModelVars};
 use crate::plan::repair::complete_solution;
-use crate::plan::solution::plan_costs;
-use crate::plan::solve::{relative_gap, within_gap_target};
-use crate::plan::solve::{
-    BackendOutcome, Heuristic, Highs, ProgressPoint, RunClock, SolveOptions, SolveStatus, StopReason,
-};
+use crate::plan::solve::{relative_gap, within_gap_target, BackendOutcome, Highs, RunClock};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -93,7 +92,7 @@ pub struct PlanConfig {
 
 /// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
 ///
-/// The time limit bounds the whole run ([`RunClock`]): the construction, the solve, any
+/// The time limit bounds the whole run (`RunClock`): the construction, the solve, any
 /// re-solve (each gets only what is left), the repair and, in the binary, reading and
 /// writing. A plan flexplan holds is never lost: when HiGHS ends with no plan, or its values
 /// are not the plan its objective belongs to and no time is left to solve again, the warm

@@ -35,12 +35,12 @@ pub enum Formulation {
     #[default]
     BigM,
     /// Big-M plus the facility-location reformulation for every item it is exact for (see
-    /// [`facility_location_items`]): the lot of `t` is split by the period it serves,
+    /// `facility_location_items`): the lot of `t` is split by the period it serves,
     /// `x[i,t] = Σ_k w[i,t,k]`, `Σ_t w[i,t,k] = D[i,k]`, `w[i,t,k] <= D[i,k] y[i,t]`. Same
     /// optimum, a much tighter LP relaxation on setup-heavy instances.
     FacilityLocation,
     /// Big-M plus the `(l, S)` inequalities with one-period sets `S`, for every item they are
-    /// valid for (see [`ls_inequality_items`]): `x[i,t] <= D[i,t+L..=k] y[i,t] + I[i,k]` for
+    /// valid for (see `ls_inequality_items`): `x[i,t] <= D[i,t+L..=k] y[i,t] + I[i,k]` for
     /// every `k >= t + L`. No new variables; a tighter relaxation than big-M alone.
     LsInequalities,
 }
@@ -61,7 +61,7 @@ impl Formulation {
 /// inventory or receipts, no safety stock, no minimum lot and no lot multiple. For such an
 /// item an optimal plan never produces more than the demand it serves, so splitting each lot
 /// by the period it serves loses no plan of interest.
-pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+pub(crate) fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
     // With conversion (see [`conversion_may_pay`]) an optimal plan may make more than it
     // serves, which the split `Σ_t w[i,t,k] = D[i,k]` would forbid.
     input
@@ -87,7 +87,7 @@ pub fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<
 /// shipments equal to the demand (no backlog, not elastic). Then stock only leaves as demand,
 /// so a lot of period `t` still in stock after period `k` is at most `I[i,k]` plus the demand
 /// of `t+L..=k`.
-pub fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+pub(crate) fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
     (0..input.items.len())
         .map(|i| {
             !options.elastic && needs_setup(input, i) && !has_parent(input, i) && input.items[i].backlog_cost.is_none()
@@ -174,7 +174,7 @@ pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, option
 }
 
 /// [`build_model`] with a choice of setup [`Formulation`].
-pub fn build_model_with(
+pub(crate) fn build_model_with(
     input: &PlanInput,
     bom: &BomGraph,
     demand: &Grid<f64>,
@@ -241,7 +241,7 @@ fn elastic_penalty(input: &PlanInput) -> f64 {
 }
 
 /// True when item `i` needs a setup binary: setup time or cost, order cost or a minimum lot.
-pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
+pub(crate) fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
     let item = &input.items[item_idx];
     item.order_cost > 0.0
         || item.min_lot > 0.0
@@ -260,10 +260,10 @@ pub fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
 /// - what the parents' lots from `t + L_i` on can consume (`Σ_p a[i,p] P_p(t + L_i)`);
 /// - one rounding excess `max(min_lot, lot_multiple)` per period with a lot (a lot rule can
 ///   force a lot above the need, and the excess may then feed the parents);
-/// - the conversion room `X_i` of [`conversion_room`]: production beyond every use can still
+/// - the conversion room `X_i` of `conversion_room`: production beyond every use can still
 ///   pay when it turns component stock that is dearer to hold into `i` (the component's
 ///   `holding_cost` above the parent's, or stock held during `i`'s lead time, which costs
-///   nothing). `X_i` is 0 when [`conversion_may_pay`] proves that no such conversion through
+///   nothing). `X_i` is 0 when `conversion_may_pay` proves that no such conversion through
 ///   `i` or any of its ancestors lowers the cost.
 ///
 /// Why the rest is never needed: a unit made beyond all of these is neither shipped, nor held
@@ -318,7 +318,7 @@ pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, option
 /// `unit_cost_i - h_i L_i + (h_i - e_i) n >= 0` for every `n` in `L_i + 1 ..= T` (the periods
 /// in which a lot can start); the left side is linear in `n`, so both ends are checked. Items
 /// without components consume nothing, so it never pays for them.
-pub fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
+pub(crate) fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
     let item = &input.items[item_idx];
     let n_periods = input.n_periods();
     let lead = item.lead_time;
@@ -347,7 +347,7 @@ pub fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
 /// received, what lot rules force beyond the need) plus what its own conversion can make.
 /// Newly made stock of an item without components is never worth converting: making it and
 /// its conversion cost at least nothing, and not making it costs nothing.
-pub fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
+pub(crate) fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
     let n_items = input.items.len();
     let n_periods = input.n_periods() as f64;
     let mut pays = vec![false; n_items];

@@ -19,18 +19,18 @@ fn snap_stock(v: f64) -> f64 {
 ///
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
-/// such a deficit (at most [`repair_limit`]) is absorbed by shipping less (items that may ship
+/// such a deficit (at most `repair_limit`) is absorbed by shipping less (items that may ship
 /// late), by raising the latest lot that arrives in time (when the lot rules and capacity
 /// allow), or by shipping less in an earlier period. A deficit none can absorb (a component
 /// bought in pack sizes, a lot at its maximum, a full resource) is removed at its cause: the
 /// latest parent lot consuming the component by then is lowered by the deficit over the BOM
-/// quantity, or another lot on the full resource gives up the time ([`make_room`]), and the
+/// quantity, or another lot on the full resource gives up the time (`make_room`), and the
 /// walk is repeated (the lowered lot's item absorbs its own millionths the same way). The
 /// exact optimum of a plan on full resources is rarely a multiple of 1e-6, so some lot must
 /// give up a few millionths somewhere. So the written plan is feasible to the 1e-6 of its numbers rather
 /// than to the solver's tolerance. Capacity is kept the same way: a lot whose rounding (times
 /// its unit time) loads a resource beyond `capacity + overtime_max` is lowered by the excess
-/// first ([`lower_overloaded_lots`]), and no lot is raised beyond the free time of its
+/// first (`lower_overloaded_lots`), and no lot is raised beyond the free time of its
 /// resources.
 pub fn complete_solution(
     input: &PlanInput,
@@ -269,12 +269,12 @@ fn lowest_stock_from(
 
 /// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise) on
 /// small flows; see [`repair_limit`].
-pub const REPAIR_LIMIT: f64 = 1e-4;
+pub(crate) const REPAIR_LIMIT: f64 = 1e-4;
 
 /// The largest balance deficit [`complete_solution`] repairs in a period whose stock and flows
 /// add up to `scale`: [`REPAIR_LIMIT`] plus 1e-8 of the scale (the solver's tolerances are
 /// relative, and a component consumed by many parents gathers their roundings).
-pub fn repair_limit(scale: f64) -> f64 {
+pub(crate) fn repair_limit(scale: f64) -> f64 {
     REPAIR_LIMIT + 1e-8 * scale
 }
 

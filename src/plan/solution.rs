@@ -40,7 +40,7 @@ impl PlanSolution {
 /// Run time `Σ u x` and setup time `Σ s [x > 0]` on each of `n_resources` resources and
 /// period of `lots` (one row per item), summed in routing-row order (the order of the model's
 /// capacity rows). Routings naming an item or resource out of range are left out.
-pub fn resource_load(routings: &[Routing], n_resources: usize, lots: &Grid<f64>) -> (Grid<f64>, Grid<f64>) {
+pub(crate) fn resource_load(routings: &[Routing], n_resources: usize, lots: &Grid<f64>) -> (Grid<f64>, Grid<f64>) {
     let n_periods = lots.periods();
     let mut run_time = Grid::new(n_resources, n_periods, 0.0);
     let mut setup_time = Grid::new(n_resources, n_periods, 0.0);

@@ -71,50 +71,50 @@ impl Default for SolveOptions {
 /// Seconds of a time limit kept back from the solver for what follows the last solve
 /// (reading the plan out of HiGHS, the rounding repair, the costs and writing the files):
 /// [`RESERVE_SHARE`] of the limit, between [`RESERVE_MIN_S`] and [`RESERVE_MAX_S`].
-pub fn time_reserve(limit_s: f64) -> f64 {
+pub(crate) fn time_reserve(limit_s: f64) -> f64 {
     (limit_s * RESERVE_SHARE).clamp(RESERVE_MIN_S, RESERVE_MAX_S)
 }
 /// Share of the time limit kept back for the work after the solve.
-pub const RESERVE_SHARE: f64 = 0.02;
+pub(crate) const RESERVE_SHARE: f64 = 0.02;
 /// At least this many seconds are kept back (writing a plan takes tenths of a second).
-pub const RESERVE_MIN_S: f64 = 0.2;
+pub(crate) const RESERVE_MIN_S: f64 = 0.2;
 /// At most this many seconds are kept back.
-pub const RESERVE_MAX_S: f64 = 3.0;
+pub(crate) const RESERVE_MAX_S: f64 = 3.0;
 /// The shortest time limit handed to HiGHS: with less left, it is still called (it then
 /// stops at once, reporting what it has), so that a run never ends without its outcome.
-pub const MIN_SOLVE_S: f64 = 0.01;
+pub(crate) const MIN_SOLVE_S: f64 = 0.01;
 
 /// The wall clock of one run against its time limit: every solve gets only what is left.
 #[derive(Debug, Clone, Copy)]
-pub struct RunClock {
+pub(crate) struct RunClock {
     started: Instant,
     limit_s: Option<f64>,
 }
 
 impl RunClock {
     /// The clock of a run with `options` (started at `options.clock_started`, or now).
-    pub fn new(options: &SolveOptions) -> Self {
+    pub(crate) fn new(options: &SolveOptions) -> Self {
         RunClock { started: options.clock_started.unwrap_or_else(Instant::now), limit_s: options.time_limit_s }
     }
 
     /// Seconds since the run started.
-    pub fn elapsed(&self) -> f64 {
+    pub(crate) fn elapsed(&self) -> f64 {
         self.started.elapsed().as_secs_f64()
     }
 
     /// Seconds a solve started now may use: the limit less the time passed and
     /// [`time_reserve`], at least [`MIN_SOLVE_S`]; `None` without a limit.
-    pub fn solver_budget(&self) -> Option<f64> {
+    pub(crate) fn solver_budget(&self) -> Option<f64> {
         self.limit_s.map(|limit| (limit - time_reserve(limit) - self.elapsed()).max(MIN_SOLVE_S))
     }
 
     /// Whether the time left (less the reserve) is used up.
-    pub fn is_spent(&self) -> bool {
+    pub(crate) fn is_spent(&self) -> bool {
         self.limit_s.is_some_and(|limit| limit - time_reserve(limit) - self.elapsed() <= MIN_SOLVE_S)
     }
 
     /// `options` with the time limit of a solve started now.
-    pub fn options_now(&self, options: &SolveOptions) -> SolveOptions {
+    pub(crate) fn options_now(&self, options: &SolveOptions) -> SolveOptions {
         SolveOptions { time_limit_s: self.solver_budget(), ..*options }
     }
 }
@@ -161,7 +161,7 @@ pub enum StopReason {
 
 /// The raw result of a backend.
 #[derive(Debug, Clone)]
-pub struct BackendOutcome {
+pub(crate) struct BackendOutcome {
     /// Outcome.
     pub status: SolveStatus,
     /// Why the solver stopped.
@@ -221,11 +221,6 @@ impl ProgressPoint {
     }
 }
 
-/// The first time in `progress` at which the gap is at most `gap`.
-pub fn time_to_gap(progress: &[ProgressPoint], gap: f64) -> Option<f64> {
-    progress.iter().find(|p| p.gap().is_some_and(|g| g <= gap)).map(|p| p.seconds)
-}
-
 /// Collects [`ProgressPoint`]s from HiGHS's MIP callbacks; boxed and owned by [`run`]
 /// for the whole solve.
 struct ProgressRecorder {
@@ -258,23 +253,23 @@ unsafe extern "C" fn record_progress(
 
 /// The HiGHS backend (through good_lp and the `highs` crate).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Highs;
+pub(crate) struct Highs;
 
 impl Highs {
     /// Name for reports: `HiGHS`.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         "HiGHS"
     }
 
     /// HiGHS's version string, for reports.
-    pub fn version(&self) -> String {
+    pub(crate) fn version(&self) -> String {
         // SAFETY: Highs_version returns a pointer to a static NUL-terminated string.
         let raw = unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) };
         raw.to_string_lossy().into_owned()
     }
 
     /// Solves `model` (consumed) and reports what happened.
-    pub fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
+    pub(crate) fn solve(&self, model: LotSizingModel, options: &SolveOptions) -> Result<BackendOutcome, Error> {
         let n_columns = model.problem.len();
         let is_mip = model.size.integer_variables > 0;
         let rules_off = model.presolve_rules_off();
@@ -355,17 +350,17 @@ fn run(mut raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Resul
 pub enum Heuristic {
     /// Solve the MIP directly.
     None,
-    /// Relax-and-fix over time windows: setups of [`RELAX_AND_FIX_WINDOW`] periods are
+    /// Relax-and-fix over time windows: setups of `RELAX_AND_FIX_WINDOW` periods are
     /// binary, later ones relaxed to `[0, 1]`, earlier ones fixed at the previous stage's
-    /// values; the window moves by [`RELAX_AND_FIX_STEP`] periods. The last stage's plan
+    /// values; the window moves by `RELAX_AND_FIX_STEP` periods. The last stage's plan
     /// (every setup integral) is the warm start. For short limits: its stages delay the
     /// full solve, so proving optimality takes longer (BENCHMARKS.md, time to the same gap).
     RelaxAndFix,
-    /// The solver-free construction of [`crate::plan::construct`] (lot-for-lot with capacity
+    /// The solver-free construction of `crate::plan::construct` (lot-for-lot with capacity
     /// levelling, or backward filling for single-level plans, improved by lot moves): a
     /// complete feasible plan, in milliseconds, as the warm start.
     /// It needs the plan's input, so [`crate::plan::plan_configured`] runs it and hands the
-    /// values to [`Highs::solve_with_start`]; [`Highs::solve_with_heuristic`] alone solves
+    /// values to `Highs::solve_with_start`; `Highs::solve_with_heuristic` alone solves
     /// without a start. The default: on generated plans from 40 items x 20 weeks up, plain
     /// HiGHS is still at a 87-98 % gap after 20 s, with this start at 1.6-6 % (BENCHMARKS.md).
     #[default]
@@ -384,16 +379,16 @@ impl Heuristic {
 }
 
 /// Periods whose setups are binary in one relax-and-fix stage.
-pub const RELAX_AND_FIX_WINDOW: usize = 4;
+pub(crate) const RELAX_AND_FIX_WINDOW: usize = 4;
 /// Periods fixed after each relax-and-fix stage.
-pub const RELAX_AND_FIX_STEP: usize = 2;
+pub(crate) const RELAX_AND_FIX_STEP: usize = 2;
 /// Share of the time limit the heuristic may use (without a limit: 10 s in all).
-pub const HEURISTIC_TIME_SHARE: f64 = 0.2;
+pub(crate) const HEURISTIC_TIME_SHARE: f64 = 0.2;
 
 impl Highs {
     /// Runs `heuristic` and returns its plan (a value for every column), if it found one.
     /// The heuristic's stages share [`HEURISTIC_TIME_SHARE`] of the time left on `clock`.
-    pub fn heuristic_start(
+    pub(crate) fn heuristic_start(
         &self,
         model: &LotSizingModel,
         options: &SolveOptions,
@@ -410,7 +405,7 @@ impl Highs {
     /// [`LotSizingModel::column_index`]) as the warm start, within the time left on `clock`.
     /// A start HiGHS rejects only costs the warm start. The reported seconds and the progress
     /// points count from `since` (when the making of the start began).
-    pub fn solve_with_start(
+    pub(crate) fn solve_with_start(
         &self,
         model: LotSizingModel,
         options: &SolveOptions,
@@ -553,7 +548,7 @@ pub(crate) fn node_count(solved: &highs::SolvedModel) -> Option<u64> {
 }
 
 /// `(objective - bound) / max(|objective|, 1e-9)`, and 0 when the two agree to 1e-9.
-pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     let diff = (objective - bound).max(0.0);
     if diff <= 1e-9 * objective.abs().max(1.0) {
         0.0
@@ -565,12 +560,12 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
 /// Whether a plan costing `objective` is within the gap target of `bound`: the requested
 /// relative gap, or 1e-6 relative (the precision at which two implementations of the spec
 /// agree on an optimum; a solve to gap 0 ends with rounding above its bound).
-pub fn within_gap_target(objective: f64, bound: f64, mip_gap: f64) -> bool {
+pub(crate) fn within_gap_target(objective: f64, bound: f64, mip_gap: f64) -> bool {
     objective - bound <= mip_gap.max(0.0) * objective.abs() + 1e-6 * objective.abs().max(1.0)
 }
 
 /// HiGHS's primal and MIP feasibility tolerance.
-pub const FEASIBILITY_TOLERANCE: f64 = 1e-9;
+pub(crate) const FEASIBILITY_TOLERANCE: f64 = 1e-9;
 
 /// HiGHS presolve rule bit of the doubleton-equation rule (`kPresolveRuleDoubletonEquation`).
 const DOUBLETON_EQUATION_RULE: i32 = 1 << 9;
@@ -654,24 +649,6 @@ mod tests {
 
     fn point(seconds: f64, incumbent: f64, bound: f64) -> ProgressPoint {
         ProgressPoint { seconds, incumbent, bound }
-    }
-
-    #[test]
-    fn time_to_gap_reads_the_first_point_at_or_below_the_gap() {
-        // Gaps by hand: none, none, (110-90)/110 = 18.2 %, (100-90)/100 = 10 %, (100-99)/100 = 1 %.
-        let progress = [
-            point(0.0, f64::INFINITY, f64::NEG_INFINITY),
-            point(0.5, f64::INFINITY, 80.0),
-            point(1.0, 110.0, 90.0),
-            point(2.0, 100.0, 90.0),
-            point(7.5, 100.0, 99.0),
-        ];
-        assert_eq!(time_to_gap(&progress, 0.2), Some(1.0));
-        assert_eq!(time_to_gap(&progress, 0.1), Some(2.0));
-        assert_eq!(time_to_gap(&progress, 0.05), Some(7.5));
-        assert_eq!(time_to_gap(&progress, 0.01), Some(7.5));
-        assert_eq!(time_to_gap(&progress, 0.005), None);
-        assert_eq!(time_to_gap(&[], 1.0), None);
     }
 
     #[test]

@@ -10,11 +10,11 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The journal's file name inside OUT_DIR.
-pub const JOURNAL_FILE: &str = "journal.jsonl";
+pub(crate) const JOURNAL_FILE: &str = "journal.jsonl";
 
 /// The first line: which sweep the rows belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JournalHeader {
+pub(crate) struct JournalHeader {
     /// Always `flexplan-sweep-journal`.
     pub journal: String,
     /// Hash of the plan, the expanded scenarios and the settings (shard excluded).
@@ -29,7 +29,7 @@ pub struct JournalHeader {
 
 /// An open journal, appending rows.
 #[derive(Debug)]
-pub struct Journal {
+pub(crate) struct Journal {
     file: File,
     path: PathBuf,
 }
@@ -41,7 +41,7 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// Reads a journal: its header and every complete row, plus the byte length of the complete
 /// lines (a torn last line is left out).
-pub fn read_journal(path: &Path) -> Result<(JournalHeader, Vec<ResultRow>, u64)> {
+pub(crate) fn read_journal(path: &Path) -> Result<(JournalHeader, Vec<ResultRow>, u64)> {
     let mut text = String::new();
     File::open(path)
         .and_then(|mut f| f.read_to_string(&mut text))
@@ -83,7 +83,7 @@ impl Journal {
     /// Opens `out_dir/journal.jsonl` for `header`. Without `resume`, an existing journal with
     /// rows is refused (nothing is overwritten); with `resume`, its rows are returned and new
     /// rows are appended after them, after checking it belongs to the same sweep.
-    pub fn open(out_dir: &Path, header: &JournalHeader, resume: bool) -> Result<(Journal, Vec<ResultRow>)> {
+    pub(crate) fn open(out_dir: &Path, header: &JournalHeader, resume: bool) -> Result<(Journal, Vec<ResultRow>)> {
         let path = out_dir.join(JOURNAL_FILE);
         std::fs::create_dir_all(out_dir).map_err(|e| Error::Journal {
             path: path.clone(),
@@ -124,7 +124,7 @@ impl Journal {
     }
 
     /// Appends rows and fsyncs once (a group commit).
-    pub fn append(&mut self, rows: &[ResultRow]) -> Result<()> {
+    pub(crate) fn append(&mut self, rows: &[ResultRow]) -> Result<()> {
         let mut buf = String::new();
         for row in rows {
             buf.push_str(

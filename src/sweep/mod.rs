@@ -4,7 +4,7 @@
 //! - [`scenario`]: the TOML scenario file, validated and expanded into numbered scenarios.
 //! - [`apply`]: scenario -> modified [`PlanInput`] (pure).
 //! - [`evaluate`]: fixed lots -> cost and service of a scenario (no solver).
-//! - [`journal`]: `journal.jsonl`, one fsynced row per finished scenario (`--resume`).
+//! - `journal`: `journal.jsonl`, one fsynced row per finished scenario (`--resume`).
 //! - [`results`]: result rows, the per-KPI summary, atomic `results.csv/.parquet`, `summary.json`.
 //!
 //! **Threads.** Scenarios run on a local rayon pool of `jobs` threads; each reoptimize solve
@@ -22,7 +22,7 @@
 
 pub mod apply;
 pub mod evaluate;
-pub mod journal;
+pub(crate) mod journal;
 pub mod results;
 pub mod scenario;
 

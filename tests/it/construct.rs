@@ -6,14 +6,14 @@ use crate::common::*;
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};
+use flexplan::internals::{build_model, ModelOptions};
+use flexplan::internals::{construct_plan, start_values};
 use flexplan::output::{write_outcome, TableFormat};
-use flexplan::plan::construct::{construct_plan, start_values};
-use flexplan::plan::demand::bucket_demand;
-use flexplan::plan::model::ModelSize;
-use flexplan::plan::model::{build_model, ModelOptions};
-use flexplan::plan::solution::plan_costs;
-use flexplan::plan::solve::{SolveOptions, SolveStatus, StopReason};
+use flexplan::plan::bucket_demand;
+use flexplan::plan::plan_costs;
+use flexplan::plan::ModelSize;
 use flexplan::plan::{PlanOutcome, PlanSolution};
+use flexplan::plan::{SolveOptions, SolveStatus, StopReason};
 use flexplan::validate::CheckReport;
 
 /// Writes `solution` as `flexplan plan` writes a plan (status feasible) and runs the
@@ -75,7 +75,7 @@ fn construction_is_deterministic() {
 /// no worse than the constructed one, and it passes the checker.
 #[test]
 fn highs_accepts_the_constructed_start() {
-    use flexplan::plan::solve::Heuristic;
+    use flexplan::plan::Heuristic;
     use flexplan::plan::{plan_configured, PlanConfig};
     let spec = GenerateSpec { seed: 7, items: 15, orders: 300, periods: 8, ..GenerateSpec::default() };
     let input = generate(&spec).expect("a valid spec");
@@ -106,8 +106,8 @@ fn highs_accepts_the_constructed_start() {
 /// including components bought in pack sizes (lot multiples) whose parents' lots grew.
 #[test]
 fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
-    use flexplan::format::snap;
-    use flexplan::plan::repair::complete_solution;
+    use flexplan::internals::complete_solution;
+    use flexplan::internals::snap;
     // Each lot is moved by a few millionths. `telescoping`: by the difference of two such
     // errors, so an item's cumulative production stays within `steps` millionths of the
     // construction's (what the solver's balances plus snapping by running totals give);

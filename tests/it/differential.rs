@@ -25,7 +25,7 @@ use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::plan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::{SolveOptions, SolveStatus};
 use flexplan::PlanInput;
 use std::fmt;
 use std::time::Instant;
@@ -133,12 +133,12 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
 }
 
 /// Diagnosis for a cost mismatch (not part of the reference): the reference's lots that the
-/// planner's model cannot make, because they exceed its big-M ([`flexplan::plan::model::setup_big_m`],
+/// planner's model cannot make, because they exceed its big-M ([`flexplan::internals::setup_big_m`],
 /// 0 = the lot variable is not created), as `; reference lots above the planner's M: item
 /// period x > M, ...`, or an empty string.
 fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, r: &ReferenceSolution) -> String {
     let n_periods = input.n_periods();
-    let big_m = flexplan::plan::model::setup_big_m(input, bom, demand, flexplan::plan::model::ModelOptions::default());
+    let big_m = flexplan::internals::setup_big_m(input, bom, demand, flexplan::internals::ModelOptions::default());
     let mut above = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
@@ -382,9 +382,8 @@ fn analyse_seed() {
         }
     }
     let grid = |cells| Grid::from_cells(n_periods, cells).expect("whole rows");
-    let completed =
-        flexplan::plan::repair::complete_solution(&input, &bom, &solution.demand, grid(lots), grid(shipped));
-    let costs = flexplan::plan::solution::plan_costs(&input, &completed);
+    let completed = flexplan::internals::complete_solution(&input, &bom, &solution.demand, grid(lots), grid(shipped));
+    let costs = flexplan::plan::plan_costs(&input, &completed);
     println!("reference plan costs {costs:?} total {}", costs.total());
     let mut as_outcome = outcome.clone();
     as_outcome.solution = Some(completed);

@@ -9,7 +9,7 @@
 //! `tests/fixtures/README.md`.
 
 use chrono::NaiveDate;
-use flexplan::input::read::{read_plan_dir, read_plan_dir_with_orders};
+use flexplan::input::{read_plan_dir, read_plan_dir_with_orders};
 use flexplan::input::{Bucket, ItemKind, PlanInput};
 use flexplan::Error;
 use polars::prelude::*;

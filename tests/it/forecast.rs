@@ -13,8 +13,8 @@ use flexplan::forecast::{
     forecast_frame, forecast_history, read_history, write_plan_forecast, write_tables, ForecastOptions,
 };
 use flexplan::input::bom::BomGraph;
-use flexplan::input::table::Table;
 use flexplan::input::Bucket;
+use flexplan::internals::Table;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -430,7 +430,7 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     assert!(written.unknown_items.is_empty() && written.outside_horizon == 0, "{written:?}");
 
     // The existing reader takes it: every row round-trips.
-    let input = flexplan::input::read::read_plan_dir(&plan_dir).expect("plan dir with forecast valid");
+    let input = flexplan::input::read_plan_dir(&plan_dir).expect("plan dir with forecast valid");
     assert_eq!(input.forecast.len(), written.rows);
     let mut from_results: BTreeMap<(String, usize), f64> = BTreeMap::new();
     for r in &results {
@@ -444,7 +444,7 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     }
 
     // Demand is max(firm, forecast), and the forecast adds demand beyond the firm orders.
-    let demand = flexplan::plan::demand::bucket_demand(&input);
+    let demand = flexplan::plan::bucket_demand(&input);
     let mut extra = 0.0;
     for i in 0..input.items.len() {
         for t in 0..input.n_periods() {
@@ -455,7 +455,7 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     assert!(extra > 1.0, "the forecast adds no demand: {extra}");
 
     let bom = BomGraph::new(&input).expect("bom");
-    let solve = flexplan::plan::solve::SolveOptions { mip_gap: 0.01, threads: 1, ..Default::default() };
+    let solve = flexplan::plan::SolveOptions { mip_gap: 0.01, threads: 1, ..Default::default() };
     let outcome = flexplan::plan::plan(&input, &bom, &solve).expect("planned");
     let solution = outcome.solution.as_ref().expect("a plan");
     let promises = flexplan::output::order_promises(&input, &demand, solution);

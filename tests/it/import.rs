@@ -5,7 +5,7 @@ use crate::common::data_dir;
 use flexplan::import::mps::{mps_name, solve_mps};
 use flexplan::import::trigeiro::{parse_trigeiro, read_trigeiro, TrigeiroInstance};
 use flexplan::input::bom::BomGraph;
-use flexplan::plan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::{SolveOptions, SolveStatus};
 
 fn plan_objective(instance: &TrigeiroInstance) -> (SolveStatus, f64) {
     let input = instance.to_plan_input();
@@ -111,8 +111,7 @@ fn every_trigeiro_file_imports_and_reads_back() {
             let out = tmp.path().join(file.file_stem().unwrap());
             let written = flexplan::import::trigeiro::import_trigeiro(&file, &out)
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let read_back =
-                flexplan::input::read::read_plan_dir(&out).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let read_back = flexplan::input::read_plan_dir(&out).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert_eq!(read_back, written, "{}", file.display());
             std::fs::remove_dir_all(&out).unwrap();
             count += 1;

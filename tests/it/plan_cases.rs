@@ -1,7 +1,7 @@
 //! Plan cases as fixture folders with expected output files (the expect-test style of
 //! rust-analyzer, the test folders of frePPLe). For every folder `tests/fixtures/plans/<case>/`:
 //!
-//! - read its plan directory with [`flexplan::input::read::read_plan_dir`] (the folder itself,
+//! - read its plan directory with [`flexplan::input::read_plan_dir`] (the folder itself,
 //!   or the directory [`ELSEWHERE`] names for it), plan it exactly (gap 0, one thread);
 //! - assert `expected.toml`'s `status` and, when given, its `objective` (1e-6 relative): the
 //!   values worked out by hand in its comments;
@@ -16,10 +16,10 @@
 //! [`plan_cases!`]; `every_case_folder_has_a_test` fails for a folder missing from the list.
 
 use flexplan::input::bom::BomGraph;
-use flexplan::input::read::read_plan_dir;
+use flexplan::input::read_plan_dir;
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::plan::solve::SolveOptions;
+use flexplan::plan::SolveOptions;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

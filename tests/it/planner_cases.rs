@@ -8,8 +8,8 @@ use crate::common::*;
 use crate::plan_cases::{case_plan_dir, exact};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};
-use flexplan::plan::diagnose::FindingKind;
-use flexplan::plan::solve::SolveStatus;
+use flexplan::plan::FindingKind;
+use flexplan::plan::SolveStatus;
 use flexplan::plan::{plan, PlanOutcome};
 
 fn solve(input: &PlanInput) -> PlanOutcome {
@@ -45,7 +45,7 @@ fn one_item(periods: usize, kind: ItemKind, setup: impl FnOnce(&mut Item)) -> (P
 
 /// The plan directory of the case folder `tests/fixtures/plans/<case>/`.
 fn case_input(case: &str) -> PlanInput {
-    flexplan::input::read::read_plan_dir(&case_plan_dir(case)).unwrap_or_else(|e| panic!("{case}: {e}"))
+    flexplan::input::read_plan_dir(&case_plan_dir(case)).unwrap_or_else(|e| panic!("{case}: {e}"))
 }
 
 /// Demand in period 1 with a lead time of 2 and nothing on hand cannot be met on time: the

@@ -5,7 +5,7 @@ use crate::common::*;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, Routing};
 use flexplan::plan::plan;
-use flexplan::plan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::{SolveOptions, SolveStatus};
 
 fn exact() -> SolveOptions {
     SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() }

@@ -5,7 +5,7 @@ use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Item, ItemKind, PlanInput, Receipt, Routing};
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
-use flexplan::plan::solve::{SolveOptions, SolveStatus};
+use flexplan::plan::{SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 fn exact() -> SolveOptions {

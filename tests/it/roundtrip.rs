@@ -5,8 +5,8 @@
 
 use chrono::NaiveDate;
 use flexplan::generate::{generate, GenerateSpec};
-use flexplan::input::read::read_plan_dir;
-use flexplan::input::write::write_plan_dir;
+use flexplan::input::read_plan_dir;
+use flexplan::input::write_plan_dir;
 use flexplan::input::*;
 use std::collections::BTreeMap;
 use std::fs;

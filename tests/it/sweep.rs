@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::*;
-use flexplan::plan::demand::bucket_demand;
+use flexplan::plan::bucket_demand;
 use flexplan::plan::plan;
 use flexplan::sweep::apply::{apply, resolve, scenario_demand, DemandIndex};
 use flexplan::sweep::evaluate::{service_rates, EvalBuffers, Evaluator};
@@ -146,7 +146,7 @@ fn invalid_scenario_files_name_the_scenario_and_key() {
 
 #[test]
 fn example_scenario_file_expands_in_file_order() {
-    let input = flexplan::input::read::read_plan_dir(Path::new("data/example")).unwrap();
+    let input = flexplan::input::read_plan_dir(Path::new("data/example")).unwrap();
     let file = flexplan::sweep::load_scenario_file(Path::new("data/example/scenarios.toml"), &input).unwrap();
     // base + 8 named + 3x2 grid + 20 samples.
     assert_eq!(file.scenarios.len(), 1 + 8 + 6 + 20);
@@ -384,7 +384,7 @@ fn infeasible_scenario_is_a_row() {
 
 fn write_fixture(dir: &Path, scenarios: &str) -> (PathBuf, PathBuf) {
     let plan_dir = dir.join("plan");
-    flexplan::input::write::write_plan_dir(&tiny_plan(), &plan_dir).unwrap();
+    flexplan::input::write_plan_dir(&tiny_plan(), &plan_dir).unwrap();
     let file = dir.join("scenarios.toml");
     std::fs::write(&file, scenarios).unwrap();
     (plan_dir, file)
@@ -541,7 +541,7 @@ fn patterns_and_shards() {
 fn lots_are_read_back_from_a_plan_folder() {
     let input = tiny_plan();
     let bom = BomGraph::new(&input).unwrap();
-    let options = flexplan::plan::solve::SolveOptions { threads: 1, ..Default::default() };
+    let options = flexplan::plan::SolveOptions { threads: 1, ..Default::default() };
     let outcome = plan(&input, &bom, &options).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("plan-out");

@@ -45,7 +45,7 @@ mod improve;
 
 /// How many periods before its lot-for-lot period a lot of an item that may ship late may
 /// start (holding stock) before its demand is shipped late instead.
-pub const SOFT_LOOKBACK: usize = 2;
+pub(crate) const SOFT_LOOKBACK: usize = 2;
 
 /// Capacity kept free on every resource and period, so that snapping to 1e-6 can never push
 /// a resource past its overtime limit.
@@ -121,7 +121,7 @@ fn lot_for_lot(
 }
 
 /// Construction rounds: each one lowers the parents' lots where a component fell short.
-pub const MAX_ROUNDS: usize = 200;
+pub(crate) const MAX_ROUNDS: usize = 200;
 
 /// A hard requirement of `item_idx` in `period` that fell `quantity` short.
 #[derive(Debug, Clone, Copy)]
@@ -380,7 +380,7 @@ fn net_arrivals(input: &PlanInput, bom: &BomGraph, lots: &Grid<f64>) -> Option<G
     Some(arriving)
 }
 
-/// A value for every column of `model` (numbered as [`LotSizingModel::column_index`]) taken
+/// A value for every column of `model` (numbered as `LotSizingModel::column_index`) taken
 /// from `solution`: lots, setups, lot-multiple counts, inventory, shipments, backlog,
 /// shortfall, and the exact overtime the lots need. `None` when the model has columns the
 /// plan does not determine (the facility-location split) or a lot the model cannot hold.
