@@ -6,7 +6,7 @@
 
 use chrono::{Days, NaiveDate};
 use flexplan::input::bom::BomGraph;
-use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing, SolverConfig};
+use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Resource, Routing};
 use flexplan::output::{headline, write_outcome, TableFormat};
 use flexplan::plan::plan;
 use flexplan::plan::SolveOptions;
@@ -37,8 +37,6 @@ fn tee_factory() -> Result<PlanInput, Box<dyn Error>> {
         market: Some(market.to_string()),
     };
     Ok(PlanInput {
-        horizon: Horizon { start, bucket: Bucket::Week, periods: N_WEEKS },
-        solver: SolverConfig::default(),
         items: vec![tee, blank],
         bom: vec![BomEdge { parent: 0, component: 1, quantity: 1.0 }],
         resources: vec![Resource {
@@ -48,14 +46,13 @@ fn tee_factory() -> Result<PlanInput, Box<dyn Error>> {
             overtime_cost: 12.0,
         }],
         routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 }],
-        receipts: vec![],
         orders: vec![
             order("A-1", 12.0, 0, "DE"),
             order("A-2", 20.0, 1, "FR"),
             order("A-3", 35.0, 3, "JP"),
             order("A-4", 8.0, 5, "US"),
         ],
-        forecast: vec![],
+        ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: N_WEEKS })
     })
 }
 

@@ -654,7 +654,7 @@ fn percent(utilisation: Option<f64>, need: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{BomEdge, ForecastEntry, Horizon, Item, Order, Resource, Routing, SolverConfig};
+    use crate::input::{BomEdge, ForecastEntry, Horizon, Item, Order, Resource, Routing};
     use crate::plan::demand::bucket_demand;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -674,8 +674,6 @@ mod tests {
         let frame = Item { lead_time: 1, ..Item::new("FRAME", ItemKind::Make) };
         let bolt = Item { lead_time: 1, ..Item::new("BOLT", ItemKind::Buy) };
         PlanInput {
-            horizon: Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 3 },
-            solver: SolverConfig::default(),
             items: vec![bike, frame, bolt],
             bom: vec![
                 BomEdge { parent: 0, component: 1, quantity: 1.0 },
@@ -690,7 +688,6 @@ mod tests {
                 Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 0.0 },
                 Routing { item: 1, resource: 1, unit_time: 3.0, setup_time: 1.0, setup_cost: 0.0 },
             ],
-            receipts: vec![],
             orders: vec![
                 order("o1", 0, 5.0, date(2026, 1, 5)),   // p1
                 order("o2", 0, 12.0, date(2026, 1, 13)), // p2
@@ -699,6 +696,7 @@ mod tests {
                 order("o5", 1, 1.0, date(2026, 1, 20)),  // spare FRAME, p3
             ],
             forecast: vec![ForecastEntry { item: 0, period: 2, quantity: 4.0 }],
+            ..PlanInput::new(Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 3 })
         }
     }
 

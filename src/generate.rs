@@ -83,18 +83,14 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput> {
     price_backlog(&mut items, &bom);
     let orders = generate_orders(spec, &horizon, &layout);
     let mut plan = PlanInput {
-        horizon,
         // Capacitated lot sizing with setup times closes its last percent of gap slowly (a
         // 30-item plan needs ~100 s for 1 %, minutes for 0.3 %); generated plans are for
         // tests and benchmarks, so they ask for a 1 % gap like the bundled example.
         solver: SolverConfig { mip_gap: Some(GENERATED_MIP_GAP), ..SolverConfig::default() },
         items,
         bom,
-        resources: Vec::new(),
-        routings: Vec::new(),
-        receipts: Vec::new(),
         orders,
-        forecast: Vec::new(),
+        ..PlanInput::new(horizon)
     };
     // The rough-cut requirements: the generated demand exploded lot for lot.
     let bom_graph = BomGraph::new(&plan).map_err(|e| {
@@ -1062,17 +1058,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
         });
     }
 
-    Ok(PlanInput {
-        horizon,
-        solver: SolverConfig::default(),
-        items,
-        bom,
-        resources,
-        routings,
-        receipts,
-        orders,
-        forecast,
-    })
+    Ok(PlanInput { items, bom, resources, routings, receipts, orders, forecast, ..PlanInput::new(horizon) })
 }
 
 #[cfg(test)]

@@ -1634,7 +1634,7 @@ fn allocate_promises(input: &PlanInput, due_periods: &[Option<usize>], shipped: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Bucket, Horizon, Item, ItemKind, Order, SolverConfig};
+    use crate::input::{Bucket, Horizon, Item, ItemKind, Order};
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
@@ -1675,13 +1675,7 @@ mod tests {
             market: None,
         };
         PlanInput {
-            horizon: Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 3 },
-            solver: SolverConfig::default(),
             items: vec![Item::new("A", ItemKind::Buy)],
-            bom: vec![],
-            resources: vec![],
-            routings: vec![],
-            receipts: vec![],
             orders: vec![
                 order("B", 4.0, "2026-01-13"),  // due period 2
                 order("A2", 4.0, "2026-01-12"), // due period 2, before "B" by id
@@ -1689,7 +1683,7 @@ mod tests {
                 order("L", 5.0, "2026-01-19"),  // due period 3
                 order("X", 1.0, "2026-02-01"),  // beyond the horizon (ends 2026-01-26)
             ],
-            forecast: vec![],
+            ..PlanInput::new(Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 3 })
         }
     }
 

@@ -50,7 +50,7 @@
 
 use super::trigeiro::{dimension, non_negative, numeric_lines, NumberLine, HORIZON_START};
 use crate::error::{Error, Result};
-use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
+use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing};
 use std::path::{Path, PathBuf};
 
 /// The five files of one instance and the setup-cost variant.
@@ -321,17 +321,7 @@ impl TempelmeierInstance {
         let orders = super::orders_from_demand(&horizon, self.items.len(), |item, t| {
             self.demand.get(item * self.n_periods + t).copied().unwrap_or(0.0)
         });
-        PlanInput {
-            horizon,
-            solver: SolverConfig::default(),
-            items,
-            bom,
-            resources,
-            routings,
-            receipts: Vec::new(),
-            orders,
-            forecast: Vec::new(),
-        }
+        PlanInput { items, bom, resources, routings, orders, ..PlanInput::new(horizon) }
     }
 }
 

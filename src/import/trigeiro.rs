@@ -30,7 +30,7 @@
 //! the value in [`TrigeiroInstance::unit_cost_field`] for reference.
 
 use crate::error::{Error, Result};
-use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
+use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -128,10 +128,7 @@ impl TrigeiroInstance {
             .collect();
         let orders = super::orders_from_demand(&horizon, self.n_items(), |item, t| self.demand_at(item, t));
         PlanInput {
-            horizon,
-            solver: SolverConfig::default(),
             items,
-            bom: Vec::new(),
             resources: vec![Resource {
                 id: "R".to_string(),
                 capacity: vec![self.capacity; n_periods],
@@ -139,9 +136,8 @@ impl TrigeiroInstance {
                 overtime_cost: 0.0,
             }],
             routings,
-            receipts: Vec::new(),
             orders,
-            forecast: Vec::new(),
+            ..PlanInput::new(horizon)
         }
     }
 }

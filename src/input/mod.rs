@@ -309,6 +309,22 @@ pub struct PlanInput {
 }
 
 impl PlanInput {
+    /// A plan over `horizon` with every table empty and the default solver settings (fill
+    /// in the tables with struct update syntax: `PlanInput { items, ..PlanInput::new(h) }`).
+    pub fn new(horizon: Horizon) -> Self {
+        PlanInput {
+            horizon,
+            solver: SolverConfig::default(),
+            items: Vec::new(),
+            bom: Vec::new(),
+            resources: Vec::new(),
+            routings: Vec::new(),
+            receipts: Vec::new(),
+            orders: Vec::new(),
+            forecast: Vec::new(),
+        }
+    }
+
     /// Number of periods `T`.
     pub fn n_periods(&self) -> usize {
         self.horizon.periods

@@ -145,15 +145,9 @@ fn bom_cycles(items: Vec<Item>, bom: Vec<BomEdge>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let partial = PlanInput {
-        horizon: Horizon { start: chrono::NaiveDate::MIN, bucket: Bucket::Day, periods: 1 },
-        solver: SolverConfig::default(),
         items,
         bom,
-        resources: Vec::new(),
-        routings: Vec::new(),
-        receipts: Vec::new(),
-        orders: Vec::new(),
-        forecast: Vec::new(),
+        ..PlanInput::new(Horizon { start: chrono::NaiveDate::MIN, bucket: Bucket::Day, periods: 1 })
     };
     match crate::input::bom::BomGraph::new(&partial) {
         Ok(_) => Vec::new(),

@@ -441,7 +441,6 @@ mod tests {
         ink.min_lot = 50.0;
         ink.lot_multiple = Some(25.0);
         PlanInput {
-            horizon: Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 4 },
             solver: SolverConfig { time_limit_s: None, mip_gap: Some(0.001), threads: None },
             items: vec![tee, ink],
             bom: vec![BomEdge { parent: 0, component: 1, quantity: 0.3 }],
@@ -472,6 +471,7 @@ mod tests {
                 Order { id: "SO-2".into(), item: 0, quantity: 1.5, due_date: date(2025, 12, 31), market: None },
             ],
             forecast: vec![ForecastEntry { item: 0, period: 3, quantity: 10.0 }],
+            ..PlanInput::new(Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 4 })
         }
     }
 
@@ -526,15 +526,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         write_plan_dir(&sample_plan(), dir.path()).expect("first write");
         let minimal = PlanInput {
-            horizon: Horizon { start: date(2026, 2, 1), bucket: Bucket::Month, periods: 1 },
-            solver: SolverConfig::default(),
             items: vec![Item::new("A", ItemKind::Buy)],
-            bom: vec![],
-            resources: vec![],
-            routings: vec![],
-            receipts: vec![],
-            orders: vec![],
-            forecast: vec![],
+            ..PlanInput::new(Horizon { start: date(2026, 2, 1), bucket: Bucket::Month, periods: 1 })
         };
         write_plan_dir(&minimal, dir.path()).expect("second write");
         let mut names: Vec<String> = fs::read_dir(dir.path())

@@ -181,7 +181,7 @@ impl Demand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Bucket, ForecastEntry, Item, ItemKind, Order, SolverConfig};
+    use crate::input::{Bucket, ForecastEntry, Item, ItemKind, Order};
     use chrono::NaiveDate;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -194,15 +194,8 @@ mod tests {
 
     fn plan(horizon: crate::input::Horizon, n_items: usize) -> PlanInput {
         PlanInput {
-            horizon,
-            solver: SolverConfig::default(),
             items: (0..n_items).map(|i| Item::new(format!("I{i}"), ItemKind::Buy)).collect(),
-            bom: vec![],
-            resources: vec![],
-            routings: vec![],
-            receipts: vec![],
-            orders: vec![],
-            forecast: vec![],
+            ..PlanInput::new(horizon)
         }
     }
 

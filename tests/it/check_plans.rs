@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use flexplan::costs::CostBreakdown;
 use flexplan::input::{
-    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
+    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing,
 };
 use flexplan::validate::{check_plan, CheckReport, ViolationKind};
 use flexplan::Error;
@@ -53,8 +53,6 @@ fn input() -> PlanInput {
         market: None,
     };
     PlanInput {
-        horizon: Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 4 },
-        solver: SolverConfig::default(),
         items: vec![finished, blank],
         bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
         resources: vec![Resource {
@@ -76,6 +74,7 @@ fn input() -> PlanInput {
             ForecastEntry { item: 0, period: 2, quantity: 10.0 },
             ForecastEntry { item: 0, period: 3, quantity: 4.0 },
         ],
+        ..PlanInput::new(Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 4 })
     }
 }
 
@@ -579,8 +578,6 @@ mod simulated {
             .map(|t| Receipt { item: 0, period: t, quantity: f64::from(scenario.receipts_a[t]) })
             .collect();
         PlanInput {
-            horizon: Horizon { start, bucket: Bucket::Week, periods: scenario.n_periods },
-            solver: SolverConfig::default(),
             items: vec![item_a, item_c],
             bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
             resources: vec![Resource {
@@ -592,7 +589,7 @@ mod simulated {
             routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 3.0 }],
             receipts,
             orders,
-            forecast: vec![],
+            ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: scenario.n_periods })
         }
     }
 

@@ -121,7 +121,7 @@ fn without_the_capacity_override_nothing_is_held() {
 /// lot for lot, costs 212: two FG0 setups 116 + 18, RM0-0 holds 39 then 21: 30, FG1 48.)
 #[test]
 fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
-    use flexplan::input::{BomEdge, Bucket, Horizon, Order, Resource, SolverConfig};
+    use flexplan::input::{BomEdge, Bucket, Horizon, Order, Resource};
     let date = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
     let mut fg0 = Item::new("FG0", ItemKind::Make);
     (fg0.unit_cost, fg0.holding_cost, fg0.order_cost) = (1.0, 2.0, 50.0);
@@ -131,8 +131,6 @@ fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
     (fg1.unit_cost, fg1.holding_cost, fg1.backlog_cost, fg1.order_cost) = (2.0, 3.0, Some(14.0), 20.0);
     let order = |id: &str, item, quantity, due| Order { id: id.into(), item, quantity, due_date: due, market: None };
     let input = PlanInput {
-        horizon: Horizon { start: date(5), bucket: Bucket::Week, periods: 2 },
-        solver: SolverConfig::default(),
         items: vec![fg0, rm, fg1],
         bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],
         resources: vec![Resource {
@@ -145,9 +143,8 @@ fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
             Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 3.0, setup_cost: 8.0 },
             Routing { item: 2, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 16.0 },
         ],
-        receipts: vec![],
         orders: vec![order("a", 0, 9.0, date(5)), order("b", 0, 9.0, date(12)), order("c", 2, 6.0, date(12))],
-        forecast: vec![],
+        ..PlanInput::new(Horizon { start: date(5), bucket: Bucket::Week, periods: 2 })
     };
     assert_close(cost(&input), 163.0);
 }

@@ -141,8 +141,6 @@ fn unicode_plan() -> PlanInput {
         market: market.map(str::to_string),
     };
     PlanInput {
-        horizon: Horizon { start, bucket: Bucket::Week, periods: 3 },
-        solver: SolverConfig::default(),
         items: vec![tee, blank, ink],
         bom: vec![
             BomEdge { parent: 0, component: 1, quantity: 1.0 },
@@ -162,6 +160,7 @@ fn unicode_plan() -> PlanInput {
             order("Ωmega", 3.0, 15, None),
         ],
         forecast: vec![ForecastEntry { item: 0, period: 2, quantity: 4.0 }],
+        ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: 3 })
     }
 }
 

@@ -48,8 +48,6 @@ fn tiny_plan() -> PlanInput {
         market: Some(market.into()),
     };
     PlanInput {
-        horizon: Horizon { start: start(), bucket: Bucket::Week, periods: 6 },
-        solver: SolverConfig::default(),
         items: vec![a, b, c],
         bom: vec![
             BomEdge { parent: 0, component: 2, quantity: 1.0 },
@@ -65,7 +63,6 @@ fn tiny_plan() -> PlanInput {
             Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 },
             Routing { item: 1, resource: 0, unit_time: 1.5, setup_time: 3.0, setup_cost: 20.0 },
         ],
-        receipts: vec![],
         orders: vec![
             order("O1", 0, 8.0, 0, "DE"),
             order("O2", 0, 6.0, 1, "JP"),
@@ -75,7 +72,7 @@ fn tiny_plan() -> PlanInput {
             order("O6", 1, 7.0, 2, "JP"),
             order("O7", 1, 6.0, 4, "DE"),
         ],
-        forecast: vec![],
+        ..PlanInput::new(Horizon { start: start(), bucket: Bucket::Week, periods: 6 })
     }
 }
 
@@ -248,13 +245,7 @@ fn evaluate_by_hand() {
     it.unit_cost = 2.0;
     it.order_cost = 7.0;
     let input = PlanInput {
-        horizon: Horizon { start: start(), bucket: Bucket::Week, periods: 3 },
-        solver: SolverConfig::default(),
         items: vec![it],
-        bom: vec![],
-        resources: vec![],
-        routings: vec![],
-        receipts: vec![],
         orders: (0..3)
             .map(|w| Order {
                 id: format!("O{w}"),
@@ -264,7 +255,7 @@ fn evaluate_by_hand() {
                 market: None,
             })
             .collect(),
-        forecast: vec![],
+        ..PlanInput::new(Horizon { start: start(), bucket: Bucket::Week, periods: 3 })
     };
     let evaluator = Evaluator::new(&input, Grid::from_cells(3, vec![10.0, 0.0, 0.0]).unwrap()).unwrap();
     let k = evaluator.evaluate(&ScenarioChanges::default(), &mut EvalBuffers::default());

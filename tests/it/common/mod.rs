@@ -13,17 +13,7 @@ pub fn horizon(periods: usize) -> Horizon {
 
 /// An empty plan with `periods` weekly periods.
 pub fn empty_plan(periods: usize) -> PlanInput {
-    PlanInput {
-        horizon: horizon(periods),
-        solver: SolverConfig::default(),
-        items: Vec::new(),
-        bom: Vec::new(),
-        resources: Vec::new(),
-        routings: Vec::new(),
-        receipts: Vec::new(),
-        orders: Vec::new(),
-        forecast: Vec::new(),
-    }
+    PlanInput { ..PlanInput::new(horizon(periods)) }
 }
 
 /// Adds one order per period for `item` with the given quantities (0 = no order).
