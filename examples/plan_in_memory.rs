@@ -45,7 +45,7 @@ fn tee_factory() -> Result<PlanInput, Box<dyn Error>> {
             overtime_max: 5.0,
             overtime_cost: 12.0,
         }],
-        routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 }],
+        routings: vec![Routing::new(0, 0, 1.0, 2.0, 15.0)],
         orders: vec![
             order("A-1", 12.0, 0, "DE"),
             order("A-2", 20.0, 1, "FR"),

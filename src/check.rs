@@ -684,10 +684,7 @@ mod tests {
                 Resource { id: "ASSY".into(), capacity: vec![10.0; 3], overtime_max: 5.0, overtime_cost: 1.0 },
                 Resource { id: "WELD".into(), capacity: vec![20.0, 0.0, 20.0], overtime_max: 0.0, overtime_cost: 0.0 },
             ],
-            routings: vec![
-                Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 0.0 },
-                Routing { item: 1, resource: 1, unit_time: 3.0, setup_time: 1.0, setup_cost: 0.0 },
-            ],
+            routings: vec![Routing::new(0, 0, 1.0, 2.0, 0.0), Routing::new(1, 1, 3.0, 1.0, 0.0)],
             orders: vec![
                 order("o1", 0, 5.0, date(2026, 1, 5)),   // p1
                 order("o2", 0, 12.0, date(2026, 1, 13)), // p2

@@ -636,13 +636,13 @@ fn generate_routings(seed: u64, layout: &Layout) -> Vec<Routing> {
 
 /// A routing of `item` on `resource` with random times (hours) and setup cost.
 fn routing(sampler: &mut Sampler, item: usize, resource: usize) -> Routing {
-    Routing {
+    Routing::new(
         item,
         resource,
-        unit_time: round_to(sampler.between(0.01, 0.2), 3),
-        setup_time: round_to(sampler.between(0.25, 1.5), 2),
-        setup_cost: round_to(sampler.between(5.0, 40.0), 2),
-    }
+        round_to(sampler.between(0.01, 0.2), 3),
+        round_to(sampler.between(0.25, 1.5), 2),
+        round_to(sampler.between(5.0, 40.0), 2),
+    )
 }
 
 /// Capacity of a resource with no rough-cut load (a 40-hour week).
@@ -1013,7 +1013,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
             let unit_time = if s.chance(0.1) { 0.0 } else { s.unit_time() };
             let setup_time = s.maybe_zero(0.4, 0.05, 3.0);
             let setup_cost = s.maybe_zero(0.4, 1.0, 50.0);
-            routings.push(Routing { item: i, resource, unit_time, setup_time, setup_cost });
+            routings.push(Routing::new(i, resource, unit_time, setup_time, setup_cost));
         }
     }
     // Capacity: the mean lot-for-lot load per period at 95-100 % of capacity, or of capacity

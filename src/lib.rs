@@ -38,15 +38,12 @@
 //!     market: Some("DE".into()),
 //! };
 //! let input = PlanInput {
-//!     horizon: Horizon { start, bucket: Bucket::Week, periods: 6 },
-//!     solver: SolverConfig::default(),
 //!     items: vec![tee, blank],
 //!     bom: vec![BomEdge { parent: 0, component: 1, quantity: 1.0 }],
 //!     resources: vec![Resource { id: "PRESS".into(), capacity: vec![40.0; 6], overtime_max: 0.0, overtime_cost: 0.0 }],
-//!     routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 }],
-//!     receipts: vec![],
+//!     routings: vec![Routing::new(0, 0, 1.0, 2.0, 15.0)],
 //!     orders: vec![order("A-1", 12.0, 0), order("A-2", 20.0, 1), order("A-3", 35.0, 3), order("A-4", 8.0, 5)],
-//!     forecast: vec![],
+//!     ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: 6 })
 //! };
 //! let bom = BomGraph::new(&input)?;
 //! let outcome = plan(&input, &bom, &SolveOptions::default())?;

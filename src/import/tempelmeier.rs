@@ -299,13 +299,7 @@ impl TempelmeierInstance {
             .items
             .iter()
             .enumerate()
-            .map(|(idx, data)| Routing {
-                item: idx,
-                resource: data.resource,
-                unit_time: data.unit_time,
-                setup_time: data.setup_time,
-                setup_cost: data.setup_cost,
-            })
+            .map(|(idx, data)| Routing::new(idx, data.resource, data.unit_time, data.setup_time, data.setup_cost))
             .collect();
         let resources = self
             .capacity

@@ -118,13 +118,7 @@ impl TrigeiroInstance {
             .items
             .iter()
             .enumerate()
-            .map(|(item_idx, data)| Routing {
-                item: item_idx,
-                resource: 0,
-                unit_time: data.unit_time,
-                setup_time: data.setup_time,
-                setup_cost: data.setup_cost,
-            })
+            .map(|(item_idx, data)| Routing::new(item_idx, 0, data.unit_time, data.setup_time, data.setup_cost))
             .collect();
         let orders = super::orders_from_demand(&horizon, self.n_items(), |item, t| self.demand_at(item, t));
         PlanInput {

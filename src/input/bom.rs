@@ -393,24 +393,19 @@ fn offset_by_lead_time(net: &[f64], lead_time: usize, releases: &mut [f64]) -> f
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Receipt, SolverConfig};
+    use crate::input::{BomEdge, Bucket, Horizon, Item, ItemKind, PlanInput, Receipt};
     use chrono::NaiveDate;
 
     fn plan(items: &[(&str, ItemKind, usize)], edges: &[(usize, usize, f64)], n_periods: usize) -> PlanInput {
+        let horizon = Horizon {
+            start: NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date"),
+            bucket: Bucket::Week,
+            periods: n_periods,
+        };
         PlanInput {
-            horizon: Horizon {
-                start: NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date"),
-                bucket: Bucket::Week,
-                periods: n_periods,
-            },
-            solver: SolverConfig::default(),
             items: items.iter().map(|&(id, kind, lead_time)| Item { lead_time, ..Item::new(id, kind) }).collect(),
             bom: edges.iter().map(|&(parent, component, quantity)| BomEdge { parent, component, quantity }).collect(),
-            resources: vec![],
-            routings: vec![],
-            receipts: vec![],
-            orders: vec![],
-            forecast: vec![],
+            ..PlanInput::new(horizon)
         }
     }
 

@@ -6,11 +6,13 @@
 //! [`PlanInput::resources`], and periods as 0-based `t` (period `t + 1` in files and reports).
 
 pub mod bom;
+pub mod options;
 pub(crate) mod read;
 pub(crate) mod table;
 pub(crate) mod write;
 
 pub use bom::BomGraph;
+pub use options::{Options, SupplyOption, Way};
 pub use read::{read_plan_dir, read_plan_dir_with_orders, read_plan_toml, ORDERS_FRAME_NAME};
 pub use table::TableFormat;
 pub use write::write_plan_dir;
@@ -181,6 +183,8 @@ pub struct Item {
     pub lot_multiple: Option<f64>,
     /// Fixed cost per lot (purchase order cost for buy items).
     pub order_cost: f64,
+    /// Extra cost per unit of demand still unshipped at the end of the last period (v2).
+    pub unmet_cost: f64,
 }
 
 impl Item {
@@ -200,6 +204,7 @@ impl Item {
             max_lot: None,
             lot_multiple: None,
             order_cost: 0.0,
+            unmet_cost: 0.0,
         }
     }
 }
@@ -228,7 +233,7 @@ pub struct Resource {
     pub overtime_cost: f64,
 }
 
-/// One row of `routings.csv`: a resource that every lot of `item` uses.
+/// One row of `routings.csv`: a resource that every lot of `item` on `route` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Routing {
     /// Index of the make item.
@@ -237,9 +242,86 @@ pub struct Routing {
     pub resource: usize,
     /// Time units per unit produced.
     pub unit_time: f64,
-    /// Time units per lot.
+    /// Time units per lot (once per route and period).
     pub setup_time: f64,
     /// Cost per lot.
+    pub setup_cost: f64,
+    /// The named route this row belongs to (an index into [`PlanInput::routes`]), or `None`
+    /// for the item's one unnamed route (v2, spec section 1.2).
+    pub route: Option<usize>,
+    /// The setup family of the item on this resource (an index into
+    /// [`PlanInput::families`]), if any (v2, spec section 1.4).
+    pub family: Option<usize>,
+}
+
+impl Routing {
+    /// A row of the item's unnamed route, without a family (a version-1 routing row).
+    pub fn new(item: usize, resource: usize, unit_time: f64, setup_time: f64, setup_cost: f64) -> Self {
+        Routing { item, resource, unit_time, setup_time, setup_cost, route: None, family: None }
+    }
+}
+
+/// Lot values a route or a source may set for its lots; `None` takes the item's value.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct LotTerms {
+    /// Cost per unit.
+    pub unit_cost: Option<f64>,
+    /// Periods from start or order until the lot is available.
+    pub lead_time: Option<usize>,
+    /// A lot, if any, is at least this.
+    pub min_lot: Option<f64>,
+    /// A lot is at most this.
+    pub max_lot: Option<f64>,
+    /// A lot is an integer multiple of this.
+    pub lot_multiple: Option<f64>,
+    /// Fixed cost per lot.
+    pub order_cost: Option<f64>,
+}
+
+/// A named route of a make item (v2, spec section 1.2): the routing rows naming it, with the
+/// values of its `routes.csv` row, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// Index of the make item.
+    pub item: usize,
+    /// The route's id, as in `routings.csv`.
+    pub id: String,
+    /// Its values from `routes.csv` (the item's where not given).
+    pub terms: LotTerms,
+}
+
+/// One row of `sources.csv` (v2, spec section 1.3): `item` can be bought from `supplier`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Index of the item (a buy item, or a make item that can also be bought).
+    pub item: usize,
+    /// Index into [`PlanInput::suppliers`].
+    pub supplier: usize,
+    /// Lot values of this source (the item's where not given).
+    pub terms: LotTerms,
+    /// Most units of the item this supplier delivers per period of ordering.
+    pub max_per_period: Option<f64>,
+}
+
+/// A supplier named in `sources.csv`, with its joint order cost from `suppliers.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Supplier {
+    /// The supplier's id.
+    pub id: String,
+    /// Fixed cost per period in which anything is ordered from it (0 when not in `suppliers.csv`).
+    pub order_cost: f64,
+}
+
+/// One row of `families.csv` (v2, spec section 1.4): the major setup of a family on a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Family {
+    /// The family's id.
+    pub id: String,
+    /// Index of the resource.
+    pub resource: usize,
+    /// Time units per period in which any item of the family runs on the resource.
+    pub setup_time: f64,
+    /// Cost per such period.
     pub setup_cost: f64,
 }
 
@@ -306,6 +388,14 @@ pub struct PlanInput {
     pub orders: Vec<Order>,
     /// Forecast for demand not yet ordered.
     pub forecast: Vec<ForecastEntry>,
+    /// Named routes of make items (v2).
+    pub routes: Vec<Route>,
+    /// The suppliers items can be bought from (v2).
+    pub sources: Vec<Source>,
+    /// Suppliers named by the sources, in order of their first source (v2).
+    pub suppliers: Vec<Supplier>,
+    /// Setup families per resource (v2).
+    pub families: Vec<Family>,
 }
 
 impl PlanInput {
@@ -322,6 +412,10 @@ impl PlanInput {
             receipts: Vec::new(),
             orders: Vec::new(),
             forecast: Vec::new(),
+            routes: Vec::new(),
+            sources: Vec::new(),
+            suppliers: Vec::new(),
+            families: Vec::new(),
         }
     }
 

@@ -18,8 +18,8 @@ pub enum Way {
     /// is used by every lot. `route` is `None` for an item's unnamed route (its rows name no
     /// route, or it has no rows and uses no resource). Made lots consume the item's components.
     Route {
-        /// The route's name, as in `routings.csv`.
-        route: Option<String>,
+        /// The route (an index into `PlanInput::routes`), `None` for the unnamed route.
+        route: Option<usize>,
         /// The routing rows of this route.
         routings: Vec<usize>,
     },
@@ -68,10 +68,11 @@ impl SupplyOption {
         }
     }
 
-    /// The route's name (`None` for an unnamed route or a bought option).
-    pub fn route(&self) -> Option<&str> {
-        match &self.way {
-            Way::Route { route, .. } => route.as_deref(),
+    /// The route (an index into `PlanInput::routes`; `None` for an unnamed route or a bought
+    /// option).
+    pub fn route(&self) -> Option<usize> {
+        match self.way {
+            Way::Route { route, .. } => route,
             Way::Supplier { .. } => None,
         }
     }
@@ -99,12 +100,12 @@ impl Options {
     /// unnamed); rows breaking that are skipped, never trusted.
     pub fn new(input: &PlanInput) -> Self {
         let n_items = input.items.len();
-        let mut routes_of: Vec<Vec<(Option<String>, Vec<usize>)>> = vec![Vec::new(); n_items];
+        let mut routes_of: Vec<Vec<(Option<usize>, Vec<usize>)>> = vec![Vec::new(); n_items];
         for (row, routing) in input.routings.iter().enumerate() {
             let Some(routes) = routes_of.get_mut(routing.item) else { continue };
             match routes.iter_mut().find(|(name, _)| *name == routing.route) {
                 Some((_, rows)) => rows.push(row),
-                None => routes.push((routing.route.clone(), vec![row])),
+                None => routes.push((routing.route, vec![row])),
             }
         }
         let mut sources_of: Vec<Vec<usize>> = vec![Vec::new(); n_items];
@@ -132,11 +133,7 @@ impl Options {
                 let routes = std::mem::take(&mut routes_of[i]);
                 let routes = if routes.is_empty() { vec![(None, Vec::new())] } else { routes };
                 for (route, routings) in routes {
-                    let terms = route
-                        .as_deref()
-                        .and_then(|name| input.routes.iter().find(|r| r.item == i && r.route == name))
-                        .map(|r| r.terms)
-                        .unwrap_or_default();
+                    let terms = route.and_then(|r| input.routes.get(r)).map(|r| r.terms).unwrap_or_default();
                     list.push(own(Way::Route { route, routings }, &terms, None));
                 }
             } else if sources_of[i].is_empty() {
@@ -188,5 +185,77 @@ impl Options {
     /// plan): then option `o` is item `o`.
     pub fn one_per_item(&self) -> bool {
         self.list.len() + 1 == self.start.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Bucket, Horizon, Item, ItemKind, Route, Routing, Source, Supplier};
+
+    fn plan() -> PlanInput {
+        let horizon = Horizon {
+            start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
+            bucket: Bucket::Week,
+            periods: 4,
+        };
+        let tee = Item { unit_cost: 2.0, lead_time: 1, min_lot: 10.0, ..Item::new("TEE", ItemKind::Make) };
+        let blank = Item { unit_cost: 1.0, lead_time: 2, ..Item::new("BLANK", ItemKind::Buy) };
+        let ink = Item::new("INK", ItemKind::Buy);
+        let bag = Item::new("BAG", ItemKind::Make);
+        PlanInput { items: vec![tee, blank, ink, bag], ..PlanInput::new(horizon) }
+    }
+
+    #[test]
+    fn a_version_1_plan_has_one_option_per_item_with_the_items_values() {
+        let mut input = plan();
+        input.routings = vec![Routing::new(0, 0, 1.0, 0.0, 0.0), Routing::new(0, 1, 1.0, 0.0, 0.0)];
+        let options = Options::new(&input);
+        assert!(options.one_per_item());
+        assert_eq!(options.len(), 4);
+        let tee = options.get(0);
+        assert_eq!((tee.unit_cost, tee.lead_time, tee.min_lot), (2.0, 1, 10.0));
+        assert_eq!(tee.routings(), [0, 1]);
+        assert_eq!(tee.route(), None);
+        assert_eq!(options.get(1).way, Way::Supplier { supplier: None });
+        // A make item without routing rows has one unnamed route on no resource.
+        assert_eq!(options.get(3).way, Way::Route { route: None, routings: vec![] });
+        assert_eq!(options.of_item(2), 2..3);
+    }
+
+    #[test]
+    fn routes_then_suppliers_each_with_its_own_values() {
+        let mut input = plan();
+        let on = |resource, route| Routing { route: Some(route), ..Routing::new(0, resource, 1.0, 0.0, 0.0) };
+        input.routes = vec![
+            Route { item: 0, id: "DTG".into(), terms: LotTerms { lead_time: Some(0), ..LotTerms::default() } },
+            Route { item: 0, id: "SCREEN".into(), terms: LotTerms::default() },
+        ];
+        // Rows of the second route come first: routes are ordered by their first row.
+        input.routings = vec![on(1, 1), on(0, 0), on(2, 1)];
+        input.suppliers =
+            vec![Supplier { id: "MILL".into(), order_cost: 5.0 }, Supplier { id: "PARTNER".into(), order_cost: 0.0 }];
+        input.sources = vec![
+            Source {
+                item: 1,
+                supplier: 0,
+                terms: LotTerms { unit_cost: Some(0.8), ..LotTerms::default() },
+                max_per_period: Some(100.0),
+            },
+            Source { item: 0, supplier: 1, terms: LotTerms::default(), max_per_period: None },
+        ];
+        let options = Options::new(&input);
+        assert!(!options.one_per_item());
+        assert_eq!(options.of_item(0), 0..3);
+        let (screen, dtg, bought) = (options.get(0), options.get(1), options.get(2));
+        assert_eq!((screen.route(), screen.routings(), screen.lead_time), (Some(1), &[0, 2][..], 1));
+        assert_eq!((dtg.route(), dtg.routings(), dtg.lead_time), (Some(0), &[1][..], 0));
+        assert!(screen.is_made() && dtg.is_made() && !bought.is_made());
+        assert_eq!((bought.supplier(), bought.unit_cost, bought.min_lot), (Some(1), 2.0, 10.0));
+        assert_eq!(options.made_of_item(0).collect::<Vec<_>>(), [0, 1]);
+        // A buy item with sources is bought only from them.
+        assert_eq!(options.of_item(1), 3..4);
+        let mill = options.get(3);
+        assert_eq!((mill.supplier(), mill.unit_cost, mill.max_per_period), (Some(0), 0.8, Some(100.0)));
     }
 }

@@ -124,9 +124,17 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             .unwrap_or_default(),
     };
     match plan {
-        Some((horizon, solver)) if diags.is_empty() => {
-            Ok(PlanInput { horizon, solver, items, bom, resources, routings, receipts, orders, forecast })
-        }
+        Some((horizon, solver)) if diags.is_empty() => Ok(PlanInput {
+            solver,
+            items,
+            bom,
+            resources,
+            routings,
+            receipts,
+            orders,
+            forecast,
+            ..PlanInput::new(horizon)
+        }),
         _ => {
             // Report a BOM cycle together with the other problems, not only once they are
             // fixed: build the graph from the rows that did parse. (Valid input pays nothing
@@ -618,13 +626,13 @@ fn read_routings(
             continue;
         }
         seen.insert((item, resource), table.row_number(row_idx));
-        routings.push(Routing {
+        routings.push(Routing::new(
             item,
             resource,
-            unit_time: cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
-            setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
-            setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
-        });
+            cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+        ));
     }
     routings
 }

@@ -458,7 +458,7 @@ mod tests {
                     overtime_cost: 0.0,
                 },
             ],
-            routings: vec![Routing { item: 0, resource: 0, unit_time: 0.05, setup_time: 0.0, setup_cost: 12.0 }],
+            routings: vec![Routing::new(0, 0, 0.05, 0.0, 12.0)],
             receipts: vec![Receipt { item: 1, period: 0, quantity: 100.0 }],
             orders: vec![
                 Order {

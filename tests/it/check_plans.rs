@@ -61,7 +61,7 @@ fn input() -> PlanInput {
             overtime_max: 10.0,
             overtime_cost: 6.0,
         }],
-        routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 3.0 }],
+        routings: vec![Routing::new(0, 0, 1.0, 2.0, 3.0)],
         receipts: vec![Receipt { item: 0, period: 2, quantity: 3.0 }],
         orders: vec![
             order("SO-2", 8.0, "2026-01-13"),
@@ -586,7 +586,7 @@ mod simulated {
                 overtime_max: 1000.0,
                 overtime_cost: 6.0,
             }],
-            routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 3.0 }],
+            routings: vec![Routing::new(0, 0, 1.0, 2.0, 3.0)],
             receipts,
             orders,
             ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: scenario.n_periods })

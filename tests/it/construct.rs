@@ -189,7 +189,7 @@ fn lot_moves_reach_the_wagner_whitin_optimum() {
     a.holding_cost = 1.0;
     let a = item(&mut input, a);
     let r = resource(&mut input, "R", 1000.0);
-    input.routings.push(Routing { item: a, resource: r, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 });
+    input.routings.push(Routing::new(a, r, 1.0, 0.0, 100.0));
     add_demand(&mut input, a, &[10.0, 10.0, 10.0, 10.0]);
     let (solution, cost) = construct_checked(&input, "Wagner-Whitin");
     assert_eq!(solution.lots.cells(), [40.0, 0.0, 0.0, 0.0]);

@@ -139,10 +139,7 @@ fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
             overtime_max: 8.0,
             overtime_cost: 2.0,
         }],
-        routings: vec![
-            Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 3.0, setup_cost: 8.0 },
-            Routing { item: 2, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 16.0 },
-        ],
+        routings: vec![Routing::new(0, 0, 1.0, 3.0, 8.0), Routing::new(2, 0, 1.0, 0.0, 16.0)],
         orders: vec![order("a", 0, 9.0, date(5)), order("b", 0, 9.0, date(12)), order("c", 2, 6.0, date(12))],
         ..PlanInput::new(Horizon { start: date(5), bucket: Bucket::Week, periods: 2 })
     };

@@ -70,13 +70,7 @@ fn two_item_capacitated_matches_brute_force() {
         let mut it = Item::new(format!("P{i}"), ItemKind::Make);
         it.holding_cost = holding[i];
         let idx = item(&mut input, it);
-        input.routings.push(Routing {
-            item: idx,
-            resource: line,
-            unit_time: 1.0,
-            setup_time: setup_time[i],
-            setup_cost: setup_cost[i],
-        });
+        input.routings.push(Routing::new(idx, line, 1.0, setup_time[i], setup_cost[i]));
         add_demand(&mut input, idx, &demand[i]);
     }
     // Brute force: with zero initial stock, no backlog and holding > 0, an optimal plan makes

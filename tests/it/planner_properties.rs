@@ -63,13 +63,7 @@ fn build_instance(periods: usize, n_end: usize, seed: u64) -> PlanInput {
             fg.lot_multiple = Some(1.0 + rng.below(6) as f64);
         }
         let fg = item(&mut input, fg);
-        input.routings.push(Routing {
-            item: fg,
-            resource: line,
-            unit_time: 1.0,
-            setup_time: rng.below(6) as f64,
-            setup_cost: rng.below(20) as f64,
-        });
+        input.routings.push(Routing::new(fg, line, 1.0, rng.below(6) as f64, rng.below(20) as f64));
         let demand: Vec<f64> = (0..periods).map(|_| if rng.chance(70) { rng.below(12) as f64 } else { 0.0 }).collect();
         add_demand(&mut input, fg, &demand);
         for c in 0..rng.below(3) {

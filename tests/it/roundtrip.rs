@@ -152,7 +152,7 @@ fn unicode_plan() -> PlanInput {
             overtime_max: 4.0,
             overtime_cost: 30.0,
         }],
-        routings: vec![Routing { item: 0, resource: 0, unit_time: 0.25, setup_time: 1.5, setup_cost: 12.0 }],
+        routings: vec![Routing::new(0, 0, 0.25, 1.5, 12.0)],
         receipts: vec![Receipt { item: 1, period: 1, quantity: 48.0 }],
         orders: vec![
             order("订单-0001", 5.0, 1, Some("CN, Shanghai")),

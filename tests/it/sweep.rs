@@ -59,10 +59,7 @@ fn tiny_plan() -> PlanInput {
             overtime_max: 5.0,
             overtime_cost: 3.0,
         }],
-        routings: vec![
-            Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 2.0, setup_cost: 15.0 },
-            Routing { item: 1, resource: 0, unit_time: 1.5, setup_time: 3.0, setup_cost: 20.0 },
-        ],
+        routings: vec![Routing::new(0, 0, 1.0, 2.0, 15.0), Routing::new(1, 0, 1.5, 3.0, 20.0)],
         orders: vec![
             order("O1", 0, 8.0, 0, "DE"),
             order("O2", 0, 6.0, 1, "JP"),

@@ -259,32 +259,28 @@ mod tests {
     //! period, on one resource (one hour per unit, no setup time).
     use super::improve_lots;
     use crate::grid::Grid;
-    use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing, SolverConfig};
+    use crate::input::{Bucket, Horizon, Item, ItemKind, PlanInput, Resource, Routing};
 
     /// One item over `capacity.len()` weekly periods with the given lead time.
     fn plan(capacity: &[f64], lead_time: usize) -> PlanInput {
         let mut item = Item::new("A", ItemKind::Make);
         item.holding_cost = 1.0;
         item.lead_time = lead_time;
+        let horizon = Horizon {
+            start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
+            bucket: Bucket::Week,
+            periods: capacity.len(),
+        };
         PlanInput {
-            horizon: Horizon {
-                start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
-                bucket: Bucket::Week,
-                periods: capacity.len(),
-            },
-            solver: SolverConfig::default(),
             items: vec![item],
-            bom: Vec::new(),
             resources: vec![Resource {
                 id: "R".into(),
                 capacity: capacity.to_vec(),
                 overtime_max: 0.0,
                 overtime_cost: 0.0,
             }],
-            routings: vec![Routing { item: 0, resource: 0, unit_time: 1.0, setup_time: 0.0, setup_cost: 100.0 }],
-            receipts: Vec::new(),
-            orders: Vec::new(),
-            forecast: Vec::new(),
+            routings: vec![Routing::new(0, 0, 1.0, 0.0, 100.0)],
+            ..PlanInput::new(horizon)
         }
     }
 
