@@ -258,8 +258,9 @@ pub(crate) fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
 /// - the external demand it can still serve (`D[i,τ]` for `τ >= t + L_i`, or all of `D[i,·]`
 ///   when it may be shipped late) and the safety stock;
 /// - what the parents' lots from `t + L_i` on can consume (`Σ_p a[i,p] P_p(t + L_i)`);
-/// - one rounding excess `max(min_lot, lot_multiple)` per period with a lot (a lot rule can
-///   force a lot above the need, and the excess may then feed the parents);
+/// - one rounding excess per period with a lot, the item's smallest allowed lot (a lot rule
+///   can force a lot above the need, and the excess may then feed the parents; see
+///   `smallest_lot`);
 /// - the conversion room `X_i` of `conversion_room`: production beyond every use can still
 ///   pay when it turns component stock that is dearer to hold into `i` (the component's
 ///   `holding_cost` above the parent's, or stock held during `i`'s lead time, which costs
@@ -286,7 +287,7 @@ pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, option
         let lead = item.lead_time;
         let late_allowed = item.backlog_cost.is_some() || options.elastic;
         let total_demand: f64 = demand.row(i).iter().sum();
-        let allowance = item.min_lot.max(item.lot_multiple.unwrap_or(0.0));
+        let allowance = smallest_lot(item.min_lot, item.lot_multiple);
         // Lot periods from s on; each may overshoot the need by one rounding `allowance`.
         let mut lot_periods_after = 0.0;
         for s in (0..n_periods).rev() {
@@ -305,6 +306,19 @@ pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, option
         }
     }
     big_m
+}
+
+/// The smallest lot the lot rules allow: `min_lot` rounded up to a multiple of `lot_multiple`
+/// (at least one multiple). It bounds what the rules can force a lot above its need: a need
+/// `n > 0` below `min_lot` is made as this lot (excess below it), and a need above `min_lot` is
+/// rounded up by less than one multiple, which is at most this lot. (`max(min_lot,
+/// lot_multiple)`, used before, is smaller when `min_lot` lies between two multiples: a
+/// `min_lot` of 25 in multiples of 10 forces a lot of 30 for a need of 1.)
+fn smallest_lot(min_lot: f64, lot_multiple: Option<f64>) -> f64 {
+    match lot_multiple {
+        Some(mult) => (min_lot / mult - 1e-9).ceil().max(1.0) * mult,
+        None => min_lot,
+    }
 }
 
 /// Whether making one more unit of item `i` than it is used for can ever lower the cost by
@@ -342,7 +356,7 @@ pub(crate) fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
 /// could make, for items where that may pay ([`conversion_may_pay`] for `i` or any ancestor,
 /// since a chain `d -> c -> p` can pay at `p` even when it does not at `c`); 0 elsewhere.
 ///
-/// `X_i = Σ_c (initial_inventory_c + Σ_t R[c,t] + T max(min_lot_c, lot_multiple_c) + X_c) / a[c,i]`:
+/// `X_i = Σ_c (initial_inventory_c + Σ_t R[c,t] + T smallest_lot_c + X_c) / a[c,i]`:
 /// the stock a component has without being made for a use (what it starts with, what is
 /// received, what lot rules force beyond the need) plus what its own conversion can make.
 /// Newly made stock of an item without components is never worth converting: making it and
@@ -358,7 +372,7 @@ pub(crate) fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
     }
     let mut free = vec![0.0; n_items];
     for (i, item) in input.items.iter().enumerate() {
-        free[i] = item.initial_inventory + n_periods * item.min_lot.max(item.lot_multiple.unwrap_or(0.0));
+        free[i] = item.initial_inventory + n_periods * smallest_lot(item.min_lot, item.lot_multiple);
     }
     for receipt in &input.receipts {
         if let Some(f) = free.get_mut(receipt.item) {

@@ -56,6 +56,7 @@ plan_cases! {
     lead_time,
     lot_multiple,
     max_lot_and_backlog,
+    min_lot_between_multiples,
     minimum_order_quantity,
     month_buckets,
     order_beyond_horizon,
