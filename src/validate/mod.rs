@@ -1,9 +1,10 @@
 //! The independent plan checker (`flexplan validate`).
 //!
-//! [`check_plan`] reads a plan folder written by the planner (`lots`, `inventory`, `resources`,
-//! `order_promises` as `.csv`, or `.parquet` when no CSV is there, plus `summary.json`) and
-//! recomputes, from the validated [`PlanInput`] and those files alone, whether the plan is
-//! feasible for the formulation of `planning-model.md` (sections 1-3) and what it costs.
+//! [`validate_plan`] reads a plan folder written by the planner (`lots`, `inventory`,
+//! `resources`, `order_promises` as `.csv`, or `.parquet` when no CSV is there, plus
+//! `summary.json`) and recomputes, from the validated [`PlanInput`] and those files alone,
+//! whether the plan is feasible for the formulation of `planning-model.md` (sections 1-3) and
+//! what it costs.
 //!
 //! It is a second, deliberately simple implementation of the spec: it does not use the
 //! planner's modules (`model`, `solve`, `report`, `demand`, `bom`). Demand `D[i,t]` is
@@ -75,7 +76,7 @@ pub const COST_ABS_TOL: f64 = 1e-6;
 /// Relative part of the tolerance on costs and rates compared with `summary.json`.
 pub const COST_REL_TOL: f64 = 1e-7;
 
-/// At most this many violations are listed by [`CheckReport::to_text`] (all are kept).
+/// At most this many violations are listed by [`ValidationReport::to_text`] (all are kept).
 const MAX_TEXT_VIOLATIONS: usize = 200;
 
 /// What rule a [`Violation`] breaks.
@@ -209,9 +210,9 @@ pub struct Violation {
     pub message: String,
 }
 
-/// What [`check_plan`] found.
+/// What [`validate_plan`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckReport {
+pub struct ValidationReport {
     /// Every violation, in check order (lots, inventory, resources, promises, summary).
     pub violations: Vec<Violation>,
     /// The objective's terms recomputed from the plan.
@@ -226,7 +227,7 @@ pub struct CheckReport {
     pub on_time_rate: f64,
 }
 
-impl CheckReport {
+impl ValidationReport {
     /// True when the plan broke no rule.
     pub fn is_ok(&self) -> bool {
         self.violations.is_empty()
@@ -264,7 +265,7 @@ impl CheckReport {
 /// Returns an error only when the plan files cannot be read ([`Error::Read`](crate::Error::Read))
 /// or are missing or malformed ([`Error::Plan`](crate::Error::Plan)); every broken rule is a
 /// [`Violation`] in the report.
-pub fn check_plan(input: &PlanInput, plan_dir: &Path) -> Result<CheckReport> {
+pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationReport> {
     let lots_table = load_table(plan_dir, "lots")?;
     let inventory_table = load_table(plan_dir, "inventory")?;
     let resources_table = load_table(plan_dir, "resources")?;
@@ -283,7 +284,7 @@ pub fn check_plan(input: &PlanInput, plan_dir: &Path) -> Result<CheckReport> {
     let fill_rate = checker.fill_rate();
     let costs = checker.costs();
     let reported_objective = checker.check_summary(&summary, &costs, fill_rate, on_time_rate);
-    Ok(CheckReport {
+    Ok(ValidationReport {
         violations: checker.violations,
         costs,
         objective: costs.total(),
