@@ -1,6 +1,6 @@
 //! A plan built in code, without any input files: a printed tee made from a bought blank on
 //! one press. It is planned, written as a plan folder with `report::write_outcome` (what
-//! `flexplan plan` writes) and then checked by the independent checker, `check::check_plan`.
+//! `flexplan plan` writes) and then checked by the independent checker, `validate::validate_plan`.
 //!
 //! Run: `cargo run --example plan_in_memory`.
 
@@ -10,7 +10,7 @@ use flexplan::input::{BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput
 use flexplan::output::{headline, write_outcome, TableFormat};
 use flexplan::plan::plan;
 use flexplan::plan::SolveOptions;
-use flexplan::validate::check_plan;
+use flexplan::validate::validate_plan;
 use std::error::Error;
 
 const N_WEEKS: usize = 6;
@@ -76,7 +76,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("written to {}: {}", out_dir.display(), files.join(", "));
     println!("{}", std::fs::read_to_string(out_dir.join("lots.csv"))?);
 
-    let report = check_plan(&input, &out_dir)?;
+    let report = validate_plan(&input, &out_dir)?;
     print!("{}", report.to_text());
     if report.is_ok() {
         Ok(())

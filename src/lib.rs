@@ -97,7 +97,8 @@ mod layout {
     use std::path::{Path, PathBuf};
 
     /// The module a source file defines: `src/plan/construct/improve.rs` -> `plan::construct`
-    /// (a folder's children count as the folder below the stage), `src/plan/mod.rs` -> `plan`.
+    /// (a folder's children count as the folder below the stage), `src/plan/mod.rs` -> `plan`,
+    /// `src/validate/stock.rs` -> `validate::stock`.
     fn module_of(file: &Path, src: &Path) -> String {
         let rel = file.strip_prefix(src).expect("under src");
         let mut parts: Vec<String> =
@@ -110,13 +111,14 @@ mod layout {
     }
 
     /// The modules a file's code (not its comments) names with `crate::`, at the same depth.
+    /// A grouped import names each of its paths, also when rustfmt spreads it over lines:
+    /// `use crate::{input::bom::BomGraph, plan};` names `input::bom` and `plan`.
     fn uses(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+        let code: Vec<&str> = text.lines().map(|line| line.split("//").next().unwrap_or("")).collect();
+        let code = code.join(" ");
         let mut found = BTreeSet::new();
-        for line in text.lines() {
-            let code = line.split("//").next().unwrap_or("");
-            for (at, _) in code.match_indices("crate::") {
-                let path: String =
-                    code[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        for (at, _) in code.match_indices("crate::") {
+            for path in use_tree(&mut code[at + 7..].chars().peekable()) {
                 let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
                 // The longest known module the path starts with.
                 for depth in (1..=segments.len().min(2)).rev() {
@@ -129,6 +131,33 @@ mod layout {
             }
         }
         found
+    }
+
+    /// The paths of the path or `use` tree the text starts with: `a::b(x)` -> `a::b`,
+    /// `a::{b::c, d as e, f::{g}}` -> `a::b::c`, `a::d`, `a::f::g`.
+    fn use_tree(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Vec<String> {
+        let mut prefix = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_alphanumeric() || c == '_' || c == ':' {
+                prefix.push(c);
+            } else if !(c.is_whitespace() && prefix.is_empty()) {
+                break;
+            }
+            chars.next();
+        }
+        if !(prefix.is_empty() || prefix.ends_with("::")) || chars.peek() != Some(&'{') {
+            return vec![prefix];
+        }
+        chars.next();
+        let mut paths = Vec::new();
+        loop {
+            paths.extend(use_tree(chars).into_iter().map(|path| format!("{prefix}{path}")));
+            // Skip a rename (`as e`) up to the next path or the end of the group.
+            match chars.find(|c| *c == ',' || *c == '}') {
+                Some(',') => continue,
+                _ => return paths,
+            }
+        }
     }
 
     fn sources() -> Vec<PathBuf> {
@@ -212,13 +241,39 @@ mod layout {
         }
     }
 
+    /// The checker is `validate` and the modules of its folder (`validate::files`, ...).
+    fn is_checker(module: &str) -> bool {
+        module == "validate" || module.starts_with("validate::")
+    }
+
     #[test]
     fn the_checker_uses_only_the_input_types() {
         let graph = graph();
-        let used = &graph["validate"];
         let allowed: BTreeSet<String> =
             ["costs", "error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
-        assert!(used.is_subset(&allowed), "validate uses {used:?}; it may use only {allowed:?}");
+        let checker: Vec<(&String, &BTreeSet<String>)> = graph.iter().filter(|(m, _)| is_checker(m)).collect();
+        // Guards the reader: the checker is a folder, and every file of it is a node.
+        for module in ["validate", "validate::files", "validate::stock", "validate::costs"] {
+            assert!(checker.iter().any(|(m, _)| m.as_str() == module), "no node {module}: {graph:?}");
+        }
+        let broken: Vec<String> = checker
+            .iter()
+            .filter_map(|(module, used)| {
+                let outside: Vec<&String> = used.iter().filter(|u| !allowed.contains(*u) && !is_checker(u)).collect();
+                (!outside.is_empty()).then(|| format!("{module} uses {outside:?}"))
+            })
+            .collect();
+        assert!(broken.is_empty(), "{}; the checker may use only {allowed:?} and its own modules", broken.join("; "));
+    }
+
+    #[test]
+    fn the_reader_sees_grouped_and_spread_imports() {
+        let known: BTreeSet<String> =
+            ["input", "input::bom", "plan", "plan::model", "costs"].iter().map(|s| s.to_string()).collect();
+        let text = "use crate::{\n    costs::CostBreakdown, // crate::plan in a comment\n    input::{bom::BomGraph as G, PlanInput},\n};\nfn f() { crate::plan::model::build_model(x); }\n";
+        let expected: BTreeSet<String> =
+            ["costs", "input", "input::bom", "plan::model"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(uses(text, &known), expected);
     }
 
     /// The library never prints and never draws a progress bar: that is the binary's (cli/),

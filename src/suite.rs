@@ -499,7 +499,7 @@ fn plan_and_check(
     let tmp = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
     let out = tmp.path().join("plan");
     crate::output::write_outcome(input, &outcome, solve, &out, TableFormat::Csv).map_err(|e| e.to_string())?;
-    let report = crate::validate::check_plan(input, &out).map_err(|e| format!("checker: {e}"))?;
+    let report = crate::validate::validate_plan(input, &out).map_err(|e| format!("checker: {e}"))?;
     row.checked = Some(report.is_ok());
     if !report.is_ok() {
         row.note = format!("checker: {} violation(s)", report.violations.len());

@@ -7,7 +7,7 @@ use super::{ReportFormat, ValidateArgs};
 pub(super) fn run(args: ValidateArgs) -> Result<i32, Failure> {
     let ValidateArgs { plan_dir, out_dir, format } = args;
     let (input, _bom) = load(&plan_dir)?;
-    let report = flexplan::validate::check_plan(&input, &out_dir)?;
+    let report = flexplan::validate::validate_plan(&input, &out_dir)?;
     match format {
         ReportFormat::Text => print!("{}", report.to_text()),
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),

@@ -6,7 +6,7 @@ use flexplan::costs::CostBreakdown;
 use flexplan::input::{
     BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing,
 };
-use flexplan::validate::{check_plan, CheckReport, ViolationKind};
+use flexplan::validate::{validate_plan, ValidationReport, ViolationKind};
 use flexplan::Error;
 use std::path::Path;
 
@@ -173,18 +173,18 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-fn run(input: &PlanInput, files: &PlanFiles) -> Result<CheckReport, Error> {
+fn run(input: &PlanInput, files: &PlanFiles) -> Result<ValidationReport, Error> {
     let dir = tempfile::tempdir().expect("a temporary folder");
     files.write(dir.path());
-    check_plan(input, dir.path())
+    validate_plan(input, dir.path())
 }
 
-fn check(input: &PlanInput, files: &PlanFiles) -> CheckReport {
+fn check(input: &PlanInput, files: &PlanFiles) -> ValidationReport {
     run(input, files).expect("the plan files are well-formed")
 }
 
 /// The violations as (kind, subject, period), in report order.
-fn found(report: &CheckReport) -> Vec<(ViolationKind, String, Option<usize>)> {
+fn found(report: &ValidationReport) -> Vec<(ViolationKind, String, Option<usize>)> {
     report.violations.iter().map(|v| (v.kind, v.subject.clone(), v.period)).collect()
 }
 
@@ -459,7 +459,7 @@ fn a_missing_column_or_file_is_an_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     PlanFiles::correct().write(dir.path());
     std::fs::remove_file(dir.path().join("summary.json")).expect("the file exists");
-    let error = check_plan(&input(), dir.path()).expect_err("a missing summary");
+    let error = validate_plan(&input(), dir.path()).expect_err("a missing summary");
     assert!(
         matches!(&error, Error::Plan { problems, .. } if problems.diagnostics[0].file == "summary.json"),
         "{error:?}"
@@ -483,7 +483,7 @@ fn a_parquet_table_is_read_when_there_is_no_csv() {
     .expect("a valid frame");
     let file = std::fs::File::create(dir.path().join("lots.parquet")).expect("writable");
     ParquetWriter::new(file).finish(&mut frame).expect("parquet written");
-    let report = check_plan(&input(), dir.path()).expect("the plan is readable");
+    let report = validate_plan(&input(), dir.path()).expect("the plan is readable");
     assert_eq!(found(&report), vec![]);
     assert_eq!(report.costs.unit, 80.0);
 }

@@ -14,11 +14,11 @@ use flexplan::plan::plan_costs;
 use flexplan::plan::ModelSize;
 use flexplan::plan::{PlanOutcome, PlanSolution};
 use flexplan::plan::{SolveOptions, SolveStatus, StopReason};
-use flexplan::validate::CheckReport;
+use flexplan::validate::ValidationReport;
 
 /// Writes `solution` as `flexplan plan` writes a plan (status feasible) and runs the
 /// independent checker on the folder.
-fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -> CheckReport {
+fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -> ValidationReport {
     let costs = plan_costs(input, &solution);
     let outcome = PlanOutcome {
         status: SolveStatus::Feasible,
@@ -40,7 +40,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("plan");
     write_outcome(input, &outcome, &SolveOptions::default(), &out, TableFormat::Csv).expect("the plan is written");
-    flexplan::validate::check_plan(input, &out).expect("the plan is readable")
+    flexplan::validate::validate_plan(input, &out).expect("the plan is readable")
 }
 
 /// Constructs, writes and checks one generated plan; returns the constructed plan's cost.
@@ -97,7 +97,7 @@ fn highs_accepts_the_constructed_start() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("plan");
     write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).expect("the plan is written");
-    let report = flexplan::validate::check_plan(&input, &out).expect("the plan is readable");
+    let report = flexplan::validate::validate_plan(&input, &out).expect("the plan is readable");
     assert!(report.is_ok(), "{}", report.to_text());
 }
 

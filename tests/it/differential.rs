@@ -5,7 +5,7 @@
 //!
 //! For every plan: both must agree on feasibility; when feasible, the planner must prove
 //! optimality and its cost must equal the reference optimum within 1e-6 relative; and the
-//! plan it writes must pass [`flexplan::validate::check_plan`]. Every mismatch over all seeds is
+//! plan it writes must pass [`flexplan::validate::validate_plan`]. Every mismatch over all seeds is
 //! collected and reported at the end (seed, kind, numbers).
 //!
 //! The default test runs 500 adversarial seeds. A longer run (count from
@@ -114,8 +114,8 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
         let dir = tempfile::tempdir().expect("temp dir");
         match write_outcome(input, &outcome, &options, dir.path(), TableFormat::Csv) {
             Err(error) => found.push(mismatch(Kind::CheckFailed, format!("write_outcome: {error}"))),
-            Ok(_) => match flexplan::validate::check_plan(input, dir.path()) {
-                Err(error) => found.push(mismatch(Kind::CheckFailed, format!("check_plan: {error}"))),
+            Ok(_) => match flexplan::validate::validate_plan(input, dir.path()) {
+                Err(error) => found.push(mismatch(Kind::CheckFailed, format!("validate_plan: {error}"))),
                 Ok(report) if !report.is_ok() => {
                     let mut kinds: Vec<&str> = report.violations.iter().map(|v| v.kind.as_str()).collect();
                     kinds.dedup();
@@ -392,6 +392,6 @@ fn analyse_seed() {
     as_outcome.gap = Some(0.0);
     let dir = tempfile::tempdir().expect("temp dir");
     write_outcome(&input, &as_outcome, &options, dir.path(), TableFormat::Csv).expect("write");
-    let report = flexplan::validate::check_plan(&input, dir.path()).expect("check");
+    let report = flexplan::validate::validate_plan(&input, dir.path()).expect("check");
     println!("checker on the reference plan: objective {}\n{}", report.objective, report.to_text());
 }

@@ -264,7 +264,7 @@ fn tiny_multi_level_instance_plans_to_the_hand_worked_optimum_and_checks() {
     assert!((objective - 28.0).abs() < 1e-6, "objective {objective}");
     let out = tmp.path().join("plan");
     flexplan::output::write_outcome(&input, &outcome, &options, &out, flexplan::output::TableFormat::Csv).unwrap();
-    let report = flexplan::validate::check_plan(&input, &out).unwrap();
+    let report = flexplan::validate::validate_plan(&input, &out).unwrap();
     assert!(report.is_ok(), "{:?}", report.violations);
     assert!((report.objective - 28.0).abs() < 1e-6);
 }

@@ -110,7 +110,7 @@ fn run_case(case: &str) {
         .unwrap_or_else(|e| panic!("{case}: writing the plan: {e}"));
     assert_eq!(outcome.status.as_str(), want_status, "{case}: status (diagnosis: {:?})", outcome.diagnosis);
     assert!(written, "{case}: no plan was written (status {})", outcome.status.as_str());
-    let report = flexplan::validate::check_plan(&input, &plan_dir).unwrap_or_else(|e| panic!("{case}: {e}"));
+    let report = flexplan::validate::validate_plan(&input, &plan_dir).unwrap_or_else(|e| panic!("{case}: {e}"));
     assert!(report.is_ok(), "{case}: the checker refuses the plan:\n{}", report.to_text());
     if let Some(want) = want_objective {
         let got = outcome.costs.as_ref().expect("a written plan has costs").total();

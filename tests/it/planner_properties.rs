@@ -109,7 +109,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("plan");
         write_outcome(&input, &outcome, &options, &out, TableFormat::Csv).unwrap();
-        let report = flexplan::validate::check_plan(&input, &out).unwrap();
+        let report = flexplan::validate::validate_plan(&input, &out).unwrap();
         prop_assert!(report.is_ok(), "{}", report.to_text());
         let reported = report.reported_objective.unwrap();
         prop_assert!((report.objective - reported).abs() <= 1e-6 * reported.abs().max(1.0));

@@ -1,0 +1,506 @@
+//! The plan files as the checker reads them: a tiny CSV reader (and Parquet through polars),
+//! every cell a trimmed string, the rows of `lots`, `inventory`, `resources` and
+//! `order_promises`, and the claims of `summary.json`. Deliberately independent of the input
+//! reader (`input::table`).
+
+use crate::error::{Diagnostic, Error, InputError, Result};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A plan file that is missing or malformed: the plan folder cannot be used.
+pub(super) fn unusable(dir: &Path) -> impl Fn(Diagnostic) -> Error + '_ {
+    move |problem| Error::Plan { dir: dir.to_path_buf(), problems: InputError::single(problem) }
+}
+
+/// One table of the plan folder, every cell as a trimmed string.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Table {
+    /// File name as found (e.g. `lots.csv`).
+    file: String,
+    /// Column names.
+    header: Vec<String>,
+    /// Data rows with their spreadsheet row number (header = 1).
+    rows: Vec<TableRow>,
+}
+
+/// One data row.
+#[derive(Debug, Clone, PartialEq)]
+struct TableRow {
+    /// Spreadsheet row number (header = 1).
+    row: usize,
+    /// Cells, in header order (may be shorter or longer than the header).
+    cells: Vec<String>,
+}
+
+/// Reads `stem.csv`, or `stem.parquet` when there is no CSV.
+pub(super) fn load_table(dir: &Path, stem: &str) -> Result<Table> {
+    let csv_path = dir.join(format!("{stem}.csv"));
+    if csv_path.is_file() {
+        let text =
+            std::fs::read_to_string(&csv_path).map_err(|source| Error::Read { path: csv_path.clone(), source })?;
+        return parse_csv(&format!("{stem}.csv"), &text).map_err(unusable(dir));
+    }
+    let parquet_path = dir.join(format!("{stem}.parquet"));
+    if parquet_path.is_file() {
+        let handle =
+            std::fs::File::open(&parquet_path).map_err(|source| Error::Read { path: parquet_path.clone(), source })?;
+        return read_parquet(handle, &format!("{stem}.parquet")).map_err(unusable(dir));
+    }
+    Err(unusable(dir)(Diagnostic::file(
+        format!("{stem}.csv"),
+        format!("the plan file is missing (no {stem}.csv or {stem}.parquet)"),
+    )))
+}
+
+/// Parses CSV text (RFC 4180 quoting, `""` escapes, CRLF, a leading BOM) into a table.
+fn parse_csv(file: &str, text: &str) -> Result<Table, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let records = split_csv_records(file, text)?;
+    let mut records = records.into_iter();
+    let header = match records.next() {
+        Some((_, cells)) if !is_blank(&cells) => cells,
+        _ => return Err(Diagnostic::file(file, "no header row")),
+    };
+    let rows = records.filter(|(_, cells)| !is_blank(cells)).map(|(row, cells)| TableRow { row, cells }).collect();
+    Ok(Table { file: file.to_string(), header, rows })
+}
+
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|cell| cell.is_empty())
+}
+
+/// Splits CSV text into records of trimmed cells, each with its 1-based record number.
+fn split_csv_records(file: &str, text: &str) -> Result<Vec<(usize, Vec<String>)>, Diagnostic> {
+    let mut records = Vec::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut field_was_quoted = false;
+    let mut record_number = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() && !field_was_quoted => {
+                field.clear();
+                in_quotes = true;
+                field_was_quoted = true;
+            }
+            ',' => {
+                record.push(finish_field(&mut field, field_was_quoted));
+                field_was_quoted = false;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                record.push(finish_field(&mut field, field_was_quoted));
+                field_was_quoted = false;
+                records.push((record_number, std::mem::take(&mut record)));
+                record_number += 1;
+            }
+            _ => field.push(c),
+        }
+    }
+    if in_quotes {
+        let message = "a quoted cell is not closed before the end of the file";
+        return Err(Diagnostic {
+            file: file.to_string(),
+            row: Some(record_number),
+            column: None,
+            value: None,
+            message: message.to_string(),
+        });
+    }
+    if !field.is_empty() || field_was_quoted || !record.is_empty() {
+        record.push(finish_field(&mut field, field_was_quoted));
+        records.push((record_number, record));
+    }
+    Ok(records)
+}
+
+fn finish_field(field: &mut String, quoted: bool) -> String {
+    let text = std::mem::take(field);
+    if quoted {
+        text
+    } else {
+        text.trim().to_string()
+    }
+}
+
+/// Reads a Parquet table with polars, casting every column to strings (null = empty cell).
+fn read_parquet(handle: std::fs::File, file: &str) -> Result<Table, Diagnostic> {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let frame = ParquetReader::new(handle).finish().map_err(|error| Diagnostic::file(file, error.to_string()))?;
+    let mut header = Vec::new();
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for column in frame.columns() {
+        let name = column.name().to_string();
+        let as_text = column.cast(&DataType::String).map_err(|error| Diagnostic {
+            file: file.to_string(),
+            row: None,
+            column: Some(name.clone()),
+            value: None,
+            message: format!("cannot read the column as text: {error}"),
+        })?;
+        let strings = as_text.str().map_err(|error| Diagnostic::file(file, error.to_string()))?;
+        columns.push(strings.iter().map(|cell| cell.unwrap_or("").trim().to_string()).collect());
+        header.push(name);
+    }
+    let rows = (0..frame.height())
+        .map(|row_idx| TableRow {
+            row: row_idx + 2,
+            cells: columns.iter().map(|column| column.get(row_idx).cloned().unwrap_or_default()).collect(),
+        })
+        .collect();
+    Ok(Table { file: file.to_string(), header, rows })
+}
+
+/// Column positions of a table, looked up by name.
+struct Columns<'a> {
+    table: &'a Table,
+    positions: BTreeMap<&'static str, usize>,
+}
+
+impl<'a> Columns<'a> {
+    /// Finds every column in `names`; a missing one is an error.
+    fn new(table: &'a Table, names: &[&'static str]) -> Result<Self, Diagnostic> {
+        let mut positions = BTreeMap::new();
+        for name in names {
+            let position = table.header.iter().position(|column| column == name).ok_or_else(|| Diagnostic {
+                file: table.file.clone(),
+                row: Some(1),
+                column: Some((*name).to_string()),
+                value: None,
+                message: format!("missing column {name:?}"),
+            })?;
+            positions.insert(*name, position);
+        }
+        Ok(Columns { table, positions })
+    }
+
+    /// Typed access to one row.
+    fn row(&self, row: &'a TableRow) -> Cells<'_, 'a> {
+        Cells { columns: self, row }
+    }
+}
+
+/// Typed access to the cells of one row; parse failures name file, row, column and value.
+struct Cells<'c, 'a> {
+    columns: &'c Columns<'a>,
+    row: &'a TableRow,
+}
+
+impl Cells<'_, '_> {
+    fn text(&self, column: &'static str) -> &str {
+        self.columns.positions.get(column).and_then(|position| self.row.cells.get(*position)).map_or("", String::as_str)
+    }
+
+    fn error(&self, column: &'static str, message: &str) -> Diagnostic {
+        Diagnostic::cell(self.columns.table.file.clone(), self.row.row, column, self.text(column), message)
+    }
+
+    fn id(&self, column: &'static str) -> Result<String, Diagnostic> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Err(self.error(column, "expected a non-empty id"));
+        }
+        Ok(text.to_string())
+    }
+
+    fn number(&self, column: &'static str) -> Result<f64, Diagnostic> {
+        self.optional_number(column)?.ok_or_else(|| self.error(column, "expected a number, found an empty cell"))
+    }
+
+    fn optional_number(&self, column: &'static str) -> Result<Option<f64>, Diagnostic> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(Some(value)),
+            _ => Err(self.error(column, "expected a finite number")),
+        }
+    }
+
+    fn period(&self, column: &'static str) -> Result<i64, Diagnostic> {
+        self.optional_period(column)?.ok_or_else(|| self.error(column, "expected a period, found an empty cell"))
+    }
+
+    /// An integer; a float that is exactly an integer (e.g. `3.0`) is accepted too.
+    fn optional_period(&self, column: &'static str) -> Result<Option<i64>, Diagnostic> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(value) = text.parse::<i64>() {
+            return Ok(Some(value));
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 => Ok(Some(value as i64)),
+            _ => Err(self.error(column, "expected an integer period")),
+        }
+    }
+
+    fn date(&self, column: &'static str) -> Result<NaiveDate, Diagnostic> {
+        NaiveDate::parse_from_str(self.text(column), "%Y-%m-%d")
+            .map_err(|_| self.error(column, "expected an ISO date (YYYY-MM-DD)"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan rows
+
+/// One row of `lots.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct LotRow {
+    pub(super) item: String,
+    pub(super) kind: String,
+    pub(super) period: i64,
+    pub(super) start_date: NaiveDate,
+    pub(super) available_period: i64,
+    pub(super) quantity: f64,
+}
+
+pub(super) fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
+    let columns = Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?;
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = columns.row(row);
+            Ok(LotRow {
+                item: cells.id("item")?,
+                kind: cells.text("kind").to_string(),
+                period: cells.period("period")?,
+                start_date: cells.date("start_date")?,
+                available_period: cells.period("available_period")?,
+                quantity: cells.number("quantity")?,
+            })
+        })
+        .collect()
+}
+
+/// One row of `inventory.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct InventoryValues {
+    pub(super) demand: f64,
+    pub(super) shipped: f64,
+    pub(super) inventory: f64,
+    pub(super) backlog: f64,
+    pub(super) safety_shortfall: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct InventoryRow {
+    pub(super) item: String,
+    pub(super) period: i64,
+    pub(super) values: InventoryValues,
+}
+
+pub(super) fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, Diagnostic> {
+    let columns =
+        Columns::new(table, &["item", "period", "demand", "shipped", "inventory", "backlog", "safety_shortfall"])?;
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = columns.row(row);
+            Ok(InventoryRow {
+                item: cells.id("item")?,
+                period: cells.period("period")?,
+                values: InventoryValues {
+                    demand: cells.number("demand")?,
+                    shipped: cells.number("shipped")?,
+                    inventory: cells.number("inventory")?,
+                    backlog: cells.number("backlog")?,
+                    safety_shortfall: cells.number("safety_shortfall")?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// One row of `resources.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct ResourceValues {
+    pub(super) capacity: f64,
+    pub(super) run_time: f64,
+    pub(super) setup_time: f64,
+    pub(super) overtime: f64,
+    pub(super) utilization: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ResourceRow {
+    pub(super) resource: String,
+    pub(super) period: i64,
+    pub(super) values: ResourceValues,
+}
+
+pub(super) fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, Diagnostic> {
+    let columns =
+        Columns::new(table, &["resource", "period", "capacity", "run_time", "setup_time", "overtime", "utilization"])?;
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = columns.row(row);
+            Ok(ResourceRow {
+                resource: cells.id("resource")?,
+                period: cells.period("period")?,
+                values: ResourceValues {
+                    capacity: cells.number("capacity")?,
+                    run_time: cells.number("run_time")?,
+                    setup_time: cells.number("setup_time")?,
+                    overtime: cells.number("overtime")?,
+                    utilization: cells.optional_number("utilization")?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// One row of `order_promises.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PromiseRow {
+    pub(super) order_id: String,
+    pub(super) item: String,
+    pub(super) quantity: f64,
+    pub(super) due_period: i64,
+    pub(super) promised_period: Option<i64>,
+    pub(super) periods_late: Option<i64>,
+}
+
+pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnostic> {
+    let columns =
+        Columns::new(table, &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"])?;
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = columns.row(row);
+            Ok(PromiseRow {
+                order_id: cells.id("order_id")?,
+                item: cells.text("item").to_string(),
+                quantity: cells.number("quantity")?,
+                due_period: cells.period("due_period")?,
+                promised_period: cells.optional_period("promised_period")?,
+                periods_late: cells.optional_period("periods_late")?,
+            })
+        })
+        .collect()
+}
+
+/// What `summary.json` claims.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Summary {
+    pub(super) status: Option<String>,
+    pub(super) objective: Option<f64>,
+    pub(super) costs: BTreeMap<String, Option<f64>>,
+    pub(super) fill_rate: Option<f64>,
+    pub(super) on_time_rate: Option<f64>,
+}
+
+pub(super) fn read_summary(dir: &Path) -> Result<Summary> {
+    let path = dir.join("summary.json");
+    if !path.is_file() {
+        return Err(unusable(dir)(Diagnostic::file("summary.json", "the plan file is missing")));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    parse_summary(&text).map_err(unusable(dir))
+}
+
+fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
+    const FILE: &str = "summary.json";
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| Diagnostic::file(FILE, format!("invalid JSON: {error}")))?;
+    let object = value.as_object().ok_or_else(|| Diagnostic::file(FILE, "expected a JSON object"))?;
+    let status = match object.get("status") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(status)) => Some(status.clone()),
+        Some(other) => return Err(summary_type_error("status", other, "a string")),
+    };
+    let mut costs = BTreeMap::new();
+    match object.get("costs") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(terms)) => {
+            for (name, value) in terms {
+                costs.insert(name.clone(), json_number(&format!("costs.{name}"), value)?);
+            }
+        }
+        Some(other) => return Err(summary_type_error("costs", other, "an object")),
+    }
+    let number = |key: &str| object.get(key).map_or(Ok(None), |value| json_number(key, value));
+    Ok(Summary {
+        status,
+        objective: number("objective")?,
+        costs,
+        fill_rate: number("fill_rate")?,
+        on_time_rate: number("on_time_rate")?,
+    })
+}
+
+fn json_number(key: &str, value: &serde_json::Value) -> Result<Option<f64>, Diagnostic> {
+    match value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Number(number) => Ok(number.as_f64()),
+        other => Err(summary_type_error(key, other, "a number")),
+    }
+}
+
+fn summary_type_error(key: &str, value: &serde_json::Value, expected: &str) -> Diagnostic {
+    Diagnostic {
+        file: "summary.json".to_string(),
+        row: None,
+        column: Some(key.to_string()),
+        value: Some(value.to_string()),
+        message: format!("expected {expected}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_reader_handles_quotes_crlf_bom_and_blank_lines() {
+        let text = "\u{feff}a,b,c\r\n 1 ,\"x, \"\"y\"\"\",\r\n\r\n\"multi\nline\",2,3";
+        let table = parse_csv("t.csv", text).map_err(|e| e.to_string());
+        let table = table.as_ref().map(|t| (t.header.clone(), t.rows.clone()));
+        let expected_rows = vec![
+            TableRow { row: 2, cells: vec!["1".into(), "x, \"y\"".into(), "".into()] },
+            TableRow { row: 4, cells: vec!["multi\nline".into(), "2".into(), "3".into()] },
+        ];
+        assert_eq!(table, Ok((vec!["a".to_string(), "b".to_string(), "c".to_string()], expected_rows)));
+    }
+
+    #[test]
+    fn csv_reader_rejects_an_unclosed_quote() {
+        let error = parse_csv("t.csv", "a,b\n1,\"oops\n");
+        assert!(matches!(error, Err(Diagnostic { row: Some(2), .. })), "{error:?}");
+    }
+
+    #[test]
+    fn summary_with_a_string_objective_is_malformed() {
+        let error = parse_summary(r#"{"status":"optimal","objective":"12"}"#);
+        let column = match error {
+            Err(diagnostic) => diagnostic.column,
+            _ => None,
+        };
+        assert_eq!(column.as_deref(), Some("objective"));
+    }
+}

@@ -1,0 +1,441 @@
+//! The independent plan checker (`flexplan validate`).
+//!
+//! [`validate_plan`] reads a plan folder written by the planner (`lots`, `inventory`,
+//! `resources`, `order_promises` as `.csv`, or `.parquet` when no CSV is there, plus
+//! `summary.json`) and recomputes, from the validated [`PlanInput`] and those files alone,
+//! whether the plan is feasible for the formulation of `planning-model.md` (sections 1-3) and
+//! what it costs.
+//!
+//! It is a second, deliberately simple implementation of the spec: it does not use the
+//! planner's modules (`model`, `solve`, `report`, `demand`, `bom`). Demand `D[i,t]` is
+//! recomputed from the orders and the forecast with [`crate::input::Horizon::locate`], and BOM
+//! consumption is summed from `input.bom` directly. Every constraint is checked on the
+//! reported values row by row (the balance of period `t` uses the reported inventory of
+//! `t - 1`), so one wrong number gives a violation where it is, not a cascade.
+//!
+//! # Tolerances
+//! - Feasibility (balances, backlog, lot sizes, capacity, row values against the recomputed
+//!   ones): `|a - b| <= 1e-6 + 1e-9 * scale`, where `scale` is the largest magnitude among the
+//!   terms involved ([`FEASIBILITY_ABS_TOL`], [`FEASIBILITY_REL_TOL`]). An order counts as
+//!   fully served when what is left of it is within that tolerance of 0. The inventory
+//!   balance also allows [`WRITTEN_ROUNDING`] times the BOM quantity of every parent lot in
+//!   the period: a lot of 285.714286 (= 400 / 1.4, written to 6 decimals) consumes
+//!   400.0000004 of its component.
+//!   `utilization` is compared as a ratio against `(run_time + setup_time) / capacity` of the
+//!   same row (the planner rounds every written number to 1e-6).
+//! - `lot_multiple`: `x / m` within `1e-6` of an integer ([`LOT_MULTIPLE_TOL`]).
+//! - Costs, objective, fill rate and on-time rate against `summary.json`:
+//!   `|a - b| <= 1e-6 + 1e-7 * max(|a|, |b|)` ([`COST_ABS_TOL`], [`COST_REL_TOL`]).
+//!
+//! # Conventions
+//! A [`Violation`]'s `period` is 1-based, as in the files. For order promises it is the due
+//! period recomputed by the checker. Costs are recomputed from the reported quantities: lots
+//! (`x`, and `y = 1` iff a lot of positive quantity exists), reported inventory, backlog and
+//! safety shortfall, and reported overtime.
+//!
+//! # Files
+//! `files.rs` reads the plan folder (its own CSV and Parquet reader, the rows, `summary.json`);
+//! `recompute.rs` derives from the input what the plan must match (demand, receipts, BOM
+//! consumers, routings, the promise allocation); the checker's state is here, and its rules
+//! are one file per family: `lots.rs`, `stock.rs` (inventory, balances, backlog, safety stock),
+//! `capacity.rs`, `promises.rs` (with the fill and on-time rates) and `costs.rs` (cost terms
+//! and the claims of `summary.json`).
+
+mod capacity;
+mod costs;
+mod files;
+mod lots;
+mod promises;
+mod recompute;
+mod stock;
+
+use self::files::{load_table, parse_inventory, parse_lots, parse_promises, parse_resources, read_summary, unusable};
+use self::files::{InventoryValues, ResourceValues};
+use self::recompute::{
+    consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource, setup_cost_by_item,
+};
+use crate::costs::CostBreakdown;
+use crate::error::Result;
+use crate::input::{PlanInput, Routing};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Absolute part of the feasibility tolerance.
+pub const FEASIBILITY_ABS_TOL: f64 = 1e-6;
+/// Relative part of the feasibility tolerance (times the magnitude of the terms).
+pub const FEASIBILITY_REL_TOL: f64 = 1e-9;
+/// Half of the 1e-6 to which the planner writes every number: the largest rounding error of
+/// one written value. The balance check allows it once per BOM quantity unit of consumption.
+pub const WRITTEN_ROUNDING: f64 = 5e-7;
+/// How close `x / lot_multiple` must be to an integer.
+pub const LOT_MULTIPLE_TOL: f64 = 1e-6;
+/// Absolute part of the tolerance on costs and rates compared with `summary.json`.
+pub const COST_ABS_TOL: f64 = 1e-6;
+/// Relative part of the tolerance on costs and rates compared with `summary.json`.
+pub const COST_REL_TOL: f64 = 1e-7;
+
+/// At most this many violations are listed by [`ValidationReport::to_text`] (all are kept).
+const MAX_TEXT_VIOLATIONS: usize = 200;
+
+/// What rule a [`Violation`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationKind {
+    /// A row names an item that is not in the input.
+    UnknownItem,
+    /// A row names a resource that is not in the input.
+    UnknownResource,
+    /// A promise names an order that is not in the input or not planned (due beyond the horizon).
+    UnknownOrder,
+    /// A row's period is outside `1..=T`.
+    PeriodOutOfRange,
+    /// A row that must exist is missing (inventory, resource or promise row).
+    MissingRow,
+    /// Two rows for the same key (item and period, resource and period, order).
+    DuplicateRow,
+    /// A lot's `kind` is not the item's kind.
+    KindMismatch,
+    /// A lot starts after `T - lead_time`: it would arrive after the horizon.
+    LotAfterHorizon,
+    /// `available_period` is not `period + lead_time`.
+    AvailablePeriod,
+    /// `start_date` is not the first day of the lot's period.
+    StartDate,
+    /// A lot with quantity `<= 0`.
+    NonPositiveLot,
+    /// A lot below the item's `min_lot`.
+    MinLot,
+    /// A lot above the item's `max_lot`.
+    MaxLot,
+    /// A lot that is not an integer multiple of the item's `lot_multiple`.
+    LotMultiple,
+    /// The `demand` column differs from the recomputed `D[i,t]`.
+    Demand,
+    /// A negative shipped, inventory, backlog or safety shortfall quantity.
+    Negative,
+    /// The inventory balance (constraint 1) does not hold.
+    Balance,
+    /// The backlog equation (constraint 2) does not hold.
+    Backlog,
+    /// Backlog on an item whose `backlog_cost` is empty (late shipment not allowed).
+    BacklogNotAllowed,
+    /// Shipments or backlog on an item that has no demand.
+    NoDemand,
+    /// `I + S >= safety_stock` (constraint 6) does not hold.
+    SafetyShortfall,
+    /// The reported run time differs from `sum u * x`.
+    RunTime,
+    /// The reported setup time differs from `sum s * y`.
+    SetupTime,
+    /// The reported capacity differs from `C[r,t]`.
+    Capacity,
+    /// The load exceeds capacity plus the maximum overtime (constraint 3).
+    CapacityExceeded,
+    /// Reported overtime below what the load needs, negative, or above `overtime_max`.
+    Overtime,
+    /// The reported utilization differs from `(run_time + setup_time) / capacity`.
+    Utilization,
+    /// An order promise row differs from the recomputed FIFO allocation.
+    Promise,
+    /// A cost term in `summary.json` differs from the recomputed one.
+    Cost,
+    /// The objective in `summary.json` differs from the recomputed total.
+    Objective,
+    /// `fill_rate` in `summary.json` differs from the recomputed one.
+    FillRate,
+    /// `on_time_rate` in `summary.json` differs from the recomputed one.
+    OnTimeRate,
+    /// `status` in `summary.json` is not `optimal` or `feasible`.
+    Status,
+    /// A required field of `summary.json` is missing.
+    SummaryField,
+}
+
+impl ViolationKind {
+    /// The snake_case name used in text and JSON reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationKind::UnknownItem => "unknown_item",
+            ViolationKind::UnknownResource => "unknown_resource",
+            ViolationKind::UnknownOrder => "unknown_order",
+            ViolationKind::PeriodOutOfRange => "period_out_of_range",
+            ViolationKind::MissingRow => "missing_row",
+            ViolationKind::DuplicateRow => "duplicate_row",
+            ViolationKind::KindMismatch => "kind_mismatch",
+            ViolationKind::LotAfterHorizon => "lot_after_horizon",
+            ViolationKind::AvailablePeriod => "available_period",
+            ViolationKind::StartDate => "start_date",
+            ViolationKind::NonPositiveLot => "non_positive_lot",
+            ViolationKind::MinLot => "min_lot",
+            ViolationKind::MaxLot => "max_lot",
+            ViolationKind::LotMultiple => "lot_multiple",
+            ViolationKind::Demand => "demand",
+            ViolationKind::Negative => "negative",
+            ViolationKind::Balance => "balance",
+            ViolationKind::Backlog => "backlog",
+            ViolationKind::BacklogNotAllowed => "backlog_not_allowed",
+            ViolationKind::NoDemand => "no_demand",
+            ViolationKind::SafetyShortfall => "safety_shortfall",
+            ViolationKind::RunTime => "run_time",
+            ViolationKind::SetupTime => "setup_time",
+            ViolationKind::Capacity => "capacity",
+            ViolationKind::CapacityExceeded => "capacity_exceeded",
+            ViolationKind::Overtime => "overtime",
+            ViolationKind::Utilization => "utilization",
+            ViolationKind::Promise => "promise",
+            ViolationKind::Cost => "cost",
+            ViolationKind::Objective => "objective",
+            ViolationKind::FillRate => "fill_rate",
+            ViolationKind::OnTimeRate => "on_time_rate",
+            ViolationKind::Status => "status",
+            ViolationKind::SummaryField => "summary_field",
+        }
+    }
+}
+
+/// One broken rule, located as precisely as the plan allows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// The rule broken.
+    pub kind: ViolationKind,
+    /// The item, resource or order id concerned, or the cost term / summary field name.
+    pub subject: String,
+    /// 1-based period, when the violation is about one period.
+    pub period: Option<usize>,
+    /// Size of the violation (difference, shortfall or excess), in the units of the quantity.
+    pub amount: f64,
+    /// A sentence a planner understands, starting with the subject and period.
+    pub message: String,
+}
+
+/// What [`validate_plan`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationReport {
+    /// Every violation, in check order (lots, inventory, resources, promises, summary).
+    pub violations: Vec<Violation>,
+    /// The objective's terms recomputed from the plan.
+    pub costs: CostBreakdown,
+    /// The recomputed objective (`costs.total()`).
+    pub objective: f64,
+    /// The objective claimed in `summary.json`, if it has one.
+    pub reported_objective: Option<f64>,
+    /// Recomputed fill rate: `sum F / sum D` (1 when there is no demand).
+    pub fill_rate: f64,
+    /// Recomputed share of planned firm orders served on time (1 when there are none).
+    pub on_time_rate: f64,
+}
+
+impl ValidationReport {
+    /// True when the plan broke no rule.
+    pub fn is_ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// A human-readable report (lists at most 200 violations, then counts the rest).
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        if self.is_ok() {
+            text.push_str("Plan check: OK, no violations\n");
+        } else {
+            let n = self.violations.len();
+            let _ = writeln!(text, "Plan check: FAILED, {n} violation{}", plural(n));
+        }
+        let reported = self.reported_objective.map_or_else(|| "missing".to_string(), fmt_num);
+        let _ = writeln!(text, "Objective: recomputed {}, summary.json {reported}", fmt_num(self.objective));
+        let terms: Vec<String> = self.costs.terms().map(|(name, value)| format!("{name} {}", fmt_num(value))).collect();
+        let _ = writeln!(text, "Costs: {}", terms.join(", "));
+        let _ = writeln!(text, "Fill rate {}, on-time rate {}", fmt_num(self.fill_rate), fmt_num(self.on_time_rate));
+        if !self.is_ok() {
+            text.push_str("Violations:\n");
+            for violation in self.violations.iter().take(MAX_TEXT_VIOLATIONS) {
+                let _ = writeln!(text, "  [{}] {}", violation.kind.as_str(), violation.message);
+            }
+            if self.violations.len() > MAX_TEXT_VIOLATIONS {
+                let _ = writeln!(text, "  ... and {} more", self.violations.len() - MAX_TEXT_VIOLATIONS);
+            }
+        }
+        text
+    }
+}
+
+/// Checks the plan in `plan_dir` against `input`; see the module docs.
+///
+/// Returns an error only when the plan files cannot be read ([`Error::Read`](crate::Error::Read))
+/// or are missing or malformed ([`Error::Plan`](crate::Error::Plan)); every broken rule is a
+/// [`Violation`] in the report.
+pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationReport> {
+    let lots_table = load_table(plan_dir, "lots")?;
+    let inventory_table = load_table(plan_dir, "inventory")?;
+    let resources_table = load_table(plan_dir, "resources")?;
+    let promises_table = load_table(plan_dir, "order_promises")?;
+    let summary = read_summary(plan_dir)?;
+
+    let mut checker = Checker::new(input);
+    let lot_rows = parse_lots(&lots_table).map_err(unusable(plan_dir))?;
+    checker.check_lots(&lot_rows);
+    let inventory_rows = parse_inventory(&inventory_table).map_err(unusable(plan_dir))?;
+    checker.check_inventory(&inventory_rows);
+    let resource_rows = parse_resources(&resources_table).map_err(unusable(plan_dir))?;
+    checker.check_resources(&resource_rows);
+    let promise_rows = parse_promises(&promises_table).map_err(unusable(plan_dir))?;
+    let on_time_rate = checker.check_promises(&promise_rows);
+    let fill_rate = checker.fill_rate();
+    let costs = checker.costs();
+    let reported_objective = checker.check_summary(&summary, &costs, fill_rate, on_time_rate);
+    Ok(ValidationReport {
+        violations: checker.violations,
+        costs,
+        objective: costs.total(),
+        reported_objective,
+        fill_rate,
+        on_time_rate,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers and tolerances
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Formats a number for messages, without float noise such as `0.30000000000000004`.
+fn fmt_num(value: f64) -> String {
+    if !value.is_finite() || value.abs() >= 1e9 {
+        return format!("{value}");
+    }
+    let rounded = (value * 1e9).round() / 1e9;
+    if rounded == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{rounded}")
+    }
+}
+
+/// The feasibility tolerance for terms of magnitude up to `scale`.
+fn feasibility_tol(scale: f64) -> f64 {
+    FEASIBILITY_ABS_TOL + FEASIBILITY_REL_TOL * scale.abs()
+}
+
+/// `a == b` within the feasibility tolerance at `scale`.
+fn feasible_eq(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= feasibility_tol(scale.max(a.abs()).max(b.abs()))
+}
+
+/// `a == b` within the cost tolerance.
+fn cost_eq(a: f64, b: f64) -> bool {
+    (a - b).abs() <= COST_ABS_TOL + COST_REL_TOL * a.abs().max(b.abs())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checker's state (its rules: lots.rs, stock.rs, capacity.rs, promises.rs, costs.rs)
+
+/// The state of one check: input, recomputed quantities, reported rows and violations.
+struct Checker<'a> {
+    input: &'a PlanInput,
+    n_periods: usize,
+    item_index: HashMap<&'a str, usize>,
+    resource_index: HashMap<&'a str, usize>,
+    /// For each component: the `(parent, quantity)` BOM edges that consume it.
+    consumers: Vec<Vec<(usize, f64)>>,
+    /// For each resource: the routings that load it.
+    routings_by_resource: Vec<Vec<&'a Routing>>,
+    /// For each item: the sum of its routings' setup costs.
+    setup_cost_by_item: Vec<f64>,
+    demand: Vec<Vec<f64>>,
+    due_periods: Vec<Option<usize>>,
+    receipts: Vec<Vec<f64>>,
+    /// `x[i][t]`, summed over the lot rows.
+    lots: Vec<Vec<f64>>,
+    /// Reported inventory rows by `[item][t]`.
+    inventory: Vec<Vec<Option<InventoryValues>>>,
+    /// Reported resource rows by `[resource][t]`.
+    resources: Vec<Vec<Option<ResourceValues>>>,
+    violations: Vec<Violation>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(input: &'a PlanInput) -> Self {
+        let n_periods = input.n_periods();
+        let (demand, due_periods) = recompute_demand(input);
+        Checker {
+            input,
+            n_periods,
+            item_index: input.item_index_map(),
+            resource_index: input.resources.iter().enumerate().map(|(idx, r)| (r.id.as_str(), idx)).collect(),
+            consumers: consumers_by_component(input),
+            routings_by_resource: routings_by_resource(input),
+            setup_cost_by_item: setup_cost_by_item(input),
+            demand,
+            due_periods,
+            receipts: receipts_by_period(input),
+            lots: vec![vec![0.0; n_periods]; input.items.len()],
+            inventory: vec![vec![None; n_periods]; input.items.len()],
+            resources: vec![vec![None; n_periods]; input.resources.len()],
+            violations: Vec::new(),
+        }
+    }
+
+    /// Records a violation; `t` is 0-based and the message gets the subject and period prefix.
+    fn report(&mut self, kind: ViolationKind, subject: &str, t: Option<usize>, amount: f64, detail: String) {
+        let message = match t {
+            Some(t) => format!("{subject} period {}: {detail}", t + 1),
+            None => format!("{subject}: {detail}"),
+        };
+        self.violations.push(Violation {
+            kind,
+            subject: subject.to_string(),
+            period: t.map(|t| t + 1),
+            amount,
+            message,
+        });
+    }
+
+    /// Records a violation about a row whose period is given as written (maybe out of range).
+    fn report_raw_period(&mut self, kind: ViolationKind, subject: &str, period: i64, amount: f64, detail: String) {
+        let message = format!("{subject} period {period}: {detail}");
+        let period = usize::try_from(period).ok();
+        self.violations.push(Violation { kind, subject: subject.to_string(), period, amount, message });
+    }
+
+    fn lot(&self, item_idx: usize, t: usize) -> f64 {
+        self.lots.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+    }
+
+    /// `y[i,t]`: a lot of positive quantity exists.
+    fn has_lot(&self, item_idx: usize, t: usize) -> bool {
+        self.lot(item_idx, t) > 0.0
+    }
+
+    fn demand_of(&self, item_idx: usize, t: usize) -> f64 {
+        self.demand.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+    }
+
+    fn inventory_row(&self, item_idx: usize, t: usize) -> Option<InventoryValues> {
+        self.inventory.get(item_idx).and_then(|row| row.get(t)).copied().flatten()
+    }
+}
+
+/// Converts a 1-based period from a file into a 0-based one, if it is in `1..=n_periods`.
+fn zero_based(period: i64, n_periods: usize) -> Option<usize> {
+    let t = usize::try_from(period).ok()?.checked_sub(1)?;
+    (t < n_periods).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fmt_num_hides_float_noise() {
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(12.5), "12.5");
+    }
+}
