@@ -2,18 +2,31 @@
 //! capacity check, before any model is built.
 //!
 //! The rough-cut check explodes the planned demand through the BOM lot-for-lot, netted
-//! against initial inventory and scheduled receipts ([`Netting::Net`]), and loads each
+//! against initial inventory and scheduled receipts (as [`Netting::Net`]), and loads each
 //! resource with `unit_time * release + setup_time` (one setup per item and period with a
 //! release). It ignores lot-size rules, safety stock and the choice to build ahead, so it is a
 //! warning light, not a verdict: the MIP may still find a feasible plan by producing earlier.
 //!
+//! An item with several ways to be replenished (its [`Options`]: routes, then suppliers) puts
+//! each net requirement, period by period and items in BOM order, on the first of its routes
+//! whose resources still have room for the whole release with its setups (capacity plus
+//! overtime, less what is placed already); with none, on its first supplier (suppliers have no
+//! capacity here); with neither, on its first route, overloading it. A way is released
+//! `lead_time` periods before the requirement (its own lead time), and only ways that can
+//! still deliver it in time are tried; a bought release consumes no components. A family
+//! setup counts once per family, resource and period. What went elsewhere than the first way
+//! that could deliver it is reported as [`MovedRelease`]s and, per resource and period, as
+//! [`PeriodLoad::moved_off`]. A version-1 plan (one way per item) is loaded exactly as before.
+//!
 //! The report is plain data ([`CheckReport`], serialisable with serde_json) with a compact
 //! human rendering ([`CheckReport::to_text`]) that fits 100 columns.
 
-use crate::input::bom::{BomGraph, Explosion, Netting};
-use crate::input::{Bucket, ItemKind, PlanInput};
+use crate::grid::Grid;
+use crate::input::bom::BomGraph;
+#[cfg(doc)]
+use crate::input::bom::Netting;
+use crate::input::{Bucket, ItemKind, Options, PlanInput, Way};
 use crate::plan::demand::{Demand, DemandCounts};
-use crate::plan::solution::resource_load;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -134,6 +147,10 @@ pub struct PeriodLoad {
     pub utilisation: Option<f64>,
     /// Need against capacity.
     pub status: LoadStatus,
+    /// The time the items' first ways would have needed here but that went to another way
+    /// for lack of room; `None` when no item has more than one way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_off: Option<f64>,
 }
 
 /// Rough-cut load of one resource over the horizon.
@@ -154,6 +171,11 @@ impl ResourceLoad {
     /// Total capacity (without overtime) over the horizon.
     pub fn total_capacity(&self) -> f64 {
         self.periods.iter().map(|p| p.capacity).sum()
+    }
+
+    /// The time alternative ways took off this resource over the horizon.
+    pub fn total_moved_off(&self) -> f64 {
+        self.periods.iter().filter_map(|p| p.moved_off).sum()
     }
 
     /// The period with the highest utilisation (a period with need but no capacity counts
@@ -211,6 +233,12 @@ pub struct CheckReport {
     pub resources: usize,
     /// Number of routings.
     pub routings: usize,
+    /// The sizes of the version-2 tables; `None` when the plan has none of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionCounts>,
+    /// The items with more than one way to be replenished, in item order, with their ways.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ways: Vec<ItemWays>,
     /// How the orders fell relative to the horizon.
     pub orders: DemandCounts,
     /// Planned demand per period.
@@ -219,10 +247,109 @@ pub struct CheckReport {
     pub capacity: Vec<ResourceLoad>,
     /// Every resource and period needing overtime or overloaded, by resource then period.
     pub capacity_flags: Vec<CapacityFlag>,
+    /// The releases the rough cut put on another way than the first that could deliver them,
+    /// in the order they were placed (items in BOM order, then periods).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<MovedRelease>,
     /// Items that cannot be made in time, by item index.
     pub late: Vec<LateItem>,
     /// Orders far larger than their item's usual order ([`unusual_orders`]), in file order.
     pub unusual_orders: Vec<UnusualOrder>,
+}
+
+/// How many routes, sources, suppliers and setup families a version-2 plan has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionCounts {
+    /// Named routes (`routings.csv`'s distinct (item, route)).
+    pub routes: usize,
+    /// Rows of `sources.csv`.
+    pub sources: usize,
+    /// Suppliers named in `sources.csv`.
+    pub suppliers: usize,
+    /// Rows of `families.csv`.
+    pub families: usize,
+}
+
+/// Whether a way makes or buys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WayKind {
+    /// Made on a route.
+    Route,
+    /// Bought from a supplier.
+    Supplier,
+}
+
+/// One way an item can be replenished, as the rough cut tries it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WayInfo {
+    /// Route or supplier.
+    pub kind: WayKind,
+    /// The route's or supplier's id; `None` for the item's unnamed route or supplier.
+    pub id: Option<String>,
+    /// The resources a lot on the route uses, in routing order (none for a supplier).
+    pub resources: Vec<String>,
+    /// Periods from start or order until the lot is available.
+    pub lead_time: usize,
+    /// Cost per unit.
+    pub unit_cost: f64,
+    /// A supplier's most units per period.
+    pub max_per_period: Option<f64>,
+    /// A named supplier's joint order cost per period with an order (0 when not in
+    /// suppliers.csv); `None` for routes and the unnamed supplier.
+    pub joint_cost: Option<f64>,
+}
+
+impl WayInfo {
+    /// `route DTG`, `supplier MILL-A`, `unnamed route`, `unnamed supplier`.
+    pub fn label(&self) -> String {
+        let kind = match self.kind {
+            WayKind::Route => "route",
+            WayKind::Supplier => "supplier",
+        };
+        match &self.id {
+            Some(id) => format!("{kind} {id}"),
+            None => format!("unnamed {kind}"),
+        }
+    }
+}
+
+/// An item with more than one way to be replenished.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemWays {
+    /// Item id.
+    pub item: String,
+    /// Its ways, in the order the rough cut tries them (routes, then suppliers).
+    pub ways: Vec<WayInfo>,
+}
+
+/// Time a moved release took off one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceTime {
+    /// Resource id.
+    pub resource: String,
+    /// Time units (run time and the way's own setup).
+    pub time: f64,
+}
+
+/// A release the rough cut put on another way than the first that could deliver it, because
+/// that way's resources had no room for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedRelease {
+    /// Item id.
+    pub item: String,
+    /// Units released.
+    pub quantity: f64,
+    /// The first way that could deliver it ([`WayInfo::label`]).
+    pub from: String,
+    /// The 1-based period it would have started on `from`.
+    pub from_period: usize,
+    /// The way it went to.
+    pub to: String,
+    /// The 1-based period it starts on `to`.
+    pub to_period: usize,
+    /// The time it took off the resources of `from` in `from_period`.
+    pub relieved: Vec<ResourceTime>,
 }
 
 /// An order far larger than the usual order of its item: more than [`UNUSUAL_ORDER_FACTOR`]
@@ -299,20 +426,34 @@ impl UnusualOrder {
 
 /// Builds the check report of `input` from its bucketed demand and BOM.
 pub fn inspect(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> CheckReport {
-    let explosion = bom.explode(input, demand.planned_table(), Netting::Net);
-    let capacity = rough_cut_capacity(input, &explosion);
+    let options = Options::new(input);
+    let cut = rough_cut(input, demand.planned_table(), bom, &options);
+    let ways = item_ways(input, &options);
+    let capacity = rough_cut_capacity(input, &options, &cut, !ways.is_empty());
     let capacity_flags = capacity_flags(input, &capacity);
+    let has_version_2_tables = !(input.routes.is_empty()
+        && input.sources.is_empty()
+        && input.suppliers.is_empty()
+        && input.families.is_empty());
     CheckReport {
         horizon: horizon_summary(input),
         items: item_summary(input, demand, bom),
         bom: BomSummary { edges: bom.n_edges(), levels: bom.depth() },
         resources: input.resources.len(),
         routings: input.routings.len(),
+        options: has_version_2_tables.then_some(OptionCounts {
+            routes: input.routes.len(),
+            sources: input.sources.len(),
+            suppliers: input.suppliers.len(),
+            families: input.families.len(),
+        }),
+        ways,
         orders: demand.counts().clone(),
         demand: period_demand(input, demand),
         capacity,
         capacity_flags,
-        late: late_items(input, &explosion),
+        moved: cut.moves.iter().map(|m| moved_release(input, &options, m)).collect(),
+        late: late_items(input, &options, &cut),
         unusual_orders: unusual_orders(input),
     }
 }
@@ -360,24 +501,305 @@ fn period_demand(input: &PlanInput, demand: &Demand) -> Vec<PeriodDemand> {
         .collect()
 }
 
-/// Loads every resource with the releases of the items routed on it.
-fn rough_cut_capacity(input: &PlanInput, explosion: &Explosion) -> Vec<ResourceLoad> {
+/// The rough cut's releases: per option and period, placed as the module docs say.
+struct RoughCut {
+    /// Releases per option (rows) and 0-based period.
+    releases: Grid<f64>,
+    /// Per item: what would have to be released before period 1 by every way.
+    before_horizon: Vec<f64>,
+    /// Per resource (rows) and period: the time moved releases took off it.
+    moved_off: Grid<f64>,
+    /// The releases placed elsewhere than their first way, in placement order.
+    moves: Vec<Move>,
+}
+
+/// A release placed on option `to` in 0-based period `to_period` instead of option `from` in
+/// `from_period`.
+struct Move {
+    item: usize,
+    quantity: f64,
+    from: usize,
+    from_period: usize,
+    to: usize,
+    to_period: usize,
+}
+
+/// The time `quantity` on option `o` takes on each resource of its route in one period: run
+/// time and the route's own setup (family setups aside).
+fn route_times<'a>(
+    input: &'a PlanInput,
+    options: &'a Options,
+    o: usize,
+    quantity: f64,
+) -> impl Iterator<Item = (usize, f64)> + 'a {
+    options
+        .get(o)
+        .routings()
+        .iter()
+        .filter_map(|&k| input.routings.get(k))
+        .map(move |routing| (routing.resource, routing.unit_time * quantity + routing.setup_time))
+}
+
+/// What is placed on the resources while the rough cut walks the items: the need so far per
+/// resource and period, and the family setups counted so far.
+struct Placement<'a> {
+    input: &'a PlanInput,
+    options: &'a Options,
+    need: Grid<f64>,
+    family_set_up: Grid<bool>,
+}
+
+impl Placement<'_> {
+    /// The time `quantity` on option `o` started in `t` adds to each of its routing rows'
+    /// resources: run time, the row's setup and its family's setup when not yet counted.
+    fn needs(&self, o: usize, t: usize, quantity: f64) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.options.get(o).routings().iter().filter_map(move |&k| {
+            let routing = self.input.routings.get(k)?;
+            let family_setup = routing
+                .family
+                .filter(|&f| !self.family_set_up.get(f, t).copied().unwrap_or(true))
+                .and_then(|f| self.input.families.get(f))
+                .map_or(0.0, |family| family.setup_time);
+            Some((routing.resource, routing.unit_time * quantity + routing.setup_time + family_setup))
+        })
+    }
+
+    /// Whether every resource of option `o` has room in `t` for `quantity`.
+    fn has_room(&self, o: usize, t: usize, quantity: f64) -> bool {
+        self.needs(o, t, quantity).all(|(r, need)| {
+            let Some(resource) = self.input.resources.get(r) else { return true };
+            let limit = resource.capacity.get(t).copied().unwrap_or(0.0) + resource.overtime_max;
+            let placed = self.need.get(r, t).copied().unwrap_or(0.0);
+            LoadStatus::classify(placed + need, limit, limit) == LoadStatus::Ok
+        })
+    }
+
+    fn place(&mut self, o: usize, t: usize, quantity: f64) {
+        let needs: Vec<(usize, f64)> = self.needs(o, t, quantity).collect();
+        for (r, need) in needs {
+            if let Some(cell) = self.need.get_mut(r, t) {
+                *cell += need;
+            }
+        }
+        for &k in self.options.get(o).routings() {
+            if let Some(cell) =
+                self.input.routings.get(k).and_then(|r| r.family).and_then(|f| self.family_set_up.get_mut(f, t))
+            {
+                *cell = true;
+            }
+        }
+    }
+}
+
+/// MRP netting of one item: projected on hand starts at `initial_inventory`, receives
+/// `receipts[t]` and covers `gross[t]`; whatever it cannot cover is the net requirement (as
+/// [`BomGraph::explode`] nets).
+fn net_requirements(gross: &[f64], receipts: &[f64], initial_inventory: f64, net: &mut [f64]) {
+    let mut on_hand = initial_inventory;
+    for (t, (net_cell, &need)) in net.iter_mut().zip(gross).enumerate() {
+        let available = on_hand + receipts.get(t).copied().unwrap_or(0.0);
+        *net_cell = (need - available).max(0.0);
+        on_hand = (available - need).max(0.0);
+    }
+}
+
+/// Explodes the planned demand (rows: items) through the BOM level by level, netted, and
+/// places every net requirement on a way (module docs). With one way per item this is
+/// [`BomGraph::explode`] with [`Netting::Net`], number for number.
+fn rough_cut(input: &PlanInput, demand: &Grid<f64>, bom: &BomGraph, options: &Options) -> RoughCut {
+    let n_items = bom.n_items();
     let n_periods = input.n_periods();
-    let (run_time, setup_time) = resource_load(&input.routings, input.resources.len(), &explosion.releases);
+    let mut gross = Grid::new(n_items, n_periods, 0.0);
+    for (cell, &quantity) in gross.cells_mut().iter_mut().zip(demand.cells()) {
+        *cell = quantity;
+    }
+    let receipts = input.receipt_grid();
+    let mut releases = Grid::new(options.len(), n_periods, 0.0);
+    let mut before_horizon = vec![0.0; n_items];
+    let mut moved_off = Grid::new(input.resources.len(), n_periods, 0.0);
+    let mut moves = Vec::new();
+    let mut placement = Placement {
+        input,
+        options,
+        need: Grid::new(input.resources.len(), n_periods, 0.0),
+        family_set_up: Grid::new(input.families.len(), n_periods, false),
+    };
+    let mut net = vec![0.0; n_periods];
+    let mut made = vec![0.0; n_periods];
+    for &item_idx in bom.topological_order() {
+        let item = input.items.get(item_idx);
+        let item_receipts = if item_idx < receipts.rows() { receipts.row(item_idx) } else { &[] };
+        net_requirements(gross.row(item_idx), item_receipts, item.map_or(0.0, |it| it.initial_inventory), &mut net);
+        let ways = options.of_item(item_idx);
+        for (t, &quantity) in net.iter().enumerate() {
+            if quantity <= 0.0 {
+                continue;
+            }
+            // The ways that can still deliver in t, with the period each would start it.
+            let in_time: Vec<(usize, usize)> =
+                ways.clone().filter_map(|o| t.checked_sub(options.get(o).lead_time).map(|start| (o, start))).collect();
+            let Some(&(first, first_start)) = in_time.first() else {
+                before_horizon[item_idx] += quantity;
+                continue;
+            };
+            let is_made = |&&(o, _): &&(usize, usize)| options.get(o).is_made();
+            let (to, to_start) = in_time
+                .iter()
+                .filter(is_made)
+                .find(|&&(o, start)| placement.has_room(o, start, quantity))
+                .or_else(|| in_time.iter().find(|way| !is_made(way)))
+                .or_else(|| in_time.iter().find(is_made))
+                .copied()
+                .unwrap_or((first, first_start));
+            if to != first {
+                for (r, time) in route_times(input, options, first, quantity) {
+                    if let Some(cell) = moved_off.get_mut(r, first_start) {
+                        *cell += time;
+                    }
+                }
+                moves.push(Move {
+                    item: item_idx,
+                    quantity,
+                    from: first,
+                    from_period: first_start,
+                    to,
+                    to_period: to_start,
+                });
+            }
+            placement.place(to, to_start, quantity);
+            releases[(to, to_start)] += quantity;
+        }
+        // Only made releases consume components.
+        made.iter_mut().for_each(|cell| *cell = 0.0);
+        for o in options.made_of_item(item_idx) {
+            for (cell, &release) in made.iter_mut().zip(releases.row(o)) {
+                *cell += release;
+            }
+        }
+        for (component, quantity) in bom.components(item_idx) {
+            for (cell, &release) in gross.row_mut(component).iter_mut().zip(&made) {
+                *cell += quantity * release;
+            }
+        }
+    }
+    RoughCut { releases, before_horizon, moved_off, moves }
+}
+
+/// Loads every resource with the releases placed on the routes that use it, and each family
+/// setup once per resource and period.
+fn rough_cut_capacity(input: &PlanInput, options: &Options, cut: &RoughCut, with_moves: bool) -> Vec<ResourceLoad> {
+    let n_periods = input.n_periods();
+    let n_resources = input.resources.len();
+    let mut option_of_routing = vec![None; input.routings.len()];
+    for o in 0..options.len() {
+        for &k in options.get(o).routings() {
+            if let Some(slot) = option_of_routing.get_mut(k) {
+                *slot = Some(o);
+            }
+        }
+    }
+    let mut run_time = Grid::new(n_resources, n_periods, 0.0);
+    let mut setup_time = Grid::new(n_resources, n_periods, 0.0);
+    let mut family_runs = Grid::new(input.families.len(), n_periods, false);
+    for (routing, option) in input.routings.iter().zip(&option_of_routing) {
+        let Some(o) = *option else { continue };
+        if routing.resource >= n_resources {
+            continue;
+        }
+        for (t, &x) in cut.releases.row(o).iter().enumerate() {
+            if x > 0.0 {
+                run_time[(routing.resource, t)] += routing.unit_time * x;
+                setup_time[(routing.resource, t)] += routing.setup_time;
+                if let Some(runs) = routing.family.and_then(|f| family_runs.get_mut(f, t)) {
+                    *runs = true;
+                }
+            }
+        }
+    }
+    for (family, runs) in input.families.iter().zip(family_runs.iter_rows()) {
+        for (t, _) in runs.iter().enumerate().filter(|(_, &runs)| runs) {
+            if let Some(cell) = setup_time.get_mut(family.resource, t) {
+                *cell += family.setup_time;
+            }
+        }
+    }
     input
         .resources
         .iter()
+        .enumerate()
         .zip(run_time.iter_rows().zip(setup_time.iter_rows()))
-        .map(|(resource, (run, setup))| ResourceLoad {
+        .map(|((r, resource), (run, setup))| ResourceLoad {
             resource: resource.id.clone(),
             periods: (0..n_periods)
                 .map(|t| {
                     let capacity = resource.capacity.get(t).copied().unwrap_or(0.0);
-                    period_load(t, run[t], setup[t], capacity, resource.overtime_max)
+                    let mut load = period_load(t, run[t], setup[t], capacity, resource.overtime_max);
+                    load.moved_off = with_moves.then(|| cut.moved_off.get(r, t).copied().unwrap_or(0.0));
+                    load
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// What the report says of one option.
+fn way_info(input: &PlanInput, options: &Options, o: usize) -> WayInfo {
+    let option = options.get(o);
+    let resources = option
+        .routings()
+        .iter()
+        .filter_map(|&k| input.routings.get(k))
+        .filter_map(|routing| input.resources.get(routing.resource))
+        .map(|resource| resource.id.clone())
+        .collect();
+    let (kind, id, joint_cost) = match option.way {
+        Way::Route { route, .. } => {
+            (WayKind::Route, route.and_then(|r| input.routes.get(r)).map(|route| route.id.clone()), None)
+        }
+        Way::Supplier { supplier } => {
+            let supplier = supplier.and_then(|v| input.suppliers.get(v));
+            (WayKind::Supplier, supplier.map(|v| v.id.clone()), supplier.map(|v| v.order_cost))
+        }
+    };
+    WayInfo {
+        kind,
+        id,
+        resources,
+        lead_time: option.lead_time,
+        unit_cost: option.unit_cost,
+        max_per_period: option.max_per_period,
+        joint_cost,
+    }
+}
+
+/// The items with more than one way, with their ways.
+fn item_ways(input: &PlanInput, options: &Options) -> Vec<ItemWays> {
+    input
+        .items
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| options.of_item(i).len() > 1)
+        .map(|(i, item)| ItemWays {
+            item: item.id.clone(),
+            ways: options.of_item(i).map(|o| way_info(input, options, o)).collect(),
+        })
+        .collect()
+}
+
+fn moved_release(input: &PlanInput, options: &Options, m: &Move) -> MovedRelease {
+    let from = way_info(input, options, m.from);
+    let relieved = route_times(input, options, m.from, m.quantity)
+        .filter_map(|(r, time)| Some(ResourceTime { resource: input.resources.get(r)?.id.clone(), time }))
+        .collect();
+    MovedRelease {
+        item: input.items.get(m.item).map(|item| item.id.clone()).unwrap_or_default(),
+        quantity: m.quantity,
+        from: from.label(),
+        from_period: m.from_period + 1,
+        to: way_info(input, options, m.to).label(),
+        to_period: m.to_period + 1,
+        relieved,
+    }
 }
 
 fn period_load(t: usize, run_time: f64, setup_time: f64, capacity: f64, overtime: f64) -> PeriodLoad {
@@ -399,6 +821,7 @@ fn period_load(t: usize, run_time: f64, setup_time: f64, capacity: f64, overtime
         capacity_with_overtime,
         utilisation,
         status: LoadStatus::classify(need, capacity, capacity_with_overtime),
+        moved_off: None,
     }
 }
 
@@ -419,13 +842,18 @@ fn capacity_flags(input: &PlanInput, loads: &[ResourceLoad]) -> Vec<CapacityFlag
         .collect()
 }
 
-fn late_items(input: &PlanInput, explosion: &Explosion) -> Vec<LateItem> {
+/// The items with work due before the horizon; the lead time is the shortest of their ways.
+fn late_items(input: &PlanInput, options: &Options, cut: &RoughCut) -> Vec<LateItem> {
     input
         .items
         .iter()
-        .zip(&explosion.releases_before_horizon)
+        .enumerate()
+        .zip(&cut.before_horizon)
         .filter(|(_, &quantity)| quantity > 0.0)
-        .map(|(item, &quantity)| LateItem { item: item.id.clone(), lead_time: item.lead_time, quantity })
+        .map(|((i, item), &quantity)| {
+            let shortest = options.of_item(i).map(|o| options.get(o).lead_time).min();
+            LateItem { item: item.id.clone(), lead_time: shortest.unwrap_or(item.lead_time), quantity }
+        })
         .collect()
 }
 
@@ -445,9 +873,11 @@ impl CheckReport {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         self.write_summary(&mut out);
+        self.write_ways(&mut out);
         self.write_demand(&mut out);
         self.write_capacity(&mut out);
         self.write_flags(&mut out);
+        self.write_moved(&mut out);
         self.write_late(&mut out);
         if !self.unusual_orders.is_empty() {
             out.push('\n');
@@ -480,6 +910,21 @@ impl CheckReport {
         );
         let _ = writeln!(out, "{:>10}  {} edges, {} levels", "bom", self.bom.edges, self.bom.levels);
         let _ = writeln!(out, "{:>10}  {}, {} routings", "resources", self.resources, self.routings);
+        if let Some(c) = &self.options {
+            let _ = writeln!(
+                out,
+                "{:>10}  {} {}, {} {}, {} {}, {} {}",
+                "options",
+                c.routes,
+                plural(c.routes, "route"),
+                c.sources,
+                plural(c.sources, "source"),
+                c.suppliers,
+                plural(c.suppliers, "supplier"),
+                c.families,
+                if c.families == 1 { "family" } else { "families" }
+            );
+        }
         let o = &self.orders;
         let _ = writeln!(
             out,
@@ -580,6 +1025,104 @@ impl CheckReport {
         write_more(out, self.capacity_flags.len(), "flagged periods");
     }
 
+    fn write_ways(&self, out: &mut String) {
+        if self.ways.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\nways to replenish (items with more than one, in the order the rough cut tries them)");
+        let item_width = id_width(self.ways.iter().map(|w| w.item.as_str()), "item");
+        let labels: Vec<String> = self.ways.iter().flat_map(|w| w.ways.iter().map(WayInfo::label)).collect();
+        let way_width = id_width(labels.iter().map(String::as_str), "way");
+        let _ = writeln!(
+            out,
+            "  {:<item_width$}  {:<way_width$}  {:>9}  {:>9}  uses / terms",
+            "item", "way", "lead time", "unit cost"
+        );
+        let details_width = 100usize.saturating_sub(2 + item_width + 2 + way_width + 2 + 9 + 2 + 9 + 2).max(12);
+        for item in self.ways.iter().take(MAX_TEXT_ROWS) {
+            for (n, way) in item.ways.iter().enumerate() {
+                let details = match way.kind {
+                    WayKind::Route if way.resources.is_empty() => "no resource".to_string(),
+                    WayKind::Route => way.resources.join(", "),
+                    WayKind::Supplier => {
+                        let mut terms = Vec::new();
+                        if let Some(max) = way.max_per_period {
+                            terms.push(format!("at most {} per period", number(max)));
+                        }
+                        if let Some(cost) = way.joint_cost.filter(|&cost| cost > 0.0) {
+                            terms.push(format!("joint order cost {}", number(cost)));
+                        }
+                        terms.join("; ")
+                    }
+                };
+                let line = format!(
+                    "  {:<item_width$}  {:<way_width$}  {:>9}  {:>9}  {}",
+                    if n == 0 { short_id(&item.item) } else { String::new() },
+                    short_id(&way.label()),
+                    way.lead_time,
+                    number(way.unit_cost),
+                    fit(&details, details_width)
+                );
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+        }
+        write_more(out, self.ways.len(), "items");
+    }
+
+    fn write_moved(&self, out: &mut String) {
+        if self.ways.is_empty() {
+            return;
+        }
+        if self.moved.is_empty() {
+            let _ = writeln!(out, "\nalternative ways: every release fits the first way that can deliver it");
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nalternative ways: {} {} did not fit the first way that can deliver {}",
+            self.moved.len(),
+            plural(self.moved.len(), "release"),
+            if self.moved.len() == 1 { "it" } else { "them" }
+        );
+        let relieved: Vec<(&str, f64)> = self
+            .capacity
+            .iter()
+            .map(|load| (load.resource.as_str(), load.total_moved_off()))
+            .filter(|&(_, time)| time > 0.0)
+            .collect();
+        let width = id_width(relieved.iter().map(|&(id, _)| id), "resource");
+        let _ = writeln!(out, "  {:<width$}  {:>12}", "resource", "moved off");
+        for &(resource, time) in relieved.iter().take(MAX_TEXT_ROWS) {
+            let _ = writeln!(out, "  {:<width$}  {:>12}", short_id(resource), number(time));
+        }
+        write_more(out, relieved.len(), "resources");
+        let item_width = id_width(self.moved.iter().map(|m| m.item.as_str()), "item");
+        let from_width = id_width(self.moved.iter().map(|m| m.from.as_str()), "from");
+        let to_labels: Vec<String> = self.moved.iter().map(moved_to).collect();
+        let to_width = id_width(to_labels.iter().map(String::as_str), "to");
+        let _ = writeln!(
+            out,
+            "  {:>6}  {:<item_width$}  {:>9}  {:<from_width$}  {:<to_width$}  takes off",
+            "period", "item", "units", "from", "to"
+        );
+        let rest = 100usize.saturating_sub(2 + 6 + 2 + item_width + 2 + 9 + 2 + from_width + 2 + to_width + 2).max(12);
+        for (moved, to) in self.moved.iter().zip(&to_labels).take(MAX_TEXT_ROWS) {
+            let takes: Vec<String> =
+                moved.relieved.iter().map(|r| format!("{} {}", short_id(&r.resource), number(r.time))).collect();
+            let line = format!(
+                "  {:>6}  {:<item_width$}  {:>9}  {:<from_width$}  {:<to_width$}  {}",
+                moved.from_period,
+                short_id(&moved.item),
+                number(moved.quantity),
+                short_id(&moved.from),
+                short_id(to),
+                fit(&takes.join(", "), rest)
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        write_more(out, self.moved.len(), "moved releases");
+    }
+
     fn write_late(&self, out: &mut String) {
         if self.late.is_empty() {
             return;
@@ -632,6 +1175,26 @@ fn short_id(id: &str) -> String {
     }
 }
 
+/// Where a moved release went: the way, and its start period when that differs.
+fn moved_to(moved: &MovedRelease) -> String {
+    if moved.to_period == moved.from_period {
+        moved.to.clone()
+    } else {
+        format!("{} (p{})", moved.to, moved.to_period)
+    }
+}
+
+/// `text` cut to `width` characters, ending in `~` when shortened.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut short: String = text.chars().take(width.saturating_sub(1)).collect();
+        short.push('~');
+        short
+    }
+}
+
 /// A quantity: whole numbers without decimals, others with up to 2.
 fn number(value: f64) -> String {
     if (value - value.round()).abs() < 1e-9 {
@@ -654,7 +1217,10 @@ fn percent(utilisation: Option<f64>, need: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{BomEdge, ForecastEntry, Horizon, Item, Order, Resource, Routing};
+    use crate::input::bom::Netting;
+    use crate::input::{
+        BomEdge, Family, ForecastEntry, Horizon, Item, LotTerms, Order, Resource, Route, Routing, Source, Supplier,
+    };
     use crate::plan::demand::bucket_demand;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -873,6 +1439,214 @@ mod tests {
         // Two orders say nothing of what is usual.
         input.orders = vec![order("A", 0, 1.0, day), order("B", 0, 1e6, day)];
         assert!(unusual_orders(&input).is_empty());
+    }
+
+    /// The rough cut of a plan with one way per item is the explosion of version 1 (netted,
+    /// lot-for-lot) loaded by `resource_load`, to the last bit.
+    #[test]
+    fn a_version_1_rough_cut_is_the_plain_explosion_bit_for_bit() {
+        let mut plans = vec![bikes()];
+        for seed in 0..6 {
+            let start = date(2026, 1, 5);
+            let spec = crate::generate::GenerateSpec {
+                seed,
+                items: 12 + 7 * seed as usize,
+                orders: 150,
+                periods: 6 + seed as usize,
+                bucket: Bucket::Week,
+                start,
+            };
+            plans.push(crate::generate::generate(&spec).expect("generated plan"));
+            let spec = crate::generate::AdversarialSpec { seed, items: 6, periods: 5 };
+            plans.push(crate::generate::generate_adversarial(&spec).expect("adversarial plan"));
+        }
+        for input in &plans {
+            let demand = bucket_demand(input);
+            let bom = BomGraph::new(input).expect("acyclic");
+            let explosion = bom.explode(input, demand.planned_table(), Netting::Net);
+            let (run, setup) =
+                crate::plan::solution::resource_load(&input.routings, input.resources.len(), &explosion.releases);
+            let report = inspect(input, &demand, &bom);
+            for (r, load) in report.capacity.iter().enumerate() {
+                for (t, period) in load.periods.iter().enumerate() {
+                    assert_eq!(period.run_time.to_bits(), run[(r, t)].to_bits(), "run time {r} {t}");
+                    assert_eq!(period.setup_time.to_bits(), setup[(r, t)].to_bits(), "setup time {r} {t}");
+                    assert_eq!(period.moved_off, None);
+                }
+            }
+            let late: Vec<(usize, f64)> = explosion
+                .releases_before_horizon
+                .iter()
+                .enumerate()
+                .filter(|(_, &q)| q > 0.0)
+                .map(|(i, &q)| (input.items[i].lead_time, q))
+                .collect();
+            let reported: Vec<(usize, f64)> = report.late.iter().map(|l| (l.lead_time, l.quantity)).collect();
+            assert_eq!(reported, late);
+            assert!(report.options.is_none() && report.ways.is_empty() && report.moved.is_empty());
+        }
+    }
+
+    /// Four weeks. TEE (make, L0) = 2 INK; three ways: route DTG on PRINT (0.1/unit, setup 1,
+    /// family F with setup 0.5; capacity 10 + 2 overtime), route SCREEN on SCREEN (0.2/unit,
+    /// setup 2, capacity 40, lead time 1), supplier PARTNER (L0). HOODIE (make, one route on
+    /// PRINT, family F, 0.1/unit, setup 1). TEE due [50, 150, 120, 300], HOODIE [10, 0, 0, 0].
+    fn print_shop() -> PlanInput {
+        let weeks = |p: u64| date(2026, 1, 5) + chrono::Days::new(7 * p);
+        let resource = |id: &str, capacity: f64, overtime_max: f64| Resource {
+            id: id.into(),
+            capacity: vec![capacity; 4],
+            overtime_max,
+            overtime_cost: 0.0,
+        };
+        let routing = |item, resource, unit_time, setup_time, route, family| Routing {
+            route: Some(route),
+            family,
+            ..Routing::new(item, resource, unit_time, setup_time, 0.0)
+        };
+        let route = |item, id: &str, lead_time| Route {
+            item,
+            id: id.into(),
+            terms: LotTerms { lead_time, ..LotTerms::default() },
+        };
+        PlanInput {
+            items: vec![
+                Item::new("TEE", ItemKind::Make),
+                Item::new("HOODIE", ItemKind::Make),
+                Item::new("INK", ItemKind::Buy),
+            ],
+            bom: vec![BomEdge { parent: 0, component: 2, quantity: 2.0 }],
+            resources: vec![resource("PRINT", 10.0, 2.0), resource("SCREEN", 40.0, 0.0)],
+            routings: vec![
+                routing(0, 0, 0.1, 1.0, 0, Some(0)),
+                routing(0, 1, 0.2, 2.0, 1, None),
+                routing(1, 0, 0.1, 1.0, 2, Some(0)),
+            ],
+            routes: vec![route(0, "DTG", None), route(0, "SCREEN", Some(1)), route(1, "DTG", None)],
+            sources: vec![Source { item: 0, supplier: 0, terms: LotTerms::default(), max_per_period: None }],
+            suppliers: vec![Supplier { id: "PARTNER".into(), order_cost: 12.0 }],
+            families: vec![Family { id: "F".into(), resource: 0, setup_time: 0.5, setup_cost: 0.0 }],
+            orders: vec![
+                order("t1", 0, 50.0, weeks(0)),
+                order("t2", 0, 150.0, weeks(1)),
+                order("t3", 0, 120.0, weeks(2)),
+                order("t4", 0, 300.0, weeks(3)),
+                order("h1", 1, 10.0, weeks(0)),
+            ],
+            ..PlanInput::new(Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 4 })
+        }
+    }
+
+    #[test]
+    fn alternative_ways_absorb_what_the_first_route_cannot_hand_worked() {
+        let input = print_shop();
+        let options = Options::new(&input);
+        let demand = bucket_demand(&input);
+        let bom = BomGraph::new(&input).expect("acyclic");
+        let cut = rough_cut(&input, demand.planned_table(), &bom, &options);
+        // Week 1: DTG has room (5 + 1 + 0.5 family <= 12). Week 2: DTG needs 16.5 > 12, so
+        // SCREEN, starting in week 1 (lead time 1): 30 + 2 <= 40. Week 3: DTG 13.5 > 12,
+        // SCREEN in week 2: 26 <= 40. Week 4: DTG 31.5, SCREEN (week 3) 62 > 40: PARTNER.
+        assert_eq!(cut.releases.row(0), [50.0, 0.0, 0.0, 0.0]);
+        assert_eq!(cut.releases.row(1), [150.0, 120.0, 0.0, 0.0]);
+        assert_eq!(cut.releases.row(2), [0.0, 0.0, 0.0, 300.0]);
+        assert_eq!(cut.releases.row(3), [10.0, 0.0, 0.0, 0.0]);
+        // Only made TEE consume INK: 2 x [50 + 150, 120, 0, 0]; PARTNER's 300 consume none.
+        assert_eq!(cut.releases.row(4), [400.0, 240.0, 0.0, 0.0]);
+
+        let report = inspect(&input, &demand, &bom);
+        let print = &report.capacity[0].periods;
+        // Week 1: TEE 5 + HOODIE 1 run; setups 1 + 1 and the family's 0.5 once.
+        assert_eq!((print[0].run_time, print[0].setup_time), (6.0, 2.5));
+        let moved_off: Vec<Option<f64>> = print.iter().map(|p| p.moved_off).collect();
+        assert_eq!(moved_off, [Some(0.0), Some(16.0), Some(13.0), Some(31.0)]);
+        assert_eq!(report.capacity[0].total_moved_off(), 60.0);
+        let screen: Vec<f64> = report.capacity[1].periods.iter().map(|p| p.need).collect();
+        assert_eq!(screen, [32.0, 26.0, 0.0, 0.0]);
+        assert!(report.capacity_flags.is_empty());
+        let moves: Vec<(&str, f64, &str, usize, &str, usize)> = report
+            .moved
+            .iter()
+            .map(|m| (m.item.as_str(), m.quantity, m.from.as_str(), m.from_period, m.to.as_str(), m.to_period))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                ("TEE", 150.0, "route DTG", 2, "route SCREEN", 1),
+                ("TEE", 120.0, "route DTG", 3, "route SCREEN", 2),
+                ("TEE", 300.0, "route DTG", 4, "supplier PARTNER", 4),
+            ]
+        );
+        assert_eq!(report.moved[0].relieved, [ResourceTime { resource: "PRINT".into(), time: 16.0 }]);
+        assert_eq!(report.options, Some(OptionCounts { routes: 3, sources: 1, suppliers: 1, families: 1 }));
+        // Only TEE has more than one way.
+        assert_eq!(report.ways.len(), 1);
+        let labels: Vec<String> = report.ways[0].ways.iter().map(WayInfo::label).collect();
+        assert_eq!(labels, ["route DTG", "route SCREEN", "supplier PARTNER"]);
+        assert_eq!(report.ways[0].ways[1].resources, ["SCREEN"]);
+        assert_eq!((report.ways[0].ways[1].lead_time, report.ways[0].ways[2].joint_cost), (1, Some(12.0)));
+
+        // Without the supplier, week 4 stays on DTG, the first route, and overloads PRINT.
+        let mut no_partner = print_shop();
+        no_partner.sources.clear();
+        no_partner.suppliers.clear();
+        let report = report_of(&no_partner);
+        assert_eq!(report.moved.len(), 2);
+        let flags: Vec<(&str, usize, LoadStatus)> =
+            report.capacity_flags.iter().map(|f| (f.resource.as_str(), f.period, f.status)).collect();
+        assert_eq!(flags, [("PRINT", 4, LoadStatus::Overloaded)]);
+        assert_eq!(report.capacity[0].periods[3].need, 31.5);
+    }
+
+    #[test]
+    fn a_requirement_no_way_can_deliver_in_time_is_late_with_the_shortest_lead_time() {
+        let mut input = print_shop();
+        // Every way of TEE takes at least a week now: week 1's 50 cannot be made in time.
+        input.routes[0].terms.lead_time = Some(2);
+        input.sources[0].terms.lead_time = Some(1);
+        let report = report_of(&input);
+        let tee = report.late.iter().find(|late| late.item == "TEE").expect("TEE is late");
+        assert_eq!((tee.lead_time, tee.quantity), (1, 50.0));
+        // Week 2's 150: DTG cannot deliver it in time, so SCREEN (from week 1) is the first way
+        // that can, and it has room: not a move. Week 3's 120 would start on DTG in week 1,
+        // which has no room for 12 + 1 + 0.5: it moves to SCREEN (week 2).
+        assert_eq!(report.moved.len(), 2);
+        let first = &report.moved[0];
+        assert_eq!(
+            (first.quantity, first.from_period, first.to.as_str(), first.to_period),
+            (120.0, 1, "route SCREEN", 2)
+        );
+    }
+
+    #[test]
+    fn the_version_2_text_report_names_the_ways_and_what_moved() {
+        let report = report_of(&print_shop());
+        let text = report.to_text();
+        assert!(text.lines().all(|line| line.chars().count() <= 100), "{text}");
+        let expect_line = |words: &[&str]| {
+            assert!(
+                text.lines().any(|line| words.iter().all(|w| line.contains(w))),
+                "no line with {words:?} in\n{text}"
+            );
+        };
+        expect_line(&["options", "3 routes, 1 source, 1 supplier, 1 family"]);
+        expect_line(&["TEE", "route DTG", "0", "PRINT"]);
+        expect_line(&["route SCREEN", "1", "SCREEN"]);
+        expect_line(&["supplier PARTNER", "joint order cost 12"]);
+        expect_line(&["alternative ways: 3 releases did not fit"]);
+        expect_line(&["PRINT", "60"]);
+        expect_line(&["2", "TEE", "150", "route DTG", "route SCREEN (p1)", "PRINT 16"]);
+        expect_line(&["4", "TEE", "300", "route DTG", "supplier PARTNER", "PRINT 31"]);
+        let json = serde_json::to_value(&report).expect("serialisable");
+        assert_eq!(json["capacity"][0]["periods"][1]["moved_off"], 16.0);
+        assert_eq!(json["moved"][2]["to"], "supplier PARTNER");
+        assert_eq!(json["ways"][0]["ways"][2]["kind"], "supplier");
+        assert_eq!(json["options"]["families"], 1);
+        // A version-1 report has none of these keys.
+        let json = serde_json::to_string(&report_of(&bikes())).expect("serialisable");
+        for key in ["moved_off", "\"options\"", "\"ways\"", "\"moved\""] {
+            assert!(!json.contains(key), "{key} in {json}");
+        }
     }
 
     #[test]

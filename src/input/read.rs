@@ -13,7 +13,8 @@ use crate::input::table::{
     TableSchema, WholeRange,
 };
 use crate::input::{
-    BomEdge, Bucket, ForecastEntry, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
+    BomEdge, Bucket, Family, ForecastEntry, Horizon, Item, ItemKind, LotTerms, Order, PlanInput, Receipt, Resource,
+    Route, Routing, SolverConfig, Source, Supplier,
 };
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
@@ -33,6 +34,7 @@ const ITEMS: TableSchema = TableSchema {
         "unit_cost",
         "holding_cost",
         "backlog_cost",
+        "unmet_cost",
         "lead_time",
         "initial_inventory",
         "safety_stock",
@@ -54,8 +56,19 @@ const CAPACITY: TableSchema =
 const ROUTINGS: TableSchema = TableSchema {
     name: "routings",
     required: &["item", "resource"],
-    optional: &["unit_time", "setup_time", "setup_cost"],
+    optional: &["unit_time", "setup_time", "setup_cost", "route", "family", "when"],
 };
+/// The lot values a route or a source may set (items.csv's rules; empty = the item's value).
+const LOT_TERMS: [&str; 6] = ["unit_cost", "lead_time", "min_lot", "max_lot", "lot_multiple", "order_cost"];
+const ROUTES: TableSchema = TableSchema { name: "routes", required: &["item", "route"], optional: &LOT_TERMS };
+const SOURCES: TableSchema = TableSchema {
+    name: "sources",
+    required: &["item", "supplier"],
+    optional: &["unit_cost", "lead_time", "min_lot", "max_lot", "lot_multiple", "order_cost", "max_per_period"],
+};
+const SUPPLIERS: TableSchema = TableSchema { name: "suppliers", required: &["supplier"], optional: &["order_cost"] };
+const FAMILIES: TableSchema =
+    TableSchema { name: "families", required: &["family", "resource"], optional: &["setup_time", "setup_cost"] };
 const RECEIPTS: TableSchema =
     TableSchema { name: "receipts", required: &["item", "period", "quantity"], optional: &[] };
 const FORECAST: TableSchema =
@@ -63,7 +76,8 @@ const FORECAST: TableSchema =
 const ORDERS: TableSchema =
     TableSchema { name: "orders", required: &["order_id", "item", "quantity", "due_date"], optional: &["market"] };
 
-const SCHEMAS: [TableSchema; 8] = [ITEMS, BOM, RESOURCES, CAPACITY, ROUTINGS, RECEIPTS, FORECAST, ORDERS];
+const SCHEMAS: [TableSchema; 12] =
+    [ITEMS, BOM, RESOURCES, CAPACITY, FAMILIES, ROUTINGS, ROUTES, SOURCES, SUPPLIERS, RECEIPTS, FORECAST, ORDERS];
 
 /// Reads and validates the plan directory `dir`.
 ///
@@ -107,7 +121,13 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
     let (mut resources, resource_catalog) = read_resources(dir, n_periods, &mut diags);
     let bom = read_bom(dir, &items, item_catalog.as_ref(), &mut diags);
     read_capacity(dir, n_periods, &mut resources, resource_catalog.as_ref(), &mut diags);
-    let routings = read_routings(dir, item_catalog.as_ref(), resource_catalog.as_ref(), &mut diags);
+    let mut families = read_families(dir, resource_catalog.as_ref(), &mut diags);
+    let routed = read_routings(dir, item_catalog.as_ref(), resource_catalog.as_ref(), &mut families, &mut diags);
+    let families = families.finish(routed.read, &resources, &mut diags);
+    let RoutingsRead { routings, mut routes, route_index, .. } = routed;
+    read_routes(dir, &items, item_catalog.as_ref(), &mut routes, route_index.as_ref(), &mut diags);
+    let (sources, mut suppliers, supplier_catalog) = read_sources(dir, &items, item_catalog.as_ref(), &mut diags);
+    read_suppliers(dir, &mut suppliers, supplier_catalog.as_ref(), &mut diags);
     let receipts = read_receipts(dir, n_periods, item_catalog.as_ref(), &mut diags);
     let forecast = read_forecast(dir, n_periods, item_catalog.as_ref(), &mut diags);
     let orders = match orders_frame {
@@ -133,6 +153,10 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             receipts,
             orders,
             forecast,
+            routes,
+            sources,
+            suppliers,
+            families,
             ..PlanInput::new(horizon)
         }),
         _ => {
@@ -351,6 +375,7 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
     let unit_cost = non_negative("unit_cost", diags);
     let holding_cost = non_negative("holding_cost", diags);
     let backlog_cost = non_negative("backlog_cost", diags);
+    let unmet_cost = non_negative("unmet_cost", diags);
     let lead_time = table.whole_numbers("lead_time", WholeRange { min: 0, max: None }, Need::Optional, diags);
     let initial_inventory = non_negative("initial_inventory", diags);
     let safety_stock = non_negative("safety_stock", diags);
@@ -380,6 +405,7 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
         item.unit_cost = cell_at(&unit_cost, row_idx).or_default(0.0).unwrap_or(0.0);
         item.holding_cost = cell_at(&holding_cost, row_idx).or_default(0.0).unwrap_or(0.0);
         item.backlog_cost = cell_at(&backlog_cost, row_idx).value();
+        item.unmet_cost = cell_at(&unmet_cost, row_idx).or_default(0.0).unwrap_or(0.0);
         item.lead_time = cell_at(&lead_time, row_idx).value().and_then(|v| usize::try_from(v).ok()).unwrap_or(0);
         item.initial_inventory = cell_at(&initial_inventory, row_idx).or_default(0.0).unwrap_or(0.0);
         item.safety_stock = cell_at(&safety_stock, row_idx).or_default(0.0).unwrap_or(0.0);
@@ -576,30 +602,234 @@ fn read_capacity(
 }
 
 // ---------------------------------------------------------------------------------------------
-// routings
+// routings, with the setup families they name and the routes they form
+
+/// A list of spreadsheet rows for a message: `row 2`, `rows 2, 3 and 5`, at most six named.
+fn rows_text(rows: &[usize]) -> String {
+    const SHOWN: usize = 6;
+    let named: Vec<String> = rows.iter().take(SHOWN).map(usize::to_string).collect();
+    match (rows.len(), named.as_slice()) {
+        (0, _) => String::new(),
+        (1, _) => format!("row {}", named.join("")),
+        (n, _) if n > SHOWN => format!("rows {} and {} more", named.join(", "), n - SHOWN),
+        (_, [init @ .., last]) => format!("rows {} and {last}", init.join(", ")),
+        (_, []) => String::new(),
+    }
+}
+
+/// `; did you mean `X`?` when a candidate is close to `word`, else empty.
+fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    closest(word, candidates).map(|suggestion| format!("; did you mean `{suggestion}`?")).unwrap_or_default()
+}
+
+/// `families.csv` as read before the routings, and which of its rows they use.
+struct FamiliesRead {
+    /// The table, when it was loaded with its required columns.
+    table: Option<Table>,
+    /// True when neither families.csv nor families.parquet exists.
+    absent: bool,
+    /// Where the table was looked for (for the message when it is missing).
+    dir: String,
+    /// The families, in file order.
+    families: Vec<Family>,
+    /// The data row (0-based) of each family.
+    row_idx: Vec<usize>,
+    /// Family index by (family id, resource index).
+    index: HashMap<(String, usize), usize>,
+    /// Whether a routing row names each family.
+    used: Vec<bool>,
+    /// (family id, resource) pairs that routing rows name but that have no row.
+    unmatched: Vec<(String, usize)>,
+    /// Whether the missing families.csv was reported already (once).
+    missing_reported: bool,
+}
+
+/// What a routing row's family refers to.
+enum FamilyLookup {
+    /// The family on the row's resource.
+    Found(usize),
+    /// families.csv has no row for it (reported by the caller).
+    NoRow,
+    /// There is no families.csv at all.
+    FileMissing,
+    /// families.csv could not be read: nothing can be checked.
+    Unknown,
+}
+
+impl FamiliesRead {
+    fn empty(dir: &Path, absent: bool) -> Self {
+        FamiliesRead {
+            table: None,
+            absent,
+            dir: dir.display().to_string(),
+            families: Vec::new(),
+            row_idx: Vec::new(),
+            index: HashMap::new(),
+            used: Vec::new(),
+            unmatched: Vec::new(),
+            missing_reported: false,
+        }
+    }
+
+    fn lookup(&mut self, family: &str, resource: usize) -> FamilyLookup {
+        if self.table.is_none() {
+            return if self.absent { FamilyLookup::FileMissing } else { FamilyLookup::Unknown };
+        }
+        match self.index.get(&(family.to_string(), resource)) {
+            Some(&family_idx) => {
+                if let Some(used) = self.used.get_mut(family_idx) {
+                    *used = true;
+                }
+                FamilyLookup::Found(family_idx)
+            }
+            None => {
+                self.unmatched.push((family.to_string(), resource));
+                FamilyLookup::NoRow
+            }
+        }
+    }
+
+    /// The ids of the families listed for `resource`.
+    fn ids_on(&self, resource: usize) -> impl Iterator<Item = &str> {
+        self.families.iter().filter(move |family| family.resource == resource).map(|family| family.id.as_str())
+    }
+
+    /// Reports every row no routing row uses (when the routings could be read) and returns the
+    /// families.
+    fn finish(self, routings_read: bool, resources: &[Resource], diags: &mut Diagnostics) -> Vec<Family> {
+        if let (Some(table), true) = (&self.table, routings_read) {
+            for ((family, &used), &row_idx) in self.families.iter().zip(&self.used).zip(&self.row_idx) {
+                if used {
+                    continue;
+                }
+                let resource_id = resources.get(family.resource).map_or("", |resource| resource.id.as_str());
+                let named_there = self
+                    .unmatched
+                    .iter()
+                    .filter(|(_, resource)| *resource == family.resource)
+                    .map(|(id, _)| id.as_str());
+                let hint = did_you_mean(&family.id, named_there);
+                table.report(
+                    diags,
+                    row_idx,
+                    "family",
+                    family.id.as_str(),
+                    format!(
+                        "no routing row uses family {} on resource {resource_id} (a typo?); name it in the \
+                         `family` column of routings.csv or remove the row{hint}",
+                        family.id
+                    ),
+                );
+            }
+        }
+        self.families
+    }
+}
+
+fn read_families(dir: &Path, resource_catalog: Option<&Catalog>, diags: &mut Diagnostics) -> FamiliesRead {
+    let table = match load(dir, &FAMILIES, diags) {
+        Loaded::Ready(table) => table,
+        Loaded::Absent => return FamiliesRead::empty(dir, true),
+        Loaded::Unusable => return FamiliesRead::empty(dir, false),
+    };
+    let ids = table.ids("family", Need::Required, diags);
+    let resources = table.ids("resource", Need::Required, diags);
+    let setup_time = table.numbers("setup_time", NumberRule::NonNegative, Need::Optional, diags);
+    let setup_cost = table.numbers("setup_cost", NumberRule::NonNegative, Need::Optional, diags);
+    let mut read = FamiliesRead::empty(dir, false);
+    for row_idx in 0..table.height() {
+        let id = cell_at(&ids, row_idx).value();
+        let resource = cell_at(&resources, row_idx).value().and_then(|resource_id| {
+            resolve(&table, diags, row_idx, "resource", resource_id, "resource", resource_catalog)
+        });
+        let (Some(id), Some(resource)) = (id, resource) else {
+            continue;
+        };
+        if let Some(&first_idx) = read.index.get(&(id.to_string(), resource)) {
+            let first_row = read.row_idx.get(first_idx).map_or(0, |&first| table.row_number(first));
+            table.report(
+                diags,
+                row_idx,
+                "family",
+                id,
+                format!("duplicate row for this family and resource; first given in row {first_row}"),
+            );
+            continue;
+        }
+        // A row with a bad number still names its family: the routings that use it are fine.
+        read.index.insert((id.to_string(), resource), read.families.len());
+        read.families.push(Family {
+            id: id.to_string(),
+            resource,
+            setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+        });
+        read.row_idx.push(row_idx);
+        read.used.push(false);
+    }
+    read.table = Some(table);
+    read
+}
+
+/// What reading `routings.csv` gives: the rows, the named routes they form (with the items'
+/// values until `routes.csv` is read), and the routes by (item, route id).
+struct RoutingsRead {
+    routings: Vec<Routing>,
+    routes: Vec<Route>,
+    /// `None` when routings.csv could not be read (its routes are unknown).
+    route_index: Option<IdMap<(usize, String), usize>>,
+    /// False when routings.csv could not be read (its families are unknown).
+    read: bool,
+}
+
+/// The rows of one item in routings.csv: the data rows that name a route and those that do not.
+struct RouteNaming {
+    item: usize,
+    named: Vec<usize>,
+    unnamed: Vec<usize>,
+}
 
 fn read_routings(
     dir: &Path,
     item_catalog: Option<&ItemCatalog>,
     resource_catalog: Option<&Catalog>,
+    families: &mut FamiliesRead,
     diags: &mut Diagnostics,
-) -> Vec<Routing> {
-    let Some(table) = load_optional(dir, &ROUTINGS, diags) else {
-        return Vec::new();
+) -> RoutingsRead {
+    let table = match load(dir, &ROUTINGS, diags) {
+        Loaded::Ready(table) => table,
+        Loaded::Absent => {
+            return RoutingsRead {
+                routings: Vec::new(),
+                routes: Vec::new(),
+                route_index: Some(IdMap::default()),
+                read: true,
+            }
+        }
+        Loaded::Unusable => {
+            return RoutingsRead { routings: Vec::new(), routes: Vec::new(), route_index: None, read: false }
+        }
     };
     let items = table.ids("item", Need::Required, diags);
     let resources = table.ids("resource", Need::Required, diags);
     let unit_time = table.numbers("unit_time", NumberRule::NonNegative, Need::Optional, diags);
     let setup_time = table.numbers("setup_time", NumberRule::NonNegative, Need::Optional, diags);
     let setup_cost = table.numbers("setup_cost", NumberRule::NonNegative, Need::Optional, diags);
-    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    let route_ids = table.ids("route", Need::Optional, diags);
+    let family_ids = table.ids("family", Need::Optional, diags);
+    let conditions = table.ids("when", Need::Optional, diags);
+    let mut seen: HashMap<(usize, Option<usize>, usize), usize> = HashMap::new();
+    let mut routes: Vec<Route> = Vec::new();
+    let mut route_index: IdMap<(usize, String), usize> = IdMap::default();
+    let mut naming: Vec<RouteNaming> = Vec::new();
+    let mut naming_of_item: HashMap<usize, usize> = HashMap::new();
     let mut routings = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
         let item_id = cell_at(&items, row_idx).value();
         let item = item_id.and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
-        let resource = cell_at(&resources, row_idx)
-            .value()
-            .and_then(|id| resolve(&table, diags, row_idx, "resource", id, "resource", resource_catalog));
+        let resource_id = cell_at(&resources, row_idx).value();
+        let resource =
+            resource_id.and_then(|id| resolve(&table, diags, row_idx, "resource", id, "resource", resource_catalog));
         if let (Some(item_idx), Some(id)) = (item, item_id) {
             if item_catalog.and_then(|catalog| catalog.kind(item_idx)) == Some(ItemKind::Buy) {
                 table.report(
@@ -611,30 +841,403 @@ fn read_routings(
                 );
             }
         }
-        let (Some(item), Some(resource)) = (item, resource) else {
+        let route_cell = cell_at(&route_ids, row_idx);
+        // Every distinct (item, route id) is one route, in the order of its first row.
+        let route = match (item, route_cell.value()) {
+            (Some(item_idx), Some(route_id)) => {
+                let next = routes.len();
+                let route_idx = *route_index.entry((item_idx, route_id.to_string())).or_insert(next);
+                if route_idx == next {
+                    routes.push(Route { item: item_idx, id: route_id.to_string(), terms: LotTerms::default() });
+                }
+                Some(route_idx)
+            }
+            _ => None,
+        };
+        let family = match (cell_at(&family_ids, row_idx).value(), resource, resource_id) {
+            (Some(family_id), Some(resource_idx), Some(resource_id)) => {
+                routing_family(&table, diags, row_idx, families, family_id, resource_idx, resource_id)
+            }
+            _ => None,
+        };
+        if let Some(condition) = cell_at(&conditions, row_idx).value() {
+            table.report(
+                diags,
+                row_idx,
+                "when",
+                condition,
+                "conditional routing rows belong to configurable products (spec section 1.5), which this \
+                 version does not plan yet; leave `when` empty",
+            );
+            continue;
+        }
+        let (Some(item), Some(resource), false) = (item, resource, route_cell == Cell::Invalid) else {
             continue;
         };
-        if let Some(&first_row) = seen.get(&(item, resource)) {
-            let resource_id = cell_at(&resources, row_idx).value().unwrap_or("");
+        let slot = *naming_of_item.entry(item).or_insert_with(|| {
+            naming.push(RouteNaming { item, named: Vec::new(), unnamed: Vec::new() });
+            naming.len() - 1
+        });
+        if let Some(rows) = naming.get_mut(slot) {
+            if route.is_some() { &mut rows.named } else { &mut rows.unnamed }.push(row_idx);
+        }
+        if let Some(&first_row) = seen.get(&(item, route, resource)) {
+            let what = match route_cell.value() {
+                Some(route_id) => format!("item, route {route_id} and resource"),
+                None => "item and resource".to_string(),
+            };
             table.report(
                 diags,
                 row_idx,
                 "resource",
-                resource_id,
-                format!("duplicate routing for this item and resource; first given in row {first_row}"),
+                resource_id.unwrap_or(""),
+                format!("duplicate routing for this {what}; first given in row {first_row}"),
             );
             continue;
         }
-        seen.insert((item, resource), table.row_number(row_idx));
-        routings.push(Routing::new(
-            item,
-            resource,
-            cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
-            cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
-            cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
-        ));
+        seen.insert((item, route, resource), table.row_number(row_idx));
+        routings.push(Routing {
+            route,
+            family,
+            ..Routing::new(
+                item,
+                resource,
+                cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
+                cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+                cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+            )
+        });
     }
-    routings
+    report_mixed_route_naming(&table, diags, &naming, &route_ids, item_catalog);
+    RoutingsRead { routings, routes, route_index: Some(route_index), read: true }
+}
+
+/// The family of a routing row on its resource, reporting one that families.csv lacks (and,
+/// once, a families.csv that does not exist).
+fn routing_family(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    families: &mut FamiliesRead,
+    family_id: &str,
+    resource_idx: usize,
+    resource_id: &str,
+) -> Option<usize> {
+    match families.lookup(family_id, resource_idx) {
+        FamilyLookup::Found(family_idx) => Some(family_idx),
+        FamilyLookup::NoRow => {
+            let elsewhere: Vec<usize> = families
+                .families
+                .iter()
+                .filter(|family| family.id == family_id && family.resource != resource_idx)
+                .map(|family| family.resource)
+                .collect();
+            let hint = if elsewhere.is_empty() {
+                did_you_mean(family_id, families.ids_on(resource_idx))
+            } else {
+                "; families.csv lists it for another resource only".to_string()
+            };
+            table.report(
+                diags,
+                row_idx,
+                "family",
+                family_id,
+                format!(
+                    "no families.csv row for family {family_id} on resource {resource_id}; add one \
+                     (family, resource, setup_time, setup_cost){hint}"
+                ),
+            );
+            None
+        }
+        FamilyLookup::FileMissing => {
+            if !families.missing_reported {
+                families.missing_reported = true;
+                diags.push(Diagnostic::file(
+                    "families.csv",
+                    format!(
+                        "required table not found: no families.csv or families.parquet in {}; {} names a setup \
+                         family (first in row {}: family {family_id} on resource {resource_id}), and each \
+                         (family, resource) needs a row with its setup_time and setup_cost",
+                        families.dir,
+                        table.file_name(),
+                        table.row_number(row_idx)
+                    ),
+                ));
+            }
+            None
+        }
+        FamilyLookup::Unknown => None,
+    }
+}
+
+/// An item's routing rows must all name a route or none: one problem per item that mixes them,
+/// at its first row of the kind that came second.
+fn report_mixed_route_naming(
+    table: &Table,
+    diags: &mut Diagnostics,
+    naming: &[RouteNaming],
+    route_ids: &[Cell<&str>],
+    item_catalog: Option<&ItemCatalog>,
+) {
+    for rows in naming {
+        let (Some(&first_named), Some(&first_unnamed)) = (rows.named.first(), rows.unnamed.first()) else {
+            continue;
+        };
+        let item_id = item_catalog.and_then(|catalog| catalog.ids.ids.get(rows.item)).map_or("", String::as_str);
+        let row_numbers =
+            |row_idxs: &[usize]| -> Vec<usize> { row_idxs.iter().map(|&row_idx| table.row_number(row_idx)).collect() };
+        let at = first_named.max(first_unnamed);
+        let message = format!(
+            "item {item_id} has routing rows with a route ({}) and rows without one ({}); name a route in \
+             every routing row of {item_id} or in none",
+            rows_text(&row_numbers(&rows.named)),
+            rows_text(&row_numbers(&rows.unnamed))
+        );
+        diags.push(Diagnostic {
+            file: table.file_name().to_string(),
+            row: Some(table.row_number(at)),
+            column: Some("route".to_string()),
+            value: cell_at(route_ids, at).value().map(str::to_string),
+            message,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// routes, sources and suppliers: lot values per route or supplier (empty = the item's)
+
+/// The six lot-value columns of `routes.csv` and `sources.csv`, with items.csv's rules.
+struct TermColumns {
+    unit_cost: Vec<Cell<f64>>,
+    lead_time: Vec<Cell<u64>>,
+    min_lot: Vec<Cell<f64>>,
+    max_lot: Vec<Cell<f64>>,
+    lot_multiple: Vec<Cell<f64>>,
+    order_cost: Vec<Cell<f64>>,
+}
+
+impl TermColumns {
+    fn read(table: &Table, diags: &mut Diagnostics) -> Self {
+        let non_negative = |column: &str, diags: &mut Diagnostics| {
+            table.numbers(column, NumberRule::NonNegative, Need::Optional, diags)
+        };
+        TermColumns {
+            unit_cost: non_negative("unit_cost", diags),
+            lead_time: table.whole_numbers("lead_time", WholeRange { min: 0, max: None }, Need::Optional, diags),
+            min_lot: non_negative("min_lot", diags),
+            max_lot: table.numbers("max_lot", NumberRule::Positive, Need::Optional, diags),
+            lot_multiple: table.numbers("lot_multiple", NumberRule::Positive, Need::Optional, diags),
+            order_cost: non_negative("order_cost", diags),
+        }
+    }
+
+    /// The row's values (`None` when a cell is invalid, already reported).
+    fn at(&self, row_idx: usize) -> Option<LotTerms> {
+        let lead_time = match cell_at(&self.lead_time, row_idx).optional()? {
+            Some(lead_time) => Some(usize::try_from(lead_time).ok()?),
+            None => None,
+        };
+        Some(LotTerms {
+            unit_cost: cell_at(&self.unit_cost, row_idx).optional()?,
+            lead_time,
+            min_lot: cell_at(&self.min_lot, row_idx).optional()?,
+            max_lot: cell_at(&self.max_lot, row_idx).optional()?,
+            lot_multiple: cell_at(&self.lot_multiple, row_idx).optional()?,
+            order_cost: cell_at(&self.order_cost, row_idx).optional()?,
+        })
+    }
+}
+
+/// items.csv's lot rule for a route or source row, once the item's values fill its gaps: a
+/// min_lot above the max_lot leaves no lot. (Both from the item: reported in items.csv.)
+fn check_term_lot_rules(table: &Table, diags: &mut Diagnostics, row_idx: usize, terms: &LotTerms, item: &Item) {
+    let min_lot = terms.min_lot.unwrap_or(item.min_lot);
+    let Some(max_lot) = terms.max_lot.or(item.max_lot) else {
+        return;
+    };
+    if min_lot <= max_lot {
+        return;
+    }
+    let (column, value, message) = match (terms.min_lot, terms.max_lot) {
+        (Some(_), Some(_)) => {
+            ("min_lot", min_lot, format!("min_lot is larger than max_lot {max_lot}: no lot can satisfy both"))
+        }
+        (Some(_), None) => (
+            "min_lot",
+            min_lot,
+            format!(
+                "min_lot is larger than the item's max_lot {max_lot} (items.csv): no lot can satisfy both; give \
+                 this row its own max_lot"
+            ),
+        ),
+        (None, Some(_)) => (
+            "max_lot",
+            max_lot,
+            format!(
+                "max_lot is smaller than the item's min_lot {min_lot} (items.csv): no lot can satisfy both; give \
+                 this row its own min_lot"
+            ),
+        ),
+        (None, None) => return,
+    };
+    table.report(diags, row_idx, column, value.to_string(), message);
+}
+
+fn read_routes(
+    dir: &Path,
+    items: &[Item],
+    item_catalog: Option<&ItemCatalog>,
+    routes: &mut [Route],
+    route_index: Option<&IdMap<(usize, String), usize>>,
+    diags: &mut Diagnostics,
+) {
+    let Some(table) = load_optional(dir, &ROUTES, diags) else {
+        return;
+    };
+    let item_cells = table.ids("item", Need::Required, diags);
+    let route_cells = table.ids("route", Need::Required, diags);
+    let terms = TermColumns::read(&table, diags);
+    let mut first_rows: HashMap<usize, usize> = HashMap::new();
+    for row_idx in 0..table.height() {
+        let item = cell_at(&item_cells, row_idx)
+            .value()
+            .and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
+        let Some(item_idx) = item else {
+            continue;
+        };
+        let item_id = items.get(item_idx).map_or("", |item| item.id.as_str());
+        if item_catalog.and_then(|catalog| catalog.kind(item_idx)) == Some(ItemKind::Buy) {
+            table.report(
+                diags,
+                row_idx,
+                "item",
+                item_id,
+                format!(
+                    "buy item {item_id} has no routes: routes.csv is for make items (the suppliers of a buy item \
+                     go in sources.csv)"
+                ),
+            );
+            continue;
+        }
+        let (Some(route_id), Some(route_index)) = (cell_at(&route_cells, row_idx).value(), route_index) else {
+            continue;
+        };
+        let Some(&route_idx) = route_index.get(&(item_idx, route_id.to_string())) else {
+            let names: Vec<&str> =
+                routes.iter().filter(|route| route.item == item_idx).map(|route| route.id.as_str()).collect();
+            let message = if names.is_empty() {
+                format!("unknown route: no routing row of {item_id} names a route in routings.csv")
+            } else {
+                let hint = match closest(route_id, names.iter().copied()) {
+                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                    None => format!("its routes are {}", backticked(names.iter().copied())),
+                };
+                format!("unknown route: {item_id} has no route {route_id} in routings.csv; {hint}")
+            };
+            table.report(diags, row_idx, "route", route_id, message);
+            continue;
+        };
+        if let Some(&first_row) = first_rows.get(&route_idx) {
+            table.report(
+                diags,
+                row_idx,
+                "route",
+                route_id,
+                format!("duplicate row for this item and route; first given in row {first_row}"),
+            );
+            continue;
+        }
+        first_rows.insert(route_idx, table.row_number(row_idx));
+        let (Some(terms), Some(item), Some(route)) =
+            (terms.at(row_idx), items.get(item_idx), routes.get_mut(route_idx))
+        else {
+            continue;
+        };
+        check_term_lot_rules(&table, diags, row_idx, &terms, item);
+        route.terms = terms;
+    }
+}
+
+/// Reads `sources.csv`: the sources, the suppliers they name (in order of first appearance,
+/// without joint costs yet) and those suppliers as a catalog (`None` when the table could not
+/// be read; empty when it is absent).
+fn read_sources(
+    dir: &Path,
+    items: &[Item],
+    item_catalog: Option<&ItemCatalog>,
+    diags: &mut Diagnostics,
+) -> (Vec<Source>, Vec<Supplier>, Option<Catalog>) {
+    let table = match load(dir, &SOURCES, diags) {
+        Loaded::Ready(table) => table,
+        Loaded::Absent => return (Vec::new(), Vec::new(), Some(Catalog::new("sources.csv"))),
+        Loaded::Unusable => return (Vec::new(), Vec::new(), None),
+    };
+    let item_cells = table.ids("item", Need::Required, diags);
+    let supplier_cells = table.ids("supplier", Need::Required, diags);
+    let terms = TermColumns::read(&table, diags);
+    let max_per_period = table.numbers("max_per_period", NumberRule::NonNegative, Need::Optional, diags);
+    let mut catalog = Catalog::new(table.file_name());
+    let mut first_rows: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut sources = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let item = cell_at(&item_cells, row_idx)
+            .value()
+            .and_then(|id| resolve_item(&table, diags, row_idx, "item", id, item_catalog));
+        let supplier_id = cell_at(&supplier_cells, row_idx).value();
+        let supplier = supplier_id.map(|id| catalog.insert(id).unwrap_or_else(|first| first));
+        let (Some(item_idx), Some(supplier), Some(supplier_id)) = (item, supplier, supplier_id) else {
+            continue;
+        };
+        if let Some(&first_row) = first_rows.get(&(item_idx, supplier)) {
+            table.report(
+                diags,
+                row_idx,
+                "supplier",
+                supplier_id,
+                format!("duplicate source for this item and supplier; first given in row {first_row}"),
+            );
+            continue;
+        }
+        first_rows.insert((item_idx, supplier), table.row_number(row_idx));
+        let (Some(terms), Some(max_per_period), Some(item)) =
+            (terms.at(row_idx), cell_at(&max_per_period, row_idx).optional(), items.get(item_idx))
+        else {
+            continue;
+        };
+        check_term_lot_rules(&table, diags, row_idx, &terms, item);
+        sources.push(Source { item: item_idx, supplier, terms, max_per_period });
+    }
+    let suppliers = catalog.ids.iter().map(|id| Supplier { id: id.clone(), order_cost: 0.0 }).collect();
+    (sources, suppliers, Some(catalog))
+}
+
+/// Reads `suppliers.csv`: each supplier's joint order cost. Every supplier must be named in
+/// `sources.csv` (`catalog`; `None` when that could not be read: nothing is checked).
+fn read_suppliers(dir: &Path, suppliers: &mut [Supplier], catalog: Option<&Catalog>, diags: &mut Diagnostics) {
+    let Some(table) = load_optional(dir, &SUPPLIERS, diags) else {
+        return;
+    };
+    let ids = table.ids("supplier", Need::Required, diags);
+    let order_costs = table.numbers("order_cost", NumberRule::NonNegative, Need::Optional, diags);
+    let mut first_rows: HashMap<&str, usize> = HashMap::new();
+    for row_idx in 0..table.height() {
+        let Some(id) = cell_at(&ids, row_idx).value() else {
+            continue;
+        };
+        if let Some(&first_row) = first_rows.get(id) {
+            table.report(diags, row_idx, "supplier", id, format!("duplicate supplier; first given in row {first_row}"));
+            continue;
+        }
+        first_rows.insert(id, table.row_number(row_idx));
+        let Some(supplier_idx) = resolve(&table, diags, row_idx, "supplier", id, "supplier", catalog) else {
+            continue;
+        };
+        if let (Some(supplier), Some(order_cost)) =
+            (suppliers.get_mut(supplier_idx), cell_at(&order_costs, row_idx).or_default(0.0))
+        {
+            supplier.order_cost = order_cost;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1147,6 +1750,14 @@ mod tests {
         assert!(plan.bom.is_empty() && plan.routings.is_empty() && plan.receipts.is_empty());
         assert!(plan.forecast.is_empty() && plan.orders.is_empty());
         assert_eq!(plan.resources[0].capacity, [8.0, 8.0, 0.0]);
+    }
+
+    #[test]
+    fn row_lists_name_at_most_six_rows() {
+        assert_eq!(rows_text(&[4]), "row 4");
+        assert_eq!(rows_text(&[2, 3]), "rows 2 and 3");
+        assert_eq!(rows_text(&[2, 3, 9]), "rows 2, 3 and 9");
+        assert_eq!(rows_text(&[2, 3, 4, 5, 6, 7, 8, 9]), "rows 2, 3, 4, 5, 6, 7 and 2 more");
     }
 
     #[test]

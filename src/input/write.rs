@@ -3,7 +3,9 @@
 //! The output is lean and deterministic: optional tables are written only when they hold rows,
 //! optional columns only when some row differs from the default, and numbers with Rust's `{}`
 //! formatting of `f64` (the shortest text that reads back to the same value). Periods are
-//! 1-based in the files. A resource's capacity is written as its most frequent per-period
+//! 1-based in the files. The version-2 tables (`routes.csv`, `sources.csv`, `suppliers.csv`,
+//! `families.csv`) and columns (`unmet_cost`; `route` and `family` in `routings.csv`) follow
+//! the same rule, so a version-1 plan is written exactly as before they existed. A resource's capacity is written as its most frequent per-period
 //! value (ties: the smallest) in `resources.csv`, with the other periods as `capacity.csv`
 //! overrides.
 //!
@@ -15,20 +17,31 @@
 use crate::error::Error;
 use crate::files::write_file_atomically;
 use crate::format::csv_field;
-use crate::input::{Item, PlanInput, Resource};
+use crate::input::{Item, LotTerms, PlanInput, Resource};
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
 /// Names of the optional CSV tables this writer may produce.
-const OPTIONAL_TABLES: [&str; 6] =
-    ["bom.csv", "resources.csv", "capacity.csv", "routings.csv", "receipts.csv", "forecast.csv"];
+const OPTIONAL_TABLES: [&str; 10] = [
+    "bom.csv",
+    "resources.csv",
+    "capacity.csv",
+    "routings.csv",
+    "routes.csv",
+    "sources.csv",
+    "suppliers.csv",
+    "families.csv",
+    "receipts.csv",
+    "forecast.csv",
+];
 
 /// Writes `input` as a plan directory (spec section 1, CSV), creating `dir` if needed.
 ///
 /// Writes `plan.toml`, `items.csv` and `orders.csv` (header-only when there are no orders),
-/// and `bom.csv`, `resources.csv`, `capacity.csv`, `routings.csv`, `receipts.csv` and
-/// `forecast.csv` only when they have rows. An index out of range in `input` (which a
+/// and `bom.csv`, `resources.csv`, `capacity.csv`, `routings.csv`, `routes.csv` (routes with
+/// values of their own), `sources.csv`, `suppliers.csv` (when some supplier has a joint order
+/// cost), `families.csv`, `receipts.csv` and `forecast.csv` only when they have rows. An index out of range in `input` (which a
 /// validated input never has) is reported as an [`Error::Output`] of kind `InvalidInput`
 /// naming the file being written.
 pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
@@ -57,6 +70,22 @@ pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
     if !input.routings.is_empty() {
         write_file_atomically(dir, "routings.csv", |out| write_routings(input, out))?;
         written.push("routings.csv");
+    }
+    if input.routes.iter().any(|route| route.terms != LotTerms::default()) {
+        write_file_atomically(dir, "routes.csv", |out| write_routes(input, out))?;
+        written.push("routes.csv");
+    }
+    if !input.sources.is_empty() {
+        write_file_atomically(dir, "sources.csv", |out| write_sources(input, out))?;
+        written.push("sources.csv");
+    }
+    if input.suppliers.iter().any(|supplier| supplier.order_cost != 0.0) {
+        write_file_atomically(dir, "suppliers.csv", |out| write_suppliers(input, out))?;
+        written.push("suppliers.csv");
+    }
+    if !input.families.is_empty() {
+        write_file_atomically(dir, "families.csv", |out| write_families(input, out))?;
+        written.push("families.csv");
     }
     if !input.receipts.is_empty() {
         let rows = input.receipts.iter().map(|r| (r.item, r.period, r.quantity));
@@ -166,6 +195,7 @@ enum ItemColumn {
     UnitCost,
     HoldingCost,
     BacklogCost,
+    UnmetCost,
     LeadTime,
     InitialInventory,
     SafetyStock,
@@ -178,10 +208,11 @@ enum ItemColumn {
 
 impl ItemColumn {
     /// Every optional column, in the order they are written.
-    const ALL: [ItemColumn; 11] = [
+    const ALL: [ItemColumn; 12] = [
         ItemColumn::UnitCost,
         ItemColumn::HoldingCost,
         ItemColumn::BacklogCost,
+        ItemColumn::UnmetCost,
         ItemColumn::LeadTime,
         ItemColumn::InitialInventory,
         ItemColumn::SafetyStock,
@@ -198,6 +229,7 @@ impl ItemColumn {
             ItemColumn::UnitCost => "unit_cost",
             ItemColumn::HoldingCost => "holding_cost",
             ItemColumn::BacklogCost => "backlog_cost",
+            ItemColumn::UnmetCost => "unmet_cost",
             ItemColumn::LeadTime => "lead_time",
             ItemColumn::InitialInventory => "initial_inventory",
             ItemColumn::SafetyStock => "safety_stock",
@@ -215,6 +247,7 @@ impl ItemColumn {
             ItemColumn::UnitCost => item.unit_cost == 0.0,
             ItemColumn::HoldingCost => item.holding_cost == 0.0,
             ItemColumn::BacklogCost => item.backlog_cost.is_none(),
+            ItemColumn::UnmetCost => item.unmet_cost == 0.0,
             ItemColumn::LeadTime => item.lead_time == 0,
             ItemColumn::InitialInventory => item.initial_inventory == 0.0,
             ItemColumn::SafetyStock => item.safety_stock == 0.0,
@@ -232,6 +265,7 @@ impl ItemColumn {
             ItemColumn::UnitCost => write_number(out, item.unit_cost),
             ItemColumn::HoldingCost => write_number(out, item.holding_cost),
             ItemColumn::BacklogCost => write_optional_number(out, item.backlog_cost),
+            ItemColumn::UnmetCost => write_number(out, item.unmet_cost),
             ItemColumn::LeadTime => write!(out, "{}", item.lead_time),
             ItemColumn::InitialInventory => write_number(out, item.initial_inventory),
             ItemColumn::SafetyStock => write_number(out, item.safety_stock),
@@ -375,20 +409,45 @@ fn write_capacity_overrides(resources: &[Resource], bases: &[f64], out: &mut dyn
     Ok(())
 }
 
+/// The id of route `route_idx`, or an `InvalidInput` error.
+fn route_id(input: &PlanInput, route_idx: usize) -> io::Result<&str> {
+    input
+        .routes
+        .get(route_idx)
+        .map(|route| route.id.as_str())
+        .ok_or_else(|| bad_index("route", route_idx, input.routes.len()))
+}
+
 /// Writes `routings.csv`; each of `unit_time`, `setup_time`, `setup_cost` only when some
-/// routing has a non-zero value in it.
+/// routing has a non-zero value in it, `route` (after `item`) and `family` (last) only when
+/// some routing names one.
 fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     let routings = &input.routings;
+    let with_route = routings.iter().any(|r| r.route.is_some());
     let with_unit_time = routings.iter().any(|r| r.unit_time != 0.0);
     let with_setup_time = routings.iter().any(|r| r.setup_time != 0.0);
     let with_setup_cost = routings.iter().any(|r| r.setup_cost != 0.0);
-    let mut header = vec!["item", "resource"];
+    let with_family = routings.iter().any(|r| r.family.is_some());
+    let mut header = vec!["item"];
+    if with_route {
+        header.push("route");
+    }
+    header.push("resource");
     let optional = [(with_unit_time, "unit_time"), (with_setup_time, "setup_time"), (with_setup_cost, "setup_cost")];
     header.extend(optional.iter().filter(|(on, _)| *on).map(|(_, name)| *name));
+    if with_family {
+        header.push("family");
+    }
     write_header(out, &header)?;
     for routing in routings {
         write_field(out, item_id(input, routing.item)?)?;
         out.write_all(b",")?;
+        if with_route {
+            if let Some(route_idx) = routing.route {
+                write_field(out, route_id(input, route_idx)?)?;
+            }
+            out.write_all(b",")?;
+        }
         write_field(out, resource_id(input, routing.resource)?)?;
         let values = [
             (with_unit_time, routing.unit_time),
@@ -398,6 +457,170 @@ fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
         for (_, value) in values.iter().filter(|(on, _)| *on) {
             out.write_all(b",")?;
             write_number(out, *value)?;
+        }
+        if with_family {
+            out.write_all(b",")?;
+            if let Some(family_idx) = routing.family {
+                let family = input.families.get(family_idx);
+                let id = family.ok_or_else(|| bad_index("family", family_idx, input.families.len()))?;
+                write_field(out, &id.id)?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// One lot-value cell of a route or source row (`None`: the item's value, an empty cell).
+enum TermCell {
+    Number(Option<f64>),
+    Whole(Option<usize>),
+}
+
+impl TermCell {
+    /// The six cells of `terms`, in items.csv's column order.
+    fn of(terms: &LotTerms) -> [TermCell; 6] {
+        [
+            TermCell::Number(terms.unit_cost),
+            TermCell::Whole(terms.lead_time),
+            TermCell::Number(terms.min_lot),
+            TermCell::Number(terms.max_lot),
+            TermCell::Number(terms.lot_multiple),
+            TermCell::Number(terms.order_cost),
+        ]
+    }
+
+    fn is_set(&self) -> bool {
+        match self {
+            TermCell::Number(value) => value.is_some(),
+            TermCell::Whole(value) => value.is_some(),
+        }
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        match *self {
+            TermCell::Number(value) => write_optional_number(out, value),
+            TermCell::Whole(Some(value)) => write!(out, "{value}"),
+            TermCell::Whole(None) => Ok(()),
+        }
+    }
+}
+
+/// The lot-value columns of `routes.csv` and `sources.csv` that some row sets.
+struct TermColumns([bool; 6]);
+
+impl TermColumns {
+    const NAMES: [&'static str; 6] = ["unit_cost", "lead_time", "min_lot", "max_lot", "lot_multiple", "order_cost"];
+
+    fn used_by<'t>(rows: impl Iterator<Item = &'t LotTerms>) -> Self {
+        let mut used = [false; 6];
+        for terms in rows {
+            for (on, cell) in used.iter_mut().zip(TermCell::of(terms)) {
+                *on |= cell.is_set();
+            }
+        }
+        TermColumns(used)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        Self::NAMES.iter().zip(self.0).filter(|(_, on)| *on).map(|(name, _)| *name)
+    }
+
+    /// Writes `,value` (empty for the item's value) for every used column.
+    fn write_cells(&self, terms: &LotTerms, out: &mut dyn Write) -> io::Result<()> {
+        for (on, cell) in self.0.iter().zip(TermCell::of(terms)) {
+            if *on {
+                out.write_all(b",")?;
+                cell.write(out)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `routes.csv`: one row per route with values of its own.
+fn write_routes(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let own = || input.routes.iter().filter(|route| route.terms != LotTerms::default());
+    let columns = TermColumns::used_by(own().map(|route| &route.terms));
+    let mut header = vec!["item", "route"];
+    header.extend(columns.names());
+    write_header(out, &header)?;
+    for route in own() {
+        write_field(out, item_id(input, route.item)?)?;
+        out.write_all(b",")?;
+        write_field(out, &route.id)?;
+        columns.write_cells(&route.terms, out)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The id of supplier `supplier_idx`, or an `InvalidInput` error.
+fn supplier_id(input: &PlanInput, supplier_idx: usize) -> io::Result<&str> {
+    input
+        .suppliers
+        .get(supplier_idx)
+        .map(|supplier| supplier.id.as_str())
+        .ok_or_else(|| bad_index("supplier", supplier_idx, input.suppliers.len()))
+}
+
+/// Writes `sources.csv`; `max_per_period` only when some source has one.
+fn write_sources(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let columns = TermColumns::used_by(input.sources.iter().map(|source| &source.terms));
+    let with_max_per_period = input.sources.iter().any(|source| source.max_per_period.is_some());
+    let mut header = vec!["item", "supplier"];
+    header.extend(columns.names());
+    if with_max_per_period {
+        header.push("max_per_period");
+    }
+    write_header(out, &header)?;
+    for source in &input.sources {
+        write_field(out, item_id(input, source.item)?)?;
+        out.write_all(b",")?;
+        write_field(out, supplier_id(input, source.supplier)?)?;
+        columns.write_cells(&source.terms, out)?;
+        if with_max_per_period {
+            out.write_all(b",")?;
+            write_optional_number(out, source.max_per_period)?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `suppliers.csv`: every supplier with its joint order cost.
+fn write_suppliers(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    write_header(out, &["supplier", "order_cost"])?;
+    for supplier in &input.suppliers {
+        write_field(out, &supplier.id)?;
+        out.write_all(b",")?;
+        write_number(out, supplier.order_cost)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `families.csv`; `setup_time` and `setup_cost` only when some family has one.
+fn write_families(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let with_setup_time = input.families.iter().any(|family| family.setup_time != 0.0);
+    let with_setup_cost = input.families.iter().any(|family| family.setup_cost != 0.0);
+    let mut header = vec!["family", "resource"];
+    if with_setup_time {
+        header.push("setup_time");
+    }
+    if with_setup_cost {
+        header.push("setup_cost");
+    }
+    write_header(out, &header)?;
+    for family in &input.families {
+        write_field(out, &family.id)?;
+        out.write_all(b",")?;
+        write_field(out, resource_id(input, family.resource)?)?;
+        for (on, value) in [(with_setup_time, family.setup_time), (with_setup_cost, family.setup_cost)] {
+            if on {
+                out.write_all(b",")?;
+                write_number(out, value)?;
+            }
         }
         out.write_all(b"\n")?;
     }

@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 use flexplan::input::{read_plan_dir, read_plan_dir_with_orders};
-use flexplan::input::{Bucket, ItemKind, PlanInput};
+use flexplan::input::{Bucket, ItemKind, LotTerms, Options, PlanInput};
 use flexplan::Error;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -143,6 +143,14 @@ fn check_valid_case(name: &str, plan: &PlanInput) {
             assert_eq!(plan.orders[1].quantity, 7.0);
             assert_eq!(plan.orders[1].market, None);
         }
+        "v2_full_plan" => check_v2_full_plan(plan),
+        "v2_parquet_tables" => {
+            // The same tables as v2_full_plan, typed (numbers, nulls, an integer lead_time).
+            check_v2_full_plan(plan);
+            let from_csv = read_and_build_graph(&fixtures_root().join("valid").join("v2_full_plan"))
+                .expect("v2_full_plan is valid");
+            assert_eq!(*plan, from_csv, "the Parquet tables read as their CSV twins");
+        }
         other => panic!("valid case `{other}` has no assertions; add some to check_valid_case"),
     }
 }
@@ -172,6 +180,71 @@ fn check_full_plan(plan: &PlanInput) {
     assert_eq!((plan.forecast[0].item, plan.forecast[0].period), (0, 2));
     let due: Vec<NaiveDate> = plan.orders.iter().map(|order| order.due_date).collect();
     assert_eq!(due, [date(2026, 2, 14), date(2026, 4, 30), date(2026, 5, 1)]);
+}
+
+/// `valid/v2_full_plan`: TEE has three routes (DTG and SCREEN in house, PARTNER at the partner
+/// factory), HOODIE one named route and a supplier (make or buy), BLANK two suppliers, MILL-B a
+/// joint order cost, and DTG-PRINT and SCREEN-1 a setup family each.
+fn check_v2_full_plan(plan: &PlanInput) {
+    let item_ids: Vec<&str> = plan.items.iter().map(|item| item.id.as_str()).collect();
+    assert_eq!(item_ids, ["TEE", "HOODIE", "BLANK", "INK"]);
+    let unmet: Vec<f64> = plan.items.iter().map(|item| item.unmet_cost).collect();
+    assert_eq!(unmet, [20.0, 0.0, 0.0, 0.0]);
+    // Routes in the order of their first routing row, each (item, route id) once.
+    let routes: Vec<(usize, &str)> = plan.routes.iter().map(|route| (route.item, route.id.as_str())).collect();
+    assert_eq!(routes, [(0, "DTG"), (0, "SCREEN"), (0, "PARTNER"), (1, "DTG")]);
+    assert_eq!(plan.routes[0].terms, LotTerms::default(), "no routes.csv row: the item's values");
+    let screen = LotTerms { unit_cost: Some(1.6), lead_time: Some(1), min_lot: Some(50.0), ..LotTerms::default() };
+    assert_eq!(plan.routes[1].terms, screen);
+    let partner = LotTerms { unit_cost: Some(3.5), lead_time: Some(2), order_cost: Some(30.0), ..LotTerms::default() };
+    assert_eq!(plan.routes[2].terms, partner);
+    // Routing rows: (item, resource, route, family); PACKING rows have no family.
+    let rows: Vec<(usize, usize, Option<usize>, Option<usize>)> =
+        plan.routings.iter().map(|r| (r.item, r.resource, r.route, r.family)).collect();
+    assert_eq!(
+        rows,
+        [
+            (0, 0, Some(0), Some(0)),
+            (0, 3, Some(0), None),
+            (0, 1, Some(1), Some(1)),
+            (0, 3, Some(1), None),
+            (0, 2, Some(2), None),
+            (1, 0, Some(3), Some(0)),
+            (1, 3, Some(3), None),
+        ]
+    );
+    assert_eq!(
+        (plan.routings[2].unit_time, plan.routings[2].setup_time, plan.routings[2].setup_cost),
+        (0.03, 2.0, 25.0)
+    );
+    let families: Vec<(&str, usize, f64, f64)> =
+        plan.families.iter().map(|f| (f.id.as_str(), f.resource, f.setup_time, f.setup_cost)).collect();
+    assert_eq!(families, [("DTG-INK", 0, 1.0, 15.0), ("SCREEN-NAVY", 1, 3.0, 40.0)]);
+    // Suppliers in order of their first source; MILL-B's joint cost from suppliers.csv.
+    let suppliers: Vec<(&str, f64)> = plan.suppliers.iter().map(|s| (s.id.as_str(), s.order_cost)).collect();
+    assert_eq!(suppliers, [("MILL-A", 0.0), ("MILL-B", 25.0)]);
+    let sources: Vec<(usize, usize, Option<f64>)> =
+        plan.sources.iter().map(|s| (s.item, s.supplier, s.max_per_period)).collect();
+    assert_eq!(sources, [(2, 0, None), (2, 1, Some(300.0)), (3, 1, None), (1, 0, Some(40.0))]);
+    let mill_a = LotTerms {
+        unit_cost: Some(1.4),
+        lead_time: Some(1),
+        min_lot: Some(200.0),
+        lot_multiple: Some(50.0),
+        ..LotTerms::default()
+    };
+    assert_eq!(plan.sources[0].terms, mill_a);
+    assert_eq!(plan.sources[1].terms.order_cost, Some(0.0), "a 0 is a value, not the item's 10");
+    // The options the planner sees: TEE's three routes, HOODIE's route then its supplier,
+    // BLANK's two suppliers (bought only from them), INK's one.
+    let options = Options::new(plan);
+    assert_eq!(options.len(), 8);
+    assert_eq!((options.of_item(0), options.of_item(1), options.of_item(2)), (0..3, 3..5, 5..7));
+    let partner = options.get(2);
+    assert_eq!((partner.route(), partner.unit_cost, partner.lead_time, partner.order_cost), (Some(2), 3.5, 2, 30.0));
+    let blank_b = options.get(6);
+    assert_eq!((blank_b.supplier(), blank_b.min_lot, blank_b.order_cost), (Some(1), 100.0, 0.0));
+    assert_eq!(options.get(4).supplier(), Some(0));
 }
 
 /// Orders for `valid/orders_from_frame`: a Date column and integer quantities.
@@ -268,4 +341,50 @@ fn generate_parquet_fixtures() {
     )
     .expect("frame");
     write_parquet(&root.join("valid/parquet_tables/orders.parquet"), orders);
+
+    // valid/v2_parquet_tables: every table of valid/v2_full_plan, typed.
+    let csv_dir = root.join("valid/v2_full_plan");
+    for name in ["items", "bom", "resources", "routings", "families", "routes", "sources", "suppliers", "orders"] {
+        let frame = typed_frame(&csv_dir.join(format!("{name}.csv")));
+        write_parquet(&root.join(format!("valid/v2_parquet_tables/{name}.parquet")), frame);
+    }
+}
+
+/// A simple CSV file (no quoted fields) as a typed frame: ids and other text as `String`,
+/// `lead_time` as `Int64`, `due_date` as `Date`, every other column as `Float64`; empty
+/// cells are nulls.
+fn typed_frame(path: &Path) -> DataFrame {
+    let text = std::fs::read_to_string(path).expect("read CSV fixture");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    let text_columns = ["item", "kind", "route", "resource", "family", "supplier", "parent", "component"];
+    let columns: Vec<Column> = header
+        .iter()
+        .enumerate()
+        .map(|(column, &name)| {
+            let cells: Vec<Option<&str>> =
+                rows.iter().map(|row| row.get(column).copied().filter(|cell| !cell.is_empty())).collect();
+            if text_columns.contains(&name) || name == "order_id" || name == "market" {
+                Column::new(name.into(), cells)
+            } else if name == "lead_time" {
+                let values: Vec<Option<i64>> =
+                    cells.iter().map(|c| c.map(|c| c.parse().expect("a whole number"))).collect();
+                Column::new(name.into(), values)
+            } else if name == "due_date" {
+                let epoch = date(1970, 1, 1);
+                let days: Vec<Option<i32>> = cells
+                    .iter()
+                    .map(|c| {
+                        c.map(|c| (NaiveDate::parse_from_str(c, "%Y-%m-%d").expect("a date") - epoch).num_days() as i32)
+                    })
+                    .collect();
+                Column::new(name.into(), days).cast(&DataType::Date).expect("days cast to Date")
+            } else {
+                let values: Vec<Option<f64>> = cells.iter().map(|c| c.map(|c| c.parse().expect("a number"))).collect();
+                Column::new(name.into(), values)
+            }
+        })
+        .collect();
+    DataFrame::new(rows.len(), columns).expect("frame")
 }

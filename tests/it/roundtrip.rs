@@ -54,6 +54,10 @@ fn assert_same_plan(back: &PlanInput, original: &PlanInput, what: &str) {
         assert_eq!(b, o, "{what}: order");
     }
     assert_eq!(back.forecast, original.forecast, "{what}: forecast");
+    assert_eq!(back.routes, original.routes, "{what}: routes");
+    assert_eq!(back.sources, original.sources, "{what}: sources");
+    assert_eq!(back.suppliers, original.suppliers, "{what}: suppliers");
+    assert_eq!(back.families, original.families, "{what}: families");
     assert!(back == original, "{what}: plans differ");
 }
 
@@ -194,4 +198,186 @@ fn rewriting_a_folder_with_a_smaller_plan_removes_the_tables_it_no_longer_has() 
     }
     let back = read_plan_dir(&dir).expect("read the smaller plan");
     assert_same_plan(&back, &smaller, "smaller plan over a bigger one");
+}
+
+/// A version-2 plan using every new table and column: TEE made on three routes (two with
+/// values of their own, ids with a comma and a quote), BAG made or bought, BLANK from two
+/// suppliers (one with a joint order cost, one without), setup families on two resources and
+/// an unmet cost.
+fn version_2_plan() -> PlanInput {
+    let start = date(2026, 1, 5);
+    let tee = Item { unit_cost: 2.0, unmet_cost: 12.5, backlog_cost: Some(3.0), ..Item::new("TEE", ItemKind::Make) };
+    let bag = Item { lead_time: 1, ..Item::new("BAG", ItemKind::Make) };
+    let blank = Item { min_lot: 100.0, order_cost: 10.0, ..Item::new("BLANK", ItemKind::Buy) };
+    let resource = |id: &str, capacity: f64| Resource {
+        id: id.to_string(),
+        capacity: vec![capacity; 3],
+        overtime_max: 0.0,
+        overtime_cost: 0.0,
+    };
+    let on = |item, resource, route, family, unit_time| Routing {
+        route: Some(route),
+        family,
+        ..Routing::new(item, resource, unit_time, 0.5, 4.0)
+    };
+    PlanInput {
+        items: vec![tee, bag, blank],
+        bom: vec![BomEdge { parent: 0, component: 2, quantity: 1.0 }],
+        resources: vec![resource("DTG", 40.0), resource("SCREEN", 60.0), resource("PARTNER, Ltd", 500.0)],
+        routings: vec![
+            on(0, 0, 0, Some(0), 0.1),
+            on(0, 1, 1, Some(1), 0.03),
+            on(0, 0, 1, None, 0.01),
+            on(0, 2, 2, None, 1.0),
+            on(1, 0, 3, Some(0), 0.2),
+        ],
+        routes: vec![
+            Route { item: 0, id: "dtg".into(), terms: LotTerms::default() },
+            Route {
+                item: 0,
+                id: "screen, \"navy\"".into(),
+                terms: LotTerms {
+                    unit_cost: Some(1.25),
+                    lead_time: Some(1),
+                    min_lot: Some(48.0),
+                    ..LotTerms::default()
+                },
+            },
+            Route {
+                item: 0,
+                id: "partner".into(),
+                terms: LotTerms {
+                    lead_time: Some(2),
+                    max_lot: Some(1e6),
+                    order_cost: Some(0.0),
+                    ..LotTerms::default()
+                },
+            },
+            Route { item: 1, id: "dtg".into(), terms: LotTerms::default() },
+        ],
+        sources: vec![
+            Source {
+                item: 2,
+                supplier: 0,
+                terms: LotTerms {
+                    unit_cost: Some(0.1 + 0.2),
+                    lead_time: Some(0),
+                    min_lot: Some(0.0),
+                    max_lot: Some(5000.0),
+                    lot_multiple: Some(24.0),
+                    order_cost: Some(7.0),
+                },
+                max_per_period: Some(1200.0),
+            },
+            Source { item: 2, supplier: 1, terms: LotTerms::default(), max_per_period: None },
+            Source {
+                item: 1,
+                supplier: 0,
+                terms: LotTerms { unit_cost: Some(9.0), ..LotTerms::default() },
+                max_per_period: Some(0.0),
+            },
+        ],
+        suppliers: vec![
+            Supplier { id: "Mill A".into(), order_cost: 0.0 },
+            Supplier { id: "Mühle B".into(), order_cost: 1.0 / 3.0 },
+        ],
+        families: vec![
+            Family { id: "ink".into(), resource: 0, setup_time: 1.0, setup_cost: 0.0 },
+            Family { id: "navy".into(), resource: 1, setup_time: 0.0, setup_cost: 40.0 },
+        ],
+        orders: vec![Order {
+            id: "O1".into(),
+            item: 0,
+            quantity: 30.0,
+            due_date: start + chrono::Days::new(8),
+            market: None,
+        }],
+        ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: 3 })
+    }
+}
+
+#[test]
+fn version_2_tables_round_trip() {
+    let original = version_2_plan();
+    let (back, tmp) = write_and_read(&original);
+    assert_same_plan(&back, &original, "version-2 tables");
+    let dir = tmp.path().join("plan");
+    let read = |name: &str| fs::read_to_string(dir.join(name)).unwrap_or_else(|e| format!("<{name}: {e}>"));
+    assert_eq!(
+        read("routings.csv"),
+        "item,route,resource,unit_time,setup_time,setup_cost,family\n\
+         TEE,dtg,DTG,0.1,0.5,4,ink\n\
+         TEE,\"screen, \"\"navy\"\"\",SCREEN,0.03,0.5,4,navy\n\
+         TEE,\"screen, \"\"navy\"\"\",DTG,0.01,0.5,4,\n\
+         TEE,partner,\"PARTNER, Ltd\",1,0.5,4,\n\
+         BAG,dtg,DTG,0.2,0.5,4,ink\n"
+    );
+    // Routes without values of their own are not written; the routings name them.
+    assert_eq!(
+        read("routes.csv"),
+        "item,route,unit_cost,lead_time,min_lot,max_lot,order_cost\n\
+         TEE,\"screen, \"\"navy\"\"\",1.25,1,48,,\n\
+         TEE,partner,,2,,1000000,0\n"
+    );
+    assert_eq!(
+        read("sources.csv"),
+        "item,supplier,unit_cost,lead_time,min_lot,max_lot,lot_multiple,order_cost,max_per_period\n\
+         BLANK,Mill A,0.30000000000000004,0,0,5000,24,7,1200\n\
+         BLANK,Mühle B,,,,,,,\n\
+         BAG,Mill A,9,,,,,,0\n"
+    );
+    assert_eq!(read("suppliers.csv"), "supplier,order_cost\nMill A,0\nMühle B,0.3333333333333333\n");
+    assert_eq!(read("families.csv"), "family,resource,setup_time,setup_cost\nink,DTG,1,0\nnavy,SCREEN,0,40\n");
+    assert!(read("items.csv").starts_with("item,kind,unit_cost,backlog_cost,unmet_cost,lead_time,min_lot,order_cost\n"));
+
+    // Written again, the folder is the same byte for byte.
+    let again = tmp.path().join("again");
+    write_plan_dir(&back, &again).expect("write again");
+    assert_eq!(snapshot(&dir), snapshot(&again));
+}
+
+#[test]
+fn the_version_2_fixture_is_a_fixed_point_of_read_then_write() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/v2_full_plan");
+    let first = read_plan_dir(&fixture).expect("v2_full_plan is valid");
+    let (second, tmp) = write_and_read(&first);
+    assert_same_plan(&second, &first, "v2_full_plan read -> write -> read");
+    // The fixture's version-2 tables are already in the writer's form (its routings.csv and
+    // suppliers.csv leave defaults empty where the writer writes 0 or every supplier).
+    for table in ["routes.csv", "sources.csv", "families.csv"] {
+        let original = fs::read_to_string(fixture.join(table)).expect("fixture table");
+        let written = fs::read_to_string(tmp.path().join("plan").join(table)).expect("written table");
+        assert_eq!(written, original, "{table} is written as the fixture has it");
+    }
+    let again = tmp.path().join("again");
+    write_plan_dir(&second, &again).expect("write again");
+    assert_eq!(snapshot(&tmp.path().join("plan")), snapshot(&again));
+}
+
+#[test]
+fn a_version_1_plan_is_written_without_the_version_2_tables() {
+    let mut plan = version_2_plan();
+    plan.routes.clear();
+    plan.sources.clear();
+    plan.suppliers.clear();
+    plan.families.clear();
+    plan.items[0].unmet_cost = 0.0;
+    for routing in &mut plan.routings {
+        routing.route = None;
+        routing.family = None;
+    }
+    plan.routings.truncate(2);
+    plan.routings[1].item = 1;
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("plan");
+    write_plan_dir(&version_2_plan(), &dir).expect("write the version-2 plan");
+    write_plan_dir(&plan, &dir).expect("write the version-1 plan over it");
+    let names: Vec<String> = snapshot(&dir).into_keys().collect();
+    assert_eq!(names, ["bom.csv", "items.csv", "orders.csv", "plan.toml", "resources.csv", "routings.csv"]);
+    let routings = fs::read_to_string(dir.join("routings.csv")).expect("routings.csv");
+    assert_eq!(routings, "item,resource,unit_time,setup_time,setup_cost\nTEE,DTG,0.1,0.5,4\nBAG,SCREEN,0.03,0.5,4\n");
+    let items = fs::read_to_string(dir.join("items.csv")).expect("items.csv");
+    assert!(!items.contains("unmet_cost"), "{items}");
+    let back = read_plan_dir(&dir).expect("read back");
+    assert_same_plan(&back, &plan, "version-1 plan over a version-2 folder");
 }
