@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::BomGraph;
-use flexplan::internals::{build_model, ModelOptions};
+use flexplan::internals::{build_model, ModelVariant};
 use flexplan::plan::bucket_demand;
 use flexplan::plan::plan;
 use flexplan::plan::SolveOptions;
@@ -41,7 +41,15 @@ fn model_benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("model");
     group.sample_size(10).measurement_time(Duration::from_secs(10));
     group.bench_function("build 200 items x 52 periods", |b| {
-        b.iter(|| black_box(build_model(&input, &bom, black_box(planned), ModelOptions::default())))
+        b.iter(|| {
+            black_box(build_model(
+                &input,
+                &bom,
+                &flexplan::input::Options::new(&input),
+                black_box(planned),
+                ModelVariant::default(),
+            ))
+        })
     });
     group.finish();
 }

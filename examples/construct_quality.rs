@@ -14,7 +14,7 @@ use std::time::Instant;
 use flexplan::import::trigeiro::read_trigeiro;
 use flexplan::input::bom::BomGraph;
 use flexplan::internals::construct_plan;
-use flexplan::internals::{build_model, ModelOptions};
+use flexplan::internals::{build_model, ModelVariant};
 use flexplan::plan::bucket_demand;
 use flexplan::plan::plan_costs;
 use flexplan::suite::{default_data_dir, list_instances, Suite};
@@ -33,12 +33,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let input = parsed.to_plan_input();
             let bom = BomGraph::new(&input)?;
             let planned = bucket_demand(&input).planned_table().clone();
-            let model = build_model(&input, &bom, &planned, ModelOptions::default());
+            let model =
+                build_model(&input, &bom, &flexplan::input::Options::new(&input), &planned, ModelVariant::default());
             let started = Instant::now();
-            let solution = construct_plan(&input, &bom, &planned, &model.big_m);
+            let solution = construct_plan(&input, &bom, &flexplan::input::Options::new(&input), &planned, &model.big_m);
             let ms = started.elapsed().as_secs_f64() * 1e3;
             millis += ms;
-            let cost = solution.as_ref().map(|s| plan_costs(&input, s).total());
+            let cost = solution.as_ref().map(|s| plan_costs(&input, &flexplan::input::Options::new(&input), s).total());
             let gap = match (cost, instance.best_known) {
                 (Some(c), Some((best, _))) => Some((c - best) / best),
                 _ => None,

@@ -27,6 +27,7 @@ use crate::input::bom::BomGraph;
 use crate::input::bom::Netting;
 use crate::input::{Bucket, ItemKind, Options, PlanInput, Way};
 use crate::plan::demand::{Demand, DemandCounts};
+use crate::plan::solution::resource_load;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -689,40 +690,7 @@ fn rough_cut(input: &PlanInput, demand: &Grid<f64>, bom: &BomGraph, options: &Op
 /// setup once per resource and period.
 fn rough_cut_capacity(input: &PlanInput, options: &Options, cut: &RoughCut, with_moves: bool) -> Vec<ResourceLoad> {
     let n_periods = input.n_periods();
-    let n_resources = input.resources.len();
-    let mut option_of_routing = vec![None; input.routings.len()];
-    for o in 0..options.len() {
-        for &k in options.get(o).routings() {
-            if let Some(slot) = option_of_routing.get_mut(k) {
-                *slot = Some(o);
-            }
-        }
-    }
-    let mut run_time = Grid::new(n_resources, n_periods, 0.0);
-    let mut setup_time = Grid::new(n_resources, n_periods, 0.0);
-    let mut family_runs = Grid::new(input.families.len(), n_periods, false);
-    for (routing, option) in input.routings.iter().zip(&option_of_routing) {
-        let Some(o) = *option else { continue };
-        if routing.resource >= n_resources {
-            continue;
-        }
-        for (t, &x) in cut.releases.row(o).iter().enumerate() {
-            if x > 0.0 {
-                run_time[(routing.resource, t)] += routing.unit_time * x;
-                setup_time[(routing.resource, t)] += routing.setup_time;
-                if let Some(runs) = routing.family.and_then(|f| family_runs.get_mut(f, t)) {
-                    *runs = true;
-                }
-            }
-        }
-    }
-    for (family, runs) in input.families.iter().zip(family_runs.iter_rows()) {
-        for (t, _) in runs.iter().enumerate().filter(|(_, &runs)| runs) {
-            if let Some(cell) = setup_time.get_mut(family.resource, t) {
-                *cell += family.setup_time;
-            }
-        }
-    }
+    let (run_time, setup_time) = resource_load(input, options, &cut.releases);
     input
         .resources
         .iter()
@@ -1464,8 +1432,12 @@ mod tests {
             let demand = bucket_demand(input);
             let bom = BomGraph::new(input).expect("acyclic");
             let explosion = bom.explode(input, demand.planned_table(), Netting::Net);
-            let (run, setup) =
-                crate::plan::solution::resource_load(&input.routings, input.resources.len(), &explosion.releases);
+            let (run, setup) = crate::plan::solution::routing_load(
+                &input.routings,
+                input.resources.len(),
+                &explosion.releases,
+                |_, ro| Some(ro.item),
+            );
             let report = inspect(input, &demand, &bom);
             for (r, load) in report.capacity.iter().enumerate() {
                 for (t, period) in load.periods.iter().enumerate() {

@@ -21,12 +21,28 @@ pub struct CostBreakdown {
     pub setup: f64,
     /// `Σ overtime_cost O`.
     pub overtime: f64,
+    /// `Σ family setup_cost z` (v2: major setups of families on resources).
+    pub family_setup: f64,
+    /// `Σ supplier order_cost w` (v2: joint order costs, once per supplier and period).
+    pub joint_order: f64,
+    /// `Σ unmet_cost B[i,T]` (v2: demand still unshipped at the end of the horizon).
+    pub unmet: f64,
 }
 
 impl CostBreakdown {
     /// The terms' names, as `summary.json`, scenario files and result columns spell them.
-    pub const NAMES: [&'static str; 7] =
-        ["unit", "holding", "backlog", "safety_stock", "ordering", "setup", "overtime"];
+    pub const NAMES: [&'static str; 10] = [
+        "unit",
+        "holding",
+        "backlog",
+        "safety_stock",
+        "ordering",
+        "setup",
+        "overtime",
+        "family_setup",
+        "joint_order",
+        "unmet",
+    ];
 
     /// Every term equal to `value` (e.g. 1: factors that change nothing).
     pub fn splat(value: f64) -> Self {
@@ -38,12 +54,26 @@ impl CostBreakdown {
             ordering: value,
             setup: value,
             overtime: value,
+            family_setup: value,
+            joint_order: value,
+            unmet: value,
         }
     }
 
     /// The terms' values in the order of [`CostBreakdown::NAMES`].
-    pub fn values(&self) -> [f64; 7] {
-        [self.unit, self.holding, self.backlog, self.safety_stock, self.ordering, self.setup, self.overtime]
+    pub fn values(&self) -> [f64; 10] {
+        [
+            self.unit,
+            self.holding,
+            self.backlog,
+            self.safety_stock,
+            self.ordering,
+            self.setup,
+            self.overtime,
+            self.family_setup,
+            self.joint_order,
+            self.unmet,
+        ]
     }
 
     /// The terms with their names, in a fixed order.
@@ -61,6 +91,9 @@ impl CostBreakdown {
             "ordering" => &mut self.ordering,
             "setup" => &mut self.setup,
             "overtime" => &mut self.overtime,
+            "family_setup" => &mut self.family_setup,
+            "joint_order" => &mut self.joint_order,
+            "unmet" => &mut self.unmet,
             _ => return None,
         })
     }
@@ -76,9 +109,19 @@ impl CostBreakdown {
         out
     }
 
-    /// The objective: the sum of all terms.
+    /// The objective: the sum of all terms (the version-1 terms first, in their old order, so a
+    /// version-1 plan's total is the same number to the last bit).
     pub fn total(&self) -> f64 {
-        self.unit + self.holding + self.backlog + self.safety_stock + self.ordering + self.setup + self.overtime
+        self.unit
+            + self.holding
+            + self.backlog
+            + self.safety_stock
+            + self.ordering
+            + self.setup
+            + self.overtime
+            + self.family_setup
+            + self.joint_order
+            + self.unmet
     }
 }
 
@@ -92,10 +135,10 @@ mod tests {
         for (k, name) in CostBreakdown::NAMES.iter().enumerate() {
             *costs.term_mut(name).expect("a term") = k as f64 + 1.0;
         }
-        assert_eq!(costs.values(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-        assert_eq!(costs.total(), 28.0);
+        assert_eq!(costs.values(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!(costs.total(), 55.0);
         assert_eq!(costs.term_mut("setups"), None);
-        assert_eq!(costs.map(|v| v * 2.0).total(), 56.0);
+        assert_eq!(costs.map(|v| v * 2.0).total(), 110.0);
         let json = serde_json::to_value(costs).expect("serialises");
         assert_eq!(json.as_object().map(|o| o.keys().len()), Some(CostBreakdown::NAMES.len()));
     }

@@ -23,7 +23,7 @@ use crate::input::{
     BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
 };
 use crate::plan::demand::bucket_demand;
-use crate::plan::solution::resource_load;
+use crate::plan::solution::routing_load;
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -659,7 +659,7 @@ fn calibrate_resources(seed: u64, layout: &Layout, routings: &[Routing], release
     let mut sampler = Sampler::new(seed, Stream::Capacity);
     let n_resources = resource_count(layout.n_items());
     let n_periods = releases.periods();
-    let (run_time, setup_time) = resource_load(routings, n_resources, releases);
+    let (run_time, setup_time) = routing_load(routings, n_resources, releases, |_, ro| Some(ro.item));
     let holiday = (n_periods >= 4).then_some(n_periods / 2);
     (0..n_resources)
         .map(|resource_idx| {

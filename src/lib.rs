@@ -84,7 +84,7 @@ pub mod internals {
     pub use crate::format::snap;
     pub use crate::input::table::Table;
     pub use crate::plan::construct::{construct_plan, start_values};
-    pub use crate::plan::model::{build_model, setup_big_m, ModelOptions};
+    pub use crate::plan::model::{build_model, setup_big_m, ModelVariant};
     pub use crate::plan::repair::complete_solution;
 }
 

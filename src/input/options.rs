@@ -92,6 +92,8 @@ pub struct Options {
     list: Vec<SupplyOption>,
     /// `start[i]..start[i + 1]` are item `i`'s options.
     start: Vec<usize>,
+    /// The option of each routing row.
+    of_row: Vec<Option<usize>>,
 }
 
 impl Options {
@@ -145,7 +147,19 @@ impl Options {
             }
         }
         start.push(list.len());
-        Options { list, start }
+        let mut of_row = vec![None; input.routings.len()];
+        for (o, option) in list.iter().enumerate() {
+            for &row in option.routings() {
+                of_row[row] = Some(o);
+            }
+        }
+        Options { list, start, of_row }
+    }
+
+    /// The option routing row `row` belongs to (`None` for a row of a buy item, which the
+    /// reader refuses).
+    pub fn of_routing_row(&self, row: usize) -> Option<usize> {
+        self.of_row.get(row).copied().flatten()
     }
 
     /// Number of options.

@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::files::write_dir_atomically;
 use crate::format::{csv_field, fmt_float, snap};
-use crate::input::PlanInput;
+use crate::input::{ItemKind, Options, PlanInput};
 use crate::plan::demand::Demand;
 use crate::plan::solve::SolveStatus;
 use crate::plan::{PlanOutcome, PlanSolution, SolverInfo};
@@ -248,19 +248,26 @@ fn period(t: usize) -> Option<i64> {
     i64::try_from(t + 1).ok()
 }
 
-fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -> Vec<Table> {
+fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises: &[OrderPromise]) -> Vec<Table> {
     let n_periods = s.n_periods();
-    let (mut item, mut kind, mut per, mut start, mut avail, mut qty) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut item, mut kind, mut route, mut supplier) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut per, mut start, mut avail, mut qty) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Lots item by item (an item's options are listed together), each item's lots by period.
     for (i, it) in input.items.iter().enumerate() {
         for t in 0..n_periods {
-            let x = s.lots[(i, t)];
-            if x > 0.0 {
+            for o in options.of_item(i) {
+                let x = s.lots[(o, t)];
+                if x <= 0.0 {
+                    continue;
+                }
+                let option = options.get(o);
                 item.push(it.id.clone());
-                kind.push(it.kind.as_str().to_string());
+                kind.push(if option.is_made() { ItemKind::Make } else { ItemKind::Buy }.as_str().to_string());
+                route.push(option.route().map(|r| input.routes[r].id.clone()).unwrap_or_default());
+                supplier.push(option.supplier().map(|v| input.suppliers[v].id.clone()).unwrap_or_default());
                 per.push(period(t));
                 start.push(input.horizon.period_start(t).map(|d| d.to_string()).unwrap_or_default());
-                avail.push(period(t + it.lead_time));
+                avail.push(period(t + option.lead_time));
                 qty.push(Some(x));
             }
         }
@@ -270,6 +277,8 @@ fn plan_tables(input: &PlanInput, s: &PlanSolution, promises: &[OrderPromise]) -
         columns: vec![
             ("item", Cells::Text(item)),
             ("kind", Cells::Text(kind)),
+            ("route", Cells::Text(route)),
+            ("supplier", Cells::Text(supplier)),
             ("period", Cells::Int(per)),
             ("start_date", Cells::Text(start)),
             ("available_period", Cells::Int(avail)),
@@ -414,7 +423,7 @@ pub fn write_plan(
     let Some(solution) = &outcome.solution else {
         return Ok(false);
     };
-    let tables = plan_tables(input, solution, promises);
+    let tables = plan_tables(input, &outcome.options, solution, promises);
     let summary_json = serde_json::to_string_pretty(summary)
         .map_err(|e| Error::Output { path: out_dir.join("summary.json"), source: std::io::Error::other(e) })?;
     write_dir_atomically(out_dir, &PLAN_FILES, |staging| {

@@ -1,6 +1,6 @@
 //! Why a plan is infeasible, in words a planner understands.
 //!
-//! The elastic model ([`crate::plan::model::ModelOptions::elastic`]) lets every demand be late and
+//! The elastic model ([`crate::plan::model::ModelVariant::elastic`]) lets every demand be late and
 //! every resource work unlimited overtime, at a prohibitive penalty, so it always has a
 //! solution. What that solution had to use of the elastic slack names the demand that cannot be
 //! met on time and the capacity that is missing. Lead-time chains explain early demand.
@@ -10,8 +10,8 @@ use crate::format::fmt_float;
 use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
-use crate::input::{ItemKind, PlanInput};
-use crate::plan::model::{build_model, ModelOptions};
+use crate::input::{ItemKind, Options, PlanInput};
+use crate::plan::model::{build_model, ModelVariant};
 use crate::plan::solve::{Highs, SolveOptions};
 use serde::Serialize;
 
@@ -53,11 +53,12 @@ pub struct Diagnosis {
 pub(crate) fn diagnose_infeasibility(
     input: &PlanInput,
     bom: &BomGraph,
+    supply: &Options,
     planned: &Grid<f64>,
     options: &SolveOptions,
     backend: &Highs,
 ) -> Result<Diagnosis, Error> {
-    let model = build_model(input, bom, planned, ModelOptions { elastic: true });
+    let model = build_model(input, bom, supply, planned, ModelVariant { elastic: true });
     let columns = model.column_index();
     let vars = model.vars.clone();
     let outcome = backend.solve(model, options)?;

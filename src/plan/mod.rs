@@ -23,10 +23,10 @@ use crate::error::Error;
 use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
-use crate::input::PlanInput;
+use crate::input::{Options, PlanInput};
 use crate::plan::construct::{construct_plan, start_values};
 use crate::plan::diagnose::diagnose_infeasibility;
-use crate::plan::model::{build_model_with, LotSizingModel, ModelOptions, ModelVars};
+use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
 use crate::plan::repair::complete_solution;
 use crate::plan::solve::{relative_gap, within_gap_target, BackendOutcome, Highs, RunClock};
 use good_lp::Variable;
@@ -68,6 +68,8 @@ pub struct PlanOutcome {
     pub diagnosis: Option<Diagnosis>,
     /// The bucketed demand the plan was made for.
     pub demand: Demand,
+    /// The options of every item: what the rows of the solution's lots are.
+    pub options: Options,
 }
 
 /// Plans `input` with HiGHS: the whole `flexplan plan` computation without file output.
@@ -105,14 +107,17 @@ pub fn plan_configured(
     config: &PlanConfig,
 ) -> Result<PlanOutcome, Error> {
     let clock = RunClock::new(options);
-    let built = Built::new(input, bom, config.formulation);
+    let built = Built::new(input, bom, Options::new(input), config.formulation);
     let mut timings = Timings { build: built.seconds, ..Timings::default() };
     let since = Instant::now();
     let start = match config.heuristic {
         // No constructed plan (or a model it cannot fill, e.g. facility location): solve
         // without a start. The construction's time counts as solve time.
-        Heuristic::Construct => construct_plan(input, bom, built.parts.demand.planned_table(), &built.model.big_m)
-            .and_then(|solution| start_values(input, bom, &built.model, &solution)),
+        Heuristic::Construct => {
+            let (options, planned) = (&built.parts.options, built.parts.demand.planned_table());
+            construct_plan(input, bom, options, planned, &built.model.big_m)
+                .and_then(|solution| start_values(input, bom, options, &built.model, &solution))
+        }
         heuristic => Highs.heuristic_start(&built.model, options, heuristic, &clock)?,
     };
     timings.construct = since.elapsed().as_secs_f64();
@@ -130,8 +135,9 @@ pub fn plan_configured(
             let rebuilt = build_model_with(
                 input,
                 bom,
+                &built.parts.options,
                 built.parts.demand.planned_table(),
-                ModelOptions::default(),
+                ModelVariant::default(),
                 config.formulation,
             );
             let again = Highs.solve(rebuilt, &clock.options_now(options))?;
@@ -194,17 +200,20 @@ struct Built {
 /// and their columns.
 struct ModelParts {
     demand: Demand,
+    options: Options,
     size: ModelSize,
     columns: HashMap<Variable, usize>,
     vars: ModelVars,
 }
 
 impl Built {
-    fn new(input: &PlanInput, bom: &BomGraph, formulation: Formulation) -> Self {
+    fn new(input: &PlanInput, bom: &BomGraph, options: Options, formulation: Formulation) -> Self {
         let started = Instant::now();
         let demand = bucket_demand(input);
-        let model = build_model_with(input, bom, demand.planned_table(), ModelOptions::default(), formulation);
-        let parts = ModelParts { demand, size: model.size, columns: model.column_index(), vars: model.vars.clone() };
+        let model =
+            build_model_with(input, bom, &options, demand.planned_table(), ModelVariant::default(), formulation);
+        let parts =
+            ModelParts { demand, options, size: model.size, columns: model.column_index(), vars: model.vars.clone() };
         Built { model, parts, seconds: started.elapsed().as_secs_f64() }
     }
 }
@@ -267,11 +276,8 @@ fn finish(
     mut timings: Timings,
 ) -> Result<PlanOutcome, Error> {
     let repair_started = Instant::now();
-    let solution = outcome
-        .values
-        .as_ref()
-        .map(|values| extract_solution(input, bom, parts.demand.planned_table(), &parts.vars, &parts.columns, values));
-    let costs = solution.as_ref().map(|s| plan_costs(input, s));
+    let solution = outcome.values.as_ref().map(|values| extract_solution(input, bom, &parts, values));
+    let costs = solution.as_ref().map(|s| plan_costs(input, &parts.options, s));
     timings.repair = repair_started.elapsed().as_secs_f64();
     let gap = match (costs, outcome.best_bound) {
         (Some(c), Some(bound)) => Some(relative_gap(c.total(), bound)),
@@ -291,8 +297,14 @@ fn finish(
     };
     let diagnosis = if status == SolveStatus::Infeasible {
         let started = Instant::now();
-        let diagnosis =
-            diagnose_infeasibility(input, bom, parts.demand.planned_table(), &clock.options_now(options), backend)?;
+        let diagnosis = diagnose_infeasibility(
+            input,
+            bom,
+            &parts.options,
+            parts.demand.planned_table(),
+            &clock.options_now(options),
+            backend,
+        )?;
         timings.diagnose = started.elapsed().as_secs_f64();
         Some(diagnosis)
     } else {
@@ -314,33 +326,27 @@ fn finish(
         solver: SolverInfo { name: backend.name().to_string(), version: backend.version() },
         diagnosis,
         demand: parts.demand,
+        options: parts.options,
     })
 }
 
-fn extract_solution(
-    input: &PlanInput,
-    bom: &BomGraph,
-    planned: &Grid<f64>,
-    vars: &ModelVars,
-    columns: &HashMap<Variable, usize>,
-    values: &[f64],
-) -> PlanSolution {
+/// The plan in the solver's `values`: lots (one row per option) and shipments snapped, then
+/// repaired ([`complete_solution`]).
+fn extract_solution(input: &PlanInput, bom: &BomGraph, parts: &ModelParts, values: &[f64]) -> PlanSolution {
+    let (vars, options, planned) = (&parts.vars, &parts.options, parts.demand.planned_table());
     let value = |v: Option<Variable>| -> f64 {
-        v.and_then(|v| columns.get(&v)).and_then(|&c| values.get(c)).copied().unwrap_or(0.0)
+        v.and_then(|v| parts.columns.get(&v)).and_then(|&c| values.get(c)).copied().unwrap_or(0.0)
     };
     let n_periods = input.n_periods();
-    let n_items = input.items.len();
-    let mut lots = Grid::new(n_items, n_periods, 0.0);
-    let mut shipped = Grid::new(n_items, n_periods, 0.0);
-    for i in 0..n_items {
-        let item = &input.items[i];
+    let mut lots = Grid::new(options.len(), n_periods, 0.0);
+    for (o, option) in options.all().iter().enumerate() {
         // Lots are snapped by running totals: the written cumulative production stays within
         // 5e-7 of the solver's however many periods pass, so the consumption of components
         // does not drift by one rounding per period between deliveries.
         let (mut cumulative, mut written) = (0.0, 0.0);
         for t in 0..n_periods {
-            let k = (i, t);
-            lots[k] = match (item.lot_multiple, vars.multiple[k]) {
+            let k = (o, t);
+            lots[k] = match (option.lot_multiple, vars.multiple[k]) {
                 (Some(m), Some(count)) => snap(value(Some(count)).round() * m),
                 _ => {
                     let raw = value(vars.lot[k]).max(0.0);
@@ -354,11 +360,16 @@ fn extract_solution(
                     }
                 }
             };
-            shipped[k] = match vars.shipped[k] {
+        }
+    }
+    let mut shipped = Grid::new(input.items.len(), n_periods, 0.0);
+    for i in 0..input.items.len() {
+        for t in 0..n_periods {
+            shipped[(i, t)] = match vars.shipped[(i, t)] {
                 Some(f) => snap(value(Some(f)).clamp(0.0, f64::MAX)),
-                None => planned[k],
+                None => planned[(i, t)],
             };
         }
     }
-    complete_solution(input, bom, planned, lots, shipped)
+    complete_solution(input, bom, options, planned, lots, shipped)
 }

@@ -2,26 +2,31 @@
 //!
 //! The model knows nothing of the solver: [`build_model`] returns a backend-neutral
 //! [`LotSizingModel`] (good_lp variables, constraints and objective) that
-//! [`crate::plan::solve`] hands to a backend. One function per constraint family, each documented
+//! `crate::plan::solve` hands to a backend. One function per constraint family, each documented
 //! with its maths. Notation (0-based periods `t = 0..T-1` here, `t + 1` in files):
 //!
-//! * `x[i,t]` lot started/ordered in `t` (only `t <= T-1-L_i`), `y[i,t]` setup binary,
-//!   `k[i,t]` lot-multiple count, `I[i,t]` end inventory, `F[i,t]` shipments, `B[i,t]` backlog,
-//!   `S[i,t]` safety-stock shortfall, `O[r,t]` overtime.
+//! * Every item `i` has options `o` ([`Options`]: its routes and suppliers; one for a
+//!   version-1 item), each with its own lead time `L_o` and lot rules.
+//! * `x[o,t]` lot started/ordered in `t` (only `t <= T-1-L_o`), `y[o,t]` setup binary,
+//!   `k[o,t]` lot-multiple count, `I[i,t]` end inventory, `F[i,t]` shipments, `B[i,t]` backlog,
+//!   `S[i,t]` safety-stock shortfall, `O[r,t]` overtime, `z[f,t]` family setup (a family is
+//!   one resource's), `w[v,t]` a joint order from supplier `v`.
 //! * `D[i,t]` planned demand, `R[i,t]` receipts, `a[c,p]` BOM quantity, `C[r,t]` capacity.
 //!
 //! Variables that the data make constant are not created: `F = D` for items whose demand
-//! cannot be late (so `B = 0`), no `y` for items without setups or minimum lots, no `S` without
-//! a safety stock, no `O` without overtime.
+//! cannot be late (so `B = 0`), no `y` for options without setups, order costs or minimum
+//! lots, no `S` without a safety stock, no `O` without overtime, no `w` without a joint order
+//! cost. Variables are created item by item (each item's options, then its stock variables),
+//! so a version-1 plan (option `o` = item `o`) gets the model it always had.
 
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
-use crate::input::PlanInput;
+use crate::input::{Options, PlanInput, SupplyOption};
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
-/// How to build the model.
+/// Which model to build.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct ModelOptions {
+pub struct ModelVariant {
     /// Build the elastic variant used to diagnose infeasibility: every demand may be late and
     /// every resource may work unlimited overtime, both at a prohibitive penalty.
     pub elastic: bool,
@@ -31,7 +36,7 @@ pub struct ModelOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Formulation {
-    /// `x[i,t] <= M[i,t] y[i,t]` with the tight big-M of [`setup_big_m`] (the spec's model).
+    /// `x[o,t] <= M[o,t] y[o,t]` with the tight big-M of [`setup_big_m`] (the spec's model).
     #[default]
     BigM,
     /// Big-M plus the facility-location reformulation for every item it is exact for (see
@@ -56,12 +61,20 @@ impl Formulation {
     }
 }
 
-/// Items for which the facility-location reformulation is exact: a setup binary, external
-/// demand only (no BOM parents), shipped on time (no backlog, not elastic), no initial
-/// inventory or receipts, no safety stock, no minimum lot and no lot multiple. For such an
-/// item an optimal plan never produces more than the demand it serves, so splitting each lot
-/// by the period it serves loses no plan of interest.
-pub(crate) fn facility_location_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+/// The one option of item `i` when it has exactly one (the reformulations below are written
+/// for such items).
+fn single_option(options: &Options, i: usize) -> Option<usize> {
+    let range = options.of_item(i);
+    (range.len() == 1).then_some(range.start)
+}
+
+/// Items for which the facility-location reformulation is exact: one option with a setup
+/// binary and no family or joint order, external demand only (no BOM parents), shipped on
+/// time (no backlog, not elastic), no initial inventory or receipts, no safety stock, no
+/// minimum lot and no lot multiple. For such an item an optimal plan never produces more than
+/// the demand it serves, so splitting each lot by the period it serves loses no plan of
+/// interest.
+fn facility_location_items(input: &PlanInput, options: &Options, variant: ModelVariant) -> Vec<bool> {
     // With conversion (see [`conversion_may_pay`]) an optimal plan may make more than it
     // serves, which the split `Σ_t w[i,t,k] = D[i,k]` would forbid.
     input
@@ -69,28 +82,34 @@ pub(crate) fn facility_location_items(input: &PlanInput, options: ModelOptions) 
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            !options.elastic
-                && needs_setup(input, i)
+            let Some(o) = single_option(options, i) else { return false };
+            let option = options.get(o);
+            !variant.elastic
+                && needs_setup(input, option)
+                && !has_family_or_joint_order(input, option)
                 && !has_parent(input, i)
                 && !input.receipts.iter().any(|r| r.item == i)
                 && item.backlog_cost.is_none()
                 && item.initial_inventory == 0.0
                 && item.safety_stock == 0.0
-                && item.min_lot == 0.0
-                && item.lot_multiple.is_none()
-                && !conversion_may_pay(input, i)
+                && option.min_lot == 0.0
+                && option.lot_multiple.is_none()
+                && !conversion_may_pay(input, options, i)
         })
         .collect()
 }
 
-/// Items for which the `(l, S)` inequalities are valid: a setup binary, no BOM parents and
-/// shipments equal to the demand (no backlog, not elastic). Then stock only leaves as demand,
-/// so a lot of period `t` still in stock after period `k` is at most `I[i,k]` plus the demand
-/// of `t+L..=k`.
-pub(crate) fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> Vec<bool> {
+/// Items for which the `(l, S)` inequalities are valid: one option with a setup binary, no BOM
+/// parents and shipments equal to the demand (no backlog, not elastic). Then stock only
+/// leaves as demand, so a lot of period `t` still in stock after period `k` is at most
+/// `I[i,k]` plus the demand of `t+L..=k`.
+fn ls_inequality_items(input: &PlanInput, options: &Options, variant: ModelVariant) -> Vec<bool> {
     (0..input.items.len())
         .map(|i| {
-            !options.elastic && needs_setup(input, i) && !has_parent(input, i) && input.items[i].backlog_cost.is_none()
+            single_option(options, i).is_some_and(|o| needs_setup(input, options.get(o)))
+                && !variant.elastic
+                && !has_parent(input, i)
+                && input.items[i].backlog_cost.is_none()
         })
         .collect()
 }
@@ -98,6 +117,12 @@ pub(crate) fn ls_inequality_items(input: &PlanInput, options: ModelOptions) -> V
 /// Whether item `i` is a component of some parent.
 fn has_parent(input: &PlanInput, i: usize) -> bool {
     input.bom.iter().any(|e| e.component == i)
+}
+
+/// Whether a lot of `option` brings a family setup or a joint order with it.
+fn has_family_or_joint_order(input: &PlanInput, option: &SupplyOption) -> bool {
+    option.routings().iter().any(|&row| input.routings[row].family.is_some())
+        || option.supplier().is_some_and(|v| input.suppliers[v].order_cost > 0.0)
 }
 
 /// Counts reported in `summary.json`.
@@ -111,56 +136,59 @@ pub struct ModelSize {
     pub constraints: usize,
 }
 
-/// The variables of the model, one row per item (or resource); `None` where the variable is
-/// not created (see the module docs).
+/// The variables of the model: one row per option (lots), item (stock), resource, family or
+/// supplier; `None` where the variable is not created (see the module docs).
 #[derive(Debug, Clone, Default)]
-pub struct ModelVars {
-    /// Lot size `x[i,t]`.
-    pub lot: Grid<Option<Variable>>,
-    /// Setup `y[i,t]`.
-    pub setup: Grid<Option<Variable>>,
-    /// Lot-multiple count `k[i,t]`.
-    pub multiple: Grid<Option<Variable>>,
+pub(crate) struct ModelVars {
+    /// Lot size `x[o,t]`.
+    pub(crate) lot: Grid<Option<Variable>>,
+    /// Setup `y[o,t]`.
+    pub(crate) setup: Grid<Option<Variable>>,
+    /// Lot-multiple count `k[o,t]`.
+    pub(crate) multiple: Grid<Option<Variable>>,
     /// End inventory `I[i,t]` (always created).
-    pub inventory: Grid<Variable>,
+    pub(crate) inventory: Grid<Variable>,
     /// Shipments `F[i,t]` (None: shipments equal the demand).
-    pub shipped: Grid<Option<Variable>>,
+    pub(crate) shipped: Grid<Option<Variable>>,
     /// Backlog `B[i,t]`.
-    pub backlog: Grid<Option<Variable>>,
+    pub(crate) backlog: Grid<Option<Variable>>,
     /// Safety-stock shortfall `S[i,t]`.
-    pub shortfall: Grid<Option<Variable>>,
+    pub(crate) shortfall: Grid<Option<Variable>>,
     /// Overtime `O[r,t]`.
-    pub overtime: Grid<Option<Variable>>,
+    pub(crate) overtime: Grid<Option<Variable>>,
     /// Elastic overtime beyond `overtime_max` (elastic model only).
-    pub extra_overtime: Grid<Option<Variable>>,
+    pub(crate) extra_overtime: Grid<Option<Variable>>,
+    /// Family setup `z[f,t]`.
+    pub(crate) family: Grid<Option<Variable>>,
+    /// Joint order `w[v,t]` of a supplier with a joint order cost.
+    pub(crate) joint: Grid<Option<Variable>>,
 }
 
 /// A built model, ready for a backend.
 pub struct LotSizingModel {
     /// The good_lp variables (consumed by the backend).
-    pub problem: ProblemVariables,
+    pub(crate) problem: ProblemVariables,
     /// All constraints.
-    pub constraints: Vec<Constraint>,
+    pub(crate) constraints: Vec<Constraint>,
     /// The objective (minimised).
-    pub objective: Expression,
+    pub(crate) objective: Expression,
     /// Handles to every variable, for reading the solution.
-    pub vars: ModelVars,
-    /// Big-M used for `x[i,t] <= M y[i,t]` (0 where no lot may be made).
+    pub(crate) vars: ModelVars,
+    /// Big-M used for `x[o,t] <= M y[o,t]` (0 where no lot may be made), one row per option.
     pub big_m: Grid<f64>,
     /// Model size.
     pub size: ModelSize,
-    /// Penalty per unit of elastic backlog or overtime (elastic model only, else 0).
-    pub elastic_penalty: f64,
 }
 
 struct Builder<'a> {
     input: &'a PlanInput,
     bom: &'a BomGraph,
+    options: &'a Options,
     demand: &'a Grid<f64>,
     /// Receipts per item and period.
     receipts: Grid<f64>,
     n_periods: usize,
-    options: ModelOptions,
+    variant: ModelVariant,
     problem: ProblemVariables,
     constraints: Vec<Constraint>,
     vars: ModelVars,
@@ -168,34 +196,42 @@ struct Builder<'a> {
     elastic_penalty: f64,
 }
 
-/// Builds the model for `input` with planned demand `demand`.
-pub fn build_model(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, options: ModelOptions) -> LotSizingModel {
-    build_model_with(input, bom, demand, options, Formulation::BigM)
+/// Builds the model for `input` (with its `options`) and planned demand `demand`.
+pub fn build_model(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &Options,
+    demand: &Grid<f64>,
+    variant: ModelVariant,
+) -> LotSizingModel {
+    build_model_with(input, bom, options, demand, variant, Formulation::BigM)
 }
 
 /// [`build_model`] with a choice of setup [`Formulation`].
 pub(crate) fn build_model_with(
     input: &PlanInput,
     bom: &BomGraph,
+    options: &Options,
     demand: &Grid<f64>,
-    options: ModelOptions,
+    variant: ModelVariant,
     formulation: Formulation,
 ) -> LotSizingModel {
     let n_periods = input.n_periods();
     let mut b = Builder {
         input,
         bom,
+        options,
         demand,
         receipts: input.receipt_grid(),
         n_periods,
-        options,
+        variant,
         problem: ProblemVariables::new(),
         constraints: Vec::new(),
         vars: ModelVars::default(),
         size: ModelSize::default(),
-        elastic_penalty: if options.elastic { elastic_penalty(input) } else { 0.0 },
+        elastic_penalty: if variant.elastic { elastic_penalty(input, options) } else { 0.0 },
     };
-    let big_m = setup_big_m(input, bom, demand, options);
+    let big_m = setup_big_m(input, bom, options, demand, variant);
     b.add_variables(&big_m);
     b.add_inventory_balance();
     b.add_backlog();
@@ -203,105 +239,141 @@ pub(crate) fn build_model_with(
     b.add_setup_linking(&big_m);
     match formulation {
         Formulation::BigM => {}
-        Formulation::FacilityLocation => b.add_facility_location(&facility_location_items(input, options)),
-        Formulation::LsInequalities => b.add_ls_inequalities(&ls_inequality_items(input, options), &big_m),
+        Formulation::FacilityLocation => b.add_facility_location(&facility_location_items(input, options, variant)),
+        Formulation::LsInequalities => b.add_ls_inequalities(&ls_inequality_items(input, options, variant), &big_m),
     }
     b.add_lot_rules();
     b.add_safety_stock();
+    b.add_family_setups(&big_m);
+    b.add_joint_orders(&big_m);
     let objective = b.objective();
     b.size.constraints = b.constraints.len();
-    LotSizingModel {
-        problem: b.problem,
-        constraints: b.constraints,
-        objective,
-        vars: b.vars,
-        big_m,
-        size: b.size,
-        elastic_penalty: b.elastic_penalty,
-    }
+    LotSizingModel { problem: b.problem, constraints: b.constraints, objective, vars: b.vars, big_m, size: b.size }
 }
 
 /// A penalty larger than any cost a unit of late demand or overtime could save:
 /// 1000 times the sum of the largest cost coefficients, at least 1e4.
-fn elastic_penalty(input: &PlanInput) -> f64 {
+fn elastic_penalty(input: &PlanInput, options: &Options) -> f64 {
+    let n_periods = input.n_periods() as f64;
     let max_item = input
         .items
         .iter()
-        .map(|i| {
-            i.unit_cost
-                + i.holding_cost * input.n_periods() as f64
-                + i.backlog_cost.unwrap_or(0.0) * input.n_periods() as f64
-                + i.safety_stock_penalty
-                + i.order_cost
+        .enumerate()
+        .map(|(i, item)| {
+            let per_lot = options
+                .of_item(i)
+                .map(|o| options.get(o).unit_cost + options.get(o).order_cost)
+                .fold(0.0_f64, f64::max);
+            per_lot
+                + item.holding_cost * n_periods
+                + item.backlog_cost.unwrap_or(0.0) * n_periods
+                + item.safety_stock_penalty
+                + item.unmet_cost
         })
         .fold(0.0_f64, f64::max);
     let max_routing = input.routings.iter().map(|r| r.setup_cost).fold(0.0_f64, f64::max);
     let max_overtime = input.resources.iter().map(|r| r.overtime_cost).fold(0.0_f64, f64::max);
-    (1000.0 * (max_item + max_routing + max_overtime)).max(1e4)
+    let max_family = input.families.iter().map(|f| f.setup_cost).fold(0.0_f64, f64::max);
+    let max_joint = input.suppliers.iter().map(|v| v.order_cost).fold(0.0_f64, f64::max);
+    (1000.0 * (max_item + max_routing + max_overtime + max_family + max_joint)).max(1e4)
 }
 
-/// True when item `i` needs a setup binary: setup time or cost, order cost or a minimum lot.
-pub(crate) fn needs_setup(input: &PlanInput, item_idx: usize) -> bool {
-    let item = &input.items[item_idx];
-    item.order_cost > 0.0
-        || item.min_lot > 0.0
-        || input.routings.iter().any(|r| r.item == item_idx && (r.setup_time > 0.0 || r.setup_cost > 0.0))
+/// True when `option` needs a setup binary: setup time or cost on one of its routing rows, an
+/// order cost or a minimum lot.
+pub(crate) fn needs_setup(input: &PlanInput, option: &SupplyOption) -> bool {
+    option.order_cost > 0.0
+        || option.min_lot > 0.0
+        || option.routings().iter().any(|&row| {
+            let r = &input.routings[row];
+            r.setup_time > 0.0 || r.setup_cost > 0.0
+        })
 }
 
-/// Big-M for `x[i,t] <= M[i,t] y[i,t]`, as tight as the data prove:
+/// Big-M for `x[o,t] <= M[o,t] y[o,t]`, one row per option, as tight as the data prove:
 ///
-/// `M[i,t] = min(max_lot_i, min_r (C[r,t] + Omax_r - s[i,r]) / u[i,r], round_up(P_i(t)))`
+/// `M[o,t] = min(max_o, cap_o, min_r (C[r,t] + Omax_r - s[o,r] - ST[f(o,r)]) / u[o,r], round_up(U_i(t + L_o)))`
 ///
-/// The first two terms hold for every feasible plan (constraint 5, and constraint 3 with
-/// `y = 1`). The third is an optimality argument: some optimal plan never makes more of `i`
-/// from `t` on than `P_i(t)`, which is the sum of
-/// - the external demand it can still serve (`D[i,τ]` for `τ >= t + L_i`, or all of `D[i,·]`
-///   when it may be shipped late) and the safety stock;
-/// - what the parents' lots from `t + L_i` on can consume (`Σ_p a[i,p] P_p(t + L_i)`);
-/// - one rounding excess per period with a lot, the item's smallest allowed lot (a lot rule
-///   can force a lot above the need, and the excess may then feed the parents; see
-///   `smallest_lot`);
-/// - the conversion room `X_i` of `conversion_room`: production beyond every use can still
+/// The first three terms hold for every feasible plan (constraint 5, and constraint 3 with
+/// `y = 1`: a lot uses its own setup and, where its row has a family, the family's setup
+/// too). The last is an optimality argument: some optimal plan never has more of item `i`
+/// arrive from period `a` on than `U_i(a)` plus the rounding excess of its lots, where
+/// `U_i(a)` is the sum of
+/// - the external demand it can still serve (`D[i,τ]` for `τ >= a`, or all of `D[i,·]` when
+///   it may be shipped late) and the safety stock;
+/// - what the parents' made lots started from `a` on can consume (`Σ_p a[i,p] P_p(a)`, with
+///   `P_p(a)` below: bought lots of a parent consume nothing);
+/// - the conversion room `X_i` of [`conversion_room`]: production beyond every use can still
 ///   pay when it turns component stock that is dearer to hold into `i` (the component's
-///   `holding_cost` above the parent's, or stock held during `i`'s lead time, which costs
-///   nothing). `X_i` is 0 when `conversion_may_pay` proves that no such conversion through
+///   `holding_cost` above the parent's, or stock held during a lead time, which costs
+///   nothing). `X_i` is 0 when [`conversion_may_pay`] proves that no such conversion through
 ///   `i` or any of its ancestors lowers the cost.
+///
+/// `P_i(s)`, the made lots of `i` started from `s` on, arrive from `s + L` on, `L` the
+/// shortest lead time of `i`'s routes, so `P_i(s) <= U_i(s + L)` plus one rounding excess per
+/// lot: for each option and each period from `s` on in which it can start a useful lot, the
+/// option's smallest allowed lot (a lot rule can force a lot above the need, and the excess
+/// may then feed the parents; see [`smallest_lot`]).
 ///
 /// Why the rest is never needed: a unit made beyond all of these is neither shipped, nor held
 /// as safety stock, nor consumed by a useful parent lot, nor forced by a lot rule; removing it
 /// (and the parent units made from it) removes its unit cost, its holding cost and the capacity
 /// it uses, and changes the components' holding only in the conversion case. Removing a unit
-/// never adds a setup, breaks no lot rule beyond the rounding excess counted, and never lowers
-/// a stock below what the plan ships. `round_up` lifts the bound to `min_lot` and to a
-/// multiple of `lot_multiple`. A lot with `P = 0` gets `M = 0` (no variable). In the elastic
-/// model the capacity term is dropped (capacity is elastic there).
-pub fn setup_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, options: ModelOptions) -> Grid<f64> {
+/// never adds a setup, a family setup or a joint order, breaks no lot rule beyond the rounding
+/// excess counted (nor `max_per_period`), and never lowers a stock below what the plan ships.
+/// `round_up` lifts the bound to the option's `min_lot` and to a multiple of its
+/// `lot_multiple`. A lot with `U = 0` gets `M = 0` (no variable). In the elastic model the
+/// capacity term is dropped (capacity is elastic there).
+pub fn setup_big_m(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &Options,
+    demand: &Grid<f64>,
+    variant: ModelVariant,
+) -> Grid<f64> {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
-    // remaining[(i, s)] = P_i(s) including the rounding allowance, s = 0..=T.
-    let mut remaining = Grid::new(n_items, n_periods + 1, 0.0);
-    let mut big_m = Grid::new(n_items, n_periods, 0.0);
-    let room = conversion_room(input, bom);
+    // made[(i, s)] = P_i(s) including the rounding allowance, s = 0..=T.
+    let mut made = Grid::new(n_items, n_periods + 1, 0.0);
+    let mut big_m = Grid::new(options.len(), n_periods, 0.0);
+    let room = conversion_room(input, bom, options);
     for &i in bom.topological_order() {
         let item = &input.items[i];
-        let lead = item.lead_time;
-        let late_allowed = item.backlog_cost.is_some() || options.elastic;
+        let late_allowed = item.backlog_cost.is_some() || variant.elastic;
         let total_demand: f64 = demand.row(i).iter().sum();
-        let allowance = smallest_lot(item.min_lot, item.lot_multiple);
-        // Lot periods from s on; each may overshoot the need by one rounding `allowance`.
-        let mut lot_periods_after = 0.0;
-        for s in (0..n_periods).rev() {
-            let arrival = s + lead;
-            if arrival >= n_periods {
-                continue; // no lot may start in s; remaining[s] stays 0
-            }
-            let external = if late_allowed { total_demand } else { demand.row(i)[arrival..].iter().sum() };
-            let dependent: f64 = bom.where_used(i).map(|(p, q)| q * remaining[(p, arrival)]).sum();
-            let useful = external + dependent + item.safety_stock + room[i];
-            if useful > 0.0 {
+        // U_i(a) for a = 0..T (0 at T: nothing arrives after the horizon).
+        let mut useful = vec![0.0; n_periods + 1];
+        for (a, cell) in useful.iter_mut().enumerate().take(n_periods) {
+            let external = if late_allowed { total_demand } else { demand.row(i)[a..].iter().sum() };
+            let dependent: f64 = bom.where_used(i).map(|(p, q)| q * made[(p, a)]).sum();
+            *cell = external + dependent + item.safety_stock + room[i];
+        }
+        // Per start period s: the rounding allowance of the made lots from s on.
+        let mut made_allowance = vec![0.0; n_periods + 1];
+        for o in options.of_item(i) {
+            let option = options.get(o);
+            let allowance = smallest_lot(option.min_lot, option.lot_multiple);
+            // Lot periods from s on; each may overshoot the need by one rounding `allowance`.
+            let mut lot_periods_after = 0.0;
+            for s in (0..n_periods).rev() {
+                let arrival = s + option.lead_time;
+                if arrival >= n_periods || useful[arrival] <= 0.0 {
+                    if option.is_made() {
+                        made_allowance[s] += allowance * lot_periods_after;
+                    }
+                    continue; // no useful lot may start in s
+                }
                 lot_periods_after += 1.0;
-                remaining[(i, s)] = useful + allowance * lot_periods_after;
-                big_m[(i, s)] = lot_bound(input, i, s, useful, options);
+                if option.is_made() {
+                    made_allowance[s] += allowance * lot_periods_after;
+                }
+                big_m[(o, s)] = lot_bound(input, option, s, useful[arrival], variant);
+            }
+        }
+        let shortest = options.made_of_item(i).map(|o| options.get(o).lead_time).min();
+        for s in 0..n_periods {
+            let arrival = shortest.map_or(n_periods, |lead| s + lead);
+            if arrival < n_periods && useful[arrival] > 0.0 {
+                made[(i, s)] = useful[arrival] + made_allowance[s];
             }
         }
     }
@@ -324,21 +396,18 @@ fn smallest_lot(min_lot: f64, lot_multiple: Option<f64>) -> f64 {
 /// Whether making one more unit of item `i` than it is used for can ever lower the cost by
 /// consuming stock of its components that would otherwise be held.
 ///
-/// One extra unit of `i` started in period `t` (0-based) and kept to the end of the horizon
-/// costs `unit_cost_i + h_i (n - L_i)` with `n = T - t` periods left, and saves at most
+/// One extra unit of `i` made on route `o` started in period `t` (0-based) and kept to the end
+/// of the horizon costs `c_o + h_i (n - L_o)` with `n = T - t` periods left, and saves at most
 /// `e_i n`, `e_i = Σ_c a[c,i] h_c`: the components it consumes are not held from `t` on (and
 /// during the lead time the unit is held by nobody). It also never lowers a shortfall or a
 /// backlog of a component. So the conversion cannot pay when
-/// `unit_cost_i - h_i L_i + (h_i - e_i) n >= 0` for every `n` in `L_i + 1 ..= T` (the periods
-/// in which a lot can start); the left side is linear in `n`, so both ends are checked. Items
-/// without components consume nothing, so it never pays for them.
-pub(crate) fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
+/// `c_o - h_i L_o + (h_i - e_i) n >= 0` for every route and every `n` in `L_o + 1 ..= T` (the
+/// periods in which a lot can start); the left side is linear in `n`, so both ends are
+/// checked. Items without components consume nothing, so it never pays for them, and bought
+/// lots consume nothing either.
+fn conversion_may_pay(input: &PlanInput, options: &Options, item_idx: usize) -> bool {
     let item = &input.items[item_idx];
     let n_periods = input.n_periods();
-    let lead = item.lead_time;
-    if lead + 1 > n_periods {
-        return false; // no lot can start
-    }
     let echelon: f64 = input
         .bom
         .iter()
@@ -348,31 +417,41 @@ pub(crate) fn conversion_may_pay(input: &PlanInput, item_idx: usize) -> bool {
     if echelon <= 0.0 {
         return false;
     }
-    let gain = |n: f64| item.unit_cost - item.holding_cost * lead as f64 + (item.holding_cost - echelon) * n;
-    gain((lead + 1) as f64) < 0.0 || gain(n_periods as f64) < 0.0
+    options.made_of_item(item_idx).any(|o| {
+        let option = options.get(o);
+        let lead = option.lead_time;
+        if lead + 1 > n_periods {
+            return false; // no lot can start
+        }
+        let gain = |n: f64| option.unit_cost - item.holding_cost * lead as f64 + (item.holding_cost - echelon) * n;
+        gain((lead + 1) as f64) < 0.0 || gain(n_periods as f64) < 0.0
+    })
 }
 
 /// The conversion room `X_i` of [`setup_big_m`]: how much of `i` converting component stock
 /// could make, for items where that may pay ([`conversion_may_pay`] for `i` or any ancestor,
 /// since a chain `d -> c -> p` can pay at `p` even when it does not at `c`); 0 elsewhere.
 ///
-/// `X_i = Σ_c (initial_inventory_c + Σ_t R[c,t] + T smallest_lot_c + X_c) / a[c,i]`:
-/// the stock a component has without being made for a use (what it starts with, what is
-/// received, what lot rules force beyond the need) plus what its own conversion can make.
-/// Newly made stock of an item without components is never worth converting: making it and
-/// its conversion cost at least nothing, and not making it costs nothing.
-pub(crate) fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
+/// `X_i = Σ_c (initial_inventory_c + Σ_t R[c,t] + T Σ_o smallest_lot_o + X_c) / a[c,i]`
+/// (over the options `o` of `c`): the stock a component has without being made for a use
+/// (what it starts with, what is received, what lot rules force beyond the need) plus what its
+/// own conversion can make. Newly made stock of an item without components is never worth
+/// converting: making it and its conversion cost at least nothing, and not making it costs
+/// nothing.
+fn conversion_room(input: &PlanInput, bom: &BomGraph, options: &Options) -> Vec<f64> {
     let n_items = input.items.len();
     let n_periods = input.n_periods() as f64;
     let mut pays = vec![false; n_items];
     // Parents first: an item needs room when it or any ancestor may profit from conversion.
     for &i in bom.topological_order() {
         let ancestor_pays = input.bom.iter().any(|e| e.component == i && pays[e.parent]);
-        pays[i] = ancestor_pays || conversion_may_pay(input, i);
+        pays[i] = ancestor_pays || conversion_may_pay(input, options, i);
     }
     let mut free = vec![0.0; n_items];
     for (i, item) in input.items.iter().enumerate() {
-        free[i] = item.initial_inventory + n_periods * smallest_lot(item.min_lot, item.lot_multiple);
+        let forced: f64 =
+            options.of_item(i).map(|o| smallest_lot(options.get(o).min_lot, options.get(o).lot_multiple)).sum();
+        free[i] = item.initial_inventory + n_periods * forced;
     }
     for receipt in &input.receipts {
         if let Some(f) = free.get_mut(receipt.item) {
@@ -395,26 +474,31 @@ pub(crate) fn conversion_room(input: &PlanInput, bom: &BomGraph) -> Vec<f64> {
     room
 }
 
-/// `min(max_lot, capacity bound, round_up(need))` for one lot (see [`setup_big_m`]).
-fn lot_bound(input: &PlanInput, i: usize, t: usize, need: f64, options: ModelOptions) -> f64 {
-    let item = &input.items[i];
-    let mut m = need.max(item.min_lot);
-    if let Some(mult) = item.lot_multiple {
+/// `min(max_o, cap_o, capacity bound, round_up(need))` for one lot of `option` started in `t`
+/// (see [`setup_big_m`]).
+fn lot_bound(input: &PlanInput, option: &SupplyOption, t: usize, need: f64, variant: ModelVariant) -> f64 {
+    let mut m = need.max(option.min_lot);
+    if let Some(mult) = option.lot_multiple {
         m = (m / mult - 1e-9).ceil().max(0.0) * mult;
     }
-    if let Some(max_lot) = item.max_lot {
+    if let Some(max_lot) = option.max_lot {
         m = m.min(max_lot);
     }
-    if !options.elastic {
-        for routing in input.routings.iter().filter(|r| r.item == i) {
+    if let Some(cap) = option.max_per_period {
+        m = m.min(cap);
+    }
+    if !variant.elastic {
+        for &row in option.routings() {
+            let routing = &input.routings[row];
             if routing.unit_time > 0.0 {
                 let res = &input.resources[routing.resource];
-                let cap = res.capacity[t] + res.overtime_max - routing.setup_time;
+                let family_setup = routing.family.map_or(0.0, |f| input.families[f].setup_time);
+                let cap = res.capacity[t] + res.overtime_max - routing.setup_time - family_setup;
                 m = m.min((cap / routing.unit_time).max(0.0));
             }
         }
     }
-    if let Some(mult) = item.lot_multiple {
+    if let Some(mult) = option.lot_multiple {
         // The largest multiple that still fits.
         m = (m / mult + 1e-9).floor() * mult;
     }
@@ -423,7 +507,7 @@ fn lot_bound(input: &PlanInput, i: usize, t: usize, need: f64, options: ModelOpt
 
 impl Builder<'_> {
     fn late_allowed(&self, i: usize) -> bool {
-        self.options.elastic || self.input.items[i].backlog_cost.is_some()
+        self.variant.elastic || self.input.items[i].backlog_cost.is_some()
     }
 
     fn has_demand(&self, i: usize) -> bool {
@@ -439,40 +523,47 @@ impl Builder<'_> {
     }
 
     /// Creates every variable with its bounds: `0 <= x <= M` (`M` from [`setup_big_m`], which
-    /// includes `max_lot`), `y` binary, `0 <= k <= M / lot_multiple` integer, `I, F, B, S >= 0`,
-    /// `0 <= O <= Omax`.
+    /// includes `max_lot` and `max_per_period`), `y` binary, `0 <= k <= M / lot_multiple`
+    /// integer, `I, F, B, S >= 0`, `0 <= O <= Omax`, `z` and `w` binary.
     fn add_variables(&mut self, big_m: &Grid<f64>) {
         let (n_items, n_periods) = (self.input.items.len(), self.n_periods);
-        let items = Grid::new(n_items, n_periods, None);
-        let resources = Grid::new(self.input.resources.len(), n_periods, None);
+        let per_option = Grid::new(self.options.len(), n_periods, None);
+        let per_item = Grid::new(n_items, n_periods, None);
+        let per_resource = Grid::new(self.input.resources.len(), n_periods, None);
         let mut vars = ModelVars {
-            lot: items.clone(),
-            setup: items.clone(),
-            multiple: items.clone(),
+            lot: per_option.clone(),
+            setup: per_option.clone(),
+            multiple: per_option,
             inventory: Grid::default(),
-            shipped: items.clone(),
-            backlog: items.clone(),
-            shortfall: items,
-            overtime: resources.clone(),
-            extra_overtime: resources,
+            shipped: per_item.clone(),
+            backlog: per_item.clone(),
+            shortfall: per_item,
+            overtime: per_resource.clone(),
+            extra_overtime: per_resource,
+            family: Grid::new(self.input.families.len(), n_periods, None),
+            joint: Grid::new(self.input.suppliers.len(), n_periods, None),
         };
         let mut inventory = Vec::with_capacity(n_items * n_periods);
         for i in 0..n_items {
             let item = &self.input.items[i];
-            let setup = needs_setup(self.input, i);
             let late = self.late_allowed(i) && self.has_demand(i);
+            let setups: Vec<(usize, bool)> =
+                self.options.of_item(i).map(|o| (o, needs_setup(self.input, self.options.get(o)))).collect();
             for t in 0..n_periods {
-                let k = (i, t);
-                if big_m[k] > 0.0 {
-                    vars.lot[k] = Some(self.add(variable().min(0.0).max(big_m[k]), false));
-                    if setup {
-                        vars.setup[k] = Some(self.add(variable().binary(), true));
-                    }
-                    if let Some(mult) = item.lot_multiple {
-                        let max_k = (big_m[k] / mult + 1e-9).floor();
-                        vars.multiple[k] = Some(self.add(variable().integer().min(0.0).max(max_k), true));
+                for &(o, setup) in &setups {
+                    let k = (o, t);
+                    if big_m[k] > 0.0 {
+                        vars.lot[k] = Some(self.add(variable().min(0.0).max(big_m[k]), false));
+                        if setup {
+                            vars.setup[k] = Some(self.add(variable().binary(), true));
+                        }
+                        if let Some(mult) = self.options.get(o).lot_multiple {
+                            let max_k = (big_m[k] / mult + 1e-9).floor();
+                            vars.multiple[k] = Some(self.add(variable().integer().min(0.0).max(max_k), true));
+                        }
                     }
                 }
+                let k = (i, t);
                 inventory.push(self.add(variable().min(0.0), false));
                 if late {
                     vars.shipped[k] = Some(self.add(variable().min(0.0), false));
@@ -489,22 +580,62 @@ impl Builder<'_> {
                 if res.overtime_max > 0.0 {
                     vars.overtime[(r, t)] = Some(self.add(variable().min(0.0).max(res.overtime_max), false));
                 }
-                if self.options.elastic {
+                if self.variant.elastic {
                     vars.extra_overtime[(r, t)] = Some(self.add(variable().min(0.0), false));
+                }
+            }
+        }
+        // A family setup or a joint order only where some lot could need it.
+        for (f, options) in self.family_options().into_iter().enumerate() {
+            for t in 0..n_periods {
+                if options.iter().any(|&o| vars.lot[(o, t)].is_some()) {
+                    vars.family[(f, t)] = Some(self.add(variable().binary(), true));
+                }
+            }
+        }
+        for (v, options) in self.joint_order_options().into_iter().enumerate() {
+            for t in 0..n_periods {
+                if options.iter().any(|&o| vars.lot[(o, t)].is_some()) {
+                    vars.joint[(v, t)] = Some(self.add(variable().binary(), true));
                 }
             }
         }
         self.vars = vars;
     }
 
+    /// Per family, the options with a routing row in it.
+    fn family_options(&self) -> Vec<Vec<usize>> {
+        let mut of_family = vec![Vec::new(); self.input.families.len()];
+        for (row, routing) in self.input.routings.iter().enumerate() {
+            if let (Some(f), Some(o)) = (routing.family, self.options.of_routing_row(row)) {
+                if let Some(list) = of_family.get_mut(f) {
+                    list.push(o);
+                }
+            }
+        }
+        of_family
+    }
+
+    /// Per supplier with a joint order cost, its options (empty for the others).
+    fn joint_order_options(&self) -> Vec<Vec<usize>> {
+        let mut of_supplier = vec![Vec::new(); self.input.suppliers.len()];
+        for (o, option) in self.options.all().iter().enumerate() {
+            if let Some(v) = option.supplier() {
+                if self.input.suppliers[v].order_cost > 0.0 {
+                    of_supplier[v].push(o);
+                }
+            }
+        }
+        of_supplier
+    }
+
     /// Inventory balance, for every item `i` and period `t`:
     ///
-    /// `I[i,t] = I[i,t-1] + x[i,t-L_i] + R[i,t] - Σ_p a[i,p] x[p,t] - F[i,t]`,
+    /// `I[i,t] = I[i,t-1] + Σ_{o of i} x[o,t-L_o] + R[i,t] - Σ_p a[i,p] Σ_{routes q of p} x[q,t] - F[i,t]`,
     /// with `I[i,-1] = initial_inventory` and `F[i,t] = D[i,t]` where shipments cannot be late.
     fn add_inventory_balance(&mut self) {
         let n_periods = self.n_periods;
         for i in 0..self.input.items.len() {
-            let lead = self.input.items[i].lead_time;
             for t in 0..n_periods {
                 let k = (i, t);
                 let mut lhs = Expression::with_capacity(4 + self.bom.where_used(i).count());
@@ -515,14 +646,19 @@ impl Builder<'_> {
                 } else {
                     lhs.add_mul(-1.0, self.vars.inventory[(i, t - 1)]);
                 }
-                if t >= lead {
-                    if let Some(x) = self.vars.lot[(i, t - lead)] {
-                        lhs.add_mul(-1.0, x);
+                for o in self.options.of_item(i) {
+                    let lead = self.options.get(o).lead_time;
+                    if t >= lead {
+                        if let Some(x) = self.vars.lot[(o, t - lead)] {
+                            lhs.add_mul(-1.0, x);
+                        }
                     }
                 }
                 for (p, q) in self.bom.where_used(i) {
-                    if let Some(x) = self.vars.lot[(p, t)] {
-                        lhs.add_mul(q, x);
+                    for o in self.options.made_of_item(p) {
+                        if let Some(x) = self.vars.lot[(o, t)] {
+                            lhs.add_mul(q, x);
+                        }
                     }
                 }
                 match self.vars.shipped[k] {
@@ -558,27 +694,47 @@ impl Builder<'_> {
     }
 
     /// Capacity, for every resource `r` and period `t`:
-    /// `Σ_i (u[i,r] x[i,t] + s[i,r] y[i,t]) <= C[r,t] + O[r,t]` (+ elastic overtime).
+    /// `Σ_{(o,r)} (u[o,r] x[o,t] + s[o,r] y[o,t]) + Σ_{f on r} ST_f z[f,t] <= C[r,t] + O[r,t]`
+    /// (+ elastic overtime).
     fn add_capacity(&mut self) {
         let n_periods = self.n_periods;
         for (r, res) in self.input.resources.iter().enumerate() {
-            let routings: Vec<_> = self.input.routings.iter().filter(|ro| ro.resource == r).collect();
+            let rows: Vec<(usize, f64, f64)> = self
+                .input
+                .routings
+                .iter()
+                .enumerate()
+                .filter(|(_, ro)| ro.resource == r)
+                .filter_map(|(row, ro)| Some((self.options.of_routing_row(row)?, ro.unit_time, ro.setup_time)))
+                .collect();
+            let families: Vec<(usize, f64)> = self
+                .input
+                .families
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.resource == r && f.setup_time > 0.0)
+                .map(|(f, family)| (f, family.setup_time))
+                .collect();
             for t in 0..n_periods {
-                let mut lhs = Expression::with_capacity(2 * routings.len() + 2);
+                let mut lhs = Expression::with_capacity(2 * rows.len() + families.len() + 2);
                 let mut any = false;
-                for ro in &routings {
-                    let k = (ro.item, t);
-                    if let Some(x) = self.vars.lot[k] {
-                        if ro.unit_time > 0.0 {
-                            lhs.add_mul(ro.unit_time, x);
+                for &(o, unit_time, setup_time) in &rows {
+                    let Some(x) = self.vars.lot[(o, t)] else { continue };
+                    if unit_time > 0.0 {
+                        lhs.add_mul(unit_time, x);
+                        any = true;
+                    }
+                    if setup_time > 0.0 {
+                        if let Some(y) = self.vars.setup[(o, t)] {
+                            lhs.add_mul(setup_time, y);
                             any = true;
                         }
-                        if ro.setup_time > 0.0 {
-                            if let Some(y) = self.vars.setup[k] {
-                                lhs.add_mul(ro.setup_time, y);
-                                any = true;
-                            }
-                        }
+                    }
+                }
+                for &(f, setup_time) in &families {
+                    if let Some(z) = self.vars.family[(f, t)] {
+                        lhs.add_mul(setup_time, z);
+                        any = true;
                     }
                 }
                 if !any {
@@ -595,7 +751,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Setup linking: `x[i,t] <= M[i,t] y[i,t]` with the tight `M` of [`setup_big_m`].
+    /// Setup linking: `x[o,t] <= M[o,t] y[o,t]` with the tight `M` of [`setup_big_m`].
     fn add_setup_linking(&mut self, big_m: &Grid<f64>) {
         let pairs = self.vars.lot.cells().iter().zip(self.vars.setup.cells()).zip(big_m.cells());
         for ((lot, setup), &m) in pairs {
@@ -615,14 +771,12 @@ impl Builder<'_> {
     fn add_facility_location(&mut self, eligible: &[bool]) {
         let n_periods = self.n_periods;
         for (i, &is_eligible) in eligible.iter().enumerate() {
-            if !is_eligible {
-                continue;
-            }
-            let lead = self.input.items[i].lead_time;
+            let Some(o) = single_option(self.options, i).filter(|_| is_eligible) else { continue };
+            let lead = self.options.get(o).lead_time;
             // served[k] = the w variables that serve period k.
             let mut served: Vec<Expression> = (0..n_periods).map(|_| Expression::with_capacity(n_periods)).collect();
             for t in 0..n_periods {
-                let (Some(x), Some(y)) = (self.vars.lot[(i, t)], self.vars.setup[(i, t)]) else { continue };
+                let (Some(x), Some(y)) = (self.vars.lot[(o, t)], self.vars.setup[(o, t)]) else { continue };
                 let mut split = Expression::with_capacity(n_periods + 1);
                 split.add_mul(1.0, x);
                 for (k, served_k) in served.iter_mut().enumerate().skip(t + lead) {
@@ -655,16 +809,14 @@ impl Builder<'_> {
     fn add_ls_inequalities(&mut self, eligible: &[bool], big_m: &Grid<f64>) {
         let n_periods = self.n_periods;
         for (i, &is_eligible) in eligible.iter().enumerate() {
-            if !is_eligible {
-                continue;
-            }
-            let lead = self.input.items[i].lead_time;
+            let Some(o) = single_option(self.options, i).filter(|_| is_eligible) else { continue };
+            let lead = self.options.get(o).lead_time;
             for t in 0..n_periods {
-                let (Some(x), Some(y)) = (self.vars.lot[(i, t)], self.vars.setup[(i, t)]) else { continue };
+                let (Some(x), Some(y)) = (self.vars.lot[(o, t)], self.vars.setup[(o, t)]) else { continue };
                 let mut cumulative = 0.0;
                 for k in (t + lead)..n_periods {
                     cumulative += self.demand[(i, k)];
-                    if cumulative >= big_m[(i, t)] {
+                    if cumulative >= big_m[(o, t)] {
                         break;
                     }
                     let mut row = Expression::with_capacity(3);
@@ -677,23 +829,23 @@ impl Builder<'_> {
         }
     }
 
-    /// Lot rules: `x[i,t] >= min_lot_i y[i,t]`; `x[i,t] = lot_multiple_i k[i,t]`
-    /// (`x <= max_lot` is in the variable's upper bound).
+    /// Lot rules: `x[o,t] >= min_o y[o,t]`; `x[o,t] = mult_o k[o,t]` (`x <= max_o` and
+    /// `x <= cap_o` are in the variable's upper bound).
     fn add_lot_rules(&mut self) {
-        for i in 0..self.input.items.len() {
-            let item = &self.input.items[i];
+        for o in 0..self.options.len() {
+            let option = self.options.get(o);
             for t in 0..self.n_periods {
-                let k = (i, t);
+                let k = (o, t);
                 let Some(x) = self.vars.lot[k] else { continue };
-                if item.min_lot > 0.0 {
+                if option.min_lot > 0.0 {
                     if let Some(y) = self.vars.setup[k] {
                         let mut lhs = Expression::with_capacity(2);
                         lhs.add_mul(1.0, x);
-                        lhs.add_mul(-item.min_lot, y);
+                        lhs.add_mul(-option.min_lot, y);
                         self.constraints.push(lhs.geq(0.0));
                     }
                 }
-                if let (Some(mult), Some(count)) = (item.lot_multiple, self.vars.multiple[k]) {
+                if let (Some(mult), Some(count)) = (option.lot_multiple, self.vars.multiple[k]) {
                     let mut lhs = Expression::with_capacity(2);
                     lhs.add_mul(1.0, x);
                     lhs.add_mul(-mult, count);
@@ -719,36 +871,89 @@ impl Builder<'_> {
         }
     }
 
-    /// Objective: `Σ_{i,t} (unit_cost x + holding I + backlog_cost B + penalty S +
-    /// (order_cost + Σ_r setup_cost) y) + Σ_{r,t} overtime_cost O`
-    /// (+ the elastic penalty on late demand that may not be late and on extra overtime).
+    /// `x[o,t] > 0` only if `gate = 1`: `y[o,t] <= gate` where the lot has a setup binary,
+    /// else `x[o,t] <= M[o,t] gate`.
+    fn add_gate(&mut self, o: usize, t: usize, gate: Variable, big_m: &Grid<f64>) {
+        let Some(x) = self.vars.lot[(o, t)] else { return };
+        let mut lhs = Expression::with_capacity(2);
+        match self.vars.setup[(o, t)] {
+            Some(y) => lhs.add_mul(1.0, y),
+            None => lhs.add_mul(1.0, x),
+        }
+        let coefficient = if self.vars.setup[(o, t)].is_some() { 1.0 } else { big_m[(o, t)] };
+        lhs.add_mul(-coefficient, gate);
+        self.constraints.push(lhs.leq(0.0));
+    }
+
+    /// Families: `x[o,t] > 0` only if `z[f(o,r),t] = 1` for every routing row `(o, r)` with a
+    /// family (spec constraint 7).
+    fn add_family_setups(&mut self, big_m: &Grid<f64>) {
+        for (f, options) in self.family_options().into_iter().enumerate() {
+            for t in 0..self.n_periods {
+                let Some(z) = self.vars.family[(f, t)] else { continue };
+                for &o in &options {
+                    self.add_gate(o, t, z, big_m);
+                }
+            }
+        }
+    }
+
+    /// Joint orders: `x[o,t] > 0` only if `w[v,t] = 1` for every option `o` from supplier `v`
+    /// with a joint order cost (spec constraint 8).
+    fn add_joint_orders(&mut self, big_m: &Grid<f64>) {
+        for (v, options) in self.joint_order_options().into_iter().enumerate() {
+            for t in 0..self.n_periods {
+                let Some(w) = self.vars.joint[(v, t)] else { continue };
+                for &o in &options {
+                    self.add_gate(o, t, w, big_m);
+                }
+            }
+        }
+    }
+
+    /// Objective: the spec's sum, `Σ_{o,t} (c_o x + (oc_o + Σ_r sc[o,r]) y)`,
+    /// `Σ_{i,t} (holding I + backlog_cost B + penalty S)`, `Σ_i unmet_cost B[i,T-1]`,
+    /// `Σ_{r,t} overtime_cost O`, `Σ_{f,t} SC_f z` and `Σ_{v,t} JC_v w` (plus the elastic
+    /// penalty on late demand that may not be late and on extra overtime).
     fn objective(&self) -> Expression {
         let n_periods = self.n_periods;
         let mut obj = Expression::with_capacity(self.size.variables);
         for (i, item) in self.input.items.iter().enumerate() {
-            let setup_cost: f64 = item.order_cost + self.input.routings_of(i).map(|r| r.setup_cost).sum::<f64>();
             let backlog_cost = match item.backlog_cost {
                 Some(c) => c,
                 None => self.elastic_penalty,
             };
+            let lot_costs: Vec<(usize, f64, f64)> = self
+                .options
+                .of_item(i)
+                .map(|o| {
+                    let option = self.options.get(o);
+                    let setup_cost: f64 =
+                        option.routings().iter().map(|&row| self.input.routings[row].setup_cost).sum();
+                    (o, option.unit_cost, option.order_cost + setup_cost)
+                })
+                .collect();
             for t in 0..n_periods {
+                for &(o, unit_cost, setup_cost) in &lot_costs {
+                    if let Some(x) = self.vars.lot[(o, t)] {
+                        if unit_cost > 0.0 {
+                            obj.add_mul(unit_cost, x);
+                        }
+                    }
+                    if let Some(y) = self.vars.setup[(o, t)] {
+                        if setup_cost > 0.0 {
+                            obj.add_mul(setup_cost, y);
+                        }
+                    }
+                }
                 let k = (i, t);
-                if let Some(x) = self.vars.lot[k] {
-                    if item.unit_cost > 0.0 {
-                        obj.add_mul(item.unit_cost, x);
-                    }
-                }
-                if let Some(y) = self.vars.setup[k] {
-                    if setup_cost > 0.0 {
-                        obj.add_mul(setup_cost, y);
-                    }
-                }
                 if item.holding_cost > 0.0 {
                     obj.add_mul(item.holding_cost, self.vars.inventory[k]);
                 }
                 if let Some(b) = self.vars.backlog[k] {
-                    if backlog_cost > 0.0 {
-                        obj.add_mul(backlog_cost, b);
+                    let unmet = if t + 1 == n_periods { item.unmet_cost } else { 0.0 };
+                    if backlog_cost + unmet > 0.0 {
+                        obj.add_mul(backlog_cost + unmet, b);
                     }
                 }
                 if let Some(s) = self.vars.shortfall[k] {
@@ -767,6 +972,20 @@ impl Builder<'_> {
                 }
                 if let Some(e) = self.vars.extra_overtime[(r, t)] {
                     obj.add_mul(self.elastic_penalty, e);
+                }
+            }
+        }
+        for (f, family) in self.input.families.iter().enumerate() {
+            for t in 0..n_periods {
+                if let (Some(z), true) = (self.vars.family[(f, t)], family.setup_cost > 0.0) {
+                    obj.add_mul(family.setup_cost, z);
+                }
+            }
+        }
+        for (v, supplier) in self.input.suppliers.iter().enumerate() {
+            for t in 0..n_periods {
+                if let Some(w) = self.vars.joint[(v, t)] {
+                    obj.add_mul(supplier.order_cost, w);
                 }
             }
         }

@@ -1,10 +1,14 @@
 //! The rounding repair: the solver's values, snapped to 1e-6, made into a plan whose every
 //! balance and capacity row holds to the 1e-6 of its written numbers ([`complete_solution`]).
+//!
+//! Lots are one row per option ([`Options`]): an item's stock receives the lots of all its
+//! options (each after its own lead time), and a component is consumed by its parents' made
+//! lots only.
 
 use crate::format::{ceil_micro, snap, snap_ties_down};
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
-use crate::input::{Item, PlanInput};
+use crate::input::{Options, PlanInput, SupplyOption};
 use crate::plan::solution::{resource_load, PlanSolution};
 
 /// The written end stock of an exact running stock `v`: within 5e-7 of it, so each balance
@@ -19,34 +23,37 @@ fn snap_stock(v: f64) -> f64 {
 ///
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
-/// such a deficit (at most `repair_limit`) is absorbed by shipping less (items that may ship
+/// such a deficit (at most [`repair_limit`]) is absorbed by shipping less (items that may ship
 /// late), by raising the latest lot that arrives in time (when the lot rules and capacity
 /// allow), or by shipping less in an earlier period. A deficit none can absorb (a component
 /// bought in pack sizes, a lot at its maximum, a full resource) is removed at its cause: the
 /// latest parent lot consuming the component by then is lowered by the deficit over the BOM
-/// quantity, or another lot on the full resource gives up the time (`make_room`), and the
-/// walk is repeated (the lowered lot's item absorbs its own millionths the same way). The
-/// exact optimum of a plan on full resources is rarely a multiple of 1e-6, so some lot must
-/// give up a few millionths somewhere. So the written plan is feasible to the 1e-6 of its numbers rather
-/// than to the solver's tolerance. Capacity is kept the same way: a lot whose rounding (times
-/// its unit time) loads a resource beyond `capacity + overtime_max` is lowered by the excess
-/// first (`lower_overloaded_lots`), and no lot is raised beyond the free time of its
-/// resources.
+/// quantity, or another lot on the full resource gives up the time ([`Repair::make_room`]),
+/// and the walk is repeated (the lowered lot's item absorbs its own millionths the same way).
+/// The exact optimum of a plan on full resources is rarely a multiple of 1e-6, so some lot
+/// must give up a few millionths somewhere. So the written plan is feasible to the 1e-6 of its
+/// numbers rather than to the solver's tolerance. Capacity is kept the same way: a lot whose
+/// rounding (times its unit time) loads a resource beyond `capacity + overtime_max` is lowered
+/// by the excess first ([`Repair::lower_overloaded_lots`]), and no lot is raised beyond the
+/// free time of its resources. No repair starts or ends a lot, so family setups and joint
+/// orders stay as the solver chose them.
 pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
+    options: &Options,
     planned: &Grid<f64>,
     lots: Grid<f64>,
     shipped: Grid<f64>,
 ) -> PlanSolution {
+    let repair = Repair { input, bom, options, planned };
     // Lowering the overloaded lot with the largest unit time cuts the fewest units (cheapest
     // when the walk repairs the cut elsewhere); when that leaves a deficit no rule can absorb,
     // the repair is run again cutting first the lots whose cut the balances absorb.
-    let (plan, unabsorbed) = repair(input, bom, planned, lots.clone(), shipped.clone(), CutFirst::LargestUnitTime);
+    let (plan, unabsorbed) = repair.run(lots.clone(), shipped.clone(), CutFirst::LargestUnitTime);
     if unabsorbed == 0 {
         return plan;
     }
-    let (other, other_unabsorbed) = repair(input, bom, planned, lots, shipped, CutFirst::Absorbed);
+    let (other, other_unabsorbed) = repair.run(lots, shipped, CutFirst::Absorbed);
     if other_unabsorbed < unabsorbed {
         other
     } else {
@@ -54,218 +61,19 @@ pub fn complete_solution(
     }
 }
 
-/// Which overloaded lot [`lower_overloaded_lots`] cuts first.
+/// Which overloaded lot [`Repair::lower_overloaded_lots`] cuts first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CutFirst {
     /// The lot with the largest unit time (the fewest units).
     LargestUnitTime,
-    /// A lot whose cut the balances absorb ([`cut_absorbed`]), then the largest unit time.
+    /// A lot whose cut the balances absorb ([`Repair::cut_absorbed`]), then the largest unit
+    /// time.
     Absorbed,
-}
-
-/// [`complete_solution`] with one rule for overloaded lots: the plan and the number of balance
-/// deficits left unabsorbed (0 for a plan the checker accepts).
-fn repair(
-    input: &PlanInput,
-    bom: &BomGraph,
-    planned: &Grid<f64>,
-    mut lots: Grid<f64>,
-    mut shipped: Grid<f64>,
-    cut_first: CutFirst,
-) -> (PlanSolution, usize) {
-    let n_periods = input.n_periods();
-    // Lots the walk must not raise: they would take back what a lowered lot gave a component.
-    let mut lowered = Grid::new(input.items.len(), n_periods, false);
-    // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
-    // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
-    lower_overloaded_lots(input, bom, &shipped, cut_first, &mut lots, &mut lowered);
-    let mut stock = balance_walk(input, bom, planned, &lowered, &mut lots, &mut shipped);
-    for _ in 0..MAX_REPAIR_ROUNDS {
-        let mut changed = false;
-        let mut on_hand = stock.inventory.clone();
-        for &(i, t, deficit) in &stock.deficits {
-            // Most harmless first: a consumer whose own stock has room for the cut, or that
-            // ships a few millionths later; then raising the item's own lot where another lot
-            // gives up the time; then any consumer.
-            changed |= lower_consumer(input, bom, i, t, deficit, 0..2, &mut lots, &mut lowered, &mut on_hand)
-                || make_room(input, bom, &shipped, i, t, deficit, &mut lots, &mut lowered)
-                || lower_consumer(input, bom, i, t, deficit, 2..3, &mut lots, &mut lowered, &mut on_hand);
-        }
-        changed |= lower_overloaded_lots(input, bom, &shipped, cut_first, &mut lots, &mut lowered);
-        if !changed {
-            break;
-        }
-        stock = balance_walk(input, bom, planned, &lowered, &mut lots, &mut shipped);
-    }
-    let (mut run_time, mut setup_time) = resource_load(&input.routings, input.resources.len(), &lots);
-    let mut overtime = Grid::new(input.resources.len(), n_periods, 0.0);
-    for (r, res) in input.resources.iter().enumerate() {
-        for t in 0..n_periods {
-            let k = (r, t);
-            run_time[k] = snap(run_time[k]);
-            setup_time[k] = snap(setup_time[k]);
-            // Within `overtime_max` however the load rounds (the lots keep the load within
-            // capacity + overtime_max; see `lower_overloaded_lots`).
-            overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0)).min(res.overtime_max);
-        }
-    }
-    let unabsorbed = stock.deficits.len();
-    let plan = PlanSolution {
-        lots,
-        demand: planned.clone(),
-        shipped,
-        inventory: stock.inventory,
-        backlog: stock.backlog,
-        shortfall: stock.shortfall,
-        run_time,
-        setup_time,
-        overtime,
-    };
-    (plan, unabsorbed)
 }
 
 /// Load above `capacity + overtime_max` smaller than this share of it is floating-point noise
 /// (far below the checker's 1e-6), not an overload to repair.
 const LOAD_NOISE: f64 = 1e-12;
-
-/// Room left on resource `r` in period `t`: `C[r,t] + Omax_r` minus the load of `lots`.
-fn free_time(input: &PlanInput, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
-    let load: f64 = input
-        .routings
-        .iter()
-        .filter(|ro| ro.resource == r)
-        .map(|ro| {
-            let x = lots[(ro.item, t)];
-            if x > 0.0 {
-                ro.unit_time * x + ro.setup_time
-            } else {
-                0.0
-            }
-        })
-        .sum();
-    input.resources[r].capacity[t] + input.resources[r].overtime_max - load
-}
-
-/// The most the 1e-6 rounding of the lots on resource `r` in period `t` can add to its load.
-fn rounding_load(input: &PlanInput, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
-    input.routings.iter().filter(|ro| ro.resource == r && lots[(ro.item, t)] > 0.0).map(|ro| 1e-6 * ro.unit_time).sum()
-}
-
-/// Lowers lots that load a resource beyond `capacity + overtime_max` (by the solver's
-/// tolerance and the 1e-6 rounding of the lots, times their unit time). In each overloaded
-/// resource and period, the lot with the largest unit time that may shrink by the excess
-/// (rounded up to 1e-6) within the rounding repair's limit, without a lot multiple and without
-/// falling below its `min_lot`, is lowered and marked so the balance walk does not raise it
-/// back; the walk then makes up the millionths it leaves short. Overtime within what the
-/// rounding can add ([`rounding_load`]) is trimmed the same way, but only from a lot whose cut
-/// the balances absorb as they stand: an item that may ship late, or one whose stock after the
-/// lot arrives stays above the cut ([`lowest_stock_from`]); a cut that would open a deficit the
-/// walk must repair elsewhere could cost more than the overtime. Returns whether a lot changed.
-fn lower_overloaded_lots(
-    input: &PlanInput,
-    bom: &BomGraph,
-    shipped: &Grid<f64>,
-    cut_first: CutFirst,
-    lots: &mut Grid<f64>,
-    lowered: &mut Grid<bool>,
-) -> bool {
-    let n_periods = input.n_periods();
-    let mut changed = false;
-    for r in 0..input.resources.len() {
-        for t in 0..n_periods {
-            let limit = input.resources[r].capacity[t] + input.resources[r].overtime_max;
-            let mut excess = -free_time(input, lots, r, t);
-            // Overtime no larger than the lots' 1e-6 rounding can add is rounding, not a
-            // decision: it would cost overtime the solver's plan does not pay.
-            // Only optional, so only for lots of items that can ship a few millionths later
-            // (the balance walk must be able to absorb the cut).
-            let over_capacity = excess + input.resources[r].overtime_max;
-            let overloaded = excess > LOAD_NOISE * limit.max(1.0);
-            let trim = !overloaded && over_capacity > 0.0 && over_capacity <= rounding_load(input, lots, r, t);
-            if trim {
-                excess = over_capacity;
-            }
-            if excess <= LOAD_NOISE * limit.max(1.0) {
-                continue;
-            }
-            let candidate = input
-                .routings
-                .iter()
-                .filter(|ro| ro.resource == r && ro.unit_time > 0.0)
-                .filter_map(|ro| {
-                    let item = &input.items[ro.item];
-                    let k = (ro.item, t);
-                    let cut = ceil_micro(excess / ro.unit_time);
-                    let x = cut_lot(item, lots[k], cut)?;
-                    let absorbed = cut_absorbed(input, bom, shipped, lots, ro.item, t, cut);
-                    (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, ro.unit_time, k, x))
-                })
-                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-            if let Some((_, _, k, x)) = candidate {
-                lots[k] = x;
-                lowered[k] = true;
-                changed = true;
-            }
-        }
-    }
-    changed
-}
-
-/// The lot `lot` of `item` lowered by a repair's `cut`, if the lot rules allow it: a lot
-/// without a lot multiple, cut by no more than [`repair_limit`], that stays positive and at
-/// least its `min_lot`.
-fn cut_lot(item: &Item, lot: f64, cut: f64) -> Option<f64> {
-    let left = snap(lot - cut);
-    let allowed =
-        item.lot_multiple.is_none() && lot > 0.0 && cut <= repair_limit(lot) && left > 0.0 && left >= item.min_lot;
-    allowed.then_some(left)
-}
-
-/// Whether cutting item `j`'s lot of period `s` by `cut` leaves balances the walk absorbs
-/// without repairing another lot: `j` may ship late, or its stock after the lot arrives stays
-/// above the cut (with room for the walk's own millionths).
-fn cut_absorbed(
-    input: &PlanInput,
-    bom: &BomGraph,
-    shipped: &Grid<f64>,
-    lots: &Grid<f64>,
-    j: usize,
-    s: usize,
-    cut: f64,
-) -> bool {
-    let item = &input.items[j];
-    item.backlog_cost.is_some()
-        || lowest_stock_from(input, bom, shipped, lots, j, s + item.lead_time) >= cut + REPAIR_LIMIT
-}
-
-/// The lowest exact stock of item `i` from period `from` to the horizon's end, with the lots
-/// and shipments as they stand (`f64::INFINITY` when `from` is past the horizon). A cut of a lot
-/// arriving in `from` smaller than this (less the walk's own millionths) opens no deficit.
-fn lowest_stock_from(
-    input: &PlanInput,
-    bom: &BomGraph,
-    shipped: &Grid<f64>,
-    lots: &Grid<f64>,
-    i: usize,
-    from: usize,
-) -> f64 {
-    let n_periods = input.n_periods();
-    let item = &input.items[i];
-    let mut receipts = vec![0.0; n_periods];
-    for r in input.receipts.iter().filter(|r| r.item == i) {
-        receipts[r.period] += r.quantity;
-    }
-    let mut on_hand = item.initial_inventory;
-    let mut lowest = f64::INFINITY;
-    for t in 0..n_periods {
-        let arriving = if t >= item.lead_time { lots[(i, t - item.lead_time)] } else { 0.0 };
-        on_hand += arriving + receipts[t] - consumed(bom, lots, i, t) - shipped[(i, t)];
-        if t >= from {
-            lowest = lowest.min(on_hand);
-        }
-    }
-    lowest
-}
 
 /// The largest balance deficit [`complete_solution`] repairs (solver tolerance noise) on
 /// small flows; see [`repair_limit`].
@@ -291,266 +99,511 @@ struct Stock {
     deficits: Vec<(usize, usize, f64)>,
 }
 
-/// What the parents' lots of period `t` consume of item `i`: `Σ_p a[i,p] x[p,t]`.
-fn consumed(bom: &BomGraph, lots: &Grid<f64>, i: usize, t: usize) -> f64 {
-    bom.where_used(i).map(|(p, q)| q * lots[(p, t)]).sum()
+/// The lot `lot` of `option` lowered by a repair's `cut`, if the lot rules allow it: a lot
+/// without a lot multiple, cut by no more than [`repair_limit`], that stays positive and at
+/// least its `min_lot`.
+fn cut_lot(option: &SupplyOption, lot: f64, cut: f64) -> Option<f64> {
+    let left = snap(lot - cut);
+    let allowed =
+        option.lot_multiple.is_none() && lot > 0.0 && cut <= repair_limit(lot) && left > 0.0 && left >= option.min_lot;
+    allowed.then_some(left)
 }
 
-/// One walk over every item's balance, parents first, absorbing rounding deficits where the
-/// item's own shipments or lots allow (see [`complete_solution`]).
-fn balance_walk(
-    input: &PlanInput,
-    bom: &BomGraph,
-    planned: &Grid<f64>,
-    lowered: &Grid<bool>,
-    lots: &mut Grid<f64>,
-    shipped: &mut Grid<f64>,
-) -> Stock {
-    let n_periods = input.n_periods();
-    let n_items = input.items.len();
-    let receipts = input.receipt_grid();
-    let mut inventory = Grid::new(n_items, n_periods, 0.0);
-    let mut backlog = Grid::new(n_items, n_periods, 0.0);
-    let mut shortfall = Grid::new(n_items, n_periods, 0.0);
-    let mut deficits = Vec::new();
-    for &i in bom.topological_order() {
-        let item = &input.items[i];
-        let may_ship_late = item.backlog_cost.is_some();
-        let mut on_hand = item.initial_inventory;
-        let mut late = 0.0;
-        let mut exact = vec![0.0; n_periods]; // unrounded stock at the end of each period
-        for t in 0..n_periods {
-            let k = (i, t);
-            if may_ship_late {
-                // Never ship more than is due (rounding could make backlog -1e-6).
-                shipped[k] = snap(shipped[k].min(late + planned[k]).max(0.0));
+/// Whether `option`'s lot `x` may grow to `raised` by the lot rules (no lot multiple, within
+/// `max_lot` and `max_per_period`).
+fn may_grow(option: &SupplyOption, raised: f64) -> bool {
+    option.lot_multiple.is_none()
+        && option.max_lot.is_none_or(|m| raised <= m)
+        && option.max_per_period.is_none_or(|m| raised <= m)
+}
+
+/// What the repair reads: the plan, its options and its planned demand.
+struct Repair<'a> {
+    input: &'a PlanInput,
+    bom: &'a BomGraph,
+    options: &'a Options,
+    planned: &'a Grid<f64>,
+}
+
+impl Repair<'_> {
+    /// [`complete_solution`] with one rule for overloaded lots: the plan and the number of
+    /// balance deficits left unabsorbed (0 for a plan the checker accepts).
+    fn run(&self, mut lots: Grid<f64>, mut shipped: Grid<f64>, cut_first: CutFirst) -> (PlanSolution, usize) {
+        let (input, n_periods) = (self.input, self.input.n_periods());
+        // Lots the walk must not raise: they would take back what a lowered lot gave a component.
+        let mut lowered = Grid::new(self.options.len(), n_periods, false);
+        // Lots rounded up to 1e-6 can load a full resource beyond its capacity by `u` times the
+        // rounding: lower them first, so that the balance walk makes up the millionths elsewhere.
+        self.lower_overloaded_lots(&shipped, cut_first, &mut lots, &mut lowered);
+        let mut stock = self.balance_walk(&lowered, &mut lots, &mut shipped);
+        for _ in 0..MAX_REPAIR_ROUNDS {
+            let mut changed = false;
+            let mut on_hand = stock.inventory.clone();
+            for &(i, t, deficit) in &stock.deficits {
+                // Most harmless first: a consumer whose own stock has room for the cut, or that
+                // ships a few millionths later; then raising the item's own lot where another lot
+                // gives up the time; then any consumer.
+                changed |= self.lower_consumer(i, t, deficit, 0..2, &mut lots, &mut lowered, &mut on_hand)
+                    || self.make_room(&shipped, i, t, deficit, &mut lots, &mut lowered)
+                    || self.lower_consumer(i, t, deficit, 2..3, &mut lots, &mut lowered, &mut on_hand);
             }
-            let arriving = if t >= item.lead_time { lots[(i, t - item.lead_time)] } else { 0.0 };
-            let used = consumed(bom, lots, i, t);
-            // Exact running stock; only the written value is rounded (rounding the running
-            // value would drift by up to 5e-7 a period).
-            let limit = repair_limit(on_hand.abs() + arriving + receipts[k] + used + shipped[k]);
-            on_hand += arriving + receipts[k] - used - shipped[k];
-            if on_hand < 0.0 && -on_hand <= 1e-9 {
-                on_hand = 0.0; // floating-point noise, not a deficit
+            changed |= self.lower_overloaded_lots(&shipped, cut_first, &mut lots, &mut lowered);
+            if !changed {
+                break;
             }
-            if on_hand < 0.0 && -on_hand <= limit {
-                let deficit = -on_hand;
-                if may_ship_late && shipped[k] >= deficit {
-                    shipped[k] = snap(shipped[k] - deficit);
-                    on_hand = 0.0;
-                } else if let Some(s) = repairable_lot(input, i, t, deficit, lots, lowered) {
-                    on_hand += raise_lot(item, i, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
-                } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[(i, s)] >= deficit) {
-                    // Shipping the millionths later, from an earlier period's shipment: the
-                    // stock between is carried one deficit higher, the backlog too.
-                    let less = ceil_micro(deficit);
-                    shipped[(i, s)] = snap(shipped[(i, s)] - less);
-                    for a in s..t {
-                        exact[a] += less;
-                        inventory[(i, a)] = snap_stock(exact[a]);
-                        shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
-                        backlog[(i, a)] = snap(backlog[(i, a)] + less);
-                    }
-                    late += less;
-                    on_hand += less;
-                }
-            }
-            late += planned[k] - shipped[k];
-            exact[t] = on_hand;
-            inventory[k] = snap_stock(on_hand);
-            if on_hand < 0.0 && -on_hand <= 1e-9 {
-                on_hand = 0.0; // what a repair rounded to 1e-6 leaves is noise too
-            }
-            if on_hand < 0.0 && -on_hand <= limit {
-                // Not absorbed here: recorded for lowering a consuming lot, and the written 0
-                // is the stock the next period starts from, so deficits do not accumulate.
-                deficits.push((i, t, -on_hand));
-                on_hand = 0.0;
-            }
-            backlog[k] = snap(late.max(0.0));
-            shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
+            stock = self.balance_walk(&lowered, &mut lots, &mut shipped);
         }
+        let (mut run_time, mut setup_time) = resource_load(input, self.options, &lots);
+        let mut overtime = Grid::new(input.resources.len(), n_periods, 0.0);
+        for (r, res) in input.resources.iter().enumerate() {
+            for t in 0..n_periods {
+                let k = (r, t);
+                run_time[k] = snap(run_time[k]);
+                setup_time[k] = snap(setup_time[k]);
+                // Within `overtime_max` however the load rounds (the lots keep the load within
+                // capacity + overtime_max; see `lower_overloaded_lots`).
+                overtime[k] = snap((run_time[k] + setup_time[k] - res.capacity[t]).max(0.0)).min(res.overtime_max);
+            }
+        }
+        let unabsorbed = stock.deficits.len();
+        let plan = PlanSolution {
+            lots,
+            demand: self.planned.clone(),
+            shipped,
+            inventory: stock.inventory,
+            backlog: stock.backlog,
+            shortfall: stock.shortfall,
+            run_time,
+            setup_time,
+            overtime,
+        };
+        (plan, unabsorbed)
     }
-    Stock { inventory, backlog, shortfall, deficits }
-}
 
-/// Raises the lot of item `i` (`item`) in period `s` by `amount` (rounded up to 1e-6) during
-/// the walk at period `t`: the stock written since the lot arrived grows too. Returns what
-/// was added.
-#[allow(clippy::too_many_arguments)]
-fn raise_lot(
-    item: &Item,
-    i: usize,
-    s: usize,
-    t: usize,
-    amount: f64,
-    lots: &mut Grid<f64>,
-    exact: &mut [f64],
-    inventory: &mut Grid<f64>,
-    shortfall: &mut Grid<f64>,
-) -> f64 {
-    let raised = ceil_micro(lots[(i, s)] + amount);
-    let extra = raised - lots[(i, s)];
-    lots[(i, s)] = raised;
-    for a in s + item.lead_time..t {
-        exact[a] += extra;
-        inventory[(i, a)] = snap_stock(exact[a]);
-        shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
+    /// Room left on resource `r` in period `t`: `C[r,t] + Omax_r` minus the load of `lots`
+    /// (run and setup time of the lots on it, and the setup of every family running on it).
+    fn free_time(&self, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
+        let input = self.input;
+        let mut families_on = Vec::new();
+        let mut load = 0.0;
+        for (row, ro) in input.routings.iter().enumerate() {
+            if ro.resource != r {
+                continue;
+            }
+            let Some(o) = self.options.of_routing_row(row) else { continue };
+            let x = lots[(o, t)];
+            if x > 0.0 {
+                load += ro.unit_time * x + ro.setup_time;
+                if let Some(f) = ro.family.filter(|f| !families_on.contains(f)) {
+                    families_on.push(f);
+                }
+            }
+        }
+        for f in families_on {
+            load += input.families[f].setup_time;
+        }
+        input.resources[r].capacity[t] + input.resources[r].overtime_max - load
     }
-    extra
-}
 
-/// Removes component `i`'s `deficit` in period `t` by lowering the latest lot of one of its
-/// parents consuming it in a period up to `t` (consuming less
-/// earlier leaves more stock at `t`). A parent whose `stock` stays non-negative without the
-/// cut is preferred (nothing else changes), then one that may ship late (it absorbs the cut in
-/// the next walk by shipping a few millionths less), then any (it must raise another lot).
-/// Lot-multiple parents and lots that would fall below `min_lot` are skipped. Only the
-/// `passes` given are tried (0, 1, 2 as above). Returns whether a lot was lowered.
-#[allow(clippy::too_many_arguments)]
-fn lower_consumer(
-    input: &PlanInput,
-    bom: &BomGraph,
-    i: usize,
-    t: usize,
-    deficit: f64,
-    passes: std::ops::Range<usize>,
-    lots: &mut Grid<f64>,
-    lowered: &mut Grid<bool>,
-    stock: &mut Grid<f64>,
-) -> bool {
-    let n_periods = input.n_periods();
-    // Passes, most harmless first: a parent whose stock stays non-negative; a parent that can
-    // absorb the cut by shipping a few millionths later; any parent.
-    for pass in passes {
-        let needs_slack = pass == 0;
-        for s in (0..=t).rev() {
-            for (p, q) in bom.where_used(i) {
-                let parent = &input.items[p];
-                let k = (p, s);
-                if q <= 0.0 || (pass == 1 && parent.backlog_cost.is_none()) {
+    /// The most the 1e-6 rounding of the lots on resource `r` in period `t` can add to its load.
+    fn rounding_load(&self, lots: &Grid<f64>, r: usize, t: usize) -> f64 {
+        self.rows_on(r).filter(|&(o, _)| lots[(o, t)] > 0.0).map(|(_, u)| 1e-6 * u).sum()
+    }
+
+    /// The routing rows on resource `r`, as `(option, unit time)`, in routing order.
+    fn rows_on(&self, r: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.input
+            .routings
+            .iter()
+            .enumerate()
+            .filter(move |(_, ro)| ro.resource == r)
+            .filter_map(|(row, ro)| Some((self.options.of_routing_row(row)?, ro.unit_time)))
+    }
+
+    /// Lowers lots that load a resource beyond `capacity + overtime_max` (by the solver's
+    /// tolerance and the 1e-6 rounding of the lots, times their unit time). In each overloaded
+    /// resource and period, the lot with the largest unit time that may shrink by the excess
+    /// (rounded up to 1e-6) within the rounding repair's limit, without a lot multiple and without
+    /// falling below its `min_lot`, is lowered and marked so the balance walk does not raise it
+    /// back; the walk then makes up the millionths it leaves short. Overtime within what the
+    /// rounding can add ([`Repair::rounding_load`]) is trimmed the same way, but only from a lot
+    /// whose cut the balances absorb as they stand: an item that may ship late, or one whose
+    /// stock after the lot arrives stays above the cut ([`Repair::lowest_stock_from`]); a cut
+    /// that would open a deficit the walk must repair elsewhere could cost more than the
+    /// overtime. Returns whether a lot changed.
+    fn lower_overloaded_lots(
+        &self,
+        shipped: &Grid<f64>,
+        cut_first: CutFirst,
+        lots: &mut Grid<f64>,
+        lowered: &mut Grid<bool>,
+    ) -> bool {
+        let input = self.input;
+        let mut changed = false;
+        for r in 0..input.resources.len() {
+            for t in 0..input.n_periods() {
+                let limit = input.resources[r].capacity[t] + input.resources[r].overtime_max;
+                let mut excess = -self.free_time(lots, r, t);
+                // Overtime no larger than the lots' 1e-6 rounding can add is rounding, not a
+                // decision: it would cost overtime the solver's plan does not pay.
+                // Only optional, so only for lots of items that can ship a few millionths later
+                // (the balance walk must be able to absorb the cut).
+                let over_capacity = excess + input.resources[r].overtime_max;
+                let overloaded = excess > LOAD_NOISE * limit.max(1.0);
+                let trim = !overloaded && over_capacity > 0.0 && over_capacity <= self.rounding_load(lots, r, t);
+                if trim {
+                    excess = over_capacity;
+                }
+                if excess <= LOAD_NOISE * limit.max(1.0) {
                     continue;
                 }
-                let cut = ceil_micro(deficit / q);
-                let Some(x) = cut_lot(parent, lots[k], cut) else { continue };
-                let later = &mut stock.row_mut(p)[(s + parent.lead_time).min(n_periods)..];
-                if needs_slack && later.iter().any(|&v| v < cut) {
-                    continue;
+                let candidate = self
+                    .rows_on(r)
+                    .filter(|&(_, u)| u > 0.0)
+                    .filter_map(|(o, u)| {
+                        let k = (o, t);
+                        let cut = ceil_micro(excess / u);
+                        let x = cut_lot(self.options.get(o), lots[k], cut)?;
+                        let absorbed = self.cut_absorbed(shipped, lots, o, t, cut);
+                        (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, u, k, x))
+                    })
+                    .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                if let Some((_, _, k, x)) = candidate {
+                    lots[k] = x;
+                    lowered[k] = true;
+                    changed = true;
                 }
-                later.iter_mut().for_each(|v| *v -= cut);
-                lots[k] = x;
-                // Raising any lot of the parent up to `t` would take the component back.
-                lowered.row_mut(p)[..=t].fill(true);
+            }
+        }
+        changed
+    }
+
+    /// Whether cutting option `o`'s lot of period `s` by `cut` leaves balances the walk absorbs
+    /// without repairing another lot: its item may ship late, or the item's stock after the lot
+    /// arrives stays above the cut (with room for the walk's own millionths).
+    fn cut_absorbed(&self, shipped: &Grid<f64>, lots: &Grid<f64>, o: usize, s: usize, cut: f64) -> bool {
+        let option = self.options.get(o);
+        let item = &self.input.items[option.item];
+        item.backlog_cost.is_some()
+            || self.lowest_stock_from(shipped, lots, option.item, s + option.lead_time) >= cut + REPAIR_LIMIT
+    }
+
+    /// What arrives of item `i` in period `t` from its own lots (each option after its lead
+    /// time).
+    fn arriving(&self, lots: &Grid<f64>, i: usize, t: usize) -> f64 {
+        self.options
+            .of_item(i)
+            .map(|o| {
+                let lead = self.options.get(o).lead_time;
+                if t >= lead {
+                    lots[(o, t - lead)]
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
+    /// What the parents' made lots of period `t` consume of item `i`: `Σ_p a[i,p] Σ_q x[q,t]`
+    /// over the routes `q` of each parent `p`.
+    fn consumed(&self, lots: &Grid<f64>, i: usize, t: usize) -> f64 {
+        self.bom.where_used(i).map(|(p, q)| q * self.options.made_of_item(p).map(|o| lots[(o, t)]).sum::<f64>()).sum()
+    }
+
+    /// The lowest exact stock of item `i` from period `from` to the horizon's end, with the lots
+    /// and shipments as they stand (`f64::INFINITY` when `from` is past the horizon). A cut of a
+    /// lot arriving in `from` smaller than this (less the walk's own millionths) opens no deficit.
+    fn lowest_stock_from(&self, shipped: &Grid<f64>, lots: &Grid<f64>, i: usize, from: usize) -> f64 {
+        let input = self.input;
+        let n_periods = input.n_periods();
+        let item = &input.items[i];
+        let mut receipts = vec![0.0; n_periods];
+        for r in input.receipts.iter().filter(|r| r.item == i) {
+            receipts[r.period] += r.quantity;
+        }
+        let mut on_hand = item.initial_inventory;
+        let mut lowest = f64::INFINITY;
+        for t in 0..n_periods {
+            on_hand += self.arriving(lots, i, t) + receipts[t] - self.consumed(lots, i, t) - shipped[(i, t)];
+            if t >= from {
+                lowest = lowest.min(on_hand);
+            }
+        }
+        lowest
+    }
+
+    /// One walk over every item's balance, parents first, absorbing rounding deficits where the
+    /// item's own shipments or lots allow (see [`complete_solution`]).
+    fn balance_walk(&self, lowered: &Grid<bool>, lots: &mut Grid<f64>, shipped: &mut Grid<f64>) -> Stock {
+        let input = self.input;
+        let n_periods = input.n_periods();
+        let n_items = input.items.len();
+        let receipts = input.receipt_grid();
+        let mut inventory = Grid::new(n_items, n_periods, 0.0);
+        let mut backlog = Grid::new(n_items, n_periods, 0.0);
+        let mut shortfall = Grid::new(n_items, n_periods, 0.0);
+        let mut deficits = Vec::new();
+        for &i in self.bom.topological_order() {
+            let item = &input.items[i];
+            let may_ship_late = item.backlog_cost.is_some();
+            let mut on_hand = item.initial_inventory;
+            let mut late = 0.0;
+            let mut exact = vec![0.0; n_periods]; // unrounded stock at the end of each period
+            for t in 0..n_periods {
+                let k = (i, t);
+                if may_ship_late {
+                    // Never ship more than is due (rounding could make backlog -1e-6).
+                    shipped[k] = snap(shipped[k].min(late + self.planned[k]).max(0.0));
+                }
+                let arriving = self.arriving(lots, i, t);
+                let used = self.consumed(lots, i, t);
+                // Exact running stock; only the written value is rounded (rounding the running
+                // value would drift by up to 5e-7 a period).
+                let limit = repair_limit(on_hand.abs() + arriving + receipts[k] + used + shipped[k]);
+                on_hand += arriving + receipts[k] - used - shipped[k];
+                if on_hand < 0.0 && -on_hand <= 1e-9 {
+                    on_hand = 0.0; // floating-point noise, not a deficit
+                }
+                if on_hand < 0.0 && -on_hand <= limit {
+                    let deficit = -on_hand;
+                    if may_ship_late && shipped[k] >= deficit {
+                        shipped[k] = snap(shipped[k] - deficit);
+                        on_hand = 0.0;
+                    } else if let Some((o, s)) = self.repairable_lot(i, t, deficit, lots, lowered) {
+                        on_hand += self.raise_lot(o, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
+                    } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[(i, s)] >= deficit) {
+                        // Shipping the millionths later, from an earlier period's shipment: the
+                        // stock between is carried one deficit higher, the backlog too.
+                        let less = ceil_micro(deficit);
+                        shipped[(i, s)] = snap(shipped[(i, s)] - less);
+                        for a in s..t {
+                            exact[a] += less;
+                            inventory[(i, a)] = snap_stock(exact[a]);
+                            shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
+                            backlog[(i, a)] = snap(backlog[(i, a)] + less);
+                        }
+                        late += less;
+                        on_hand += less;
+                    }
+                }
+                late += self.planned[k] - shipped[k];
+                exact[t] = on_hand;
+                inventory[k] = snap_stock(on_hand);
+                if on_hand < 0.0 && -on_hand <= 1e-9 {
+                    on_hand = 0.0; // what a repair rounded to 1e-6 leaves is noise too
+                }
+                if on_hand < 0.0 && -on_hand <= limit {
+                    // Not absorbed here: recorded for lowering a consuming lot, and the written 0
+                    // is the stock the next period starts from, so deficits do not accumulate.
+                    deficits.push((i, t, -on_hand));
+                    on_hand = 0.0;
+                }
+                backlog[k] = snap(late.max(0.0));
+                shortfall[k] = snap((item.safety_stock - inventory[k]).max(0.0));
+            }
+        }
+        Stock { inventory, backlog, shortfall, deficits }
+    }
+
+    /// Raises option `o`'s lot of period `s` by `amount` (rounded up to 1e-6) during the walk
+    /// at period `t`: the stock written since the lot arrived grows too. Returns what was added.
+    #[allow(clippy::too_many_arguments)]
+    fn raise_lot(
+        &self,
+        o: usize,
+        s: usize,
+        t: usize,
+        amount: f64,
+        lots: &mut Grid<f64>,
+        exact: &mut [f64],
+        inventory: &mut Grid<f64>,
+        shortfall: &mut Grid<f64>,
+    ) -> f64 {
+        let option = self.options.get(o);
+        let (i, item) = (option.item, &self.input.items[option.item]);
+        let raised = ceil_micro(lots[(o, s)] + amount);
+        let extra = raised - lots[(o, s)];
+        lots[(o, s)] = raised;
+        for a in s + option.lead_time..t {
+            exact[a] += extra;
+            inventory[(i, a)] = snap_stock(exact[a]);
+            shortfall[(i, a)] = snap((item.safety_stock - inventory[(i, a)]).max(0.0));
+        }
+        extra
+    }
+
+    /// The lots of item `i` that arrive by period `t`, latest arrival first (ties: latest
+    /// start, then option order), as `(option, start period)`.
+    fn lots_arriving_by(&self, i: usize, t: usize) -> Vec<(usize, usize)> {
+        let mut lots: Vec<(usize, usize)> = self
+            .options
+            .of_item(i)
+            .flat_map(|o| {
+                let lead = self.options.get(o).lead_time;
+                (0..=t.saturating_sub(lead)).filter(move |_| t >= lead).map(move |s| (o, s))
+            })
+            .collect();
+        let arrival = |&(o, s): &(usize, usize)| s + self.options.get(o).lead_time;
+        lots.sort_by(|a, b| arrival(b).cmp(&arrival(a)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+        lots
+    }
+
+    /// Removes component `i`'s `deficit` in period `t` by lowering the latest lot of one of its
+    /// parents' routes consuming it in a period up to `t` (consuming less earlier leaves more
+    /// stock at `t`). A parent whose `stock` stays non-negative without the cut is preferred
+    /// (nothing else changes), then one that may ship late (it absorbs the cut in the next walk
+    /// by shipping a few millionths less), then any (it must raise another lot). Lot-multiple
+    /// lots and lots that would fall below `min_lot` are skipped. Only the `passes` given are
+    /// tried (0, 1, 2 as above). Returns whether a lot was lowered.
+    #[allow(clippy::too_many_arguments)]
+    fn lower_consumer(
+        &self,
+        i: usize,
+        t: usize,
+        deficit: f64,
+        passes: std::ops::Range<usize>,
+        lots: &mut Grid<f64>,
+        lowered: &mut Grid<bool>,
+        stock: &mut Grid<f64>,
+    ) -> bool {
+        let input = self.input;
+        let n_periods = input.n_periods();
+        // Passes, most harmless first: a parent whose stock stays non-negative; a parent that can
+        // absorb the cut by shipping a few millionths later; any parent.
+        for pass in passes {
+            let needs_slack = pass == 0;
+            for s in (0..=t).rev() {
+                for (p, q) in self.bom.where_used(i) {
+                    let parent = &input.items[p];
+                    if q <= 0.0 || (pass == 1 && parent.backlog_cost.is_none()) {
+                        continue;
+                    }
+                    for o in self.options.made_of_item(p) {
+                        let option = self.options.get(o);
+                        let k = (o, s);
+                        let cut = ceil_micro(deficit / q);
+                        let Some(x) = cut_lot(option, lots[k], cut) else { continue };
+                        let later = &mut stock.row_mut(p)[(s + option.lead_time).min(n_periods)..];
+                        if needs_slack && later.iter().any(|&v| v < cut) {
+                            continue;
+                        }
+                        later.iter_mut().for_each(|v| *v -= cut);
+                        lots[k] = x;
+                        // Raising any made lot of the parent up to `t` would take the component
+                        // back.
+                        for made in self.options.made_of_item(p) {
+                            lowered.row_mut(made)[..=t].fill(true);
+                        }
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether option `o`'s lot in period `s` may grow by a rounding `deficit`: a lot, not
+    /// lowered for its components or its resources, the lot rules allow it.
+    fn grows(&self, o: usize, s: usize, deficit: f64, lots: &Grid<f64>, lowered: &Grid<bool>) -> bool {
+        let x = lots[(o, s)];
+        x > 0.0 && !lowered[(o, s)] && may_grow(self.options.get(o), ceil_micro(x + deficit))
+    }
+
+    /// The latest lot of `i` arriving by period `t` that may grow by a rounding `deficit`: not
+    /// for options with a lot multiple, not beyond `max_lot` or `max_per_period`, not beyond
+    /// the free capacity of its resources, and not a lot lowered for its components or its
+    /// resources.
+    fn repairable_lot(
+        &self,
+        i: usize,
+        t: usize,
+        deficit: f64,
+        lots: &Grid<f64>,
+        lowered: &Grid<bool>,
+    ) -> Option<(usize, usize)> {
+        self.lots_arriving_by(i, t).into_iter().find(|&(o, s)| {
+            if !self.grows(o, s, deficit, lots, lowered) {
+                return false;
+            }
+            let x = lots[(o, s)];
+            let extra = ceil_micro(x + deficit) - x;
+            // The raised lot must still fit on every resource it uses.
+            self.options.get(o).routings().iter().all(|&row| {
+                let ro = &self.input.routings[row];
+                ro.unit_time <= 0.0 || ro.unit_time * extra <= self.free_time(lots, ro.resource, s)
+            })
+        })
+    }
+
+    /// Frees time for the lot that would absorb item `i`'s `deficit` in period `t` when only a
+    /// full resource stops it: for the latest lot of `i` arriving by `t` that the lot rules let
+    /// grow and for which this works, on each resource it uses without room for the extra
+    /// `u * deficit`, another item's lot in the same period is lowered by the missing time over
+    /// its unit time, taken only from a lot that absorbs its cut as the balances stand (an item
+    /// that may ship late, or stock after the lot arrives above the cut; see
+    /// [`Repair::lowest_stock_from`]). The next walk then raises `i`'s lot. This is what a plan
+    /// on full resources needs when the exact optimum's lots are not multiples of 1e-6: some lot
+    /// must give up a few millionths. Returns whether a lot changed.
+    fn make_room(
+        &self,
+        shipped: &Grid<f64>,
+        i: usize,
+        t: usize,
+        deficit: f64,
+        lots: &mut Grid<f64>,
+        lowered: &mut Grid<bool>,
+    ) -> bool {
+        for (o, s) in self.lots_arriving_by(i, t) {
+            if !self.grows(o, s, deficit, lots, lowered) {
+                continue;
+            }
+            if let Some(cuts) = self.room_in(shipped, o, s, deficit, lots) {
+                for (k, left) in cuts {
+                    lots[k] = left;
+                    lowered[k] = true;
+                }
                 return true;
             }
         }
+        false
     }
-    false
-}
 
-/// The latest lot of `i` arriving by period `t` that may grow by a rounding `deficit`: not for
-/// items with a lot multiple, not beyond `max_lot`, not beyond the free capacity of its
-/// resources, and not a lot lowered for its components or its resources.
-fn repairable_lot(
-    input: &PlanInput,
-    i: usize,
-    t: usize,
-    deficit: f64,
-    lots: &Grid<f64>,
-    lowered: &Grid<bool>,
-) -> Option<usize> {
-    let item = &input.items[i];
-    if item.lot_multiple.is_some() {
-        return None;
-    }
-    let last = t.checked_sub(item.lead_time)?;
-    (0..=last).rev().find(|&s| {
-        let x = lots[(i, s)];
+    /// The cuts `((option, period), new quantity)` of other items' lots in period `s` that free
+    /// the time for option `o`'s lot of `s` to grow by `deficit` (see [`Repair::make_room`]), or
+    /// `None` when some resource has no lot to take it from or the lot already fits.
+    fn room_in(
+        &self,
+        shipped: &Grid<f64>,
+        o: usize,
+        s: usize,
+        deficit: f64,
+        lots: &Grid<f64>,
+    ) -> Option<Vec<((usize, usize), f64)>> {
+        let i = self.options.get(o).item;
+        let x = lots[(o, s)];
         let extra = ceil_micro(x + deficit) - x;
-        // The raised lot must still fit on every resource it uses.
-        let fits = input
-            .routings_of(i)
-            .filter(|ro| ro.unit_time > 0.0)
-            .all(|ro| ro.unit_time * extra <= free_time(input, lots, ro.resource, s));
-        x > 0.0 && !lowered[(i, s)] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m) && fits
-    })
-}
-
-/// Frees time for the lot that would absorb item `i`'s `deficit` in period `t` when only a full
-/// resource stops it: for the latest lot of `i` arriving by `t` that the lot rules let grow and
-/// for which this works, on each resource it uses without room for the extra `u * deficit`,
-/// another item's lot in the same period is lowered by the missing time over its unit time,
-/// taken only from a lot that absorbs its cut as the balances stand (an item that may ship late, or stock after the
-/// lot arrives above the cut; see [`lowest_stock_from`]). The next walk then raises `i`'s lot.
-/// This is what a plan on full resources needs when the exact optimum's lots are not
-/// multiples of 1e-6: some lot must give up a few millionths. Returns whether a lot changed.
-#[allow(clippy::too_many_arguments)]
-fn make_room(
-    input: &PlanInput,
-    bom: &BomGraph,
-    shipped: &Grid<f64>,
-    i: usize,
-    t: usize,
-    deficit: f64,
-    lots: &mut Grid<f64>,
-    lowered: &mut Grid<bool>,
-) -> bool {
-    let item = &input.items[i];
-    let Some(last) = t.checked_sub(item.lead_time) else { return false };
-    if item.lot_multiple.is_some() {
-        return false;
-    }
-    let grows = |s: usize, lots: &Grid<f64>| {
-        let x = lots[(i, s)];
-        x > 0.0 && !lowered[(i, s)] && item.max_lot.is_none_or(|m| ceil_micro(x + deficit) <= m)
-    };
-    for s in (0..=last).rev().filter(|&s| grows(s, lots)) {
-        if let Some(cuts) = room_in(input, bom, shipped, i, s, deficit, lots) {
-            for (k, left) in cuts {
-                lots[k] = left;
-                lowered[k] = true;
+        let mut cuts = Vec::new();
+        for &row in self.options.get(o).routings() {
+            let ro = &self.input.routings[row];
+            if ro.unit_time <= 0.0 {
+                continue;
             }
-            return true;
+            let missing = ro.unit_time * extra - self.free_time(lots, ro.resource, s);
+            if missing <= 0.0 {
+                continue;
+            }
+            let cut = self
+                .rows_on(ro.resource)
+                .filter(|&(other, u)| self.options.get(other).item != i && u > 0.0)
+                .filter_map(|(other, u)| {
+                    let k = (other, s);
+                    let cut = ceil_micro(missing / u);
+                    let left = cut_lot(self.options.get(other), lots[k], cut)?;
+                    self.cut_absorbed(shipped, lots, other, s, cut).then_some((u, k, left))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            cuts.push(cut.map(|(_, k, left)| (k, left))?);
         }
+        (!cuts.is_empty()).then_some(cuts)
     }
-    false
-}
-
-/// The cuts `((item, period), new quantity)` of other items' lots in period `s` that free the time
-/// for item `i`'s lot of `s` to grow by `deficit` (see [`make_room`]), or `None` when some
-/// resource has no lot to take it from or the lot already fits.
-fn room_in(
-    input: &PlanInput,
-    bom: &BomGraph,
-    shipped: &Grid<f64>,
-    i: usize,
-    s: usize,
-    deficit: f64,
-    lots: &Grid<f64>,
-) -> Option<Vec<((usize, usize), f64)>> {
-    let x = lots[(i, s)];
-    let extra = ceil_micro(x + deficit) - x;
-    let mut cuts = Vec::new();
-    for ro in input.routings_of(i).filter(|ro| ro.unit_time > 0.0) {
-        let missing = ro.unit_time * extra - free_time(input, lots, ro.resource, s);
-        if missing <= 0.0 {
-            continue;
-        }
-        let cut = input
-            .routings
-            .iter()
-            .filter(|other| other.resource == ro.resource && other.item != i && other.unit_time > 0.0)
-            .filter_map(|other| {
-                let j = other.item;
-                let k = (j, s);
-                let donor = &input.items[j];
-                let cut = ceil_micro(missing / other.unit_time);
-                let left = cut_lot(donor, lots[k], cut)?;
-                cut_absorbed(input, bom, shipped, lots, j, s, cut).then_some((other.unit_time, k, left))
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        cuts.push(cut.map(|(_, k, left)| (k, left))?);
-    }
-    (!cuts.is_empty()).then_some(cuts)
 }

@@ -9,10 +9,11 @@
 //! (all of it is charged; the part above `overtime_max` is also reported as
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
 
-use crate::error::{Diagnostics, Error, InputError, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, InputError, Result};
 use crate::grid::Grid;
 use crate::input::table::{find_table, load_table, missing_table, Need, NumberRule, WholeRange};
-use crate::input::PlanInput;
+use crate::input::{Options, PlanInput};
+use crate::plan::solution::{family_setups, joint_orders};
 use crate::plan::{CostBreakdown, PlanSolution};
 use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
 use crate::sweep::scenario::ScenarioChanges;
@@ -105,7 +106,9 @@ pub fn solution_kpis(input: &PlanInput, solution: &PlanSolution, costs: CostBrea
 }
 
 /// Reads the lots of a plan folder (`lots.csv` or `lots.parquet`, as `flexplan plan` writes
-/// them) into a table of `input`'s items and periods.
+/// them) into a table of `input`'s options and periods. A lot's option is its item's route or
+/// supplier of the row's `route` or `supplier` (both empty, or the columns missing as in a
+/// version-1 plan: the item's unnamed route or supplier).
 pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>> {
     let lots_error = |problems: InputError| Error::Plan { dir: plan_folder.to_path_buf(), problems };
     let file = find_table(plan_folder, "lots")
@@ -120,24 +123,45 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>> {
     let periods =
         table.whole_numbers("period", WholeRange { min: 1, max: Some(n_periods as u64) }, Need::Required, &mut diags);
     let quantities = table.numbers("quantity", NumberRule::NonNegative, Need::Required, &mut diags);
+    let routes = table.ids("route", Need::Optional, &mut diags);
+    let suppliers = table.ids("supplier", Need::Optional, &mut diags);
     let index = input.item_index_map();
-    let mut lots = Grid::new(input.items.len(), n_periods, 0.0);
+    let options = Options::new(input);
+    let mut lots = Grid::new(options.len(), n_periods, 0.0);
     for (row, ((item, period), quantity)) in items.iter().zip(&periods).zip(&quantities).enumerate() {
         let (Some(item), Some(period), Some(quantity)) = (item.value(), period.value(), quantity.value()) else {
             continue;
         };
-        match index.get(item) {
-            Some(&i) => {
-                if let Some(cell) = lots.get_mut(i, period as usize - 1) {
-                    *cell += quantity;
-                }
-            }
-            None => diags.push(crate::error::Diagnostic::cell(
+        let Some(&i) = index.get(item) else {
+            diags.push(Diagnostic::cell(
                 table.file_name(),
                 table.row_number(row),
                 "item",
                 item,
                 "not an item of the plan directory",
+            ));
+            continue;
+        };
+        let route = routes.get(row).and_then(|c| c.value()).unwrap_or("");
+        let supplier = suppliers.get(row).and_then(|c| c.value()).unwrap_or("");
+        let option = options.of_item(i).find(|&o| {
+            let option = options.get(o);
+            let route_id = option.route().map_or("", |r| input.routes[r].id.as_str());
+            let supplier_id = option.supplier().map_or("", |v| input.suppliers[v].id.as_str());
+            route_id == route && supplier_id == supplier
+        });
+        match option {
+            Some(o) => {
+                if let Some(cell) = lots.get_mut(o, period as usize - 1) {
+                    *cell += quantity;
+                }
+            }
+            None => diags.push(Diagnostic::cell(
+                table.file_name(),
+                table.row_number(row),
+                if supplier.is_empty() { "route" } else { "supplier" },
+                if supplier.is_empty() { route } else { supplier },
+                format!("{item} has no such route or supplier in the plan directory"),
             )),
         }
     }
@@ -152,15 +176,27 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>> {
 #[derive(Debug, Clone)]
 pub struct Evaluator<'a> {
     input: &'a PlanInput,
+    options: Options,
     index: DemandIndex,
+    /// The fixed lots, one row per option.
     lots: Grid<f64>,
     /// Component use by the parents' lots per item and period.
     used: Grid<f64>,
     receipts: Grid<f64>,
     /// Run + setup time per resource and period.
     load: Grid<f64>,
-    /// Base cost of the lots (unit, ordering, setup), to be scaled.
-    lot_costs: (f64, f64, f64),
+    /// Base cost of the lots, to be scaled.
+    lot_costs: LotCosts,
+}
+
+/// What the fixed lots cost whatever the scenario's demand, before the scenario's cost scales.
+#[derive(Debug, Clone, Copy)]
+struct LotCosts {
+    unit: f64,
+    ordering: f64,
+    setup: f64,
+    family_setup: f64,
+    joint_order: f64,
 }
 
 /// Per-thread scratch space of [`Evaluator::evaluate`].
@@ -172,43 +208,64 @@ pub struct EvalBuffers {
 }
 
 impl<'a> Evaluator<'a> {
-    /// Prepares evaluation of `lots` on `input`.
+    /// Prepares evaluation of `lots` (one row per option of `input`) on `input`.
     pub fn new(input: &'a PlanInput, lots: Grid<f64>) -> Result<Self> {
         let n_periods = input.n_periods();
-        if (lots.rows(), lots.periods()) != (input.items.len(), n_periods) {
+        let options = Options::new(input);
+        if (lots.rows(), lots.periods()) != (options.len(), n_periods) {
             return Err(Error::request(
                 "evaluate",
                 format!(
-                    "the fixed plan has {} items x {} periods, the plan directory {} x {n_periods}",
+                    "the fixed plan has {} lot rows x {} periods, the plan directory {} options x {n_periods}",
                     lots.rows(),
                     lots.periods(),
-                    input.items.len()
+                    options.len()
                 ),
             ));
         }
         let mut used = Grid::new(input.items.len(), n_periods, 0.0);
         for e in &input.bom {
-            for t in 0..n_periods {
-                used[(e.component, t)] += e.quantity * lots[(e.parent, t)];
+            for o in options.made_of_item(e.parent) {
+                for t in 0..n_periods {
+                    used[(e.component, t)] += e.quantity * lots[(o, t)];
+                }
             }
         }
         let mut load = Grid::new(input.resources.len(), n_periods, 0.0);
         let mut setup_cost = 0.0;
-        for ro in &input.routings {
+        for (row, ro) in input.routings.iter().enumerate() {
+            let Some(o) = options.of_routing_row(row) else { continue };
             for t in 0..n_periods {
-                let x = lots[(ro.item, t)];
+                let x = lots[(o, t)];
                 if x > 0.0 {
                     load[(ro.resource, t)] += ro.unit_time * x + ro.setup_time;
                     setup_cost += ro.setup_cost;
                 }
             }
         }
+        let families = family_setups(input, &options, &lots);
+        let mut family_cost = 0.0;
+        for (f, family) in input.families.iter().enumerate() {
+            for t in 0..n_periods {
+                if families[(f, t)] {
+                    load[(family.resource, t)] += family.setup_time;
+                    family_cost += family.setup_cost;
+                }
+            }
+        }
+        let joint = joint_orders(input, &options, &lots);
+        let joint_cost: f64 = input
+            .suppliers
+            .iter()
+            .enumerate()
+            .map(|(v, supplier)| supplier.order_cost * joint.row(v).iter().filter(|&&on| on).count() as f64)
+            .sum();
         let (mut unit, mut ordering) = (0.0, 0.0);
-        for (i, item) in input.items.iter().enumerate() {
-            for &x in lots.row(i) {
-                unit += item.unit_cost * x;
+        for (o, option) in options.all().iter().enumerate() {
+            for &x in lots.row(o) {
+                unit += option.unit_cost * x;
                 if x > 0.0 {
-                    ordering += item.order_cost;
+                    ordering += option.order_cost;
                 }
             }
         }
@@ -219,7 +276,14 @@ impl<'a> Evaluator<'a> {
             used,
             receipts: input.receipt_grid(),
             load,
-            lot_costs: (unit, ordering, setup_cost),
+            lot_costs: LotCosts {
+                unit,
+                ordering,
+                setup: setup_cost,
+                family_setup: family_cost,
+                joint_order: joint_cost,
+            },
+            options,
         })
     }
 
@@ -232,12 +296,20 @@ impl<'a> Evaluator<'a> {
         buffers.shipped = Grid::new(buffers.planned.rows(), buffers.planned.periods(), 0.0);
         let s = changes.cost_scale;
         let mut k = Kpis::default();
-        let (unit, ordering, setup) = self.lot_costs;
-        k.costs.unit = unit * s.unit;
-        k.costs.ordering = ordering * s.ordering;
-        k.costs.setup = setup * s.setup;
+        let lots = self.lot_costs;
+        k.costs.unit = lots.unit * s.unit;
+        k.costs.ordering = lots.ordering * s.ordering;
+        k.costs.setup = lots.setup * s.setup;
+        k.costs.family_setup = lots.family_setup * s.family_setup;
+        k.costs.joint_order = lots.joint_order * s.joint_order;
         for (i, item) in input.items.iter().enumerate() {
-            let lead = resolved.lead_time.get(i).copied().unwrap_or(item.lead_time);
+            // The scenario's lead-time change of the item shifts every option of it.
+            let delta = resolved.lead_time.get(i).map_or(0, |&lead| lead as i64 - item.lead_time as i64);
+            let leads: Vec<(usize, usize)> = self
+                .options
+                .of_item(i)
+                .map(|o| (o, (self.options.get(o).lead_time as i64 + delta).max(0) as usize))
+                .collect();
             let late_allowed = item.backlog_cost.is_some()
                 && !changes.no_backlog.iter().any(|p| crate::sweep::scenario::pattern_matches(p, &item.id));
             let backlog_cost = item.backlog_cost.unwrap_or(0.0) * s.backlog;
@@ -245,7 +317,8 @@ impl<'a> Evaluator<'a> {
             let mut due = 0.0;
             for t in 0..n_periods {
                 let c = (i, t);
-                let arriving = if t >= lead { self.lots[(i, t - lead)] } else { 0.0 };
+                let arriving: f64 =
+                    leads.iter().map(|&(o, lead)| if t >= lead { self.lots[(o, t - lead)] } else { 0.0 }).sum();
                 on_hand += arriving + self.receipts[c] - self.used[c];
                 due += buffers.planned[c];
                 let ship = on_hand.max(0.0).min(due);
@@ -254,6 +327,9 @@ impl<'a> Evaluator<'a> {
                 buffers.shipped[c] = ship;
                 if late_allowed {
                     k.costs.backlog += backlog_cost * due;
+                    if t + 1 == n_periods {
+                        k.costs.unmet += item.unmet_cost * s.unmet * due;
+                    }
                 } else {
                     due = 0.0;
                 }

@@ -204,6 +204,7 @@ fn the_correct_plan_passes_with_hand_computed_costs() {
         ordering: 7.0,
         setup: 6.0,
         overtime: 42.0,
+        ..CostBreakdown::default()
     };
     assert_eq!(report.costs, hand);
     assert_eq!(report.objective, 159.0);

@@ -33,7 +33,7 @@ mod code {
 
 /// The plan tables of spec section 3 with their headers, in the spec's column order.
 const PLAN_TABLES: [(&str, &str); 4] = [
-    ("lots", "item,kind,period,start_date,available_period,quantity"),
+    ("lots", "item,kind,route,supplier,period,start_date,available_period,quantity"),
     ("inventory", "item,period,demand,shipped,inventory,backlog,safety_shortfall"),
     ("resources", "resource,period,capacity,run_time,setup_time,overtime,utilization"),
     ("order_promises", "order_id,item,quantity,due_period,promised_period,periods_late"),

@@ -6,7 +6,7 @@ use crate::common::*;
 use flexplan::generate::{generate, GenerateSpec};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{Item, ItemKind, PlanInput, Routing};
-use flexplan::internals::{build_model, ModelOptions};
+use flexplan::internals::{build_model, ModelVariant};
 use flexplan::internals::{construct_plan, start_values};
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::bucket_demand;
@@ -19,7 +19,7 @@ use flexplan::validate::ValidationReport;
 /// Writes `solution` as `flexplan plan` writes a plan (status feasible) and runs the
 /// independent checker on the folder.
 fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -> ValidationReport {
-    let costs = plan_costs(input, &solution);
+    let costs = plan_costs(input, &flexplan::input::Options::new(input), &solution);
     let outcome = PlanOutcome {
         status: SolveStatus::Feasible,
         stop_reason: StopReason::OtherLimit,
@@ -36,6 +36,7 @@ fn write_and_check(input: &PlanInput, solution: PlanSolution, size: ModelSize) -
         solver: flexplan::plan::SolverInfo { name: "test".to_string(), version: String::new() },
         diagnosis: None,
         demand: bucket_demand(input),
+        options: flexplan::input::Options::new(input),
     };
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("plan");
@@ -64,9 +65,9 @@ fn construction_is_deterministic() {
     let input = generate(&spec).expect("a valid spec");
     let bom = BomGraph::new(&input).expect("acyclic");
     let planned = bucket_demand(&input).planned_table().clone();
-    let model = build_model(&input, &bom, &planned, ModelOptions::default());
-    let first = construct_plan(&input, &bom, &planned, &model.big_m);
-    let second = construct_plan(&input, &bom, &planned, &model.big_m);
+    let model = build_model(&input, &bom, &flexplan::input::Options::new(&input), &planned, ModelVariant::default());
+    let first = construct_plan(&input, &bom, &flexplan::input::Options::new(&input), &planned, &model.big_m);
+    let second = construct_plan(&input, &bom, &flexplan::input::Options::new(&input), &planned, &model.big_m);
     assert!(first.is_some());
     assert_eq!(first, second);
 }
@@ -81,9 +82,10 @@ fn highs_accepts_the_constructed_start() {
     let input = generate(&spec).expect("a valid spec");
     let bom = BomGraph::new(&input).expect("acyclic");
     let planned = bucket_demand(&input).planned_table().clone();
-    let model = build_model(&input, &bom, &planned, ModelOptions::default());
-    let constructed = construct_plan(&input, &bom, &planned, &model.big_m).expect("a constructed plan");
-    let constructed_cost = plan_costs(&input, &constructed).total();
+    let model = build_model(&input, &bom, &flexplan::input::Options::new(&input), &planned, ModelVariant::default());
+    let constructed = construct_plan(&input, &bom, &flexplan::input::Options::new(&input), &planned, &model.big_m)
+        .expect("a constructed plan");
+    let constructed_cost = plan_costs(&input, &flexplan::input::Options::new(&input), &constructed).total();
 
     let options = SolveOptions { mip_gap: 0.01, threads: 1, node_limit: Some(1), ..SolveOptions::default() };
     let config = PlanConfig { heuristic: Heuristic::Construct, ..PlanConfig::default() };
@@ -124,8 +126,9 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
         let bom = BomGraph::new(&input).expect("acyclic");
         let demand = bucket_demand(&input);
         let planned = demand.planned_table();
-        let model = build_model(&input, &bom, planned, ModelOptions::default());
-        let constructed = construct_plan(&input, &bom, planned, &model.big_m).expect("a constructed plan");
+        let model = build_model(&input, &bom, &flexplan::input::Options::new(&input), planned, ModelVariant::default());
+        let constructed = construct_plan(&input, &bom, &flexplan::input::Options::new(&input), planned, &model.big_m)
+            .expect("a constructed plan");
         // A fixed pseudo-random sequence (no RNG crate needed) in [-steps, steps] millionths.
         let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let mut error = move || {
@@ -147,7 +150,14 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
             }
         }
         assert!(perturbed > 100, "seed {seed}: only {perturbed} lots perturbed");
-        let solution = complete_solution(&input, &bom, planned, lots, constructed.shipped.clone());
+        let solution = complete_solution(
+            &input,
+            &bom,
+            &flexplan::input::Options::new(&input),
+            planned,
+            lots,
+            constructed.shipped.clone(),
+        );
         let report = write_and_check(&input, solution, model.size);
         assert!(report.is_ok(), "seed {seed}, {items} items: {}", report.to_text());
     }
@@ -159,13 +169,14 @@ fn lots_off_by_solver_noise_are_repaired_into_a_checked_plan() {
 fn construct_checked(input: &PlanInput, label: &str) -> (PlanSolution, f64) {
     let bom = BomGraph::new(input).expect("acyclic");
     let planned = bucket_demand(input).planned_table().clone();
-    let model = build_model(input, &bom, &planned, ModelOptions::default());
-    let solution =
-        construct_plan(input, &bom, &planned, &model.big_m).unwrap_or_else(|| panic!("{label}: no constructed plan"));
-    let start = start_values(input, &bom, &model, &solution).expect("a value for every column");
+    let model = build_model(input, &bom, &flexplan::input::Options::new(input), &planned, ModelVariant::default());
+    let solution = construct_plan(input, &bom, &flexplan::input::Options::new(input), &planned, &model.big_m)
+        .unwrap_or_else(|| panic!("{label}: no constructed plan"));
+    let start = start_values(input, &bom, &flexplan::input::Options::new(input), &model, &solution)
+        .expect("a value for every column");
     assert_eq!(start.len(), model.size.variables);
     assert!(start.iter().all(|v| v.is_finite()));
-    let cost = plan_costs(input, &solution).total();
+    let cost = plan_costs(input, &flexplan::input::Options::new(input), &solution).total();
     let report = write_and_check(input, solution.clone(), model.size);
     assert!(report.is_ok(), "{label}: {}", report.to_text());
     // The checker's own cost of the written plan is the planner's cost of the constructed one.

@@ -138,7 +138,13 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
 /// period x > M, ...`, or an empty string.
 fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, r: &ReferenceSolution) -> String {
     let n_periods = input.n_periods();
-    let big_m = flexplan::internals::setup_big_m(input, bom, demand, flexplan::internals::ModelOptions::default());
+    let big_m = flexplan::internals::setup_big_m(
+        input,
+        bom,
+        &flexplan::input::Options::new(input),
+        demand,
+        flexplan::internals::ModelVariant::default(),
+    );
     let mut above = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
@@ -382,8 +388,15 @@ fn analyse_seed() {
         }
     }
     let grid = |cells| Grid::from_cells(n_periods, cells).expect("whole rows");
-    let completed = flexplan::internals::complete_solution(&input, &bom, &solution.demand, grid(lots), grid(shipped));
-    let costs = flexplan::plan::plan_costs(&input, &completed);
+    let completed = flexplan::internals::complete_solution(
+        &input,
+        &bom,
+        &flexplan::input::Options::new(&input),
+        &solution.demand,
+        grid(lots),
+        grid(shipped),
+    );
+    let costs = flexplan::plan::plan_costs(&input, &flexplan::input::Options::new(&input), &completed);
     println!("reference plan costs {costs:?} total {}", costs.total());
     let mut as_outcome = outcome.clone();
     as_outcome.solution = Some(completed);

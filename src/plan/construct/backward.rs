@@ -147,7 +147,7 @@ impl Construction<'_> {
 
     /// Adds `delta` to the free time of every resource `item_idx` is routed on, in `period`.
     fn shift_free_time(&mut self, item_idx: usize, period: usize, delta: f64) {
-        for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
+        for routing in self.routings_of_option.get(item_idx).into_iter().flatten() {
             if let Some(free) = self.free_time.get_mut(routing.resource, period) {
                 *free += delta;
             }
@@ -156,6 +156,6 @@ impl Construction<'_> {
 
     /// Run time of one unit of `item_idx`, summed over its routings.
     fn run_time_per_unit(&self, item_idx: usize) -> f64 {
-        self.routings_of_item.get(item_idx).into_iter().flatten().map(|r| r.unit_time).sum()
+        self.routings_of_option.get(item_idx).into_iter().flatten().map(|r| r.unit_time).sum()
     }
 }

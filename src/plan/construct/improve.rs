@@ -20,7 +20,8 @@
 use super::lot_costs;
 use crate::format::snap;
 use crate::grid::Grid;
-use crate::input::{PlanInput, Routing};
+use crate::input::{Options, PlanInput, Routing};
+use crate::plan::solution::family_setups;
 
 /// Savings below this are float noise, not a reason to move a lot.
 const MIN_SAVING: f64 = 1e-9;
@@ -32,41 +33,42 @@ const MIN_QUANTITY: f64 = 1e-6;
 /// bounds the time on huge plans.
 const MAX_PASSES: usize = 1000;
 
-/// One move: `quantity` of `item`'s lot in `from` joins its lot in `to`.
+/// One move: `quantity` of option `option`'s lot in `from` joins its lot in `to`.
 #[derive(Debug, Clone, Copy)]
 struct Move {
     saving: f64,
-    item: usize,
+    option: usize,
     from: usize,
     to: usize,
     quantity: f64,
 }
 
-/// Improves `lots` (shipping `shipped`) by the moves of the module docs. `big_m` is the
-/// model's bound on each lot; `capacity_margin` is kept free on every resource.
+/// Improves `lots` (one row per option, shipping `shipped`) by the moves of the module docs.
+/// `big_m` is the model's bound on each lot; `capacity_margin` is kept free on every resource.
 pub(super) fn improve_lots(
     input: &PlanInput,
+    options: &Options,
     big_m: &Grid<f64>,
     capacity_margin: f64,
     shipped: &Grid<f64>,
     lots: &mut Grid<f64>,
 ) {
-    let Some(mut search) = Search::new(input, big_m, capacity_margin, shipped, lots) else { return };
-    let n_items = input.items.len();
+    let Some(mut search) = Search::new(input, options, big_m, capacity_margin, shipped, lots) else { return };
     for _ in 0..MAX_PASSES {
         let mut candidates: Vec<Move> = Vec::new();
-        for item in 0..n_items {
+        for option in 0..options.len() {
             for from in 0..search.n_periods {
-                candidates.extend(search.best_move(item, from, lots));
+                candidates.extend(search.best_move(option, from, lots));
             }
         }
         if candidates.is_empty() {
             return;
         }
-        candidates.sort_by(|a, b| b.saving.total_cmp(&a.saving).then(a.item.cmp(&b.item)).then(a.from.cmp(&b.from)));
+        candidates
+            .sort_by(|a, b| b.saving.total_cmp(&a.saving).then(a.option.cmp(&b.option)).then(a.from.cmp(&b.from)));
         for candidate in candidates {
             // Earlier moves of this pass may have changed the lots, stock and free capacity.
-            if let Some(now) = search.best_move(candidate.item, candidate.from, lots) {
+            if let Some(now) = search.best_move(candidate.option, candidate.from, lots) {
                 search.apply(now, lots);
             }
         }
@@ -76,11 +78,12 @@ pub(super) fn improve_lots(
 /// The state of the local search besides the lots.
 struct Search<'a> {
     input: &'a PlanInput,
+    options: &'a Options,
     big_m: &'a Grid<f64>,
     n_periods: usize,
-    /// Cost of one lot of each item ([`lot_costs`]).
+    /// Cost of one lot of each option ([`lot_costs`]).
     setup_cost: Vec<f64>,
-    /// `routings[i]`: the routings of item `i`.
+    /// `routings[o]`: the routing rows of option `o`.
     routings: Vec<Vec<Routing>>,
     /// Items that are parents in the BOM (never made earlier).
     has_components: Vec<bool>,
@@ -95,6 +98,7 @@ struct Search<'a> {
 impl<'a> Search<'a> {
     fn new(
         input: &'a PlanInput,
+        options: &'a Options,
         big_m: &'a Grid<f64>,
         margin: f64,
         shipped: &Grid<f64>,
@@ -115,11 +119,20 @@ impl<'a> Search<'a> {
                 *cell = res.capacity.get(t).copied().unwrap_or(0.0) - margin;
             }
         }
-        for routing in &input.routings {
+        for (row, routing) in input.routings.iter().enumerate() {
+            let Some(o) = options.of_routing_row(row) else { continue };
             for t in 0..n_periods {
-                let lot = *lots.get(routing.item, t)?;
+                let lot = *lots.get(o, t)?;
                 if lot > 0.0 {
                     *free.get_mut(routing.resource, t)? -= routing.unit_time * lot + routing.setup_time;
+                }
+            }
+        }
+        let families = family_setups(input, options, lots);
+        for (f, family) in input.families.iter().enumerate() {
+            for t in 0..n_periods {
+                if families[(f, t)] {
+                    *free.get_mut(family.resource, t)? -= family.setup_time;
                 }
             }
         }
@@ -127,17 +140,25 @@ impl<'a> Search<'a> {
         for (i, item) in input.items.iter().enumerate() {
             let mut on_hand = item.initial_inventory;
             for t in 0..n_periods {
-                let arriving = t.checked_sub(item.lead_time).map_or(0.0, |s| lots[(i, s)]);
+                let arriving: f64 = options
+                    .of_item(i)
+                    .map(|o| t.checked_sub(options.get(o).lead_time).map_or(0.0, |s| lots[(o, s)]))
+                    .sum();
                 on_hand += stock[(i, t)] + arriving - shipped.get(i, t).copied()?;
                 stock[(i, t)] = on_hand;
             }
         }
         Some(Search {
             input,
+            options,
             big_m,
             n_periods,
-            setup_cost: lot_costs(input),
-            routings: (0..n_items).map(|i| input.routings_of(i).copied().collect()).collect(),
+            setup_cost: lot_costs(input, options),
+            routings: options
+                .all()
+                .iter()
+                .map(|option| option.routings().iter().map(|&row| input.routings[row]).collect())
+                .collect(),
             has_components,
             in_bom,
             free,
@@ -145,53 +166,57 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// The most saving move of the lot of `item` in `from`, if any saves anything.
-    fn best_move(&self, item: usize, from: usize, lots: &Grid<f64>) -> Option<Move> {
-        let lot = *lots.get(item, from)?;
+    /// The most saving move of option `o`'s lot in `from`, if any saves anything.
+    fn best_move(&self, o: usize, from: usize, lots: &Grid<f64>) -> Option<Move> {
+        let lot = *lots.get(o, from)?;
         if lot <= 0.0 {
             return None;
         }
-        let earlier = self.merge_earlier(item, from, lot, lots);
-        let later = self.move_later(item, from, lot, lots);
+        let earlier = self.merge_earlier(o, from, lot, lots);
+        let later = self.move_later(o, from, lot, lots);
         match (earlier, later) {
             (Some(a), Some(b)) => Some(if b.saving > a.saving { b } else { a }),
             (a, b) => a.or(b),
         }
     }
 
-    /// The nearest earlier lot the whole lot can join, when that saves money.
-    fn merge_earlier(&self, item_idx: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
+    /// The nearest earlier lot of the same option the whole lot can join, when that saves money.
+    fn merge_earlier(&self, o: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
+        let item_idx = self.options.get(o).item;
         let item = self.input.items.get(item_idx)?;
         if *self.has_components.get(item_idx)? {
             return None;
         }
-        let setup_cost = *self.setup_cost.get(item_idx)?;
+        let setup_cost = *self.setup_cost.get(o)?;
         for to in (0..from).rev() {
             let saving = setup_cost - item.holding_cost * lot * (from - to) as f64;
             if saving <= MIN_SAVING {
                 return None;
             }
-            if self.room(item_idx, to, lots)? >= lot {
-                return Some(Move { saving, item: item_idx, from, to, quantity: lot });
+            if self.room(o, to, lots)? >= lot {
+                return Some(Move { saving, option: o, from, to, quantity: lot });
             }
         }
         None
     }
 
-    /// The most saving later lot that (part of) the lot can join while the stock holds it.
-    fn move_later(&self, item_idx: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
+    /// The most saving later lot of the same option that (part of) the lot can join while the
+    /// stock holds it.
+    fn move_later(&self, o: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
+        let option = self.options.get(o);
+        let item_idx = option.item;
         let item = self.input.items.get(item_idx)?;
-        if *self.in_bom.get(item_idx)? || item.holding_cost <= 0.0 && *self.setup_cost.get(item_idx)? <= 0.0 {
+        if *self.in_bom.get(item_idx)? || item.holding_cost <= 0.0 && *self.setup_cost.get(o)? <= 0.0 {
             return None;
         }
         let n = self.n_periods;
-        let divisible = item.min_lot <= 0.0 && item.lot_multiple.is_none();
+        let divisible = option.min_lot <= 0.0 && option.lot_multiple.is_none();
         let mut movable = lot;
         let mut best: Option<Move> = None;
         for to in from + 1..n {
             // Stock at the end of the last period the lot would no longer cover (a lot there
             // would arrive after the horizon: no lot may start so late).
-            let covered = to + item.lead_time - 1;
+            let covered = to + option.lead_time - 1;
             if covered >= n {
                 break;
             }
@@ -199,56 +224,63 @@ impl<'a> Search<'a> {
             if movable < MIN_QUANTITY {
                 break;
             }
-            if *lots.get(item_idx, to)? <= 0.0 {
+            if *lots.get(o, to)? <= 0.0 {
                 continue;
             }
-            let room = self.room(item_idx, to, lots)?;
+            let room = self.room(o, to, lots)?;
             let whole = movable >= lot && room >= lot;
             let quantity = if whole { lot } else { snap(movable.min(room)) };
             if !whole && (!divisible || quantity < MIN_QUANTITY || quantity >= lot) {
                 continue;
             }
-            let setup_saving = if whole { self.setup_cost[item_idx] } else { 0.0 };
+            let setup_saving = if whole { self.setup_cost[o] } else { 0.0 };
             let saving = setup_saving + item.holding_cost * quantity * (to - from) as f64;
             if saving > MIN_SAVING && best.is_none_or(|b| saving > b.saving) {
-                best = Some(Move { saving, item: item_idx, from, to, quantity });
+                best = Some(Move { saving, option: o, from, to, quantity });
             }
         }
         best
     }
 
-    /// How much more the existing lot of `item_idx` in `to` can take: the model's bound,
-    /// `max_lot`, and the regular free time of its resources. `Some(0)` when there is no lot.
-    fn room(&self, item_idx: usize, to: usize, lots: &Grid<f64>) -> Option<f64> {
-        let item = self.input.items.get(item_idx)?;
-        let existing = *lots.get(item_idx, to)?;
+    /// How much more option `o`'s existing lot in `to` can take: the model's bound, `max_lot`,
+    /// `max_per_period`, and the regular free time of its resources. `Some(0)` when there is
+    /// no lot (a move never starts a lot, so it never adds a setup, a family setup or a joint
+    /// order).
+    fn room(&self, o: usize, to: usize, lots: &Grid<f64>) -> Option<f64> {
+        let option = self.options.get(o);
+        let existing = *lots.get(o, to)?;
         if existing <= 0.0 {
             return Some(0.0);
         }
-        let mut room = *self.big_m.get(item_idx, to)? - existing;
-        if let Some(max_lot) = item.max_lot {
+        let mut room = *self.big_m.get(o, to)? - existing;
+        if let Some(max_lot) = option.max_lot {
             room = room.min(max_lot - existing);
         }
-        for r in self.routings[item_idx].iter().filter(|r| r.unit_time > 0.0) {
+        if let Some(cap) = option.max_per_period {
+            room = room.min(cap - existing);
+        }
+        for r in self.routings[o].iter().filter(|r| r.unit_time > 0.0) {
             room = room.min(*self.free.get(r.resource, to)? / r.unit_time);
         }
         Some(room.max(0.0) + 1e-9)
     }
 
-    /// Applies `m`: the lots, the free time of both periods and the stock in between.
+    /// Applies `m`: the lots, the free time of both periods and the stock in between. (A lot
+    /// emptied by a move gives back its own setup time; a family's setup stays booked.)
     fn apply(&mut self, m: Move, lots: &mut Grid<f64>) {
-        let (from_k, to_k) = ((m.item, m.from), (m.item, m.to));
+        let (from_k, to_k) = ((m.option, m.from), (m.option, m.to));
         let emptied = m.quantity >= lots[from_k];
         lots[to_k] = snap(lots[to_k] + m.quantity);
         lots[from_k] = if emptied { 0.0 } else { snap(lots[from_k] - m.quantity) };
-        for r in &self.routings[m.item] {
+        for r in &self.routings[m.option] {
             self.free[(r.resource, m.to)] -= r.unit_time * m.quantity;
             self.free[(r.resource, m.from)] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
         }
-        let lead = self.input.items[m.item].lead_time;
+        let option = self.options.get(m.option);
+        let (item, lead) = (option.item, option.lead_time);
         let (first, last, delta) = if m.to < m.from { (m.to, m.from, m.quantity) } else { (m.from, m.to, -m.quantity) };
         for t in first + lead..(last + lead).min(self.n_periods) {
-            self.stock[(m.item, t)] += delta;
+            self.stock[(item, t)] += delta;
         }
     }
 }
@@ -288,7 +320,8 @@ mod tests {
     fn improved(input: &PlanInput, shipped: &[f64], lots: &[f64]) -> Vec<f64> {
         let grid = |cells: &[f64]| Grid::from_cells(cells.len(), cells.to_vec()).expect("one row");
         let mut lots = grid(lots);
-        improve_lots(input, &grid(&vec![1e6; lots.periods()]), 0.0, &grid(shipped), &mut lots);
+        let options = crate::input::Options::new(input);
+        improve_lots(input, &options, &grid(&vec![1e6; lots.periods()]), 0.0, &grid(shipped), &mut lots);
         lots.into_cells()
     }
 

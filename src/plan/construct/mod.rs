@@ -35,10 +35,10 @@
 use crate::format::{ceil_micro, floor_micro};
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
-use crate::input::{PlanInput, Routing};
+use crate::input::{Options, PlanInput, Routing};
 use crate::plan::model::LotSizingModel;
 use crate::plan::repair::complete_solution;
-use crate::plan::solution::{plan_costs, resource_load, PlanSolution};
+use crate::plan::solution::{family_setups, joint_orders, plan_costs, resource_load, PlanSolution};
 
 mod backward;
 mod improve;
@@ -54,37 +54,41 @@ const CAPACITY_MARGIN: f64 = 1e-5;
 /// Shortages below this are float noise of the netting, not a need for a lot.
 const TOLERANCE: f64 = 1e-7;
 
-/// Builds a plan for `input` with planned demand `demand` whose lots stay within `big_m`
-/// (the model's bound on each lot, `0` where no lot may start). Returns `None` when some
-/// dependent demand, or demand that may not ship late, cannot be met within capacity and the
-/// lot rules.
+/// Builds a plan for `input` (with its `options`) and planned demand `demand` whose lots stay
+/// within `big_m` (the model's bound on each option's lot, `0` where no lot may start).
+/// Returns `None` when some dependent demand, or demand that may not ship late, cannot be met
+/// within capacity and the lot rules.
 pub fn construct_plan(
     input: &PlanInput,
     bom: &BomGraph,
+    options: &Options,
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
 ) -> Option<PlanSolution> {
-    let shape = (input.items.len(), input.n_periods());
-    if (demand.rows(), demand.periods()) != shape || (big_m.rows(), big_m.periods()) != shape {
+    let n_periods = input.n_periods();
+    if (demand.rows(), demand.periods()) != (input.items.len(), n_periods)
+        || (big_m.rows(), big_m.periods()) != (options.len(), n_periods)
+    {
         return None;
     }
+    // The backward fill plans items, one lot row each: single-level plans with one way per item.
     let backward = |economic: bool| {
-        if !input.bom.is_empty() {
+        if !input.bom.is_empty() || !options.one_per_item() {
             return None;
         }
-        let mut state = Construction::new(input, bom, big_m.clone());
+        let mut state = Construction::new(input, bom, options, big_m.clone());
         state.plan_backward(demand, economic)?;
         Some((state.lots, demand.clone()))
     };
-    let candidates = [lot_for_lot(input, bom, demand, big_m), backward(true), backward(false)];
+    let candidates = [lot_for_lot(input, bom, options, demand, big_m), backward(true), backward(false)];
     let mut best: Option<(f64, PlanSolution)> = None;
     for (mut lots, shipped) in candidates.into_iter().flatten() {
-        improve::improve_lots(input, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
-        let solution = complete_solution(input, bom, demand, lots, shipped);
-        if !plan_is_feasible(input, bom, &solution) {
+        improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
+        let solution = complete_solution(input, bom, options, demand, lots, shipped);
+        if !plan_is_feasible(input, bom, options, &solution) {
             continue;
         }
-        let cost = plan_costs(input, &solution).total();
+        let cost = plan_costs(input, options, &solution).total();
         if best.as_ref().is_none_or(|(best_cost, _)| cost < *best_cost) {
             best = Some((cost, solution));
         }
@@ -97,12 +101,13 @@ pub fn construct_plan(
 fn lot_for_lot(
     input: &PlanInput,
     bom: &BomGraph,
+    options: &Options,
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
 ) -> Option<(Grid<f64>, Grid<f64>)> {
     let mut lot_caps = big_m.clone();
     for _ in 0..MAX_ROUNDS {
-        let mut state = Construction::new(input, bom, lot_caps.clone());
+        let mut state = Construction::new(input, bom, options, lot_caps.clone());
         let mut shipped = demand.clone();
         let mut shortages = Vec::new();
         for &item_idx in bom.topological_order() {
@@ -131,25 +136,31 @@ struct Shortage {
     quantity: f64,
 }
 
-/// The mutable state of a construction: lots placed so far and the free time per resource.
+/// The mutable state of a construction: lots placed so far (one row per option), the free
+/// time per resource and the family setups booked so far.
 #[derive(Clone)]
 struct Construction<'a> {
     input: &'a PlanInput,
     bom: &'a BomGraph,
+    options: &'a Options,
     /// Upper bound on each lot: the model's big-M, lowered where components fell short.
     big_m: Grid<f64>,
     n_periods: usize,
     lots: Grid<f64>,
     /// Free time (capacity + overtime_max - load - margin) per resource and period.
     free_time: Grid<f64>,
-    routings_of_item: Vec<Vec<Routing>>,
+    /// Whether each family's setup is booked in each period.
+    family_on: Grid<bool>,
+    routings_of_option: Vec<Vec<Routing>>,
     receipts: Grid<f64>,
-    /// What one lot of each item costs ([`lot_costs`]).
+    /// What one lot of each option costs ([`lot_costs`]).
     lot_cost: Vec<f64>,
+    /// Each item's options, cheapest first ([`preference`]).
+    preferred: Vec<Vec<usize>>,
 }
 
 impl<'a> Construction<'a> {
-    fn new(input: &'a PlanInput, bom: &'a BomGraph, big_m: Grid<f64>) -> Self {
+    fn new(input: &'a PlanInput, bom: &'a BomGraph, options: &'a Options, big_m: Grid<f64>) -> Self {
         let n_periods = input.n_periods();
         let mut free_time = Grid::new(input.resources.len(), n_periods, 0.0);
         for (r, res) in input.resources.iter().enumerate() {
@@ -158,16 +169,24 @@ impl<'a> Construction<'a> {
                 *free = capacity + res.overtime_max - CAPACITY_MARGIN;
             }
         }
+        let lot_cost = lot_costs(input, options);
         Construction {
             input,
             bom,
+            options,
             big_m,
             n_periods,
-            lots: Grid::new(input.items.len(), n_periods, 0.0),
+            lots: Grid::new(options.len(), n_periods, 0.0),
             free_time,
-            routings_of_item: (0..input.items.len()).map(|i| input.routings_of(i).copied().collect()).collect(),
+            family_on: Grid::new(input.families.len(), n_periods, false),
+            routings_of_option: options
+                .all()
+                .iter()
+                .map(|option| option.routings().iter().map(|&row| input.routings[row]).collect())
+                .collect(),
             receipts: input.receipt_grid(),
-            lot_cost: lot_costs(input),
+            preferred: (0..input.items.len()).map(|i| preference(options, &lot_cost, i)).collect(),
+            lot_cost,
         }
     }
 
@@ -182,23 +201,17 @@ impl<'a> Construction<'a> {
         shortages: &mut Vec<Shortage>,
     ) -> Option<()> {
         let item = self.input.items.get(item_idx)?;
-        let lead_time = item.lead_time;
         let may_ship_late = item.backlog_cost.is_some();
         let mut on_hand = item.initial_inventory;
         let mut backlog = 0.0;
         for t in 0..self.n_periods {
             on_hand += self.receipts.get(item_idx, t).copied().unwrap_or(0.0);
             let external = demand.get(item_idx, t).copied().unwrap_or(0.0);
-            let dependent: f64 = self
-                .bom
-                .where_used(item_idx)
-                .map(|(parent, quantity)| quantity * self.lots.get(parent, t).copied().unwrap_or(0.0))
-                .sum();
+            let dependent: f64 =
+                self.bom.where_used(item_idx).map(|(parent, quantity)| quantity * self.made(parent, t)).sum();
             let hard = dependent + if may_ship_late { 0.0 } else { external };
             if on_hand < hard - TOLERANCE {
-                if let Some(latest) = t.checked_sub(lead_time) {
-                    on_hand += self.cover(item_idx, hard - on_hand, latest, 0);
-                }
+                on_hand += self.cover(item_idx, hard - on_hand, t, 0);
                 if on_hand < hard - TOLERANCE {
                     shortages.push(Shortage { item_idx, period: t, quantity: hard - on_hand });
                     on_hand = hard;
@@ -208,9 +221,7 @@ impl<'a> Construction<'a> {
             if may_ship_late {
                 let due = backlog + external;
                 if on_hand < due - TOLERANCE {
-                    if let Some(latest) = t.checked_sub(lead_time) {
-                        on_hand += self.cover(item_idx, due - on_hand, latest, latest.saturating_sub(SOFT_LOOKBACK));
-                    }
+                    on_hand += self.cover(item_idx, due - on_hand, t, t.saturating_sub(SOFT_LOOKBACK));
                 }
                 let ship = floor_micro(on_hand.min(due));
                 on_hand -= ship;
@@ -233,19 +244,20 @@ impl<'a> Construction<'a> {
         let mut lots: Vec<(usize, f64, f64)> = self
             .bom
             .where_used(shortage.item_idx)
-            .filter_map(|(parent, quantity)| {
-                let lot = self.lots.get(parent, shortage.period).copied()?;
-                (lot > 0.0).then_some((parent, quantity, lot))
+            .flat_map(|(parent, quantity)| self.options.made_of_item(parent).map(move |o| (o, quantity)))
+            .filter_map(|(o, quantity)| {
+                let lot = self.lots.get(o, shortage.period).copied()?;
+                (lot > 0.0).then_some((o, quantity, lot))
             })
             .collect();
         lots.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
         let mut remaining = shortage.quantity;
-        for (parent, quantity, lot) in lots {
+        for (o, quantity, lot) in lots {
             if remaining <= TOLERANCE {
                 break;
             }
             let cut = (remaining / quantity).min(lot);
-            if let Some(cap) = lot_caps.get_mut(parent, shortage.period) {
+            if let Some(cap) = lot_caps.get_mut(o, shortage.period) {
                 *cap = (*cap).min(floor_micro(lot - cut));
             }
             remaining -= cut * quantity;
@@ -253,34 +265,47 @@ impl<'a> Construction<'a> {
         remaining <= TOLERANCE
     }
 
-    /// Places lots of `item_idx` started in `latest`, then `latest - 1`, ... down to `earliest`
-    /// until `need` units are made; returns what was made (may exceed `need` by lot rounding,
-    /// or fall short when capacity runs out).
+    /// What the made lots (routes) of `item_idx` started in `t` hold: what they consume of
+    /// each component is this times the BOM quantity.
+    fn made(&self, item_idx: usize, t: usize) -> f64 {
+        self.options.made_of_item(item_idx).map(|o| self.lots.get(o, t).copied().unwrap_or(0.0)).sum()
+    }
+
+    /// Places lots of `item_idx` arriving in `latest`, then `latest - 1`, ... down to
+    /// `earliest` until `need` units are made, each arrival period from the item's cheapest
+    /// option with room first ([`preference`]); returns what was made (may exceed `need` by lot
+    /// rounding, or fall short when capacity runs out).
     fn cover(&mut self, item_idx: usize, need: f64, latest: usize, earliest: usize) -> f64 {
         let mut made = 0.0;
-        for period in (earliest..=latest).rev() {
-            if made >= need {
-                break;
+        let preferred = std::mem::take(&mut self.preferred[item_idx]);
+        'arrivals: for arrival in (earliest..=latest).rev() {
+            for &o in &preferred {
+                if made >= need {
+                    break 'arrivals;
+                }
+                if let Some(start) = arrival.checked_sub(self.options.get(o).lead_time) {
+                    made += self.add_to_lot(o, start, need - made);
+                }
             }
-            made += self.add_to_lot(item_idx, period, need - made);
         }
+        self.preferred[item_idx] = preferred;
         made
     }
 
-    /// Raises the lot of `item_idx` started in `period` by about `want` units (rounded to the
-    /// lot rules, limited by the bound and the free capacity); returns the increase.
-    fn add_to_lot(&mut self, item_idx: usize, period: usize, want: f64) -> f64 {
-        let Some(item) = self.input.items.get(item_idx) else { return 0.0 };
-        let (Some(&bound), Some(&current)) = (self.big_m.get(item_idx, period), self.lots.get(item_idx, period)) else {
+    /// Raises option `o`'s lot started in `period` by about `want` units (rounded to the lot
+    /// rules, limited by the bound and the free capacity); returns the increase.
+    fn add_to_lot(&mut self, o: usize, period: usize, want: f64) -> f64 {
+        let option = self.options.get(o);
+        let (Some(&bound), Some(&current)) = (self.big_m.get(o, period), self.lots.get(o, period)) else {
             return 0.0;
         };
         if bound <= 0.0 {
             return 0.0;
         }
         let new_lot = current <= 0.0;
-        let limit = self.capacity_limit(item_idx, period, current, new_lot).min(bound);
-        let target = (current + want).max(item.min_lot);
-        let mut lot = match item.lot_multiple {
+        let limit = self.capacity_limit(o, period, current, new_lot).min(bound);
+        let target = (current + want).max(option.min_lot);
+        let mut lot = match option.lot_multiple {
             Some(multiple) => {
                 let wanted_count = (target / multiple - 1e-9).ceil();
                 let limit_count = (limit / multiple + 1e-9).floor();
@@ -288,26 +313,39 @@ impl<'a> Construction<'a> {
             }
             None => ceil_micro(target).min(floor_micro(limit)),
         };
-        if let Some(max_lot) = item.max_lot {
+        if let Some(max_lot) = option.max_lot {
             lot = lot.min(max_lot);
         }
-        if lot <= current || lot < item.min_lot || lot <= 0.0 {
+        if let Some(cap) = option.max_per_period {
+            lot = lot.min(cap);
+        }
+        if lot <= current || lot < option.min_lot || lot <= 0.0 {
             return 0.0;
         }
-        self.book_time(item_idx, period, lot - current, new_lot);
-        if let Some(slot) = self.lots.get_mut(item_idx, period) {
+        self.book_time(o, period, lot - current, new_lot);
+        if let Some(slot) = self.lots.get_mut(o, period) {
             *slot = lot;
         }
         lot - current
     }
 
-    /// The largest lot of `item_idx` in `period` that the free time of its resources allows
+    /// The setup time a new lot of `routing` books on its resource in `period`: its own setup
+    /// and its family's major setup when the family is not set up there yet.
+    fn new_lot_setup(&self, routing: &Routing, period: usize) -> f64 {
+        let family = routing
+            .family
+            .filter(|&f| !self.family_on.get(f, period).copied().unwrap_or(true))
+            .map_or(0.0, |f| self.input.families[f].setup_time);
+        routing.setup_time + family
+    }
+
+    /// The largest lot of option `o` in `period` that the free time of its resources allows
     /// (the lot already there, `current`, is booked already).
-    fn capacity_limit(&self, item_idx: usize, period: usize, current: f64, new_lot: bool) -> f64 {
+    fn capacity_limit(&self, o: usize, period: usize, current: f64, new_lot: bool) -> f64 {
         let mut limit = f64::INFINITY;
-        for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
+        for routing in self.routings_of_option.get(o).into_iter().flatten() {
             let free = self.free_time.get(routing.resource, period).copied().unwrap_or(0.0);
-            let free = free - if new_lot { routing.setup_time } else { 0.0 };
+            let free = free - if new_lot { self.new_lot_setup(routing, period) } else { 0.0 };
             if free < 0.0 {
                 return 0.0;
             }
@@ -318,31 +356,52 @@ impl<'a> Construction<'a> {
         limit
     }
 
-    /// Books the run time of `extra` units (and the setup of a new lot) on every resource.
-    fn book_time(&mut self, item_idx: usize, period: usize, extra: f64, new_lot: bool) {
-        for routing in self.routings_of_item.get(item_idx).into_iter().flatten() {
+    /// Books the run time of `extra` units (and the setups of a new lot) on every resource.
+    fn book_time(&mut self, o: usize, period: usize, extra: f64, new_lot: bool) {
+        for k in 0..self.routings_of_option.get(o).map_or(0, Vec::len) {
+            let routing = self.routings_of_option[o][k];
+            let setup = if new_lot { self.new_lot_setup(&routing, period) } else { 0.0 };
             if let Some(free) = self.free_time.get_mut(routing.resource, period) {
-                *free -= routing.unit_time * extra + if new_lot { routing.setup_time } else { 0.0 };
+                *free -= routing.unit_time * extra + setup;
+            }
+            if let Some(on) = routing.family.and_then(|f| self.family_on.get_mut(f, period)) {
+                *on = true;
             }
         }
     }
 }
 
-/// What one lot of each item costs: its order cost plus the setup costs of its routings.
-fn lot_costs(input: &PlanInput) -> Vec<f64> {
-    let mut costs: Vec<f64> = input.items.iter().map(|item| item.order_cost).collect();
-    for routing in &input.routings {
-        if let Some(cost) = costs.get_mut(routing.item) {
-            *cost += routing.setup_cost;
-        }
-    }
-    costs
+/// What one lot of each option costs: its order cost plus the setup costs of its routings.
+fn lot_costs(input: &PlanInput, options: &Options) -> Vec<f64> {
+    options
+        .all()
+        .iter()
+        .map(|option| {
+            let mut cost = option.order_cost;
+            for &row in option.routings() {
+                cost += input.routings[row].setup_cost;
+            }
+            cost
+        })
+        .collect()
+}
+
+/// Item `i`'s options, cheapest first: by unit cost, then the cost of a lot, then as listed
+/// (so a version-1 item's one option, and an item whose options cost the same, keep the
+/// order of [`Options`]).
+fn preference(options: &Options, lot_cost: &[f64], i: usize) -> Vec<usize> {
+    let mut preferred: Vec<usize> = options.of_item(i).collect();
+    preferred.sort_by(|&a, &b| {
+        let (x, y) = (options.get(a), options.get(b));
+        x.unit_cost.total_cmp(&y.unit_cost).then(lot_cost[a].total_cmp(&lot_cost[b])).then(a.cmp(&b))
+    });
+    preferred
 }
 
 /// True when every balance of `solution` holds to 1e-6 with non-negative stock, and no
 /// resource needs more overtime than allowed (what [`complete_solution`] cannot see).
-fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> bool {
-    let Some(available) = net_arrivals(input, bom, &solution.lots) else { return false };
+fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, options: &Options, solution: &PlanSolution) -> bool {
+    let Some(available) = net_arrivals(input, bom, options, &solution.lots) else { return false };
     for &i in bom.topological_order() {
         let Some(item) = input.items.get(i) else { return false };
         let mut on_hand = item.initial_inventory;
@@ -358,22 +417,26 @@ fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) 
     input.resources.iter().enumerate().all(|(r, res)| solution.overtime.row(r).iter().all(|&o| o <= res.overtime_max))
 }
 
-/// What reaches each item's stock in each period besides shipments: lots arriving after their
-/// lead time and receipts, less what the parents' lots consume. `None` when `lots` does not
-/// have the input's shape.
-fn net_arrivals(input: &PlanInput, bom: &BomGraph, lots: &Grid<f64>) -> Option<Grid<f64>> {
+/// What reaches each item's stock in each period besides shipments: the lots of its options
+/// arriving after their lead times and receipts, less what the parents' made lots consume.
+/// `None` when `lots` does not have one row per option.
+fn net_arrivals(input: &PlanInput, bom: &BomGraph, options: &Options, lots: &Grid<f64>) -> Option<Grid<f64>> {
     let n_periods = input.n_periods();
-    if (lots.rows(), lots.periods()) != (input.items.len(), n_periods) {
+    if (lots.rows(), lots.periods()) != (options.len(), n_periods) {
         return None;
     }
     let mut arriving = input.receipt_grid();
-    for (i, item) in input.items.iter().enumerate() {
-        for t in item.lead_time..n_periods {
-            arriving[(i, t)] += lots[(i, t - item.lead_time)];
+    for i in 0..input.items.len() {
+        for o in options.of_item(i) {
+            let lead = options.get(o).lead_time;
+            for t in lead..n_periods {
+                arriving[(i, t)] += lots[(o, t - lead)];
+            }
         }
         for (p, q) in bom.where_used(i) {
             for t in 0..n_periods {
-                arriving[(i, t)] -= q * lots[(p, t)];
+                let made: f64 = options.made_of_item(p).map(|o| lots[(o, t)]).sum();
+                arriving[(i, t)] -= q * made;
             }
         }
     }
@@ -382,11 +445,13 @@ fn net_arrivals(input: &PlanInput, bom: &BomGraph, lots: &Grid<f64>) -> Option<G
 
 /// A value for every column of `model` (numbered as `LotSizingModel::column_index`) taken
 /// from `solution`: lots, setups, lot-multiple counts, inventory, shipments, backlog,
-/// shortfall, and the exact overtime the lots need. `None` when the model has columns the
-/// plan does not determine (the facility-location split) or a lot the model cannot hold.
+/// shortfall, family setups, joint orders, and the exact overtime the lots need. `None` when
+/// the model has columns the plan does not determine (the facility-location split) or a lot
+/// the model cannot hold.
 pub fn start_values(
     input: &PlanInput,
     bom: &BomGraph,
+    options: &Options,
     model: &LotSizingModel,
     solution: &PlanSolution,
 ) -> Option<Vec<f64>> {
@@ -403,19 +468,21 @@ pub fn start_values(
     // Stock and backlog recomputed from the lots and shipments without snapping: the written
     // plan's 1e-6 rounding would leave balance rows off by ~1e-7, beyond HiGHS's 1e-9, and
     // HiGHS then "repairs" the start with an LP that can take a large plan's whole time limit.
-    let (inventory, backlog) = exact_stock(input, bom, solution)?;
+    let (inventory, backlog) = exact_stock(input, bom, options, solution)?;
     for (i, item) in input.items.iter().enumerate() {
         for t in 0..n_periods {
+            for o in options.of_item(i) {
+                let lot = *solution.lots.get(o, t)?;
+                if lot > 0.0 && vars.lot.get(o, t).copied().flatten().is_none() {
+                    return None;
+                }
+                set(*vars.lot.get(o, t)?, lot)?;
+                set(*vars.setup.get(o, t)?, if lot > 0.0 { 1.0 } else { 0.0 })?;
+                if let Some(multiple) = options.get(o).lot_multiple {
+                    set(*vars.multiple.get(o, t)?, (lot / multiple).round())?;
+                }
+            }
             let k = (i, t);
-            let lot = *solution.lots.get(i, t)?;
-            if lot > 0.0 && vars.lot.get(i, t).copied().flatten().is_none() {
-                return None;
-            }
-            set(*vars.lot.get(i, t)?, lot)?;
-            set(*vars.setup.get(i, t)?, if lot > 0.0 { 1.0 } else { 0.0 })?;
-            if let Some(multiple) = item.lot_multiple {
-                set(*vars.multiple.get(i, t)?, (lot / multiple).round())?;
-            }
             let on_hand = inventory[k];
             set(vars.inventory.get(i, t).copied(), on_hand)?;
             set(*vars.shipped.get(i, t)?, *solution.shipped.get(i, t)?)?;
@@ -424,7 +491,7 @@ pub fn start_values(
         }
     }
     // Unsnapped, so that the capacity row holds to the solver's 1e-9 tolerance.
-    let (run_time, setup_time) = resource_load(&input.routings, input.resources.len(), &solution.lots);
+    let (run_time, setup_time) = resource_load(input, options, &solution.lots);
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
             let load = run_time[(r, t)] + setup_time[(r, t)];
@@ -433,13 +500,31 @@ pub fn start_values(
             set(*vars.extra_overtime.get(r, t)?, 0.0)?;
         }
     }
+    let on = |active: bool| if active { 1.0 } else { 0.0 };
+    let families = family_setups(input, options, &solution.lots);
+    for f in 0..input.families.len() {
+        for t in 0..n_periods {
+            set(*vars.family.get(f, t)?, on(families[(f, t)]))?;
+        }
+    }
+    let joint = joint_orders(input, options, &solution.lots);
+    for v in 0..input.suppliers.len() {
+        for t in 0..n_periods {
+            set(*vars.joint.get(v, t)?, on(joint[(v, t)]))?;
+        }
+    }
     values.iter().all(|v| v.is_finite()).then_some(values)
 }
 
 /// End inventory and backlog of every item and period from the plan's lots and shipments by
 /// the balance equations, unrounded; float noise below zero is 0.
-fn exact_stock(input: &PlanInput, bom: &BomGraph, solution: &PlanSolution) -> Option<(Grid<f64>, Grid<f64>)> {
-    let arriving = net_arrivals(input, bom, &solution.lots)?;
+fn exact_stock(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &Options,
+    solution: &PlanSolution,
+) -> Option<(Grid<f64>, Grid<f64>)> {
+    let arriving = net_arrivals(input, bom, options, &solution.lots)?;
     let n_periods = input.n_periods();
     let mut inventory = Grid::new(input.items.len(), n_periods, 0.0);
     let mut backlog = Grid::new(input.items.len(), n_periods, 0.0);
