@@ -75,7 +75,29 @@ pub(crate) fn diagnose_infeasibility(
         v.and_then(|v| columns.get(&v)).and_then(|&c| values.get(c)).copied().unwrap_or(0.0)
     };
     let n_periods = input.n_periods();
-    let earliest = earliest_supply(input, bom);
+    let earliest = earliest_supply(input, bom, supply);
+    let mut extra_time = Grid::new(input.resources.len(), n_periods, 0.0);
+    // What is left of each resource in the elastic solution (capacity + overtime - load).
+    let mut free_time = Grid::new(input.resources.len(), n_periods, 0.0);
+    for (r, res) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            extra_time[(r, t)] = snap(value(vars.extra_overtime[(r, t)]));
+            free_time[(r, t)] = res.capacity[t] + res.overtime_max;
+        }
+    }
+    for (row, routing) in input.routings.iter().enumerate() {
+        let Some(o) = supply.of_routing_row(row) else { continue };
+        for t in 0..n_periods {
+            let load = routing.unit_time * value(vars.lot[(o, t)]) + routing.setup_time * value(vars.setup[(o, t)]);
+            free_time[(routing.resource, t)] -= load;
+        }
+    }
+    for (f, family) in input.families.iter().enumerate() {
+        for t in 0..n_periods {
+            free_time[(family.resource, t)] -= family.setup_time * value(vars.family[(f, t)]);
+        }
+    }
+    let ways = Ways { input, options: supply, earliest: &earliest, free_time: &free_time };
     let mut findings = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         if item.backlog_cost.is_some() {
@@ -88,14 +110,14 @@ pub(crate) fn diagnose_infeasibility(
             // New lateness in t: backlog that grew, i.e. demand of t (or before) not shipped.
             if backlog > 1e-6 && backlog > previous + 1e-6 {
                 let amount = snap(backlog - previous.min(backlog));
-                findings.push(late_finding(input, i, t, amount, planned[k], &earliest));
+                findings.push(late_finding(&ways, i, t, amount, planned[k]));
             }
             previous = backlog;
         }
     }
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
-            let extra = snap(value(vars.extra_overtime[(r, t)]));
+            let extra = extra_time[(r, t)];
             if extra > 1e-6 {
                 let available = res.capacity[t] + res.overtime_max;
                 findings.push(Finding {
@@ -120,28 +142,81 @@ pub(crate) fn diagnose_infeasibility(
     Ok(Diagnosis { findings, incomplete: None })
 }
 
-fn late_finding(
-    input: &PlanInput,
-    i: usize,
-    t: usize,
-    amount: f64,
-    demand: f64,
-    earliest: &[(usize, Vec<usize>)],
-) -> Finding {
+/// What the late-demand findings read: the ways to supply each item and what the elastic
+/// solution had to add.
+struct Ways<'a> {
+    input: &'a PlanInput,
+    options: &'a Options,
+    earliest: &'a [(usize, Vec<(usize, usize)>)],
+    /// What the elastic solution leaves of each resource (negative where it needed more).
+    free_time: &'a Grid<f64>,
+}
+
+impl Ways<'_> {
+    /// `{item} ({L} periods)` for an item with one way; `{item} via route R` or
+    /// `{item} from supplier V` when it has several.
+    fn lead_time_of(&self, i: usize, o: usize) -> String {
+        let lead = self.options.get(o).lead_time;
+        let item = &self.input.items[i].id;
+        let several = self.options.of_item(i).len() > 1;
+        let way = if several { format!(" {}", self.name(o)) } else { String::new() };
+        format!("{item}{way} ({lead} period{})", plural(lead))
+    }
+
+    /// An option as a planner names it: `via route DTG`, `via its route`, `from MILL-B`,
+    /// `from its supplier`.
+    fn name(&self, o: usize) -> String {
+        let option = self.options.get(o);
+        match (option.is_made(), option.route(), option.supplier()) {
+            (true, Some(r), _) => format!("via route {}", self.input.routes[r].id),
+            (true, None, _) => "via its route".to_string(),
+            (false, _, Some(v)) => format!("from {}", self.input.suppliers[v].id),
+            (false, _, None) => "from its supplier".to_string(),
+        }
+    }
+
+    /// Why each way of item `i` could not supply for period `t` (items with several ways).
+    fn obstacles(&self, i: usize, t: usize) -> Vec<String> {
+        let input = self.input;
+        let bucket = input.horizon.bucket.as_str();
+        let mut said = Vec::new();
+        for o in self.options.of_item(i) {
+            let option = self.options.get(o);
+            let lead = option.lead_time;
+            let Some(start) = t.checked_sub(lead) else {
+                said.push(format!("{} takes {lead} {bucket}{}", self.name(o), plural(lead)));
+                continue;
+            };
+            if let Some(cap) = option.max_per_period {
+                said.push(format!("{} delivers at most {} a {bucket}", self.name(o), fmt_float(cap)));
+            }
+            for &row in option.routings() {
+                let routing = &input.routings[row];
+                let resource = &input.resources[routing.resource];
+                let no_capacity = (0..=start).all(|s| resource.capacity[s] + resource.overtime_max <= 0.0);
+                let full = (0..=start).all(|s| self.free_time[(routing.resource, s)] <= 1e-6);
+                let text = if no_capacity {
+                    format!("{}'s capacity is 0", resource.id)
+                } else if full {
+                    format!("{} is full", resource.id)
+                } else {
+                    continue;
+                };
+                if !said.contains(&text) {
+                    said.push(text);
+                }
+            }
+        }
+        said
+    }
+}
+
+fn late_finding(ways: &Ways<'_>, i: usize, t: usize, amount: f64, demand: f64) -> Finding {
+    let input = ways.input;
     let item = &input.items[i];
-    let (first, chain) = &earliest[i];
-    let reason = if t < *first {
-        let names: Vec<String> = chain
-            .iter()
-            .map(|&c| {
-                format!(
-                    "{} ({} period{})",
-                    input.items[c].id,
-                    input.items[c].lead_time,
-                    plural(input.items[c].lead_time)
-                )
-            })
-            .collect();
+    let (first, chain) = &ways.earliest[i];
+    let mut reason = if t < *first {
+        let names: Vec<String> = chain.iter().map(|&(c, o)| ways.lead_time_of(c, o)).collect();
         format!(
             "earliest possible supply period {} (lead time of {}), and on hand plus receipts do not cover it",
             first + 1,
@@ -150,6 +225,12 @@ fn late_finding(
     } else {
         "capacity, lot rules or component supply do not allow making it in time".to_string()
     };
+    if ways.options.of_item(i).len() > 1 {
+        let obstacles = ways.obstacles(i, t);
+        if !obstacles.is_empty() {
+            reason = format!("{reason}: {}", obstacles.join(", "));
+        }
+    }
     Finding {
         kind: FindingKind::LateDemand,
         subject: item.id.clone(),
@@ -167,32 +248,47 @@ fn late_finding(
 }
 
 /// For every item, the earliest 0-based period in which newly made or bought units can be
-/// available, and the lead-time chain (item first, then the component that binds) behind it.
-/// Components with initial inventory are taken as available at once.
-pub(crate) fn earliest_supply(input: &PlanInput, bom: &BomGraph) -> Vec<(usize, Vec<usize>)> {
-    let mut earliest: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); input.items.len()];
+/// available, and the lead-time chain behind it as `(item, option)` pairs (the item's fastest
+/// option first, then the component that binds it). A made option waits for its components
+/// (those without initial inventory); a bought one does not.
+pub(crate) fn earliest_supply(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &Options,
+) -> Vec<(usize, Vec<(usize, usize)>)> {
+    let mut earliest: Vec<(usize, Vec<(usize, usize)>)> = vec![(0, Vec::new()); input.items.len()];
     // Components before parents: walk the topological order backwards.
     for &i in bom.topological_order().iter().rev() {
-        let item = &input.items[i];
-        let mut start = 0;
+        let mut components_ready = 0;
         let mut chain_tail = Vec::new();
-        if item.kind == ItemKind::Make {
+        if input.items[i].kind == ItemKind::Make {
             for edge in input.bom.iter().filter(|e| e.parent == i) {
                 let c = edge.component;
                 if input.items[c].initial_inventory > 0.0 {
                     continue;
                 }
                 let (c_first, c_chain) = &earliest[c];
-                if *c_first > start {
-                    start = *c_first;
+                if *c_first > components_ready {
+                    components_ready = *c_first;
                     chain_tail = c_chain.clone();
                 }
             }
         }
-        let mut chain = vec![i];
-        chain.extend(chain_tail);
-        chain.retain(|&c| input.items[c].lead_time > 0);
-        earliest[i] = (start + item.lead_time, chain);
+        let fastest = options
+            .of_item(i)
+            .map(|o| {
+                let option = options.get(o);
+                let ready = if option.is_made() { components_ready } else { 0 };
+                (ready + option.lead_time, o)
+            })
+            .min();
+        let Some((first, o)) = fastest else { continue };
+        let mut chain = vec![(i, o)];
+        if options.get(o).is_made() {
+            chain.extend(chain_tail);
+        }
+        chain.retain(|&(_, o)| options.get(o).lead_time > 0);
+        earliest[i] = (first, chain);
     }
     earliest
 }

@@ -64,6 +64,34 @@ fn lead_time_infeasible_is_diagnosed() {
     assert!(f.message.contains("earliest possible supply period 3 (lead time of A (2 periods))"), "{}", f.message);
 }
 
+/// An item with three routes that none can serve in time (the example): 300 due in
+/// week 2; DTG-PRINT makes 100 a week (200 by week 2), the SCREEN route takes 3 weeks, and the
+/// partner's line has no capacity. The diagnosis names each way's obstacle in those words.
+#[test]
+fn a_late_item_with_several_routes_names_each_obstacle() {
+    let (mut input, tee) = one_item(4, ItemKind::Make, |_| {});
+    input.items[tee].id = "TEE-NAVY-M".into();
+    for (id, capacity) in [("DTG-PRINT", 100.0), ("SCREEN-1", 1000.0), ("PARTNER-A", 0.0)] {
+        resource(&mut input, id, capacity);
+    }
+    input.routes = ["DTG", "SCREEN", "PARTNER"]
+        .iter()
+        .map(|id| flexplan::input::Route { item: tee, id: id.to_string(), terms: Default::default() })
+        .collect();
+    input.routes[1].terms.lead_time = Some(3);
+    input.routings = (0..3).map(|r| Routing { route: Some(r), ..Routing::new(tee, r, 1.0, 0.0, 0.0) }).collect();
+    add_demand(&mut input, tee, &[0.0, 300.0, 0.0, 0.0]);
+    let outcome = solve(&input);
+    assert_eq!(outcome.status, SolveStatus::Infeasible);
+    let d = outcome.diagnosis.unwrap();
+    assert_eq!(d.findings.len(), 1, "{d:?}");
+    let f = &d.findings[0];
+    assert_eq!((f.kind, f.subject.as_str(), f.period, f.amount), (FindingKind::LateDemand, "TEE-NAVY-M", 2, 100.0));
+    for phrase in ["DTG-PRINT is full", "via route SCREEN takes 3 weeks", "PARTNER-A's capacity is 0"] {
+        assert!(f.message.contains(phrase), "{phrase:?} not in {}", f.message);
+    }
+}
+
 /// The folder `max_lot_and_backlog` (520 with backlog) without backlog_cost: at most 20 of the
 /// 25 can be made by period 2 and none may ship late, so it is infeasible.
 #[test]
