@@ -269,7 +269,9 @@ impl Ways {
                     format!("a bought lot names no supplier, but {id} has no supplier in sources.csv (it is made only)")
                 } else {
                     format!(
-                        "a lot names no supplier, but {id} is bought only from its suppliers in sources.csv ({})",
+                        "a lot of kind {:?} names no route or supplier, but {id} is a buy item, bought only from its \
+                         suppliers in sources.csv ({})",
+                        row.kind,
                         suppliers.join(", ")
                     )
                 };
