@@ -246,9 +246,41 @@ mod layout {
         module == "validate" || module.starts_with("validate::")
     }
 
+    /// What of `input` the checker may not use: the planner's derivation of the options
+    /// (`input::options`, re-exported as `input::{Options, SupplyOption, Way}`). The checker
+    /// derives each item's routes and suppliers from the spec's words itself.
+    const PLANNERS_OPTIONS: [&str; 4] = ["input::options", "input::Options", "input::SupplyOption", "input::Way"];
+
+    /// The uses of the planner's options in a file's code (not its comments): a `crate::` path
+    /// or a grouped import naming one of [`PLANNERS_OPTIONS`], a glob import of `input` (which
+    /// would bring them in), or the names `Options` and `SupplyOption` however reached.
+    fn planners_options_used(text: &str) -> Vec<String> {
+        let code: Vec<&str> = text.lines().map(|line| line.split("//").next().unwrap_or("")).collect();
+        let code = code.join(" ");
+        let mut found = Vec::new();
+        for (at, _) in code.match_indices("crate::") {
+            for path in use_tree(&mut code[at + 7..].chars().peekable()) {
+                let path = path.replace(' ', "");
+                let named = PLANNERS_OPTIONS.iter().any(|p| path == *p || path.starts_with(&format!("{p}::")));
+                // A glob (`input::*`) ends the path before its `*`.
+                if named || path == "input::" || path.is_empty() {
+                    found.push(format!("crate::{path}"));
+                }
+            }
+        }
+        for word in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if matches!(word, "Options" | "SupplyOption") {
+                found.push(word.to_string());
+            }
+        }
+        found
+    }
+
     #[test]
     fn the_checker_uses_only_the_input_types() {
         let graph = graph();
+        // `input` means its types; `input::options` is a module of its own (not allowed), and its
+        // re-exports at `input::` are refused below.
         let allowed: BTreeSet<String> =
             ["costs", "error", "input", "format", "grid"].iter().map(|s| s.to_string()).collect();
         let checker: Vec<(&String, &BTreeSet<String>)> = graph.iter().filter(|(m, _)| is_checker(m)).collect();
@@ -264,6 +296,39 @@ mod layout {
             })
             .collect();
         assert!(broken.is_empty(), "{}; the checker may use only {allowed:?} and its own modules", broken.join("; "));
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let checker_files: Vec<PathBuf> = sources().into_iter().filter(|f| is_checker(&module_of(f, &src))).collect();
+        assert!(checker_files.len() >= 8, "{checker_files:?}");
+        let options_used: Vec<String> = checker_files
+            .iter()
+            .filter_map(|file| {
+                let used = planners_options_used(&std::fs::read_to_string(file).expect("read source"));
+                (!used.is_empty()).then(|| format!("{} uses {used:?}", file.display()))
+            })
+            .collect();
+        assert!(
+            options_used.is_empty(),
+            "{}; the checker derives the options itself (validate/ways.rs), not with input::options",
+            options_used.join("; ")
+        );
+    }
+
+    #[test]
+    fn the_options_guard_sees_every_way_in() {
+        let cases = [
+            ("use crate::input::options::Options;", true),
+            ("use crate::input::{PlanInput, Options};", true),
+            ("use crate::{\n    costs::CostBreakdown,\n    input::{\n        Item,\n        SupplyOption as S,\n    },\n};", true),
+            ("fn f(i: &PlanInput) { crate::input::Options::new(i); }", true),
+            ("use crate::input::Way;", true),
+            ("use crate::input::*;", true),
+            ("use crate::input;\nfn f(i: &input::PlanInput) { let _ = input::Options::new(i); }", true),
+            ("use crate::input::{Item, PlanInput, Route, Source}; // not crate::input::Options\nstruct Ways;", false),
+            ("use super::ways::{Way, Ways};\nuse crate::input::{ItemKind, LotTerms};", false),
+        ];
+        for (text, uses_options) in cases {
+            assert_eq!(!planners_options_used(text).is_empty(), uses_options, "{text}");
+        }
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The resource rows: one per resource and period, the load recomputed from the lots against
-//! capacity and overtime (constraint 3), and the utilisation.
+//! The resource rows: one per resource and period, the load recomputed from the lots (each
+//! lot loads the rows of its own route; family setups once per family, resource and period)
+//! against capacity and overtime (constraint 3), and the utilisation.
 
 use super::files::{ResourceRow, ResourceValues};
 use super::recompute::capacity_of;
 use super::{feasibility_tol, feasible_eq, fmt_num, zero_based, Checker, ViolationKind};
+use std::fmt::Write as _;
 
 impl Checker<'_> {
     pub(super) fn check_resources(&mut self, rows: &[ResourceRow]) {
@@ -59,17 +61,52 @@ impl Checker<'_> {
         }
     }
 
-    /// `(sum u * x, sum s * y)` on resource `r` in period `t`, from the lots.
+    /// `(sum u * x, sum s * y + sum ST * z)` on resource `r` in period `t`, from the lots: each
+    /// routing row loads the resource with the lots of its own route only, and a family setup
+    /// counts once per family on the resource in a period in which any lot with a routing row
+    /// of that family runs.
     fn load(&self, resource_idx: usize, t: usize) -> (f64, f64) {
+        let input = self.input;
         let mut run_time = 0.0;
         let mut setup_time = 0.0;
-        for routing in self.routings_by_resource.get(resource_idx).into_iter().flatten() {
-            run_time += routing.unit_time * self.lot(routing.item, t);
-            if self.has_lot(routing.item, t) {
+        for &row in self.routings_by_resource.get(resource_idx).into_iter().flatten() {
+            let (Some(routing), Some(way)) = (input.routings.get(row), self.ways.of_row.get(row).copied().flatten())
+            else {
+                continue;
+            };
+            run_time += routing.unit_time * self.lot(way, t);
+            if self.has_lot(way, t) {
                 setup_time += routing.setup_time;
             }
         }
+        for (family_idx, family) in input.families.iter().enumerate() {
+            if family.resource == resource_idx && self.family_runs(family_idx, t) {
+                setup_time += family.setup_time;
+            }
+        }
         (run_time, setup_time)
+    }
+
+    /// `z[f,r,t]`: a lot with a routing row in family `f` (on the family's resource) runs in `t`.
+    pub(super) fn family_runs(&self, family_idx: usize, t: usize) -> bool {
+        self.ways
+            .rows_of_family
+            .get(family_idx)
+            .into_iter()
+            .flatten()
+            .any(|&row| self.ways.of_row.get(row).copied().flatten().is_some_and(|way| self.has_lot(way, t)))
+    }
+
+    /// The families of `resource_idx` that run in `t`, with their setup time, for messages.
+    fn family_setups(&self, resource_idx: usize, t: usize) -> Vec<(&str, f64)> {
+        let input = self.input;
+        input
+            .families
+            .iter()
+            .enumerate()
+            .filter(|(family_idx, family)| family.resource == resource_idx && self.family_runs(*family_idx, t))
+            .map(|(_, family)| (family.id.as_str(), family.setup_time))
+            .collect()
     }
 
     /// Compares one `resources.csv` row with the recomputed load.
@@ -79,14 +116,29 @@ impl Checker<'_> {
             return;
         };
         let id = resource.id.as_str();
+        let has_families = input.families.iter().any(|family| family.resource == resource_idx);
+        let setups = if has_families {
+            "sum of setup_time per lot and of the family setups"
+        } else {
+            "sum of setup_time per lot"
+        };
         let compared = [
             (ViolationKind::RunTime, "run_time", values.run_time, load.run_time, "sum of unit_time x lot"),
-            (ViolationKind::SetupTime, "setup_time", values.setup_time, load.setup_time, "sum of setup_time per lot"),
+            (ViolationKind::SetupTime, "setup_time", values.setup_time, load.setup_time, setups),
             (ViolationKind::Capacity, "capacity", values.capacity, load.capacity, "capacity of the input"),
         ];
         for (kind, name, reported, expected, what) in compared {
             if !feasible_eq(reported, expected, 0.0) {
-                let detail = format!("{name} {} but the {what} is {}", fmt_num(reported), fmt_num(expected));
+                let mut detail = format!("{name} {} but the {what} is {}", fmt_num(reported), fmt_num(expected));
+                if kind == ViolationKind::SetupTime && has_families {
+                    let families: Vec<String> = self
+                        .family_setups(resource_idx, t)
+                        .into_iter()
+                        .map(|(family, time)| format!("{family} {}", fmt_num(time)))
+                        .collect();
+                    let families = if families.is_empty() { "none".to_string() } else { families.join(", ") };
+                    let _ = write!(detail, " (family setups: {families})");
+                }
                 self.report(kind, id, Some(t), (reported - expected).abs(), detail);
             }
         }

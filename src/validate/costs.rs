@@ -1,5 +1,7 @@
-//! Every cost term recomputed from the reported quantities, and the claims of `summary.json`
-//! (status, cost terms, objective, fill and on-time rates) compared with the recomputation.
+//! Every cost term recomputed from the reported quantities (each lot at its way's values; the
+//! family setups, joint supplier orders and unmet demand of spec version 2), and the claims of
+//! `summary.json` (status, cost terms, objective, fill and on-time rates) compared with the
+//! recomputation.
 
 use super::files::Summary;
 use super::{cost_eq, fmt_num, Checker, ViolationKind};
@@ -10,17 +12,23 @@ use crate::costs::CostBreakdown;
 const VERSION_2_TERMS: [&str; 3] = ["family_setup", "joint_order", "unmet"];
 
 impl Checker<'_> {
-    /// Every term of the objective, from the plan's reported quantities.
+    /// Every term of the objective, from the plan's reported quantities: per way its unit cost,
+    /// order cost and the setup costs of its routing rows; per family on a resource its setup
+    /// cost in each period in which it runs; per supplier its joint order cost in each period
+    /// with any lot from it; per item its unmet cost on the backlog reported for the last period.
     pub(super) fn costs(&self) -> CostBreakdown {
         let input = self.input;
         let mut costs = CostBreakdown::default();
         for (item_idx, item) in input.items.iter().enumerate() {
-            let setup_cost = self.setup_cost_by_item.get(item_idx).copied().unwrap_or(0.0);
+            let ways = self.ways.of(item_idx);
             for t in 0..self.n_periods {
-                costs.unit += item.unit_cost * self.lot(item_idx, t);
-                if self.has_lot(item_idx, t) {
-                    costs.ordering += item.order_cost;
-                    costs.setup += setup_cost;
+                for &w in ways {
+                    let Some(way) = self.ways.get(w) else { continue };
+                    costs.unit += way.unit_cost * self.lot(w, t);
+                    if self.has_lot(w, t) {
+                        costs.ordering += way.order_cost;
+                        costs.setup += way.setup_cost;
+                    }
                 }
                 if let Some(values) = self.inventory_row(item_idx, t) {
                     costs.holding += item.holding_cost * values.inventory;
@@ -28,10 +36,29 @@ impl Checker<'_> {
                     costs.safety_stock += item.safety_stock_penalty * values.safety_shortfall;
                 }
             }
+            let last = self.n_periods.checked_sub(1).and_then(|t| self.inventory_row(item_idx, t));
+            if let (true, Some(values)) = (item.unmet_cost != 0.0, last) {
+                costs.unmet += item.unmet_cost * values.backlog;
+            }
         }
         for (resource_idx, resource) in input.resources.iter().enumerate() {
             for values in self.resources.get(resource_idx).into_iter().flatten().flatten() {
                 costs.overtime += resource.overtime_cost * values.overtime;
+            }
+        }
+        for (family_idx, family) in input.families.iter().enumerate() {
+            for t in 0..self.n_periods {
+                if self.family_runs(family_idx, t) {
+                    costs.family_setup += family.setup_cost;
+                }
+            }
+        }
+        for (supplier_idx, supplier) in input.suppliers.iter().enumerate() {
+            let bought = self.ways.of_supplier.get(supplier_idx).map_or(&[][..], Vec::as_slice);
+            for t in 0..self.n_periods {
+                if bought.iter().any(|&w| self.has_lot(w, t)) {
+                    costs.joint_order += supplier.order_cost;
+                }
             }
         }
         costs

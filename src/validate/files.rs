@@ -192,6 +192,17 @@ impl<'a> Columns<'a> {
         Ok(Columns { table, positions })
     }
 
+    /// Also finds the columns in `names` that the table has; a missing one reads as empty cells
+    /// (a version-1 plan's `lots.csv` has no `route` and `supplier`).
+    fn with_optional(mut self, names: &[&'static str]) -> Self {
+        for name in names {
+            if let Some(position) = self.table.header.iter().position(|column| column == name) {
+                self.positions.insert(*name, position);
+            }
+        }
+        self
+    }
+
     /// Typed access to one row.
     fn row(&self, row: &'a TableRow) -> Cells<'_, 'a> {
         Cells { columns: self, row }
@@ -264,11 +275,14 @@ impl Cells<'_, '_> {
 // ---------------------------------------------------------------------------------------------
 // Plan rows
 
-/// One row of `lots.csv`.
+/// One row of `lots.csv`. `route` and `supplier` are empty for the unnamed route or supplier,
+/// and when the file has no such column (a version-1 plan).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct LotRow {
     pub(super) item: String,
     pub(super) kind: String,
+    pub(super) route: String,
+    pub(super) supplier: String,
     pub(super) period: i64,
     pub(super) start_date: NaiveDate,
     pub(super) available_period: i64,
@@ -276,7 +290,8 @@ pub(super) struct LotRow {
 }
 
 pub(super) fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
-    let columns = Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?;
+    let columns = Columns::new(table, &["item", "kind", "period", "start_date", "available_period", "quantity"])?
+        .with_optional(&["route", "supplier"]);
     table
         .rows
         .iter()
@@ -285,6 +300,8 @@ pub(super) fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
             Ok(LotRow {
                 item: cells.id("item")?,
                 kind: cells.text("kind").to_string(),
+                route: cells.text("route").to_string(),
+                supplier: cells.text("supplier").to_string(),
                 period: cells.period("period")?,
                 start_date: cells.date("start_date")?,
                 available_period: cells.period("available_period")?,

@@ -7,11 +7,27 @@
 //! what it costs.
 //!
 //! It is a second, deliberately simple implementation of the spec: it does not use the
-//! planner's modules (`model`, `solve`, `report`, `demand`, `bom`). Demand `D[i,t]` is
-//! recomputed from the orders and the forecast with [`crate::input::Horizon::locate`], and BOM
-//! consumption is summed from `input.bom` directly. Every constraint is checked on the
-//! reported values row by row (the balance of period `t` uses the reported inventory of
-//! `t - 1`), so one wrong number gives a violation where it is, not a cascade.
+//! planner's modules (`model`, `solve`, `report`, `demand`, `bom`, nor `input::options`, the
+//! planner's derivation of each item's options). Demand `D[i,t]` is recomputed from the orders
+//! and the forecast with [`crate::input::Horizon::locate`], BOM consumption is summed from
+//! `input.bom` directly, and each item's ways to be replenished (its routes and suppliers,
+//! version 2 of the spec) are read from the input tables by `ways.rs`. Every constraint is
+//! checked on the reported values row by row (the balance of period `t` uses the reported
+//! inventory of `t - 1`), so one wrong number gives a violation where it is, not a cascade.
+//!
+//! # Version 2: routes, suppliers, families, unmet demand
+//! A lot row names its item and its way: a `route` of the item (kind `make`), a `supplier`
+//! from `sources.csv` (kind `buy`), or neither for the item's unnamed route or supplier (a
+//! `lots.csv` without these columns is a version-1 plan's: every lot on its unnamed way). A
+//! lot is checked against its way's lead time and lot rules (and the source's
+//! `max_per_period`); it arrives in its item's stock after its way's lead time, consumes
+//! components only when made, loads only the routing rows of its route, and costs its way's
+//! unit and order cost plus its rows' setup costs. A family on a resource takes its setup time
+//! and cost once in each period in which any lot with a routing row of that family runs; a
+//! supplier's joint order cost is paid once in each period with any lot from it; and
+//! `unmet_cost` is paid on the backlog reported for the last period. A lot whose way the item
+//! does not have is reported and then counts nowhere (its lead time, consumption, load and
+//! cost are unknown). A version-1 plan gets exactly the report it got before.
 //!
 //! # Tolerances
 //! - Feasibility (balances, backlog, lot sizes, capacity, row values against the recomputed
@@ -29,14 +45,16 @@
 //!
 //! # Conventions
 //! A [`Violation`]'s `period` is 1-based, as in the files. For order promises it is the due
-//! period recomputed by the checker. Costs are recomputed from the reported quantities: lots
-//! (`x`, and `y = 1` iff a lot of positive quantity exists), reported inventory, backlog and
-//! safety shortfall, and reported overtime.
+//! period recomputed by the checker. A violation about a lot also names the lot's route or
+//! supplier, when it has one. Costs are recomputed from the reported quantities: lots (`x` per
+//! way and period, and `y = 1` iff a lot of positive quantity exists), reported inventory,
+//! backlog and safety shortfall, and reported overtime.
 //!
 //! # Files
 //! `files.rs` reads the plan folder (its own CSV and Parquet reader, the rows, `summary.json`);
 //! `recompute.rs` derives from the input what the plan must match (demand, receipts, BOM
-//! consumers, routings, the promise allocation); the checker's state is here, and its rules
+//! consumers, routings, the promise allocation) and `ways.rs` each item's ways with their
+//! values and the way a lot row names; the checker's state is here, and its rules
 //! are one file per family: `lots.rs`, `stock.rs` (inventory, balances, backlog, safety stock),
 //! `capacity.rs`, `promises.rs` (with the fill and on-time rates) and `costs.rs` (cost terms
 //! and the claims of `summary.json`).
@@ -48,15 +66,15 @@ mod lots;
 mod promises;
 mod recompute;
 mod stock;
+mod ways;
 
 use self::files::{load_table, parse_inventory, parse_lots, parse_promises, parse_resources, read_summary, unusable};
 use self::files::{InventoryValues, ResourceValues};
-use self::recompute::{
-    consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource, setup_cost_by_item,
-};
+use self::recompute::{consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource};
+use self::ways::Ways;
 use crate::costs::CostBreakdown;
 use crate::error::Result;
-use crate::input::{PlanInput, Routing};
+use crate::input::PlanInput;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -95,22 +113,36 @@ pub enum ViolationKind {
     MissingRow,
     /// Two rows for the same key (item and period, resource and period, order).
     DuplicateRow,
-    /// A lot's `kind` is not the item's kind.
+    /// A lot's `kind` is not its way's: `make` on a route, `buy` from a supplier (for a lot
+    /// naming neither, the item's kind).
     KindMismatch,
-    /// A lot starts after `T - lead_time`: it would arrive after the horizon.
+    /// A lot names a route that is not a route of its item in `routings.csv` (v2).
+    UnknownRoute,
+    /// A lot names a supplier that does not supply its item in `sources.csv` (v2).
+    UnknownSupplier,
+    /// A made lot names no route, but its item's routes are all named (v2).
+    UnnamedRoute,
+    /// A lot names no supplier, but its item has no unnamed supplier: a buy item with sources
+    /// is bought only from them, and a make item only from its sources (v2).
+    UnnamedSupplier,
+    /// A lot names both a route and a supplier (v2).
+    RouteAndSupplier,
+    /// A lot starts after `T - lead_time` of its way: it would arrive after the horizon.
     LotAfterHorizon,
-    /// `available_period` is not `period + lead_time`.
+    /// `available_period` is not `period + lead_time` of the lot's way.
     AvailablePeriod,
     /// `start_date` is not the first day of the lot's period.
     StartDate,
     /// A lot with quantity `<= 0`.
     NonPositiveLot,
-    /// A lot below the item's `min_lot`.
+    /// A lot below its way's `min_lot`.
     MinLot,
-    /// A lot above the item's `max_lot`.
+    /// A lot above its way's `max_lot`.
     MaxLot,
-    /// A lot that is not an integer multiple of the item's `lot_multiple`.
+    /// A lot that is not an integer multiple of its way's `lot_multiple`.
     LotMultiple,
+    /// A lot above its supplier's `max_per_period` for the item (v2).
+    MaxPerPeriod,
     /// The `demand` column differs from the recomputed `D[i,t]`.
     Demand,
     /// A negative shipped, inventory, backlog or safety shortfall quantity.
@@ -127,7 +159,7 @@ pub enum ViolationKind {
     SafetyShortfall,
     /// The reported run time differs from `sum u * x`.
     RunTime,
-    /// The reported setup time differs from `sum s * y`.
+    /// The reported setup time differs from `sum s * y` plus the family setups `sum ST * z`.
     SetupTime,
     /// The reported capacity differs from `C[r,t]`.
     Capacity,
@@ -164,6 +196,11 @@ impl ViolationKind {
             ViolationKind::MissingRow => "missing_row",
             ViolationKind::DuplicateRow => "duplicate_row",
             ViolationKind::KindMismatch => "kind_mismatch",
+            ViolationKind::UnknownRoute => "unknown_route",
+            ViolationKind::UnknownSupplier => "unknown_supplier",
+            ViolationKind::UnnamedRoute => "unnamed_route",
+            ViolationKind::UnnamedSupplier => "unnamed_supplier",
+            ViolationKind::RouteAndSupplier => "route_and_supplier",
             ViolationKind::LotAfterHorizon => "lot_after_horizon",
             ViolationKind::AvailablePeriod => "available_period",
             ViolationKind::StartDate => "start_date",
@@ -171,6 +208,7 @@ impl ViolationKind {
             ViolationKind::MinLot => "min_lot",
             ViolationKind::MaxLot => "max_lot",
             ViolationKind::LotMultiple => "lot_multiple",
+            ViolationKind::MaxPerPeriod => "max_per_period",
             ViolationKind::Demand => "demand",
             ViolationKind::Negative => "negative",
             ViolationKind::Balance => "balance",
@@ -202,6 +240,12 @@ pub struct Violation {
     pub kind: ViolationKind,
     /// The item, resource or order id concerned, or the cost term / summary field name.
     pub subject: String,
+    /// The route of the lot concerned, when it names one (v2; left out of JSON when empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    /// The supplier of the lot concerned, when it names one (v2; left out of JSON when empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
     /// 1-based period, when the violation is about one period.
     pub period: Option<usize>,
     /// Size of the violation (difference, shortfall or excess), in the units of the quantity.
@@ -344,14 +388,14 @@ struct Checker<'a> {
     resource_index: HashMap<&'a str, usize>,
     /// For each component: the `(parent, quantity)` BOM edges that consume it.
     consumers: Vec<Vec<(usize, f64)>>,
-    /// For each resource: the routings that load it.
-    routings_by_resource: Vec<Vec<&'a Routing>>,
-    /// For each item: the sum of its routings' setup costs.
-    setup_cost_by_item: Vec<f64>,
+    /// For each resource: the routing rows (indices into `input.routings`) that load it.
+    routings_by_resource: Vec<Vec<usize>>,
+    /// Every item's ways to be replenished (the spec's options), with their values.
+    ways: Ways,
     demand: Vec<Vec<f64>>,
     due_periods: Vec<Option<usize>>,
     receipts: Vec<Vec<f64>>,
-    /// `x[i][t]`, summed over the lot rows.
+    /// `x[w][t]` per way, summed over the lot rows naming it.
     lots: Vec<Vec<f64>>,
     /// Reported inventory rows by `[item][t]`.
     inventory: Vec<Vec<Option<InventoryValues>>>,
@@ -360,10 +404,37 @@ struct Checker<'a> {
     violations: Vec<Violation>,
 }
 
+/// The route or supplier a violation is about, beyond its subject (a lot's way, v2).
+#[derive(Debug, Clone, Copy, Default)]
+struct Via<'s> {
+    route: Option<&'s str>,
+    supplier: Option<&'s str>,
+}
+
+impl<'s> Via<'s> {
+    /// The route and supplier a lot row names (empty cells name none).
+    fn of_row(route: &'s str, supplier: &'s str) -> Self {
+        Via { route: (!route.is_empty()).then_some(route), supplier: (!supplier.is_empty()).then_some(supplier) }
+    }
+
+    /// What goes between the subject and the period in a message: ` route R`, ` supplier S`.
+    fn words(&self) -> String {
+        let mut words = String::new();
+        if let Some(route) = self.route {
+            let _ = write!(words, " route {route}");
+        }
+        if let Some(supplier) = self.supplier {
+            let _ = write!(words, " supplier {supplier}");
+        }
+        words
+    }
+}
+
 impl<'a> Checker<'a> {
     fn new(input: &'a PlanInput) -> Self {
         let n_periods = input.n_periods();
         let (demand, due_periods) = recompute_demand(input);
+        let ways = Ways::new(input);
         Checker {
             input,
             n_periods,
@@ -371,11 +442,11 @@ impl<'a> Checker<'a> {
             resource_index: input.resources.iter().enumerate().map(|(idx, r)| (r.id.as_str(), idx)).collect(),
             consumers: consumers_by_component(input),
             routings_by_resource: routings_by_resource(input),
-            setup_cost_by_item: setup_cost_by_item(input),
             demand,
             due_periods,
             receipts: receipts_by_period(input),
-            lots: vec![vec![0.0; n_periods]; input.items.len()],
+            lots: vec![vec![0.0; n_periods]; ways.len()],
+            ways,
             inventory: vec![vec![None; n_periods]; input.items.len()],
             resources: vec![vec![None; n_periods]; input.resources.len()],
             violations: Vec::new(),
@@ -384,13 +455,28 @@ impl<'a> Checker<'a> {
 
     /// Records a violation; `t` is 0-based and the message gets the subject and period prefix.
     fn report(&mut self, kind: ViolationKind, subject: &str, t: Option<usize>, amount: f64, detail: String) {
+        self.report_via(kind, subject, Via::default(), t, amount, detail);
+    }
+
+    /// [`Checker::report`] for a violation about a lot's route or supplier.
+    fn report_via(
+        &mut self,
+        kind: ViolationKind,
+        subject: &str,
+        via: Via<'_>,
+        t: Option<usize>,
+        amount: f64,
+        detail: String,
+    ) {
         let message = match t {
-            Some(t) => format!("{subject} period {}: {detail}", t + 1),
-            None => format!("{subject}: {detail}"),
+            Some(t) => format!("{subject}{} period {}: {detail}", via.words(), t + 1),
+            None => format!("{subject}{}: {detail}", via.words()),
         };
         self.violations.push(Violation {
             kind,
             subject: subject.to_string(),
+            route: via.route.map(str::to_string),
+            supplier: via.supplier.map(str::to_string),
             period: t.map(|t| t + 1),
             amount,
             message,
@@ -399,18 +485,48 @@ impl<'a> Checker<'a> {
 
     /// Records a violation about a row whose period is given as written (maybe out of range).
     fn report_raw_period(&mut self, kind: ViolationKind, subject: &str, period: i64, amount: f64, detail: String) {
-        let message = format!("{subject} period {period}: {detail}");
-        let period = usize::try_from(period).ok();
-        self.violations.push(Violation { kind, subject: subject.to_string(), period, amount, message });
+        self.report_raw_period_via(kind, subject, Via::default(), period, amount, detail);
     }
 
-    fn lot(&self, item_idx: usize, t: usize) -> f64 {
-        self.lots.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+    /// [`Checker::report_raw_period`] for a violation about a lot's route or supplier.
+    fn report_raw_period_via(
+        &mut self,
+        kind: ViolationKind,
+        subject: &str,
+        via: Via<'_>,
+        period: i64,
+        amount: f64,
+        detail: String,
+    ) {
+        let message = format!("{subject}{} period {period}: {detail}", via.words());
+        self.violations.push(Violation {
+            kind,
+            subject: subject.to_string(),
+            route: via.route.map(str::to_string),
+            supplier: via.supplier.map(str::to_string),
+            period: usize::try_from(period).ok(),
+            amount,
+            message,
+        });
     }
 
-    /// `y[i,t]`: a lot of positive quantity exists.
-    fn has_lot(&self, item_idx: usize, t: usize) -> bool {
-        self.lot(item_idx, t) > 0.0
+    /// `x[w,t]`: the lots of way `w` started in `t`.
+    fn lot(&self, way: usize, t: usize) -> f64 {
+        self.lots.get(way).and_then(|row| row.get(t)).copied().unwrap_or(0.0)
+    }
+
+    /// `y[w,t]`: a lot of positive quantity exists.
+    fn has_lot(&self, way: usize, t: usize) -> bool {
+        self.lot(way, t) > 0.0
+    }
+
+    /// The route and supplier of way `w`, for messages.
+    fn via_of(&self, way: usize) -> Via<'a> {
+        let input = self.input;
+        match self.ways.get(way) {
+            Some(way) => Via { route: way.route_id(input), supplier: way.supplier_id(input) },
+            None => Via::default(),
+        }
     }
 
     fn demand_of(&self, item_idx: usize, t: usize) -> f64 {

@@ -1,9 +1,10 @@
 //! What the checker recomputes from the input alone: demand `D[i,t]` and the orders' due
-//! periods, scheduled receipts, capacities, the BOM's consumers, the routings by resource, the
-//! setup costs by item, and the earliest-due-first allocation of shipments to orders.
+//! periods, scheduled receipts, capacities, the BOM's consumers, the routings by resource and
+//! the earliest-due-first allocation of shipments to orders (the items' ways and their values
+//! are `ways.rs`).
 
 use super::feasibility_tol;
-use crate::input::{PlanInput, Routing};
+use crate::input::PlanInput;
 use std::collections::BTreeMap;
 
 /// Demand `D[i][t]` (0-based t) and each order's 0-based due period (`None` beyond the horizon).
@@ -53,26 +54,15 @@ pub(super) fn consumers_by_component(input: &PlanInput) -> Vec<Vec<(usize, f64)>
     consumers
 }
 
-/// For each resource, the routings that load it.
-pub(super) fn routings_by_resource(input: &PlanInput) -> Vec<Vec<&Routing>> {
+/// For each resource, the routing rows (indices into `input.routings`) that load it, in file order.
+pub(super) fn routings_by_resource(input: &PlanInput) -> Vec<Vec<usize>> {
     let mut by_resource = vec![Vec::new(); input.resources.len()];
-    for routing in &input.routings {
+    for (row, routing) in input.routings.iter().enumerate() {
         if let Some(list) = by_resource.get_mut(routing.resource) {
-            list.push(routing);
+            list.push(row);
         }
     }
     by_resource
-}
-
-/// For each item, the sum of the setup costs of its routings (paid once per lot).
-pub(super) fn setup_cost_by_item(input: &PlanInput) -> Vec<f64> {
-    let mut costs = vec![0.0; input.items.len()];
-    for routing in &input.routings {
-        if let Some(cost) = costs.get_mut(routing.item) {
-            *cost += routing.setup_cost;
-        }
-    }
-    costs
 }
 
 /// The 0-based period in which each order's last unit is served, `None` when it is not fully

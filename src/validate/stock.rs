@@ -83,7 +83,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Constraint 1: `I[t] = I[t-1] + x[t-L] + R[t] - sum_p a[i,p] x[p,t] - F[t]`.
+    /// Constraint 1: `I[t] = I[t-1] + sum_w x[w,t-L_w] + R[t] - sum_p a[i,p] sum_{made w of p} x[w,t] - F[t]`:
+    /// the item's stock receives the lots of each of its ways after that way's lead time, and
+    /// a component is consumed by its parents' made lots only (a bought lot consumes nothing).
     fn check_balance(&mut self, item_idx: usize, t: usize, values: &InventoryValues) {
         let input = self.input;
         let Some(item) = input.items.get(item_idx) else {
@@ -97,7 +99,15 @@ impl Checker<'_> {
                 None => return,
             }
         };
-        let arriving_lot = t.checked_sub(item.lead_time).map_or(0.0, |start| self.lot(item_idx, start));
+        let arriving_lot: f64 = self
+            .ways
+            .of(item_idx)
+            .iter()
+            .filter_map(|&w| {
+                let lead_time = self.ways.get(w)?.lead_time;
+                t.checked_sub(lead_time).map(|start| self.lot(w, start))
+            })
+            .sum();
         let receipt = self.receipts.get(item_idx).and_then(|row| row.get(t)).copied().unwrap_or(0.0);
         let arriving = arriving_lot + receipt;
         let used: f64 = self
@@ -105,21 +115,23 @@ impl Checker<'_> {
             .get(item_idx)
             .into_iter()
             .flatten()
-            .map(|(parent_idx, quantity)| quantity * self.lot(*parent_idx, t))
+            .map(|(parent_idx, quantity)| quantity * self.made_lots(*parent_idx, t))
             .sum();
         let expected = on_hand + arriving - used - values.shipped;
         let scale = [on_hand, arriving, used, values.shipped, values.inventory]
             .iter()
             .fold(0.0_f64, |acc, value| acc.max(value.abs()));
         // Each parent lot is written rounded to 1e-6, and its rounding is multiplied by the
-        // BOM quantity in `used`.
+        // BOM quantity in `used`: once per made way of the parent with a lot in the period.
         let rounding: f64 = self
             .consumers
             .get(item_idx)
             .into_iter()
             .flatten()
-            .filter(|(parent_idx, _)| self.lot(*parent_idx, t) > 0.0)
-            .map(|(_, quantity)| WRITTEN_ROUNDING * quantity.abs())
+            .map(|(parent_idx, quantity)| {
+                let lots = self.made_ways(*parent_idx).filter(|&w| self.has_lot(w, t)).count();
+                (0..lots).map(|_| WRITTEN_ROUNDING * quantity.abs()).sum::<f64>()
+            })
             .sum();
         if (values.inventory - expected).abs() > feasibility_tol(scale) + rounding {
             let detail = format!(
@@ -185,5 +197,16 @@ impl Checker<'_> {
             );
             self.report(ViolationKind::Backlog, &item.id, Some(t), (values.backlog - expected).abs(), detail);
         }
+    }
+
+    /// The ways of `item_idx` whose lots are made (its routes).
+    fn made_ways(&self, item_idx: usize) -> impl Iterator<Item = usize> + '_ {
+        self.ways.of(item_idx).iter().copied().filter(|&w| self.ways.get(w).is_some_and(|way| way.is_made()))
+    }
+
+    /// `sum_{made w of i} x[w,t]`: what the made lots of `item_idx` started in `t` (these
+    /// consume its components).
+    fn made_lots(&self, item_idx: usize, t: usize) -> f64 {
+        self.made_ways(item_idx).map(|w| self.lot(w, t)).sum()
     }
 }

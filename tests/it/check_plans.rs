@@ -729,3 +729,687 @@ mod simulated {
         }
     }
 }
+
+// -------------------------------------------------------------------------------------------
+// Version 2 of the spec: routes, suppliers, families, unmet demand.
+
+mod version_2 {
+    use super::*;
+    use flexplan::input::{Family, LotTerms, Route, Source, Supplier};
+
+    /// Weekly buckets from Monday 2026-01-05, 3 periods.
+    ///
+    /// - TEE (make): unit 2, backlog 1, unmet 10, lead time 0, order cost 0; 1 BLANK per unit.
+    ///   Three routes (routings.csv rows in this order):
+    ///   - DTG on PRINT: 0.25 per unit, setup 1, setup cost 4, family INK; the item's values
+    ///     (lead time 0, unit 2);
+    ///   - SCREEN on SCREEN: 0.05 per unit, setup 2, setup cost 6; routes.csv: unit 1.5, lead
+    ///     time 1, min_lot 40;
+    ///   - PARTNER on the partner factory PARTNER: 1 per unit; routes.csv: unit 3, lead time 2,
+    ///     order cost 5.
+    /// - HOODIE (make or buy): unit 4, lead time 1, no backlog allowed; 1 BLANK per unit. Its
+    ///   one routing row names no route (its unnamed route): PRINT, 0.25 per unit, setup 0.5,
+    ///   setup cost 2, family INK. Bought from MILL-B at 9 with lead time 0.
+    /// - BLANK (buy): unit 1.2, holding 0.1, lead time 2, 100 on hand, min_lot 20, order cost
+    ///   3. Bought from MILL-A (unit 1, lead time 0; the item's min_lot and order cost) and
+    ///   MILL-B (unit 0.8, lead time 1, min_lot 0, lot_multiple 10, order cost 0, at most 50
+    ///   per period).
+    /// - Suppliers: MILL-A (no joint cost), MILL-B (joint order cost 7).
+    /// - Family INK on PRINT: setup time 1.5, setup cost 9.
+    /// - PRINT: capacity 12, up to 5 overtime at 3; SCREEN: 10; PARTNER: 60.
+    /// - Orders: TEE O1 30 (period 1), O2 50 (period 2), O3 70 (period 3); HOODIE H1 20
+    ///   (period 2).
+    pub(super) fn input() -> PlanInput {
+        let tee =
+            Item { unit_cost: 2.0, backlog_cost: Some(1.0), unmet_cost: 10.0, ..Item::new("TEE", ItemKind::Make) };
+        let hoodie = Item { unit_cost: 4.0, lead_time: 1, ..Item::new("HOODIE", ItemKind::Make) };
+        let blank = Item {
+            unit_cost: 1.2,
+            holding_cost: 0.1,
+            lead_time: 2,
+            initial_inventory: 100.0,
+            min_lot: 20.0,
+            order_cost: 3.0,
+            ..Item::new("BLANK", ItemKind::Buy)
+        };
+        let resource = |id: &str, capacity: f64, overtime_max: f64, overtime_cost: f64| Resource {
+            id: id.to_string(),
+            capacity: vec![capacity; 3],
+            overtime_max,
+            overtime_cost,
+        };
+        let on_route = |route, resource, unit_time, setup_time, setup_cost| Routing {
+            route: Some(route),
+            ..Routing::new(0, resource, unit_time, setup_time, setup_cost)
+        };
+        let order = |id: &str, item, quantity, due: &str| Order {
+            id: id.to_string(),
+            item,
+            quantity,
+            due_date: date(due),
+            market: None,
+        };
+        PlanInput {
+            items: vec![tee, hoodie, blank],
+            bom: vec![
+                BomEdge { parent: 0, component: 2, quantity: 1.0 },
+                BomEdge { parent: 1, component: 2, quantity: 1.0 },
+            ],
+            resources: vec![
+                resource("PRINT", 12.0, 5.0, 3.0),
+                resource("SCREEN", 10.0, 0.0, 0.0),
+                resource("PARTNER", 60.0, 0.0, 0.0),
+            ],
+            routings: vec![
+                Routing { family: Some(0), ..on_route(0, 0, 0.25, 1.0, 4.0) },
+                on_route(1, 1, 0.05, 2.0, 6.0),
+                on_route(2, 2, 1.0, 0.0, 0.0),
+                Routing { family: Some(0), ..Routing::new(1, 0, 0.25, 0.5, 2.0) },
+            ],
+            routes: vec![
+                Route { item: 0, id: "DTG".to_string(), terms: LotTerms::default() },
+                Route {
+                    item: 0,
+                    id: "SCREEN".to_string(),
+                    terms: LotTerms {
+                        unit_cost: Some(1.5),
+                        lead_time: Some(1),
+                        min_lot: Some(40.0),
+                        ..LotTerms::default()
+                    },
+                },
+                Route {
+                    item: 0,
+                    id: "PARTNER".to_string(),
+                    terms: LotTerms {
+                        unit_cost: Some(3.0),
+                        lead_time: Some(2),
+                        order_cost: Some(5.0),
+                        ..LotTerms::default()
+                    },
+                },
+            ],
+            sources: vec![
+                Source {
+                    item: 2,
+                    supplier: 0,
+                    terms: LotTerms { unit_cost: Some(1.0), lead_time: Some(0), ..LotTerms::default() },
+                    max_per_period: None,
+                },
+                Source {
+                    item: 2,
+                    supplier: 1,
+                    terms: LotTerms {
+                        unit_cost: Some(0.8),
+                        lead_time: Some(1),
+                        min_lot: Some(0.0),
+                        lot_multiple: Some(10.0),
+                        order_cost: Some(0.0),
+                        ..LotTerms::default()
+                    },
+                    max_per_period: Some(50.0),
+                },
+                Source {
+                    item: 1,
+                    supplier: 1,
+                    terms: LotTerms { unit_cost: Some(9.0), lead_time: Some(0), ..LotTerms::default() },
+                    max_per_period: None,
+                },
+            ],
+            suppliers: vec![
+                Supplier { id: "MILL-A".to_string(), order_cost: 0.0 },
+                Supplier { id: "MILL-B".to_string(), order_cost: 7.0 },
+            ],
+            families: vec![Family { id: "INK".to_string(), resource: 0, setup_time: 1.5, setup_cost: 9.0 }],
+            orders: vec![
+                order("O1", 0, 30.0, "2026-01-07"),
+                order("O2", 0, 50.0, "2026-01-14"),
+                order("O3", 0, 70.0, "2026-01-21"),
+                order("H1", 1, 20.0, "2026-01-16"),
+            ],
+            ..PlanInput::new(Horizon { start: date("2026-01-05"), bucket: Bucket::Week, periods: 3 })
+        }
+    }
+
+    /// A feasible plan for [`input`], worked out by hand (periods 1-based).
+    ///
+    /// Lots: TEE on DTG 30 in period 1 (arrives 1) and 10 in period 3 (arrives 3), on SCREEN
+    /// 50 in period 1 (arrives 2), on PARTNER 55 in period 1 (arrives 3); HOODIE made 12 in
+    /// period 1 (arrives 2) and bought 8 from MILL-B in period 2 (arrives 2); BLANK 57 from
+    /// MILL-A in period 1 (arrives 1) and 10 from MILL-B in period 2 (arrives 3).
+    ///
+    /// Balances (I = I_prev + arriving - used - shipped; B = B_prev + D - F):
+    /// - TEE: t1 0 + 30 - 30 = 0; t2 0 + 50 - 50 = 0; t3 0 + (55 + 10) - 65 = 0, B = 70 - 65 = 5.
+    /// - HOODIE: t1 0; t2 0 + (12 + 8) - 20 = 0; t3 0.
+    /// - BLANK: t1 100 + 57 - (30 + 50 + 55 made TEE + 12 made HOODIE = 147) = 10; t2 10 + 0 -
+    ///   0 = 10 (the bought HOODIE lot consumes nothing); t3 10 + 10 - 10 (TEE on DTG) = 10.
+    ///
+    /// Resources (run; routing setups + family setups):
+    /// - PRINT t1: 0.25*30 + 0.25*12 = 10.5; 1 + 0.5 + INK 1.5 once = 3; load 13.5 over 12:
+    ///   overtime 1.5, utilization 1.125. t3: 0.25*10 = 2.5; 1 + 1.5 = 2.5; utilization 5/12.
+    /// - SCREEN t1: 0.05*50 = 2.5; 2; utilization 0.45. PARTNER t1: 55; utilization 55/60.
+    ///
+    /// Costs:
+    /// - unit: TEE 2*(30 + 10) + 1.5*50 + 3*55 = 320; HOODIE 4*12 + 9*8 = 120; BLANK 1*57 +
+    ///   0.8*10 = 65; total 505.
+    /// - holding: BLANK 0.1*(10 + 10 + 10) = 3. backlog: TEE 1*5 = 5. safety stock 0.
+    /// - ordering: PARTNER's 5 + BLANK from MILL-A at the item's 3 = 8 (MILL-B's is 0).
+    /// - setup: DTG 4 per lot * 2 + SCREEN 6 + HOODIE's 2 = 16. overtime: 3*1.5 = 4.5.
+    /// - family_setup: INK runs in periods 1 and 3: 9*2 = 18.
+    /// - joint_order: MILL-B in period 2 only (BLANK and HOODIE together): 7.
+    /// - unmet: TEE 10 * its backlog 5 at the end of period 3 = 50.
+    /// - total 505 + 3 + 5 + 8 + 16 + 4.5 + 18 + 7 + 50 = 616.5.
+    ///
+    /// Promises: TEE ships [30, 50, 65]: O1 and O2 on time, O3 not served; HOODIE ships 20 in
+    /// period 2: H1 on time. Fill rate 165/170; on-time rate 3/4.
+    pub(super) fn correct() -> PlanFiles {
+        PlanFiles {
+            lots: "item,kind,route,supplier,period,start_date,available_period,quantity\n\
+                   TEE,make,DTG,,1,2026-01-05,1,30\n\
+                   TEE,make,SCREEN,,1,2026-01-05,2,50\n\
+                   TEE,make,PARTNER,,1,2026-01-05,3,55\n\
+                   TEE,make,DTG,,3,2026-01-19,3,10\n\
+                   HOODIE,make,,,1,2026-01-05,2,12\n\
+                   HOODIE,buy,,MILL-B,2,2026-01-12,2,8\n\
+                   BLANK,buy,,MILL-A,1,2026-01-05,1,57\n\
+                   BLANK,buy,,MILL-B,2,2026-01-12,3,10\n"
+                .to_string(),
+            inventory: "item,period,demand,shipped,inventory,backlog,safety_shortfall\n\
+                        TEE,1,30,30,0,0,0\n\
+                        TEE,2,50,50,0,0,0\n\
+                        TEE,3,70,65,0,5,0\n\
+                        HOODIE,1,0,0,0,0,0\n\
+                        HOODIE,2,20,20,0,0,0\n\
+                        HOODIE,3,0,0,0,0,0\n\
+                        BLANK,1,0,0,10,0,0\n\
+                        BLANK,2,0,0,10,0,0\n\
+                        BLANK,3,0,0,10,0,0\n"
+                .to_string(),
+            resources: "resource,period,capacity,run_time,setup_time,overtime,utilization\n\
+                        PRINT,1,12,10.5,3,1.5,1.125\n\
+                        PRINT,2,12,0,0,0,0\n\
+                        PRINT,3,12,2.5,2.5,0,0.416667\n\
+                        SCREEN,1,10,2.5,2,0,0.45\n\
+                        SCREEN,2,10,0,0,0,0\n\
+                        SCREEN,3,10,0,0,0,0\n\
+                        PARTNER,1,60,55,0,0,0.916667\n\
+                        PARTNER,2,60,0,0,0,0\n\
+                        PARTNER,3,60,0,0,0,0\n"
+                .to_string(),
+            promises: "order_id,item,quantity,due_period,promised_period,periods_late\n\
+                       O1,TEE,30,1,1,0\n\
+                       O2,TEE,50,2,2,0\n\
+                       O3,TEE,70,3,,\n\
+                       H1,HOODIE,20,2,2,0\n"
+                .to_string(),
+            summary: summary(&hand_costs()),
+        }
+    }
+
+    /// The costs worked out in [`correct`].
+    fn hand_costs() -> CostBreakdown {
+        CostBreakdown {
+            unit: 505.0,
+            holding: 3.0,
+            backlog: 5.0,
+            safety_stock: 0.0,
+            ordering: 8.0,
+            setup: 16.0,
+            overtime: 4.5,
+            family_setup: 18.0,
+            joint_order: 7.0,
+            unmet: 50.0,
+        }
+    }
+
+    /// `summary.json` claiming `costs` and their total.
+    fn summary(costs: &CostBreakdown) -> String {
+        let summary = serde_json::json!({
+            "status": "optimal",
+            "objective": costs.total(),
+            "costs": costs,
+            "fill_rate": 165.0 / 170.0,
+            "on_time_rate": 0.75,
+        });
+        summary.to_string()
+    }
+
+    #[test]
+    fn the_correct_version_2_plan_passes_with_hand_computed_costs() {
+        let report = check(&input(), &correct());
+        assert_eq!(found(&report), vec![], "{}", report.to_text());
+        assert_eq!(report.costs, hand_costs());
+        assert_eq!(report.objective, 616.5);
+        assert_eq!(report.reported_objective, Some(616.5));
+        assert_eq!(report.fill_rate, 165.0 / 170.0);
+        assert_eq!(report.on_time_rate, 0.75);
+    }
+
+    /// A violation as (kind, subject, route, supplier, period).
+    type Located = (ViolationKind, String, Option<String>, Option<String>, Option<usize>);
+
+    /// The violations, in report order.
+    fn located(report: &ValidationReport) -> Vec<Located> {
+        report
+            .violations
+            .iter()
+            .map(|v| (v.kind, v.subject.clone(), v.route.clone(), v.supplier.clone(), v.period))
+            .collect()
+    }
+
+    fn at(
+        kind: ViolationKind,
+        subject: &str,
+        route: Option<&str>,
+        supplier: Option<&str>,
+        period: Option<usize>,
+    ) -> Located {
+        (kind, subject.to_string(), route.map(str::to_string), supplier.map(str::to_string), period)
+    }
+
+    fn message(report: &ValidationReport, kind: ViolationKind) -> String {
+        report.violations.iter().find(|v| v.kind == kind).map(|v| v.message.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_lot_on_a_route_the_item_does_not_have_is_reported_and_counts_nowhere() {
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "TEE,make,DTG,,3,", "TEE,make,DTG2,,3,");
+        let report = check(&input(), &files);
+        // The lot's lead time, consumption, load and costs are unknown: TEE lacks its 10 in
+        // period 3, BLANK keeps the 10 it fed it, PRINT's run and setups (DTG's and the INK
+        // family's) are not accounted for, and neither are its unit, setup and family costs.
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::UnknownRoute, "TEE", Some("DTG2"), None, Some(3)),
+                at(ViolationKind::Balance, "TEE", None, None, Some(3)),
+                at(ViolationKind::Balance, "BLANK", None, None, Some(3)),
+                at(ViolationKind::RunTime, "PRINT", None, None, Some(3)),
+                at(ViolationKind::SetupTime, "PRINT", None, None, Some(3)),
+                at(ViolationKind::Cost, "unit", None, None, None),
+                at(ViolationKind::Cost, "setup", None, None, None),
+                at(ViolationKind::Cost, "family_setup", None, None, None),
+                at(ViolationKind::Objective, "objective", None, None, None),
+            ]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "TEE route DTG2 period 3: route \"DTG2\" is not a route of TEE in routings.csv (its routes: DTG, SCREEN, PARTNER)"
+        );
+        assert_eq!((report.costs.unit, report.costs.setup, report.costs.family_setup), (485.0, 12.0, 9.0));
+        // A route of another item is no route of this one.
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "HOODIE,make,,,1,", "HOODIE,make,SCREEN,,1,");
+        let report = check(&input(), &files);
+        assert_eq!(
+            message(&report, ViolationKind::UnknownRoute),
+            "HOODIE route SCREEN period 1: route \"SCREEN\" is not a route of HOODIE in routings.csv (the routing rows \
+             of HOODIE name no route: leave route empty for its one route)"
+        );
+    }
+
+    #[test]
+    fn a_lot_from_a_supplier_that_does_not_supply_the_item_is_reported() {
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "HOODIE,buy,,MILL-B,", "HOODIE,buy,,MILL-A,");
+        let report = check(&input(), &files);
+        // HOODIE's 8 never arrive; MILL-B still has BLANK's lot in period 2 (joint cost kept).
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::UnknownSupplier, "HOODIE", None, Some("MILL-A"), Some(2)),
+                at(ViolationKind::Balance, "HOODIE", None, None, Some(2)),
+                at(ViolationKind::Cost, "unit", None, None, None),
+                at(ViolationKind::Objective, "objective", None, None, None),
+            ]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "HOODIE supplier MILL-A period 2: supplier \"MILL-A\" does not supply HOODIE in sources.csv (its suppliers: MILL-B)"
+        );
+        assert_eq!((report.costs.unit, report.costs.joint_order), (433.0, 7.0));
+    }
+
+    #[test]
+    fn a_kind_that_does_not_fit_the_way_is_reported() {
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "HOODIE,buy,,MILL-B,", "HOODIE,make,,MILL-B,");
+        files.lots = replace_once(&files.lots, "TEE,make,SCREEN,", "TEE,buy,SCREEN,");
+        let report = check(&input(), &files);
+        // The named way decides: the lots still count as bought and made.
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::KindMismatch, "TEE", Some("SCREEN"), None, Some(1)),
+                at(ViolationKind::KindMismatch, "HOODIE", None, Some("MILL-B"), Some(2)),
+            ]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "TEE route SCREEN period 1: lot kind \"buy\" but a lot on route SCREEN is made (\"make\")"
+        );
+        assert_eq!(
+            report.violations[1].message,
+            "HOODIE supplier MILL-B period 2: lot kind \"make\" but a lot from supplier MILL-B is bought (\"buy\")"
+        );
+    }
+
+    #[test]
+    fn a_lot_from_no_supplier_of_an_item_with_sources_is_reported() {
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "BLANK,buy,,MILL-A,", "BLANK,buy,,,");
+        let report = check(&input(), &files);
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::UnnamedSupplier, "BLANK", None, None, Some(1)),
+                at(ViolationKind::Balance, "BLANK", None, None, Some(1)),
+                at(ViolationKind::Cost, "unit", None, None, None),
+                at(ViolationKind::Cost, "ordering", None, None, None),
+                at(ViolationKind::Objective, "objective", None, None, None),
+            ]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "BLANK period 1: a bought lot names no supplier, but BLANK is bought only from its suppliers in \
+             sources.csv (MILL-A, MILL-B)"
+        );
+        // A make-or-buy item is not bought from no supplier either.
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "HOODIE,buy,,MILL-B,", "HOODIE,buy,,,");
+        let report = check(&input(), &files);
+        assert_eq!(found(&report)[0], expect(ViolationKind::UnnamedSupplier, "HOODIE", Some(2)));
+        // Nor is a buy item with sources made.
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "BLANK,buy,,MILL-A,", "BLANK,make,,,");
+        let report = check(&input(), &files);
+        assert_eq!(
+            report.violations[0].message,
+            "BLANK period 1: a lot of kind \"make\" names no route or supplier, but BLANK is a buy item, bought \
+             only from its suppliers in sources.csv (MILL-A, MILL-B)"
+        );
+    }
+
+    #[test]
+    fn a_made_lot_without_a_route_or_with_a_route_and_a_supplier_is_reported() {
+        let mut files = correct();
+        files.lots = replace_once(&files.lots, "TEE,make,DTG,,3,", "TEE,make,,,3,");
+        files.lots = replace_once(&files.lots, "TEE,make,SCREEN,,1,", "TEE,make,SCREEN,MILL-A,1,");
+        let report = check(&input(), &files);
+        let kinds: Vec<ViolationKind> = report.violations.iter().map(|v| v.kind).collect();
+        assert_eq!(kinds[..2], [ViolationKind::RouteAndSupplier, ViolationKind::UnnamedRoute]);
+        assert_eq!(
+            report.violations[1].message,
+            "TEE period 3: a made lot names no route, but the routes of TEE in routings.csv are named (DTG, SCREEN, PARTNER)"
+        );
+    }
+
+    #[test]
+    fn the_min_lot_of_each_way_applies_to_its_lots() {
+        let mut input = input();
+        // TEE's own min_lot holds on DTG (no routes.csv value): its lot of 10 in period 3 is
+        // below. SCREEN's 40 replaces it (its lot of 50 passes until SCREEN asks for 60), and
+        // PARTNER's lot of 55 passes.
+        input.items[0].min_lot = 20.0;
+        let report = check(&input, &correct());
+        assert_eq!(located(&report), vec![at(ViolationKind::MinLot, "TEE", Some("DTG"), None, Some(3))]);
+        assert_eq!(report.violations[0].message, "TEE route DTG period 3: lot of 10 is below min_lot 20");
+        input.routes[1].terms.min_lot = Some(60.0);
+        let report = check(&input, &correct());
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::MinLot, "TEE", Some("DTG"), None, Some(3)),
+                at(ViolationKind::MinLot, "TEE", Some("SCREEN"), None, Some(1)),
+            ]
+        );
+        // BLANK's min_lot (20) holds from MILL-A, not from MILL-B (0): its lot of 10 passes.
+        assert!(report.violations.iter().all(|v| v.subject != "BLANK"), "{}", report.to_text());
+    }
+
+    #[test]
+    fn the_max_lot_of_each_way_applies_to_its_lots() {
+        let mut input = input();
+        input.sources[0].terms.max_lot = Some(50.0); // MILL-A's lot of BLANK is 57
+        let report = check(&input, &correct());
+        assert_eq!(located(&report), vec![at(ViolationKind::MaxLot, "BLANK", None, Some("MILL-A"), Some(1))]);
+        assert_eq!(report.violations[0].amount, 7.0);
+        // The item's max_lot holds where a way sets none: MILL-B sets none (its lot is 10).
+        input.items[2].max_lot = Some(9.0);
+        let report = check(&input, &correct());
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::MaxLot, "BLANK", None, Some("MILL-A"), Some(1)),
+                at(ViolationKind::MaxLot, "BLANK", None, Some("MILL-B"), Some(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_lot_multiple_of_each_way_applies_to_its_lots() {
+        let mut input = input();
+        input.routes[2].terms.lot_multiple = Some(10.0); // PARTNER's lot is 55
+        let report = check(&input, &correct());
+        assert_eq!(located(&report), vec![at(ViolationKind::LotMultiple, "TEE", Some("PARTNER"), None, Some(1))]);
+        assert_eq!(
+            report.violations[0].message,
+            "TEE route PARTNER period 1: lot of 55 is not a multiple of lot_multiple 10 (5.5 lots of it)"
+        );
+    }
+
+    #[test]
+    fn a_lot_above_the_suppliers_max_per_period_is_reported() {
+        let mut input = input();
+        input.sources[1].max_per_period = Some(8.0); // MILL-B's lot of BLANK is 10
+        let report = check(&input, &correct());
+        assert_eq!(located(&report), vec![at(ViolationKind::MaxPerPeriod, "BLANK", None, Some("MILL-B"), Some(2))]);
+        assert_eq!(report.violations[0].amount, 2.0);
+        assert_eq!(
+            report.violations[0].message,
+            "BLANK supplier MILL-B period 2: lot of 10 is above the supplier's max_per_period 8 for the item"
+        );
+        let json = serde_json::to_value(&report).expect("the report serializes");
+        assert_eq!(json["violations"][0]["kind"], "max_per_period");
+        assert_eq!(json["violations"][0]["supplier"], "MILL-B");
+        assert!(json["violations"][0].get("route").is_none(), "{json}");
+    }
+
+    #[test]
+    fn each_way_has_its_own_lead_time() {
+        // SCREEN's lot arrives after SCREEN's lead time (1), not the item's (0).
+        let mut files = correct();
+        files.lots =
+            replace_once(&files.lots, "TEE,make,SCREEN,,1,2026-01-05,2,50", "TEE,make,SCREEN,,1,2026-01-05,1,50");
+        let report = check(&input(), &files);
+        assert_eq!(located(&report), vec![at(ViolationKind::AvailablePeriod, "TEE", Some("SCREEN"), None, Some(1))]);
+        assert_eq!(
+            report.violations[0].message,
+            "TEE route SCREEN period 1: available_period 1 but period 1 + lead time 1 = 2"
+        );
+        // A lot on PARTNER (lead time 2) in period 2 would arrive after the 3-period horizon,
+        // though the item's own lead time (0) would allow it.
+        let mut files = correct();
+        files.lots.push_str("TEE,make,PARTNER,,2,2026-01-12,4,10\n");
+        let report = check(&input(), &files);
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::LotAfterHorizon, "TEE", Some("PARTNER"), None, Some(2)),
+                at(ViolationKind::Balance, "BLANK", None, None, Some(2)),
+                at(ViolationKind::RunTime, "PARTNER", None, None, Some(2)),
+                at(ViolationKind::Cost, "unit", None, None, None),
+                at(ViolationKind::Cost, "ordering", None, None, None),
+                at(ViolationKind::Objective, "objective", None, None, None),
+            ]
+        );
+        // Stock receives each way's lots after that way's lead time: TEE's inventory and
+        // shipments written as if SCREEN's lot arrived in period 1 break the balance twice.
+        let mut files = correct();
+        files.inventory = replace_once(&files.inventory, "TEE,1,30,30,0,0,0", "TEE,1,30,30,50,0,0");
+        let report = check(&input(), &files);
+        let balance: Vec<_> = located(&report).into_iter().filter(|v| v.0 == ViolationKind::Balance).collect();
+        assert_eq!(
+            balance,
+            vec![
+                at(ViolationKind::Balance, "TEE", None, None, Some(1)),
+                at(ViolationKind::Balance, "TEE", None, None, Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bought_lot_consumes_no_components() {
+        // A planner that counted HOODIE's bought lot (8 in period 2) as consuming 8 BLANK
+        // writes BLANK 10, 2, 2 (and holding 1.4 instead of 3). Every lot of a parent
+        // consuming would make this plan pass; only made lots consume, so its period 2 does not
+        // balance (period 3 balances on the reported period 2).
+        let mut files = correct();
+        files.inventory = replace_once(&files.inventory, "BLANK,2,0,0,10,0,0", "BLANK,2,0,0,2,0,0");
+        files.inventory = replace_once(&files.inventory, "BLANK,3,0,0,10,0,0", "BLANK,3,0,0,2,0,0");
+        let costs = CostBreakdown { holding: 0.1 * 10.0 + 0.1 * 2.0 + 0.1 * 2.0, ..hand_costs() };
+        files.summary = summary(&costs);
+        let report = check(&input(), &files);
+        assert_eq!(located(&report), vec![at(ViolationKind::Balance, "BLANK", None, None, Some(2))]);
+        assert_eq!(
+            report.violations[0].message,
+            "BLANK period 2: inventory balance off by -8 (reported 2, expected 10 = 10 on hand + 0 arriving - 0 used - 0 shipped)"
+        );
+    }
+
+    #[test]
+    fn a_family_setup_missing_from_setup_time_is_reported() {
+        // A planner that left out INK's setup in period 1 writes PRINT's setup time 1.5 (DTG's
+        // 1 and HOODIE's 0.5), a load of 12 and so no overtime (and no overtime cost).
+        let mut files = correct();
+        files.resources = replace_once(&files.resources, "PRINT,1,12,10.5,3,1.5,1.125", "PRINT,1,12,10.5,1.5,0,1");
+        files.summary = summary(&CostBreakdown { overtime: 0.0, ..hand_costs() });
+        let report = check(&input(), &files);
+        assert_eq!(
+            located(&report),
+            vec![
+                at(ViolationKind::SetupTime, "PRINT", None, None, Some(1)),
+                at(ViolationKind::Overtime, "PRINT", None, None, Some(1))
+            ]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "PRINT period 1: setup_time 1.5 but the sum of setup_time per lot and of the family setups is 3 (family \
+             setups: INK 1.5)"
+        );
+        assert_eq!(
+            report.violations[1].message,
+            "PRINT period 1: overtime 0 but the load 13.5 over capacity 12 needs 1.5"
+        );
+    }
+
+    #[test]
+    fn a_wrong_joint_order_cost_is_reported() {
+        // MILL-B's joint cost charged per lot (two in period 2), not once per period.
+        let mut files = correct();
+        files.summary = summary(&CostBreakdown { joint_order: 14.0, ..hand_costs() });
+        let report = check(&input(), &files);
+        assert_eq!(
+            found(&report),
+            vec![expect(ViolationKind::Cost, "joint_order", None), expect(ViolationKind::Objective, "objective", None)]
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "joint_order: summary.json says 14 but the plan's cost recomputes to 7 (difference 7)"
+        );
+    }
+
+    #[test]
+    fn a_wrong_unmet_cost_is_reported() {
+        // A planner that forgot TEE's 5 units still owed at the end of the horizon.
+        let mut files = correct();
+        files.summary = summary(&CostBreakdown { unmet: 0.0, ..hand_costs() });
+        let report = check(&input(), &files);
+        assert_eq!(
+            found(&report),
+            vec![expect(ViolationKind::Cost, "unmet", None), expect(ViolationKind::Objective, "objective", None)]
+        );
+        assert_eq!(report.costs.unmet, 50.0);
+        // A summary without the version-2 terms is a version-1 planner's: refused here, since
+        // they do not recompute to 0.
+        let mut files = correct();
+        let mut summary: serde_json::Value = serde_json::from_str(&files.summary).expect("json");
+        for term in ["family_setup", "joint_order", "unmet"] {
+            summary["costs"].as_object_mut().expect("an object").remove(term);
+        }
+        files.summary = summary.to_string();
+        let report = check(&input(), &files);
+        assert_eq!(
+            found(&report),
+            vec![
+                expect(ViolationKind::SummaryField, "family_setup", None),
+                expect(ViolationKind::SummaryField, "joint_order", None),
+                expect(ViolationKind::SummaryField, "unmet", None),
+            ]
+        );
+    }
+
+    /// Plans `input` exactly (gap 0, one thread), writes the plan as `flexplan plan` does and
+    /// checks it; the checker's costs must be the planner's, term by term.
+    fn plan_and_check(input: &PlanInput, what: &str) -> ValidationReport {
+        use flexplan::input::BomGraph;
+        use flexplan::output::{write_outcome, TableFormat};
+        use flexplan::plan::{plan, SolveOptions};
+        let bom = BomGraph::new(input).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let options = SolveOptions { mip_gap: 0.0, threads: 1, ..SolveOptions::default() };
+        let outcome = plan(input, &bom, &options).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(outcome.status.as_str(), "optimal", "{what}");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("plan");
+        let (_, written) =
+            write_outcome(input, &outcome, &options, &out, TableFormat::Csv).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(written, "{what}: no plan written");
+        let report = validate_plan(input, &out).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let lots = std::fs::read_to_string(out.join("lots.csv")).unwrap_or_default();
+        assert!(
+            report.is_ok(),
+            "{what}: the checker refuses the planner's plan:\n{}\nlots.csv:\n{lots}",
+            report.to_text()
+        );
+        let planned = outcome.costs.expect("a written plan has costs");
+        for ((name, checked), (_, by_planner)) in report.costs.terms().zip(planned.terms()) {
+            let close = (checked - by_planner).abs() <= 1e-6 + 1e-7 * checked.abs().max(by_planner.abs());
+            assert!(close, "{what}: {name} {checked} by the checker, {by_planner} by the planner");
+        }
+        report
+    }
+
+    #[test]
+    fn the_planners_version_2_plans_pass_the_checker() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/v2_full_plan");
+        let input = flexplan::input::read_plan_dir(&fixture).expect("v2_full_plan is valid");
+        let report = plan_and_check(&input, "v2_full_plan");
+        // TEE on DTG, HOODIE on DTG: the DTG-INK family runs once; INK from MILL-B (joint cost).
+        assert_eq!((report.costs.family_setup, report.costs.joint_order), (15.0, 25.0));
+
+        // Short of printing, screening and partner capacity, with more TEE ordered than can be
+        // made and HOODIE due last and dear to leave late: TEE is made on all three routes,
+        // HOODIE is bought (make or buy), and TEE's unmet demand is paid for.
+        let mut short = input.clone();
+        let capacity = |plan: &mut PlanInput, id: &str, capacity: f64, overtime_max: f64| {
+            let idx = plan.resource_idx(id).expect("a resource of the fixture");
+            plan.resources[idx].capacity = vec![capacity; plan.n_periods()];
+            plan.resources[idx].overtime_max = overtime_max;
+        };
+        capacity(&mut short, "DTG-PRINT", 2.0, 0.0);
+        capacity(&mut short, "SCREEN-1", 10.0, 0.0);
+        capacity(&mut short, "PARTNER-FACTORY", 100.0, 0.0);
+        for order in &mut short.orders {
+            match order.id.as_str() {
+                "O1" => order.quantity = 300.0,
+                "O2" => order.quantity = 400.0,
+                _ => order.due_date = date("2026-01-27"),
+            }
+        }
+        let hoodie = short.item_idx("HOODIE").expect("HOODIE");
+        short.items[hoodie].backlog_cost = Some(20.0);
+        let report = plan_and_check(&short, "v2_full_plan short of capacity");
+        assert!(report.costs.unmet > 0.0 && report.costs.family_setup > 15.0, "{}", report.to_text());
+    }
+}
