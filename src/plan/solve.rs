@@ -615,6 +615,12 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rule
         let threads = i32::try_from(options.threads).unwrap_or(i32::MAX);
         model.try_set_option("threads", threads).map_err(|_| fail("threads"))?;
     }
+    // HiGHS 1.16 searches the MIP tree with one worker per thread unless `parallel` is
+    // "off", and the workers' interleaving makes the plan depend on the thread count (seen on
+    // the bundled example: 17,193.07 with one thread, 17,178.98 with two, each reproducible).
+    // The search stays serial so a plan is the same whatever `threads` says; the threads
+    // still serve HiGHS's parallel symmetry detection.
+    model.try_set_option("parallel", "off").map_err(|_| fail("parallel"))?;
     Ok(())
 }
 
