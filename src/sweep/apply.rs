@@ -309,9 +309,23 @@ pub fn apply_parameters(out: &mut PlanInput, changes: &ScenarioChanges, resolved
         item.backlog_cost = item.backlog_cost.map(|b| b * s.backlog);
         item.safety_stock_penalty *= s.safety_stock;
         item.order_cost *= s.ordering;
+        item.unmet_cost *= s.unmet;
+    }
+    // A route's or source's own prices are the unit and ordering terms of its lots, as the
+    // item's are (evaluate mode scales them alike: it scales the lots' cost by term).
+    let terms = out.routes.iter_mut().map(|r| &mut r.terms).chain(out.sources.iter_mut().map(|v| &mut v.terms));
+    for terms in terms {
+        terms.unit_cost = terms.unit_cost.map(|c| c * s.unit);
+        terms.order_cost = terms.order_cost.map(|c| c * s.ordering);
     }
     for routing in &mut out.routings {
         routing.setup_cost *= s.setup;
+    }
+    for family in &mut out.families {
+        family.setup_cost *= s.family_setup;
+    }
+    for supplier in &mut out.suppliers {
+        supplier.order_cost *= s.joint_order;
     }
     for (r, res) in out.resources.iter_mut().enumerate() {
         res.overtime_cost *= s.overtime;
