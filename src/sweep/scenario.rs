@@ -591,15 +591,15 @@ impl Parser<'_> {
         if routes.contains(&route) {
             return true;
         }
-        let mut ids: Vec<&str> = routes.clone();
+        let mut ids: Vec<String> = routes.iter().map(|r| format!("{item_pattern}/{r}")).collect();
         ids.sort_unstable();
         ids.dedup();
-        let hint = match crate::input::table::closest(route, ids.iter().copied()) {
-            Some(c) => format!(" (did you mean \"{item_pattern}/{c}\"?)"),
+        let hint = match crate::input::table::closest(spec, ids.iter().map(String::as_str)) {
+            Some(c) => format!(" (did you mean \"{c}\"?)"),
             None if ids.is_empty() => {
                 format!(" (no item matching \"{item_pattern}\" has a named route; routes are named in routings.csv)")
             }
-            None => format!(" (routes of the items matching \"{item_pattern}\": {})", ids.join(", ")),
+            None => format!(" (routes of the items it matches: {})", ids.join(", ")),
         };
         self.problem(ctx, key, format!("route \"{spec}\" matches no route{hint}"));
         false
