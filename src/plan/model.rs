@@ -302,17 +302,17 @@ pub(crate) fn needs_setup(input: &PlanInput, option: &SupplyOption) -> bool {
 ///   it may be shipped late) and the safety stock;
 /// - what the parents' made lots started from `a` on can consume (`Σ_p a[i,p] P_p(a)`, with
 ///   `P_p(a)` below: bought lots of a parent consume nothing);
-/// - the conversion room `X_i` of [`conversion_room`]: production beyond every use can still
+/// - the conversion room `X_i` of `conversion_room`: production beyond every use can still
 ///   pay when it turns component stock that is dearer to hold into `i` (the component's
 ///   `holding_cost` above the parent's, or stock held during a lead time, which costs
-///   nothing). `X_i` is 0 when [`conversion_may_pay`] proves that no such conversion through
+///   nothing). `X_i` is 0 when `conversion_may_pay` proves that no such conversion through
 ///   `i` or any of its ancestors lowers the cost.
 ///
 /// `P_i(s)`, the made lots of `i` started from `s` on, arrive from `s + L` on, `L` the
 /// shortest lead time of `i`'s routes, so `P_i(s) <= U_i(s + L)` plus one rounding excess per
 /// lot: for each option and each period from `s` on in which it can start a useful lot, the
 /// option's smallest allowed lot (a lot rule can force a lot above the need, and the excess
-/// may then feed the parents; see [`smallest_lot`]).
+/// may then feed the parents; see `smallest_lot`).
 ///
 /// Why the rest is never needed: a unit made beyond all of these is neither shipped, nor held
 /// as safety stock, nor consumed by a useful parent lot, nor forced by a lot rule; removing it

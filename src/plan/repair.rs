@@ -23,18 +23,18 @@ fn snap_stock(v: f64) -> f64 {
 ///
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
-/// such a deficit (at most [`repair_limit`]) is absorbed by shipping less (items that may ship
+/// such a deficit (at most `repair_limit`) is absorbed by shipping less (items that may ship
 /// late), by raising the latest lot that arrives in time (when the lot rules and capacity
 /// allow), or by shipping less in an earlier period. A deficit none can absorb (a component
 /// bought in pack sizes, a lot at its maximum, a full resource) is removed at its cause: the
 /// latest parent lot consuming the component by then is lowered by the deficit over the BOM
-/// quantity, or another lot on the full resource gives up the time ([`Repair::make_room`]),
+/// quantity, or another lot on the full resource gives up the time (`Repair::make_room`),
 /// and the walk is repeated (the lowered lot's item absorbs its own millionths the same way).
 /// The exact optimum of a plan on full resources is rarely a multiple of 1e-6, so some lot
 /// must give up a few millionths somewhere. So the written plan is feasible to the 1e-6 of its
 /// numbers rather than to the solver's tolerance. Capacity is kept the same way: a lot whose
 /// rounding (times its unit time) loads a resource beyond `capacity + overtime_max` is lowered
-/// by the excess first ([`Repair::lower_overloaded_lots`]), and no lot is raised beyond the
+/// by the excess first (`Repair::lower_overloaded_lots`), and no lot is raised beyond the
 /// free time of its resources. No repair starts or ends a lot, so family setups and joint
 /// orders stay as the solver chose them.
 pub fn complete_solution(
