@@ -736,6 +736,21 @@ fn an_item_with_every_way_removed_ships_late_or_is_infeasible() {
     assert!(lots.unwrap().cells().iter().all(|&x| x == 0.0));
     let (status, costs, _) = reoptimize(&input, "no_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]\nno_backlog = [\"TEE\"]");
     assert_eq!((status.as_str(), costs), ("infeasible", None));
+    // The sweep's row says so, and why the diagnosis sees the removed routes as taking 4 weeks.
+    let bom = BomGraph::new(&input).unwrap();
+    let file = parse(
+        "[[scenario]]\nname = \"x\"\nno_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]\nno_backlog = [\"TEE\"]\n",
+        &input,
+    )
+    .unwrap();
+    let row = flexplan::sweep::reoptimize_one(&input, &bom, &file.scenarios[1], &file.settings);
+    assert_eq!(row.status, "infeasible");
+    let message = row.message.unwrap();
+    assert!(message.starts_with("TEE: 10 of 10 units due in period 3 cannot be shipped on time"), "{message}");
+    assert!(
+        message.ends_with(" (the scenario removes route TEE/SCREEN, route TEE/PARTNER: each has the horizon, 4 periods, as lead time)"),
+        "{message}"
+    );
 }
 
 /// MILL-A two weeks slower: a lot ordered in week 2 arrives in week 4.
