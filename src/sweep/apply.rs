@@ -6,9 +6,17 @@
 //! the MOQ of the alphabetically last pattern wins. A Monte-Carlo sample then redraws the
 //! planned demand of every item-period bucket (orders and forecast of the bucket scaled by
 //! `draw / mean`; orders scaled to 0 are dropped), so the bucket's demand equals the draw.
+//!
+//! Lead times: an item's `lead_time` change moves the item's own lead time and the lead-time
+//! overrides of its routes and sources by the same periods (each floored at 0); a supplier's
+//! `supplier_lead_time` change then moves every source of the supplier (floor 0 again), so a
+//! source without an override of its own moves from the item's changed lead time. Several
+//! supplier patterns matching one supplier add up; the `supplier_max` of the alphabetically
+//! last pattern wins. A removed route or supplier (`no_route`, `no_supplier`) keeps its rows
+//! but can no longer hold a lot ([`removed_lead_time`]).
 
 use crate::grid::Grid;
-use crate::input::PlanInput;
+use crate::input::{PlanInput, SupplyOption};
 use crate::sweep::scenario::{pattern_matches, Distribution, ScenarioChanges};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -56,11 +64,69 @@ pub struct Resolved {
     pub order_factor: Vec<f64>,
     /// New lead time per item.
     pub lead_time: Vec<usize>,
+    /// Periods added to each item's lead times (its own and its routes' and sources'
+    /// overrides), before the floor at 0: the sum of the matching `lead_time` patterns.
+    pub item_lead_delta: Vec<i64>,
+    /// Periods added to the lead time of every source of each supplier (after the item's
+    /// change, floor 0): the sum of the matching `supplier_lead_time` patterns.
+    pub supplier_lead_delta: Vec<i64>,
+    /// New `max_per_period` of every source of each supplier (`None`: unchanged).
+    pub supplier_max: Vec<Option<f64>>,
+    /// Per named route ([`PlanInput::routes`]): removed by `no_route`.
+    pub route_removed: Vec<bool>,
+    /// Per supplier ([`PlanInput::suppliers`]): removed by `no_supplier`.
+    pub supplier_removed: Vec<bool>,
     /// Capacity factor per resource and period (`r * T + t`).
     pub capacity_factor: Grid<f64>,
 }
 
-/// Resolves patterns, markets and resources of `changes` against `input`.
+/// `lead + delta`, floored at 0.
+fn shifted(lead: usize, delta: i64) -> usize {
+    (lead as i64).saturating_add(delta).max(0) as usize
+}
+
+impl Resolved {
+    /// Whether the scenario removes the route or supplier of `option` (an option of the base
+    /// plan).
+    pub fn removes(&self, option: &SupplyOption) -> bool {
+        let route = option.route().is_some_and(|r| self.route_removed.get(r).copied().unwrap_or(false));
+        let supplier = option.supplier().is_some_and(|v| self.supplier_removed.get(v).copied().unwrap_or(false));
+        route || supplier
+    }
+
+    /// The scenario's lead time of `option` (an option of the base plan): the item's change,
+    /// then its supplier's, each floored at 0 (whether or not the option is removed).
+    pub fn option_lead_time(&self, option: &SupplyOption) -> usize {
+        let lead = shifted(option.lead_time, self.item_lead_delta.get(option.item).copied().unwrap_or(0));
+        match option.supplier() {
+            Some(v) => shifted(lead, self.supplier_lead_delta.get(v).copied().unwrap_or(0)),
+            None => lead,
+        }
+    }
+
+    /// The scenario's `max_per_period` of `option` (an option of the base plan).
+    pub fn option_max_per_period(&self, option: &SupplyOption) -> Option<f64> {
+        option.supplier().and_then(|v| self.supplier_max.get(v).copied().flatten()).or(option.max_per_period)
+    }
+}
+
+/// The lead time that removes a route or a source from a plan of `n_periods` periods.
+///
+/// In the spec's model (section 2) a lot variable `x[o,t]` of option `o` exists only for
+/// `t <= T - L_o` (1-based; a lot arriving after the horizon is not modelled), and the
+/// option's setup `y[o,t]`, its lot-multiple count, its routing rows' run and setup time and
+/// costs, its family setups and its supplier's joint orders all enter the model only through
+/// such lots. With `L_o = T` there is no `t` at all: the option has no variable, costs
+/// nothing, uses no capacity and consumes no component, exactly as if its rows were not in
+/// the plan directory. (A scaled price or a capacity of 0 would not be exact: the first still
+/// lets the solver buy at a high price, the second changes every other route on the
+/// resource.) The planner builds no lot of it either: the warm start and the repair only
+/// place lots within the model's bounds.
+pub fn removed_lead_time(n_periods: usize) -> usize {
+    n_periods
+}
+
+/// Resolves patterns, markets, resources, suppliers and routes of `changes` against `input`.
 pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
     let n_periods = input.n_periods();
     let scale = changes.demand_scale.unwrap_or(1.0);
@@ -79,12 +145,32 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
             item_demand.get(o.item).copied().unwrap_or(1.0) * market
         })
         .collect();
-    let lead_time = input
+    let item_lead_delta: Vec<i64> = input
         .items
         .iter()
-        .map(|it| {
-            let delta: i64 = changes.lead_time.iter().filter(|(p, _)| pattern_matches(p, &it.id)).map(|(_, d)| d).sum();
-            (it.lead_time as i64).saturating_add(delta).max(0) as usize
+        .map(|it| changes.lead_time.iter().filter(|(p, _)| pattern_matches(p, &it.id)).map(|(_, d)| d).sum())
+        .collect();
+    let lead_time = input.items.iter().zip(&item_lead_delta).map(|(it, &delta)| shifted(it.lead_time, delta)).collect();
+    let supplier_lead_delta = input
+        .suppliers
+        .iter()
+        .map(|v| changes.supplier_lead_time.iter().filter(|(p, _)| pattern_matches(p, &v.id)).map(|(_, d)| d).sum())
+        .collect();
+    let supplier_max = input
+        .suppliers
+        .iter()
+        .map(|v| changes.supplier_max.iter().rev().find(|(p, _)| pattern_matches(p, &v.id)).map(|(_, &m)| m))
+        .collect();
+    let supplier_removed =
+        input.suppliers.iter().map(|v| changes.no_supplier.iter().any(|p| pattern_matches(p, &v.id))).collect();
+    let route_removed = input
+        .routes
+        .iter()
+        .map(|route| {
+            let item = input.items.get(route.item).map_or("", |it| it.id.as_str());
+            changes.no_route.iter().any(|spec| {
+                spec.rsplit_once('/').is_some_and(|(pattern, id)| id == route.id && pattern_matches(pattern, item))
+            })
         })
         .collect();
     let mut capacity_factor = Grid::new(input.resources.len(), n_periods, 1.0);
@@ -99,7 +185,17 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
             capacity_factor[(r, t)] = whole * windows;
         }
     }
-    Resolved { item_demand, order_factor, lead_time, capacity_factor }
+    Resolved {
+        item_demand,
+        order_factor,
+        lead_time,
+        item_lead_delta,
+        supplier_lead_delta,
+        supplier_max,
+        route_removed,
+        supplier_removed,
+        capacity_factor,
+    }
 }
 
 /// The planned demand table of a scenario, computed straight from the
@@ -167,9 +263,37 @@ pub fn apply(input: &PlanInput, changes: &ScenarioChanges) -> PlanInput {
     out
 }
 
-/// Applies everything but demand (lead times, MOQ, late shipment, costs, capacity) in place.
+/// Applies everything but demand (lead times, MOQ, late shipment, costs, capacity, routes
+/// and suppliers) in place. `out` is the base plan (its demand may be changed already).
 pub fn apply_parameters(out: &mut PlanInput, changes: &ScenarioChanges, resolved: &Resolved) {
     let s = changes.cost_scale;
+    let removed = removed_lead_time(out.n_periods());
+    for (r, route) in out.routes.iter_mut().enumerate() {
+        let delta = resolved.item_lead_delta.get(route.item).copied().unwrap_or(0);
+        route.terms.lead_time = route.terms.lead_time.map(|lead| shifted(lead, delta));
+        if resolved.route_removed.get(r).copied().unwrap_or(false) {
+            route.terms.lead_time = Some(removed);
+        }
+    }
+    for source in &mut out.sources {
+        let v = source.supplier;
+        let supplier_delta = resolved.supplier_lead_delta.get(v).copied().unwrap_or(0);
+        let item_delta = resolved.item_lead_delta.get(source.item).copied().unwrap_or(0);
+        source.terms.lead_time = match source.terms.lead_time {
+            Some(lead) => Some(shifted(shifted(lead, item_delta), supplier_delta)),
+            // Without an override the source has the item's (changed) lead time.
+            None if supplier_delta != 0 => {
+                resolved.lead_time.get(source.item).map(|&lead| shifted(lead, supplier_delta))
+            }
+            None => None,
+        };
+        if let Some(max) = resolved.supplier_max.get(v).copied().flatten() {
+            source.max_per_period = Some(max);
+        }
+        if resolved.supplier_removed.get(v).copied().unwrap_or(false) {
+            source.terms.lead_time = Some(removed);
+        }
+    }
     for (i, item) in out.items.iter_mut().enumerate() {
         if let Some(&lead) = resolved.lead_time.get(i) {
             item.lead_time = lead;
@@ -185,9 +309,23 @@ pub fn apply_parameters(out: &mut PlanInput, changes: &ScenarioChanges, resolved
         item.backlog_cost = item.backlog_cost.map(|b| b * s.backlog);
         item.safety_stock_penalty *= s.safety_stock;
         item.order_cost *= s.ordering;
+        item.unmet_cost *= s.unmet;
+    }
+    // A route's or source's own prices are the unit and ordering terms of its lots, as the
+    // item's are (evaluate mode scales them alike: it scales the lots' cost by term).
+    let terms = out.routes.iter_mut().map(|r| &mut r.terms).chain(out.sources.iter_mut().map(|v| &mut v.terms));
+    for terms in terms {
+        terms.unit_cost = terms.unit_cost.map(|c| c * s.unit);
+        terms.order_cost = terms.order_cost.map(|c| c * s.ordering);
     }
     for routing in &mut out.routings {
         routing.setup_cost *= s.setup;
+    }
+    for family in &mut out.families {
+        family.setup_cost *= s.family_setup;
+    }
+    for supplier in &mut out.suppliers {
+        supplier.order_cost *= s.joint_order;
     }
     for (r, res) in out.resources.iter_mut().enumerate() {
         res.overtime_cost *= s.overtime;

@@ -8,6 +8,13 @@
 //! unit-periods) that later arrivals repay. Overtime is the load above the scenario's capacity
 //! (all of it is charged; the part above `overtime_max` is also reported as
 //! `capacity_excess`). Pure Rust, no solver, no allocation per scenario once the buffers grew.
+//!
+//! Routes and suppliers (v2): a lot on a route or from a supplier the scenario removes
+//! (`no_route`, `no_supplier`) is not made: it costs nothing, loads no resource, consumes no
+//! component and never arrives, so its item is short by it. A lot above its supplier's new
+//! `supplier_max` is delivered (and paid) only up to it. A lot arrives after its option's lead
+//! time in the scenario (the item's `lead_time` change, then the supplier's
+//! `supplier_lead_time` change). Such a scenario recomputes what the lots cost and use.
 
 use crate::error::{Diagnostic, Diagnostics, Error, InputError, Result};
 use crate::grid::Grid;
@@ -15,7 +22,7 @@ use crate::input::table::{find_table, load_table, missing_table, Need, NumberRul
 use crate::input::{Options, PlanInput};
 use crate::plan::solution::{family_setups, joint_orders};
 use crate::plan::{CostBreakdown, PlanSolution};
-use crate::sweep::apply::{resolve, scenario_demand, DemandIndex};
+use crate::sweep::apply::{resolve, scenario_demand, DemandIndex, Resolved};
 use crate::sweep::scenario::ScenarioChanges;
 use std::path::Path;
 
@@ -180,13 +187,21 @@ pub struct Evaluator<'a> {
     index: DemandIndex,
     /// The fixed lots, one row per option.
     lots: Grid<f64>,
+    /// Scheduled receipts per item and period.
+    receipts: Grid<f64>,
+    /// What the fixed lots use and cost, when every lot is made as planned.
+    made: LotEffects,
+}
+
+/// What a set of lots uses and costs whatever the scenario's demand.
+#[derive(Debug, Clone)]
+struct LotEffects {
     /// Component use by the parents' lots per item and period.
     used: Grid<f64>,
-    receipts: Grid<f64>,
     /// Run + setup time per resource and period.
     load: Grid<f64>,
-    /// Base cost of the lots, to be scaled.
-    lot_costs: LotCosts,
+    /// Cost of the lots, before the scenario's cost scales.
+    costs: LotCosts,
 }
 
 /// What the fixed lots cost whatever the scenario's demand, before the scenario's cost scales.
@@ -205,6 +220,66 @@ pub struct EvalBuffers {
     planned: Grid<f64>,
     ratios: Grid<f64>,
     shipped: Grid<f64>,
+    /// The lots a scenario makes of the fixed ones (removed and capped lots changed).
+    made: Grid<f64>,
+    /// The scenario's lead time per option.
+    leads: Vec<usize>,
+}
+
+/// What `lots` (one row per option of `input`) use and cost.
+fn lot_effects(input: &PlanInput, options: &Options, lots: &Grid<f64>) -> LotEffects {
+    let n_periods = input.n_periods();
+    let mut used = Grid::new(input.items.len(), n_periods, 0.0);
+    for e in &input.bom {
+        for o in options.made_of_item(e.parent) {
+            for t in 0..n_periods {
+                used[(e.component, t)] += e.quantity * lots[(o, t)];
+            }
+        }
+    }
+    let mut load = Grid::new(input.resources.len(), n_periods, 0.0);
+    let mut setup_cost = 0.0;
+    for (row, ro) in input.routings.iter().enumerate() {
+        let Some(o) = options.of_routing_row(row) else { continue };
+        for t in 0..n_periods {
+            let x = lots[(o, t)];
+            if x > 0.0 {
+                load[(ro.resource, t)] += ro.unit_time * x + ro.setup_time;
+                setup_cost += ro.setup_cost;
+            }
+        }
+    }
+    let families = family_setups(input, options, lots);
+    let mut family_cost = 0.0;
+    for (f, family) in input.families.iter().enumerate() {
+        for t in 0..n_periods {
+            if families[(f, t)] {
+                load[(family.resource, t)] += family.setup_time;
+                family_cost += family.setup_cost;
+            }
+        }
+    }
+    let joint = joint_orders(input, options, lots);
+    let joint_cost: f64 = input
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(v, supplier)| supplier.order_cost * joint.row(v).iter().filter(|&&on| on).count() as f64)
+        .sum();
+    let (mut unit, mut ordering) = (0.0, 0.0);
+    for (o, option) in options.all().iter().enumerate() {
+        for &x in lots.row(o) {
+            unit += option.unit_cost * x;
+            if x > 0.0 {
+                ordering += option.order_cost;
+            }
+        }
+    }
+    LotEffects {
+        used,
+        load,
+        costs: LotCosts { unit, ordering, setup: setup_cost, family_setup: family_cost, joint_order: joint_cost },
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -223,68 +298,37 @@ impl<'a> Evaluator<'a> {
                 ),
             ));
         }
-        let mut used = Grid::new(input.items.len(), n_periods, 0.0);
-        for e in &input.bom {
-            for o in options.made_of_item(e.parent) {
-                for t in 0..n_periods {
-                    used[(e.component, t)] += e.quantity * lots[(o, t)];
+        let made = lot_effects(input, &options, &lots);
+        Ok(Evaluator { input, index: DemandIndex::new(input), lots, receipts: input.receipt_grid(), made, options })
+    }
+
+    /// The lots the scenario makes into `made` (a removed route's or supplier's lot is not
+    /// made, a lot above its supplier's new `max_per_period` is cut to it); `false`, leaving
+    /// `made` alone, when they are the fixed lots.
+    fn scenario_lots(&self, resolved: &Resolved, made: &mut Grid<f64>) -> bool {
+        let changed = |o: usize| {
+            let option = self.options.get(o);
+            let removed = resolved.removes(option);
+            let cap = resolved.option_max_per_period(option);
+            self.lots.row(o).iter().any(|&x| x > 0.0 && (removed || cap.is_some_and(|c| x > c)))
+        };
+        if !(0..self.options.len()).any(changed) {
+            return false;
+        }
+        made.clone_from(&self.lots);
+        for o in 0..self.options.len() {
+            let option = self.options.get(o);
+            let removed = resolved.removes(option);
+            let cap = resolved.option_max_per_period(option);
+            for x in made.row_mut(o) {
+                if removed {
+                    *x = 0.0;
+                } else if let Some(c) = cap {
+                    *x = x.min(c);
                 }
             }
         }
-        let mut load = Grid::new(input.resources.len(), n_periods, 0.0);
-        let mut setup_cost = 0.0;
-        for (row, ro) in input.routings.iter().enumerate() {
-            let Some(o) = options.of_routing_row(row) else { continue };
-            for t in 0..n_periods {
-                let x = lots[(o, t)];
-                if x > 0.0 {
-                    load[(ro.resource, t)] += ro.unit_time * x + ro.setup_time;
-                    setup_cost += ro.setup_cost;
-                }
-            }
-        }
-        let families = family_setups(input, &options, &lots);
-        let mut family_cost = 0.0;
-        for (f, family) in input.families.iter().enumerate() {
-            for t in 0..n_periods {
-                if families[(f, t)] {
-                    load[(family.resource, t)] += family.setup_time;
-                    family_cost += family.setup_cost;
-                }
-            }
-        }
-        let joint = joint_orders(input, &options, &lots);
-        let joint_cost: f64 = input
-            .suppliers
-            .iter()
-            .enumerate()
-            .map(|(v, supplier)| supplier.order_cost * joint.row(v).iter().filter(|&&on| on).count() as f64)
-            .sum();
-        let (mut unit, mut ordering) = (0.0, 0.0);
-        for (o, option) in options.all().iter().enumerate() {
-            for &x in lots.row(o) {
-                unit += option.unit_cost * x;
-                if x > 0.0 {
-                    ordering += option.order_cost;
-                }
-            }
-        }
-        Ok(Evaluator {
-            input,
-            index: DemandIndex::new(input),
-            lots,
-            used,
-            receipts: input.receipt_grid(),
-            load,
-            lot_costs: LotCosts {
-                unit,
-                ordering,
-                setup: setup_cost,
-                family_setup: family_cost,
-                joint_order: joint_cost,
-            },
-            options,
-        })
+        true
     }
 
     /// The KPIs of the fixed lots under one scenario.
@@ -294,22 +338,25 @@ impl<'a> Evaluator<'a> {
         let resolved = resolve(input, changes);
         scenario_demand(input, &self.index, changes, &resolved, &mut buffers.planned, &mut buffers.ratios);
         buffers.shipped = Grid::new(buffers.planned.rows(), buffers.planned.periods(), 0.0);
+        let changed_lots;
+        let (lots_made, effects) = if self.scenario_lots(&resolved, &mut buffers.made) {
+            changed_lots = lot_effects(input, &self.options, &buffers.made);
+            (&buffers.made, &changed_lots)
+        } else {
+            (&self.lots, &self.made)
+        };
+        buffers.leads.clear();
+        buffers.leads.extend(self.options.all().iter().map(|option| resolved.option_lead_time(option)));
         let s = changes.cost_scale;
         let mut k = Kpis::default();
-        let lots = self.lot_costs;
+        let lots = effects.costs;
         k.costs.unit = lots.unit * s.unit;
         k.costs.ordering = lots.ordering * s.ordering;
         k.costs.setup = lots.setup * s.setup;
         k.costs.family_setup = lots.family_setup * s.family_setup;
         k.costs.joint_order = lots.joint_order * s.joint_order;
         for (i, item) in input.items.iter().enumerate() {
-            // The scenario's lead-time change of the item shifts every option of it.
-            let delta = resolved.lead_time.get(i).map_or(0, |&lead| lead as i64 - item.lead_time as i64);
-            let leads: Vec<(usize, usize)> = self
-                .options
-                .of_item(i)
-                .map(|o| (o, (self.options.get(o).lead_time as i64 + delta).max(0) as usize))
-                .collect();
+            let options = self.options.of_item(i);
             let late_allowed = item.backlog_cost.is_some()
                 && !changes.no_backlog.iter().any(|p| crate::sweep::scenario::pattern_matches(p, &item.id));
             let backlog_cost = item.backlog_cost.unwrap_or(0.0) * s.backlog;
@@ -317,9 +364,18 @@ impl<'a> Evaluator<'a> {
             let mut due = 0.0;
             for t in 0..n_periods {
                 let c = (i, t);
-                let arriving: f64 =
-                    leads.iter().map(|&(o, lead)| if t >= lead { self.lots[(o, t - lead)] } else { 0.0 }).sum();
-                on_hand += arriving + self.receipts[c] - self.used[c];
+                let arriving: f64 = options
+                    .clone()
+                    .map(|o| {
+                        let lead = buffers.leads[o];
+                        if t >= lead {
+                            lots_made[(o, t - lead)]
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum();
+                on_hand += arriving + self.receipts[c] - effects.used[c];
                 due += buffers.planned[c];
                 let ship = on_hand.max(0.0).min(due);
                 on_hand -= ship;
@@ -348,13 +404,13 @@ impl<'a> Evaluator<'a> {
         };
         for (r, res) in input.resources.iter().enumerate() {
             for t in 0..n_periods {
-                let over = (self.load[(r, t)] - capacity(r, t)).max(0.0);
+                let over = (effects.load[(r, t)] - capacity(r, t)).max(0.0);
                 k.overtime += over;
                 k.capacity_excess += (over - res.overtime_max).max(0.0);
                 k.costs.overtime += res.overtime_cost * s.overtime * over;
             }
         }
-        k.peak_utilization = peak_utilization(&self.load, capacity);
+        k.peak_utilization = peak_utilization(&effects.load, capacity);
         k.demand = buffers.planned.cells().iter().sum();
         k.shipped = buffers.shipped.cells().iter().sum();
         k.unshipped = (k.demand - k.shipped).max(0.0);

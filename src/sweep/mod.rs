@@ -180,7 +180,9 @@ pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, se
             row.nodes = outcome.nodes;
             if let Some(d) = &outcome.diagnosis {
                 let findings: Vec<&str> = d.findings.iter().map(|f| f.message.as_str()).collect();
-                row.message = Some(if findings.is_empty() { "infeasible".to_string() } else { findings.join("; ") });
+                let mut message = if findings.is_empty() { "infeasible".to_string() } else { findings.join("; ") };
+                message.push_str(&removed_ways_note(&scenario.changes, input.n_periods()));
+                row.message = Some(message);
             }
         }
         Ok((_, Err(e))) => row.message = Some(e.to_string()),
@@ -188,6 +190,17 @@ pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, se
     }
     row.seconds = started.elapsed().as_secs_f64();
     row.snapped()
+}
+
+/// What a diagnosis of a scenario that removes routes or suppliers should add: the diagnosis
+/// sees a removed way as one whose lead time is the horizon ([`apply::removed_lead_time`]).
+fn removed_ways_note(changes: &scenario::ScenarioChanges, n_periods: usize) -> String {
+    let mut removed: Vec<String> = changes.no_route.iter().map(|r| format!("route {r}")).collect();
+    removed.extend(changes.no_supplier.iter().map(|v| format!("supplier {v}")));
+    if removed.is_empty() {
+        return String::new();
+    }
+    format!(" (the scenario removes {}: each has the horizon, {n_periods} periods, as lead time)", removed.join(", "))
 }
 
 /// Evaluates one scenario on fixed lots.

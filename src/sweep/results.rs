@@ -1,15 +1,85 @@
 //! Result rows, the per-KPI summary, and the atomic writing of `results.csv`,
 //! `results.parquet` and `summary.json`.
 
+use crate::costs::CostBreakdown;
 use crate::error::{Error, Result};
 use crate::format::snap;
 use crate::format::{csv_field, fmt_float};
 use crate::sweep::evaluate::Kpis;
 use polars::prelude::{Column, DataFrame, ParquetWriter};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::LazyLock;
+
+/// Number of cost terms, one result column each.
+const N_TERMS: usize = CostBreakdown::NAMES.len();
+
+/// A row's cost by term, in the order of [`CostBreakdown::NAMES`]: one column `cost_<term>`
+/// each in the results and one key each in a journal row, so a new term of the objective is a
+/// new column without new code here. A term is `None` when the row has no figures, or when the
+/// row was journaled by a flexplan that did not know the term yet (it reads back empty).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CostColumns(pub [Option<f64>; N_TERMS]);
+
+impl CostColumns {
+    /// Every term of `costs`.
+    pub fn of(costs: &CostBreakdown) -> Self {
+        CostColumns(costs.values().map(Some))
+    }
+
+    /// The term called `name` (as [`CostBreakdown::NAMES`] spells it).
+    pub fn get(&self, name: &str) -> Option<f64> {
+        CostBreakdown::NAMES.iter().position(|&n| n == name).and_then(|k| self.0[k])
+    }
+}
+
+/// The column names of the cost terms, `cost_<term>` in the order of [`CostBreakdown::NAMES`].
+pub fn cost_columns() -> &'static [String] {
+    static NAMES: LazyLock<Vec<String>> =
+        LazyLock::new(|| CostBreakdown::NAMES.iter().map(|n| format!("cost_{n}")).collect());
+    &NAMES
+}
+
+impl Serialize for CostColumns {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(N_TERMS))?;
+        for (name, value) in cost_columns().iter().zip(&self.0) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CostColumns {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Columns;
+        impl<'de> Visitor<'de> for Columns {
+            type Value = CostColumns;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("cost columns cost_<term>")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<CostColumns, A::Error> {
+                let mut out = CostColumns::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match cost_columns().iter().position(|c| *c == key) {
+                        Some(k) => out.0[k] = map.next_value()?,
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Columns)
+    }
+}
 
 /// One row of the results: one scenario, whatever happened to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,20 +99,9 @@ pub struct ResultRow {
     pub stop_reason: Option<String>,
     /// Objective (total cost).
     pub objective: Option<f64>,
-    /// Unit cost term.
-    pub cost_unit: Option<f64>,
-    /// Holding cost term.
-    pub cost_holding: Option<f64>,
-    /// Backlog cost term.
-    pub cost_backlog: Option<f64>,
-    /// Safety-stock penalty term.
-    pub cost_safety_stock: Option<f64>,
-    /// Order cost term.
-    pub cost_ordering: Option<f64>,
-    /// Setup cost term.
-    pub cost_setup: Option<f64>,
-    /// Overtime cost term.
-    pub cost_overtime: Option<f64>,
+    /// Cost by term, columns `cost_unit` ... `cost_unmet` (flattened: one key per term).
+    #[serde(flatten)]
+    pub costs: CostColumns,
     /// Planned demand.
     pub demand: Option<f64>,
     /// Shipped within the horizon.
@@ -82,13 +141,7 @@ impl ResultRow {
             status: status.to_string(),
             stop_reason: None,
             objective: None,
-            cost_unit: None,
-            cost_holding: None,
-            cost_backlog: None,
-            cost_safety_stock: None,
-            cost_ordering: None,
-            cost_setup: None,
-            cost_overtime: None,
+            costs: CostColumns::default(),
             demand: None,
             shipped: None,
             unshipped: None,
@@ -109,13 +162,7 @@ impl ResultRow {
     pub fn set_kpis(&mut self, k: &Kpis) {
         let c = k.costs;
         self.objective = Some(c.total());
-        self.cost_unit = Some(c.unit);
-        self.cost_holding = Some(c.holding);
-        self.cost_backlog = Some(c.backlog);
-        self.cost_safety_stock = Some(c.safety_stock);
-        self.cost_ordering = Some(c.ordering);
-        self.cost_setup = Some(c.setup);
-        self.cost_overtime = Some(c.overtime);
+        self.costs = CostColumns::of(&c);
         self.demand = Some(k.demand);
         self.shipped = Some(k.shipped);
         self.unshipped = Some(k.unshipped);
@@ -130,7 +177,7 @@ impl ResultRow {
     /// Rounds every figure to 1e-6 (gap to 1e-9), so a row read back from the journal is
     /// bit-identical to the row computed.
     pub fn snapped(mut self) -> Self {
-        for v in self.kpi_fields_mut() {
+        for v in self.figures_mut() {
             *v = v.map(snap);
         }
         self.gap = self.gap.map(|g| (g * 1e9).round() / 1e9);
@@ -138,16 +185,9 @@ impl ResultRow {
         self
     }
 
-    fn kpi_fields_mut(&mut self) -> [&mut Option<f64>; 17] {
-        [
-            &mut self.objective,
-            &mut self.cost_unit,
-            &mut self.cost_holding,
-            &mut self.cost_backlog,
-            &mut self.cost_safety_stock,
-            &mut self.cost_ordering,
-            &mut self.cost_setup,
-            &mut self.cost_overtime,
+    /// The figures snapped to 1e-6: every float column but the gap.
+    fn figures_mut(&mut self) -> impl Iterator<Item = &mut Option<f64>> {
+        std::iter::once(&mut self.objective).chain(self.costs.0.iter_mut()).chain([
             &mut self.demand,
             &mut self.shipped,
             &mut self.unshipped,
@@ -157,27 +197,58 @@ impl ResultRow {
             &mut self.overtime,
             &mut self.capacity_excess,
             &mut self.material_shortage,
-        ]
+        ])
     }
 
-    /// The KPIs summarised, by name.
-    pub fn kpis(&self) -> [(&'static str, Option<f64>); 13] {
-        [
-            ("objective", self.objective),
-            ("cost_unit", self.cost_unit),
-            ("cost_holding", self.cost_holding),
-            ("cost_backlog", self.cost_backlog),
-            ("cost_ordering", self.cost_ordering),
-            ("cost_setup", self.cost_setup),
-            ("cost_overtime", self.cost_overtime),
-            ("fill_rate", self.fill_rate),
-            ("on_time_fill_rate", self.on_time_fill_rate),
-            ("unshipped", self.unshipped),
-            ("peak_utilization", self.peak_utilization),
-            ("overtime", self.overtime),
-            ("gap", self.gap),
-        ]
+    /// The float columns' values, in the order of [`float_columns`].
+    fn floats(&self) -> Vec<Option<f64>> {
+        let mut out = Vec::with_capacity(float_columns().len());
+        out.push(self.objective);
+        out.extend(self.costs.0);
+        out.extend([
+            self.demand,
+            self.shipped,
+            self.unshipped,
+            self.fill_rate,
+            self.on_time_fill_rate,
+            self.peak_utilization,
+            self.overtime,
+            self.capacity_excess,
+            self.material_shortage,
+            self.gap,
+        ]);
+        out
     }
+
+    /// The KPIs summarised, in the order of [`kpi_names`]: the objective, every cost term,
+    /// service, load and the gap.
+    pub fn kpis(&self) -> Vec<Option<f64>> {
+        let mut out = Vec::with_capacity(kpi_names().len());
+        out.push(self.objective);
+        out.extend(self.costs.0);
+        out.extend([
+            self.fill_rate,
+            self.on_time_fill_rate,
+            self.unshipped,
+            self.peak_utilization,
+            self.overtime,
+            self.gap,
+        ]);
+        out
+    }
+}
+
+/// The names of the KPIs that `summary.json` summarises (see [`ResultRow::kpis`]).
+pub fn kpi_names() -> &'static [String] {
+    static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names = vec!["objective".to_string()];
+        names.extend(cost_columns().iter().cloned());
+        names.extend(
+            ["fill_rate", "on_time_fill_rate", "unshipped", "peak_utilization", "overtime", "gap"].map(String::from),
+        );
+        names
+    });
+    &NAMES
 }
 
 /// Summary statistics of one KPI over the scenarios that have it.
@@ -225,14 +296,19 @@ pub fn summarize(rows: &[ResultRow]) -> SweepSummary {
     for r in rows {
         *statuses.entry(r.status.clone()).or_insert(0) += 1;
     }
-    let base = rows.iter().find(|r| r.kind == "base");
+    let base = rows.iter().find(|r| r.kind == "base").map(ResultRow::kpis);
     let mut kpis = BTreeMap::new();
-    let names = ResultRow::new(0, "", "", String::new(), "").kpis().map(|(n, _)| n);
-    for (position, name) in names.iter().enumerate() {
-        let mut values: Vec<f64> = rows.iter().filter_map(|r| r.kpis()[position].1).collect();
+    let names = kpi_names();
+    let mut columns: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for r in rows {
+        for (column, value) in columns.iter_mut().zip(r.kpis()) {
+            column.extend(value);
+        }
+    }
+    for ((position, name), mut values) in names.iter().enumerate().zip(columns) {
         values.sort_by(f64::total_cmp);
         let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
-        let base_value = base.and_then(|b| b.kpis()[position].1);
+        let base_value = base.as_ref().and_then(|b| b[position]);
         let round = |v: f64| snap(v);
         kpis.insert(
             name.to_string(),
@@ -275,63 +351,47 @@ pub fn summary_text(summary: &SweepSummary) -> String {
     out
 }
 
-/// Column names of `results.csv` / `results.parquet`, in order.
-pub const RESULT_COLUMNS: [&str; 28] = [
-    "index",
-    "name",
-    "kind",
-    "parameters",
-    "status",
-    "stop_reason",
-    "objective",
-    "cost_unit",
-    "cost_holding",
-    "cost_backlog",
-    "cost_safety_stock",
-    "cost_ordering",
-    "cost_setup",
-    "cost_overtime",
-    "demand",
-    "shipped",
-    "unshipped",
-    "fill_rate",
-    "on_time_fill_rate",
-    "peak_utilization",
-    "overtime",
-    "capacity_excess",
-    "material_shortage",
-    "gap",
-    "nodes",
-    "seconds",
-    "message",
-    "mode",
-];
+/// The float columns of the results, in order: the objective, `cost_<term>` for every term
+/// of [`CostBreakdown::NAMES`], then demand, service, load, shortage and the gap.
+pub fn float_columns() -> &'static [String] {
+    static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names = vec!["objective".to_string()];
+        names.extend(cost_columns().iter().cloned());
+        names.extend(
+            [
+                "demand",
+                "shipped",
+                "unshipped",
+                "fill_rate",
+                "on_time_fill_rate",
+                "peak_utilization",
+                "overtime",
+                "capacity_excess",
+                "material_shortage",
+                "gap",
+            ]
+            .map(String::from),
+        );
+        names
+    });
+    &NAMES
+}
 
-fn floats(r: &ResultRow) -> [Option<f64>; 18] {
-    [
-        r.objective,
-        r.cost_unit,
-        r.cost_holding,
-        r.cost_backlog,
-        r.cost_safety_stock,
-        r.cost_ordering,
-        r.cost_setup,
-        r.cost_overtime,
-        r.demand,
-        r.shipped,
-        r.unshipped,
-        r.fill_rate,
-        r.on_time_fill_rate,
-        r.peak_utilization,
-        r.overtime,
-        r.capacity_excess,
-        r.material_shortage,
-        r.gap,
-    ]
+/// Column names of `results.csv` / `results.parquet`, in order: index, name, kind,
+/// parameters, status, stop_reason, the [`float_columns`], nodes, seconds, message, mode.
+pub fn result_columns() -> &'static [String] {
+    static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut names: Vec<String> =
+            ["index", "name", "kind", "parameters", "status", "stop_reason"].map(String::from).to_vec();
+        names.extend(float_columns().iter().cloned());
+        names.extend(["nodes", "seconds", "message", "mode"].map(String::from));
+        names
+    });
+    &NAMES
 }
 
 fn results_csv(rows: &[ResultRow], mode: &str) -> String {
-    let mut out = RESULT_COLUMNS.join(",");
+    let mut out = result_columns().join(",");
     out.push('\n');
     let opt = |v: Option<f64>| v.map(fmt_float).unwrap_or_default();
     for r in rows {
@@ -343,7 +403,7 @@ fn results_csv(rows: &[ResultRow], mode: &str) -> String {
             r.status.clone(),
             r.stop_reason.clone().unwrap_or_default(),
         ];
-        cells.extend(floats(r).map(opt));
+        cells.extend(r.floats().into_iter().map(opt));
         cells.push(r.nodes.map(|n| n.to_string()).unwrap_or_default());
         cells.push(fmt_float(r.seconds));
         cells.push(r.message.as_deref().map(csv_field).unwrap_or_default());
@@ -366,8 +426,9 @@ fn results_frame(rows: &[ResultRow], mode: &str) -> Result<DataFrame, polars::er
         text("status", &|r| Some(r.status.clone())),
         text("stop_reason", &|r| r.stop_reason.clone()),
     ];
-    for (position, name) in RESULT_COLUMNS[6..24].iter().enumerate() {
-        columns.push(Column::new((*name).into(), rows.iter().map(|r| floats(r)[position]).collect::<Vec<_>>()));
+    let floats: Vec<Vec<Option<f64>>> = rows.iter().map(ResultRow::floats).collect();
+    for (position, name) in float_columns().iter().enumerate() {
+        columns.push(Column::new(name.into(), floats.iter().map(|f| f[position]).collect::<Vec<_>>()));
     }
     columns.push(Column::new("nodes".into(), rows.iter().map(|r| r.nodes).collect::<Vec<_>>()));
     columns.push(Column::new("seconds".into(), rows.iter().map(|r| r.seconds).collect::<Vec<_>>()));
@@ -392,4 +453,61 @@ pub fn write_results(out_dir: &Path, rows: &[ResultRow], summary: &SweepSummary,
     })?;
     let json = serde_json::to_string_pretty(summary).map_err(|e| not_made("summary.json", e.to_string()))?;
     write("summary.json", &mut |f| f.write_all(format!("{json}\n").as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ResultRow {
+        let mut row = ResultRow::new(3, "s", "named", "{}".into(), "optimal");
+        let costs = CostBreakdown { unit: 1.5, family_setup: 2.0, joint_order: 3.0, unmet: 4.0, ..Default::default() };
+        row.set_kpis(&Kpis { costs, demand: 10.0, ..Default::default() });
+        row
+    }
+
+    #[test]
+    fn every_cost_term_is_a_column_and_a_journal_key_in_order() {
+        let row = row();
+        let json = serde_json::to_string(&row).expect("serialises");
+        // The quoted words in order (keys and string values; only keys start with cost_).
+        let keys: Vec<&str> = json.split('"').skip(1).step_by(2).filter(|k| k.starts_with("cost_")).collect();
+        assert_eq!(keys, cost_columns());
+        assert!(json.contains(r#""objective":10.5,"cost_unit":1.5,"#), "{json}");
+        assert!(json.contains(r#""cost_unmet":4.0,"demand":10.0"#), "{json}");
+        assert_eq!(serde_json::from_str::<ResultRow>(&json).expect("reads back"), row);
+        assert_eq!(row.costs.get("joint_order"), Some(3.0));
+        let header = result_columns().join(",");
+        assert!(header.contains(
+            "objective,cost_unit,cost_holding,cost_backlog,cost_safety_stock,cost_ordering,cost_setup,cost_overtime,cost_family_setup,cost_joint_order,cost_unmet,demand,"
+        ));
+        let csv = results_csv(&[row], "reoptimize");
+        let line = csv.lines().nth(1).expect("a row");
+        assert_eq!(line.split(',').count(), result_columns().len(), "{line}");
+        assert!(line.contains(",10.5,1.5,0,0,0,0,0,0,2,3,4,10,"), "{line}");
+    }
+
+    /// A journal written before the version-2 terms had their columns: its rows read back,
+    /// the new terms empty.
+    #[test]
+    fn a_row_journaled_without_the_new_terms_reads_back_with_them_empty() {
+        let old = r#"{"index":0,"name":"base","kind":"base","parameters":"{}","status":"optimal","stop_reason":"completed","objective":17.5,"cost_unit":16.0,"cost_holding":1.5,"cost_backlog":0.0,"cost_safety_stock":0.0,"cost_ordering":0.0,"cost_setup":0.0,"cost_overtime":0.0,"demand":13.0,"shipped":13.0,"unshipped":0.0,"fill_rate":1.0,"on_time_fill_rate":1.0,"peak_utilization":1.0,"overtime":0.0,"capacity_excess":0.0,"material_shortage":0.0,"gap":0.0,"nodes":1,"seconds":0.25,"message":null}"#;
+        let row: ResultRow = serde_json::from_str(old).expect("an old row reads");
+        assert_eq!(row.objective, Some(17.5));
+        assert_eq!(row.costs.get("unit"), Some(16.0));
+        assert_eq!(row.costs.get("holding"), Some(1.5));
+        for term in ["family_setup", "joint_order", "unmet"] {
+            assert_eq!(row.costs.get(term), None, "{term}");
+        }
+        assert_eq!((row.nodes, row.seconds), (Some(1), 0.25));
+    }
+
+    #[test]
+    fn the_summary_has_every_cost_term() {
+        let summary = summarize(&[row()]);
+        for name in cost_columns() {
+            assert!(summary.kpis.contains_key(name), "{name}");
+        }
+        assert_eq!(summary.kpis["cost_unmet"].mean, Some(4.0));
+    }
 }

@@ -152,6 +152,19 @@ pub struct ScenarioChanges {
     pub moq: BTreeMap<String, f64>,
     /// Items (patterns) whose demand may no longer ship late.
     pub no_backlog: Vec<String>,
+    /// Periods added to (or, negative, taken from) the lead time of every source of the
+    /// suppliers matching a pattern (floor 0), after the item's own `lead_time` change (v2).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub supplier_lead_time: BTreeMap<String, i64>,
+    /// New `max_per_period` of every source of the suppliers matching a pattern (v2).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub supplier_max: BTreeMap<String, f64>,
+    /// Routes removed, written `ITEM/ROUTE` (the item part a pattern, the route an id) (v2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_route: Vec<String>,
+    /// Suppliers (patterns) removed: every source of theirs (v2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_supplier: Vec<String>,
     /// Monte-Carlo demand, when this is a sample.
     pub random_demand: Option<RandomDemand>,
 }
@@ -272,7 +285,7 @@ fn markets(input: &PlanInput) -> BTreeSet<String> {
 }
 
 /// Keys of a change set, shared by scenarios, grids and Monte-Carlo blocks.
-const CHANGE_KEYS: [&str; 9] = [
+const CHANGE_KEYS: [&str; 13] = [
     "demand_scale",
     "market_demand",
     "item_demand",
@@ -282,7 +295,14 @@ const CHANGE_KEYS: [&str; 9] = [
     "cost_scale",
     "moq",
     "no_backlog",
+    "supplier_lead_time",
+    "supplier_max",
+    "no_route",
+    "no_supplier",
 ];
+
+/// Change keys that hold a list of ids, not values: not a grid axis.
+const LIST_KEYS: [&str; 4] = ["capacity", "no_backlog", "no_route", "no_supplier"];
 
 struct Parser<'a> {
     input: &'a PlanInput,
@@ -527,6 +547,64 @@ impl Parser<'_> {
         false
     }
 
+    /// Whether `pattern` matches a supplier (of `sources.csv`); reports one matching nothing.
+    fn supplier_pattern(&mut self, ctx: &Context, key: &str, pattern: &str) -> bool {
+        if pattern.trim().is_empty() {
+            self.problem(ctx, key, "empty supplier pattern");
+            return false;
+        }
+        if self.input.suppliers.iter().any(|v| pattern_matches(pattern, &v.id)) {
+            return true;
+        }
+        let ids: Vec<&str> = self.input.suppliers.iter().map(|v| v.id.as_str()).collect();
+        let hint = match crate::input::table::closest(pattern, ids.iter().copied()) {
+            Some(c) => format!(" (did you mean \"{c}\"?)"),
+            None if ids.is_empty() => " (the plan has no suppliers; they are named in sources.csv)".into(),
+            None => format!(" (suppliers: {})", ids.join(", ")),
+        };
+        self.problem(ctx, key, format!("supplier pattern \"{pattern}\" matches no supplier{hint}"));
+        false
+    }
+
+    /// Whether `spec`, written `ITEM/ROUTE` (the item part a pattern, the route after the last
+    /// `/` an id), names a route of some item the pattern matches; reports one that does not.
+    fn route_pattern(&mut self, ctx: &Context, key: &str, spec: &str) -> bool {
+        let Some((item_pattern, route)) = spec.rsplit_once('/').filter(|(i, r)| !i.trim().is_empty() && !r.is_empty())
+        else {
+            self.problem(
+                ctx,
+                key,
+                format!("expected a route written ITEM/ROUTE (e.g. \"TEE/SCREEN\"), found \"{spec}\""),
+            );
+            return false;
+        };
+        if !self.item_pattern(ctx, key, item_pattern) {
+            return false;
+        }
+        let input = self.input;
+        let routes: Vec<&str> = input
+            .routes
+            .iter()
+            .filter(|r| input.items.get(r.item).is_some_and(|it| pattern_matches(item_pattern, &it.id)))
+            .map(|r| r.id.as_str())
+            .collect();
+        if routes.contains(&route) {
+            return true;
+        }
+        let mut ids: Vec<String> = routes.iter().map(|r| format!("{item_pattern}/{r}")).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let hint = match crate::input::table::closest(spec, ids.iter().map(String::as_str)) {
+            Some(c) => format!(" (did you mean \"{c}\"?)"),
+            None if ids.is_empty() => {
+                format!(" (no item matching \"{item_pattern}\" has a named route; routes are named in routings.csv)")
+            }
+            None => format!(" (routes of the items it matches: {})", ids.join(", ")),
+        };
+        self.problem(ctx, key, format!("route \"{spec}\" matches no route{hint}"));
+        false
+    }
+
     fn resource(&mut self, ctx: &Context, key: &str, id: &str) -> bool {
         if self.input.resource_idx(id).is_some() {
             return true;
@@ -562,7 +640,7 @@ impl Parser<'_> {
             }
             match key.as_str() {
                 "demand_scale" => c.demand_scale = self.number(ctx, key, value),
-                "market_demand" | "item_demand" | "capacity_scale" | "moq" => {
+                "market_demand" | "item_demand" | "capacity_scale" | "moq" | "supplier_max" => {
                     let Some(t) = self.table(ctx, key, value) else { continue };
                     for (name, v) in t {
                         let sub = format!("{key}.{name}");
@@ -570,6 +648,7 @@ impl Parser<'_> {
                         let known = match key.as_str() {
                             "market_demand" => self.market(ctx, &sub, name),
                             "capacity_scale" => self.resource(ctx, &sub, name),
+                            "supplier_max" => self.supplier_pattern(ctx, &sub, name),
                             _ => self.item_pattern(ctx, &sub, name),
                         };
                         if known {
@@ -577,20 +656,25 @@ impl Parser<'_> {
                                 "market_demand" => &mut c.market_demand,
                                 "item_demand" => &mut c.item_demand,
                                 "capacity_scale" => &mut c.capacity_scale,
+                                "supplier_max" => &mut c.supplier_max,
                                 _ => &mut c.moq,
                             };
                             map.insert(name.clone(), x);
                         }
                     }
                 }
-                "lead_time" => {
+                "lead_time" | "supplier_lead_time" => {
                     let Some(t) = self.table(ctx, key, value) else { continue };
                     for (name, v) in t {
                         let sub = format!("{key}.{name}");
                         match v.as_integer() {
                             Some(d) if d.abs() <= 10_000 => {
-                                if self.item_pattern(ctx, &sub, name) {
-                                    c.lead_time.insert(name.clone(), d);
+                                if key == "lead_time" {
+                                    if self.item_pattern(ctx, &sub, name) {
+                                        c.lead_time.insert(name.clone(), d);
+                                    }
+                                } else if self.supplier_pattern(ctx, &sub, name) {
+                                    c.supplier_lead_time.insert(name.clone(), d);
                                 }
                             }
                             _ => self.problem(
@@ -617,27 +701,31 @@ impl Parser<'_> {
                     }
                 }
                 "capacity" => self.windows(ctx, key, value, &mut c),
-                "no_backlog" => match value.as_array() {
-                    Some(list) => {
-                        for v in list {
-                            match v.as_str() {
-                                Some(p) => {
-                                    if self.item_pattern(ctx, key, p) {
-                                        c.no_backlog.push(p.to_string());
-                                    }
-                                }
-                                None => self.problem(
-                                    ctx,
-                                    key,
-                                    format!("expected item patterns (strings), found {}", type_name(v)),
-                                ),
-                            }
+                "no_backlog" | "no_route" | "no_supplier" => {
+                    let what = match key.as_str() {
+                        "no_backlog" => "item patterns",
+                        "no_route" => "routes written ITEM/ROUTE",
+                        _ => "supplier patterns",
+                    };
+                    let Some(list) = value.as_array() else {
+                        self.problem(ctx, key, format!("expected a list of {what}, found {}", type_name(value)));
+                        continue;
+                    };
+                    for v in list {
+                        let Some(p) = v.as_str() else {
+                            self.problem(ctx, key, format!("expected {what} (strings), found {}", type_name(v)));
+                            continue;
+                        };
+                        let (known, list) = match key.as_str() {
+                            "no_backlog" => (self.item_pattern(ctx, key, p), &mut c.no_backlog),
+                            "no_route" => (self.route_pattern(ctx, key, p), &mut c.no_route),
+                            _ => (self.supplier_pattern(ctx, key, p), &mut c.no_supplier),
+                        };
+                        if known {
+                            list.push(p.to_string());
                         }
                     }
-                    None => {
-                        self.problem(ctx, key, format!("expected a list of item patterns, found {}", type_name(value)))
-                    }
-                },
+                }
                 _ => {
                     let mut known: Vec<&str> = CHANGE_KEYS.to_vec();
                     known.extend_from_slice(extra);
@@ -727,8 +815,9 @@ impl Parser<'_> {
             if key == "name" {
                 continue;
             }
-            if key == "capacity" || key == "no_backlog" {
-                self.problem(ctx, key, "not allowed in a grid (use a named scenario, or capacity_scale)");
+            if LIST_KEYS.contains(&key.as_str()) {
+                let instead = if key == "capacity" { "a named scenario, or capacity_scale" } else { "named scenarios" };
+                self.problem(ctx, key, format!("not allowed in a grid (use {instead})"));
                 continue;
             }
             match value {
@@ -917,6 +1006,10 @@ pub fn describe_changes(c: &ScenarioChanges) -> String {
     map("cost_scale", serde_json::Value::Object(costs), no_costs);
     map("moq", serde_json::json!(c.moq), c.moq.is_empty());
     map("no_backlog", serde_json::json!(c.no_backlog), c.no_backlog.is_empty());
+    map("supplier_lead_time", serde_json::json!(c.supplier_lead_time), c.supplier_lead_time.is_empty());
+    map("supplier_max", serde_json::json!(c.supplier_max), c.supplier_max.is_empty());
+    map("no_route", serde_json::json!(c.no_route), c.no_route.is_empty());
+    map("no_supplier", serde_json::json!(c.no_supplier), c.no_supplier.is_empty());
     if let Some(r) = c.random_demand {
         let dist = match r.distribution {
             Distribution::Poisson => serde_json::json!({"distribution": "poisson"}),

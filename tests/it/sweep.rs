@@ -7,6 +7,7 @@ use flexplan::input::bom::BomGraph;
 use flexplan::input::*;
 use flexplan::plan::bucket_demand;
 use flexplan::plan::plan;
+use flexplan::plan::{CostBreakdown, SolveStatus};
 use flexplan::sweep::apply::{apply, resolve, scenario_demand, DemandIndex};
 use flexplan::sweep::evaluate::{service_rates, EvalBuffers, Evaluator};
 use flexplan::sweep::results::{percentile, ResultRow};
@@ -596,4 +597,438 @@ fn summary_statistics_by_hand() {
     assert_eq!((k.base, k.delta_mean_vs_base), (Some(10.0), Some(10.0)));
     assert_eq!(s.statuses.get("infeasible"), Some(&1));
     assert_eq!(s.statuses.get("optimal"), Some(&2));
+}
+
+// ---------------------------------------------------------------------------------------
+// Version 2: routes and suppliers.
+
+/// A version-2 plan over 4 weeks. TEE (10 due in week 3, backlog 100 per unit and week,
+/// unmet 50, holding 2) is made from one BLANK each, on route SCREEN (unit cost 1, lead 0,
+/// resource SCREEN-PRESS with the family PRINT, whose setup costs 3 a week) or on route
+/// PARTNER (a partner factory: unit cost 4, lead 1). BLANK (holding 3, lead 1) is bought from
+/// MILL-A (unit cost 1, the item's lead time) or MILL-B (unit cost 2, its own lead time 1, a
+/// joint order cost of 5 a week).
+///
+/// The optimum: TEE made on SCREEN in week 3 (10 + family 3), its 10 blanks ordered from
+/// MILL-A in week 2 (10): 23, nothing held, nothing late. Options: 0 SCREEN, 1 PARTNER,
+/// 2 MILL-A, 3 MILL-B.
+fn v2_plan() -> PlanInput {
+    let tee =
+        Item { holding_cost: 2.0, backlog_cost: Some(100.0), unmet_cost: 50.0, ..Item::new("TEE", ItemKind::Make) };
+    let blank = Item { holding_cost: 3.0, lead_time: 1, ..Item::new("BLANK", ItemKind::Buy) };
+    let press = |id: &str| Resource { id: id.into(), capacity: vec![100.0; 4], overtime_max: 0.0, overtime_cost: 0.0 };
+    let terms = |unit_cost: f64, lead_time: Option<usize>| LotTerms {
+        unit_cost: Some(unit_cost),
+        lead_time,
+        ..LotTerms::default()
+    };
+    PlanInput {
+        items: vec![tee, blank],
+        bom: vec![BomEdge { parent: 0, component: 1, quantity: 1.0 }],
+        resources: vec![press("SCREEN-PRESS"), press("PARTNER")],
+        routings: vec![
+            Routing { route: Some(0), family: Some(0), ..Routing::new(0, 0, 1.0, 0.0, 0.0) },
+            Routing { route: Some(1), ..Routing::new(0, 1, 1.0, 0.0, 0.0) },
+        ],
+        routes: vec![
+            Route { item: 0, id: "SCREEN".into(), terms: terms(1.0, None) },
+            Route { item: 0, id: "PARTNER".into(), terms: terms(4.0, Some(1)) },
+        ],
+        suppliers: vec![
+            Supplier { id: "MILL-A".into(), order_cost: 0.0 },
+            Supplier { id: "MILL-B".into(), order_cost: 5.0 },
+        ],
+        sources: vec![
+            Source { item: 1, supplier: 0, terms: terms(1.0, None), max_per_period: None },
+            Source { item: 1, supplier: 1, terms: terms(2.0, Some(1)), max_per_period: None },
+        ],
+        families: vec![Family { id: "PRINT".into(), resource: 0, setup_time: 0.0, setup_cost: 3.0 }],
+        orders: vec![Order {
+            id: "O1".into(),
+            item: 0,
+            quantity: 10.0,
+            due_date: start() + chrono::Days::new(14),
+            market: None,
+        }],
+        ..PlanInput::new(Horizon { start: start(), bucket: Bucket::Week, periods: 4 })
+    }
+}
+
+const SCREEN: usize = 0;
+const PARTNER: usize = 1;
+const MILL_A: usize = 2;
+const MILL_B: usize = 3;
+
+/// The changes of a one-scenario file on `input`.
+fn changes_of(keys: &str, input: &PlanInput) -> ScenarioChanges {
+    let file = parse(&format!("[[scenario]]\nname = \"s\"\n{keys}\n"), input).unwrap();
+    file.scenarios[1].changes.clone()
+}
+
+/// Reoptimizes `input` under `keys` (gap 0): the outcome's costs and lots.
+fn reoptimize(input: &PlanInput, keys: &str) -> (SolveStatus, Option<CostBreakdown>, Option<Grid<f64>>) {
+    let changes = changes_of(keys, input);
+    let modified = apply(input, &changes);
+    let bom = BomGraph::new(&modified).unwrap();
+    let options = flexplan::plan::SolveOptions { threads: 1, mip_gap: 0.0, ..Default::default() };
+    let outcome = plan(&modified, &bom, &options).unwrap();
+    (outcome.status, outcome.costs, outcome.solution.map(|s| s.lots))
+}
+
+/// Evaluates the base optimum's lots (SCREEN 10 in week 3, MILL-A 10 in week 2) under `keys`.
+fn evaluate_base_lots(keys: &str) -> flexplan::sweep::evaluate::Kpis {
+    let input = v2_plan();
+    let mut lots = Grid::new(4, 4, 0.0);
+    lots[(SCREEN, 2)] = 10.0;
+    lots[(MILL_A, 1)] = 10.0;
+    let evaluator = Evaluator::new(&input, lots).unwrap();
+    evaluator.evaluate(&changes_of(keys, &input), &mut EvalBuffers::default())
+}
+
+#[test]
+fn v2_base_optimum_by_hand() {
+    let input = v2_plan();
+    let (status, costs, lots) = reoptimize(&input, "");
+    assert_eq!(status.as_str(), "optimal");
+    let costs = costs.unwrap();
+    assert!((costs.total() - 23.0).abs() < 1e-6, "{costs:?}");
+    assert!((costs.family_setup - 3.0).abs() < 1e-6);
+    let lots = lots.unwrap();
+    assert!((lots[(SCREEN, 2)] - 10.0).abs() < 1e-6 && (lots[(MILL_A, 1)] - 10.0).abs() < 1e-6, "{lots:?}");
+    // Evaluating these lots on the base gives the same cost.
+    let k = evaluate_base_lots("");
+    assert!((k.costs.total() - 23.0).abs() < 1e-9, "{:?}", k.costs);
+    assert_eq!((k.shipped, k.material_shortage), (10.0, 0.0));
+}
+
+/// Without SCREEN, TEE is made on PARTNER (lead 1: started in week 2, so its blanks are
+/// ordered in week 1): 40 instead of 10 + the family setup 3, so the cost rises by exactly
+/// 40 - 13 = 27, from 23 to 50.
+#[test]
+fn no_route_of_the_cheap_route_costs_what_the_dear_route_costs_more() {
+    let input = v2_plan();
+    let (status, costs, lots) = reoptimize(&input, "no_route = [\"TEE/SCREEN\"]");
+    assert_eq!(status.as_str(), "optimal");
+    let costs = costs.unwrap();
+    assert!((costs.total() - 50.0).abs() < 1e-6, "{costs:?}");
+    assert!((costs.total() - 23.0 - (40.0 - 13.0)).abs() < 1e-6);
+    assert_eq!(costs.family_setup, 0.0);
+    let lots = lots.unwrap();
+    assert!(lots.row(SCREEN).iter().all(|&x| x == 0.0), "no lot on a removed route: {lots:?}");
+    assert!((lots[(PARTNER, 1)] - 10.0).abs() < 1e-6 && (lots[(MILL_A, 0)] - 10.0).abs() < 1e-6, "{lots:?}");
+    // The item pattern may be a wildcard.
+    assert_eq!(changes_of("no_route = [\"*/SCREEN\"]", &input).no_route, vec!["*/SCREEN".to_string()]);
+    let (_, same, _) = reoptimize(&input, "no_route = [\"T*/SCREEN\"]");
+    assert!((same.unwrap().total() - 50.0).abs() < 1e-6);
+}
+
+/// Both routes removed: TEE cannot be made, so its 10 units are late in weeks 3 and 4
+/// (backlog 100 x 10 x 2) and unmet at the end (50 x 10); no blank is bought. Forbidding late
+/// shipment then makes the scenario infeasible.
+#[test]
+fn an_item_with_every_way_removed_ships_late_or_is_infeasible() {
+    let input = v2_plan();
+    let (status, costs, lots) = reoptimize(&input, "no_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]");
+    assert_eq!(status.as_str(), "optimal");
+    let costs = costs.unwrap();
+    assert!((costs.backlog - 2000.0).abs() < 1e-6 && (costs.unmet - 500.0).abs() < 1e-6, "{costs:?}");
+    assert!((costs.total() - 2500.0).abs() < 1e-6, "{costs:?}");
+    assert!(lots.unwrap().cells().iter().all(|&x| x == 0.0));
+    let (status, costs, _) = reoptimize(&input, "no_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]\nno_backlog = [\"TEE\"]");
+    assert_eq!((status.as_str(), costs), ("infeasible", None));
+    // The sweep's row says so, and why the diagnosis sees the removed routes as taking 4 weeks.
+    let bom = BomGraph::new(&input).unwrap();
+    let file = parse(
+        "[[scenario]]\nname = \"x\"\nno_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]\nno_backlog = [\"TEE\"]\n",
+        &input,
+    )
+    .unwrap();
+    let row = flexplan::sweep::reoptimize_one(&input, &bom, &file.scenarios[1], &file.settings);
+    assert_eq!(row.status, "infeasible");
+    let message = row.message.unwrap();
+    assert!(message.starts_with("TEE: 10 of 10 units due in period 3 cannot be shipped on time"), "{message}");
+    assert!(
+        message.ends_with(" (the scenario removes route TEE/SCREEN, route TEE/PARTNER: each has the horizon, 4 periods, as lead time)"),
+        "{message}"
+    );
+}
+
+/// MILL-A two weeks slower: a lot ordered in week 2 arrives in week 4.
+/// Reoptimize: the order moves a week earlier (week 1, lead 2: still in time, same cost).
+/// Evaluate (lots fixed): the 10 blanks TEE's lot uses in week 3 are a week late, a shortage
+/// of 10 unit-weeks.
+#[test]
+fn supplier_lead_time_moves_the_order_earlier_or_makes_it_late() {
+    let input = v2_plan();
+    let (_, costs, lots) = reoptimize(&input, "supplier_lead_time = { \"MILL-A\" = 1 }");
+    assert!((costs.unwrap().total() - 23.0).abs() < 1e-6);
+    let lots = lots.unwrap();
+    assert!((lots[(MILL_A, 0)] - 10.0).abs() < 1e-6 && lots[(MILL_A, 1)] == 0.0, "{lots:?}");
+    let k = evaluate_base_lots("supplier_lead_time = { \"MILL-A\" = 1 }");
+    assert_eq!(k.material_shortage, 10.0);
+    assert_eq!(k.costs.unit, 20.0, "the late lot is still paid");
+    // Two weeks slower: MILL-A can no longer deliver by week 3, MILL-B (2 a unit, joint order
+    // 5) does: 23 + 10 + 5.
+    let (_, costs, _) = reoptimize(&input, "supplier_lead_time = { \"MILL-A\" = 2 }");
+    assert!((costs.unwrap().total() - 38.0).abs() < 1e-6);
+    // Evaluate: the lot arrives after the horizon, the blanks are short in weeks 3 and 4.
+    assert_eq!(evaluate_base_lots("supplier_lead_time = { \"MILL-A\" = 2 }").material_shortage, 20.0);
+    // A shorter lead time floors at 0: the lot ordered in week 2 arrives in week 2, one week
+    // early (held 3 x 10).
+    let k = evaluate_base_lots("supplier_lead_time = { \"MILL-*\" = -5 }");
+    assert_eq!((k.material_shortage, k.costs.holding), (0.0, 30.0));
+}
+
+/// At most 6 a week from MILL-A: 6 from MILL-A (6) and 4 from MILL-B (8 + its joint order
+/// 5), 32 in all. Ordering 4 of them a week earlier from MILL-A would cost 4 x 3 of holding
+/// (35); making 4 TEE a week earlier from them, 4 x 2 of holding and a second family setup
+/// (34).
+/// Evaluate: MILL-A delivers 6 of the 10 ordered, 4 blanks short in weeks 3 and 4.
+#[test]
+fn supplier_max_forces_a_split() {
+    let input = v2_plan();
+    let (_, costs, lots) = reoptimize(&input, "supplier_max = { \"MILL-A\" = 6 }");
+    let costs = costs.unwrap();
+    assert!((costs.total() - 32.0).abs() < 1e-6, "{costs:?}");
+    assert!((costs.joint_order - 5.0).abs() < 1e-6);
+    let lots = lots.unwrap();
+    assert!((lots[(MILL_A, 1)] - 6.0).abs() < 1e-6 && (lots[(MILL_B, 1)] - 4.0).abs() < 1e-6, "{lots:?}");
+    let k = evaluate_base_lots("supplier_max = { \"MILL-A\" = 6 }");
+    assert_eq!((k.material_shortage, k.costs.unit), (8.0, 16.0));
+    // A new max of 0 takes the supplier out like no_supplier.
+    let zero = evaluate_base_lots("supplier_max = { \"MILL-A\" = 0 }");
+    let removed = evaluate_base_lots("no_supplier = [\"MILL-A\"]");
+    assert_eq!(zero, removed);
+}
+
+/// Without MILL-A the blanks come from MILL-B: 23 + 10 + 5 = 38. Evaluate: MILL-A's lot is not
+/// made (not paid, never arrives): 10 blanks short in weeks 3 and 4.
+#[test]
+fn no_supplier_buys_elsewhere_or_leaves_a_shortage() {
+    let input = v2_plan();
+    let (_, costs, lots) = reoptimize(&input, "no_supplier = [\"MILL-A\"]");
+    assert!((costs.unwrap().total() - 38.0).abs() < 1e-6);
+    assert!(lots.unwrap().row(MILL_A).iter().all(|&x| x == 0.0));
+    let k = evaluate_base_lots("no_supplier = [\"MILL-A\"]");
+    assert_eq!((k.material_shortage, k.costs.unit, k.costs.joint_order), (20.0, 10.0, 0.0));
+    assert_eq!(k.shipped, 10.0, "the simulation still makes the fixed TEE lot");
+    // Every supplier gone: nothing can be bought, TEE is late (backlog and unmet as above).
+    let (_, costs, _) = reoptimize(&input, "no_supplier = [\"MILL-*\"]");
+    assert!((costs.unwrap().total() - 2500.0).abs() < 1e-6);
+}
+
+/// Evaluate with SCREEN removed: TEE's lot is not made (no unit cost, no family setup, no
+/// load, no blank used), so TEE is short: 10 late in weeks 3 and 4 (backlog 2000) and unmet
+/// (500); the 10 blanks are held in weeks 3 and 4 (3 x 10 x 2).
+#[test]
+fn evaluate_no_route_shows_the_missing_lot() {
+    let k = evaluate_base_lots("no_route = [\"TEE/SCREEN\"]");
+    assert_eq!((k.shipped, k.unshipped, k.fill_rate), (0.0, 10.0, 0.0));
+    let c = k.costs;
+    assert_eq!((c.unit, c.family_setup, c.backlog, c.unmet, c.holding), (10.0, 0.0, 2000.0, 500.0, 60.0));
+    assert_eq!(k.peak_utilization, Some(0.0));
+    // Removing the route that has no lot changes nothing.
+    assert_eq!(evaluate_base_lots("no_route = [\"TEE/PARTNER\"]"), evaluate_base_lots(""));
+}
+
+/// The item's `lead_time` change moves the lead times of its routes and sources, their own
+/// overrides too; a supplier's change comes on top; each floors at 0. Reoptimize (the plan
+/// `apply` writes) and evaluate (the base options shifted) agree on every option's lead time.
+#[test]
+fn lead_time_changes_move_every_option_of_the_item() {
+    let input = v2_plan();
+    let base = Options::new(&input);
+    assert_eq!((0..4).map(|o| base.get(o).lead_time).collect::<Vec<_>>(), vec![0, 1, 1, 1]);
+    let cases = [
+        ("lead_time = { TEE = 1 }", vec![1, 2, 1, 1]),
+        ("lead_time = { BLANK = -1 }", vec![0, 1, 0, 0]),
+        ("lead_time = { \"*\" = 1 }\nsupplier_lead_time = { \"MILL-B\" = 2 }", vec![1, 2, 2, 4]),
+        ("lead_time = { BLANK = -3 }\nsupplier_lead_time = { \"MILL-*\" = 1 }", vec![0, 1, 1, 1]),
+        ("supplier_lead_time = { \"MILL-*\" = 1, \"MILL-A\" = 1 }", vec![0, 1, 3, 2]),
+    ];
+    for (keys, want) in cases {
+        let changes = changes_of(keys, &input);
+        let applied = Options::new(&apply(&input, &changes));
+        let resolved = resolve(&input, &changes);
+        let from_apply: Vec<usize> = (0..4).map(|o| applied.get(o).lead_time).collect();
+        let from_resolve: Vec<usize> = (0..4).map(|o| resolved.option_lead_time(base.get(o))).collect();
+        assert_eq!(from_apply, want, "{keys}");
+        assert_eq!(from_resolve, want, "{keys}");
+    }
+    // A removed route or source gets the horizon as lead time: no lot can start in it.
+    let changes = changes_of("no_route = [\"TEE/PARTNER\"]\nno_supplier = [\"MILL-B\"]", &input);
+    let applied = Options::new(&apply(&input, &changes));
+    assert_eq!((0..4).map(|o| applied.get(o).lead_time).collect::<Vec<_>>(), vec![0, 4, 1, 4]);
+    // supplier_max: the alphabetically last matching pattern wins.
+    let changes = changes_of("supplier_max = { \"MILL-*\" = 5, \"MILL-A\" = 7 }", &input);
+    let applied = apply(&input, &changes);
+    assert_eq!(applied.sources.iter().map(|s| s.max_per_period).collect::<Vec<_>>(), vec![Some(7.0), Some(5.0)]);
+}
+
+/// The lots each reoptimized scenario chose, evaluated under the same scenario, cost what the
+/// solve said: apply and evaluate read every key (lead times, caps, removals, cost scales of
+/// the version-2 terms and of the routes' and sources' own prices) the same way.
+#[test]
+fn reoptimized_lots_evaluate_to_the_reoptimized_costs() {
+    let input = v2_plan();
+    for keys in [
+        "",
+        "no_route = [\"TEE/SCREEN\"]",
+        "no_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]",
+        "no_supplier = [\"MILL-A\"]",
+        "supplier_max = { \"MILL-A\" = 6 }",
+        "supplier_lead_time = { \"MILL-A\" = 1 }",
+        "lead_time = { TEE = 1, BLANK = -1 }",
+        "cost_scale = { unit = 2, family_setup = 3, joint_order = 2 }\nsupplier_max = { \"MILL-A\" = 6 }",
+        "cost_scale = { unmet = 2, backlog = 0.5 }\nno_supplier = [\"MILL-*\"]",
+    ] {
+        let (_, costs, lots) = reoptimize(&input, keys);
+        let (costs, lots) = (costs.unwrap(), lots.unwrap());
+        let evaluator = Evaluator::new(&input, lots).unwrap();
+        let k = evaluator.evaluate(&changes_of(keys, &input), &mut EvalBuffers::default());
+        for ((name, solved), (_, simulated)) in costs.terms().zip(k.costs.terms()) {
+            assert!((solved - simulated).abs() < 1e-6, "{keys}: {name} {solved} vs {simulated}");
+        }
+        assert_eq!(k.material_shortage, 0.0, "{keys}");
+    }
+    // The cost scales reach the version-2 terms in reoptimize mode.
+    let (_, costs, _) = reoptimize(&input, "cost_scale = { unmet = 2 }\nno_supplier = [\"MILL-*\"]");
+    assert!((costs.unwrap().unmet - 1000.0).abs() < 1e-6);
+    let (_, costs, _) = reoptimize(&input, "cost_scale = { unit = 2, family_setup = 0 }");
+    assert!((costs.unwrap().total() - 40.0).abs() < 1e-6, "TEE 20 + BLANK 20");
+}
+
+fn v2_problems(text: &str) -> Vec<String> {
+    match parse(text, &v2_plan()) {
+        Err(Error::Scenarios { problems, .. }) => problems.iter().map(|p| p.to_string()).collect(),
+        other => panic!("expected invalid scenarios, got {other:?}"),
+    }
+}
+
+#[test]
+fn invalid_supply_keys_name_the_scenario_and_key() {
+    let cases = [
+        (
+            "[[scenario]]\nname = \"a\"\nsupplier_lead_time = { \"MILL-C\" = 1 }\n",
+            "scenario \"a\", key \"supplier_lead_time.MILL-C\": supplier pattern \"MILL-C\" matches no supplier (did you mean \"MILL-A\"?)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nsupplier_lead_time = { \"MILL-A\" = 0.5 }\n",
+            "scenario \"a\", key \"supplier_lead_time.MILL-A\": expected a whole number of periods to add (may be negative), found 0.5",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nsupplier_max = { \"MILL-A\" = -1 }\n",
+            "scenario \"a\", key \"supplier_max.MILL-A\": expected a finite number >= 0, found -1",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nsupplier_max = { \"ACME\" = 10 }\n",
+            "scenario \"a\", key \"supplier_max.ACME\": supplier pattern \"ACME\" matches no supplier (suppliers: MILL-A, MILL-B)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nno_route = [\"TEE/SCRN\"]\n",
+            "scenario \"a\", key \"no_route\": route \"TEE/SCRN\" matches no route (did you mean \"TEE/SCREEN\"?)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nno_route = [\"BLANK/SCREEN\"]\n",
+            "scenario \"a\", key \"no_route\": route \"BLANK/SCREEN\" matches no route (no item matching \"BLANK\" has a named route; routes are named in routings.csv)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nno_route = [\"SHIRT/SCREEN\"]\n",
+            "scenario \"a\", key \"no_route\": item pattern \"SHIRT\" matches no item (use an item id, or * and ? as wildcards)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nno_route = [\"SCREEN\"]\n",
+            "scenario \"a\", key \"no_route\": expected a route written ITEM/ROUTE (e.g. \"TEE/SCREEN\"), found \"SCREEN\"",
+        ),
+        (
+            "[[monte_carlo]]\nname = \"mc\"\nsamples = 2\nno_supplier = [\"MILL-X\"]\n",
+            "monte_carlo \"mc\", key \"no_supplier\": supplier pattern \"MILL-X\" matches no supplier (did you mean \"MILL-A\"?)",
+        ),
+        (
+            "[[scenario]]\nname = \"a\"\nno_supplier = \"MILL-A\"\n",
+            "scenario \"a\", key \"no_supplier\": expected a list of supplier patterns, found a string",
+        ),
+        (
+            "[[grid]]\nname = \"g\"\ndemand_scale = [1, 2]\nno_supplier = [\"MILL-A\", \"MILL-B\"]\n",
+            "grid \"g\", key \"no_supplier\": not allowed in a grid (use named scenarios)",
+        ),
+        (
+            "[[grid]]\nname = \"g\"\nsupplier_max = { \"MILL-Q\" = [1, 2] }\n",
+            "grid \"g\", key \"supplier_max.MILL-Q\": supplier pattern \"MILL-Q\" matches no supplier (did you mean \"MILL-A\"?)",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(v2_problems(text), vec![want.to_string()], "file:\n{text}");
+    }
+    // A version-1 plan has no suppliers to name.
+    assert_eq!(
+        problems("[[scenario]]\nname = \"a\"\nno_supplier = [\"MILL-A\"]\n"),
+        vec!["scenario \"a\", key \"no_supplier\": supplier pattern \"MILL-A\" matches no supplier (the plan has no suppliers; they are named in sources.csv)".to_string()]
+    );
+}
+
+/// Grids take lists of supplier_lead_time and supplier_max values; Monte-Carlo blocks take any
+/// key; the parameters column names every key.
+#[test]
+fn supply_keys_in_grids_samples_and_parameters() {
+    use flexplan::sweep::scenario::describe_changes;
+    let input = v2_plan();
+    let file = parse(
+        "[[grid]]\nname = \"g\"\nsupplier_max = { \"MILL-A\" = [6, 100] }\nsupplier_lead_time = { \"MILL-B\" = [0, 1] }\n\
+         [[monte_carlo]]\nname = \"mc\"\nsamples = 2\nno_supplier = [\"MILL-B\"]\nno_route = [\"TEE/PARTNER\"]\n",
+        &input,
+    )
+    .unwrap();
+    let names: Vec<&str> = file.scenarios.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "base",
+            "g[supplier_lead_time.MILL-B=0,supplier_max.MILL-A=6]",
+            "g[supplier_lead_time.MILL-B=0,supplier_max.MILL-A=100]",
+            "g[supplier_lead_time.MILL-B=1,supplier_max.MILL-A=6]",
+            "g[supplier_lead_time.MILL-B=1,supplier_max.MILL-A=100]",
+            "mc#0000",
+            "mc#0001",
+        ]
+    );
+    assert_eq!(
+        describe_changes(&file.scenarios[3].changes),
+        r#"{"supplier_lead_time":{"MILL-B":1},"supplier_max":{"MILL-A":6.0}}"#
+    );
+    let sample = &file.scenarios[6].changes;
+    assert_eq!(
+        (sample.no_supplier.clone(), sample.no_route.clone()),
+        (vec!["MILL-B".into()], vec!["TEE/PARTNER".into()])
+    );
+    assert_eq!(
+        describe_changes(sample),
+        r#"{"no_route":["TEE/PARTNER"],"no_supplier":["MILL-B"],"random_demand":{"distribution":"poisson"}}"#
+    );
+}
+
+/// A sweep of the version-2 plan: every cost term has its column, the version-2 ones filled.
+#[test]
+fn v2_sweep_results_have_the_version_2_cost_columns() {
+    let input = v2_plan();
+    let bom = BomGraph::new(&input).unwrap();
+    let text = "[sweep]\nmip_gap = 0.0\n\
+                [[scenario]]\nname = \"split\"\nsupplier_max = { \"MILL-A\" = 6 }\n\
+                [[scenario]]\nname = \"no-tee\"\nno_route = [\"TEE/SCREEN\", \"TEE/PARTNER\"]\n";
+    let file = parse(text, &input).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = run_sweep(&input, &bom, &file, &SweepOptions::default(), out.path()).unwrap();
+    let cost = |row: usize, term: &str| report.rows[row].costs.get(term).unwrap();
+    assert_eq!((cost(0, "family_setup"), cost(0, "joint_order"), cost(0, "unmet")), (3.0, 0.0, 0.0));
+    assert_eq!((cost(1, "family_setup"), cost(1, "joint_order"), report.rows[1].objective), (3.0, 5.0, Some(32.0)));
+    assert_eq!((cost(2, "unmet"), cost(2, "backlog"), report.rows[2].objective), (500.0, 2000.0, Some(2500.0)));
+    let csv = std::fs::read_to_string(out.path().join("results.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for column in ["cost_family_setup", "cost_joint_order", "cost_unmet"] {
+        assert!(header.contains(&column), "{header:?}");
+    }
+    assert!(csv.contains(r#""{""supplier_max"":{""MILL-A"":6.0}}""#), "{csv}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["kpis"]["cost_unmet"]["p95"], serde_json::json!(500.0));
 }
