@@ -80,7 +80,21 @@ pub fn construct_plan(
         state.plan_backward(demand, economic)?;
         Some((state.lots, demand.clone()))
     };
-    let candidates = [lot_for_lot(input, bom, options, demand, big_m), backward(true), backward(false)];
+    // With several ways per item, a second lot-for-lot candidate ranks them by what the lot
+    // at hand costs (see [`Ranking`]): a way with a lower unit cost but a dear setup loses on
+    // small lots.
+    let by_lot_cost = || {
+        if options.one_per_item() {
+            return None;
+        }
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::LotCost)
+    };
+    let candidates = [
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::UnitCost),
+        by_lot_cost(),
+        backward(true),
+        backward(false),
+    ];
     let mut best: Option<(f64, PlanSolution)> = None;
     for (mut lots, shipped) in candidates.into_iter().flatten() {
         improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
@@ -104,10 +118,12 @@ fn lot_for_lot(
     options: &Options,
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
+    ranking: Ranking,
 ) -> Option<(Grid<f64>, Grid<f64>)> {
     let mut lot_caps = big_m.clone();
     for _ in 0..MAX_ROUNDS {
         let mut state = Construction::new(input, bom, options, lot_caps.clone());
+        state.ranking = ranking;
         let mut shipped = demand.clone();
         let mut shortages = Vec::new();
         for &item_idx in bom.topological_order() {
@@ -127,6 +143,17 @@ fn lot_for_lot(
 
 /// Construction rounds: each one lowers the parents' lots where a component fell short.
 pub(crate) const MAX_ROUNDS: usize = 200;
+
+/// How a construction ranks an item's ways (options) for a lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ranking {
+    /// Cheapest unit cost first, then the cheaper lot ([`preference`]): fixed per item.
+    UnitCost,
+    /// Per arrival period, the least cost of the lot at hand first: `unit_cost × quantity`
+    /// plus, for a new lot, its order and setup costs and the major setups and joint orders
+    /// not booked in its period yet ([`Construction::lot_at_hand_cost`]).
+    LotCost,
+}
 
 /// A hard requirement of `item_idx` in `period` that fell `quantity` short.
 #[derive(Debug, Clone, Copy)]
@@ -151,6 +178,9 @@ struct Construction<'a> {
     free_time: Grid<f64>,
     /// Whether each family's setup is booked in each period.
     family_on: Grid<bool>,
+    /// Whether each supplier's joint order is booked in each period.
+    joint_on: Grid<bool>,
+    ranking: Ranking,
     routings_of_option: Vec<Vec<Routing>>,
     receipts: Grid<f64>,
     /// What one lot of each option costs ([`lot_costs`]).
@@ -179,6 +209,8 @@ impl<'a> Construction<'a> {
             lots: Grid::new(options.len(), n_periods, 0.0),
             free_time,
             family_on: Grid::new(input.families.len(), n_periods, false),
+            joint_on: Grid::new(input.suppliers.len(), n_periods, false),
+            ranking: Ranking::UnitCost,
             routings_of_option: options
                 .all()
                 .iter()
@@ -277,8 +309,13 @@ impl<'a> Construction<'a> {
     /// rounding, or fall short when capacity runs out).
     fn cover(&mut self, item_idx: usize, need: f64, latest: usize, earliest: usize) -> f64 {
         let mut made = 0.0;
-        let preferred = std::mem::take(&mut self.preferred[item_idx]);
+        let mut preferred = std::mem::take(&mut self.preferred[item_idx]);
         'arrivals: for arrival in (earliest..=latest).rev() {
+            if self.ranking == Ranking::LotCost {
+                let quantity = need - made;
+                let cost = |o: usize| self.lot_at_hand_cost(o, arrival, quantity);
+                preferred.sort_by(|&a, &b| cost(a).total_cmp(&cost(b)).then(a.cmp(&b)));
+            }
             for &o in &preferred {
                 if made >= need {
                     break 'arrivals;
@@ -329,6 +366,29 @@ impl<'a> Construction<'a> {
         lot - current
     }
 
+    /// What `quantity` more units of option `o` arriving in `arrival` cost ([`Ranking::LotCost`]):
+    /// the units, and for a new lot its order and setup costs plus the family setups and the
+    /// joint order not booked in its start period yet. Infinite where the option cannot
+    /// arrive then.
+    fn lot_at_hand_cost(&self, o: usize, arrival: usize, quantity: f64) -> f64 {
+        let option = self.options.get(o);
+        let Some(start) = arrival.checked_sub(option.lead_time) else { return f64::INFINITY };
+        let mut cost = option.unit_cost * quantity.max(option.min_lot);
+        if self.lots.get(o, start).is_some_and(|&lot| lot > 0.0) {
+            return cost;
+        }
+        cost += self.lot_cost[o];
+        for routing in self.routings_of_option.get(o).into_iter().flatten() {
+            if let Some(f) = routing.family.filter(|&f| !self.family_on.get(f, start).copied().unwrap_or(true)) {
+                cost += self.input.families[f].setup_cost;
+            }
+        }
+        if let Some(v) = option.supplier().filter(|&v| !self.joint_on.get(v, start).copied().unwrap_or(true)) {
+            cost += self.input.suppliers[v].order_cost;
+        }
+        cost
+    }
+
     /// The setup time a new lot of `routing` books on its resource in `period`: its own setup
     /// and its family's major setup when the family is not set up there yet.
     fn new_lot_setup(&self, routing: &Routing, period: usize) -> f64 {
@@ -367,6 +427,9 @@ impl<'a> Construction<'a> {
             if let Some(on) = routing.family.and_then(|f| self.family_on.get_mut(f, period)) {
                 *on = true;
             }
+        }
+        if let Some(on) = self.options.get(o).supplier().and_then(|v| self.joint_on.get_mut(v, period)) {
+            *on = true;
         }
     }
 }
