@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::grid::Grid;
 use crate::input::bom::{BomGraph, Netting};
 use crate::input::{
-    BomEdge, Bucket, Horizon, Item, ItemKind, Order, PlanInput, Receipt, Resource, Routing, SolverConfig,
+    BomEdge, Bucket, Family, Horizon, Item, ItemKind, LotTerms, Order, PlanInput, Receipt, Resource, Route, Routing,
+    SolverConfig, Source, Supplier,
 };
 use crate::plan::demand::bucket_demand;
 use crate::plan::solution::routing_load;
@@ -147,6 +148,7 @@ enum Stream {
     Receipts = 7,
     Adversarial = 8,
     AdversarialSize = 9,
+    Flexible = 10,
 }
 
 /// Small portable samplers over [`ChaCha8Rng`].
@@ -1061,6 +1063,574 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
     Ok(PlanInput { items, bom, resources, routings, receipts, orders, forecast, ..PlanInput::new(horizon) })
 }
 
+// ---------------------------------------------------------------------------------------------
+// Flexible adversarial plans (version 2) for differential testing
+
+/// Route ids of the flexible adversarial plans: the item's own lines, then a partner factory.
+const FLEXIBLE_ROUTES: [&str; 3] = ["MAIN", "ALT", "PARTNER"];
+/// Supplier ids of the flexible adversarial plans.
+const FLEXIBLE_SUPPLIERS: [&str; 3] = ["SUP-A", "SUP-B", "SUP-C"];
+
+/// A flexible adversarial plan while it is drawn: the tables with the draws that later parts
+/// need.
+struct FlexibleDraft {
+    items: Vec<Item>,
+    level_of: Vec<usize>,
+    bom: Vec<BomEdge>,
+    /// Lot-for-lot releases per item and period (the item's own lead time).
+    releases: Vec<Vec<f64>>,
+    /// Lot-for-lot gross requirement per item and period.
+    gross: Vec<Vec<f64>>,
+}
+
+/// Generates an adversarial version-2 plan for `spec` (deterministic for a given spec): the
+/// plans of [`generate_adversarial`] (same sizes, its own random stream) with every option of
+/// the spec's section 2 drawn, to compare the planner with an independent model on them.
+///
+/// On top of a 1-3 level BOM with holding costs that rise and fall along it, fractional
+/// demand, initial stock and receipts (as in [`generate_adversarial`]):
+/// - make items with 2-3 named routes (`MAIN`, `ALT` on another line or the same one at
+///   another speed, `PARTNER` on a partner factory's resource whose capacity is 0 in some
+///   periods) that differ in lead time, unit time, unit cost and lot rules (`routes.csv`),
+///   others with one unnamed route or none at all;
+/// - make-or-buy items (a make item with sources), buy items from 1-3 suppliers with different
+///   lead times and prices, minimum order quantities (sometimes between two multiples of the
+///   pack size), maximum lots, and `max_per_period` below the demand (forcing split orders),
+///   suppliers with a joint order cost (`suppliers.csv`) shared by several items;
+/// - setup families shared by up to 3 items on a line (mostly 2-3), with a major setup time
+///   (sometimes eating most of the line's capacity) and cost;
+/// - `unmet_cost` on items that may ship late;
+/// - lines whose capacity (besides the family setups) is 83-111 % of the lot-for-lot load of
+///   the items' first routes (so that other routes, the partner and the suppliers are
+///   needed), with or without overtime, some periods closed.
+///
+/// Some plans are infeasible. Every plan passes `crate::input::read`'s validation: written
+/// with [`crate::input::write::write_plan_dir`] it reads back as the same plan.
+pub fn generate_flexible_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let horizon_spec = GenerateSpec {
+        seed: spec.seed,
+        items: spec.items,
+        orders: 0,
+        periods: spec.periods,
+        bucket: Bucket::Week,
+        start,
+    };
+    let horizon = checked_horizon(&horizon_spec)?;
+    let mut s = Sampler::new(spec.seed, Stream::Flexible);
+    let (mut draft, orders, forecast) = flexible_items_and_demand(&mut s, &horizon, spec.items);
+    let receipts = flexible_stock(&mut s, &mut draft, spec.periods);
+
+    // Lines (1-3) and, for some plans, a partner factory's resource.
+    let n_lines = s.int_between(1, 3);
+    let partner = s.chance(0.6).then_some(n_lines);
+    let (mut routings, routes) = flexible_routings(&mut s, &draft, n_lines, partner);
+    let (sources, suppliers) = flexible_sources(&mut s, &draft);
+    let (resources, families) = flexible_resources(&mut s, &draft, &mut routings, n_lines, partner);
+
+    Ok(PlanInput {
+        items: draft.items,
+        bom: draft.bom,
+        resources,
+        routings,
+        receipts,
+        orders,
+        forecast,
+        routes,
+        sources,
+        suppliers,
+        families,
+        ..PlanInput::new(horizon)
+    })
+}
+
+/// The items (with the BOM and the demand) of a flexible adversarial plan: levels, item
+/// values, BOM, holding costs along it, orders and forecasts, and the lot-for-lot explosion.
+fn flexible_items_and_demand(
+    s: &mut Sampler,
+    horizon: &Horizon,
+    n_items: usize,
+) -> (FlexibleDraft, Vec<Order>, Vec<crate::input::ForecastEntry>) {
+    let n_periods = horizon.periods;
+    let start = horizon.start;
+    // Levels: level 0 first, components always on a deeper level (larger index): acyclic.
+    let n_levels = match n_items {
+        1 => 1,
+        2 => 2,
+        _ => 2 + usize::from(s.chance(0.6)),
+    };
+    let sizes: Vec<usize> = match n_levels {
+        1 => vec![1],
+        2 => {
+            let top = s.int_between(1, (n_items / 2).max(1));
+            vec![top, n_items - top]
+        }
+        _ => {
+            let top = s.int_between(1, ((n_items - 1) / 2).max(1));
+            let bottom = s.int_between(1, n_items - top - 1);
+            vec![top, n_items - top - bottom, bottom]
+        }
+    };
+    let mut level_of = Vec::with_capacity(n_items);
+    for (level, &size) in sizes.iter().enumerate() {
+        level_of.extend(std::iter::repeat_n(level, size));
+    }
+    let deepest = n_levels - 1;
+
+    let mut items = Vec::with_capacity(n_items);
+    for (i, &level) in level_of.iter().enumerate() {
+        let make = level < deepest || n_levels == 1 || s.chance(0.3);
+        let kind = if make { ItemKind::Make } else { ItemKind::Buy };
+        let prefix = match (level, make) {
+            (0, _) => "FG",
+            (_, true) if level < deepest => "SUB",
+            (_, true) => "MK",
+            _ => "RM",
+        };
+        let mut item = Item::new(format!("{prefix}-{}", i + 1), kind);
+        item.unit_cost = s.maybe_zero(0.3, 0.1, 20.0);
+        item.holding_cost = s.maybe_zero(0.2, 0.01, 2.0);
+        item.lead_time = s.int_between(0, 2);
+        if s.chance(0.65) {
+            item.backlog_cost = Some(if s.chance(0.08) { 0.0 } else { round_to(s.between(0.1, 25.0), 2) });
+            if s.chance(0.5) {
+                item.unmet_cost = round_to(s.between(0.5, 80.0), 2);
+            }
+        }
+        item.order_cost = s.maybe_zero(0.5, 1.0, 60.0);
+        flexible_lot_rules(s, &mut item);
+        if s.chance(0.2) {
+            item.safety_stock = round_to(s.between(0.5, 8.0), 2);
+            item.safety_stock_penalty = s.maybe_zero(0.3, 0.1, 5.0);
+        }
+        items.push(item);
+    }
+
+    // BOM: every item above the deepest level gets 1-3 distinct components, the first from
+    // the next level down.
+    let level_start: Vec<usize> = sizes
+        .iter()
+        .scan(0, |acc, &size| {
+            let first = *acc;
+            *acc += size;
+            Some(first)
+        })
+        .collect();
+    let mut bom: Vec<BomEdge> = Vec::new();
+    for (parent, &level) in level_of.iter().enumerate() {
+        if level >= deepest {
+            continue;
+        }
+        let deeper = level_start[level + 1]..n_items;
+        for slot in 0..s.int_between(1, 3) {
+            let component = if slot == 0 {
+                level_start[level + 1] + s.below(sizes[level + 1])
+            } else {
+                deeper.start + s.below(deeper.len())
+            };
+            if bom.iter().any(|e| e.parent == parent && e.component == component) {
+                continue;
+            }
+            bom.push(BomEdge { parent, component, quantity: s.pick(&ADVERSARIAL_QUANTITIES) });
+        }
+    }
+    // Holding costs along the BOM: a component sometimes dearer to hold than the part of its
+    // parent it becomes (converting stock then saves holding), sometimes cheaper.
+    for edge in &bom {
+        let parent_holding = items[edge.parent].holding_cost;
+        let roll = s.unit();
+        let component = &mut items[edge.component];
+        if roll < 0.3 {
+            let raised = parent_holding / edge.quantity * s.between(1.2, 3.0) + 0.05;
+            component.holding_cost = component.holding_cost.max(round_to(raised, 2));
+        } else if roll < 0.5 {
+            component.holding_cost = round_to(component.holding_cost.min(parent_holding * 0.5), 2);
+        }
+    }
+
+    // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
+    let mut orders = Vec::new();
+    let mut forecast = Vec::new();
+    let mut demand = vec![vec![0.0; n_periods]; n_items];
+    for (i, row) in demand.iter_mut().enumerate() {
+        let wanted = if level_of[i] == 0 { s.chance(0.85) } else { s.chance(0.15) };
+        if !wanted {
+            continue;
+        }
+        let mut order = |due: NaiveDate, quantity: f64| {
+            let id = format!("O-{}", orders.len() + 1);
+            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
+        };
+        for (t, cell) in row.iter_mut().enumerate() {
+            if !s.chance(0.6) {
+                continue;
+            }
+            for _ in 0..s.int_between(1, 2) {
+                let quantity = round_to(s.between(0.3, 15.0), 2).max(0.01);
+                let day = horizon.period_start(t).unwrap_or(start) + Days::new(s.below(7) as u64);
+                order(day, quantity);
+                *cell += quantity;
+            }
+        }
+        if s.chance(0.1) {
+            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
+            order(start - Days::new(3), quantity);
+            row[0] += quantity;
+        }
+        if s.chance(0.1) {
+            let end = horizon.end().unwrap_or(start);
+            order(end + Days::new(2), round_to(s.between(0.3, 10.0), 2).max(0.01));
+        }
+        if s.chance(0.15) {
+            for (t, cell) in row.iter_mut().enumerate() {
+                if s.chance(0.5) {
+                    let quantity = round_to(s.between(0.0, 12.0), 2);
+                    forecast.push(crate::input::ForecastEntry { item: i, period: t, quantity });
+                    *cell = cell.max(quantity);
+                }
+            }
+        }
+    }
+
+    // Lot-for-lot explosion on the items' own lead times (parents have smaller indices).
+    let mut gross = demand;
+    let mut releases = vec![vec![0.0; n_periods]; n_items];
+    for i in 0..n_items {
+        let lead = items[i].lead_time;
+        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
+        for edge in bom.iter().filter(|e| e.parent == i) {
+            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
+                *need += edge.quantity * release;
+            }
+        }
+    }
+    (FlexibleDraft { items, level_of, bom, releases, gross }, orders, forecast)
+}
+
+/// Draws an item's lot rules as [`generate_adversarial`] does: a multiple, a minimum (between
+/// two multiples when there is one), a maximum.
+fn flexible_lot_rules(s: &mut Sampler, item: &mut Item) {
+    if s.chance(0.3) {
+        item.lot_multiple = Some(s.pick(&ADVERSARIAL_MULTIPLES));
+    }
+    if s.chance(0.35) {
+        item.min_lot = match item.lot_multiple {
+            // Between two multiples: never a multiple itself (up to rounding).
+            Some(mult) => round_to(mult * (s.int_between(1, 3) as f64 + s.between(0.1, 0.9)), 2),
+            None => round_to(s.between(0.5, 20.0), 2),
+        };
+    }
+    if s.chance(0.2) {
+        let floor = item.min_lot.max(0.5);
+        item.max_lot = Some(round_to(floor + s.between(0.0, 15.0), 2));
+    }
+}
+
+/// Initial stock (what the first periods need, sometimes far more) and receipts.
+fn flexible_stock(s: &mut Sampler, draft: &mut FlexibleDraft, n_periods: usize) -> Vec<Receipt> {
+    for (i, item) in draft.items.iter_mut().enumerate() {
+        let early: f64 = draft.gross[i].iter().take(item.lead_time).sum();
+        if s.chance(0.7) {
+            item.initial_inventory = round_to(early * s.between(0.8, 1.5), 2);
+        }
+        if draft.level_of[i] > 0 && s.chance(0.25) {
+            item.initial_inventory += round_to(s.between(5.0, 40.0), 2);
+        }
+        item.initial_inventory = round_to(item.initial_inventory, 2);
+    }
+    let mut receipts = Vec::new();
+    for i in 0..draft.items.len() {
+        if !s.chance(0.25) {
+            continue;
+        }
+        let first = s.below(n_periods);
+        receipts.push(Receipt { item: i, period: first, quantity: round_to(s.between(1.0, 25.0), 2) });
+        let second = s.below(n_periods);
+        if second != first && s.chance(0.4) {
+            receipts.push(Receipt { item: i, period: second, quantity: round_to(s.between(1.0, 25.0), 2) });
+        }
+    }
+    receipts
+}
+
+/// Lot values of a route or a source, each sometimes its own, else the item's: the lead time
+/// (0-3), a price 0.5-2x the item's, lot rules, an order cost. A min_lot above the max_lot (once
+/// the item's values fill the gaps) gets a max_lot of its own.
+fn flexible_terms(s: &mut Sampler, item: &Item, p_own: f64) -> LotTerms {
+    let mut terms = LotTerms::default();
+    if s.chance(p_own + 0.2) {
+        terms.lead_time = Some(s.int_between(0, 3));
+    }
+    if s.chance(p_own + 0.2) {
+        let base = if item.unit_cost > 0.0 { item.unit_cost } else { s.between(0.5, 10.0) };
+        terms.unit_cost = Some(round_to(base * s.between(0.5, 2.0), 2));
+    }
+    if s.chance(p_own) {
+        terms.order_cost = Some(s.maybe_zero(0.3, 1.0, 60.0));
+    }
+    if s.chance(p_own) {
+        let mut own = Item::new("", item.kind);
+        flexible_lot_rules(s, &mut own);
+        terms.lot_multiple = own.lot_multiple;
+        terms.min_lot = Some(own.min_lot);
+        terms.max_lot = own.max_lot;
+    }
+    let min_lot = terms.min_lot.unwrap_or(item.min_lot);
+    if terms.max_lot.or(item.max_lot).is_some_and(|max_lot| max_lot < min_lot) {
+        terms.max_lot = Some(round_to(min_lot + s.between(0.0, 10.0), 2).max(min_lot));
+    }
+    terms
+}
+
+/// The routing rows and named routes of the make items. A make item has (by chance) no row
+/// (one route on no resource), one unnamed route on 1-2 lines, or 2-3 named routes: `MAIN` on
+/// 1-2 lines, `ALT` on another line (or the same at another speed) and `PARTNER` on the
+/// partner's resource, each with values of its own. Routes are listed in the order of their
+/// first row, as the reader numbers them.
+fn flexible_routings(
+    s: &mut Sampler,
+    draft: &FlexibleDraft,
+    n_lines: usize,
+    partner: Option<usize>,
+) -> (Vec<Routing>, Vec<Route>) {
+    let mut routings = Vec::new();
+    let mut routes: Vec<Route> = Vec::new();
+    let row = |s: &mut Sampler, item: usize, resource: usize| {
+        let unit_time = if s.chance(0.1) { 0.0 } else { s.unit_time() };
+        let setup_time = s.maybe_zero(0.4, 0.05, 3.0);
+        let setup_cost = s.maybe_zero(0.4, 1.0, 50.0);
+        Routing::new(item, resource, unit_time, setup_time, setup_cost)
+    };
+    for (i, item) in draft.items.iter().enumerate() {
+        if item.kind != ItemKind::Make {
+            continue;
+        }
+        let roll = s.unit();
+        if roll < 0.1 {
+            continue; // no routing rows: one unnamed route on no resource
+        }
+        let first = s.below(n_lines);
+        if roll < 0.35 {
+            routings.push(row(s, i, first));
+            if n_lines > 1 && s.chance(0.3) {
+                let second = (first + 1 + s.below(n_lines - 1)) % n_lines;
+                routings.push(row(s, i, second));
+            }
+            continue;
+        }
+        // Named routes: MAIN, then ALT and/or PARTNER, in a drawn order.
+        let mut names: Vec<usize> = vec![0];
+        if s.chance(0.8) || partner.is_none() {
+            names.push(1);
+        }
+        if partner.is_some() && s.chance(0.6) {
+            names.push(2);
+        }
+        s.shuffle(&mut names[1..]);
+        for name in names {
+            let route = routes.len();
+            let own = match name {
+                0 => 0.3,
+                _ => 0.6,
+            };
+            let mut terms = flexible_terms(s, item, own);
+            match (name, partner) {
+                (0, _) => {
+                    routings.push(Routing { route: Some(route), ..row(s, i, first) });
+                    if n_lines > 1 && s.chance(0.3) {
+                        let second = (first + 1 + s.below(n_lines - 1)) % n_lines;
+                        routings.push(Routing { route: Some(route), ..row(s, i, second) });
+                    }
+                }
+                (2, Some(resource)) => {
+                    // The partner: its capacity in units (unit time 1) or time, no setup time,
+                    // usually dearer and slower.
+                    let unit_time = if s.chance(0.5) { 1.0 } else { s.unit_time() };
+                    let setup_cost = s.maybe_zero(0.5, 1.0, 30.0);
+                    routings
+                        .push(Routing { route: Some(route), ..Routing::new(i, resource, unit_time, 0.0, setup_cost) });
+                    if terms.lead_time.is_none() && s.chance(0.6) {
+                        terms.lead_time = Some(item.lead_time + s.int_between(0, 1));
+                    }
+                    if terms.unit_cost.is_none() && s.chance(0.7) {
+                        terms.unit_cost = Some(round_to(item.unit_cost * s.between(0.7, 2.0) + 0.5, 2));
+                    }
+                }
+                _ => {
+                    // Another line, or the same one at another speed.
+                    let resource =
+                        if n_lines > 1 && s.chance(0.7) { (first + 1 + s.below(n_lines - 1)) % n_lines } else { first };
+                    routings.push(Routing { route: Some(route), ..row(s, i, resource) });
+                }
+            }
+            routes.push(Route { item: i, id: FLEXIBLE_ROUTES[name].to_string(), terms });
+        }
+    }
+    (routings, routes)
+}
+
+/// The sources and their suppliers: buy items from 1-3 suppliers (or, by chance, none: the
+/// item's own values), some make items from one or two ("make or buy"); suppliers numbered in
+/// order of their first source, as the reader numbers them, some with a joint order cost.
+fn flexible_sources(s: &mut Sampler, draft: &FlexibleDraft) -> (Vec<Source>, Vec<Supplier>) {
+    let n_suppliers = s.int_between(1, 3);
+    let joint: Vec<f64> =
+        (0..n_suppliers).map(|_| if s.chance(0.5) { round_to(s.between(2.0, 80.0), 2) } else { 0.0 }).collect();
+    let mut sources = Vec::new();
+    let mut order: Vec<usize> = Vec::new(); // pool index of each supplier, by first appearance
+    for (i, item) in draft.items.iter().enumerate() {
+        let count = match item.kind {
+            ItemKind::Buy if s.chance(0.8) => s.int_between(1, n_suppliers),
+            ItemKind::Make if s.chance(0.25) => s.int_between(1, n_suppliers.min(2)),
+            _ => 0,
+        };
+        let mut pool: Vec<usize> = (0..n_suppliers).collect();
+        s.shuffle(&mut pool);
+        let peak = draft.gross[i].iter().copied().fold(0.0, f64::max);
+        for &supplier_pool in pool.iter().take(count) {
+            let terms = flexible_terms(s, item, 0.5);
+            let max_per_period = match s.below(10) {
+                // Below the peak need: orders split over periods or suppliers.
+                0..=3 => Some(round_to(peak.max(1.0) * s.between(0.2, 0.9), 2)),
+                4 => Some(round_to(s.between(0.0, 5.0), 2)),
+                5 if s.chance(0.3) => Some(0.0),
+                _ => None,
+            };
+            let supplier = match order.iter().position(|&p| p == supplier_pool) {
+                Some(index) => index,
+                None => {
+                    order.push(supplier_pool);
+                    order.len() - 1
+                }
+            };
+            sources.push(Source { item: i, supplier, terms, max_per_period });
+        }
+    }
+    let suppliers =
+        order.iter().map(|&p| Supplier { id: FLEXIBLE_SUPPLIERS[p].to_string(), order_cost: joint[p] }).collect();
+    (sources, suppliers)
+}
+
+/// The resources (the lines `0..n_lines`, then the partner's, if any), calibrated to the
+/// lot-for-lot load on the items' first routes, and the setup families on the lines (which
+/// set the `family` of routing rows).
+fn flexible_resources(
+    s: &mut Sampler,
+    draft: &FlexibleDraft,
+    routings: &mut [Routing],
+    n_lines: usize,
+    partner: Option<usize>,
+) -> (Vec<Resource>, Vec<Family>) {
+    let n_resources = n_lines + usize::from(partner.is_some());
+    let n_periods = draft.releases.first().map_or(0, Vec::len);
+    // The lot-for-lot load of each item's first route (its unnamed route, or the route of its
+    // first row) on the lines, and of every partner route on the partner.
+    let mut load = vec![0.0; n_resources];
+    for (i, releases) in draft.releases.iter().enumerate() {
+        let first_route = routings.iter().find(|r| r.item == i).map(|r| r.route);
+        let counted = |r: &&Routing| r.item == i && (Some(r.route) == first_route || Some(r.resource) == partner);
+        for routing in routings.iter().filter(counted) {
+            for &release in releases {
+                if release > 0.0 {
+                    load[routing.resource] += routing.unit_time * release + routing.setup_time;
+                }
+            }
+        }
+    }
+    // Families: on most lines that several items use, one or two, each shared by 2-3 of
+    // them; on a few others, one item's own.
+    let mut families: Vec<Family> = Vec::new();
+    for line in 0..n_lines {
+        let mut on_line: Vec<usize> = Vec::new();
+        for routing in routings.iter().filter(|r| r.resource == line) {
+            if !on_line.contains(&routing.item) {
+                on_line.push(routing.item);
+            }
+        }
+        if !s.chance(if on_line.len() >= 2 { 0.7 } else { 0.2 }) {
+            continue;
+        }
+        s.shuffle(&mut on_line);
+        let n_families = if on_line.len() >= 4 && s.chance(0.4) { 2 } else { 1 };
+        for members in on_line.chunks(on_line.len().div_ceil(n_families).clamp(1, 3)).take(n_families) {
+            let family = families.len();
+            let mut used = false;
+            for routing in routings.iter_mut().filter(|r| r.resource == line && members.contains(&r.item)) {
+                // Now and then a route of a member runs on the line outside the family.
+                if s.chance(0.9) {
+                    routing.family = Some(family);
+                    used = true;
+                }
+            }
+            if used {
+                families.push(Family {
+                    id: format!("FAM-{}", family + 1),
+                    resource: line,
+                    setup_time: 0.0,
+                    setup_cost: s.maybe_zero(0.25, 1.0, 80.0),
+                });
+            }
+        }
+    }
+    let mut resources = Vec::with_capacity(n_resources);
+    for (r, &resource_load) in load.iter().enumerate() {
+        let is_partner = Some(r) == partner;
+        let mean = resource_load / n_periods.max(1) as f64;
+        let base = if mean > 0.0 {
+            // Lines at 90-120 % of the first routes' load; the partner takes a share of it.
+            if is_partner {
+                mean * s.between(0.3, 1.0)
+            } else {
+                mean / s.between(0.9, 1.2)
+            }
+        } else {
+            s.between(3.0, 20.0)
+        };
+        // Family setups: a share of the line's time, sometimes most of it; the capacity grows
+        // by part of it.
+        let mut extra = 0.0;
+        for family in families.iter_mut().filter(|f| f.resource == r) {
+            let share = if s.chance(0.25) { s.between(0.6, 1.5) } else { s.maybe_zero(0.2, 0.05, 0.4) };
+            family.setup_time = round_to(base * share, 2);
+            extra += family.setup_time * s.between(0.5, 1.0);
+        }
+        let base = base + extra;
+        let (capacity, overtime_max) = match (is_partner, s.below(3)) {
+            (true, _) => (base, 0.0),
+            (false, 0) => {
+                let share = s.between(0.6, 0.9);
+                (base * share, base * (1.0 - share))
+            }
+            (false, 1) => (base, base * s.between(0.0, 0.05)),
+            _ => (base, 0.0),
+        };
+        let capacity = (capacity * 100.0).ceil() / 100.0;
+        let mut per_period = vec![capacity; n_periods];
+        if is_partner {
+            // The partner is closed in some periods.
+            for cell in per_period.iter_mut() {
+                if s.chance(0.3) {
+                    *cell = 0.0;
+                }
+            }
+        } else if s.chance(0.3) {
+            per_period[s.below(n_periods)] = 0.0;
+        }
+        if s.chance(0.15) {
+            let t = s.below(n_periods);
+            per_period[t] = round_to(capacity * s.between(0.3, 0.8), 2);
+        }
+        let id = if is_partner { "PARTNER".to_string() } else { format!("LINE-{}", r + 1) };
+        resources.push(Resource {
+            id,
+            capacity: per_period,
+            overtime_max: round_to(overtime_max, 2),
+            overtime_cost: s.maybe_zero(0.25, 0.5, 30.0),
+        });
+    }
+    (resources, families)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1271,6 +1841,53 @@ mod tests {
         for items in 1..=3 {
             assert!(generate_adversarial(&AdversarialSpec { seed: 5, items, periods: 1 }).is_ok());
         }
+    }
+
+    #[test]
+    fn flexible_adversarial_plans_read_back_unchanged_and_are_deterministic() {
+        // How many of the plans use each version-2 feature.
+        let (mut two_routes, mut partner, mut make_or_buy, mut several_suppliers) = (0, 0, 0, 0);
+        let (mut per_period, mut joint, mut shared_family, mut unmet) = (0, 0, 0, 0);
+        for seed in 0..60 {
+            let spec = AdversarialSpec::for_seed(seed);
+            let plan = match generate_flexible_adversarial(&spec) {
+                Ok(plan) => plan,
+                Err(error) => panic!("{spec:?}: {error}"),
+            };
+            assert_eq!(generate_flexible_adversarial(&spec).ok().as_ref(), Some(&plan));
+            assert_eq!(plan.items.len(), spec.items);
+            assert_eq!(plan.n_periods(), spec.periods);
+            assert!(crate::input::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
+            let dir = tempfile::tempdir().expect("temp dir");
+            crate::input::write::write_plan_dir(&plan, dir.path()).expect("write");
+            let read = match crate::input::read::read_plan_dir(dir.path()) {
+                Ok(read) => read,
+                Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
+            };
+            assert_eq!(read, plan, "seed {seed}");
+            let options = crate::input::Options::new(&plan);
+            let items = 0..plan.items.len();
+            two_routes += usize::from(items.clone().any(|i| options.made_of_item(i).count() >= 2));
+            partner += usize::from(plan.routes.iter().any(|route| route.id == "PARTNER"));
+            make_or_buy +=
+                usize::from(plan.sources.iter().any(|source| plan.items[source.item].kind == ItemKind::Make));
+            several_suppliers +=
+                usize::from(items.clone().any(|i| plan.sources.iter().filter(|source| source.item == i).count() >= 2));
+            per_period += usize::from(plan.sources.iter().any(|source| source.max_per_period.is_some()));
+            joint += usize::from(plan.suppliers.iter().any(|supplier| supplier.order_cost > 0.0));
+            shared_family += usize::from((0..plan.families.len()).any(|f| {
+                let mut members: Vec<usize> =
+                    plan.routings.iter().filter(|r| r.family == Some(f)).map(|r| r.item).collect();
+                members.dedup();
+                members.len() >= 2
+            }));
+            unmet += usize::from(plan.items.iter().any(|item| item.unmet_cost > 0.0));
+        }
+        let counts = [two_routes, partner, make_or_buy, several_suppliers, per_period, joint, shared_family, unmet];
+        assert!(counts.iter().all(|&count| count >= 10), "{counts:?} of 60");
+        // The version-1 generator is untouched: same seed, same plan as before.
+        let v1 = generate_adversarial(&AdversarialSpec::for_seed(7)).expect("generate");
+        assert!(v1.routes.is_empty() && v1.sources.is_empty() && v1.families.is_empty());
     }
 
     #[test]

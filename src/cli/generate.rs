@@ -4,17 +4,33 @@ use super::exit::{self, Failure};
 use super::GenerateArgs;
 
 pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
-    let GenerateArgs { seed, items, orders, periods, bucket, start, adversarial, out_dir } = args;
+    let GenerateArgs { seed, items, orders, periods, bucket, start, adversarial, flexible, out_dir } = args;
     let input = if adversarial {
         let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
-        flexplan::generate::generate_adversarial(&spec)?
+        if flexible {
+            flexplan::generate::generate_flexible_adversarial(&spec)?
+        } else {
+            flexplan::generate::generate_adversarial(&spec)?
+        }
     } else {
         let spec = flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
         flexplan::generate::generate(&spec)?
     };
     flexplan::input::write_plan_dir(&input, &out_dir)?;
+    // The version-2 tables, for a flexible plan.
+    let options = if flexible {
+        format!(
+            ", {} routes, {} sources from {} suppliers, {} setup families",
+            input.routes.len(),
+            input.sources.len(),
+            input.suppliers.len(),
+            input.families.len()
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s to {}",
+        "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s{options} to {}",
         input.items.len(),
         input.bom.len(),
         input.resources.len(),

@@ -221,6 +221,11 @@ struct GenerateArgs {
     /// interacting lot rules): only --seed applies.
     #[arg(long)]
     adversarial: bool,
+    /// With --adversarial: a version-2 plan instead (routes with their own lead times and
+    /// costs, a partner factory, make-or-buy, several suppliers with minimum and per-period
+    /// quantities and joint order costs, setup families, unmet demand costs).
+    #[arg(long, requires = "adversarial")]
+    flexible: bool,
     /// Output folder.
     out_dir: PathBuf,
 }

@@ -532,6 +532,26 @@ fn generate_with_one_seed_writes_identical_files_and_another_seed_differs() {
     assert!(first != snapshot(&c), "another seed gave the same files");
 }
 
+/// `generate --adversarial --flexible` writes a version-2 plan (the same files for the same
+/// seed) that `check` accepts; `--flexible` alone is a wrong command line.
+#[test]
+fn generate_flexible_adversarial_writes_a_version_2_plan_that_check_accepts() {
+    let tmp = temp_dir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        let output = flexplan(&["generate", "--adversarial", "--flexible", "--seed", "5", path_arg(dir)]);
+        assert_exit(&output, code::OK);
+        assert!(stdout(&output).contains("setup families"), "{}", stdout(&output));
+    }
+    let files = snapshot(&a);
+    assert!(files == snapshot(&b), "same seed, different files");
+    assert!(files.contains_key("routings.csv") && files.contains_key("sources.csv"), "{:?}", files.keys());
+    assert_exit(&flexplan(&["check", path_arg(&a)]), code::OK);
+    let output = flexplan(&["generate", "--flexible", path_arg(&tmp.path().join("c"))]);
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("--adversarial"), "{}", stderr(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Parquet output
 // ---------------------------------------------------------------------------------------------

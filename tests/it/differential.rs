@@ -1,28 +1,36 @@
 //! Differential test: the planner against the deliberately simple reference model of
 //! `tests/it/common/reference.rs` (spec section 2 built straight from the input, no pruning,
-//! plain big-M), on the adversarial plans of [`flexplan::generate::generate_adversarial`] and on
-//! a few small plans of the ordinary generator.
+//! plain big-M), on the adversarial plans of [`flexplan::generate::generate_adversarial`]
+//! (version 1), on the flexible adversarial plans of
+//! [`flexplan::generate::generate_flexible_adversarial`] (version 2: routes, a partner,
+//! make-or-buy, suppliers, families, unmet cost) and on a few small plans of the ordinary
+//! generator.
 //!
 //! For every plan: both must agree on feasibility; when feasible, the planner must prove
 //! optimality and its cost must equal the reference optimum within 1e-6 relative; and the
-//! plan it writes must pass [`flexplan::validate::validate_plan`]. Every mismatch over all seeds is
+//! plan it writes must pass [`flexplan::validate::validate_plan`] (for the flexible plans only
+//! with `FLEXPLAN_DIFF_VALIDATE_V2=1`, see [`validate_v2`]). Every mismatch over all seeds is
 //! collected and reported at the end (seed, kind, numbers).
 //!
-//! The default test runs 500 adversarial seeds. A longer run (count from
+//! The default tests run 500 adversarial and 500 flexible seeds. Longer runs (count from
 //! `FLEXPLAN_DIFF_CASES`, default 5000; first seed from `FLEXPLAN_DIFF_SEED`, default 0):
 //!
 //! ```text
 //! FLEXPLAN_DIFF_CASES=30000 cargo test --test it differential_long -- --ignored --nocapture
+//! FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_flexible_long -- --ignored --nocapture
 //! ```
 //!
 //! The dev profile is meant: HiGHS is built optimised there too (Cargo.toml), 30,000 plans take
 //! about 11 minutes on two cores (the reference solves each plan twice), and a `--release` test
 //! build recompiles polars and the dev-dependencies (about 20 minutes on two cores).
 
-use crate::common::reference::{solve_reference, ReferenceSolution};
-use flexplan::generate::{generate, generate_adversarial, AdversarialSpec, GenerateSpec};
+use crate::common::reference::{solve_reference, RefOption, ReferenceSolution};
+use flexplan::generate::{
+    generate, generate_adversarial, generate_flexible_adversarial, AdversarialSpec, GenerateSpec,
+};
 use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
+use flexplan::input::{BomEdge, Family, Item, ItemKind, Route, Routing, Supplier};
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
 use flexplan::plan::{SolveOptions, SolveStatus};
@@ -72,13 +80,13 @@ impl fmt::Display for Mismatch {
 }
 
 /// Runs the planner and the reference on `input`: whether the reference found it feasible,
-/// and the disagreements, if any.
-fn compare(case: &str, input: &PlanInput) -> (bool, Vec<Mismatch>) {
+/// and the disagreements, if any (the written plan is checked when `validate`).
+fn compare(case: &str, input: &PlanInput, validate: bool) -> (bool, Vec<Mismatch>) {
     let reference = solve_reference(input);
-    (reference.is_some(), compare_with(case, input, reference.as_ref()))
+    (reference.is_some(), compare_with(case, input, reference.as_ref(), validate))
 }
 
-fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolution>) -> Vec<Mismatch> {
+fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolution>, validate: bool) -> Vec<Mismatch> {
     let mismatch = |kind, detail: String| Mismatch { case: case.to_string(), kind, detail };
     let options = exact();
     let outcome = match BomGraph::new(input).and_then(|bom| plan(input, &bom, &options)) {
@@ -110,7 +118,7 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
             found.push(mismatch(kind, detail));
         }
     }
-    if outcome.solution.is_some() {
+    if outcome.solution.is_some() && validate {
         let dir = tempfile::tempdir().expect("temp dir");
         match write_outcome(input, &outcome, &options, dir.path(), TableFormat::Csv) {
             Err(error) => found.push(mismatch(Kind::CheckFailed, format!("write_outcome: {error}"))),
@@ -135,22 +143,24 @@ fn compare_with(case: &str, input: &PlanInput, reference: Option<&ReferenceSolut
 /// Diagnosis for a cost mismatch (not part of the reference): the reference's lots that the
 /// planner's model cannot make, because they exceed its big-M ([`flexplan::internals::setup_big_m`],
 /// 0 = the lot variable is not created), as `; reference lots above the planner's M: item
-/// period x > M, ...`, or an empty string.
+/// period x > M, ...` (with the route or supplier for an item with several options), or an
+/// empty string. The reference's options are matched to the planner's by item, route and
+/// supplier.
 fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64>, r: &ReferenceSolution) -> String {
     let n_periods = input.n_periods();
-    let big_m = flexplan::internals::setup_big_m(
-        input,
-        bom,
-        &flexplan::input::Options::new(input),
-        demand,
-        flexplan::internals::ModelVariant::default(),
-    );
+    let options = flexplan::input::Options::new(input);
+    let big_m =
+        flexplan::internals::setup_big_m(input, bom, &options, demand, flexplan::internals::ModelVariant::default());
     let mut above = Vec::new();
-    for (i, item) in input.items.iter().enumerate() {
+    for (o, option) in r.options.iter().enumerate() {
+        let Some(p) = planner_option(&options, option) else {
+            above.push(format!("{} has no planner option", option_name(input, option)));
+            continue;
+        };
         for t in 0..n_periods {
-            let (x, m) = (r.lots[i][t], big_m[(i, t)]);
+            let (x, m) = (r.lots[o][t], big_m[(p, t)]);
             if x > m + 1e-6 {
-                above.push(format!("{} period {} x {x:.6} > M {m:.6}", item.id, t + 1));
+                above.push(format!("{} period {} x {x:.6} > M {m:.6}", option_name(input, option), t + 1));
             }
         }
     }
@@ -161,10 +171,82 @@ fn lots_above_planner_big_m(input: &PlanInput, bom: &BomGraph, demand: &Grid<f64
     }
 }
 
+/// The planner's option (an index into `options`) that is the reference's `option`: the same
+/// item, route and supplier, made or bought alike.
+fn planner_option(options: &flexplan::input::Options, option: &RefOption) -> Option<usize> {
+    options.of_item(option.item).find(|&p| {
+        let planner = options.get(p);
+        planner.route() == option.route && planner.supplier() == option.supplier && planner.is_made() == option.made
+    })
+}
+
+/// `item`, `item route R` or `item supplier S`.
+fn option_name(input: &PlanInput, option: &RefOption) -> String {
+    let item = &input.items[option.item].id;
+    match (option.route, option.supplier) {
+        (Some(route), _) => format!("{item} route {}", input.routes[route].id),
+        (_, Some(supplier)) => format!("{item} supplier {}", input.suppliers[supplier].id),
+        (None, None) => item.clone(),
+    }
+}
+
 /// The adversarial plan of `seed`.
 fn adversarial(seed: u64) -> PlanInput {
     let spec = AdversarialSpec::for_seed(seed);
     generate_adversarial(&spec).unwrap_or_else(|error| panic!("{spec:?}: {error}"))
+}
+
+/// The flexible (version-2) adversarial plan of `seed`.
+fn flexible(seed: u64) -> PlanInput {
+    let spec = AdversarialSpec::for_seed(seed);
+    generate_flexible_adversarial(&spec).unwrap_or_else(|error| panic!("flexible {spec:?}: {error}"))
+}
+
+/// Whether the flexible plans' written plans go through the checker: only with
+/// `FLEXPLAN_DIFF_VALIDATE_V2=1`. The checker (`flexplan::validate`) is being extended to
+/// version 2 in parallel; until that lands it may reject correct version-2 plans (options,
+/// families, joint orders, unmet cost), so the flexible runs compare optima only. Switch this
+/// on (or drop the condition) once the version-2 checker is merged.
+fn validate_v2() -> bool {
+    std::env::var("FLEXPLAN_DIFF_VALIDATE_V2").is_ok_and(|v| v == "1")
+}
+
+/// The plans a run draws: the version-1 adversarial plans or the flexible ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plans {
+    Adversarial,
+    Flexible,
+}
+
+impl Plans {
+    /// The plan of `seed`.
+    fn plan(self, seed: u64) -> PlanInput {
+        match self {
+            Plans::Adversarial => adversarial(seed),
+            Plans::Flexible => flexible(seed),
+        }
+    }
+
+    /// How a mismatch names the plan of `seed`.
+    fn case(self, seed: u64) -> String {
+        match self {
+            Plans::Adversarial => format!("seed {seed}"),
+            Plans::Flexible => format!("flexible seed {seed}"),
+        }
+    }
+
+    /// Whether the written plans go through the checker.
+    fn validate(self) -> bool {
+        match self {
+            Plans::Adversarial => true,
+            Plans::Flexible => validate_v2(),
+        }
+    }
+
+    /// Compares the planner with the reference on the plan of `seed`.
+    fn compare(self, seed: u64) -> (bool, Vec<Mismatch>) {
+        compare(&self.case(seed), &self.plan(seed), self.validate())
+    }
 }
 
 /// Totals of one run.
@@ -204,27 +286,24 @@ impl RunSummary {
     }
 }
 
-/// Compares the planner with the reference on the adversarial plans of `seeds`, on two
-/// threads (each solve uses one).
-fn run_adversarial(seeds: std::ops::Range<u64>) -> RunSummary {
+/// Compares the planner with the reference on the `plans` of `seeds`, on two threads (each
+/// solve uses one).
+fn run(plans: Plans, seeds: &[u64]) -> RunSummary {
     let started = Instant::now();
-    let next = std::sync::atomic::AtomicU64::new(seeds.start);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..2 {
             scope.spawn(|| loop {
-                let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if seed >= seeds.end {
-                    break;
-                }
-                let input = adversarial(seed);
-                let (feasible, found) = compare(&format!("seed {seed}"), &input);
-                results.lock().expect("results").push((seed, feasible, found));
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&seed) = seeds.get(index) else { break };
+                let (feasible, found) = plans.compare(seed);
+                results.lock().expect("results").push((index, feasible, found));
             });
         }
     });
     let mut results = results.into_inner().expect("results");
-    results.sort_by_key(|(seed, _, _)| *seed);
+    results.sort_by_key(|(index, _, _)| *index);
     RunSummary {
         cases: results.len() as u64,
         feasible: results.iter().filter(|(_, feasible, _)| *feasible).count() as u64,
@@ -233,9 +312,14 @@ fn run_adversarial(seeds: std::ops::Range<u64>) -> RunSummary {
     }
 }
 
+/// The seeds `first..first + count`.
+fn seeds(first: u64, count: u64) -> Vec<u64> {
+    (first..first + count).collect()
+}
+
 #[test]
 fn planner_matches_the_reference_on_adversarial_plans() {
-    let summary = run_adversarial(0..DEFAULT_CASES);
+    let summary = run(Plans::Adversarial, &seeds(0, DEFAULT_CASES));
     eprintln!("{}", summary.report());
     assert!(summary.feasible >= DEFAULT_CASES / 4, "too few feasible plans: {}", summary.feasible);
     assert!(summary.mismatches.is_empty(), "{}", summary.report());
@@ -266,7 +350,7 @@ const FOUND_BY_LONG_RUNS: &[u64] = &[
 #[test]
 fn planner_matches_the_reference_on_seeds_found_by_long_runs() {
     let mismatches: Vec<Mismatch> =
-        FOUND_BY_LONG_RUNS.iter().flat_map(|&seed| compare(&format!("seed {seed}"), &adversarial(seed)).1).collect();
+        FOUND_BY_LONG_RUNS.iter().flat_map(|&seed| Plans::Adversarial.compare(seed).1).collect();
     let text: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
     assert!(mismatches.is_empty(), "{}", text.join("\n"));
 }
@@ -284,7 +368,7 @@ fn planner_matches_the_reference_on_generated_plans() {
         };
         let input = generate(&spec).expect("generate");
         let started = Instant::now();
-        let (feasible, found) = compare(&format!("generate seed {seed}"), &input);
+        let (feasible, found) = compare(&format!("generate seed {seed}"), &input, true);
         eprintln!("generate seed {seed}: feasible {feasible}, {:.2} s", started.elapsed().as_secs_f64());
         mismatches.extend(found);
     }
@@ -300,46 +384,229 @@ fn differential_long() {
     };
     let cases = env("FLEXPLAN_DIFF_CASES", 5000);
     let first = env("FLEXPLAN_DIFF_SEED", 0);
-    let summary = run_adversarial(first..first + cases);
+    let summary = run(Plans::Adversarial, &seeds(first, cases));
     println!("{}", summary.report());
     assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
 }
 
-/// Prints one adversarial seed (`FLEXPLAN_DIFF_ANALYSE=<seed>`) in detail: the plan's items,
-/// the planner's and the reference's lots side by side, and the reference's optimum written as
-/// a plan and run through the checker (so a reference optimum below the planner's is shown to
-/// be a genuinely feasible plan of that cost, by the independent checker):
+#[test]
+fn planner_matches_the_reference_on_flexible_plans() {
+    let summary = run(Plans::Flexible, &seeds(0, DEFAULT_CASES));
+    eprintln!("{}", summary.report());
+    assert!(summary.feasible >= DEFAULT_CASES / 4, "too few feasible plans: {}", summary.feasible);
+    assert!(summary.mismatches.is_empty(), "{}", summary.report());
+}
+
+/// Flexible seeds on which a long run found a mismatch (see the comment at each). Open
+/// planner bugs are not marked expected-to-fail: this test fails until they are fixed.
+/// - 4101 (open, the planner's repair): MK-2 may ship late (backlog cost 0) and pays
+///   `unmet_cost` 42.52 per unit unshipped at the end. Its MAIN lots sit on LINE-1 at full
+///   capacity plus overtime less the family setup (4.88 / 2.4122 = 2.02304949.. per period);
+///   the repair rounds them down to 2.023049 and absorbs the 2.5e-6 deficit by shipping less,
+///   leaving 2e-6 unshipped at the end (8.5e-5 of unmet cost), where raising the SUP-A lot
+///   (7.48 per unit, max_lot 7.2, no capacity) by 2e-6 costs 1.5e-5. Planner 29.838528570
+///   (status feasible: above its own bound), reference 29.838444540 = the planner's bound;
+///   the plan with the SUP-A lot raised costs 29.838458490 (4.7e-7 relative).
+const FOUND_FLEXIBLE: &[u64] = &[4101];
+
+#[test]
+fn planner_matches_the_reference_on_flexible_seeds_found() {
+    let summary = run(Plans::Flexible, FOUND_FLEXIBLE);
+    assert!(summary.mismatches.is_empty(), "{}", summary.report());
+}
+
+#[test]
+#[ignore = "long run: FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_flexible_long -- --ignored --nocapture"]
+fn differential_flexible_long() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name).ok().map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}={v}: not a number")))
+    };
+    let cases = env("FLEXPLAN_DIFF_CASES", 5000);
+    let first = env("FLEXPLAN_DIFF_SEED", 0);
+    let summary = run(Plans::Flexible, &seeds(first, cases));
+    println!("{}", summary.report());
+    assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference on hand-worked version-2 plans: each feature alone, with an optimum worked out
+// by hand that a wrong reading of the feature would miss (the planner must agree too).
+
+/// Asserts the reference optimum is `want` and the planner agrees with the reference.
+fn assert_hand_worked(case: &str, input: &PlanInput, want: f64) {
+    let reference = solve_reference(input).unwrap_or_else(|| panic!("{case}: the reference says infeasible"));
+    assert!(
+        (reference.objective - want).abs() <= 1e-6,
+        "{case}: reference optimum {}, by hand {want}",
+        reference.objective
+    );
+    let found = compare_with(case, input, Some(&reference), validate_v2());
+    let text: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(found.is_empty(), "{}", text.join("\n"));
+}
+
+/// A source of `item` from `supplier` at `unit_cost`.
+fn source(item: usize, supplier: usize, unit_cost: f64, max_per_period: Option<f64>) -> flexplan::input::Source {
+    let terms = flexplan::input::LotTerms { unit_cost: Some(unit_cost), ..Default::default() };
+    flexplan::input::Source { item, supplier, terms, max_per_period }
+}
+
+#[test]
+fn reference_pays_a_joint_order_once_per_supplier_and_period() {
+    // P from A at 1 or from B at 1.3, Q from A at 1; A costs 4 per period ordered from.
+    // Both from A: 10 + 10 + 4 = 24 (P from B: 13 + 10 + 4 = 27; a joint cost per lot: 28).
+    let mut input = crate::common::empty_plan(1);
+    let p = crate::common::item(&mut input, Item::new("P", ItemKind::Buy));
+    let q = crate::common::item(&mut input, Item::new("Q", ItemKind::Buy));
+    input.sources = vec![source(p, 0, 1.0, None), source(p, 1, 1.3, None), source(q, 0, 1.0, None)];
+    input.suppliers = vec![Supplier { id: "A".into(), order_cost: 4.0 }, Supplier { id: "B".into(), order_cost: 0.0 }];
+    crate::common::add_demand(&mut input, p, &[10.0]);
+    crate::common::add_demand(&mut input, q, &[10.0]);
+    assert_hand_worked("joint order", &input, 24.0);
+}
+
+#[test]
+fn reference_splits_an_order_at_max_per_period() {
+    // 10 units: at most 6 from A at 1, the rest from B at 2: 6 + 8 = 14.
+    let mut input = crate::common::empty_plan(1);
+    let r = crate::common::item(&mut input, Item::new("R", ItemKind::Buy));
+    input.sources = vec![source(r, 0, 1.0, Some(6.0)), source(r, 1, 2.0, None)];
+    input.suppliers = vec![Supplier { id: "A".into(), order_cost: 0.0 }, Supplier { id: "B".into(), order_cost: 0.0 }];
+    crate::common::add_demand(&mut input, r, &[10.0]);
+    assert_hand_worked("max_per_period", &input, 14.0);
+}
+
+#[test]
+fn reference_takes_a_family_setup_once_for_all_its_items() {
+    // X and Y, 3 units each at unit time 1 on R (capacity 10), one family setup of time 4 and
+    // cost 10: 3 + 3 + 4 = 10 fits, cost 10 (a setup per item would need 14 > 10).
+    let mut input = crate::common::empty_plan(1);
+    let x = crate::common::item(&mut input, Item::new("X", ItemKind::Make));
+    let y = crate::common::item(&mut input, Item::new("Y", ItemKind::Make));
+    let r = crate::common::resource(&mut input, "R", 10.0);
+    input.families = vec![Family { id: "F".into(), resource: r, setup_time: 4.0, setup_cost: 10.0 }];
+    input.routings = vec![
+        Routing { family: Some(0), ..Routing::new(x, r, 1.0, 0.0, 0.0) },
+        Routing { family: Some(0), ..Routing::new(y, r, 1.0, 0.0, 0.0) },
+    ];
+    crate::common::add_demand(&mut input, x, &[3.0]);
+    crate::common::add_demand(&mut input, y, &[3.0]);
+    assert_hand_worked("family", &input, 10.0);
+}
+
+#[test]
+fn reference_weighs_routes_by_lead_time_and_cost_against_unmet_demand() {
+    // Z: 5 due in period 2 of 2, backlog free, 8 per unit unmet at the end. SLOW (lead time 1,
+    // 1 per unit, 2 per period on R2) can start only in period 1; FAST (lead time 0, 10 per
+    // unit, 5 per period on R1) costs more than leaving a unit unmet: 2 + 3 x 8 = 26.
+    let mut input = crate::common::empty_plan(2);
+    let z = crate::common::item(
+        &mut input,
+        Item { backlog_cost: Some(0.0), unmet_cost: 8.0, ..Item::new("Z", ItemKind::Make) },
+    );
+    let r1 = crate::common::resource(&mut input, "R1", 5.0);
+    let r2 = crate::common::resource(&mut input, "R2", 2.0);
+    let terms = |unit_cost, lead_time| flexplan::input::LotTerms {
+        unit_cost: Some(unit_cost),
+        lead_time: Some(lead_time),
+        ..Default::default()
+    };
+    input.routes = vec![
+        Route { item: z, id: "FAST".into(), terms: terms(10.0, 0) },
+        Route { item: z, id: "SLOW".into(), terms: terms(1.0, 1) },
+    ];
+    input.routings = vec![
+        Routing { route: Some(0), ..Routing::new(z, r1, 1.0, 0.0, 0.0) },
+        Routing { route: Some(1), ..Routing::new(z, r2, 1.0, 0.0, 0.0) },
+    ];
+    crate::common::add_demand(&mut input, z, &[0.0, 5.0]);
+    assert_hand_worked("routes and unmet cost", &input, 26.0);
+}
+
+#[test]
+fn reference_buys_a_make_item_without_its_components() {
+    // M made at 1 from one C bought at 5, or bought finished from S at 3: 4 x 3 = 12 (made:
+    // 4 x 6 = 24; a bought lot that consumed C: 4 x 8 = 32).
+    let mut input = crate::common::empty_plan(1);
+    let m = crate::common::item(&mut input, Item { unit_cost: 1.0, ..Item::new("M", ItemKind::Make) });
+    let c = crate::common::item(&mut input, Item { unit_cost: 5.0, ..Item::new("C", ItemKind::Buy) });
+    input.bom = vec![BomEdge { parent: m, component: c, quantity: 1.0 }];
+    input.sources = vec![source(m, 0, 3.0, None)];
+    input.suppliers = vec![Supplier { id: "S".into(), order_cost: 0.0 }];
+    crate::common::add_demand(&mut input, m, &[4.0]);
+    assert_hand_worked("make or buy", &input, 12.0);
+}
+
+/// Prints one adversarial seed (`FLEXPLAN_DIFF_ANALYSE=<seed>`, or `flexible:<seed>` for a
+/// flexible plan) in detail: the plan's items, options and tables, the planner's and the
+/// reference's lots side by side, and the reference's optimum written as a plan and run through
+/// the checker (so a reference optimum below the planner's is shown to be a genuinely feasible
+/// plan of that cost, by the independent checker, once it checks version 2):
 ///
 /// ```text
 /// FLEXPLAN_DIFF_ANALYSE=68 cargo test --test it analyse_seed -- --ignored --nocapture
+/// FLEXPLAN_DIFF_ANALYSE=flexible:68 cargo test --test it analyse_seed -- --ignored --nocapture
 /// ```
 #[test]
 #[ignore = "analysis aid: FLEXPLAN_DIFF_ANALYSE=<seed> ... -- --ignored --nocapture"]
 fn analyse_seed() {
-    let Some(seed) = std::env::var("FLEXPLAN_DIFF_ANALYSE").ok().and_then(|v| v.parse().ok()) else {
+    let Ok(which) = std::env::var("FLEXPLAN_DIFF_ANALYSE") else {
         return;
     };
-    let input = adversarial(seed);
+    let (plans, seed) = match which.strip_prefix("flexible:") {
+        Some(seed) => (Plans::Flexible, seed.parse().expect("flexible:<seed>")),
+        None => (Plans::Adversarial, which.parse().expect("<seed>")),
+    };
+    let input = plans.plan(seed);
     let n_periods = input.n_periods();
-    println!("seed {seed}: {} items, {n_periods} periods", input.items.len());
+    println!("{}: {} items, {n_periods} periods", plans.case(seed), input.items.len());
     let demand = crate::common::reference::reference_demand(&input);
-    let bounds = crate::common::reference::lot_bounds(&input);
+    let ref_options = crate::common::reference::reference_options(&input);
+    let bounds = crate::common::reference::option_bounds(&input, &ref_options);
     for (i, item) in input.items.iter().enumerate() {
         println!(
-            "  {i} {} {:?} unit {} hold {} backlog {:?} L {} init {} ss {} pen {} min {} max {:?} mult {:?} oc {} M {:.3} D {:?}",
-            item.id, item.kind, item.unit_cost, item.holding_cost, item.backlog_cost, item.lead_time,
+            "  {i} {} {:?} unit {} hold {} backlog {:?} unmet {} L {} init {} ss {} pen {} min {} max {:?} mult {:?} oc {} D {:?}",
+            item.id, item.kind, item.unit_cost, item.holding_cost, item.backlog_cost, item.unmet_cost, item.lead_time,
             item.initial_inventory, item.safety_stock, item.safety_stock_penalty, item.min_lot, item.max_lot,
-            item.lot_multiple, item.order_cost, bounds[i], demand[i]
+            item.lot_multiple, item.order_cost, demand[i]
+        );
+    }
+    for (o, option) in ref_options.iter().enumerate() {
+        println!(
+            "  option {o} {}: made {} rows {:?} unit {} L {} min {} max {:?} mult {:?} oc {} cap {:?} M {:.3}",
+            option_name(&input, option),
+            option.made,
+            option.rows,
+            option.unit_cost,
+            option.lead_time,
+            option.min_lot,
+            option.max_lot,
+            option.lot_multiple,
+            option.order_cost,
+            option.max_per_period,
+            bounds[o]
         );
     }
     for e in &input.bom {
         println!("  bom {} <- {} x {}", input.items[e.parent].id, input.items[e.component].id, e.quantity);
     }
-    for r in &input.routings {
+    for (row, r) in input.routings.iter().enumerate() {
         println!(
-            "  routing {} on {}: u {} s {} sc {}",
-            input.items[r.item].id, input.resources[r.resource].id, r.unit_time, r.setup_time, r.setup_cost
+            "  routing {row} {} route {:?} on {}: u {} s {} sc {} family {:?}",
+            input.items[r.item].id,
+            r.route.map(|route| &input.routes[route].id),
+            input.resources[r.resource].id,
+            r.unit_time,
+            r.setup_time,
+            r.setup_cost,
+            r.family.map(|f| &input.families[f].id)
         );
+    }
+    for f in &input.families {
+        println!("  family {} on {}: st {} sc {}", f.id, input.resources[f.resource].id, f.setup_time, f.setup_cost);
+    }
+    for v in &input.suppliers {
+        println!("  supplier {} joint order cost {}", v.id, v.order_cost);
     }
     for r in &input.resources {
         println!("  resource {} cap {:?} omax {} oc {}", r.id, r.capacity, r.overtime_max, r.overtime_cost);
@@ -359,31 +626,52 @@ fn analyse_seed() {
     );
     let (Some(solution), Some(reference)) = (&outcome.solution, &reference) else { return };
     println!("planner costs {:?}", outcome.costs);
+    let planner_options = flexplan::input::Options::new(&input);
     for (i, item) in input.items.iter().enumerate() {
-        let planner = solution.lots.row(i);
-        let inventory = solution.inventory.row(i);
-        println!("  {}: planner lots {planner:?} inv {inventory:?}", item.id);
         println!(
-            "  {}: reference lots {:?} setups {:?} inv {:?} shipped {:?} backlog {:?}",
+            "  {}: planner inv {:?} shipped {:?} backlog {:?}",
             item.id,
-            reference.lots[i],
-            reference.setups[i],
-            reference.inventory[i],
-            reference.shipped[i],
-            reference.backlog[i]
+            solution.inventory.row(i),
+            solution.shipped.row(i),
+            solution.backlog.row(i)
         );
+        println!(
+            "  {}: reference inv {:?} shipped {:?} backlog {:?}",
+            item.id, reference.inventory[i], reference.shipped[i], reference.backlog[i]
+        );
+        for (o, option) in ref_options.iter().enumerate().filter(|(_, option)| option.item == i) {
+            let planner = planner_option(&planner_options, option).map(|p| solution.lots.row(p).to_vec());
+            println!("    {}: planner lots {planner:?}", option_name(&input, option));
+            println!(
+                "    {}: reference lots {:?} setups {:?}",
+                option_name(&input, option),
+                reference.lots[o],
+                reference.setups[o]
+            );
+        }
+    }
+    for (f, family) in input.families.iter().enumerate() {
+        println!("  family {}: reference z {:?}", family.id, reference.family_setups[f]);
+    }
+    for (v, supplier) in input.suppliers.iter().enumerate() {
+        println!("  supplier {}: reference w {:?}", supplier.id, reference.joint_orders[v]);
     }
     // The reference optimum as a written plan, through the checker.
     let snap = |v: f64| (v * 1e6).round() / 1e6;
-    let mut lots = Vec::with_capacity(input.items.len() * n_periods);
-    let mut shipped = Vec::with_capacity(lots.capacity());
-    for (i, item) in input.items.iter().enumerate() {
+    let mut lots = vec![0.0; planner_options.len() * n_periods];
+    for (o, option) in ref_options.iter().enumerate() {
+        let p = planner_option(&planner_options, option).expect("the planner has every option");
         for t in 0..n_periods {
-            let x = reference.lots[i][t].max(0.0);
-            lots.push(match item.lot_multiple {
+            let x = reference.lots[o][t].max(0.0);
+            lots[p * n_periods + t] = match option.lot_multiple {
                 Some(m) => snap((x / m).round() * m),
                 None => snap(x),
-            });
+            };
+        }
+    }
+    let mut shipped = Vec::with_capacity(input.items.len() * n_periods);
+    for i in 0..input.items.len() {
+        for t in 0..n_periods {
             shipped.push(snap(reference.shipped[i][t].max(0.0)));
         }
     }
@@ -391,12 +679,12 @@ fn analyse_seed() {
     let completed = flexplan::internals::complete_solution(
         &input,
         &bom,
-        &flexplan::input::Options::new(&input),
+        &planner_options,
         &solution.demand,
         grid(lots),
         grid(shipped),
     );
-    let costs = flexplan::plan::plan_costs(&input, &flexplan::input::Options::new(&input), &completed);
+    let costs = flexplan::plan::plan_costs(&input, &planner_options, &completed);
     println!("reference plan costs {costs:?} total {}", costs.total());
     let mut as_outcome = outcome.clone();
     as_outcome.solution = Some(completed);
