@@ -24,8 +24,10 @@ fn snap_stock(v: f64) -> f64 {
 /// HiGHS meets equalities only to its feasibility tolerance (about 1e-7, scaled), so after
 /// snapping a balance can be short by a few millionths. Items are walked parents first, and
 /// such a deficit (at most `repair_limit`) is absorbed by shipping less (items that may ship
-/// late), by raising the latest lot that arrives in time (when the lot rules and capacity
-/// allow), or by shipping less in an earlier period. A deficit none can absorb (a component
+/// late, unless raising a lot beats leaving the unit unmet: `unmet_cost`), by raising the
+/// latest lot that arrives in time (when the lot rules and capacity allow), or by shipping less
+/// in an earlier period; a rounding-sized rest still unshipped in the last period is shipped
+/// from stock or a raised lot when that beats its `unmet_cost`. A deficit none can absorb (a component
 /// bought in pack sizes, a lot at its maximum, a full resource) is removed at its cause: the
 /// latest parent lot consuming the component by then is lowered by the deficit over the BOM
 /// quantity, or another lot on the full resource gives up the time (`Repair::make_room`),
@@ -366,10 +368,14 @@ impl Repair<'_> {
                 }
                 if on_hand < 0.0 && -on_hand <= limit {
                     let deficit = -on_hand;
-                    if may_ship_late && shipped[k] >= deficit {
+                    let raisable = self.repairable_lot(i, t, deficit, lots, lowered);
+                    let ship_less = may_ship_late
+                        && shipped[k] >= deficit
+                        && !raisable.is_some_and(|(o, s)| self.raising_beats_shipping_less(o, s, t));
+                    if ship_less {
                         shipped[k] = snap(shipped[k] - deficit);
                         on_hand = 0.0;
-                    } else if let Some((o, s)) = self.repairable_lot(i, t, deficit, lots, lowered) {
+                    } else if let Some((o, s)) = raisable {
                         on_hand += self.raise_lot(o, s, t, deficit, lots, &mut exact, &mut inventory, &mut shortfall);
                     } else if let Some(s) = (0..t).rev().find(|&s| may_ship_late && shipped[(i, s)] >= deficit) {
                         // Shipping the millionths later, from an earlier period's shipment: the
@@ -385,6 +391,22 @@ impl Repair<'_> {
                         late += less;
                         on_hand += less;
                     }
+                }
+                if t + 1 == n_periods && may_ship_late && item.unmet_cost > 0.0 {
+                    let unshipped = late + self.planned[k] - shipped[k];
+                    on_hand = self.ship_unmet_millionths(
+                        i,
+                        t,
+                        unshipped,
+                        on_hand,
+                        limit,
+                        lowered,
+                        lots,
+                        shipped,
+                        &mut exact,
+                        &mut inventory,
+                        &mut shortfall,
+                    );
                 }
                 late += self.planned[k] - shipped[k];
                 exact[t] = on_hand;
@@ -403,6 +425,62 @@ impl Repair<'_> {
             }
         }
         Stock { inventory, backlog, shortfall, deficits }
+    }
+
+    /// Whether raising option `o`'s lot of period `s` (arriving by `t`) is cheaper per unit
+    /// than shipping a unit less in `t` when the item may ship late. Shipping less is priced at
+    /// its worst case, never caught up: the backlog cost to the horizon's end plus the item's
+    /// `unmet_cost`. Only for items with an `unmet_cost` (version 2): without one, a unit shipped
+    /// less costs backlog only, and the walk keeps version 1's rule (ship less first), so
+    /// version-1 plans are written as before. Raising costs the unit cost and the holding
+    /// cost from arrival to `t`.
+    fn raising_beats_shipping_less(&self, o: usize, s: usize, t: usize) -> bool {
+        let option = self.options.get(o);
+        let item = &self.input.items[option.item];
+        if item.unmet_cost <= 0.0 {
+            return false;
+        }
+        let held = t.saturating_sub(s + option.lead_time) as f64;
+        let remaining = (self.input.n_periods() - t) as f64;
+        let raise = option.unit_cost + item.holding_cost * held;
+        let ship_less = item.backlog_cost.unwrap_or(0.0) * remaining + item.unmet_cost;
+        raise < ship_less
+    }
+
+    /// Ships a rounding-sized rest of item `i`'s demand (`unshipped` at most `limit`) in the
+    /// last period `t` rather than leaving it unmet at `unmet_cost`: from the stock `on_hand`,
+    /// or by raising a lot arriving by `t` where that costs less
+    /// ([`Repair::raising_beats_shipping_less`]). Earlier deficits the walk absorbed by shipping
+    /// a few millionths later would otherwise end as unmet demand when no lot arrives between.
+    /// Returns the stock left.
+    #[allow(clippy::too_many_arguments)]
+    fn ship_unmet_millionths(
+        &self,
+        i: usize,
+        t: usize,
+        unshipped: f64,
+        mut on_hand: f64,
+        limit: f64,
+        lowered: &Grid<bool>,
+        lots: &mut Grid<f64>,
+        shipped: &mut Grid<f64>,
+        exact: &mut [f64],
+        inventory: &mut Grid<f64>,
+        shortfall: &mut Grid<f64>,
+    ) -> f64 {
+        if unshipped <= 1e-9 || unshipped > limit {
+            return on_hand;
+        }
+        let need = unshipped - on_hand.max(0.0);
+        if need > 0.0 {
+            let Some((o, s)) = self.repairable_lot(i, t, need, lots, lowered) else { return on_hand };
+            if !self.raising_beats_shipping_less(o, s, t) {
+                return on_hand;
+            }
+            on_hand += self.raise_lot(o, s, t, need, lots, exact, inventory, shortfall);
+        }
+        shipped[(i, t)] = snap(shipped[(i, t)] + unshipped);
+        on_hand - unshipped
     }
 
     /// Raises option `o`'s lot of period `s` by `amount` (rounded up to 1e-6) during the walk
