@@ -142,6 +142,58 @@ pub struct Summary {
     pub flexplan_version: &'static str,
     /// Why the plan is infeasible.
     pub diagnosis: Option<crate::plan::diagnose::Diagnosis>,
+    /// Per supplier of `sources.csv`, what the plan buys from it (absent without suppliers, so
+    /// version-1 summaries are unchanged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppliers: Vec<SupplierSpend>,
+}
+
+/// What a plan buys from one supplier (`summary.json`'s `suppliers`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupplierSpend {
+    /// The supplier's id.
+    pub supplier: String,
+    /// Units bought over the horizon (all its items).
+    pub units: f64,
+    /// Purchase lots (one per item and period).
+    pub lots: usize,
+    /// Periods with at least one lot: the joint orders placed.
+    pub orders: usize,
+    /// What the plan pays the supplier: units times their unit cost, each lot's `order_cost`,
+    /// and the supplier's joint `order_cost` per period with an order.
+    pub spend: f64,
+}
+
+/// Per supplier, the units, lots, joint orders and spend of the plan's lots (`lots` per option,
+/// as [`PlanSolution::lots`]); empty when the plan has no suppliers.
+pub fn supplier_spend(input: &PlanInput, options: &Options, lots: &crate::grid::Grid<f64>) -> Vec<SupplierSpend> {
+    input
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(v, supplier)| {
+            let mut spend = SupplierSpend { supplier: supplier.id.clone(), units: 0.0, lots: 0, orders: 0, spend: 0.0 };
+            for t in 0..input.n_periods() {
+                let mut ordered = false;
+                for (o, option) in options.all().iter().enumerate().filter(|(_, o)| o.supplier() == Some(v)) {
+                    let x = lots[(o, t)];
+                    if x > 0.0 {
+                        spend.units += x;
+                        spend.lots += 1;
+                        spend.spend += option.unit_cost * x + option.order_cost;
+                        ordered = true;
+                    }
+                }
+                if ordered {
+                    spend.orders += 1;
+                    spend.spend += supplier.order_cost;
+                }
+            }
+            spend.units = snap(spend.units);
+            spend.spend = snap(spend.spend);
+            spend
+        })
+        .collect()
 }
 
 /// Order counts in the summary.
@@ -212,6 +264,11 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         solver: outcome.solver.clone(),
         flexplan_version: env!("CARGO_PKG_VERSION"),
         diagnosis: outcome.diagnosis.clone(),
+        suppliers: outcome
+            .solution
+            .as_ref()
+            .map(|s| supplier_spend(input, &Options::new(input), &s.lots))
+            .unwrap_or_default(),
     }
 }
 

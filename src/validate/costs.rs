@@ -1,7 +1,7 @@
 //! Every cost term recomputed from the reported quantities (each lot at its way's values; the
 //! family setups, joint supplier orders and unmet demand of spec version 2), and the claims of
-//! `summary.json` (status, cost terms, objective, fill and on-time rates) compared with the
-//! recomputation.
+//! `summary.json` (status, cost terms, objective, fill and on-time rates, units and spend per
+//! supplier) compared with the recomputation.
 
 use super::files::Summary;
 use super::{cost_eq, fmt_num, Checker, ViolationKind};
@@ -107,7 +107,55 @@ impl Checker<'_> {
                 }
             }
         }
+        for claim in &summary.suppliers {
+            self.check_supplier_claim(claim);
+        }
         summary.objective
+    }
+
+    /// What the plan buys from supplier `v`: units, and spend (units at their way's unit cost,
+    /// each lot's order cost, the joint order cost per period with a lot).
+    fn supplier_spend(&self, v: usize) -> (f64, f64) {
+        let bought = self.ways.of_supplier.get(v).map_or(&[][..], Vec::as_slice);
+        let (mut units, mut spend) = (0.0, 0.0);
+        for t in 0..self.n_periods {
+            let mut ordered = false;
+            for &w in bought {
+                let Some(way) = self.ways.get(w) else { continue };
+                units += self.lot(w, t);
+                spend += way.unit_cost * self.lot(w, t);
+                if self.has_lot(w, t) {
+                    spend += way.order_cost;
+                    ordered = true;
+                }
+            }
+            if ordered {
+                spend += self.input.suppliers[v].order_cost;
+            }
+        }
+        (units, spend)
+    }
+
+    /// Compares one entry of `summary.json`'s `suppliers` with the plan's lots.
+    fn check_supplier_claim(&mut self, claim: &super::files::SupplierClaim) {
+        let name = format!("suppliers.{}", claim.supplier);
+        let Some(v) = self.input.suppliers.iter().position(|s| s.id == claim.supplier) else {
+            let detail = format!("supplier {:?} is not in the plan's sources.csv", claim.supplier);
+            self.report(ViolationKind::SummaryField, &name, None, 0.0, detail);
+            return;
+        };
+        let (units, spend) = self.supplier_spend(v);
+        for (what, reported, expected) in [("units", claim.units, units), ("spend", claim.spend, spend)] {
+            match reported {
+                Some(reported) => {
+                    self.compare_claim(ViolationKind::Cost, &format!("{name}.{what}"), reported, expected, what)
+                }
+                None => {
+                    let detail = format!("{name}.{what} missing in summary.json (recomputed {})", fmt_num(expected));
+                    self.report(ViolationKind::SummaryField, &name, None, expected.abs(), detail);
+                }
+            }
+        }
     }
 
     fn compare_claim(&mut self, kind: ViolationKind, name: &str, reported: f64, expected: f64, what: &str) {

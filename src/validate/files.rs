@@ -430,6 +430,16 @@ pub(super) struct Summary {
     pub(super) costs: BTreeMap<String, Option<f64>>,
     pub(super) fill_rate: Option<f64>,
     pub(super) on_time_rate: Option<f64>,
+    /// `suppliers`: per supplier id its claimed `units` and `spend` (empty when absent).
+    pub(super) suppliers: Vec<SupplierClaim>,
+}
+
+/// One entry of `summary.json`'s `suppliers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct SupplierClaim {
+    pub(super) supplier: String,
+    pub(super) units: Option<f64>,
+    pub(super) spend: Option<f64>,
 }
 
 pub(super) fn read_summary(dir: &Path) -> Result<Summary> {
@@ -461,6 +471,28 @@ fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
         }
         Some(other) => return Err(summary_type_error("costs", other, "an object")),
     }
+    let mut suppliers = Vec::new();
+    match object.get("suppliers") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Array(entries)) => {
+            for (n, entry) in entries.iter().enumerate() {
+                let key = format!("suppliers[{n}]");
+                let fields = entry.as_object().ok_or_else(|| summary_type_error(&key, entry, "an object"))?;
+                let supplier = match fields.get("supplier") {
+                    Some(serde_json::Value::String(id)) => id.clone(),
+                    other => {
+                        let value = other.cloned().unwrap_or(serde_json::Value::Null);
+                        return Err(summary_type_error(&format!("{key}.supplier"), &value, "a supplier id"));
+                    }
+                };
+                let number = |name: &str| {
+                    fields.get(name).map_or(Ok(None), |value| json_number(&format!("{key}.{name}"), value))
+                };
+                suppliers.push(SupplierClaim { supplier, units: number("units")?, spend: number("spend")? });
+            }
+        }
+        Some(other) => return Err(summary_type_error("suppliers", other, "an array")),
+    }
     let number = |key: &str| object.get(key).map_or(Ok(None), |value| json_number(key, value));
     Ok(Summary {
         status,
@@ -468,6 +500,7 @@ fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
         costs,
         fill_rate: number("fill_rate")?,
         on_time_rate: number("on_time_rate")?,
+        suppliers,
     })
 }
 

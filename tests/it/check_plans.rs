@@ -1320,6 +1320,47 @@ mod version_2 {
         );
     }
 
+    /// `summary.json` of [`correct`] with a `suppliers` list.
+    fn summary_with_suppliers(suppliers: serde_json::Value) -> String {
+        let mut summary: serde_json::Value = serde_json::from_str(&summary(&hand_costs())).expect("JSON");
+        summary["suppliers"] = suppliers;
+        summary.to_string()
+    }
+
+    #[test]
+    fn units_and_spend_per_supplier_are_recomputed() {
+        // MILL-A: BLANK 57 at 1 + the item's order cost 3 = 60. MILL-B: HOODIE 8 at 9 and BLANK
+        // 10 at 0.8 (order costs 0) = 80, plus its joint order cost 7 once (both in period 2).
+        let mut files = correct();
+        files.summary = summary_with_suppliers(serde_json::json!([
+            {"supplier": "MILL-A", "units": 57.0, "lots": 1, "orders": 1, "spend": 60.0},
+            {"supplier": "MILL-B", "units": 18.0, "lots": 2, "orders": 1, "spend": 87.0},
+        ]));
+        let report = check(&input(), &files);
+        assert_eq!(found(&report), vec![], "{}", report.to_text());
+
+        // A summary that forgot MILL-B's joint order in its spend, and names a supplier the
+        // plan does not have.
+        files.summary = summary_with_suppliers(serde_json::json!([
+            {"supplier": "MILL-B", "units": 18.0, "spend": 80.0},
+            {"supplier": "MILL-C", "units": 0.0, "spend": 0.0},
+        ]));
+        let report = check(&input(), &files);
+        assert_eq!(
+            found(&report),
+            vec![
+                expect(ViolationKind::Cost, "suppliers.MILL-B.spend", None),
+                expect(ViolationKind::SummaryField, "suppliers.MILL-C", None)
+            ],
+            "{}",
+            report.to_text()
+        );
+        assert_eq!(
+            report.violations[0].message,
+            "suppliers.MILL-B.spend: summary.json says 80 but the plan's spend recomputes to 87 (difference -7)"
+        );
+    }
+
     #[test]
     fn a_wrong_unmet_cost_is_reported() {
         // A planner that forgot TEE's 5 units still owed at the end of the horizon.
