@@ -12,7 +12,7 @@ pub(super) fn solve_mps(args: SolveMpsArgs) -> Result<i32, Failure> {
     let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads: Some(threads) };
     let options = SolveOptions { verbose, ..SolveOptions::from_settings(flags, SolverConfig::default()) };
     let outcome = flexplan::import::mps::solve_mps(&file, &options)?;
-    println!("{}", outcome.to_text());
+    sayln!("{}", outcome.to_text());
     Ok(exit::for_status(outcome.status))
 }
 
@@ -43,7 +43,7 @@ pub(super) fn run(args: BenchArgs) -> Result<i32, Failure> {
     };
     let rows = flexplan::suite::run_named(&suite, &options, &progress)?;
     let markdown = flexplan::suite::to_markdown(&rows);
-    print!("{markdown}");
+    say!("{markdown}");
     if let Some(out) = out {
         let csv = flexplan::suite::to_csv(&rows);
         write_atomically(&out, csv.as_bytes())?;

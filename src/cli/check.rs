@@ -13,8 +13,8 @@ pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
     let demand = flexplan::plan::bucket_demand(&input);
     let report = flexplan::check::inspect(&input, &demand, &bom);
     match format {
-        ReportFormat::Text => print!("{}", report.to_text()),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Text => say!("{}", report.to_text()),
+        ReportFormat::Json => sayln!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(exit::OK)
 }

@@ -68,7 +68,7 @@ fn forecast(
     };
     let tables = flexplan::forecast::tables(&results, options)?;
     flexplan::forecast::write_tables(&tables, out)?;
-    println!(
+    sayln!(
         "forecast {} series ({} buckets of history from {}) {} {}s ahead in {:.2} s; written to {}",
         results.len(),
         series.series.iter().map(|s| s.values.len()).max().unwrap_or(0),
@@ -78,20 +78,20 @@ fn forecast(
         started.elapsed().as_secs_f64(),
         out.display()
     );
-    print!("{}", flexplan::forecast::accuracy_text(&results));
+    say!("{}", flexplan::forecast::accuracy_text(&results));
     if let Some(plan_dir) = plan_dir {
         match flexplan::forecast::write_plan_forecast(&results, options.bucket, plan_dir) {
             Ok(written) => {
-                println!("wrote {} rows to {}", written.rows, written.path.display());
+                sayln!("wrote {} rows to {}", written.rows, written.path.display());
                 if !written.unknown_items.is_empty() {
-                    println!(
+                    sayln!(
                         "  left out {} item(s) not in the plan's items table: {}",
                         written.unknown_items.len(),
                         written.unknown_items.join(", ")
                     );
                 }
                 if written.outside_horizon > 0 {
-                    println!("  left out {} forecast bucket(s) outside the plan horizon", written.outside_horizon);
+                    sayln!("  left out {} forecast bucket(s) outside the plan horizon", written.outside_horizon);
                 }
             }
             Err(Error::Input(problems)) => {

@@ -29,7 +29,7 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
     } else {
         String::new()
     };
-    println!(
+    sayln!(
         "wrote {} items, {} BOM edges, {} resources, {} orders over {} {}s{options} to {}",
         input.items.len(),
         input.bom.len(),

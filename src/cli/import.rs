@@ -12,7 +12,7 @@ pub(super) fn run(format: ImportFormat) -> Result<i32, Failure> {
             }
             let input = instance.to_plan_input();
             flexplan::input::write_plan_dir(&input, &out_dir)?;
-            println!(
+            sayln!(
                 "wrote {} items, {} periods, capacity {}, {} orders to {}",
                 instance.n_items(),
                 instance.n_periods,
@@ -27,7 +27,7 @@ pub(super) fn run(format: ImportFormat) -> Result<i32, Failure> {
             let instance = flexplan::import::tempelmeier::read_tempelmeier(&files)?;
             let input = instance.to_plan_input();
             flexplan::input::write_plan_dir(&input, &out_dir)?;
-            println!(
+            sayln!(
                 "wrote {} ({} items, {} BOM arcs, {} resources, {} periods, {} orders) to {}",
                 instance.name,
                 input.items.len(),

@@ -2,6 +2,24 @@
 //! printing for its command. Exit codes are in [`exit`]. The binary is the only user of
 //! `anyhow` (for printing an error with its causes).
 
+/// `print!` to stdout that ignores a closed pipe (`flexplan plan ... | head -1`): `print!`
+/// would panic, and `plan` would lose the plan it was about to write. Output lost to a closed
+/// pipe was not wanted; the run goes on and its exit code stays its own.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `println!` that ignores a closed pipe, as [`say!`].
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod check;
 pub mod exit;

@@ -47,22 +47,22 @@ fn plan(
     let write_started = std::time::Instant::now();
     let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, format)?;
     let write_seconds = write_started.elapsed().as_secs_f64();
-    println!("{}", flexplan::output::headline(&summary, options));
+    sayln!("{}", flexplan::output::headline(&summary, options));
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
-            println!("  - {}", f.message);
+            sayln!("  - {}", f.message);
         }
         if let Some(note) = &diagnosis.incomplete {
-            println!("  (diagnosis incomplete: {note})");
+            sayln!("  (diagnosis incomplete: {note})");
         }
     }
     if written {
-        println!("plan written to {}", out.display());
+        sayln!("plan written to {}", out.display());
     } else {
-        println!("nothing written; {} left as it was", out.display());
+        sayln!("nothing written; {} left as it was", out.display());
     }
     let t = &outcome.timings;
-    println!(
+    sayln!(
         "time: {:.2} s in all (read {:.2}, build {:.2}, warm start {:.2}, solve {:.2}, re-solve {:.2}, repair {:.2}, diagnose {:.2}, write {:.2})",
         options.clock_started.map_or(0.0, |s| s.elapsed().as_secs_f64()),
         t.read,

@@ -42,8 +42,8 @@ pub(super) fn run(args: SweepArgs) -> Result<i32, Failure> {
             (flexplan::sweep::run_sweep(&input, &bom, &file, &options, &out)?, out)
         }
     };
-    print!("{}", flexplan::sweep::results::summary_text(&report.summary));
-    println!(
+    say!("{}", flexplan::sweep::results::summary_text(&report.summary));
+    sayln!(
         "{} scenarios computed, {} taken from the journal, in {:.2} s; results in {}",
         report.computed,
         report.resumed,

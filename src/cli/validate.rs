@@ -9,8 +9,8 @@ pub(super) fn run(args: ValidateArgs) -> Result<i32, Failure> {
     let (input, _bom) = load(&plan_dir)?;
     let report = flexplan::validate::validate_plan(&input, &out_dir)?;
     match format {
-        ReportFormat::Text => print!("{}", report.to_text()),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        ReportFormat::Text => say!("{}", report.to_text()),
+        ReportFormat::Json => sayln!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(if report.is_ok() { exit::OK } else { exit::VIOLATIONS })
 }

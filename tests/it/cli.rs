@@ -1038,3 +1038,21 @@ fn solve_mps_error_paths_have_their_exit_codes() {
         assert!(err.contains("HiGHS could not read the MPS file"), "{err}");
     }
 }
+
+#[test]
+fn a_closed_stdout_does_not_lose_the_plan() {
+    // `flexplan plan ... | head -1`: the reader is gone before flexplan prints a line.
+    let out = temp_dir();
+    let plan_dir = out.path().join("plan");
+    let case = repo_root().join("tests/fixtures/plans/wagner_whitin_three_periods");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_flexplan"))
+        .args(["plan", path_arg(&case), "--out", path_arg(&plan_dir)])
+        .stdout(writer)
+        .output()
+        .expect("the flexplan binary runs");
+    assert_exit(&output, 0);
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert!(plan_dir.join("lots.csv").is_file(), "the plan is written: {:?}", names_in(out.path()));
+}
