@@ -32,7 +32,7 @@ impl<T> Grid<T> {
     /// A grid over `cells` given row-major; `None` unless their number is a multiple of
     /// `periods`.
     pub fn from_cells(periods: usize, cells: Vec<T>) -> Option<Self> {
-        let fits = if periods == 0 { cells.is_empty() } else { cells.len() % periods == 0 };
+        let fits = if periods == 0 { cells.is_empty() } else { cells.len().is_multiple_of(periods) };
         fits.then_some(Grid { periods, cells })
     }
 
