@@ -25,7 +25,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::Cell;
 
-/// Cases per property: each solves two or three tiny MIPs.
+/// Cases per property: each solves one or two tiny MIPs.
 const CASES: u32 = 48;
 
 /// Of the cases drawn, at least this share must have a feasible base plan.
@@ -443,11 +443,12 @@ fn adding_a_route_or_supplier_never_raises_cost() {
 
 /// Removing every family setup never raises the optimal cost, and zeroing every family's
 /// setup time and cost is the same as having no families at all (dropping the `family`
-/// column and families.csv).
+/// column and families.csv). Some case must get strictly cheaper without them.
 #[test]
 fn removing_family_setups_never_raises_cost() {
-    let (feasible, cases) = (Cell::new(0usize), Cell::new(0usize));
-    let result = runner(CASES).run(&flexible(true), |input| {
+    let (feasible, cases, cheaper) = (Cell::new(0usize), Cell::new(0usize), Cell::new(0usize));
+    // Three solves a case: fewer cases than the other properties.
+    let result = runner(32).run(&flexible(true), |input| {
         prop_assume!(!input.families.is_empty());
         cases.set(cases.get() + 1);
         let mut zeroed = input.clone();
@@ -470,11 +471,16 @@ fn removing_family_setups_never_raises_cost() {
             feasible.set(feasible.get() + 1);
             let without = zero.ok_or_else(|| TestCaseError::fail("removing family setups made it infeasible"))?;
             prop_assert!(at_most(without, with), "with family setups {with}, without {without}");
+            if !at_most(with, without) {
+                cheaper.set(cheaper.get() + 1);
+            }
         }
         Ok(())
     });
     if let Err(e) = result {
         panic!("{e}");
     }
+    eprintln!("removing_family_setups_never_raises_cost: {} cases strictly cheaper", cheaper.get());
     assert_not_vacuous("removing_family_setups_never_raises_cost", feasible.get(), cases.get());
+    assert!(cheaper.get() > 0, "family setups never cost anything: the property caught nothing");
 }
