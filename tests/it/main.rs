@@ -14,6 +14,8 @@ mod cli;
 mod construct;
 mod differential;
 mod fixtures;
+mod flexible_brute_force;
+mod flexible_properties;
 mod forecast;
 mod import;
 mod peers;

@@ -1,5 +1,6 @@
 //! Properties over random small instances, checked with the independent checker.
 
+use crate::common::Rng;
 use crate::common::*;
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{BomEdge, Item, ItemKind, PlanInput, Receipt, Routing};
@@ -16,25 +17,6 @@ fn exact() -> SolveOptions {
 /// components; random costs, lead times, lot rules, safety stocks, receipts, demand.
 fn instance() -> impl Strategy<Value = PlanInput> {
     (1usize..=4, 1usize..=3, any::<u64>()).prop_map(|(periods, n_end, seed)| build_instance(periods, n_end, seed))
-}
-
-/// Deterministic pseudo-random numbers from a seed (SplitMix64), so a failing case is easy
-/// to rebuild from the seed proptest prints.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 fn build_instance(periods: usize, n_end: usize, seed: u64) -> PlanInput {

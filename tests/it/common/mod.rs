@@ -45,6 +45,29 @@ pub fn item(plan: &mut PlanInput, item: Item) -> usize {
     plan.items.len() - 1
 }
 
+/// Deterministic pseudo-random numbers from a seed (SplitMix64), so a failing case is easy
+/// to rebuild from the seed proptest prints.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    /// A whole number in `lo..=hi`, as a float.
+    pub fn between(&mut self, lo: u64, hi: u64) -> f64 {
+        (lo + self.below(hi - lo + 1)) as f64
+    }
+}
+
 /// The shared benchmark folder (`FLEXPLAN_BENCH_DATA`, else `../shared/benchmarks`), if present.
 pub fn data_dir() -> Option<std::path::PathBuf> {
     let dir = flexplan::suite::default_data_dir();
