@@ -24,7 +24,7 @@ HOLIDAY_FACTOR = 0.4
 TARGET_UTILISATION = {"CUTTING": 0.5, "DTG-PRINT": 0.8, "SEWING": 0.75, "PACKING": 0.6}
 
 # item, kind, unit_cost, holding_cost, backlog_cost, lead_time, initial_inventory,
-# safety_stock, safety_stock_penalty, min_lot, lot_multiple, order_cost
+# safety_stock, safety_stock_penalty, min_lot, lot_multiple, order_cost (unmet_cost: UNMET)
 ITEMS = [
     ("TEE-SUNSET", "make", 1.20, 0.08, 15, 0, 0, 0, 0, 0, None, 0),
     ("TEE-KANJI", "make", 1.20, 0.08, 15, 0, 0, 0, 0, 0, None, 0),
@@ -47,6 +47,11 @@ ITEMS = [
     ("MAILER-POLY", "buy", 0.09, 0.0005, None, 1, 300, 0, 0, 500, None, 15),
     ("DRAWCORD", "buy", 0.25, 0.001, None, 2, 150, 0, 0, 0, None, 0),
 ]
+
+# Demand still unshipped at the end of the horizon costs this much more per unit: an order the
+# plan leaves for "after week 12" is not free.
+UNMET = {"TEE-SUNSET": 40, "TEE-KANJI": 40, "HOODIE-MOUNTAIN": 80, "HOODIE-WAVE": 80,
+         "TOTE-BOTANICA": 20, "TOTE-CITYMAP": 20}
 
 # parent, component, quantity per parent unit
 BOM = [
@@ -72,18 +77,54 @@ BOM = [
 
 # resource, overtime_max (h/week), overtime_cost (per h)
 RESOURCES = [("CUTTING", 0, 0), ("DTG-PRINT", 0, 0), ("SEWING", 10, 30), ("PACKING", 4, 22)]
+# Resources with fixed weekly hours: the screen-printing press (fast, but an hour or more to
+# set up a screen) and the hours a partner print shop in the same cluster sells us.
+FIXED_RESOURCES = [("SCREEN-PRINT", 8, 0, 0), ("PARTNER-PRINT", 6, 0, 0)]
 
-# item, resource, unit_time (h), setup_time (h), setup_cost
+# item, resource, unit_time (h), setup_time (h), setup_cost, route, family. Every printed
+# design has two routes in the workshop: DTG (direct to garment, no screens, slow per piece)
+# and SCREEN (fast per piece, a screen to set up per lot); hoodies may also be printed and
+# packed by the partner (route PARTNER: dearer, a week longer, see ROUTES). On the screen press a
+# dark garment needs a white underbase screen and the flash dryer: the DARK and LIGHT setup
+# families (FAMILIES); the DTG printer handles both without a changeover.
 ROUTINGS = [
-    ("TEE-PANELS", "CUTTING", 0.03, 0.5, 20), ("HOODIE-PANELS", "CUTTING", 0.05, 0.5, 20),
-    ("TOTE-PANELS", "CUTTING", 0.02, 0.4, 15),
-    ("TEE-BLANK", "SEWING", 0.12, 0, 0), ("HOODIE-BLANK", "SEWING", 0.30, 0, 0),
-    ("TOTE-BOTANICA", "SEWING", 0.10, 0, 0), ("TOTE-CITYMAP", "SEWING", 0.10, 0, 0),
+    ("TEE-PANELS", "CUTTING", 0.03, 0.5, 20, "", ""), ("HOODIE-PANELS", "CUTTING", 0.05, 0.5, 20, "", ""),
+    ("TOTE-PANELS", "CUTTING", 0.02, 0.4, 15, "", ""),
+    ("TEE-BLANK", "SEWING", 0.12, 0, 0, "", ""), ("HOODIE-BLANK", "SEWING", 0.30, 0, 0, "", ""),
 ]
+DARK = {"TEE-KANJI", "HOODIE-MOUNTAIN", "HOODIE-WAVE"}
 for design, print_time in [("TEE-SUNSET", 0.05), ("TEE-KANJI", 0.06), ("HOODIE-MOUNTAIN", 0.09),
                            ("HOODIE-WAVE", 0.08), ("TOTE-BOTANICA", 0.04), ("TOTE-CITYMAP", 0.04)]:
-    ROUTINGS.append((design, "DTG-PRINT", print_time, 0.25, 8))
-    ROUTINGS.append((design, "PACKING", 0.03, 0, 0))
+    family = "DARK" if design in DARK else "LIGHT"
+    for route, printer, unit, setup, cost in [("DTG", "DTG-PRINT", print_time, 0.25, 8),
+                                             ("SCREEN", "SCREEN-PRINT", round(print_time * 0.4, 3), 1.5, 45)]:
+        if design.startswith("TOTE"):
+            ROUTINGS.append((design, "SEWING", 0.10, 0, 0, route, ""))
+        ROUTINGS.append((design, printer, unit, setup, cost, route, family if route == "SCREEN" else ""))
+        ROUTINGS.append((design, "PACKING", 0.03, 0, 0, route, ""))
+    if design.startswith("HOODIE"):
+        ROUTINGS.append((design, "PARTNER-PRINT", print_time, 0, 0, "PARTNER", ""))
+
+# item, route, unit_cost, lead_time: the partner charges 3.6 more per hoodie (print and pack)
+# and ships a week later; DTG ink and pretreatment cost DTG_EXTRA more per piece than a screen
+# print (lead time: the item's, "").
+DTG_EXTRA = 0.6
+ROUTES = [(design, "DTG", round(unit_cost + DTG_EXTRA, 2), "")
+          for design, _, unit_cost, *_ in ITEMS if design.split("-")[0] in ("TEE", "HOODIE", "TOTE")
+          and not design.endswith(("BLANK", "PANELS"))]
+ROUTES += [("HOODIE-MOUNTAIN", "PARTNER", 6.1, 1), ("HOODIE-WAVE", "PARTNER", 6.1, 1)]
+
+# family, resource, setup_time (h), setup_cost: a week with dark garments on the screen press
+# needs the underbase screen and the flash dryer set up once, a week with light ones a cleaned
+# platen.
+FAMILIES = [("DARK", "SCREEN-PRINT", 1, 15), ("LIGHT", "SCREEN-PRINT", 0.5, 8)]
+
+# item, supplier, unit_cost, lead_time: fabric from the mill next door (dear, a week) or from
+# an overseas mill (cheap, three weeks, and one container a week shared by both fabrics:
+# SUPPLIERS). Rolls and minimum orders stay the item's.
+SOURCES = [("FAB-JERSEY", "MILL-LOCAL", 5.0, 1), ("FAB-JERSEY", "MILL-OVERSEAS", 3.6, 3),
+           ("FAB-FLEECE", "MILL-LOCAL", 8.2, 1), ("FAB-FLEECE", "MILL-OVERSEAS", 5.9, 3)]
+SUPPLIERS = [("MILL-OVERSEAS", 150)]
 
 # item, period (1-based), quantity: open purchase orders
 RECEIPTS = [("FAB-FLEECE", 1, 80), ("LABEL-WOVEN", 2, 1000), ("INK-WHITE", 1, 1000)]
@@ -161,8 +202,10 @@ def rough_cut_capacity(orders):
                     gross[component][t] += q * releases[item][t]
     capacity = {}
     for resource, _, _ in RESOURCES:
+        # On the workshop's own routes (no route name, or DTG).
         load = sum(unit * r + (setup if r > 0 else 0)
-                   for item, res, unit, setup, _ in ROUTINGS if res == resource
+                   for item, res, unit, setup, _, route, _ in ROUTINGS
+                   if res == resource and route in ("", "DTG")
                    for r in releases[item])
         weeks = PERIODS - 1 + HOLIDAY_FACTOR
         capacity[resource] = math.ceil(load / (TARGET_UTILISATION[resource] * weeks))
@@ -183,21 +226,31 @@ def main():
     capacity = rough_cut_capacity(orders)
     with open(os.path.join(HERE, "plan.toml"), "w", encoding="utf-8") as f:
         f.write('[horizon]\nstart = "2026-01-05"\nbucket = "week"\nperiods = 12\n\n'
-                "[solver]\ntime_limit_s = 60.0\nmip_gap = 0.01\n")
+                "[solver]\ntime_limit_s = 60.0\nmip_gap = 0.02\n")
     write("items.csv",
           ["item", "kind", "unit_cost", "holding_cost", "backlog_cost", "lead_time",
            "initial_inventory", "safety_stock", "safety_stock_penalty", "min_lot",
-           "lot_multiple", "order_cost"],
-          [[fmt(v) if not isinstance(v, str) else v for v in item] for item in ITEMS])
+           "lot_multiple", "order_cost", "unmet_cost"],
+          [[fmt(v) if not isinstance(v, str) else v for v in item] + [fmt(UNMET.get(item[0], 0))]
+           for item in ITEMS])
     write("bom.csv", ["parent", "component", "quantity"],
           [(p, c, fmt(q)) for p, c, q in BOM])
+    for resource, hours, _, _ in FIXED_RESOURCES:
+        capacity[resource] = hours
+    resources = RESOURCES + [(r, om, oc) for r, _, om, oc in FIXED_RESOURCES]
     write("resources.csv", ["resource", "capacity", "overtime_max", "overtime_cost"],
-          [(r, capacity[r], fmt(om), fmt(oc)) for r, om, oc in RESOURCES])
+          [(r, capacity[r], fmt(om), fmt(oc)) for r, om, oc in resources])
     write("capacity.csv", ["resource", "period", "capacity"],
           [(r, HOLIDAY_PERIOD, fmt(round(capacity[r] * HOLIDAY_FACTOR, 1)))
-           for r, _, _ in RESOURCES])
-    write("routings.csv", ["item", "resource", "unit_time", "setup_time", "setup_cost"],
-          [(i, r, fmt(u), fmt(s), fmt(c)) for i, r, u, s, c in ROUTINGS])
+           for r, _, _ in resources])
+    write("routings.csv", ["item", "route", "resource", "unit_time", "setup_time", "setup_cost", "family"],
+          [(i, route, r, fmt(u), fmt(s), fmt(c), family) for i, r, u, s, c, route, family in ROUTINGS])
+    write("routes.csv", ["item", "route", "unit_cost", "lead_time"], ROUTES)
+    write("families.csv", ["family", "resource", "setup_time", "setup_cost"],
+          [(f, r, fmt(st), fmt(sc)) for f, r, st, sc in FAMILIES])
+    write("sources.csv", ["item", "supplier", "unit_cost", "lead_time"],
+          [(i, v, fmt(c), lt) for i, v, c, lt in SOURCES])
+    write("suppliers.csv", ["supplier", "order_cost"], SUPPLIERS)
     write("receipts.csv", ["item", "period", "quantity"], RECEIPTS)
     write("orders.csv", ["order_id", "item", "quantity", "due_date", "market"],
           [(o, i, q, d.isoformat(), m) for o, i, q, d, m in orders])

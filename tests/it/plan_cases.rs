@@ -2,9 +2,11 @@
 //! rust-analyzer, the test folders of frePPLe). For every folder `tests/fixtures/plans/<case>/`:
 //!
 //! - read its plan directory with [`flexplan::input::read_plan_dir`] (the folder itself,
-//!   or the directory [`ELSEWHERE`] names for it), plan it exactly (gap 0, one thread);
+//!   or the directory [`ELSEWHERE`] names for it), plan it exactly (gap 0, one thread; or to
+//!   `expected.toml`'s `mip_gap`, still deterministic: one thread, no time limit);
 //! - assert `expected.toml`'s `status` and, when given, its `objective` (1e-6 relative): the
-//!   values worked out by hand in its comments;
+//!   values worked out by hand in its comments; with a `mip_gap`, an `optimum` (the proven
+//!   optimum) may be given, and the objective must lie within the gap above it;
 //! - write the plan as `flexplan plan` does (CSV) and run the independent checker on it;
 //! - compare every written file with `expected/<file>` (`summary.json` without timings, see
 //!   [`normalized_summary`]) and fail with a unified diff of the first file that differs.
@@ -106,9 +108,19 @@ fn run_case(case: &str) {
         v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).expect("expected.toml: objective is a number")
     });
 
+    let number = |key: &str| {
+        expected.get(key).map(|v| {
+            v.as_float()
+                .or_else(|| v.as_integer().map(|i| i as f64))
+                .unwrap_or_else(|| panic!("expected.toml: {key} is a number"))
+        })
+    };
+    let mip_gap = number("mip_gap");
+    let optimum = number("optimum");
+
     let input = read_plan_dir(&case_plan_dir(case)).unwrap_or_else(|e| panic!("{case}: {e}"));
     let bom = BomGraph::new(&input).unwrap_or_else(|e| panic!("{case}: {e}"));
-    let options = exact();
+    let options = SolveOptions { mip_gap: mip_gap.unwrap_or(0.0), ..exact() };
     let outcome = plan(&input, &bom, &options).unwrap_or_else(|e| panic!("{case}: {e}"));
     let out = tempfile::tempdir().expect("a temporary folder");
     let plan_dir = out.path().join("plan");
@@ -118,6 +130,15 @@ fn run_case(case: &str) {
     assert!(written, "{case}: no plan was written (status {})", outcome.status.as_str());
     let report = flexplan::validate::validate_plan(&input, &plan_dir).unwrap_or_else(|e| panic!("{case}: {e}"));
     assert!(report.is_ok(), "{case}: the checker refuses the plan:\n{}", report.to_text());
+    if let Some(optimum) = optimum {
+        // Planned to a gap: the objective lies at or above the proven optimum, within the gap.
+        let got = outcome.costs.as_ref().expect("a written plan has costs").total();
+        let gap = mip_gap.unwrap_or(0.0);
+        assert!(
+            got >= optimum - 1e-6 * optimum.abs() && (got - optimum) <= gap * got.abs() + 1e-6 * optimum.abs(),
+            "{case}: objective {got} is not within the gap {gap} above the optimum {optimum}"
+        );
+    }
     if let Some(want) = want_objective {
         let got = outcome.costs.as_ref().expect("a written plan has costs").total();
         assert!(
@@ -271,17 +292,17 @@ fn the_diff_shows_changed_lines_in_context() {
     assert_eq!(unified_diff("a\n", "a\n", "x", "y"), "--- x\n+++ y\n");
 }
 
-/// The example's `objective` in expected.toml is not worked out by hand: it is the planner's,
-/// confirmed by the independent checker (in `example`) and by the reference model of
-/// `tests/it/common/reference.rs` (no pruning, plain big-M, solved with and without presolve).
-/// About a minute in a debug build, so run on demand:
+/// The example's `optimum` in expected.toml is the planner's proven optimum (`flexplan plan
+/// data/example --gap 0`); the reference model of `tests/it/common/reference.rs` (no pruning,
+/// plain big-M, solved with and without presolve) must find the same. Minutes (the plain
+/// big-M model of the flexible example is slow to prove), so run on demand:
 /// `cargo test --test it example_objective_agrees_with_the_reference_model -- --ignored`.
 #[test]
-#[ignore = "about a minute in debug; run with --ignored"]
+#[ignore = "minutes; run with --ignored"]
 fn example_objective_agrees_with_the_reference_model() {
     let expected: toml::Table =
         std::fs::read_to_string(cases_root().join("example/expected.toml")).unwrap().parse().unwrap();
-    let want = expected["objective"].as_float().expect("the example's expected.toml has an objective");
+    let want = expected["optimum"].as_float().expect("the example's expected.toml has an optimum");
     let input = read_plan_dir(&case_plan_dir("example")).unwrap();
     let reference = crate::common::reference::reference_optimum(&input).expect("the example is feasible");
     assert!((reference - want).abs() <= 1e-6 * want.abs(), "reference optimum {reference}, expected.toml {want}");
