@@ -12,6 +12,15 @@
 //!   items outside the BOM (a component made later could miss its parents' lots), and a part
 //!   only when the item has no `min_lot` or `lot_multiple`.
 //!
+//! * **Switch way.** Part or all of a lot moves into the lot of another way (route or
+//!   supplier) of the same item started in the same period, when that way's unit cost is lower
+//!   by more than the holding cost of arriving earlier (the target's lead time must not be
+//!   longer), plus the setup cost when the whole lot moves. An item with components switches
+//!   only between made ways (a made lot consumes its components when it starts, whatever the
+//!   route; a bought one consumes none, which would leave them in stock). A part moves only
+//!   when the source way has no `min_lot` or `lot_multiple`, and only into a way without a
+//!   `lot_multiple`. Version-1 items have one way: the move never applies to them.
+//!
 //! A target lot must keep within the model's bound `M[i,t]`, `max_lot`, and the *regular* free
 //! capacity of every resource it is routed on (no new overtime). Stock never falls below what
 //! the plan shipped, so no shipment, balance or safety stock gets worse, and every move lowers
@@ -33,12 +42,14 @@ const MIN_QUANTITY: f64 = 1e-6;
 /// bounds the time on huge plans.
 const MAX_PASSES: usize = 1000;
 
-/// One move: `quantity` of option `option`'s lot in `from` joins its lot in `to`.
+/// One move: `quantity` of option `option`'s lot in `from` joins option `to_option`'s lot in
+/// `to` (the same option, except for a switch of way).
 #[derive(Debug, Clone, Copy)]
 struct Move {
     saving: f64,
     option: usize,
     from: usize,
+    to_option: usize,
     to: usize,
     quantity: f64,
 }
@@ -174,10 +185,44 @@ impl<'a> Search<'a> {
         }
         let earlier = self.merge_earlier(o, from, lot, lots);
         let later = self.move_later(o, from, lot, lots);
-        match (earlier, later) {
-            (Some(a), Some(b)) => Some(if b.saving > a.saving { b } else { a }),
-            (a, b) => a.or(b),
+        let switch = self.switch_way(o, from, lot, lots);
+        // The largest saving; on a tie the earlier in this list.
+        [earlier, later, switch].into_iter().flatten().fold(None, |best: Option<Move>, m| match best {
+            Some(b) if b.saving >= m.saving => Some(b),
+            _ => Some(m),
+        })
+    }
+
+    /// The most saving lot of another way of the same item, started in the same period, that
+    /// (part of) the lot can join (see the module docs).
+    fn switch_way(&self, o: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
+        let option = self.options.get(o);
+        let item_idx = option.item;
+        let item = self.input.items.get(item_idx)?;
+        let has_components = *self.has_components.get(item_idx)?;
+        let divisible = option.min_lot <= 0.0 && option.lot_multiple.is_none();
+        let mut best: Option<Move> = None;
+        for target in self.options.of_item(item_idx).filter(|&t| t != o) {
+            let way = self.options.get(target);
+            if way.lead_time > option.lead_time || (has_components && !(way.is_made() && option.is_made())) {
+                continue;
+            }
+            let unit_saving = option.unit_cost - way.unit_cost;
+            let earlier = (option.lead_time - way.lead_time) as f64;
+            let per_unit = unit_saving - item.holding_cost * earlier;
+            let room = self.room(target, from, lots)?;
+            let whole = room >= lot && way.lot_multiple.is_none_or(|m| is_multiple(lot, m));
+            let quantity = if whole { lot } else { snap(room.min(lot)) };
+            if !whole && (!divisible || way.lot_multiple.is_some() || quantity < MIN_QUANTITY || per_unit <= 0.0) {
+                continue;
+            }
+            let setup_saving = if whole { self.setup_cost[o] } else { 0.0 };
+            let saving = setup_saving + per_unit * quantity;
+            if saving > MIN_SAVING && best.is_none_or(|b| saving > b.saving) {
+                best = Some(Move { saving, option: o, from, to_option: target, to: from, quantity });
+            }
         }
+        best
     }
 
     /// The nearest earlier lot of the same option the whole lot can join, when that saves money.
@@ -194,7 +239,7 @@ impl<'a> Search<'a> {
                 return None;
             }
             if self.room(o, to, lots)? >= lot {
-                return Some(Move { saving, option: o, from, to, quantity: lot });
+                return Some(Move { saving, option: o, from, to_option: o, to, quantity: lot });
             }
         }
         None
@@ -236,7 +281,7 @@ impl<'a> Search<'a> {
             let setup_saving = if whole { self.setup_cost[o] } else { 0.0 };
             let saving = setup_saving + item.holding_cost * quantity * (to - from) as f64;
             if saving > MIN_SAVING && best.is_none_or(|b| saving > b.saving) {
-                best = Some(Move { saving, option: o, from, to, quantity });
+                best = Some(Move { saving, option: o, from, to_option: o, to, quantity });
             }
         }
         best
@@ -268,21 +313,31 @@ impl<'a> Search<'a> {
     /// Applies `m`: the lots, the free time of both periods and the stock in between. (A lot
     /// emptied by a move gives back its own setup time; a family's setup stays booked.)
     fn apply(&mut self, m: Move, lots: &mut Grid<f64>) {
-        let (from_k, to_k) = ((m.option, m.from), (m.option, m.to));
+        let (from_k, to_k) = ((m.option, m.from), (m.to_option, m.to));
         let emptied = m.quantity >= lots[from_k];
         lots[to_k] = snap(lots[to_k] + m.quantity);
         lots[from_k] = if emptied { 0.0 } else { snap(lots[from_k] - m.quantity) };
-        for r in &self.routings[m.option] {
+        for r in &self.routings[m.to_option] {
             self.free[(r.resource, m.to)] -= r.unit_time * m.quantity;
+        }
+        for r in &self.routings[m.option] {
             self.free[(r.resource, m.from)] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
         }
-        let option = self.options.get(m.option);
-        let (item, lead) = (option.item, option.lead_time);
-        let (first, last, delta) = if m.to < m.from { (m.to, m.from, m.quantity) } else { (m.from, m.to, -m.quantity) };
-        for t in first + lead..(last + lead).min(self.n_periods) {
+        // The stock between the two arrivals: higher when the quantity now arrives earlier.
+        let item = self.options.get(m.option).item;
+        let arrived = m.from + self.options.get(m.option).lead_time;
+        let arrives = m.to + self.options.get(m.to_option).lead_time;
+        let (first, last, delta) =
+            if arrives < arrived { (arrives, arrived, m.quantity) } else { (arrived, arrives, -m.quantity) };
+        for t in first..last.min(self.n_periods) {
             self.stock[(item, t)] += delta;
         }
     }
+}
+
+/// Whether `x` is a whole multiple of `m` (to 1e-9 of it).
+fn is_multiple(x: f64, m: f64) -> bool {
+    m > 0.0 && ((x / m) - (x / m).round()).abs() <= 1e-9
 }
 
 #[cfg(test)]
@@ -362,5 +417,68 @@ mod tests {
     fn with_a_lead_time_a_lot_moves_no_later_than_it_can_arrive() {
         let input = plan(&[8.0; 4], 2);
         assert_eq!(improved(&input, &[0.0, 0.0, 5.0, 3.0], &[8.0, 2.0, 0.0, 0.0]), vec![5.0, 5.0, 0.0, 0.0]);
+    }
+
+    /// One item with two routes started in period 1 of 2: `DTG` (unit cost 3) on R1 and
+    /// `SCREEN` (unit cost 2, capacity `screen_capacity`, lead time `screen_lead`) on R2, each
+    /// with a setup cost of 10 a lot and one hour a unit; holding cost 1.
+    fn two_routes(screen_capacity: f64, screen_lead: Option<usize>) -> PlanInput {
+        let mut input = plan(&[100.0, 100.0], 0);
+        input.resources.push(Resource {
+            id: "R2".into(),
+            capacity: vec![screen_capacity; 2],
+            overtime_max: 0.0,
+            overtime_cost: 0.0,
+        });
+        let terms = |unit_cost: f64, lead_time: Option<usize>| crate::input::LotTerms {
+            unit_cost: Some(unit_cost),
+            lead_time,
+            ..crate::input::LotTerms::default()
+        };
+        input.routes = vec![
+            crate::input::Route { item: 0, id: "DTG".into(), terms: terms(3.0, None) },
+            crate::input::Route { item: 0, id: "SCREEN".into(), terms: terms(2.0, screen_lead) },
+        ];
+        input.routings = vec![
+            Routing { route: Some(0), ..Routing::new(0, 0, 1.0, 0.0, 10.0) },
+            Routing { route: Some(1), ..Routing::new(0, 1, 1.0, 0.0, 10.0) },
+        ];
+        input
+    }
+
+    /// Lots `(dtg, screen)` started in period 1 and all shipped in period 2, improved.
+    fn switched(input: &PlanInput, dtg: f64, screen: f64) -> (f64, f64) {
+        let options = crate::input::Options::new(input);
+        let way = |route| options.of_item(0).find(|&o| options.get(o).route() == Some(route)).expect("a route");
+        let (d, s) = (way(0), way(1));
+        let mut lots = Grid::new(options.len(), 2, 0.0);
+        lots[(d, 0)] = dtg;
+        lots[(s, 0)] = screen;
+        let shipped = Grid::from_cells(2, vec![0.0, dtg + screen]).expect("one row");
+        improve_lots(input, &options, &Grid::new(options.len(), 2, 1e6), 0.0, &shipped, &mut lots);
+        (lots[(d, 0)], lots[(s, 0)])
+    }
+
+    /// DTG 4 and SCREEN 6 in period 1: the DTG lot joins the screen lot, saving its setup 10
+    /// and 1 a unit: DTG 0, SCREEN 10.
+    #[test]
+    fn a_whole_lot_switches_to_the_cheaper_way_started_in_the_same_period() {
+        assert_eq!(switched(&two_routes(100.0, None), 4.0, 6.0), (0.0, 10.0));
+    }
+
+    /// DTG 4 and SCREEN 11 and a screen of 12 hours: one DTG unit fits on the screen (saving
+    /// 1); the screen lot does not join DTG (its setup 10 is less than 11 × 1). DTG 3, SCREEN
+    /// 12. (With SCREEN 6 it would: 10 of setup against 6 × 1.)
+    #[test]
+    fn a_part_of_a_lot_switches_as_far_as_the_cheaper_way_has_room() {
+        assert_eq!(switched(&two_routes(12.0, None), 4.0, 11.0), (3.0, 12.0));
+        assert_eq!(switched(&two_routes(8.0, None), 4.0, 6.0), (10.0, 0.0));
+    }
+
+    /// The screen is a period slower than DTG: its lot of period 1 arrives later, so no unit
+    /// may switch to it (the stock in between would fall).
+    #[test]
+    fn no_lot_switches_to_a_way_with_a_longer_lead_time() {
+        assert_eq!(switched(&two_routes(100.0, Some(1)), 4.0, 6.0), (4.0, 6.0));
     }
 }
