@@ -143,16 +143,17 @@ fn invalid_scenario_files_name_the_scenario_and_key() {
 fn example_scenario_file_expands_in_file_order() {
     let input = flexplan::input::read_plan_dir(Path::new("data/example")).unwrap();
     let file = flexplan::sweep::load_scenario_file(Path::new("data/example/scenarios.toml"), &input).unwrap();
-    // base + 8 named + 3x2 grid + 20 samples.
-    assert_eq!(file.scenarios.len(), 1 + 8 + 6 + 20);
+    // base + 11 named + 3x2 grid + 10 samples.
+    assert_eq!(file.scenarios.len(), 1 + 11 + 6 + 10);
     assert!(file.scenarios.iter().enumerate().all(|(i, s)| s.index == i));
     assert_eq!(file.scenarios[0].name, "base");
-    assert_eq!(file.scenarios[9].name, "demand-vs-print[capacity_scale.DTG-PRINT=0.9,demand_scale=0.8]");
-    assert_eq!(file.scenarios[10].name, "demand-vs-print[capacity_scale.DTG-PRINT=0.9,demand_scale=1.0]");
-    assert_eq!(file.scenarios[15].name, "noisy-demand#0000");
+    assert_eq!(file.scenarios[11].name, "screen-press-broken");
+    assert_eq!(file.scenarios[12].name, "demand-vs-print[capacity_scale.DTG-PRINT=0.9,demand_scale=0.8]");
+    assert_eq!(file.scenarios[13].name, "demand-vs-print[capacity_scale.DTG-PRINT=0.9,demand_scale=1.0]");
+    assert_eq!(file.scenarios[18].name, "noisy-demand#0000");
     let seeds: std::collections::BTreeSet<u64> =
-        file.scenarios[15..].iter().map(|s| s.changes.random_demand.unwrap().seed).collect();
-    assert_eq!(seeds.len(), 20, "every sample has its own seed");
+        file.scenarios[18..].iter().map(|s| s.changes.random_demand.unwrap().seed).collect();
+    assert_eq!(seeds.len(), 10, "every sample has its own seed");
 }
 
 /// Demand scale 2, market JP x3, item B x0.5: each order's quantity by hand.
