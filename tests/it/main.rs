@@ -15,6 +15,7 @@ mod construct;
 mod differential;
 mod fixtures;
 mod forecast;
+mod generate_flexible;
 mod import;
 mod peers;
 mod plan_cases;
