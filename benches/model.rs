@@ -1,10 +1,17 @@
 //! Building the MIP for a generated 200-item, 52-period instance (target: under 0.5 s), with
-//! one solve timed separately so that build and solve time are reported side by side.
+//! one solve timed separately so that build and solve time are reported side by side; and
+//! building it for a generated 2,000-item, 52-period flexible plan with three options per item
+//! (issue 18, target: under 2 s).
 //!
-//! Setup (not measured): `generate` with 200 items, 20,000 orders, 52 weekly periods, seed 1.
+//! Setup (not measured): `generate` with 200 items, 20,000 orders, 52 weekly periods, seed 1;
+//! and with 2,000 items, 80,000 orders (40 per item), 52 weekly periods, seed 1, `--routes 2
+//! --subcontract 1 --suppliers 3 --joint-order-cost 150 --families 2 --unmet-cost`: every
+//! made item has routes R1, R2 and SUB, every bought item three suppliers.
+//! `cargo bench --bench model -- flexible` runs the second group only (the first group's
+//! one-off solve still runs in its setup).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use flexplan::generate::{generate, GenerateSpec};
+use flexplan::generate::{generate, FlexibleSpec, GenerateSpec};
 use flexplan::input::bom::BomGraph;
 use flexplan::internals::{build_model, ModelVariant};
 use flexplan::plan::bucket_demand;
@@ -54,5 +61,48 @@ fn model_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, model_benches);
+fn flexible_model_benches(c: &mut Criterion) {
+    let flexible = FlexibleSpec {
+        routes: 2,
+        subcontract: 1.0,
+        suppliers: 3,
+        joint_order_cost: 150.0,
+        families: 2,
+        unmet_cost: Some(flexplan::generate::DEFAULT_UNMET_COST_FACTOR),
+    };
+    let spec = GenerateSpec { items: 2_000, orders: 80_000, periods: 52, flexible, ..GenerateSpec::default() };
+    let input = generate(&spec).unwrap_or_else(|e| panic!("cannot generate: {e}"));
+    let bom = BomGraph::new(&input).unwrap_or_else(|e| panic!("generated BOM rejected: {e}"));
+    let demand = bucket_demand(&input);
+    let planned = demand.planned_table();
+    let options = flexplan::input::Options::new(&input);
+    let size = build_model(&input, &bom, &options, planned, ModelVariant::default()).size;
+    println!(
+        "flexible model 2,000 items x 52 periods ({} routes, {} sources, {} families): {} variables ({} integer), \
+         {} constraints",
+        input.routes.len(),
+        input.sources.len(),
+        input.families.len(),
+        size.variables,
+        size.integer_variables,
+        size.constraints
+    );
+
+    let mut group = c.benchmark_group("model-flexible");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group.bench_function("build 2000 items x 52 periods, 3 options per item", |b| {
+        b.iter(|| {
+            black_box(build_model(
+                &input,
+                &bom,
+                &flexplan::input::Options::new(&input),
+                black_box(planned),
+                ModelVariant::default(),
+            ))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, model_benches, flexible_model_benches);
 criterion_main!(benches);

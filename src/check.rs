@@ -1423,6 +1423,7 @@ mod tests {
                 periods: 6 + seed as usize,
                 bucket: Bucket::Week,
                 start,
+                flexible: crate::generate::FlexibleSpec::default(),
             };
             plans.push(crate::generate::generate(&spec).expect("generated plan"));
             let spec = crate::generate::AdversarialSpec { seed, items: 6, periods: 5 };

@@ -15,6 +15,12 @@
 //! between platforms). Each part of the plan (items, BOM, routings, orders, ...) draws from its
 //! own ChaCha stream, so, for example, changing the number of orders leaves the item master
 //! and the BOM unchanged.
+//!
+//! [`GenerateSpec::flexible`] adds version-2 flexibility on top (alternative routes,
+//! subcontracting, several suppliers, joint order costs, setup families, unmet cost; see
+//! [`FlexibleSpec`]). It is drawn from streams of its own after the version-1 plan is complete,
+//! so the version-1 part of a flexible plan is the plain plan of the same spec, and without
+//! flexibility the plan is exactly what it always was.
 
 use crate::error::{Error, Result};
 use crate::grid::Grid;
@@ -30,6 +36,9 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::ops::Range;
 
+mod flexible;
+pub use flexible::{FlexibleSpec, DEFAULT_UNMET_COST_FACTOR, MAX_FAMILIES, MAX_ROUTES, MAX_SUPPLIERS};
+
 /// At most this many item-periods (`items * periods`): the generator keeps a few `f64` per
 /// item-period, and a larger request is refused rather than exhausting memory.
 pub const MAX_ITEM_PERIODS: usize = 50_000_000;
@@ -38,7 +47,7 @@ pub const MAX_ITEM_PERIODS: usize = 50_000_000;
 pub const GENERATED_MIP_GAP: f64 = 0.01;
 
 /// What to generate. Sizes are exact: `items` items, `orders` orders, `periods` periods.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerateSpec {
     /// Seed of the random generator: the same spec always gives the same plan.
     pub seed: u64,
@@ -52,6 +61,8 @@ pub struct GenerateSpec {
     pub bucket: Bucket,
     /// First day of period 1 (the 1st of a month for [`Bucket::Month`]).
     pub start: NaiveDate,
+    /// Version-2 flexibility to add (the default adds none: a version-1 plan).
+    pub flexible: FlexibleSpec,
 }
 
 impl Default for GenerateSpec {
@@ -64,6 +75,7 @@ impl Default for GenerateSpec {
             periods: 12,
             bucket: Bucket::Week,
             start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+            flexible: FlexibleSpec::default(),
         }
     }
 }
@@ -78,6 +90,7 @@ fn refused(message: String) -> Error {
 /// Generates the plan described by `spec` (deterministic for a given spec).
 pub fn generate(spec: &GenerateSpec) -> Result<PlanInput> {
     let horizon = checked_horizon(spec)?;
+    spec.flexible.check().map_err(refused)?;
     let layout = Layout::new(spec.items);
     let mut items = generate_items(spec.seed, &layout);
     let bom = generate_bom(spec.seed, &layout);
@@ -103,6 +116,9 @@ pub fn generate(spec: &GenerateSpec) -> Result<PlanInput> {
     plan.routings = generate_routings(spec.seed, &layout);
     plan.resources = calibrate_resources(spec.seed, &layout, &plan.routings, &requirements.releases);
     plan.receipts = generate_receipts(spec.seed, &plan.items, &layout, horizon.periods);
+    if !spec.flexible.is_none() {
+        flexible::add_flexibility(spec.seed, &spec.flexible, &layout, &mut plan, &requirements);
+    }
     Ok(plan)
 }
 
@@ -148,7 +164,16 @@ enum Stream {
     Receipts = 7,
     Adversarial = 8,
     AdversarialSize = 9,
+    /// The flexible adversarial plans (version 2).
     Flexible = 10,
+    /// Alternative routes (version 2).
+    Routes = 11,
+    /// Partner-factory routes (version 2).
+    Subcontract = 12,
+    /// Sources and suppliers (version 2).
+    Sources = 13,
+    /// Setup families (version 2).
+    Families = 14,
 }
 
 /// Small portable samplers over [`ChaCha8Rng`].
@@ -377,6 +402,17 @@ fn purchased_item(sampler: &mut Sampler, id: String) -> Item {
 /// (1.2-2.0). A backlog cost below the rolled-up cost would make it cheaper to leave demand
 /// near the end of the horizon unshipped than to make it.
 fn price_backlog(items: &mut [Item], bom: &[BomEdge]) {
+    let rolled_up = rolled_up_costs(items, bom);
+    for (item, cost) in items.iter_mut().zip(rolled_up) {
+        if let Some(factor) = item.backlog_cost {
+            item.backlog_cost = Some(round_to(cost * factor, 2));
+        }
+    }
+}
+
+/// Each item's rolled-up cost per unit: its unit cost plus its components' rolled-up costs
+/// times their BOM quantities (the BOM of [`generate_bom`]: components have larger indices).
+fn rolled_up_costs(items: &[Item], bom: &[BomEdge]) -> Vec<f64> {
     let mut rolled_up: Vec<f64> = items.iter().map(|item| item.unit_cost).collect();
     // Components have larger indices than their parents: walk the edges from the back.
     for edge in bom.iter().rev() {
@@ -385,11 +421,7 @@ fn price_backlog(items: &mut [Item], bom: &[BomEdge]) {
             *parent_cost += edge.quantity * component_cost;
         }
     }
-    for (item, cost) in items.iter_mut().zip(rolled_up) {
-        if let Some(factor) = item.backlog_cost {
-            item.backlog_cost = Some(round_to(cost * factor, 2));
-        }
-    }
+    rolled_up
 }
 
 /// Units of a purchased component per parent (fabric in metres, ink in litres, ...).
@@ -804,6 +836,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
         periods: spec.periods,
         bucket: Bucket::Week,
         start,
+        flexible: FlexibleSpec::default(),
     };
     let horizon = checked_horizon(&horizon_spec)?;
     let n_items = spec.items;
@@ -1115,6 +1148,7 @@ pub fn generate_flexible_adversarial(spec: &AdversarialSpec) -> Result<PlanInput
         periods: spec.periods,
         bucket: Bucket::Week,
         start,
+        flexible: FlexibleSpec::default(),
     };
     let horizon = checked_horizon(&horizon_spec)?;
     let mut s = Sampler::new(spec.seed, Stream::Flexible);

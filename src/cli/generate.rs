@@ -2,9 +2,26 @@
 
 use super::exit::{self, Failure};
 use super::GenerateArgs;
+use flexplan::generate::FlexibleSpec;
 
 pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
-    let GenerateArgs { seed, items, orders, periods, bucket, start, adversarial, flexible, out_dir } = args;
+    let GenerateArgs {
+        seed,
+        items,
+        orders,
+        periods,
+        bucket,
+        start,
+        routes,
+        subcontract,
+        suppliers,
+        joint_order_cost,
+        families,
+        unmet_cost,
+        adversarial,
+        flexible,
+        out_dir,
+    } = args;
     let input = if adversarial {
         let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
         if flexible {
@@ -13,7 +30,16 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
             flexplan::generate::generate_adversarial(&spec)?
         }
     } else {
-        let spec = flexplan::generate::GenerateSpec { seed, items, orders, periods, bucket: bucket.into(), start };
+        let flexibility = FlexibleSpec { routes, subcontract, suppliers, joint_order_cost, families, unmet_cost };
+        let spec = flexplan::generate::GenerateSpec {
+            seed,
+            items,
+            orders,
+            periods,
+            bucket: bucket.into(),
+            start,
+            flexible: flexibility,
+        };
         flexplan::generate::generate(&spec)?
     };
     flexplan::input::write_plan_dir(&input, &out_dir)?;
@@ -39,5 +65,14 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
         input.horizon.bucket.as_str(),
         out_dir.display()
     );
+    if !(input.routes.is_empty() && input.sources.is_empty() && input.families.is_empty()) {
+        println!(
+            "version 2: {} routes, {} sources from {} suppliers, {} setup families",
+            input.routes.len(),
+            input.sources.len(),
+            input.suppliers.len(),
+            input.families.len()
+        );
+    }
     Ok(exit::OK)
 }

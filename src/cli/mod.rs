@@ -234,10 +234,35 @@ struct GenerateArgs {
     /// First day of period 1 (ISO date).
     #[arg(long, default_value = "2026-01-05")]
     start: chrono::NaiveDate,
+    /// Version 2: routes per made item, K >= 2 (R1 is the version-1 way; the others copy its
+    /// routing rows onto other resources with other run times, unit costs and lead times).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    routes: usize,
+    /// Version 2: share of made items (0-1) a partner factory can also make: route SUB on a
+    /// PARTNER resource, dearer and 1-2 periods slower.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0, value_parser = share)]
+    subcontract: f64,
+    /// Version 2: sources per bought item, K >= 1, from K suppliers (local, regional, overseas)
+    /// with other unit costs, lead times, minimum lots and per-period limits.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    suppliers: usize,
+    /// Version 2: every supplier's joint order cost (suppliers.csv), paid once per period with
+    /// an order from it; needs --suppliers.
+    #[arg(long, value_name = "COST", default_value_t = 0.0, value_parser = non_negative)]
+    joint_order_cost: f64,
+    /// Version 2: setup families per resource (families.csv): items of a family share a major
+    /// setup per period.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    families: usize,
+    /// Version 2: end items get an unmet_cost of FACTOR times their rolled-up unit cost
+    /// (`--unmet-cost` alone: 2).
+    #[arg(long, value_name = "FACTOR", num_args = 0..=1, require_equals = true,
+          default_missing_value = "2", value_parser = non_negative)]
+    unmet_cost: Option<f64>,
     /// A small adversarial plan for differential testing instead (3-8 items, 3-6 weekly
     /// periods drawn from the seed; holding costs that fall along the BOM, tight capacity,
     /// interacting lot rules): only --seed applies.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["routes", "subcontract", "suppliers", "joint_order_cost", "families", "unmet_cost"])]
     adversarial: bool,
     /// With --adversarial: a version-2 plan instead (routes with their own lead times and
     /// costs, a partner factory, make-or-buy, several suppliers with minimum and per-period
@@ -324,6 +349,20 @@ fn relative_gap(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a relative gap >= 0 and < 1 (e.g. 0.01 for 1 %), found `{text}`")),
+    }
+}
+
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a share between 0 and 1 (e.g. 0.3 for 30 %), found `{text}`")),
+    }
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number >= 0, found `{text}`")),
     }
 }
 

@@ -976,6 +976,57 @@ fn generate_exits_1_for_a_spec_out_of_range_and_8_for_an_unwritable_out_dir() {
     assert!(stderr(&output).contains("cannot write"), "{}", stderr(&output));
 }
 
+/// `generate`'s version-2 flags write the version-2 tables, which `check` accepts; `--unmet-cost`
+/// takes its factor only with `=`, so it never swallows OUT_DIR; a joint order cost without
+/// suppliers exits 1, a share above 1 is a usage error, and `--adversarial` takes none of them.
+#[test]
+fn generate_flexible_flags_write_version_2_tables_that_check_accepts() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("flex");
+    let output = flexplan(&[
+        "generate",
+        "--items",
+        "40",
+        "--orders",
+        "400",
+        "--periods",
+        "6",
+        "--routes",
+        "2",
+        "--subcontract",
+        "0.5",
+        "--suppliers",
+        "2",
+        "--joint-order-cost",
+        "120",
+        "--families",
+        "2",
+        "--unmet-cost",
+        path_arg(&out),
+    ]);
+    assert_exit(&output, code::OK);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("version 2: "),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    for table in ["routes.csv", "sources.csv", "suppliers.csv", "families.csv"] {
+        assert!(out.join(table).exists(), "no {table}");
+    }
+    assert!(csv_column(&out.join("items.csv"), "unmet_cost").iter().any(|v| !v.is_empty() && v != "0"));
+    assert_exit(&flexplan(&["check", path_arg(&out)]), code::OK);
+
+    let factor = tmp.path().join("factor");
+    assert_exit(&flexplan(&["generate", "--items", "10", "--unmet-cost=3", path_arg(&factor)]), code::OK);
+    let no_suppliers = tmp.path().join("no-suppliers");
+    let output = flexplan(&["generate", "--joint-order-cost", "50", path_arg(&no_suppliers)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("a joint order cost needs suppliers"), "{}", stderr(&output));
+    assert!(!no_suppliers.exists());
+    assert_exit(&flexplan(&["generate", "--subcontract", "2", path_arg(&no_suppliers)]), code::USAGE);
+    assert_exit(&flexplan(&["generate", "--adversarial", "--routes", "2", path_arg(&no_suppliers)]), code::USAGE);
+}
+
 /// `forecast`: an invalid history and a plan directory with another bucket are invalid input
 /// (3); a `--by` that is neither `item` nor `item,market` exits 1.
 #[test]

@@ -17,6 +17,7 @@ mod fixtures;
 mod flexible_brute_force;
 mod flexible_properties;
 mod forecast;
+mod generate_flexible;
 mod import;
 mod peers;
 mod plan_cases;

@@ -67,7 +67,7 @@ fn spec(seed: u64, items: usize, orders: usize, periods: usize, bucket: Bucket) 
         Bucket::Month => date(2026, 1, 1),
         Bucket::Day | Bucket::Week => date(2026, 1, 5),
     };
-    GenerateSpec { seed, items, orders, periods, bucket, start }
+    GenerateSpec { seed, items, orders, periods, bucket, start, ..GenerateSpec::default() }
 }
 
 #[test]
