@@ -89,12 +89,18 @@ pub fn construct_plan(
         }
         lot_for_lot(input, bom, options, demand, big_m, Ranking::LotCost)
     };
-    let candidates = [
-        lot_for_lot(input, bom, options, demand, big_m, Ranking::UnitCost),
-        by_lot_cost(),
-        backward(true),
-        backward(false),
-    ];
+    let by_unit_cost = lot_for_lot(input, bom, options, demand, big_m, Ranking::UnitCost);
+    // And a third that spares the resources the first one filled (see [`saturation_order`]):
+    // ways that are cheap per unit but slow on a full resource starve the items processed
+    // after them, which then ship late.
+    let by_saturation = || {
+        if options.one_per_item() {
+            return None;
+        }
+        let order = saturation_order(input, options, by_unit_cost.as_ref().map(|(lots, _)| lots));
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&order))
+    };
+    let candidates = [by_unit_cost.clone(), by_lot_cost(), by_saturation(), backward(true), backward(false)];
     let mut best: Option<(f64, PlanSolution)> = None;
     for (mut lots, shipped) in candidates.into_iter().flatten() {
         improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
@@ -118,12 +124,16 @@ fn lot_for_lot(
     options: &Options,
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
-    ranking: Ranking,
+    ranking: Ranking<'_>,
 ) -> Option<(Grid<f64>, Grid<f64>)> {
-    let mut lot_caps = big_m.clone();
+    let mut made_caps = Grid::new(input.items.len(), input.n_periods(), f64::INFINITY);
     for _ in 0..MAX_ROUNDS {
-        let mut state = Construction::new(input, bom, options, lot_caps.clone());
+        let mut state = Construction::new(input, bom, options, big_m.clone());
         state.ranking = ranking;
+        if let Ranking::Given(order) = ranking {
+            state.preferred = order.to_vec();
+        }
+        state.made_caps = made_caps.clone();
         let mut shipped = demand.clone();
         let mut shortages = Vec::new();
         for &item_idx in bom.topological_order() {
@@ -133,7 +143,7 @@ fn lot_for_lot(
             return Some((state.lots, shipped));
         }
         for shortage in &shortages {
-            if !state.cut_parent_lots(shortage, &mut lot_caps) {
+            if !state.cut_parent_lots(shortage, &mut made_caps) {
                 return None;
             }
         }
@@ -145,14 +155,16 @@ fn lot_for_lot(
 pub(crate) const MAX_ROUNDS: usize = 200;
 
 /// How a construction ranks an item's ways (options) for a lot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ranking {
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ranking<'a> {
     /// Cheapest unit cost first, then the cheaper lot ([`preference`]): fixed per item.
     UnitCost,
     /// Per arrival period, the least cost of the lot at hand first: `unit_cost × quantity`
     /// plus, for a new lot, its order and setup costs and the major setups and joint orders
     /// not booked in its period yet ([`Construction::lot_at_hand_cost`]).
     LotCost,
+    /// A given order per item ([`saturation_order`]): fixed per item.
+    Given(&'a [Vec<usize>]),
 }
 
 /// A hard requirement of `item_idx` in `period` that fell `quantity` short.
@@ -170,8 +182,12 @@ struct Construction<'a> {
     input: &'a PlanInput,
     bom: &'a BomGraph,
     options: &'a Options,
-    /// Upper bound on each lot: the model's big-M, lowered where components fell short.
+    /// Upper bound on each lot: the model's big-M.
     big_m: Grid<f64>,
+    /// Upper bound on what the made lots of each item started in each period hold together:
+    /// infinite, lowered where components fell short (every made way of an item consumes the
+    /// same components, so capping one way would only move the lot to another).
+    made_caps: Grid<f64>,
     n_periods: usize,
     lots: Grid<f64>,
     /// Free time (capacity + overtime_max - load - margin) per resource and period.
@@ -180,7 +196,7 @@ struct Construction<'a> {
     family_on: Grid<bool>,
     /// Whether each supplier's joint order is booked in each period.
     joint_on: Grid<bool>,
-    ranking: Ranking,
+    ranking: Ranking<'a>,
     routings_of_option: Vec<Vec<Routing>>,
     receipts: Grid<f64>,
     /// What one lot of each option costs ([`lot_costs`]).
@@ -205,6 +221,7 @@ impl<'a> Construction<'a> {
             bom,
             options,
             big_m,
+            made_caps: Grid::new(input.items.len(), n_periods, f64::INFINITY),
             n_periods,
             lots: Grid::new(options.len(), n_periods, 0.0),
             free_time,
@@ -266,31 +283,31 @@ impl<'a> Construction<'a> {
         Some(())
     }
 
-    /// Lowers the caps of the parents' lots in the shortage's period so that the next round
-    /// asks `shortage.quantity` less of the item (largest lots first). False when the
-    /// parents' lots cannot absorb it (the shortage comes from external demand or lead times).
-    fn cut_parent_lots(&self, shortage: &Shortage, lot_caps: &mut Grid<f64>) -> bool {
+    /// Lowers the caps of the parents' made lots in the shortage's period so that the next
+    /// round asks `shortage.quantity` less of the item (largest consumers first). False when
+    /// the parents' lots cannot absorb it (the shortage comes from external demand or lead
+    /// times).
+    fn cut_parent_lots(&self, shortage: &Shortage, made_caps: &mut Grid<f64>) -> bool {
         if shortage.item_idx >= self.input.items.len() {
             return false;
         }
-        let mut lots: Vec<(usize, f64, f64)> = self
+        let mut parents: Vec<(usize, f64, f64)> = self
             .bom
             .where_used(shortage.item_idx)
-            .flat_map(|(parent, quantity)| self.options.made_of_item(parent).map(move |o| (o, quantity)))
-            .filter_map(|(o, quantity)| {
-                let lot = self.lots.get(o, shortage.period).copied()?;
-                (lot > 0.0).then_some((o, quantity, lot))
+            .filter_map(|(parent, quantity)| {
+                let made = self.made(parent, shortage.period);
+                (made > 0.0).then_some((parent, quantity, made))
             })
             .collect();
-        lots.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
+        parents.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
         let mut remaining = shortage.quantity;
-        for (o, quantity, lot) in lots {
+        for (parent, quantity, made) in parents {
             if remaining <= TOLERANCE {
                 break;
             }
-            let cut = (remaining / quantity).min(lot);
-            if let Some(cap) = lot_caps.get_mut(o, shortage.period) {
-                *cap = (*cap).min(floor_micro(lot - cut));
+            let cut = (remaining / quantity).min(made);
+            if let Some(cap) = made_caps.get_mut(parent, shortage.period) {
+                *cap = (*cap).min(floor_micro(made - cut));
             }
             remaining -= cut * quantity;
         }
@@ -333,8 +350,17 @@ impl<'a> Construction<'a> {
     /// rules, limited by the bound and the free capacity); returns the increase.
     fn add_to_lot(&mut self, o: usize, period: usize, want: f64) -> f64 {
         let option = self.options.get(o);
-        let (Some(&bound), Some(&current)) = (self.big_m.get(o, period), self.lots.get(o, period)) else {
+        let (Some(&big_m), Some(&current)) = (self.big_m.get(o, period), self.lots.get(o, period)) else {
             return 0.0;
+        };
+        // A made lot also keeps the item's made lots of the period within their cap (for an
+        // item with one made way, `others` is exactly 0 and the bound is the cap itself).
+        let bound = match self.made_caps.get(option.item, period).filter(|_| option.is_made()) {
+            Some(&cap) => {
+                let others = self.made(option.item, period) - current;
+                big_m.min(if others == 0.0 { cap } else { cap - others })
+            }
+            None => big_m,
         };
         if bound <= 0.0 {
             return 0.0;
@@ -445,6 +471,61 @@ fn lot_costs(input: &PlanInput, options: &Options) -> Vec<f64> {
                 cost += input.routings[row].setup_cost;
             }
             cost
+        })
+        .collect()
+}
+
+/// Every item's ways ordered to spare the resources a plan filled: by the hours a unit takes
+/// on each resource weighted by that resource's utilization in `lots` (load over capacity plus
+/// `overtime_max`, averaged over the periods and squared, so nearly full resources count most;
+/// every resource counts fully without a plan), then by unit cost, then as listed. A bought way
+/// takes no hours: it comes first where the item's routes run on busy resources.
+fn saturation_order(input: &PlanInput, options: &Options, lots: Option<&Grid<f64>>) -> Vec<Vec<usize>> {
+    let n_periods = input.n_periods();
+    let weight: Vec<f64> = match lots {
+        None => vec![1.0; input.resources.len()],
+        Some(lots) => {
+            let (run_time, setup_time) = resource_load(input, options, lots);
+            input
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(r, res)| {
+                    let used: f64 = (0..n_periods)
+                        .map(|t| {
+                            let room = res.capacity.get(t).copied().unwrap_or(0.0) + res.overtime_max;
+                            let load = run_time[(r, t)] + setup_time[(r, t)];
+                            if room > 0.0 {
+                                (load / room).min(1.0)
+                            } else {
+                                1.0
+                            }
+                        })
+                        .sum();
+                    let utilization = used / n_periods.max(1) as f64;
+                    utilization * utilization
+                })
+                .collect()
+        }
+    };
+    let hours = |o: usize| -> f64 {
+        options
+            .get(o)
+            .routings()
+            .iter()
+            .map(|&row| input.routings[row].unit_time * weight[input.routings[row].resource])
+            .sum()
+    };
+    (0..input.items.len())
+        .map(|i| {
+            let mut order: Vec<usize> = options.of_item(i).collect();
+            order.sort_by(|&a, &b| {
+                hours(a)
+                    .total_cmp(&hours(b))
+                    .then(options.get(a).unit_cost.total_cmp(&options.get(b).unit_cost))
+                    .then(a.cmp(&b))
+            });
+            order
         })
         .collect()
 }
