@@ -100,7 +100,19 @@ pub fn construct_plan(
         let order = saturation_order(input, options, by_unit_cost.as_ref().map(|(lots, _)| lots));
         lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&order))
     };
-    let candidates = [by_unit_cost.clone(), by_lot_cost(), by_saturation(), backward(true), backward(false)];
+    // And a fourth on each item's primary way only, as a plan without alternatives would be
+    // made: the first route listed in routings.csv (a buy item: its first source), the way a
+    // factory runs when nothing forces another. It exists wherever the primary ways suffice,
+    // however the greedy candidates above fare with the alternatives.
+    let on_primary_ways = || {
+        if options.one_per_item() {
+            return None;
+        }
+        let primary: Vec<Vec<usize>> = (0..input.items.len()).map(|i| options.of_item(i).take(1).collect()).collect();
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&primary))
+    };
+    let candidates =
+        [by_unit_cost.clone(), by_lot_cost(), by_saturation(), on_primary_ways(), backward(true), backward(false)];
     let mut best: Option<(f64, PlanSolution)> = None;
     for (mut lots, shipped) in candidates.into_iter().flatten() {
         improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
