@@ -814,6 +814,34 @@ impl Sampler {
     }
 }
 
+/// The BOM levels of an adversarial plan's `n_items` items (1-3 levels, level 0 first,
+/// components always on a deeper level, so the BOM is acyclic): each item's level, and the
+/// number of items on each level.
+fn adversarial_levels(s: &mut Sampler, n_items: usize) -> (Vec<usize>, Vec<usize>) {
+    let n_levels = match n_items {
+        1 => 1,
+        2 => 2,
+        _ => 2 + usize::from(s.chance(0.6)),
+    };
+    let sizes: Vec<usize> = match n_levels {
+        1 => vec![1],
+        2 => {
+            let top = s.int_between(1, (n_items / 2).max(1));
+            vec![top, n_items - top]
+        }
+        _ => {
+            let top = s.int_between(1, ((n_items - 1) / 2).max(1));
+            let bottom = s.int_between(1, n_items - top - 1);
+            vec![top, n_items - top - bottom, bottom]
+        }
+    };
+    let mut level_of = Vec::with_capacity(n_items);
+    for (level, &size) in sizes.iter().enumerate() {
+        level_of.extend(std::iter::repeat_n(level, size));
+    }
+    (level_of, sizes)
+}
+
 /// Generates an adversarial version-1 plan for `spec` (deterministic for a given spec).
 ///
 /// The plan is small (it is meant to be solved to optimality in well under a second) but
@@ -843,28 +871,8 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
     let n_periods = spec.periods;
     let mut s = Sampler::new(spec.seed, Stream::Adversarial);
 
-    // Levels: level 0 first, components always on a deeper level (larger index): acyclic.
-    let n_levels = match n_items {
-        1 => 1,
-        2 => 2,
-        _ => 2 + usize::from(s.chance(0.6)),
-    };
-    let sizes: Vec<usize> = match n_levels {
-        1 => vec![1],
-        2 => {
-            let top = s.int_between(1, (n_items / 2).max(1));
-            vec![top, n_items - top]
-        }
-        _ => {
-            let top = s.int_between(1, ((n_items - 1) / 2).max(1));
-            let bottom = s.int_between(1, n_items - top - 1);
-            vec![top, n_items - top - bottom, bottom]
-        }
-    };
-    let mut level_of = Vec::with_capacity(n_items);
-    for (level, &size) in sizes.iter().enumerate() {
-        level_of.extend(std::iter::repeat_n(level, size));
-    }
+    let (level_of, sizes) = adversarial_levels(&mut s, n_items);
+    let n_levels = sizes.len();
     let deepest = n_levels - 1;
 
     // Items.
@@ -1187,28 +1195,8 @@ fn flexible_items_and_demand(
 ) -> (FlexibleDraft, Vec<Order>, Vec<crate::input::ForecastEntry>) {
     let n_periods = horizon.periods;
     let start = horizon.start;
-    // Levels: level 0 first, components always on a deeper level (larger index): acyclic.
-    let n_levels = match n_items {
-        1 => 1,
-        2 => 2,
-        _ => 2 + usize::from(s.chance(0.6)),
-    };
-    let sizes: Vec<usize> = match n_levels {
-        1 => vec![1],
-        2 => {
-            let top = s.int_between(1, (n_items / 2).max(1));
-            vec![top, n_items - top]
-        }
-        _ => {
-            let top = s.int_between(1, ((n_items - 1) / 2).max(1));
-            let bottom = s.int_between(1, n_items - top - 1);
-            vec![top, n_items - top - bottom, bottom]
-        }
-    };
-    let mut level_of = Vec::with_capacity(n_items);
-    for (level, &size) in sizes.iter().enumerate() {
-        level_of.extend(std::iter::repeat_n(level, size));
-    }
+    let (level_of, sizes) = adversarial_levels(s, n_items);
+    let n_levels = sizes.len();
     let deepest = n_levels - 1;
 
     let mut items = Vec::with_capacity(n_items);
