@@ -45,14 +45,27 @@ fn model_benches(c: &mut Criterion) {
         Err(e) => println!("solve failed: {e}"),
     }
 
-    let mut group = c.benchmark_group("model");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
-    group.bench_function("build 200 items x 52 periods", |b| {
+    bench_build(c, "model", "build 200 items x 52 periods", 10, &input, &bom, planned);
+}
+
+/// Times building the model of `input` (its options included) in criterion group `group`.
+fn bench_build(
+    c: &mut Criterion,
+    group: &str,
+    name: &str,
+    seconds: u64,
+    input: &flexplan::input::PlanInput,
+    bom: &BomGraph,
+    planned: &flexplan::grid::Grid<f64>,
+) {
+    let mut group = c.benchmark_group(group);
+    group.sample_size(10).measurement_time(Duration::from_secs(seconds));
+    group.bench_function(name, |b| {
         b.iter(|| {
             black_box(build_model(
-                &input,
-                &bom,
-                &flexplan::input::Options::new(&input),
+                input,
+                bom,
+                &flexplan::input::Options::new(input),
                 black_box(planned),
                 ModelVariant::default(),
             ))
@@ -88,20 +101,7 @@ fn flexible_model_benches(c: &mut Criterion) {
         size.constraints
     );
 
-    let mut group = c.benchmark_group("model-flexible");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
-    group.bench_function("build 2000 items x 52 periods, 3 options per item", |b| {
-        b.iter(|| {
-            black_box(build_model(
-                &input,
-                &bom,
-                &flexplan::input::Options::new(&input),
-                black_box(planned),
-                ModelVariant::default(),
-            ))
-        })
-    });
-    group.finish();
+    bench_build(c, "model-flexible", "build 2000 items x 52 periods, 3 options per item", 20, &input, &bom, planned);
 }
 
 criterion_group!(benches, model_benches, flexible_model_benches);
