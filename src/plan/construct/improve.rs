@@ -15,7 +15,9 @@
 //! * **Switch way.** Part or all of a lot moves into the lot of another way (route or
 //!   supplier) of the same item started in the same period, when that way's unit cost is lower
 //!   by more than the holding cost of arriving earlier (the target's lead time must not be
-//!   longer), plus the setup cost when the whole lot moves. An item with components switches
+//!   longer), plus the setup cost when the whole lot moves. A whole lot may also start a lot
+//!   of the other way, when the saving pays that lot's setup and order costs and the family
+//!   setups and joint order it adds (within the regular free time after its setups). An item with components switches
 //!   only between made ways (a made lot consumes its components when it starts, whatever the
 //!   route; a bought one consumes none, which would leave them in stock). A part moves only
 //!   when the source way has no `min_lot` or `lot_multiple`, and only into a way without a
@@ -30,7 +32,7 @@ use super::lot_costs;
 use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::{Options, PlanInput, Routing};
-use crate::plan::solution::family_setups;
+use crate::plan::solution::{family_setups, joint_orders};
 
 /// Savings below this are float noise, not a reason to move a lot.
 const MIN_SAVING: f64 = 1e-9;
@@ -102,6 +104,10 @@ struct Search<'a> {
     in_bom: Vec<bool>,
     /// Regular capacity left per resource and period.
     free: Grid<f64>,
+    /// Whether each family is set up in each period (booked by any lot, never released).
+    family_on: Grid<bool>,
+    /// Whether each supplier has an order in each period (booked by any lot, never released).
+    ordering: Grid<bool>,
     /// End-of-period stock of items outside the BOM.
     stock: Grid<f64>,
 }
@@ -140,6 +146,7 @@ impl<'a> Search<'a> {
             }
         }
         let families = family_setups(input, options, lots);
+        let ordering = joint_orders(input, options, lots);
         for (f, family) in input.families.iter().enumerate() {
             for t in 0..n_periods {
                 if families[(f, t)] {
@@ -173,6 +180,8 @@ impl<'a> Search<'a> {
             has_components,
             in_bom,
             free,
+            family_on: families,
+            ordering,
             stock,
         })
     }
@@ -210,14 +219,26 @@ impl<'a> Search<'a> {
             let unit_saving = option.unit_cost - way.unit_cost;
             let earlier = (option.lead_time - way.lead_time) as f64;
             let per_unit = unit_saving - item.holding_cost * earlier;
-            let room = self.room(target, from, lots)?;
+            let new_lot = *lots.get(target, from)? <= 0.0;
+            let (room, new_lot_cost) = if new_lot {
+                // A whole lot only, and only one that the target's lot rules take as it is.
+                let fits = lot >= way.min_lot && way.lot_multiple.is_none_or(|m| is_multiple(lot, m));
+                if !fits {
+                    continue;
+                }
+                (self.room_for_new_lot(target, from)?, self.new_lot_cost(target, from))
+            } else {
+                (self.room(target, from, lots)?, 0.0)
+            };
             let whole = room >= lot && way.lot_multiple.is_none_or(|m| is_multiple(lot, m));
             let quantity = if whole { lot } else { snap(room.min(lot)) };
-            if !whole && (!divisible || way.lot_multiple.is_some() || quantity < MIN_QUANTITY || per_unit <= 0.0) {
+            if !whole
+                && (new_lot || !divisible || way.lot_multiple.is_some() || quantity < MIN_QUANTITY || per_unit <= 0.0)
+            {
                 continue;
             }
             let setup_saving = if whole { self.setup_cost[o] } else { 0.0 };
-            let saving = setup_saving + per_unit * quantity;
+            let saving = setup_saving - new_lot_cost + per_unit * quantity;
             if saving > MIN_SAVING && best.is_none_or(|b| saving > b.saving) {
                 best = Some(Move { saving, option: o, from, to_option: target, to: from, quantity });
             }
@@ -289,8 +310,7 @@ impl<'a> Search<'a> {
 
     /// How much more option `o`'s existing lot in `to` can take: the model's bound, `max_lot`,
     /// `max_per_period`, and the regular free time of its resources. `Some(0)` when there is
-    /// no lot (a move never starts a lot, so it never adds a setup, a family setup or a joint
-    /// order).
+    /// no lot (only a switch of way starts a lot, see [`Search::room_for_new_lot`]).
     fn room(&self, o: usize, to: usize, lots: &Grid<f64>) -> Option<f64> {
         let option = self.options.get(o);
         let existing = *lots.get(o, to)?;
@@ -310,15 +330,70 @@ impl<'a> Search<'a> {
         Some(room.max(0.0) + 1e-9)
     }
 
+    /// How much a new lot of option `o` started in `to` can take: the model's bound, `max_lot`,
+    /// `max_per_period`, and the regular free time of its resources after its setups (its own
+    /// and its family's, where the family is not set up there yet).
+    fn room_for_new_lot(&self, o: usize, to: usize) -> Option<f64> {
+        let option = self.options.get(o);
+        let mut room = *self.big_m.get(o, to)?;
+        if let Some(max_lot) = option.max_lot {
+            room = room.min(max_lot);
+        }
+        if let Some(cap) = option.max_per_period {
+            room = room.min(cap);
+        }
+        for r in &self.routings[o] {
+            let family =
+                r.family.filter(|&f| !self.family_on[(f, to)]).map_or(0.0, |f| self.input.families[f].setup_time);
+            let free = *self.free.get(r.resource, to)? - r.setup_time - family;
+            if free < 0.0 {
+                return Some(0.0);
+            }
+            if r.unit_time > 0.0 {
+                room = room.min(free / r.unit_time);
+            }
+        }
+        Some(room.max(0.0) + 1e-9)
+    }
+
+    /// What starting a lot of option `o` in `to` adds besides its units: its setup and order
+    /// costs, its families' setups not booked in `to`, its supplier's joint order if none is
+    /// placed in `to`.
+    fn new_lot_cost(&self, o: usize, to: usize) -> f64 {
+        let mut cost = self.setup_cost[o];
+        let mut families: Vec<usize> = Vec::new();
+        for r in &self.routings[o] {
+            if let Some(f) = r.family.filter(|&f| !self.family_on[(f, to)] && !families.contains(&f)) {
+                families.push(f);
+                cost += self.input.families[f].setup_cost;
+            }
+        }
+        if let Some(v) = self.options.get(o).supplier().filter(|&v| !self.ordering[(v, to)]) {
+            cost += self.input.suppliers[v].order_cost;
+        }
+        cost
+    }
+
     /// Applies `m`: the lots, the free time of both periods and the stock in between. (A lot
     /// emptied by a move gives back its own setup time; a family's setup stays booked.)
     fn apply(&mut self, m: Move, lots: &mut Grid<f64>) {
         let (from_k, to_k) = ((m.option, m.from), (m.to_option, m.to));
         let emptied = m.quantity >= lots[from_k];
+        let started = lots[to_k] <= 0.0;
         lots[to_k] = snap(lots[to_k] + m.quantity);
         lots[from_k] = if emptied { 0.0 } else { snap(lots[from_k] - m.quantity) };
         for r in &self.routings[m.to_option] {
             self.free[(r.resource, m.to)] -= r.unit_time * m.quantity;
+            if started {
+                self.free[(r.resource, m.to)] -= r.setup_time;
+                if let Some(f) = r.family.filter(|&f| !self.family_on[(f, m.to)]) {
+                    self.free[(r.resource, m.to)] -= self.input.families[f].setup_time;
+                    self.family_on[(f, m.to)] = true;
+                }
+            }
+        }
+        if let Some(v) = self.options.get(m.to_option).supplier().filter(|_| started) {
+            self.ordering[(v, m.to)] = true;
         }
         for r in &self.routings[m.option] {
             self.free[(r.resource, m.from)] += r.unit_time * m.quantity + if emptied { r.setup_time } else { 0.0 };
@@ -473,6 +548,15 @@ mod tests {
     fn a_part_of_a_lot_switches_as_far_as_the_cheaper_way_has_room() {
         assert_eq!(switched(&two_routes(12.0, None), 4.0, 11.0), (3.0, 12.0));
         assert_eq!(switched(&two_routes(8.0, None), 4.0, 6.0), (10.0, 0.0));
+    }
+
+    /// DTG 20 and no screen lot: the whole lot starts one on the screen (its setup 10 for
+    /// DTG's 10, and 1 a unit less): DTG 0, SCREEN 20. With 15 screen hours it does not fit,
+    /// and a new lot takes only a whole lot: nothing moves.
+    #[test]
+    fn a_whole_lot_starts_a_lot_of_a_cheaper_way_where_it_fits() {
+        assert_eq!(switched(&two_routes(100.0, None), 20.0, 0.0), (0.0, 20.0));
+        assert_eq!(switched(&two_routes(15.0, None), 20.0, 0.0), (20.0, 0.0));
     }
 
     /// The screen is a period slower than DTG: its lot of period 1 arrives later, so no unit
