@@ -814,6 +814,53 @@ impl Sampler {
     }
 }
 
+/// The BOM of an adversarial plan: every item above the deepest level gets 1-3 distinct
+/// components, the first from the next level down; then holding costs along the BOM: a
+/// component sometimes dearer to hold than the part of its parent it becomes (converting stock
+/// then saves holding), sometimes cheaper.
+fn adversarial_bom(s: &mut Sampler, level_of: &[usize], sizes: &[usize], items: &mut [Item]) -> Vec<BomEdge> {
+    let n_items = level_of.len();
+    let deepest = sizes.len() - 1;
+    let level_start: Vec<usize> = sizes
+        .iter()
+        .scan(0, |acc, &size| {
+            let first = *acc;
+            *acc += size;
+            Some(first)
+        })
+        .collect();
+    let mut bom: Vec<BomEdge> = Vec::new();
+    for (parent, &level) in level_of.iter().enumerate() {
+        if level >= deepest {
+            continue;
+        }
+        let deeper = level_start[level + 1]..n_items;
+        for slot in 0..s.int_between(1, 3) {
+            let component = if slot == 0 {
+                level_start[level + 1] + s.below(sizes[level + 1])
+            } else {
+                deeper.start + s.below(deeper.len())
+            };
+            if bom.iter().any(|e| e.parent == parent && e.component == component) {
+                continue;
+            }
+            bom.push(BomEdge { parent, component, quantity: s.pick(&ADVERSARIAL_QUANTITIES) });
+        }
+    }
+    for edge in &bom {
+        let parent_holding = items[edge.parent].holding_cost;
+        let roll = s.unit();
+        let component = &mut items[edge.component];
+        if roll < 0.3 {
+            let raised = parent_holding / edge.quantity * s.between(1.2, 3.0) + 0.05;
+            component.holding_cost = component.holding_cost.max(round_to(raised, 2));
+        } else if roll < 0.5 {
+            component.holding_cost = round_to(component.holding_cost.min(parent_holding * 0.5), 2);
+        }
+    }
+    bom
+}
+
 /// The BOM levels of an adversarial plan's `n_items` items (1-3 levels, level 0 first,
 /// components always on a deeper level, so the BOM is acyclic): each item's level, and the
 /// number of items on each level.
@@ -915,49 +962,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
         items.push(item);
     }
 
-    // BOM: every item above the deepest level gets 1-3 distinct components, the first from
-    // the next level down.
-    let level_start: Vec<usize> = sizes
-        .iter()
-        .scan(0, |acc, &size| {
-            let first = *acc;
-            *acc += size;
-            Some(first)
-        })
-        .collect();
-    let mut bom: Vec<BomEdge> = Vec::new();
-    for (parent, &level) in level_of.iter().enumerate() {
-        if level >= deepest {
-            continue;
-        }
-        let n_components = s.int_between(1, 3);
-        let deeper = level_start[level + 1]..n_items;
-        for slot in 0..n_components {
-            let component = if slot == 0 {
-                level_start[level + 1] + s.below(sizes[level + 1])
-            } else {
-                deeper.start + s.below(deeper.len())
-            };
-            if bom.iter().any(|e| e.parent == parent && e.component == component) {
-                continue;
-            }
-            let quantity = s.pick(&ADVERSARIAL_QUANTITIES);
-            bom.push(BomEdge { parent, component, quantity });
-        }
-    }
-    // Holding costs along the BOM: sometimes a component is made dearer to hold than the part
-    // of its parent it becomes (converting stock then saves holding), sometimes cheaper.
-    for edge in &bom {
-        let parent_holding = items[edge.parent].holding_cost;
-        let roll = s.unit();
-        let component = &mut items[edge.component];
-        if roll < 0.3 {
-            let raised = parent_holding / edge.quantity * s.between(1.2, 3.0) + 0.05;
-            component.holding_cost = component.holding_cost.max(round_to(raised, 2));
-        } else if roll < 0.5 {
-            component.holding_cost = round_to(component.holding_cost.min(parent_holding * 0.5), 2);
-        }
-    }
+    let bom = adversarial_bom(&mut s, &level_of, &sizes, &mut items);
 
     // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
     let mut orders = Vec::new();
@@ -1228,47 +1233,7 @@ fn flexible_items_and_demand(
         items.push(item);
     }
 
-    // BOM: every item above the deepest level gets 1-3 distinct components, the first from
-    // the next level down.
-    let level_start: Vec<usize> = sizes
-        .iter()
-        .scan(0, |acc, &size| {
-            let first = *acc;
-            *acc += size;
-            Some(first)
-        })
-        .collect();
-    let mut bom: Vec<BomEdge> = Vec::new();
-    for (parent, &level) in level_of.iter().enumerate() {
-        if level >= deepest {
-            continue;
-        }
-        let deeper = level_start[level + 1]..n_items;
-        for slot in 0..s.int_between(1, 3) {
-            let component = if slot == 0 {
-                level_start[level + 1] + s.below(sizes[level + 1])
-            } else {
-                deeper.start + s.below(deeper.len())
-            };
-            if bom.iter().any(|e| e.parent == parent && e.component == component) {
-                continue;
-            }
-            bom.push(BomEdge { parent, component, quantity: s.pick(&ADVERSARIAL_QUANTITIES) });
-        }
-    }
-    // Holding costs along the BOM: a component sometimes dearer to hold than the part of its
-    // parent it becomes (converting stock then saves holding), sometimes cheaper.
-    for edge in &bom {
-        let parent_holding = items[edge.parent].holding_cost;
-        let roll = s.unit();
-        let component = &mut items[edge.component];
-        if roll < 0.3 {
-            let raised = parent_holding / edge.quantity * s.between(1.2, 3.0) + 0.05;
-            component.holding_cost = component.holding_cost.max(round_to(raised, 2));
-        } else if roll < 0.5 {
-            component.holding_cost = round_to(component.holding_cost.min(parent_holding * 0.5), 2);
-        }
-    }
+    let bom = adversarial_bom(s, &level_of, &sizes, &mut items);
 
     // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
     let mut orders = Vec::new();
