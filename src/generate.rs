@@ -814,6 +814,26 @@ impl Sampler {
     }
 }
 
+/// Item `i` of an adversarial plan on BOM `level` of `n_levels`: made above the deepest level
+/// (and on it with probability `make_chance`), named by its role (`FG`, `SUB`, `MK`, `RM`),
+/// with its unit and holding costs and lead time drawn.
+fn adversarial_item(s: &mut Sampler, i: usize, level: usize, n_levels: usize, make_chance: f64) -> Item {
+    let deepest = n_levels - 1;
+    let make = level < deepest || n_levels == 1 || s.chance(make_chance);
+    let kind = if make { ItemKind::Make } else { ItemKind::Buy };
+    let prefix = match (level, make) {
+        (0, _) => "FG",
+        (_, true) if level < deepest => "SUB",
+        (_, true) => "MK",
+        _ => "RM",
+    };
+    let mut item = Item::new(format!("{prefix}-{}", i + 1), kind);
+    item.unit_cost = s.maybe_zero(0.3, 0.1, 20.0);
+    item.holding_cost = s.maybe_zero(0.2, 0.01, 2.0);
+    item.lead_time = s.int_between(0, 2);
+    item
+}
+
 /// The BOM of an adversarial plan: every item above the deepest level gets 1-3 distinct
 /// components, the first from the next level down; then holding costs along the BOM: a
 /// component sometimes dearer to hold than the part of its parent it becomes (converting stock
@@ -920,23 +940,11 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
 
     let (level_of, sizes) = adversarial_levels(&mut s, n_items);
     let n_levels = sizes.len();
-    let deepest = n_levels - 1;
 
     // Items.
     let mut items = Vec::with_capacity(n_items);
     for (i, &level) in level_of.iter().enumerate() {
-        let make = level < deepest || n_levels == 1 || s.chance(0.25);
-        let kind = if make { ItemKind::Make } else { ItemKind::Buy };
-        let prefix = match (level, make) {
-            (0, _) => "FG",
-            (_, true) if level < deepest => "SUB",
-            (_, true) => "MK",
-            _ => "RM",
-        };
-        let mut item = Item::new(format!("{prefix}-{}", i + 1), kind);
-        item.unit_cost = s.maybe_zero(0.3, 0.1, 20.0);
-        item.holding_cost = s.maybe_zero(0.2, 0.01, 2.0);
-        item.lead_time = s.int_between(0, 2);
+        let mut item = adversarial_item(&mut s, i, level, n_levels, 0.25);
         if s.chance(0.6) {
             item.backlog_cost = Some(if s.chance(0.08) { 0.0 } else { round_to(s.between(0.1, 25.0), 2) });
         }
@@ -1202,22 +1210,10 @@ fn flexible_items_and_demand(
     let start = horizon.start;
     let (level_of, sizes) = adversarial_levels(s, n_items);
     let n_levels = sizes.len();
-    let deepest = n_levels - 1;
 
     let mut items = Vec::with_capacity(n_items);
     for (i, &level) in level_of.iter().enumerate() {
-        let make = level < deepest || n_levels == 1 || s.chance(0.3);
-        let kind = if make { ItemKind::Make } else { ItemKind::Buy };
-        let prefix = match (level, make) {
-            (0, _) => "FG",
-            (_, true) if level < deepest => "SUB",
-            (_, true) => "MK",
-            _ => "RM",
-        };
-        let mut item = Item::new(format!("{prefix}-{}", i + 1), kind);
-        item.unit_cost = s.maybe_zero(0.3, 0.1, 20.0);
-        item.holding_cost = s.maybe_zero(0.2, 0.01, 2.0);
-        item.lead_time = s.int_between(0, 2);
+        let mut item = adversarial_item(s, i, level, n_levels, 0.3);
         if s.chance(0.65) {
             item.backlog_cost = Some(if s.chance(0.08) { 0.0 } else { round_to(s.between(0.1, 25.0), 2) });
             if s.chance(0.5) {
