@@ -834,6 +834,26 @@ fn adversarial_item(s: &mut Sampler, i: usize, level: usize, n_levels: usize, ma
     item
 }
 
+/// The lot-for-lot explosion of an adversarial plan's `demand` on the items' own lead times
+/// (parents have smaller indices than their components): each item's releases and gross
+/// requirements per period.
+fn adversarial_explosion(items: &[Item], bom: &[BomEdge], demand: Vec<Vec<f64>>) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let n_items = items.len();
+    let n_periods = demand.first().map_or(0, Vec::len);
+    let mut gross = demand;
+    let mut releases = vec![vec![0.0; n_periods]; n_items];
+    for i in 0..n_items {
+        let lead = items[i].lead_time;
+        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
+        for edge in bom.iter().filter(|e| e.parent == i) {
+            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
+                *need += edge.quantity * release;
+            }
+        }
+    }
+    (releases, gross)
+}
+
 /// The BOM of an adversarial plan: every item above the deepest level gets 1-3 distinct
 /// components, the first from the next level down; then holding costs along the BOM: a
 /// component sometimes dearer to hold than the part of its parent it becomes (converting stock
@@ -949,20 +969,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
             item.backlog_cost = Some(if s.chance(0.08) { 0.0 } else { round_to(s.between(0.1, 25.0), 2) });
         }
         item.order_cost = s.maybe_zero(0.5, 1.0, 60.0);
-        if s.chance(0.3) {
-            item.lot_multiple = Some(s.pick(&ADVERSARIAL_MULTIPLES));
-        }
-        if s.chance(0.35) {
-            item.min_lot = match item.lot_multiple {
-                // Between two multiples: never a multiple itself (up to rounding).
-                Some(mult) => round_to(mult * (s.int_between(1, 3) as f64 + s.between(0.1, 0.9)), 2),
-                None => round_to(s.between(0.5, 20.0), 2),
-            };
-        }
-        if s.chance(0.2) {
-            let floor = item.min_lot.max(0.5);
-            item.max_lot = Some(round_to(floor + s.between(0.0, 15.0), 2));
-        }
+        adversarial_lot_rules(&mut s, &mut item);
         if s.chance(0.2) {
             item.safety_stock = round_to(s.between(0.5, 8.0), 2);
             item.safety_stock_penalty = s.maybe_zero(0.3, 0.1, 5.0);
@@ -1017,18 +1024,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
         }
     }
 
-    // Lot-for-lot explosion (parents have smaller indices than their components).
-    let mut gross = demand;
-    let mut releases = vec![vec![0.0; n_periods]; n_items];
-    for i in 0..n_items {
-        let lead = items[i].lead_time;
-        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
-        for edge in bom.iter().filter(|e| e.parent == i) {
-            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
-                *need += edge.quantity * release;
-            }
-        }
-    }
+    let (releases, gross) = adversarial_explosion(&items, &bom, demand);
     // Stock: what the first L periods need (usually), sometimes far more than needed.
     for (i, item) in items.iter_mut().enumerate() {
         let early: f64 = gross[i].iter().take(item.lead_time).sum();
@@ -1221,7 +1217,7 @@ fn flexible_items_and_demand(
             }
         }
         item.order_cost = s.maybe_zero(0.5, 1.0, 60.0);
-        flexible_lot_rules(s, &mut item);
+        adversarial_lot_rules(s, &mut item);
         if s.chance(0.2) {
             item.safety_stock = round_to(s.between(0.5, 8.0), 2);
             item.safety_stock_penalty = s.maybe_zero(0.3, 0.1, 5.0);
@@ -1275,24 +1271,13 @@ fn flexible_items_and_demand(
         }
     }
 
-    // Lot-for-lot explosion on the items' own lead times (parents have smaller indices).
-    let mut gross = demand;
-    let mut releases = vec![vec![0.0; n_periods]; n_items];
-    for i in 0..n_items {
-        let lead = items[i].lead_time;
-        releases[i] = (0..n_periods).map(|t| gross[i].get(t + lead).copied().unwrap_or(0.0)).collect();
-        for edge in bom.iter().filter(|e| e.parent == i) {
-            for (need, release) in gross[edge.component].iter_mut().zip(&releases[i]) {
-                *need += edge.quantity * release;
-            }
-        }
-    }
+    let (releases, gross) = adversarial_explosion(&items, &bom, demand);
     (FlexibleDraft { items, level_of, bom, releases, gross }, orders, forecast)
 }
 
-/// Draws an item's lot rules as [`generate_adversarial`] does: a multiple, a minimum (between
-/// two multiples when there is one), a maximum.
-fn flexible_lot_rules(s: &mut Sampler, item: &mut Item) {
+/// Draws an adversarial item's lot rules: a multiple, a minimum (between two multiples when
+/// there is one), a maximum.
+fn adversarial_lot_rules(s: &mut Sampler, item: &mut Item) {
     if s.chance(0.3) {
         item.lot_multiple = Some(s.pick(&ADVERSARIAL_MULTIPLES));
     }
@@ -1353,7 +1338,7 @@ fn flexible_terms(s: &mut Sampler, item: &Item, p_own: f64) -> LotTerms {
     }
     if s.chance(p_own) {
         let mut own = Item::new("", item.kind);
-        flexible_lot_rules(s, &mut own);
+        adversarial_lot_rules(s, &mut own);
         terms.lot_multiple = own.lot_multiple;
         terms.min_lot = Some(own.min_lot);
         terms.max_lot = own.max_lot;
