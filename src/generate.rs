@@ -854,6 +854,60 @@ fn adversarial_explosion(items: &[Item], bom: &[BomEdge], demand: Vec<Vec<f64>>)
     (releases, gross)
 }
 
+/// The demand of an adversarial plan: fractional orders (some past due or beyond the horizon)
+/// for most end items and a few components, and a few forecasts; with the planned demand per
+/// item and period (forecast consumed by orders as the larger of the two).
+fn adversarial_demand(
+    s: &mut Sampler,
+    horizon: &Horizon,
+    level_of: &[usize],
+) -> (Vec<Order>, Vec<crate::input::ForecastEntry>, Vec<Vec<f64>>) {
+    let (start, n_periods) = (horizon.start, horizon.periods);
+    let mut orders = Vec::new();
+    let mut forecast = Vec::new();
+    let mut demand = vec![vec![0.0; n_periods]; level_of.len()];
+    for (i, row) in demand.iter_mut().enumerate() {
+        let wanted = if level_of[i] == 0 { s.chance(0.85) } else { s.chance(0.15) };
+        if !wanted {
+            continue;
+        }
+        let mut order = |due: NaiveDate, quantity: f64| {
+            let id = format!("O-{}", orders.len() + 1);
+            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
+        };
+        for (t, cell) in row.iter_mut().enumerate() {
+            if !s.chance(0.6) {
+                continue;
+            }
+            for _ in 0..s.int_between(1, 2) {
+                let quantity = round_to(s.between(0.3, 15.0), 2).max(0.01);
+                let day = horizon.period_start(t).unwrap_or(start) + Days::new(s.below(7) as u64);
+                order(day, quantity);
+                *cell += quantity;
+            }
+        }
+        if s.chance(0.1) {
+            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
+            order(start - Days::new(3), quantity);
+            row[0] += quantity;
+        }
+        if s.chance(0.1) {
+            let end = horizon.end().unwrap_or(start);
+            order(end + Days::new(2), round_to(s.between(0.3, 10.0), 2).max(0.01));
+        }
+        if s.chance(0.15) {
+            for (t, cell) in row.iter_mut().enumerate() {
+                if s.chance(0.5) {
+                    let quantity = round_to(s.between(0.0, 12.0), 2);
+                    forecast.push(crate::input::ForecastEntry { item: i, period: t, quantity });
+                    *cell = cell.max(quantity);
+                }
+            }
+        }
+    }
+    (orders, forecast, demand)
+}
+
 /// The BOM of an adversarial plan: every item above the deepest level gets 1-3 distinct
 /// components, the first from the next level down; then holding costs along the BOM: a
 /// component sometimes dearer to hold than the part of its parent it becomes (converting stock
@@ -979,50 +1033,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
 
     let bom = adversarial_bom(&mut s, &level_of, &sizes, &mut items);
 
-    // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
-    let mut orders = Vec::new();
-    let mut forecast = Vec::new();
-    let mut demand = vec![vec![0.0; n_periods]; n_items];
-    for i in 0..n_items {
-        let wanted = if level_of[i] == 0 { s.chance(0.85) } else { s.chance(0.15) };
-        if !wanted {
-            continue;
-        }
-        let mut order = |due: NaiveDate, quantity: f64| {
-            let id = format!("O-{}", orders.len() + 1);
-            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
-        };
-        for (t, cell) in demand[i].iter_mut().enumerate() {
-            if !s.chance(0.6) {
-                continue;
-            }
-            for _ in 0..s.int_between(1, 2) {
-                let quantity = round_to(s.between(0.3, 15.0), 2).max(0.01);
-                let day = horizon.period_start(t).unwrap_or(start) + Days::new(s.below(7) as u64);
-                order(day, quantity);
-                *cell += quantity;
-            }
-        }
-        if s.chance(0.1) {
-            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
-            order(start - Days::new(3), quantity);
-            demand[i][0] += quantity;
-        }
-        if s.chance(0.1) {
-            let end = horizon.end().unwrap_or(start);
-            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
-            order(end + Days::new(2), quantity);
-        }
-        if s.chance(0.15) {
-            for (t, cell) in demand[i].iter_mut().enumerate() {
-                if s.chance(0.5) {
-                    let quantity = round_to(s.between(0.0, 12.0), 2);
-                    forecast.push(crate::input::ForecastEntry { item: i, period: t, quantity });
-                    *cell = cell.max(quantity);
-                }
-            }
-        }
-    }
+    let (orders, forecast, demand) = adversarial_demand(&mut s, &horizon, &level_of);
 
     let (releases, gross) = adversarial_explosion(&items, &bom, demand);
     // Stock: what the first L periods need (usually), sometimes far more than needed.
@@ -1202,8 +1213,6 @@ fn flexible_items_and_demand(
     horizon: &Horizon,
     n_items: usize,
 ) -> (FlexibleDraft, Vec<Order>, Vec<crate::input::ForecastEntry>) {
-    let n_periods = horizon.periods;
-    let start = horizon.start;
     let (level_of, sizes) = adversarial_levels(s, n_items);
     let n_levels = sizes.len();
 
@@ -1227,49 +1236,7 @@ fn flexible_items_and_demand(
 
     let bom = adversarial_bom(s, &level_of, &sizes, &mut items);
 
-    // Demand: fractional orders, some past due or beyond the horizon; a few forecasts.
-    let mut orders = Vec::new();
-    let mut forecast = Vec::new();
-    let mut demand = vec![vec![0.0; n_periods]; n_items];
-    for (i, row) in demand.iter_mut().enumerate() {
-        let wanted = if level_of[i] == 0 { s.chance(0.85) } else { s.chance(0.15) };
-        if !wanted {
-            continue;
-        }
-        let mut order = |due: NaiveDate, quantity: f64| {
-            let id = format!("O-{}", orders.len() + 1);
-            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
-        };
-        for (t, cell) in row.iter_mut().enumerate() {
-            if !s.chance(0.6) {
-                continue;
-            }
-            for _ in 0..s.int_between(1, 2) {
-                let quantity = round_to(s.between(0.3, 15.0), 2).max(0.01);
-                let day = horizon.period_start(t).unwrap_or(start) + Days::new(s.below(7) as u64);
-                order(day, quantity);
-                *cell += quantity;
-            }
-        }
-        if s.chance(0.1) {
-            let quantity = round_to(s.between(0.3, 10.0), 2).max(0.01);
-            order(start - Days::new(3), quantity);
-            row[0] += quantity;
-        }
-        if s.chance(0.1) {
-            let end = horizon.end().unwrap_or(start);
-            order(end + Days::new(2), round_to(s.between(0.3, 10.0), 2).max(0.01));
-        }
-        if s.chance(0.15) {
-            for (t, cell) in row.iter_mut().enumerate() {
-                if s.chance(0.5) {
-                    let quantity = round_to(s.between(0.0, 12.0), 2);
-                    forecast.push(crate::input::ForecastEntry { item: i, period: t, quantity });
-                    *cell = cell.max(quantity);
-                }
-            }
-        }
-    }
+    let (orders, forecast, demand) = adversarial_demand(s, horizon, &level_of);
 
     let (releases, gross) = adversarial_explosion(&items, &bom, demand);
     (FlexibleDraft { items, level_of, bom, releases, gross }, orders, forecast)
