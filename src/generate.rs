@@ -908,6 +908,19 @@ fn adversarial_demand(
     (orders, forecast, demand)
 }
 
+/// The weekly horizon of an adversarial plan: `spec.periods` weeks from Monday 2026-01-05.
+fn adversarial_horizon(spec: &AdversarialSpec) -> Result<Horizon> {
+    checked_horizon(&GenerateSpec {
+        seed: spec.seed,
+        items: spec.items,
+        orders: 0,
+        periods: spec.periods,
+        bucket: Bucket::Week,
+        start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+        flexible: FlexibleSpec::default(),
+    })
+}
+
 /// The BOM of an adversarial plan: every item above the deepest level gets 1-3 distinct
 /// components, the first from the next level down; then holding costs along the BOM: a
 /// component sometimes dearer to hold than the part of its parent it becomes (converting stock
@@ -997,17 +1010,7 @@ fn adversarial_levels(s: &mut Sampler, n_items: usize) -> (Vec<usize>, Vec<usize
 /// are infeasible. Every plan passes `crate::input::read`'s validation: written with
 /// [`crate::input::write::write_plan_dir`] it reads back as the same plan.
 pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
-    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
-    let horizon_spec = GenerateSpec {
-        seed: spec.seed,
-        items: spec.items,
-        orders: 0,
-        periods: spec.periods,
-        bucket: Bucket::Week,
-        start,
-        flexible: FlexibleSpec::default(),
-    };
-    let horizon = checked_horizon(&horizon_spec)?;
+    let horizon = adversarial_horizon(spec)?;
     let n_items = spec.items;
     let n_periods = spec.periods;
     let mut s = Sampler::new(spec.seed, Stream::Adversarial);
@@ -1168,17 +1171,7 @@ struct FlexibleDraft {
 /// Some plans are infeasible. Every plan passes `crate::input::read`'s validation: written
 /// with [`crate::input::write::write_plan_dir`] it reads back as the same plan.
 pub fn generate_flexible_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
-    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
-    let horizon_spec = GenerateSpec {
-        seed: spec.seed,
-        items: spec.items,
-        orders: 0,
-        periods: spec.periods,
-        bucket: Bucket::Week,
-        start,
-        flexible: FlexibleSpec::default(),
-    };
-    let horizon = checked_horizon(&horizon_spec)?;
+    let horizon = adversarial_horizon(spec)?;
     let mut s = Sampler::new(spec.seed, Stream::Flexible);
     let (mut draft, orders, forecast) = flexible_items_and_demand(&mut s, &horizon, spec.items);
     let receipts = flexible_stock(&mut s, &mut draft, spec.periods);
