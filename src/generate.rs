@@ -1039,29 +1039,7 @@ pub fn generate_adversarial(spec: &AdversarialSpec) -> Result<PlanInput> {
     let (orders, forecast, demand) = adversarial_demand(&mut s, &horizon, &level_of);
 
     let (releases, gross) = adversarial_explosion(&items, &bom, demand);
-    // Stock: what the first L periods need (usually), sometimes far more than needed.
-    for (i, item) in items.iter_mut().enumerate() {
-        let early: f64 = gross[i].iter().take(item.lead_time).sum();
-        if s.chance(0.7) {
-            item.initial_inventory = round_to(early * s.between(0.8, 1.5), 2);
-        }
-        if level_of[i] > 0 && s.chance(0.25) {
-            item.initial_inventory += round_to(s.between(5.0, 40.0), 2);
-        }
-        item.initial_inventory = round_to(item.initial_inventory, 2);
-    }
-    let mut receipts = Vec::new();
-    for i in 0..n_items {
-        if !s.chance(0.25) {
-            continue;
-        }
-        let first = s.below(n_periods);
-        receipts.push(Receipt { item: i, period: first, quantity: round_to(s.between(1.0, 25.0), 2) });
-        let second = s.below(n_periods);
-        if second != first && s.chance(0.4) {
-            receipts.push(Receipt { item: i, period: second, quantity: round_to(s.between(1.0, 25.0), 2) });
-        }
-    }
+    let receipts = adversarial_stock(&mut s, &mut items, &gross, &level_of, n_periods);
 
     // Routings on 1-3 resources.
     let n_resources = s.int_between(1, 3);
@@ -1174,7 +1152,7 @@ pub fn generate_flexible_adversarial(spec: &AdversarialSpec) -> Result<PlanInput
     let horizon = adversarial_horizon(spec)?;
     let mut s = Sampler::new(spec.seed, Stream::Flexible);
     let (mut draft, orders, forecast) = flexible_items_and_demand(&mut s, &horizon, spec.items);
-    let receipts = flexible_stock(&mut s, &mut draft, spec.periods);
+    let receipts = adversarial_stock(&mut s, &mut draft.items, &draft.gross, &draft.level_of, spec.periods);
 
     // Lines (1-3) and, for some plans, a partner factory's resource.
     let n_lines = s.int_between(1, 3);
@@ -1254,20 +1232,27 @@ fn adversarial_lot_rules(s: &mut Sampler, item: &mut Item) {
     }
 }
 
-/// Initial stock (what the first periods need, sometimes far more) and receipts.
-fn flexible_stock(s: &mut Sampler, draft: &mut FlexibleDraft, n_periods: usize) -> Vec<Receipt> {
-    for (i, item) in draft.items.iter_mut().enumerate() {
-        let early: f64 = draft.gross[i].iter().take(item.lead_time).sum();
+/// Initial stock of an adversarial plan's items (what the first lead-time periods need,
+/// usually; sometimes far more than needed) and receipts.
+fn adversarial_stock(
+    s: &mut Sampler,
+    items: &mut [Item],
+    gross: &[Vec<f64>],
+    level_of: &[usize],
+    n_periods: usize,
+) -> Vec<Receipt> {
+    for (i, item) in items.iter_mut().enumerate() {
+        let early: f64 = gross[i].iter().take(item.lead_time).sum();
         if s.chance(0.7) {
             item.initial_inventory = round_to(early * s.between(0.8, 1.5), 2);
         }
-        if draft.level_of[i] > 0 && s.chance(0.25) {
+        if level_of[i] > 0 && s.chance(0.25) {
             item.initial_inventory += round_to(s.between(5.0, 40.0), 2);
         }
         item.initial_inventory = round_to(item.initial_inventory, 2);
     }
     let mut receipts = Vec::new();
-    for i in 0..draft.items.len() {
+    for i in 0..items.len() {
         if !s.chance(0.25) {
             continue;
         }
