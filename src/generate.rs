@@ -1547,6 +1547,17 @@ fn flexible_resources(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `plan` and reads it back: the same plan (every generated plan is valid input).
+    fn assert_reads_back(plan: &PlanInput, seed: u64) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        crate::input::write::write_plan_dir(plan, dir.path()).expect("write");
+        let read = match crate::input::read::read_plan_dir(dir.path()) {
+            Ok(read) => read,
+            Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
+        };
+        assert_eq!(&read, plan, "seed {seed}");
+    }
     use crate::input::PeriodOf;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1727,13 +1738,7 @@ mod tests {
             assert_eq!(generate_adversarial(&spec).ok().as_ref(), Some(&plan));
             assert_eq!(plan.items.len(), spec.items);
             assert!(crate::input::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
-            let dir = tempfile::tempdir().expect("temp dir");
-            crate::input::write::write_plan_dir(&plan, dir.path()).expect("write");
-            let read = match crate::input::read::read_plan_dir(dir.path()) {
-                Ok(read) => read,
-                Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
-            };
-            assert_eq!(read, plan, "seed {seed}");
+            assert_reads_back(&plan, seed);
             if plan
                 .bom
                 .iter()
@@ -1771,13 +1776,7 @@ mod tests {
             assert_eq!(plan.items.len(), spec.items);
             assert_eq!(plan.n_periods(), spec.periods);
             assert!(crate::input::bom::BomGraph::new(&plan).is_ok(), "seed {seed}: BOM rejected");
-            let dir = tempfile::tempdir().expect("temp dir");
-            crate::input::write::write_plan_dir(&plan, dir.path()).expect("write");
-            let read = match crate::input::read::read_plan_dir(dir.path()) {
-                Ok(read) => read,
-                Err(error) => panic!("seed {seed}: written plan does not read back: {error}"),
-            };
-            assert_eq!(read, plan, "seed {seed}");
+            assert_reads_back(&plan, seed);
             let options = crate::input::Options::new(&plan);
             let items = 0..plan.items.len();
             two_routes += usize::from(items.clone().any(|i| options.made_of_item(i).count() >= 2));
