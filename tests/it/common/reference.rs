@@ -208,53 +208,13 @@ pub fn option_needs_setup(input: &PlanInput, o: &RefOption) -> bool {
 /// profitable conversion, so with non-negative costs lowering it never raises the objective.
 /// The bound is far from tight on purpose: it only has to be valid for every input.
 pub fn lot_bounds(input: &PlanInput) -> Vec<f64> {
-    let n_items = input.items.len();
-    let n_periods = input.n_periods() as f64;
-    let demand = reference_demand(input);
-    let allowance = |i: usize| {
-        let item = &input.items[i];
-        item.min_lot.max(item.lot_multiple.unwrap_or(0.0))
-    };
-    let mut receipts = vec![0.0; n_items];
-    for r in &input.receipts {
-        receipts[r.item] += r.quantity;
-    }
-    // X bottom-up, by memoised recursion over the edges (the BOM is acyclic).
-    fn x_of(input: &PlanInput, i: usize, free: &[f64], memo: &mut [Option<f64>]) -> f64 {
-        if let Some(v) = memo[i] {
-            return v;
-        }
-        let mut total = 0.0;
-        for edge in input.bom.iter().filter(|e| e.parent == i) {
-            total += (free[edge.component] + x_of(input, edge.component, free, memo)) / edge.quantity;
-        }
-        memo[i] = Some(total);
-        total
-    }
-    let free: Vec<f64> =
-        (0..n_items).map(|c| input.items[c].initial_inventory + receipts[c] + n_periods * allowance(c)).collect();
-    let mut x_memo = vec![None; n_items];
-    let conversion: Vec<f64> = (0..n_items).map(|i| x_of(input, i, &free, &mut x_memo)).collect();
-    // N top-down, by memoised recursion over the parents.
-    fn n_of(input: &PlanInput, i: usize, own: &[f64], memo: &mut [Option<f64>]) -> f64 {
-        if let Some(v) = memo[i] {
-            return v;
-        }
-        let mut total = own[i];
-        for edge in input.bom.iter().filter(|e| e.component == i) {
-            total += edge.quantity * n_of(input, edge.parent, own, memo);
-        }
-        memo[i] = Some(total);
-        total
-    }
-    let own: Vec<f64> = (0..n_items)
-        .map(|i| demand[i].iter().sum::<f64>() + input.items[i].safety_stock + n_periods * allowance(i) + conversion[i])
-        .collect();
-    let mut n_memo = vec![None; n_items];
-    (0..n_items)
+    let allowance: Vec<f64> =
+        input.items.iter().map(|item| item.min_lot.max(item.lot_multiple.unwrap_or(0.0))).collect();
+    let whole = production_bounds(input, &allowance);
+    (0..input.items.len())
         .map(|i| {
             let item = &input.items[i];
-            let mut m = n_of(input, i, &own, &mut n_memo);
+            let mut m = whole[i];
             if let Some(max_lot) = item.max_lot {
                 m = m.min(max_lot);
             }
@@ -271,28 +231,12 @@ pub fn lot_bounds(input: &PlanInput) -> Vec<f64> {
         .collect()
 }
 
-/// The big-M `M_o` of `x[o,t] <= M_o y[o,t]` (and of the family and joint-order links), one
-/// per option of [`reference_options`], for a plan that uses version 2: [`lot_bounds`]'s
-/// argument, option by option.
-///
-/// `M_o = min(N_i, max_o, cap_o, min_r max_t (C[r,t] + Omax_r) / u[o,r])`, rounded up to a
-/// multiple of `mult_o`, where the capacity term runs over the option's routing rows with
-/// `u > 0`, and `N_i` bounds the whole production of its item `i` (all its options together)
-/// in some optimal plan, as in [`lot_bounds`] with one change: the rounding excess allowed per
-/// period is `Σ_{o of i} (min_o + mult_o)` (every option may start a lot each period, and a lot
-/// forced up by a minimum and then to a multiple exceeds its need by less than `min_o +
-/// mult_o`). Only made options consume components, so the conversion `X_i` runs through the
-/// BOM edges as before (a bought lot converts nothing). Lowering a lot never needs another
-/// setup, family setup or joint order, nor breaks `max_per_period`, so the argument of
-/// [`lot_bounds`] stands.
-pub fn option_lot_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
+/// `N_i` for every item (see [`lot_bounds`]): a bound on its whole production in some optimal
+/// plan, with `allowance[i]` the rounding excess its lots may carry per period.
+fn production_bounds(input: &PlanInput, allowance: &[f64]) -> Vec<f64> {
     let n_items = input.items.len();
     let n_periods = input.n_periods() as f64;
     let demand = reference_demand(input);
-    let mut allowance = vec![0.0; n_items];
-    for o in options {
-        allowance[o.item] += o.min_lot + o.lot_multiple.unwrap_or(0.0);
-    }
     let mut receipts = vec![0.0; n_items];
     for r in &input.receipts {
         receipts[r.item] += r.quantity;
@@ -329,7 +273,29 @@ pub fn option_lot_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
         .map(|i| demand[i].iter().sum::<f64>() + input.items[i].safety_stock + n_periods * allowance[i] + conversion[i])
         .collect();
     let mut n_memo = vec![None; n_items];
-    let whole: Vec<f64> = (0..n_items).map(|i| n_of(input, i, &own, &mut n_memo)).collect();
+    (0..n_items).map(|i| n_of(input, i, &own, &mut n_memo)).collect()
+}
+
+/// The big-M `M_o` of `x[o,t] <= M_o y[o,t]` (and of the family and joint-order links), one
+/// per option of [`reference_options`], for a plan that uses version 2: [`lot_bounds`]'s
+/// argument, option by option.
+///
+/// `M_o = min(N_i, max_o, cap_o, min_r max_t (C[r,t] + Omax_r) / u[o,r])`, rounded up to a
+/// multiple of `mult_o`, where the capacity term runs over the option's routing rows with
+/// `u > 0`, and `N_i` bounds the whole production of its item `i` (all its options together)
+/// in some optimal plan, as in [`lot_bounds`] with one change: the rounding excess allowed per
+/// period is `Σ_{o of i} (min_o + mult_o)` (every option may start a lot each period, and a lot
+/// forced up by a minimum and then to a multiple exceeds its need by less than `min_o +
+/// mult_o`). Only made options consume components, so the conversion `X_i` runs through the
+/// BOM edges as before (a bought lot converts nothing). Lowering a lot never needs another
+/// setup, family setup or joint order, nor breaks `max_per_period`, so the argument of
+/// [`lot_bounds`] stands.
+pub fn option_lot_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
+    let mut allowance = vec![0.0; input.items.len()];
+    for o in options {
+        allowance[o.item] += o.min_lot + o.lot_multiple.unwrap_or(0.0);
+    }
+    let whole = production_bounds(input, &allowance);
     options
         .iter()
         .map(|o| {
