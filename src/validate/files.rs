@@ -553,4 +553,21 @@ mod tests {
         };
         assert_eq!(column.as_deref(), Some("objective"));
     }
+
+    #[test]
+    fn summary_suppliers_are_read_and_a_malformed_entry_is_named() {
+        let summary = parse_summary(r#"{"suppliers":[{"supplier":"MILL","units":5,"spend":20.5}]}"#);
+        let claims = summary.map(|s| s.suppliers).unwrap_or_default();
+        let want = SupplierClaim { supplier: "MILL".into(), units: Some(5.0), spend: Some(20.5) };
+        assert_eq!(claims, vec![want]);
+        for (text, column) in [
+            (r#"{"suppliers":{}}"#, "suppliers"),
+            (r#"{"suppliers":[3]}"#, "suppliers[0]"),
+            (r#"{"suppliers":[{"units":5}]}"#, "suppliers[0].supplier"),
+            (r#"{"suppliers":[{"supplier":"M","spend":"a lot"}]}"#, "suppliers[0].spend"),
+        ] {
+            let found = parse_summary(text).err().and_then(|d| d.column);
+            assert_eq!(found.as_deref(), Some(column), "{text}");
+        }
+    }
 }
