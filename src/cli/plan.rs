@@ -48,6 +48,25 @@ fn plan(
     let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, format)?;
     let write_seconds = write_started.elapsed().as_secs_f64();
     sayln!("{}", flexplan::output::headline(&summary, options));
+    if !summary.suppliers.is_empty() {
+        let bought: Vec<String> = summary
+            .suppliers
+            .iter()
+            .map(|v| match v.lots {
+                0 => format!("{} nothing", v.supplier),
+                lots => format!(
+                    "{} {} units ({lots} lot{} in {} order{}) for {}",
+                    v.supplier,
+                    v.units,
+                    if lots == 1 { "" } else { "s" },
+                    v.orders,
+                    if v.orders == 1 { "" } else { "s" },
+                    v.spend
+                ),
+            })
+            .collect();
+        sayln!("suppliers: {}", bought.join("; "));
+    }
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
             sayln!("  - {}", f.message);

@@ -1107,3 +1107,19 @@ fn a_closed_stdout_does_not_lose_the_plan() {
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     assert!(plan_dir.join("lots.csv").is_file(), "the plan is written: {:?}", names_in(out.path()));
 }
+
+#[test]
+fn plan_says_what_it_buys_from_each_supplier() {
+    // Hand-worked in tests/fixtures/plans/joint_order_together: INK and DYE both in week 1 from
+    // CHEM, one shipment of 100 (their unit costs are 0).
+    let out = temp_dir();
+    let plan_dir = out.path().join("plan");
+    let case = repo_root().join("tests/fixtures/plans/joint_order_together");
+    let output = flexplan(&["plan", path_arg(&case), "--out", path_arg(&plan_dir)]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("\nsuppliers: CHEM 20 units (2 lots in 1 order) for 100\n"),
+        "{}",
+        stdout(&output)
+    );
+}
