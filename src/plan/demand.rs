@@ -1,9 +1,9 @@
 //! Bucketed demand `D[item, period]`: customer orders and forecast folded into periods.
 //!
 //! One pass over the orders puts each order's quantity into the period its due date falls in
-//! (by [`Horizon::locate`]): an order due before the horizon start is due in period 1 and
-//! counted as past due; an order due on or after the end of the horizon is left out and
-//! counted. The demand planned for an item in a period is `max(firm orders due then,
+//! (by [`crate::input::Horizon::locate`]): an order due before the horizon start is due in
+//! period 1 and counted as past due; an order due on or after the end of the horizon is left
+//! out and counted. The demand planned for an item in a period is `max(firm orders due then,
 //! forecast)`: firm orders consume the forecast of their period.
 //!
 //! All tables are [`Grid`]s with one row per item and 0-based periods.
