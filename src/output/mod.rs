@@ -167,24 +167,28 @@ pub struct SupplierSpend {
 /// Per supplier, the units, lots, joint orders and spend of the plan's lots (`lots` per option,
 /// as [`PlanSolution::lots`]); empty when the plan has no suppliers.
 pub fn supplier_spend(input: &PlanInput, options: &Options, lots: &crate::grid::Grid<f64>) -> Vec<SupplierSpend> {
+    let mut bought_from = vec![Vec::new(); input.suppliers.len()];
+    for (o, option) in options.all().iter().enumerate() {
+        if let Some(list) = option.supplier().and_then(|v| bought_from.get_mut(v)) {
+            list.push(o);
+        }
+    }
+    let ordering = crate::plan::solution::joint_orders(input, options, lots);
     input
         .suppliers
         .iter()
+        .zip(&bought_from)
         .enumerate()
-        .map(|(v, supplier)| {
+        .map(|(v, (supplier, bought))| {
             let mut spend = SupplierSpend { supplier: supplier.id.clone(), units: 0.0, lots: 0, orders: 0, spend: 0.0 };
             for t in 0..input.n_periods() {
-                let mut ordered = false;
-                for (o, option) in options.all().iter().enumerate().filter(|(_, o)| o.supplier() == Some(v)) {
+                for &o in bought.iter().filter(|&&o| lots[(o, t)] > 0.0) {
                     let x = lots[(o, t)];
-                    if x > 0.0 {
-                        spend.units += x;
-                        spend.lots += 1;
-                        spend.spend += option.unit_cost * x + option.order_cost;
-                        ordered = true;
-                    }
+                    spend.units += x;
+                    spend.lots += 1;
+                    spend.spend += options.get(o).unit_cost * x + options.get(o).order_cost;
                 }
-                if ordered {
+                if ordering[(v, t)] {
                     spend.orders += 1;
                     spend.spend += supplier.order_cost;
                 }
