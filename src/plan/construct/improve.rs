@@ -28,7 +28,7 @@
 //! the plan shipped, so no shipment, balance or safety stock gets worse, and every move lowers
 //! the cost. Moves are applied best saving first, in passes, until none saves anything.
 
-use super::lot_costs;
+use super::{lot_costs, plus_new_lot_cost, Booked};
 use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::{Options, PlanInput, Routing};
@@ -356,22 +356,10 @@ impl<'a> Search<'a> {
         Some(room.max(0.0) + 1e-9)
     }
 
-    /// What starting a lot of option `o` in `to` adds besides its units: its setup and order
-    /// costs, its families' setups not booked in `to`, its supplier's joint order if none is
-    /// placed in `to`.
+    /// What starting a lot of option `o` in `to` adds besides its units ([`plus_new_lot_cost`]).
     fn new_lot_cost(&self, o: usize, to: usize) -> f64 {
-        let mut cost = self.setup_cost[o];
-        let mut families: Vec<usize> = Vec::new();
-        for r in &self.routings[o] {
-            if let Some(f) = r.family.filter(|&f| !self.family_on[(f, to)] && !families.contains(&f)) {
-                families.push(f);
-                cost += self.input.families[f].setup_cost;
-            }
-        }
-        if let Some(v) = self.options.get(o).supplier().filter(|&v| !self.ordering[(v, to)]) {
-            cost += self.input.suppliers[v].order_cost;
-        }
-        cost
+        let booked = Booked { family_on: &self.family_on, ordering: &self.ordering };
+        plus_new_lot_cost(0.0, self.input, self.options, &self.setup_cost, booked, o, to)
     }
 
     /// Applies `m`: the lots, the free time of both periods and the stock in between. (A lot

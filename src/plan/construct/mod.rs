@@ -411,20 +411,12 @@ impl<'a> Construction<'a> {
     fn lot_at_hand_cost(&self, o: usize, arrival: usize, quantity: f64) -> f64 {
         let option = self.options.get(o);
         let Some(start) = arrival.checked_sub(option.lead_time) else { return f64::INFINITY };
-        let mut cost = option.unit_cost * quantity.max(option.min_lot);
+        let units = option.unit_cost * quantity.max(option.min_lot);
         if self.lots.get(o, start).is_some_and(|&lot| lot > 0.0) {
-            return cost;
+            return units;
         }
-        cost += self.lot_cost[o];
-        for routing in self.routings_of_option.get(o).into_iter().flatten() {
-            if let Some(f) = routing.family.filter(|&f| !self.family_on.get(f, start).copied().unwrap_or(true)) {
-                cost += self.input.families[f].setup_cost;
-            }
-        }
-        if let Some(v) = option.supplier().filter(|&v| !self.joint_on.get(v, start).copied().unwrap_or(true)) {
-            cost += self.input.suppliers[v].order_cost;
-        }
-        cost
+        let booked = Booked { family_on: &self.family_on, ordering: &self.joint_on };
+        plus_new_lot_cost(units, self.input, self.options, &self.lot_cost, booked, o, start)
     }
 
     /// The setup time a new lot of `routing` books on its resource in `period`: its own setup
@@ -540,6 +532,42 @@ fn saturation_order(input: &PlanInput, options: &Options, lots: Option<&Grid<f64
             order
         })
         .collect()
+}
+
+/// The family setups and supplier orders already booked per period: what a new lot does not
+/// pay again.
+#[derive(Clone, Copy)]
+pub(super) struct Booked<'g> {
+    /// Whether each family is set up in each period.
+    pub(super) family_on: &'g Grid<bool>,
+    /// Whether each supplier has an order in each period.
+    pub(super) ordering: &'g Grid<bool>,
+}
+
+/// `cost` plus what starting a lot of option `o` in period `t` adds besides its units: its
+/// order and setup costs (`lot_cost`, [`lot_costs`]), the setup of each of its families not
+/// set up in `t`, and its supplier's joint order when none is placed in `t` (`booked`). Two
+/// routing rows of one option lie on different resources, so never on the same family row.
+pub(super) fn plus_new_lot_cost(
+    mut cost: f64,
+    input: &PlanInput,
+    options: &Options,
+    lot_cost: &[f64],
+    booked: Booked<'_>,
+    o: usize,
+    t: usize,
+) -> f64 {
+    let option = options.get(o);
+    cost += lot_cost[o];
+    for &row in option.routings() {
+        if let Some(f) = input.routings[row].family.filter(|&f| !booked.family_on.get(f, t).copied().unwrap_or(true)) {
+            cost += input.families[f].setup_cost;
+        }
+    }
+    if let Some(v) = option.supplier().filter(|&v| !booked.ordering.get(v, t).copied().unwrap_or(true)) {
+        cost += input.suppliers[v].order_cost;
+    }
+    cost
 }
 
 /// Item `i`'s options, cheapest first: by unit cost, then the cost of a lot, then as listed
