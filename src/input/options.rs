@@ -195,6 +195,21 @@ impl Options {
         self.of_item(i).filter(|&o| self.list[o].is_made())
     }
 
+    /// The `(route, supplier)` ids a lot row of option `o` carries in `lots.csv` (empty for the
+    /// unnamed version-1 ways).
+    pub fn way_ids<'a>(&self, input: &'a PlanInput, o: usize) -> (&'a str, &'a str) {
+        let option = &self.list[o];
+        let route = option.route().and_then(|r| input.routes.get(r)).map_or("", |r| r.id.as_str());
+        let supplier = option.supplier().and_then(|v| input.suppliers.get(v)).map_or("", |v| v.id.as_str());
+        (route, supplier)
+    }
+
+    /// The option of item `i` that a lot row naming `route` and `supplier` belongs to (the
+    /// inverse of [`Options::way_ids`]).
+    pub fn named(&self, input: &PlanInput, i: usize, route: &str, supplier: &str) -> Option<usize> {
+        self.of_item(i).find(|&o| self.way_ids(input, o) == (route, supplier))
+    }
+
     /// True when every item has exactly one option with the item's own values (a version-1
     /// plan): then option `o` is item `o`.
     pub fn one_per_item(&self) -> bool {

@@ -151,13 +151,7 @@ pub fn load_lots(plan_folder: &Path, input: &PlanInput) -> Result<Grid<f64>> {
         };
         let route = routes.get(row).and_then(|c| c.value()).unwrap_or("");
         let supplier = suppliers.get(row).and_then(|c| c.value()).unwrap_or("");
-        let option = options.of_item(i).find(|&o| {
-            let option = options.get(o);
-            let route_id = option.route().map_or("", |r| input.routes[r].id.as_str());
-            let supplier_id = option.supplier().map_or("", |v| input.suppliers[v].id.as_str());
-            route_id == route && supplier_id == supplier
-        });
-        match option {
+        match options.named(input, i, route, supplier) {
             Some(o) => {
                 if let Some(cell) = lots.get_mut(o, period as usize - 1) {
                     *cell += quantity;

@@ -278,15 +278,15 @@ impl Cells<'_, '_> {
 /// One row of `lots.csv`. `route` and `supplier` are empty for the unnamed route or supplier,
 /// and when the file has no such column (a version-1 plan).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct LotRow {
-    pub(super) item: String,
-    pub(super) kind: String,
-    pub(super) route: String,
-    pub(super) supplier: String,
-    pub(super) period: i64,
-    pub(super) start_date: NaiveDate,
-    pub(super) available_period: i64,
-    pub(super) quantity: f64,
+pub(crate) struct LotRow {
+    pub(crate) item: String,
+    pub(crate) kind: String,
+    pub(crate) route: String,
+    pub(crate) supplier: String,
+    pub(crate) period: i64,
+    pub(crate) start_date: NaiveDate,
+    pub(crate) available_period: i64,
+    pub(crate) quantity: f64,
 }
 
 pub(super) fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
@@ -313,19 +313,19 @@ pub(super) fn parse_lots(table: &Table) -> Result<Vec<LotRow>, Diagnostic> {
 
 /// One row of `inventory.csv`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct InventoryValues {
-    pub(super) demand: f64,
-    pub(super) shipped: f64,
-    pub(super) inventory: f64,
-    pub(super) backlog: f64,
-    pub(super) safety_shortfall: f64,
+pub(crate) struct InventoryValues {
+    pub(crate) demand: f64,
+    pub(crate) shipped: f64,
+    pub(crate) inventory: f64,
+    pub(crate) backlog: f64,
+    pub(crate) safety_shortfall: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct InventoryRow {
-    pub(super) item: String,
-    pub(super) period: i64,
-    pub(super) values: InventoryValues,
+pub(crate) struct InventoryRow {
+    pub(crate) item: String,
+    pub(crate) period: i64,
+    pub(crate) values: InventoryValues,
 }
 
 pub(super) fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, Diagnostic> {
@@ -353,19 +353,19 @@ pub(super) fn parse_inventory(table: &Table) -> Result<Vec<InventoryRow>, Diagno
 
 /// One row of `resources.csv`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct ResourceValues {
-    pub(super) capacity: f64,
-    pub(super) run_time: f64,
-    pub(super) setup_time: f64,
-    pub(super) overtime: f64,
-    pub(super) utilization: Option<f64>,
+pub(crate) struct ResourceValues {
+    pub(crate) capacity: f64,
+    pub(crate) run_time: f64,
+    pub(crate) setup_time: f64,
+    pub(crate) overtime: f64,
+    pub(crate) utilization: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct ResourceRow {
-    pub(super) resource: String,
-    pub(super) period: i64,
-    pub(super) values: ResourceValues,
+pub(crate) struct ResourceRow {
+    pub(crate) resource: String,
+    pub(crate) period: i64,
+    pub(crate) values: ResourceValues,
 }
 
 pub(super) fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, Diagnostic> {
@@ -393,13 +393,13 @@ pub(super) fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, Diagnos
 
 /// One row of `order_promises.csv`.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct PromiseRow {
-    pub(super) order_id: String,
-    pub(super) item: String,
-    pub(super) quantity: f64,
-    pub(super) due_period: i64,
-    pub(super) promised_period: Option<i64>,
-    pub(super) periods_late: Option<i64>,
+pub(crate) struct PromiseRow {
+    pub(crate) order_id: String,
+    pub(crate) item: String,
+    pub(crate) quantity: f64,
+    pub(crate) due_period: i64,
+    pub(crate) promised_period: Option<i64>,
+    pub(crate) periods_late: Option<i64>,
 }
 
 pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnostic> {

@@ -69,7 +69,7 @@ mod stock;
 mod ways;
 
 use self::files::{load_table, parse_inventory, parse_lots, parse_promises, parse_resources, read_summary, unusable};
-use self::files::{InventoryValues, ResourceValues};
+use self::files::{InventoryRow, InventoryValues, LotRow, PromiseRow, ResourceRow, ResourceValues};
 use self::recompute::{consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource};
 use self::ways::Ways;
 use crate::costs::CostBreakdown;
@@ -304,27 +304,39 @@ impl ValidationReport {
     }
 }
 
+/// The rows of a written plan folder, as the checker reads them (CSV or Parquet); the HTML
+/// report shows the same rows.
+pub struct PlanRows {
+    pub(crate) lots: Vec<LotRow>,
+    pub(crate) inventory: Vec<InventoryRow>,
+    pub(crate) resources: Vec<ResourceRow>,
+    pub(crate) promises: Vec<PromiseRow>,
+}
+
+/// Reads the tables of the plan folder `plan_dir` (an [`Error::Plan`](crate::Error::Plan) names
+/// a missing or malformed file, row and column).
+pub fn read_plan_rows(plan_dir: &Path) -> Result<PlanRows> {
+    let lots = parse_lots(&load_table(plan_dir, "lots")?).map_err(unusable(plan_dir))?;
+    let inventory = parse_inventory(&load_table(plan_dir, "inventory")?).map_err(unusable(plan_dir))?;
+    let resources = parse_resources(&load_table(plan_dir, "resources")?).map_err(unusable(plan_dir))?;
+    let promises = parse_promises(&load_table(plan_dir, "order_promises")?).map_err(unusable(plan_dir))?;
+    Ok(PlanRows { lots, inventory, resources, promises })
+}
+
 /// Checks the plan in `plan_dir` against `input`; see the module docs.
 ///
 /// Returns an error only when the plan files cannot be read ([`Error::Read`](crate::Error::Read))
 /// or are missing or malformed ([`Error::Plan`](crate::Error::Plan)); every broken rule is a
 /// [`Violation`] in the report.
 pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationReport> {
-    let lots_table = load_table(plan_dir, "lots")?;
-    let inventory_table = load_table(plan_dir, "inventory")?;
-    let resources_table = load_table(plan_dir, "resources")?;
-    let promises_table = load_table(plan_dir, "order_promises")?;
+    let rows = read_plan_rows(plan_dir)?;
     let summary = read_summary(plan_dir)?;
 
     let mut checker = Checker::new(input);
-    let lot_rows = parse_lots(&lots_table).map_err(unusable(plan_dir))?;
-    checker.check_lots(&lot_rows);
-    let inventory_rows = parse_inventory(&inventory_table).map_err(unusable(plan_dir))?;
-    checker.check_inventory(&inventory_rows);
-    let resource_rows = parse_resources(&resources_table).map_err(unusable(plan_dir))?;
-    checker.check_resources(&resource_rows);
-    let promise_rows = parse_promises(&promises_table).map_err(unusable(plan_dir))?;
-    let on_time_rate = checker.check_promises(&promise_rows);
+    checker.check_lots(&rows.lots);
+    checker.check_inventory(&rows.inventory);
+    checker.check_resources(&rows.resources);
+    let on_time_rate = checker.check_promises(&rows.promises);
     let fill_rate = checker.fill_rate();
     let costs = checker.costs();
     let reported_objective = checker.check_summary(&summary, &costs, fill_rate, on_time_rate);
