@@ -69,6 +69,7 @@ pub mod import;
 pub mod input;
 pub mod output;
 pub mod plan;
+pub mod report;
 pub mod suite;
 pub mod sweep;
 pub mod validate;

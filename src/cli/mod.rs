@@ -27,6 +27,7 @@ mod forecast;
 mod generate;
 mod import;
 mod plan;
+mod report;
 mod sweep;
 mod validate;
 
@@ -69,6 +70,8 @@ enum Command {
     Generate(GenerateArgs),
     /// Run what-if scenarios (reoptimize or evaluate) in parallel; `sweep merge` joins shards.
     Sweep(SweepArgs),
+    /// Write report.html, a self-contained HTML report of a plan (PLAN_DIR OUT_DIR) or a sweep (SWEEP_DIR OUT_DIR).
+    Report(ReportArgs),
 }
 
 // The argument structs carry no doc comment of their own: the variant's is the command's help.
@@ -113,6 +116,9 @@ struct PlanArgs {
     /// Primal heuristic whose plan warm-starts the solve.
     #[arg(long, value_enum, default_value_t = HeuristicArg::Construct)]
     heuristic: HeuristicArg,
+    /// Also write report.html, the plan's HTML report, into the plan folder.
+    #[arg(long)]
+    html: bool,
 }
 
 #[derive(clap::Args)]
@@ -167,6 +173,15 @@ struct BenchArgs {
     /// Also write the table as CSV (and Markdown next to it, .md).
     #[arg(long)]
     out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The plan directory the plan was made from, or a sweep's output folder.
+    dir: PathBuf,
+    /// The plan folder written by `flexplan plan` (report.html is written into it), or, after a
+    /// sweep folder, the folder to write report.html into (created when missing).
+    out_dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -480,5 +495,6 @@ fn dispatch(command: Command) -> Result<i32, Failure> {
         Command::Forecast(args) => forecast::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

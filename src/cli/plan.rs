@@ -10,7 +10,7 @@ use flexplan::plan::SolveOptions;
 use std::path::Path;
 
 pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
-    let PlanArgs { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic } =
+    let PlanArgs { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic, html } =
         args;
     // The time limit bounds the whole run, reading the input included.
     let clock_started = std::time::Instant::now();
@@ -27,7 +27,18 @@ pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
         OutFormat::Csv => TableFormat::Csv,
         OutFormat::Parquet => TableFormat::Parquet,
     };
-    plan(&input, &bom, &options, &plan_config(formulation, heuristic), &out, format, read_seconds)
+    let written = Written { dir: &out, format, html: html.then_some(plan_dir.as_path()) };
+    plan(&input, &bom, &options, &plan_config(formulation, heuristic), &written, read_seconds)
+}
+
+/// Where and how the plan is written.
+struct Written<'a> {
+    /// The plan folder.
+    dir: &'a Path,
+    /// Its tables' format.
+    format: TableFormat,
+    /// `--html`: the plan directory, to write `report.html` of the plan into the folder.
+    html: Option<&'a Path>,
 }
 
 fn plan(
@@ -35,17 +46,17 @@ fn plan(
     bom: &BomGraph,
     options: &SolveOptions,
     config: &flexplan::plan::PlanConfig,
-    out: &Path,
-    format: TableFormat,
+    written_to: &Written,
     read_seconds: f64,
 ) -> Result<i32, Failure> {
+    let out = written_to.dir;
     for order in flexplan::check::unusual_orders(input) {
         eprintln!("{}", order.warning());
     }
     let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
     outcome.timings.read = read_seconds;
     let write_started = std::time::Instant::now();
-    let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, format)?;
+    let (summary, written) = flexplan::output::write_outcome(input, &outcome, options, out, written_to.format)?;
     let write_seconds = write_started.elapsed().as_secs_f64();
     sayln!("{}", flexplan::output::headline(&summary, options));
     if !summary.suppliers.is_empty() {
@@ -77,6 +88,10 @@ fn plan(
     }
     if written {
         sayln!("plan written to {}", out.display());
+        if let Some(plan_dir) = written_to.html {
+            let report = flexplan::report::write_plan_report(input, plan_dir, out)?;
+            sayln!("report written to {}", report.display());
+        }
     } else {
         sayln!("nothing written; {} left as it was", out.display());
     }

@@ -21,7 +21,7 @@ use std::path::Path;
 pub use crate::input::table::TableFormat;
 
 /// The names of every file a plan folder may hold (anything else in OUT_DIR is not ours).
-pub const PLAN_FILES: [&str; 9] = [
+pub const PLAN_FILES: [&str; 10] = [
     "lots.csv",
     "inventory.csv",
     "resources.csv",
@@ -31,6 +31,9 @@ pub const PLAN_FILES: [&str; 9] = [
     "resources.parquet",
     "order_promises.parquet",
     "summary.json",
+    // Written by `flexplan report` / `plan --html` into the plan folder; a new plan replaces
+    // the whole folder, so an old report never describes a newer plan.
+    "report.html",
 ];
 
 /// One row of `order_promises.csv`.
@@ -142,10 +145,24 @@ pub struct Summary {
     pub flexplan_version: &'static str,
     /// Why the plan is infeasible.
     pub diagnosis: Option<crate::plan::diagnose::Diagnosis>,
+    /// The solve's incumbent and bound over time (timing: differs between runs), for the
+    /// report's progress chart.
+    pub progress: Vec<ProgressEntry>,
     /// Per supplier of `sources.csv`, what the plan buys from it (absent without suppliers, so
     /// version-1 summaries are unchanged).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppliers: Vec<SupplierSpend>,
+}
+
+/// One point of `summary.json`'s `progress`: when the solver found a better plan or bound.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressEntry {
+    /// Seconds since the solve began.
+    pub seconds: f64,
+    /// Objective of the best plan so far (null before the first).
+    pub incumbent: Option<f64>,
+    /// Best proven lower bound so far (null before the first).
+    pub bound: Option<f64>,
 }
 
 /// What a plan buys from one supplier (`summary.json`'s `suppliers`).
@@ -268,6 +285,15 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         solver: outcome.solver.clone(),
         flexplan_version: env!("CARGO_PKG_VERSION"),
         diagnosis: outcome.diagnosis.clone(),
+        progress: outcome
+            .progress
+            .iter()
+            .map(|p| ProgressEntry {
+                seconds: (p.seconds * 1e3).round() / 1e3,
+                incumbent: p.incumbent.is_finite().then(|| snap(p.incumbent)),
+                bound: p.bound.is_finite().then(|| snap(p.bound)),
+            })
+            .collect(),
         suppliers: outcome
             .solution
             .as_ref()
@@ -324,8 +350,9 @@ fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises:
                 let option = options.get(o);
                 item.push(it.id.clone());
                 kind.push(if option.is_made() { ItemKind::Make } else { ItemKind::Buy }.as_str().to_string());
-                route.push(option.route().map(|r| input.routes[r].id.clone()).unwrap_or_default());
-                supplier.push(option.supplier().map(|v| input.suppliers[v].id.clone()).unwrap_or_default());
+                let (route_id, supplier_id) = options.way_ids(input, o);
+                route.push(route_id.to_string());
+                supplier.push(supplier_id.to_string());
                 per.push(period(t));
                 start.push(input.horizon.period_start(t).map(|d| d.to_string()).unwrap_or_default());
                 avail.push(period(t + option.lead_time));

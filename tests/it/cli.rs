@@ -131,6 +131,7 @@ fn summary_without_timings(dir: &Path) -> Value {
     assert!(object.remove("build_seconds").is_some(), "summary.json has build_seconds");
     assert!(object.remove("solve_seconds").is_some(), "summary.json has solve_seconds");
     assert!(object.remove("seconds").is_some(), "summary.json has seconds");
+    assert!(object.remove("progress").is_some(), "summary.json has progress");
     summary
 }
 
