@@ -60,23 +60,7 @@ fn plan(
     let write_seconds = write_started.elapsed().as_secs_f64();
     sayln!("{}", flexplan::output::headline(&summary, options));
     if !summary.suppliers.is_empty() {
-        let bought: Vec<String> = summary
-            .suppliers
-            .iter()
-            .map(|v| match v.lots {
-                0 => format!("{} nothing", v.supplier),
-                lots => format!(
-                    "{} {} units ({lots} lot{} in {} order{}) for {}",
-                    v.supplier,
-                    v.units,
-                    if lots == 1 { "" } else { "s" },
-                    v.orders,
-                    if v.orders == 1 { "" } else { "s" },
-                    v.spend
-                ),
-            })
-            .collect();
-        sayln!("suppliers: {}", bought.join("; "));
+        sayln!("suppliers: {}", suppliers_line(&summary.suppliers));
     }
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
@@ -109,4 +93,35 @@ fn plan(
         write_seconds
     );
     Ok(exit::for_status(outcome.status))
+}
+
+/// Suppliers listed one by one on the `suppliers:` line; with more, the biggest spenders.
+const SUPPLIERS_SHOWN: usize = 6;
+
+/// The `suppliers:` line: what the plan buys from each supplier, in `suppliers.csv` order; with
+/// more than [`SUPPLIERS_SHOWN`], the biggest spenders and a count of the rest.
+fn suppliers_line(suppliers: &[flexplan::output::SupplierSpend]) -> String {
+    let describe = |v: &flexplan::output::SupplierSpend| match v.lots {
+        0 => format!("{} nothing", v.supplier),
+        lots => format!(
+            "{} {} units ({lots} lot{} in {} order{}) for {}",
+            v.supplier,
+            v.units,
+            if lots == 1 { "" } else { "s" },
+            v.orders,
+            if v.orders == 1 { "" } else { "s" },
+            v.spend
+        ),
+    };
+    if suppliers.len() <= SUPPLIERS_SHOWN {
+        return suppliers.iter().map(describe).collect::<Vec<_>>().join("; ");
+    }
+    let mut biggest: Vec<&flexplan::output::SupplierSpend> = suppliers.iter().collect();
+    biggest.sort_by(|a, b| b.spend.total_cmp(&a.spend).then(a.supplier.cmp(&b.supplier)));
+    let shown: Vec<String> = biggest.iter().take(SUPPLIERS_SHOWN - 1).map(|v| describe(v)).collect();
+    format!(
+        "{}; and {} more suppliers (summary.json lists each)",
+        shown.join("; "),
+        suppliers.len() - (SUPPLIERS_SHOWN - 1)
+    )
 }
