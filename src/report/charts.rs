@@ -261,6 +261,50 @@ fn week_label(x: &f64) -> String {
     }
 }
 
+/// A heatmap: one row per label, one cell per period, shaded by `values[row][t]` in `[0, 1]`
+/// (white to dark blue); cells above 1 (over capacity) in vermillion.
+pub fn heatmap(rows: &[String], values: &[Vec<f64>], n_periods: usize) -> String {
+    let count = rows.len().max(2);
+    let height = 70 + 16 * count as u32;
+    svg((760, height), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(8)
+            .x_label_area_size(24)
+            .y_label_area_size(150)
+            .build_cartesian_2d(0.5f64..n_periods as f64 + 0.5, (0..count - 1).into_segmented())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("week")
+            .x_labels(n_periods.min(26))
+            .x_label_formatter(&week_label)
+            .y_labels(count)
+            .y_label_formatter(&|y| category(rows, count, y))
+            .label_style((FONT, 10))
+            .draw()
+            .map_err(err)?;
+        let cells = values.iter().enumerate().flat_map(|(k, row)| {
+            row.iter().enumerate().map(move |(t, &v)| {
+                let colour = if v > 1.0 + 1e-9 {
+                    PALETTE[3]
+                } else {
+                    let shade = |full: u8| (255.0 - (255.0 - f64::from(full)) * v.clamp(0.0, 1.0)).round() as u8;
+                    RGBColor(shade(0x00), shade(0x72), shade(0xB2))
+                };
+                let x = (t + 1) as f64;
+                let y = count - 1 - k;
+                Rectangle::new(
+                    [(x - 0.5, SegmentValue::Exact(y)), (x + 0.5, SegmentValue::Exact(y + 1))],
+                    colour.filled(),
+                )
+            })
+        });
+        chart.draw_series(cells).map_err(err)?;
+        Ok(())
+    })
+}
+
 /// Horizontal bars (cost by term, parameter effects): one bar per label, the first on top.
 /// With `from_zero` false the axis starts a little below the smallest value (differences
 /// between close values stay visible; the axis labels say where it starts).

@@ -15,6 +15,8 @@ pub const TOP_ITEMS: usize = 6;
 pub const LOT_CHART_ITEMS: usize = 12;
 /// Suppliers drawn one by one in the purchases chart (the rest are one "other suppliers").
 pub const TOP_SUPPLIERS: usize = 7;
+/// Resources drawn with their load and lot charts (the busiest; all are in the heatmap).
+pub const DETAIL_RESOURCES: usize = 12;
 /// Late orders listed (the worst first); the rest are counted.
 pub const LATE_ORDER_ROWS: usize = 200;
 /// A load at or above this share of capacity counts as full in a late order's reason.
@@ -85,6 +87,11 @@ pub struct ResourceView {
     pub overtime: Vec<f64>,
     /// Periods (1-based) whose run and setup time exceed the capacity (overtime used).
     pub overloaded: Vec<usize>,
+    /// Largest (run + setup) / capacity over the periods (0 without load).
+    pub peak_utilization: f64,
+    /// Among the [`DETAIL_RESOURCES`] busiest (most overloaded weeks, then highest peak and
+    /// mean utilization): drawn with its load and lot charts.
+    pub detailed: bool,
     /// The lot chart's rows: the items with the most hours here, then "other items".
     pub lot_rows: Vec<String>,
     /// The lot chart's cells.
@@ -352,6 +359,8 @@ fn resource_views(
             setup_time: vec![0.0; n],
             overtime: vec![0.0; n],
             overloaded: Vec::new(),
+            peak_utilization: 0.0,
+            detailed: false,
             lot_rows: Vec::new(),
             lots: Vec::new(),
         })
@@ -369,6 +378,19 @@ fn resource_views(
             .filter(|&t| view.run_time[t] + view.setup_time[t] > view.capacity[t] + 1e-6 * view.capacity[t].max(1.0))
             .map(|t| t + 1)
             .collect();
+        view.peak_utilization = crate::format::snap((0..n).map(|t| utilization(view, t)).fold(0.0, f64::max));
+    }
+    let mean = |v: &ResourceView| (0..n).map(|t| utilization(v, t)).sum::<f64>();
+    let mut busiest: Vec<usize> = (0..views.len()).collect();
+    busiest.sort_by(|&a, &b| {
+        let (va, vb) = (&views[a], &views[b]);
+        (vb.overloaded.len().cmp(&va.overloaded.len()))
+            .then(vb.peak_utilization.total_cmp(&va.peak_utilization))
+            .then(mean(vb).total_cmp(&mean(va)))
+            .then(a.cmp(&b))
+    });
+    for &r in busiest.iter().take(DETAIL_RESOURCES) {
+        views[r].detailed = true;
     }
     // Per resource and item: (period, hours, family, route) of each lot.
     type Lots = BTreeMap<usize, Vec<(usize, f64, String, String)>>;
@@ -418,6 +440,16 @@ fn resource_views(
         }
     }
     views
+}
+
+/// (Run + setup) / capacity of `view` in period `t` (load without capacity counts as full).
+pub fn utilization(view: &ResourceView, t: usize) -> f64 {
+    let load = view.run_time[t] + view.setup_time[t];
+    match view.capacity[t] {
+        c if c > 0.0 => load / c,
+        _ if load > 0.0 => 1.0,
+        _ => 0.0,
+    }
 }
 
 /// Spend and units per supplier and period, the biggest spenders first.

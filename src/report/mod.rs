@@ -216,10 +216,14 @@ pub fn render_plan(report: &PlanReport, provenance: &Provenance) -> String {
     let weeks = |values: &[f64]| values.iter().enumerate().map(|(t, &v)| ((t + 1) as f64, v)).collect::<Vec<_>>();
     let cost_labels: Vec<String> = report.costs.iter().map(|c| c.0.clone()).collect();
     let cost_values: Vec<f64> = report.costs.iter().map(|c| c.1).collect();
+    let names: Vec<String> = report.resources.iter().map(|r| r.resource.clone()).collect();
+    let shares: Vec<Vec<f64>> =
+        report.resources.iter().map(|r| (0..n).map(|t| data::utilization(r, t)).collect()).collect();
     let resources: Vec<Value> = report
         .resources
         .iter()
         .enumerate()
+        .filter(|(_, view)| view.detailed)
         .map(|(k, view)| {
             context! {
                 id => format!("r{k}"),
@@ -267,6 +271,7 @@ pub fn render_plan(report: &PlanReport, provenance: &Provenance) -> String {
         script => safe(SCRIPT.to_string()),
         costs_chart => safe(charts::bars(&cost_labels, &cost_values, "cost", true)),
         resources => resources,
+        utilization_chart => safe(charts::heatmap(&names, &shares, n)),
         stock => stock,
         purchases_chart => safe(purchases_chart),
         progress_chart => safe(progress_chart),
