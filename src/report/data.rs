@@ -41,6 +41,9 @@ pub struct PlanReport {
     pub stock: Vec<ItemStock>,
     /// Purchases per supplier and period (spend), the biggest first.
     pub purchases: Vec<SupplierPurchases>,
+    /// For every item with more than one way (routes, partner factories, suppliers): the units
+    /// each way supplies, by item.
+    pub ways: Vec<WayShare>,
     /// Late or unshipped orders, the latest first (at most [`LATE_ORDER_ROWS`]).
     pub late_orders: Vec<LateOrder>,
     /// All late or unshipped orders.
@@ -160,6 +163,21 @@ pub struct SupplierPurchases {
     pub units: Vec<f64>,
 }
 
+/// What one of an item's ways supplies over the horizon.
+#[derive(Debug, Clone, Serialize)]
+pub struct WayShare {
+    /// The item's id.
+    pub item: String,
+    /// `route R` or `supplier S` (`the item's route` / `the item's supplier` when unnamed).
+    pub way: String,
+    /// Units over the horizon.
+    pub units: f64,
+    /// Its share of the item's units (0 when the item gets none).
+    pub share: f64,
+    /// Lots.
+    pub lots: usize,
+}
+
 /// An order shipped late or not at all.
 #[derive(Debug, Clone, Serialize)]
 pub struct LateOrder {
@@ -264,6 +282,7 @@ pub fn plan_report(input: &PlanInput, title: &str, rows: &PlanRows, summary: &se
     let resources = resource_views(input, &options, rows, &lots);
     let (late_orders, late_orders_total) = late_orders(input, &options, rows, &resources, &mut items);
     let purchases = purchases(input, &options, &lots);
+    let ways = ways(input, &options, &lots);
 
     for line in &mut items {
         line.cost = crate::format::snap(line.cost);
@@ -283,6 +302,7 @@ pub fn plan_report(input: &PlanInput, title: &str, rows: &PlanRows, summary: &se
         items,
         stock,
         purchases,
+        ways,
         late_orders,
         late_orders_total,
         progress: progress(summary),
@@ -493,6 +513,42 @@ fn purchases(input: &PlanInput, options: &Options, lots: &BTreeMap<(usize, usize
         s.spend.iter_mut().chain(s.units.iter_mut()).for_each(|v| *v = crate::format::snap(*v));
     }
     list
+}
+
+/// Per item with several ways, the units, share and lots of each way, in the item's order.
+fn ways(input: &PlanInput, options: &Options, lots: &BTreeMap<(usize, usize), f64>) -> Vec<WayShare> {
+    let mut out = Vec::new();
+    for (i, item) in input.items.iter().enumerate() {
+        let of_item = options.of_item(i);
+        if of_item.len() < 2 {
+            continue;
+        }
+        let first = out.len();
+        for o in of_item {
+            let (route, supplier) = options.way_ids(input, o);
+            let way = match (options.get(o).is_made(), route, supplier) {
+                (true, "", _) => "the item's route".to_string(),
+                (true, r, _) => format!("route {r}"),
+                (false, _, "") => "the item's supplier".to_string(),
+                (false, _, v) => format!("supplier {v}"),
+            };
+            let (units, count) = (0..input.n_periods())
+                .filter_map(|t| lots.get(&(o, t)))
+                .fold((0.0, 0), |(u, n), &x| (u + x, n + usize::from(x > 0.0)));
+            out.push(WayShare {
+                item: item.id.clone(),
+                way,
+                units: crate::format::snap(units),
+                share: 0.0,
+                lots: count,
+            });
+        }
+        let total: f64 = out[first..].iter().map(|w| w.units).sum();
+        for w in &mut out[first..] {
+            w.share = if total > 0.0 { crate::format::snap(w.units / total) } else { 0.0 };
+        }
+    }
+    out
 }
 
 /// The late and unshipped orders with a reason each, and their count; counts each item's.

@@ -87,6 +87,19 @@ fn a_family_shared_by_three_items_loads_its_resource_as_worked_by_hand() {
 }
 
 #[test]
+fn a_supplier_limit_split_shows_each_suppliers_share() {
+    // supplier_limit_split: 80 BLANKs due in week 1, MILL-A (1 per unit) delivers at most 50,
+    // MILL-B (2 per unit) the other 30: shares 62.5 % and 37.5 %, spend 50 and 60.
+    let dir = root().join("tests/fixtures/plans/supplier_limit_split");
+    let report = report_of(&dir, &dir.join("expected"));
+    let ways: Vec<(&str, &str, f64, f64, usize)> =
+        report.ways.iter().map(|w| (w.item.as_str(), w.way.as_str(), w.units, w.share, w.lots)).collect();
+    assert_eq!(ways, vec![("BLANK", "supplier MILL-A", 50.0, 0.625, 1), ("BLANK", "supplier MILL-B", 30.0, 0.375, 1)]);
+    let spend: Vec<(&str, f64)> = report.purchases.iter().map(|p| (p.supplier.as_str(), p.spend[0])).collect();
+    assert_eq!(spend, vec![("MILL-B", 60.0), ("MILL-A", 50.0)]);
+}
+
+#[test]
 fn hostile_ids_are_shown_as_text() {
     let dir = root().join("tests/fixtures/report/hostile");
     let out = plan_with_html(&dir);
