@@ -317,6 +317,10 @@ struct SweepArgs {
     /// Finish the sweep journaled in OUT_DIR (after a crash or kill).
     #[arg(long)]
     resume: bool,
+    /// Reoptimize mode: keep each scenario's inputs and plan in OUT_DIR/plans/NNNN/{input,plan}
+    /// (the sweep's report links to them).
+    #[arg(long)]
+    keep_plans: bool,
     /// Override the file's seed.
     #[arg(long)]
     seed: Option<u64>,

@@ -38,6 +38,7 @@ pub(super) fn run(args: SweepArgs) -> Result<i32, Failure> {
                 resume: args.resume,
                 lots: args.lots.clone(),
                 progress: (!args.quiet).then_some(&progress as &dyn flexplan::sweep::Progress),
+                keep_plans: args.keep_plans,
             };
             (flexplan::sweep::run_sweep(&input, &bom, &file, &options, &out)?, out)
         }

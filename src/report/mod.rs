@@ -45,6 +45,8 @@ pub struct Provenance {
     pub inputs: String,
     /// `(file, bytes, hash)` of every input file.
     pub files: Vec<(String, u64, String)>,
+    /// Scenario plans the sweep kept and the report links to (0 for a plan's report).
+    pub kept_plans: usize,
 }
 
 /// FNV-1a, 64 bits: a fingerprint that tells two versions of an input apart (not a security hash).
@@ -88,6 +90,7 @@ pub fn write_plan_report(input: &PlanInput, input_dir: &Path, plan_dir: &Path) -
         folder: plan_dir.display().to_string(),
         inputs: input_dir.display().to_string(),
         files: input_files(input_dir),
+        kept_plans: 0,
     };
     let html = render_plan(&report, &provenance);
     write_html(plan_dir, &html)
@@ -96,16 +99,18 @@ pub fn write_plan_report(input: &PlanInput, input_dir: &Path, plan_dir: &Path) -
 /// Reads the sweep folder `sweep_dir` and writes `out_dir/report.html` (`out_dir` is created
 /// when missing); returns its path.
 pub fn write_sweep_report(sweep_dir: &Path, out_dir: &Path) -> Result<PathBuf> {
-    let report = sweep::read_sweep_report(sweep_dir, &folder_name(sweep_dir))?;
+    let mut report = sweep::read_sweep_report(sweep_dir, &folder_name(sweep_dir))?;
+    std::fs::create_dir_all(out_dir).map_err(|source| Error::Output { path: out_dir.to_path_buf(), source })?;
+    sweep::link_kept_plans(&mut report, sweep_dir, out_dir)?;
     let provenance = Provenance {
         report_version: env!("CARGO_PKG_VERSION"),
         plan_version: None,
         folder: sweep_dir.display().to_string(),
         inputs: sweep_dir.display().to_string(),
         files: input_files(sweep_dir).into_iter().filter(|f| f.0 != REPORT_FILE).collect(),
+        kept_plans: report.points.iter().filter(|p| p.plan.is_some()).count(),
     };
     let html = render_sweep(&report, &provenance);
-    std::fs::create_dir_all(out_dir).map_err(|source| Error::Output { path: out_dir.to_path_buf(), source })?;
     write_html(out_dir, &html)
 }
 

@@ -54,6 +54,8 @@ pub struct ScenarioPoint {
     pub on_time: f64,
     /// The solve's gap (none in evaluate mode).
     pub gap: Option<f64>,
+    /// The link to the report of its plan, when the sweep kept it (`--keep-plans`).
+    pub plan: Option<String>,
 }
 
 /// How one parameter's values move the cost and the service.
@@ -77,6 +79,36 @@ pub fn read_sweep_report(dir: &Path, title: &str) -> Result<SweepReport> {
     Ok(sweep_report(title, &header.mode, &rows))
 }
 
+/// Writes the report of every plan the sweep in `sweep_dir` kept (`--keep-plans`) and links
+/// each point to it: relative to `out_dir` when it is the sweep folder, else by absolute path.
+pub(crate) fn link_kept_plans(report: &mut SweepReport, sweep_dir: &Path, out_dir: &Path) -> Result<()> {
+    let plans = sweep_dir.join(crate::sweep::PLANS_DIR);
+    if !plans.is_dir() {
+        return Ok(());
+    }
+    let same = std::fs::canonicalize(sweep_dir).ok().is_some_and(|s| std::fs::canonicalize(out_dir).ok() == Some(s));
+    let mut kept = Vec::new();
+    for point in report.points.iter_mut() {
+        let dir = crate::sweep::kept_plan_dir(&plans, point.index);
+        let (input_dir, plan_dir) = (dir.join("input"), dir.join("plan"));
+        if !plan_dir.join("summary.json").is_file() {
+            continue;
+        }
+        let input = crate::input::read_plan_dir(&input_dir)?;
+        let written = super::write_plan_report(&input, &input_dir, &plan_dir)?;
+        let link = match same {
+            true => written.strip_prefix(sweep_dir).map(Path::to_path_buf).unwrap_or(written),
+            false => std::fs::canonicalize(&written).unwrap_or(written),
+        };
+        point.plan = Some(link.display().to_string());
+        kept.push((point.index, point.plan.clone()));
+    }
+    for best in report.best.iter_mut() {
+        best.plan = kept.iter().find(|k| k.0 == best.index).and_then(|k| k.1.clone());
+    }
+    Ok(())
+}
+
 /// The report of a sweep's rows.
 pub fn sweep_report(title: &str, mode: &str, rows: &[ResultRow]) -> SweepReport {
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
@@ -96,6 +128,7 @@ pub fn sweep_report(title: &str, mode: &str, rows: &[ResultRow]) -> SweepReport 
                 fill_rate: r.fill_rate?,
                 on_time: r.on_time_fill_rate.unwrap_or(0.0),
                 gap: r.gap,
+                plan: None,
             })
         })
         .collect();

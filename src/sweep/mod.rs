@@ -84,11 +84,17 @@ pub struct SweepOptions<'a> {
     /// Where progress goes (the binary: a bar on a terminal, plain lines otherwise); `None`,
     /// the default, is silent.
     pub progress: Option<&'a dyn Progress>,
+    /// Reoptimize mode: keep each scenario's inputs and plan under `OUT_DIR/plans/NNNN/`
+    /// ([`kept_plan_dir`]), for `validate` and the sweep's report.
+    pub keep_plans: bool,
 }
+
+/// The folder of a sweep's OUT_DIR that `--keep-plans` fills.
+pub const PLANS_DIR: &str = "plans";
 
 impl Default for SweepOptions<'_> {
     fn default() -> Self {
-        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: None }
+        SweepOptions { jobs: 1, shard: None, resume: false, lots: None, progress: None, keep_plans: false }
     }
 }
 
@@ -100,6 +106,7 @@ impl std::fmt::Debug for SweepOptions<'_> {
             .field("resume", &self.resume)
             .field("lots", &self.lots)
             .field("progress", &self.progress.map(|_| "..."))
+            .field("keep_plans", &self.keep_plans)
             .finish()
     }
 }
@@ -162,6 +169,40 @@ fn scenario_row(scenario: &Scenario, status: &str) -> ResultRow {
 /// Reoptimizes one scenario: apply, plan with one HiGHS thread, KPIs. Never fails: an error
 /// (or a panic) is a row with status `error`.
 pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, settings: &SweepSettings) -> ResultRow {
+    reoptimize(input, bom, scenario, settings, None)
+}
+
+/// The folder `--keep-plans` writes scenario `index`'s plan into, under the sweep's `plans/`:
+/// `input/` (the plan directory after the scenario's changes) and `plan/` (its plan folder).
+pub fn kept_plan_dir(plans_dir: &Path, index: usize) -> PathBuf {
+    plans_dir.join(format!("{index:04}"))
+}
+
+/// Writes scenario `index`'s inputs and plan into [`kept_plan_dir`], so that `flexplan
+/// validate` and `flexplan report` work on them (a scenario without a plan keeps its inputs).
+fn keep_plan(
+    plans_dir: &Path,
+    index: usize,
+    modified: &PlanInput,
+    outcome: &crate::plan::PlanOutcome,
+    settings: &SweepSettings,
+) -> Result<()> {
+    let dir = kept_plan_dir(plans_dir, index);
+    crate::input::write::write_plan_dir(modified, &dir.join("input"))?;
+    let format = crate::output::TableFormat::Csv;
+    crate::output::write_outcome(modified, outcome, &settings.solve_options(), &dir.join("plan"), format)?;
+    Ok(())
+}
+
+/// Re-plans one scenario; with `keep`, also writes its inputs and plan under that `plans/`
+/// folder (a failure to write is noted in the row's message; the row is kept).
+fn reoptimize(
+    input: &PlanInput,
+    bom: &BomGraph,
+    scenario: &Scenario,
+    settings: &SweepSettings,
+    keep: Option<&Path>,
+) -> ResultRow {
     let started = Instant::now();
     let mut row = scenario_row(scenario, "error");
     let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -183,6 +224,12 @@ pub fn reoptimize_one(input: &PlanInput, bom: &BomGraph, scenario: &Scenario, se
                 let mut message = if findings.is_empty() { "infeasible".to_string() } else { findings.join("; ") };
                 message.push_str(&removed_ways_note(&scenario.changes, input.n_periods()));
                 row.message = Some(message);
+            }
+            if let Some(plans_dir) = keep {
+                if let Err(e) = keep_plan(plans_dir, scenario.index, &modified, &outcome, settings) {
+                    let note = format!("plan not kept: {e}");
+                    row.message = Some(row.message.take().map_or(note.clone(), |m| format!("{m}; {note}")));
+                }
             }
         }
         Ok((_, Err(e))) => row.message = Some(e.to_string()),
@@ -243,6 +290,29 @@ pub fn run_scenarios(
     jobs: usize,
     sink: &(dyn Fn(&ResultRow) + Sync),
 ) -> Result<Vec<ResultRow>> {
+    let work = Work { lots, keep_plans: None };
+    run_pool(input, bom, settings, work, scenarios, jobs, sink)
+}
+
+/// What the scenarios of a sweep run on besides the plan: evaluate mode's fixed lots, and the
+/// `plans/` folder of `--keep-plans` (reoptimize mode).
+#[derive(Clone, Copy)]
+struct Work<'a> {
+    lots: Option<&'a Grid<f64>>,
+    keep_plans: Option<&'a Path>,
+}
+
+/// [`run_scenarios`], writing each scenario's plan into `work.keep_plans` when set.
+fn run_pool(
+    input: &PlanInput,
+    bom: &BomGraph,
+    settings: &SweepSettings,
+    work: Work<'_>,
+    scenarios: &[&Scenario],
+    jobs: usize,
+    sink: &(dyn Fn(&ResultRow) + Sync),
+) -> Result<Vec<ResultRow>> {
+    let lots = work.lots;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .thread_name(|i| format!("flexplan-sweep-{i}"))
@@ -254,7 +324,7 @@ pub fn run_scenarios(
                 .par_iter()
                 .with_max_len(1)
                 .map(|s| {
-                    let row = reoptimize_one(input, bom, s, settings);
+                    let row = reoptimize(input, bom, s, settings, work.keep_plans);
                     sink(&row);
                     row
                 })
@@ -328,6 +398,17 @@ pub fn run_sweep(
 ) -> Result<SweepReport> {
     let started = Instant::now();
     let settings = &file.settings;
+    let plans_dir = out_dir.join(PLANS_DIR);
+    let keep_plans = match (options.keep_plans, settings.mode) {
+        (false, _) => None,
+        (true, Mode::Reoptimize) => Some(plans_dir.as_path()),
+        (true, Mode::Evaluate) => {
+            return Err(Error::request(
+                "keep plans",
+                "evaluate mode keeps the lots fixed: there is no plan per scenario",
+            ))
+        }
+    };
     let lots = match settings.mode {
         Mode::Evaluate => Some(fixed_lots(input, bom, settings, options.lots.as_deref())?),
         Mode::Reoptimize => None,
@@ -374,7 +455,8 @@ pub fn run_sweep(
             s.push(row);
         }
     };
-    let computed = run_scenarios(input, bom, settings, lots.as_ref(), &todo, options.jobs, &push)?;
+    let work = Work { lots: lots.as_ref(), keep_plans };
+    let computed = run_pool(input, bom, settings, work, &todo, options.jobs, &push)?;
     let mut sink = sink.into_inner().map_err(|_| Error::Journal {
         path: out_dir.join(JOURNAL_FILE),
         message: "a worker thread panicked while journaling a row".into(),

@@ -372,6 +372,47 @@ fn infeasible_scenario_is_a_row() {
     assert!(matches!(again, Err(Error::Journal { .. })));
 }
 
+/// `--keep-plans`: every scenario with a plan keeps its inputs and plan folder, the checker
+/// accepts each kept plan against its kept inputs with the row's objective, an infeasible
+/// scenario keeps its inputs only, and the sweep's report links to the kept plans' reports.
+#[test]
+fn kept_plans_pass_the_checker_and_the_report_links_them() {
+    let input = tiny_plan();
+    let bom = BomGraph::new(&input).unwrap();
+    let text = format!(
+        "{SMALL_SWEEP}\n[[scenario]]\nname = \"impossible\"\nno_backlog = [\"A\"]\ncapacity_scale = {{ PRESS = 0 }}\n"
+    );
+    let file = parse(&text, &input).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let sweep_dir = out.path().join("sweep");
+    let options = SweepOptions { keep_plans: true, jobs: 2, ..Default::default() };
+    let report = run_sweep(&input, &bom, &file, &options, &sweep_dir).unwrap();
+    let plans = sweep_dir.join(flexplan::sweep::PLANS_DIR);
+    for row in &report.rows {
+        let dir = flexplan::sweep::kept_plan_dir(&plans, row.index);
+        let kept_input = read_plan_dir(&dir.join("input")).unwrap();
+        match row.objective {
+            Some(objective) => {
+                let check = flexplan::validate::validate_plan(&kept_input, &dir.join("plan")).unwrap();
+                assert!(check.is_ok(), "{}: {:?}", row.name, check.violations);
+                assert!((check.objective - objective).abs() < 1e-4, "{}: {} vs {objective}", row.name, check.objective);
+            }
+            None => assert!(!dir.join("plan").exists(), "{}: no plan, nothing kept", row.name),
+        }
+    }
+    let html = flexplan::report::write_sweep_report(&sweep_dir, &sweep_dir).unwrap();
+    let html = std::fs::read_to_string(html).unwrap();
+    let planned = report.rows.iter().filter(|r| r.objective.is_some()).count();
+    assert!(planned >= 2);
+    assert!(html.matches("plan&#x2f;report.html\"").count() >= planned, "a link per kept plan");
+    assert!(flexplan::sweep::kept_plan_dir(&plans, 0).join("plan/report.html").is_file());
+    // Evaluate mode has no plan per scenario to keep.
+    let evaluate = parse(&text.replace("[sweep]", "[sweep]\nmode = \"evaluate\""), &input).unwrap();
+    let refused = run_sweep(&input, &bom, &evaluate, &options, &out.path().join("evaluate"));
+    assert!(matches!(refused, Err(Error::Request { .. })), "{refused:?}");
+    assert!(!out.path().join("evaluate").exists(), "refused before anything is written");
+}
+
 fn write_fixture(dir: &Path, scenarios: &str) -> (PathBuf, PathBuf) {
     let plan_dir = dir.join("plan");
     flexplan::input::write_plan_dir(&tiny_plan(), &plan_dir).unwrap();
