@@ -2,6 +2,8 @@
 //! draws, so an id from the input stays text). Colours are the Okabe-Ito palette, readable by
 //! colour-blind readers and distinguishable in grey print by the order of the stacks.
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -114,15 +116,22 @@ pub fn stacked_bars(stacks: &[Stack], line: Option<(&str, &[f64])>, flagged: &[u
             .filter(|&&p| p >= 1 && p <= n)
             .map(|&p| TriangleMarker::new((p as f64, totals[p - 1].min(y_top * 0.97)), 6, red.filled()));
         chart.draw_series(marks).map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(err)
+        legend(&mut chart)
     })
+}
+
+/// Draws the legend of the labelled series of `chart` in its upper right corner.
+fn legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font((FONT, 11))
+        .draw()
+        .map_err(err)
 }
 
 /// One labelled line of a line chart.
@@ -168,14 +177,7 @@ pub fn lines(series: &[Line], x_label: &str, y_label: &str, weeks: bool, size: (
             };
             drawn.label(line.label).legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(err)
+        legend(&mut chart)
     })
 }
 
@@ -205,23 +207,7 @@ pub fn lot_chart(rows: &[String], n_periods: usize, cells: &[Cell], keys: &[Stri
     let max_hours = cells.iter().map(|c| c.hours).fold(0.0, f64::max).max(1e-9);
     svg((760, height.max(120)), |root| {
         let (area, legend) = root.split_horizontally(600);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(8)
-            .x_label_area_size(24)
-            .y_label_area_size(150)
-            .build_cartesian_2d(0.5f64..n_periods as f64 + 0.5, (0..count - 1).into_segmented())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("week")
-            .x_labels(n_periods.min(26))
-            .x_label_formatter(&week_label)
-            .y_labels(count)
-            .y_label_formatter(&|y| category(rows, count, y))
-            .label_style((FONT, 11))
-            .draw()
-            .map_err(err)?;
+        let mut chart = rows_by_weeks(&area, rows, count, n_periods, 11)?;
         let rects = cells.iter().filter(|c| c.period >= 1 && c.row < count).map(|c| {
             let row = count - 1 - c.row;
             let x = c.period as f64;
@@ -242,6 +228,38 @@ pub fn lot_chart(rows: &[String], n_periods: usize, cells: &[Cell], keys: &[Stri
         }
         Ok(())
     })
+}
+
+/// A chart of `count` labelled rows (the first on top) over the weeks, its axes drawn: the
+/// shape of the lot chart and the utilization heatmap.
+type RowsByWeeks<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordusize>>>;
+
+fn rows_by_weeks<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    rows: &[String],
+    count: usize,
+    n_periods: usize,
+    font_size: u32,
+) -> Result<RowsByWeeks<'a, 'b>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(150)
+        .build_cartesian_2d(0.5f64..n_periods as f64 + 0.5, (0..count - 1).into_segmented())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc("week")
+        .x_labels(n_periods.min(26))
+        .x_label_formatter(&week_label)
+        .y_labels(count)
+        .y_label_formatter(&|y| category(rows, count, y))
+        .label_style((FONT, font_size))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
 }
 
 /// The label of a categorical row (row 0 drawn at the top).
@@ -267,23 +285,7 @@ pub fn heatmap(rows: &[String], values: &[Vec<f64>], n_periods: usize) -> String
     let count = rows.len().max(2);
     let height = 70 + 16 * count as u32;
     svg((760, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(8)
-            .x_label_area_size(24)
-            .y_label_area_size(150)
-            .build_cartesian_2d(0.5f64..n_periods as f64 + 0.5, (0..count - 1).into_segmented())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("week")
-            .x_labels(n_periods.min(26))
-            .x_label_formatter(&week_label)
-            .y_labels(count)
-            .y_label_formatter(&|y| category(rows, count, y))
-            .label_style((FONT, 10))
-            .draw()
-            .map_err(err)?;
+        let mut chart = rows_by_weeks(root, rows, count, n_periods, 10)?;
         let cells = values.iter().enumerate().flat_map(|(k, row)| {
             row.iter().enumerate().map(move |(t, &v)| {
                 let colour = if v > 1.0 + 1e-9 {

@@ -347,15 +347,18 @@ fn jobs_1_and_2_give_identical_rows() {
     assert_eq!(without_seconds(one), without_seconds(two));
 }
 
-/// A scenario that forbids late shipment of A while the press is down all horizon cannot be
-/// planned: it is a row marked infeasible, and the sweep goes on.
+/// [`SMALL_SWEEP`] and a scenario that forbids late shipment of A while the press is down all
+/// horizon, which cannot be planned.
+fn with_impossible_scenario() -> String {
+    format!(
+        "{SMALL_SWEEP}\n[[scenario]]\nname = \"impossible\"\nno_backlog = [\"A\"]\ncapacity_scale = {{ PRESS = 0 }}\n"
+    )
+}
+
+/// A scenario that cannot be planned is a row marked infeasible, and the sweep goes on.
 #[test]
 fn infeasible_scenario_is_a_row() {
-    let input = tiny_plan();
-    let bom = BomGraph::new(&input).unwrap();
-    let text = format!(
-        "{SMALL_SWEEP}\n[[scenario]]\nname = \"impossible\"\nno_backlog = [\"A\"]\ncapacity_scale = {{ PRESS = 0 }}\n"
-    );
+    let (input, bom, text) = (tiny_plan(), BomGraph::new(&tiny_plan()).unwrap(), with_impossible_scenario());
     let file = parse(&text, &input).unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = run_sweep(&input, &bom, &file, &SweepOptions::default(), &out.path().join("sweep")).unwrap();
@@ -377,11 +380,7 @@ fn infeasible_scenario_is_a_row() {
 /// scenario keeps its inputs only, and the sweep's report links to the kept plans' reports.
 #[test]
 fn kept_plans_pass_the_checker_and_the_report_links_them() {
-    let input = tiny_plan();
-    let bom = BomGraph::new(&input).unwrap();
-    let text = format!(
-        "{SMALL_SWEEP}\n[[scenario]]\nname = \"impossible\"\nno_backlog = [\"A\"]\ncapacity_scale = {{ PRESS = 0 }}\n"
-    );
+    let (input, bom, text) = (tiny_plan(), BomGraph::new(&tiny_plan()).unwrap(), with_impossible_scenario());
     let file = parse(&text, &input).unwrap();
     let out = tempfile::tempdir().unwrap();
     let sweep_dir = out.path().join("sweep");
