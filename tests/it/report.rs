@@ -168,3 +168,18 @@ fn report_of_a_folder_that_is_not_a_plan_names_the_missing_file() {
     assert!(stderr.contains("lots.csv: the plan file is missing"), "{stderr}");
     assert!(!out.path().join("report.html").exists());
 }
+
+#[test]
+fn a_new_plan_replaces_the_folder_and_its_stale_report() {
+    let dir = root().join("tests/fixtures/report/hostile");
+    let out = plan_with_html(&dir);
+    let plan = out.path().join("plan");
+    assert!(plan.join("report.html").is_file());
+    let again = Command::new(env!("CARGO_BIN_EXE_flexplan"))
+        .args(["plan", dir.to_str().expect("utf-8"), "--out"])
+        .arg(&plan)
+        .output()
+        .expect("flexplan runs");
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(!plan.join("report.html").exists(), "the old report would describe the old plan");
+}
