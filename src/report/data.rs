@@ -197,8 +197,8 @@ pub struct LateOrder {
     pub reason: String,
 }
 
-/// The parts of `summary.json` the report shows (it is read leniently: a field that is
-/// missing is shown as unknown).
+/// `summary.json` of the plan folder `plan_dir`, as JSON: the report reads its fields leniently
+/// (a field that is missing, as in a plan written by an older flexplan, is shown as unknown).
 pub fn read_summary(plan_dir: &Path) -> Result<serde_json::Value> {
     let path = plan_dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Read { path: path.clone(), source })?;
@@ -208,7 +208,8 @@ pub fn read_summary(plan_dir: &Path) -> Result<serde_json::Value> {
     })
 }
 
-/// The report of the plan in `plan_dir` (rows and summary) for the plan directory `input`.
+/// The report of a written plan: its folder's `rows` and `summary`, for the plan directory read
+/// as `input` (the report's `title`, usually the directory's name).
 pub fn plan_report(input: &PlanInput, title: &str, rows: &PlanRows, summary: &serde_json::Value) -> PlanReport {
     let n = input.n_periods();
     let options = Options::new(input);
