@@ -45,9 +45,22 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+/// Largest magnitude a chart draws. A written plan never comes near it; a damaged plan folder
+/// might (a quantity of 1e308), and plotters' axis ticks never finish on such a range.
+const LARGEST: f64 = 1e15;
+
+/// `v` as a chart draws it: finite and within [`LARGEST`].
+fn tame(v: f64) -> f64 {
+    if v.is_finite() {
+        v.clamp(-LARGEST, LARGEST)
+    } else {
+        0.0
+    }
+}
+
 /// Top of a value axis: the largest value plus 5 %, at least 1.
 fn top(values: impl Iterator<Item = f64>) -> f64 {
-    (values.fold(0.0, f64::max) * 1.05).max(1.0)
+    (values.map(tame).fold(0.0, f64::max) * 1.05).max(1.0)
 }
 
 /// One labelled series of a stacked bar chart.
@@ -61,6 +74,10 @@ pub struct Stack<'a> {
 /// Stacked bars per period (`stacks` bottom to top), with an optional line (capacity) and the
 /// periods in `flagged` marked by a red tick above the bar.
 pub fn stacked_bars(stacks: &[Stack], line: Option<(&str, &[f64])>, flagged: &[usize], y_label: &str) -> String {
+    let tamed: Vec<Vec<f64>> = stacks.iter().map(|s| s.values.iter().copied().map(tame).collect()).collect();
+    let stacks: Vec<Stack> = stacks.iter().zip(&tamed).map(|(s, values)| Stack { label: s.label, values }).collect();
+    let line_values: Option<(&str, Vec<f64>)> = line.map(|(label, v)| (label, v.iter().copied().map(tame).collect()));
+    let line = line_values.as_ref().map(|(label, v)| (*label, v.as_slice()));
     let n = stacks.first().map_or(0, |s| s.values.len());
     let totals: Vec<f64> = (0..n).map(|t| stacks.iter().map(|s| s.values[t]).sum()).collect();
     let y_top = top(totals.iter().copied().chain(line.iter().flat_map(|(_, v)| v.iter().copied())));
@@ -146,6 +163,15 @@ pub struct Line<'a> {
 
 /// Lines over `x` (weeks from 1 when `weeks`, else seconds).
 pub fn lines(series: &[Line], x_label: &str, y_label: &str, weeks: bool, size: (u32, u32)) -> String {
+    let tamed: Vec<Line> = series
+        .iter()
+        .map(|l| Line {
+            label: l.label,
+            points: l.points.iter().map(|&(x, y)| (tame(x), tame(y))).collect(),
+            dashed: l.dashed,
+        })
+        .collect();
+    let series = tamed.as_slice();
     let x_max = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).fold(1.0, f64::max);
     let y_min = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(f64::INFINITY, f64::min);
     let y_max = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(f64::NEG_INFINITY, f64::max);
@@ -311,6 +337,7 @@ pub fn heatmap(rows: &[String], values: &[Vec<f64>], n_periods: usize) -> String
 /// With `from_zero` false the axis starts a little below the smallest value (differences
 /// between close values stay visible; the axis labels say where it starts).
 pub fn bars(labels: &[String], values: &[f64], x_label: &str, from_zero: bool) -> String {
+    let values: Vec<f64> = values.iter().copied().map(tame).collect();
     // At least two rows: plotters draws a one-value segmented axis with no height.
     let count = labels.len().max(2);
     let height = 50 + 24 * count as u32;
@@ -352,6 +379,7 @@ pub fn bars(labels: &[String], values: &[f64], x_label: &str, from_zero: bool) -
 
 /// A histogram of `values` in `bins` equal bins.
 pub fn histogram(values: &[f64], bins: usize, x_label: &str) -> String {
+    let values: Vec<f64> = values.iter().copied().map(tame).collect();
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !lo.is_finite() {
@@ -359,7 +387,7 @@ pub fn histogram(values: &[f64], bins: usize, x_label: &str) -> String {
     }
     let width = ((hi - lo) / bins as f64).max(1e-9 * lo.abs().max(1.0));
     let mut counts = vec![0usize; bins];
-    for &v in values {
+    for &v in &values {
         counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
     }
     let y_top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.1;
@@ -392,6 +420,7 @@ pub fn histogram(values: &[f64], bins: usize, x_label: &str) -> String {
 
 /// A scatter of `(x, y)` points (cost against service), the `highlight`ed ones larger.
 pub fn scatter(points: &[(f64, f64)], highlight: &[bool], x_label: &str, y_label: &str) -> String {
+    let points: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (tame(x), tame(y))).collect();
     let x_lo = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
     let x_hi = points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
     let y_lo = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);

@@ -183,3 +183,20 @@ fn a_new_plan_replaces_the_folder_and_its_stale_report() {
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert!(!plan.join("report.html").exists(), "the old report would describe the old plan");
 }
+
+#[test]
+fn absurd_numbers_in_a_damaged_plan_folder_still_give_a_report() {
+    // A lot of 1e308 and a capacity of 1e300: plotters' axis ticks never finished on such
+    // ranges (the report hung); charts now draw values clamped to 1e15.
+    let dir = root().join("tests/fixtures/plans/supplier_limit_split");
+    let plan = tempfile::tempdir().expect("temp dir");
+    for file in ["lots.csv", "inventory.csv", "resources.csv", "order_promises.csv", "summary.json"] {
+        let text = std::fs::read_to_string(dir.join("expected").join(file)).expect("expected file");
+        let text = if file == "lots.csv" { text.replace(",50\n", ",1e308\n") } else { text };
+        std::fs::write(plan.path().join(file), text).expect("write");
+    }
+    let input = read_plan_dir(&dir).expect("valid");
+    let html = flexplan::report::write_plan_report(&input, &dir, plan.path()).expect("a report");
+    let html = std::fs::read_to_string(html).expect("written");
+    assert!(html.contains("chart-purchases"));
+}
