@@ -44,14 +44,10 @@ fn example_report_data_matches_the_snapshot() {
     // plan_cases against a fresh plan of data/example): no solve needed here.
     let plan = root().join("tests/fixtures/plans/example/expected");
     let report = report_of(&root().join("data/example"), &plan);
-    let actual = format!("{}\n", serde_json::to_string_pretty(&report).expect("serializes"));
-    let path = root().join("tests/fixtures/report/example_report.json");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&path, &actual).expect("write the snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).expect("the snapshot exists (UPDATE_EXPECT=1 writes it)");
-    assert!(expected == actual, "the example's report data changed; UPDATE_EXPECT=1 rewrites {}", path.display());
+    assert_snapshot(
+        "example_report.json",
+        &format!("{}\n", serde_json::to_string_pretty(&report).expect("serializes")),
+    );
     // What the snapshot must say whatever else changes: every resource, every item, the cost
     // terms summing to the objective.
     let input = read_plan_dir(&root().join("data/example")).expect("valid");
@@ -60,6 +56,39 @@ fn example_report_data_matches_the_snapshot() {
     let terms: f64 = report.costs.iter().map(|c| c.1).sum();
     let objective = report.headline.objective.expect("the example has a plan");
     assert!((terms - objective).abs() < 1e-3, "cost terms {terms} vs objective {objective}");
+}
+
+/// Compares `actual` with the snapshot `name` in tests/fixtures/report (UPDATE_EXPECT=1
+/// rewrites it).
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = root().join("tests/fixtures/report").join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, actual).expect("write the snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).expect("the snapshot exists (UPDATE_EXPECT=1 writes it)");
+    assert!(expected == actual, "{name} changed; UPDATE_EXPECT=1 rewrites {}", path.display());
+}
+
+#[test]
+fn example_sweep_report_data_matches_the_snapshot() {
+    // The browser test's sweep of data/example (7 scenarios, 20 nodes per solve: deterministic).
+    let dir = root().join("data/example");
+    let input = read_plan_dir(&dir).expect("valid");
+    let bom = flexplan::input::bom::BomGraph::new(&input).expect("acyclic");
+    let scenarios = root().join("tests/fixtures/report/scenarios.toml");
+    let text = std::fs::read_to_string(&scenarios).expect("scenarios");
+    let file = flexplan::sweep::scenario::parse_scenarios(&text, "scenarios.toml", &input).expect("valid scenarios");
+    let out = tempfile::tempdir().expect("temp dir");
+    let options = flexplan::sweep::SweepOptions { jobs: 2, ..Default::default() };
+    flexplan::sweep::run_sweep(&input, &bom, &file, &options, out.path()).expect("the sweep runs");
+    let report = flexplan::report::sweep::read_sweep_report(out.path(), "example-sweep").expect("readable");
+    assert_eq!(report.scenarios, 7);
+    assert_eq!(report.effects.len(), 2, "the grid's two parameters");
+    assert_snapshot(
+        "example_sweep_report.json",
+        &format!("{}\n", serde_json::to_string_pretty(&report).expect("serializes")),
+    );
 }
 
 #[test]
