@@ -139,7 +139,7 @@ fn lot_for_lot(
     ranking: Ranking<'_>,
 ) -> Option<(Grid<f64>, Grid<f64>)> {
     let mut made_caps = Grid::new(input.items.len(), input.n_periods(), f64::INFINITY);
-    for _ in 0..MAX_ROUNDS {
+    for _ in 0..max_rounds(input) {
         let mut state = Construction::new(input, bom, options, big_m.clone());
         state.ranking = ranking;
         if let Ranking::Given(order) = ranking {
@@ -163,8 +163,18 @@ fn lot_for_lot(
     None
 }
 
-/// Construction rounds: each one lowers the parents' lots where a component fell short.
-pub(crate) const MAX_ROUNDS: usize = 200;
+/// Construction rounds of a small plan: each one lowers the parents' lots where a component
+/// fell short.
+pub(crate) const MIN_ROUNDS: usize = 200;
+
+/// The rounds a construction may take: [`MIN_ROUNDS`], or one per item on bigger plans. Each
+/// round caps at least one parent's made lots, and the shortages it uncovers downstream
+/// come one or a few per round, so the rounds grow with the plan: a generated 2,000-item plan
+/// (50 resources, seed 1) needed 705 and found no plan within 200 (`plan` then exited 6).
+/// A round costs a few milliseconds there (the 705 took about 3 s).
+fn max_rounds(input: &PlanInput) -> usize {
+    MIN_ROUNDS.max(input.items.len())
+}
 
 /// How a construction ranks an item's ways (options) for a lot.
 #[derive(Debug, Clone, Copy, PartialEq)]
