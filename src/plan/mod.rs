@@ -24,7 +24,7 @@ use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Options, PlanInput};
-use crate::plan::construct::{construct_plan, start_values};
+use crate::plan::construct::{construct_plan_until, start_values};
 use crate::plan::diagnose::diagnose_infeasibility;
 use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
 use crate::plan::repair::complete_solution;
@@ -115,7 +115,7 @@ pub fn plan_configured(
         // without a start. The construction's time counts as solve time.
         Heuristic::Construct => {
             let (options, planned) = (&built.parts.options, built.parts.demand.planned_table());
-            construct_plan(input, bom, options, planned, &built.model.big_m)
+            construct_plan_until(input, bom, options, planned, &built.model.big_m, clock.heuristic_deadline())
                 .and_then(|solution| start_values(input, bom, options, &built.model, &solution))
         }
         heuristic => Highs.heuristic_start(&built.model, options, heuristic, &clock)?,

@@ -39,6 +39,7 @@ use crate::input::{Options, PlanInput, Routing};
 use crate::plan::model::LotSizingModel;
 use crate::plan::repair::complete_solution;
 use crate::plan::solution::{family_setups, joint_orders, plan_costs, resource_load, PlanSolution};
+use std::time::Instant;
 
 mod backward;
 mod improve;
@@ -65,6 +66,20 @@ pub fn construct_plan(
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
 ) -> Option<PlanSolution> {
+    construct_plan_until(input, bom, options, demand, big_m, None)
+}
+
+/// [`construct_plan`] that stops building candidates at `deadline` (the run's time limit):
+/// a candidate whose rounds are not done by then is dropped, and the cheapest feasible one
+/// finished before it wins (none: no start).
+pub(crate) fn construct_plan_until(
+    input: &PlanInput,
+    bom: &BomGraph,
+    options: &Options,
+    demand: &Grid<f64>,
+    big_m: &Grid<f64>,
+    deadline: Option<Instant>,
+) -> Option<PlanSolution> {
     let n_periods = input.n_periods();
     if (demand.rows(), demand.periods()) != (input.items.len(), n_periods)
         || (big_m.rows(), big_m.periods()) != (options.len(), n_periods)
@@ -87,9 +102,9 @@ pub fn construct_plan(
         if options.one_per_item() {
             return None;
         }
-        lot_for_lot(input, bom, options, demand, big_m, Ranking::LotCost)
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::LotCost, deadline)
     };
-    let by_unit_cost = lot_for_lot(input, bom, options, demand, big_m, Ranking::UnitCost);
+    let by_unit_cost = lot_for_lot(input, bom, options, demand, big_m, Ranking::UnitCost, deadline);
     // And a third that spares the resources the first one filled (see [`saturation_order`]):
     // ways that are cheap per unit but slow on a full resource starve the items processed
     // after them, which then ship late.
@@ -98,7 +113,7 @@ pub fn construct_plan(
             return None;
         }
         let order = saturation_order(input, options, by_unit_cost.as_ref().map(|(lots, _)| lots));
-        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&order))
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&order), deadline)
     };
     // And a fourth on each item's primary way only, as a plan without alternatives would be
     // made: the first route listed in routings.csv (a buy item: its first source), the way a
@@ -109,10 +124,13 @@ pub fn construct_plan(
             return None;
         }
         let primary: Vec<Vec<usize>> = (0..input.items.len()).map(|i| options.of_item(i).take(1).collect()).collect();
-        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&primary))
+        lot_for_lot(input, bom, options, demand, big_m, Ranking::Given(&primary), deadline)
     };
-    let candidates =
-        [by_unit_cost.clone(), by_lot_cost(), by_saturation(), on_primary_ways(), backward(true), backward(false)];
+    // Built in this order, so that under a deadline the plan a factory would run anyway comes
+    // right after the first greedy one; compared in the order below (ties: the first wins).
+    let primary = on_primary_ways();
+    let (lot_cost, saturation) = (by_lot_cost(), by_saturation());
+    let candidates = [by_unit_cost.clone(), lot_cost, saturation, primary, backward(true), backward(false)];
     let mut best: Option<(f64, PlanSolution)> = None;
     for (mut lots, shipped) in candidates.into_iter().flatten() {
         improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
@@ -129,7 +147,7 @@ pub fn construct_plan(
 }
 
 /// The lot-for-lot construction with capacity levelling (module docs): lots and shipments,
-/// or `None` when a hard requirement does not fit.
+/// or `None` when a hard requirement does not fit or `deadline` passes first.
 fn lot_for_lot(
     input: &PlanInput,
     bom: &BomGraph,
@@ -137,9 +155,13 @@ fn lot_for_lot(
     demand: &Grid<f64>,
     big_m: &Grid<f64>,
     ranking: Ranking<'_>,
+    deadline: Option<Instant>,
 ) -> Option<(Grid<f64>, Grid<f64>)> {
     let mut made_caps = Grid::new(input.items.len(), input.n_periods(), f64::INFINITY);
     for _ in 0..max_rounds(input) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return None;
+        }
         let mut state = Construction::new(input, bom, options, big_m.clone());
         state.ranking = ranking;
         if let Ranking::Given(order) = ranking {
