@@ -24,18 +24,7 @@ use std::time::Instant;
 
 /// `value` rounded to a whole number, with thousands separators.
 fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (k, digit) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < -0.5 {
-        grouped.insert(0, '-');
-    }
-    grouped
+    flexplan::internals::thousands(value, 0)
 }
 
 /// The construction's cost of `input` as a table cell, with its backlog share.

@@ -51,3 +51,39 @@ pub(crate) fn csv_field(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// `1234567.891` with `decimals` 2 as `1,234,567.89` (the report's numbers, the examples'
+/// tables); `-` when not finite.
+pub fn thousands(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "-".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::new();
+    for (k, digit) in whole.chars().enumerate() {
+        if k > 0 && (whole.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits_and_keeps_the_sign() {
+        assert_eq!(thousands(1234567.891, 2), "1,234,567.89");
+        assert_eq!(thousands(-1234.6, 0), "-1,235");
+        assert_eq!(thousands(999.0, 0), "999");
+        assert_eq!(thousands(-0.001, 2), "0.00");
+        assert_eq!(thousands(f64::NAN, 2), "-");
+    }
+}

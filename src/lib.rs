@@ -82,7 +82,7 @@ pub use input::PlanInput;
 /// tests and benches. Not a stable API: use [`plan`], [`output`] and [`validate`].
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::format::snap;
+    pub use crate::format::{snap, thousands};
     pub use crate::input::table::Table;
     pub use crate::plan::construct::{construct_plan, start_values};
     pub use crate::plan::model::{build_model, setup_big_m, ModelVariant};

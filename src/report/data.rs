@@ -561,7 +561,7 @@ fn late_orders(
     items: &mut [ItemLine],
 ) -> (Vec<LateOrder>, usize) {
     let item_index = input.item_index_map();
-    let mut late: Vec<LateOrder> = Vec::new();
+    let mut late: Vec<(LateOrder, usize)> = Vec::new();
     for row in &rows.promises {
         let is_late = row.promised_period.is_none() || row.periods_late.is_some_and(|p| p > 0);
         if !is_late {
@@ -569,22 +569,28 @@ fn late_orders(
         }
         let Some(&i) = item_index.get(row.item.as_str()) else { continue };
         items[i].late_orders += 1;
-        late.push(LateOrder {
+        let order = LateOrder {
             order: row.order_id.clone(),
             item: row.item.clone(),
             quantity: row.quantity,
             due: row.due_period,
             promised: row.promised_period,
             periods_late: row.periods_late,
-            reason: late_reason(input, options, resources, i, row.due_period),
-        });
+            reason: String::new(),
+        };
+        late.push((order, i));
     }
     let total = late.len();
-    late.sort_by(|a, b| {
+    late.sort_by(|(a, _), (b, _)| {
         let lateness = |o: &LateOrder| o.periods_late.unwrap_or(i64::MAX);
         lateness(b).cmp(&lateness(a)).then(a.due.cmp(&b.due)).then(a.order.cmp(&b.order))
     });
     late.truncate(LATE_ORDER_ROWS);
+    // Reasons only for the orders listed (a big plan has thousands of late orders).
+    let late = late
+        .into_iter()
+        .map(|(order, i)| LateOrder { reason: late_reason(input, options, resources, i, order.due), ..order })
+        .collect();
     (late, total)
 }
 

@@ -119,31 +119,10 @@ fn write_html(dir: &Path, html: &str) -> Result<PathBuf> {
     Ok(dir.join(REPORT_FILE))
 }
 
-/// `1234567.891` as `1,234,567.89`.
-fn thousands(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return "-".to_string();
-    }
-    let text = format!("{:.*}", decimals, value.abs());
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (k, digit) in whole.chars().enumerate() {
-        if k > 0 && (whole.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_filter("num", |v: Option<f64>, decimals: Option<usize>| match v {
-        Some(v) => thousands(v, decimals.unwrap_or(2)),
+        Some(v) => crate::format::thousands(v, decimals.unwrap_or(2)),
         None => "-".to_string(),
     });
     env.add_filter("pct", |v: Option<f64>| match v {
@@ -318,15 +297,6 @@ pub fn render_sweep(report: &SweepReport, provenance: &Provenance) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits_and_keeps_the_sign() {
-        assert_eq!(thousands(1234567.891, 2), "1,234,567.89");
-        assert_eq!(thousands(-1234.6, 0), "-1,235");
-        assert_eq!(thousands(999.0, 0), "999");
-        assert_eq!(thousands(-0.001, 2), "0.00");
-        assert_eq!(thousands(f64::NAN, 2), "-");
-    }
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {
