@@ -3,13 +3,13 @@
 use super::exit::{self, Failure};
 use super::{CheckArgs, ReportFormat};
 use flexplan::input::bom::BomGraph;
-use flexplan::input::PlanInput;
+use flexplan::input::{PlanInput, ReplanSettings};
 use flexplan::Error;
 use std::path::Path;
 
 pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
-    let CheckArgs { plan_dir, format } = args;
-    let (input, bom) = load(&plan_dir)?;
+    let CheckArgs { plan_dir, format, replan } = args;
+    let (input, bom) = load(&plan_dir, &replan.settings())?;
     let demand = flexplan::plan::bucket_demand(&input);
     let report = flexplan::check::inspect(&input, &demand, &bom);
     match format {
@@ -19,9 +19,10 @@ pub(super) fn run(args: CheckArgs) -> Result<i32, Failure> {
     Ok(exit::OK)
 }
 
-/// Reads and validates a plan directory, BOM included; invalid input names every problem.
-pub(super) fn load(plan_dir: &Path) -> Result<(PlanInput, BomGraph), Failure> {
-    let loaded = flexplan::input::read_plan_dir(plan_dir).and_then(|input| {
+/// Reads and validates a plan directory, BOM included, replanning as `replan` (flags) and
+/// plan.toml say; invalid input names every problem.
+pub(super) fn load(plan_dir: &Path, replan: &ReplanSettings) -> Result<(PlanInput, BomGraph), Failure> {
+    let loaded = flexplan::input::read_plan_dir_replanning(plan_dir, replan).and_then(|input| {
         let bom = BomGraph::new(&input)?;
         Ok((input, bom))
     });

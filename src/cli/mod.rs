@@ -83,6 +83,38 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    #[command(flatten)]
+    replan: ReplanArgs,
+}
+
+/// Replanning against a previous plan (spec section 1.6); each flag overrides plan.toml's
+/// `[replan]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct ReplanArgs {
+    /// Replan against this previous plan folder (written by an earlier `flexplan plan`).
+    #[arg(long, value_name = "PLAN_FOLDER")]
+    previous: Option<PathBuf>,
+    /// Frozen periods: the first N periods keep the previous plan's lots exactly.
+    #[arg(long, value_name = "N")]
+    frozen: Option<usize>,
+    /// Cost per unit of lot quantity changed after the frozen periods, >= 0.
+    #[arg(long, value_parser = cost, value_name = "COST")]
+    change_cost: Option<f64>,
+    /// Cost per lot after the frozen periods where the previous plan had none, >= 0.
+    #[arg(long, value_parser = cost, value_name = "COST")]
+    new_lot_cost: Option<f64>,
+}
+
+impl ReplanArgs {
+    /// The flags as the reader takes them.
+    pub(crate) fn settings(&self) -> flexplan::input::ReplanSettings {
+        flexplan::input::ReplanSettings {
+            previous: self.previous.clone(),
+            frozen_periods: self.frozen,
+            change_cost: self.change_cost,
+            new_lot_cost: self.new_lot_cost,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -119,6 +151,8 @@ struct PlanArgs {
     /// Also write report.html, the plan's HTML report, into the plan folder.
     #[arg(long)]
     html: bool,
+    #[command(flatten)]
+    replan: ReplanArgs,
 }
 
 #[derive(clap::Args)]
@@ -193,6 +227,9 @@ struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    /// The replanning the plan was made with (the same flags as `plan`).
+    #[command(flatten)]
+    replan: ReplanArgs,
 }
 
 #[derive(clap::Args)]
@@ -361,6 +398,13 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("expected a number of seconds > 0, found `{text}`")),
+    }
+}
+
+fn cost(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a cost >= 0 (e.g. 0.5), found `{text}`")),
     }
 }
 

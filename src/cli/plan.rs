@@ -10,11 +10,23 @@ use flexplan::plan::SolveOptions;
 use std::path::Path;
 
 pub(super) fn run(args: PlanArgs) -> Result<i32, Failure> {
-    let PlanArgs { plan_dir, out, time_limit, gap, threads, node_limit, format, verbose, formulation, heuristic, html } =
-        args;
+    let PlanArgs {
+        plan_dir,
+        out,
+        time_limit,
+        gap,
+        threads,
+        node_limit,
+        format,
+        verbose,
+        formulation,
+        heuristic,
+        html,
+        replan,
+    } = args;
     // The time limit bounds the whole run, reading the input included.
     let clock_started = std::time::Instant::now();
-    let (input, bom) = load(&plan_dir)?;
+    let (input, bom) = load(&plan_dir, &replan.settings())?;
     let read_seconds = clock_started.elapsed().as_secs_f64();
     let flags = SolverConfig { time_limit_s: time_limit, mip_gap: gap, threads };
     let options = SolveOptions {

@@ -9,7 +9,7 @@ pub(super) fn run(args: ReportArgs) -> Result<i32, Failure> {
     let path = if flexplan::report::sweep::is_sweep_folder(&dir) {
         flexplan::report::write_sweep_report(&dir, &out_dir)?
     } else {
-        let (input, _bom) = load(&dir)?;
+        let (input, _bom) = load(&dir, &Default::default())?;
         flexplan::report::write_plan_report(&input, &dir, &out_dir)?
     };
     sayln!("report written to {}", path.display());

@@ -16,7 +16,7 @@ pub(super) fn run(args: SweepArgs) -> Result<i32, Failure> {
             let (Some(plan_dir), Some(scenarios), Some(out)) = (args.plan_dir, args.scenarios, args.out) else {
                 return Err(Failure::new(ErrorKind::Request, "sweep needs PLAN_DIR, --scenarios and --out"));
             };
-            let (input, bom) = load(&plan_dir)?;
+            let (input, bom) = load(&plan_dir, &Default::default())?;
             let mut file = flexplan::sweep::load_scenario_file(&scenarios, &input)?;
             let s = &mut file.settings;
             if let Some(mode) = args.mode {

@@ -13,7 +13,7 @@ pub(crate) mod write;
 
 pub use bom::BomGraph;
 pub use options::{Options, SupplyOption, Way};
-pub use read::{read_plan_dir, read_plan_dir_with_orders, read_plan_toml, ORDERS_FRAME_NAME};
+pub use read::{read_plan_dir, read_plan_dir_replanning, read_plan_dir_with_orders, read_plan_toml, ORDERS_FRAME_NAME};
 pub use table::TableFormat;
 pub use write::write_plan_dir;
 
@@ -21,6 +21,7 @@ use crate::grid::Grid;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// Length of one planning period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -362,6 +363,83 @@ pub struct ForecastEntry {
     pub quantity: f64,
 }
 
+/// `[replan]` of plan.toml, or the command line's flags that override it (spec section 1.6);
+/// every value optional. A plan is replanned when `previous` is given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplanSettings {
+    /// The previous plan folder (plan.toml's path is relative to plan.toml's folder).
+    pub previous: Option<PathBuf>,
+    /// `F`: the first `F` periods keep the previous plan's lots exactly.
+    pub frozen_periods: Option<usize>,
+    /// Cost per unit of lot quantity changed in a period after the fence.
+    pub change_cost: Option<f64>,
+    /// Cost per lot after the fence in an (option, period) where the previous plan had none.
+    pub new_lot_cost: Option<f64>,
+}
+
+impl ReplanSettings {
+    /// `self`'s values where given, else `fallback`'s (flags over plan.toml).
+    pub fn or(&self, fallback: &ReplanSettings) -> ReplanSettings {
+        ReplanSettings {
+            previous: self.previous.clone().or_else(|| fallback.previous.clone()),
+            frozen_periods: self.frozen_periods.or(fallback.frozen_periods),
+            change_cost: self.change_cost.or(fallback.change_cost),
+            new_lot_cost: self.new_lot_cost.or(fallback.new_lot_cost),
+        }
+    }
+
+    /// True when no value is given.
+    pub fn is_empty(&self) -> bool {
+        *self == ReplanSettings::default()
+    }
+}
+
+/// Replanning against a previous plan (spec section 1.6): the settings in force and the
+/// previous plan's lots as its `lots.csv` lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Replan {
+    /// The previous plan folder.
+    pub previous: PathBuf,
+    /// `F >= 0`, at most the horizon's periods.
+    pub frozen_periods: usize,
+    /// `change_cost >= 0`.
+    pub change_cost: f64,
+    /// `new_lot_cost >= 0`.
+    pub new_lot_cost: f64,
+    /// The previous plan's lots, in file order. Ids are kept as written: a lot of an item,
+    /// route or supplier that no longer exists is only an error inside the fence.
+    pub lots: Vec<PreviousLot>,
+}
+
+impl Replan {
+    /// The settings these values came from (what `summary.json` records).
+    pub fn settings(&self) -> ReplanSettings {
+        ReplanSettings {
+            previous: Some(self.previous.clone()),
+            frozen_periods: Some(self.frozen_periods),
+            change_cost: Some(self.change_cost),
+            new_lot_cost: Some(self.new_lot_cost),
+        }
+    }
+}
+
+/// One row of the previous plan's `lots.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviousLot {
+    /// The row as a spreadsheet shows it (header = row 1).
+    pub row: usize,
+    /// The item id.
+    pub item: String,
+    /// The route id, empty for none.
+    pub route: String,
+    /// The supplier id, empty for none.
+    pub supplier: String,
+    /// The day the lot starts (made) or is ordered (bought).
+    pub start_date: NaiveDate,
+    /// The lot's quantity, > 0.
+    pub quantity: f64,
+}
+
 /// A whole, validated plan directory.
 ///
 /// Invariants (established by `crate::input::read`): ids are
@@ -396,6 +474,8 @@ pub struct PlanInput {
     pub suppliers: Vec<Supplier>,
     /// Setup families per resource (v2).
     pub families: Vec<Family>,
+    /// Replanning against a previous plan (v2, spec section 1.6), when asked for.
+    pub replan: Option<Replan>,
 }
 
 impl PlanInput {
@@ -416,6 +496,7 @@ impl PlanInput {
             sources: Vec::new(),
             suppliers: Vec::new(),
             families: Vec::new(),
+            replan: None,
         }
     }
 

@@ -8,7 +8,10 @@
 //! contiguous range [`Options::of_item`]`(i)`. Within an item, routes come first, in the order
 //! their first routing row appears in `routings.csv`, then suppliers in `sources.csv` order.
 
-use crate::input::{LotTerms, PlanInput};
+use crate::format::snap;
+use crate::grid::Grid;
+use crate::input::{LotTerms, PeriodOf, PlanInput};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// How an option replenishes its item.
@@ -208,6 +211,28 @@ impl Options {
     /// inverse of [`Options::way_ids`]).
     pub fn named(&self, input: &PlanInput, i: usize, route: &str, supplier: &str) -> Option<usize> {
         self.of_item(i).find(|&o| self.way_ids(input, o) == (route, supplier))
+    }
+
+    /// `xp[o, t]` of replanning (spec section 1.6): the previous plan's quantity of option `o`
+    /// started in period `t`, summed over its lots whose start date the period's dates hold.
+    /// Left out: lots before or after the horizon, lots of an item or way that no longer
+    /// exists (an input error inside the fence, already reported by the reader), and lots
+    /// that could no longer start in their period (`t + L_o >= T`). `None` without replanning.
+    pub fn previous_lots(&self, input: &PlanInput) -> Option<Grid<f64>> {
+        let replan = input.replan.as_ref()?;
+        let n_periods = input.n_periods();
+        let item_of: HashMap<&str, usize> =
+            input.items.iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+        let mut grid = Grid::new(self.len(), n_periods, 0.0);
+        for lot in &replan.lots {
+            let PeriodOf::InHorizon(t) = input.horizon.locate(lot.start_date) else { continue };
+            let Some(&i) = item_of.get(lot.item.as_str()) else { continue };
+            let Some(o) = self.named(input, i, &lot.route, &lot.supplier) else { continue };
+            if t + self.list[o].lead_time < n_periods {
+                grid[(o, t)] = snap(grid[(o, t)] + lot.quantity);
+            }
+        }
+        Some(grid)
     }
 
     /// True when every item has exactly one option with the item's own values (a version-1

@@ -13,14 +13,14 @@ use crate::input::table::{
     TableSchema, WholeRange,
 };
 use crate::input::{
-    BomEdge, Bucket, Family, ForecastEntry, Horizon, Item, ItemKind, LotTerms, Order, PlanInput, Receipt, Resource,
-    Route, Routing, SolverConfig, Source, Supplier,
+    BomEdge, Bucket, Family, ForecastEntry, Horizon, Item, ItemKind, LotTerms, Options, Order, PeriodOf, PlanInput,
+    PreviousLot, Receipt, Replan, ReplanSettings, Resource, Route, Routing, SolverConfig, Source, Supplier,
 };
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -85,13 +85,21 @@ const SCHEMAS: [TableSchema; 12] =
 /// [`crate::Error::Input`]: every problem found in plan.toml and the tables (up to the
 /// diagnostics cap), each with its file, row, column and value.
 pub fn read_plan_dir(dir: &Path) -> Result<PlanInput> {
-    Ok(read_dir_with(dir, None)?)
+    Ok(read_dir_with(dir, None, &ReplanSettings::default())?)
+}
+
+/// Same, with replanning settings given on a command line (`plan --previous --frozen
+/// --change-cost --new-lot-cost`): each value given overrides plan.toml's `[replan]`; a
+/// relative `previous` is taken as given (from the working directory), plan.toml's from
+/// plan.toml's folder.
+pub fn read_plan_dir_replanning(dir: &Path, flags: &ReplanSettings) -> Result<PlanInput> {
+    Ok(read_dir_with(dir, None, flags)?)
 }
 
 /// Same, but the orders come from the caller's frame (orders.csv/.parquet is then not read).
 /// The frame's columns are typed as in a Parquet file; diagnostics name it `<orders frame>`.
 pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanInput> {
-    Ok(read_dir_with(dir, Some(orders))?)
+    Ok(read_dir_with(dir, Some(orders), &ReplanSettings::default())?)
 }
 
 /// Reads and validates `plan.toml` alone.
@@ -102,12 +110,16 @@ pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanI
 pub fn read_plan_toml(path: &Path) -> Result<(Horizon, SolverConfig)> {
     let mut diags = Diagnostics::new();
     match plan_toml(path, &mut diags) {
-        Some(plan) if diags.is_empty() => Ok(plan),
+        Some(plan) if diags.is_empty() => Ok((plan.horizon, plan.solver)),
         _ => Err(diags.into_problems().into()),
     }
 }
 
-fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInput, InputError> {
+fn read_dir_with(
+    dir: &Path,
+    orders_frame: Option<&DataFrame>,
+    flags: &ReplanSettings,
+) -> Result<PlanInput, InputError> {
     if !dir.is_dir() {
         return Err(InputError::single(Diagnostic::file(
             dir.display().to_string(),
@@ -116,7 +128,7 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
     }
     let mut diags = Diagnostics::new();
     let plan = plan_toml(&dir.join("plan.toml"), &mut diags);
-    let n_periods = plan.map(|(horizon, _)| horizon.periods);
+    let n_periods = plan.as_ref().map(|plan| plan.horizon.periods);
     let (items, item_catalog) = read_items(dir, &mut diags);
     let (mut resources, resource_catalog) = read_resources(dir, n_periods, &mut diags);
     let bom = read_bom(dir, &items, item_catalog.as_ref(), &mut diags);
@@ -144,21 +156,31 @@ fn read_dir_with(dir: &Path, orders_frame: Option<&DataFrame>) -> Result<PlanInp
             .unwrap_or_default(),
     };
     match plan {
-        Some((horizon, solver)) if diags.is_empty() => Ok(PlanInput {
-            solver,
-            items,
-            bom,
-            resources,
-            routings,
-            receipts,
-            orders,
-            forecast,
-            routes,
-            sources,
-            suppliers,
-            families,
-            ..PlanInput::new(horizon)
-        }),
+        Some(plan) if diags.is_empty() => {
+            let mut input = PlanInput {
+                solver: plan.solver,
+                items,
+                bom,
+                resources,
+                routings,
+                receipts,
+                orders,
+                forecast,
+                routes,
+                sources,
+                suppliers,
+                families,
+                ..PlanInput::new(plan.horizon)
+            };
+            let toml_replan =
+                ReplanSettings { previous: plan.replan.previous.as_ref().map(|path| dir.join(path)), ..plan.replan };
+            input.replan = read_replan(&input, flags, &toml_replan, &mut diags);
+            if diags.is_empty() {
+                Ok(input)
+            } else {
+                Err(in_file_order(diags.into_problems()))
+            }
+        }
         _ => {
             // Report a BOM cycle together with the other problems, not only once they are
             // fixed: build the graph from the rows that did parse. (Valid input pays nothing
@@ -1351,11 +1373,195 @@ fn read_orders(table: &Table, catalog: Option<&ItemCatalog>, diags: &mut Diagnos
 }
 
 // ---------------------------------------------------------------------------------------------
+// The previous plan (replanning, spec section 1.6)
+
+/// The previous plan's `lots.csv` as `plan` writes it (version 1 without `route`/`supplier`).
+const PREVIOUS_LOTS: TableSchema = TableSchema {
+    name: "lots",
+    required: &["item", "start_date", "quantity"],
+    optional: &["kind", "route", "supplier", "period", "available_period"],
+};
+
+/// The replanning in force (`flags` over plan.toml's `toml`) with the previous plan's lots;
+/// `None` without a previous plan. Problems are recorded.
+fn read_replan(
+    input: &PlanInput,
+    flags: &ReplanSettings,
+    toml: &ReplanSettings,
+    diags: &mut Diagnostics,
+) -> Option<Replan> {
+    let settings = flags.or(toml);
+    let Some(previous) = settings.previous.clone() else {
+        if !settings.is_empty() {
+            diags.push(Diagnostic::file(
+                "plan.toml",
+                "replanning values are given without a previous plan: set `previous` in [replan] or pass --previous",
+            ));
+        }
+        return None;
+    };
+    let periods = input.n_periods();
+    let frozen_periods = settings.frozen_periods.unwrap_or(0);
+    if frozen_periods > periods {
+        let (file, column) = match flags.frozen_periods {
+            Some(_) => ("command line", "--frozen"),
+            None => ("plan.toml", "replan.frozen_periods"),
+        };
+        diags.push(Diagnostic {
+            file: file.to_string(),
+            row: None,
+            column: Some(column.to_string()),
+            value: Some(frozen_periods.to_string()),
+            message: format!(
+                "the frozen fence is longer than the horizon of {periods} periods (use {periods} to freeze every period)"
+            ),
+        });
+        return None;
+    }
+    let lots = read_previous_lots(&previous, diags)?;
+    let replan = Replan {
+        previous,
+        frozen_periods,
+        change_cost: settings.change_cost.unwrap_or(0.0),
+        new_lot_cost: settings.new_lot_cost.unwrap_or(0.0),
+        lots,
+    };
+    check_frozen_lots(input, &replan, diags);
+    Some(replan)
+}
+
+/// The rows of the previous plan folder's lots table, or `None` (recorded) when `folder` is not
+/// a plan folder or its lots cannot be read.
+fn read_previous_lots(folder: &Path, diags: &mut Diagnostics) -> Option<Vec<PreviousLot>> {
+    let shown = folder.display().to_string();
+    let not_a_plan = |what: &str| {
+        Diagnostic::file(
+            shown.clone(),
+            format!("the previous plan folder {what} (expected a folder written by `flexplan plan`, holding lots.csv and summary.json)"),
+        )
+    };
+    if !folder.is_dir() {
+        diags.push(not_a_plan("is not found"));
+        return None;
+    }
+    if !folder.join("summary.json").is_file() {
+        diags.push(not_a_plan("has no summary.json, so it is not a plan"));
+        return None;
+    }
+    let mut file = match find_table(folder, PREVIOUS_LOTS.name) {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            diags.push(not_a_plan("has no lots.csv or lots.parquet, so it is not a plan"));
+            return None;
+        }
+        Err(diagnostic) => {
+            diags.push(Diagnostic { file: format!("{shown}/{}", diagnostic.file), ..diagnostic });
+            return None;
+        }
+    };
+    file.file_name = format!("{shown}/{}", file.file_name);
+    let table = load_table(&file, diags)?;
+    if !table.check_header(&PREVIOUS_LOTS, diags) {
+        return None;
+    }
+    let items = table.ids("item", Need::Required, diags);
+    let routes = table.ids("route", Need::Optional, diags);
+    let suppliers = table.ids("supplier", Need::Optional, diags);
+    let dates = table.dates("start_date", Need::Required, diags);
+    let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
+    let mut lots = Vec::with_capacity(table.height());
+    for row_idx in 0..table.height() {
+        let (Cell::Value(item), Cell::Value(start_date), Cell::Value(quantity)) =
+            (cell_at(&items, row_idx), cell_at(&dates, row_idx), cell_at(&quantities, row_idx))
+        else {
+            continue;
+        };
+        let (Some(route), Some(supplier)) =
+            (cell_at(&routes, row_idx).or_default(""), cell_at(&suppliers, row_idx).or_default(""))
+        else {
+            continue;
+        };
+        lots.push(PreviousLot {
+            row: table.row_number(row_idx),
+            item: item.to_string(),
+            route: route.to_string(),
+            supplier: supplier.to_string(),
+            start_date,
+            quantity,
+        });
+    }
+    Some(lots)
+}
+
+/// Records every previous lot inside the frozen fence whose item, route or supplier no longer
+/// exists (spec section 1.6: an input error naming it). Lots after the fence are only compared.
+fn check_frozen_lots(input: &PlanInput, replan: &Replan, diags: &mut Diagnostics) {
+    let fence = replan.frozen_periods;
+    if fence == 0 {
+        return;
+    }
+    let options = Options::new(input);
+    let item_of: HashMap<&str, usize> = input.items.iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+    let file = format!("{}/lots.csv", replan.previous.display());
+    for lot in &replan.lots {
+        let PeriodOf::InHorizon(t) = input.horizon.locate(lot.start_date) else { continue };
+        if t >= fence {
+            continue;
+        }
+        let frozen =
+            format!("a frozen lot (starting {} in period {} of the {fence}-period fence)", lot.start_date, t + 1);
+        let Some(&i) = item_of.get(lot.item.as_str()) else {
+            diags.push(Diagnostic::cell(
+                file.clone(),
+                lot.row,
+                "item",
+                lot.item.clone(),
+                format!("{frozen} of an item that no longer exists in items.csv"),
+            ));
+            continue;
+        };
+        if options.named(input, i, &lot.route, &lot.supplier).is_some() {
+            continue;
+        }
+        let ways: Vec<String> = options
+            .of_item(i)
+            .map(|o| match options.way_ids(input, o) {
+                ("", "") if options.get(o).is_made() => "its own route".to_string(),
+                ("", "") => "its own supplier".to_string(),
+                (route, "") => format!("route {route}"),
+                (_, supplier) => format!("supplier {supplier}"),
+            })
+            .collect();
+        let (column, value, what) = match (lot.route.is_empty(), lot.supplier.is_empty()) {
+            (false, _) => ("route", lot.route.clone(), "route"),
+            (true, false) => ("supplier", lot.supplier.clone(), "supplier"),
+            (true, true) => ("item", lot.item.clone(), "unnamed route or supplier"),
+        };
+        diags.push(Diagnostic::cell(
+            file.clone(),
+            lot.row,
+            column,
+            value,
+            format!("{frozen} of a {what} that {} no longer has; its ways now: {}", lot.item, ways.join(", ")),
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // plan.toml
 
 const HORIZON_KEYS: &[&str] = &["start", "bucket", "periods"];
 const SOLVER_KEYS: &[&str] = &["time_limit_s", "mip_gap", "threads"];
-const SECTIONS: &[&str] = &["horizon", "solver"];
+const REPLAN_KEYS: &[&str] = &["previous", "frozen_periods", "change_cost", "new_lot_cost"];
+const SECTIONS: &[&str] = &["horizon", "solver", "replan"];
+
+/// What plan.toml holds.
+struct TomlPlan {
+    horizon: Horizon,
+    solver: SolverConfig,
+    /// `[replan]`, with `previous` as written (relative to plan.toml's folder).
+    replan: ReplanSettings,
+}
 
 /// Diagnostics of one plan.toml, sorted by line before they are recorded.
 struct TomlReport<'t> {
@@ -1411,7 +1617,7 @@ impl<'t> TomlReport<'t> {
 }
 
 /// Reads plan.toml; every problem is recorded. `None` when no horizon could be built.
-fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<(Horizon, SolverConfig)> {
+fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<TomlPlan> {
     let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -1443,13 +1649,15 @@ fn plan_toml(path: &Path, diags: &mut Diagnostics) -> Option<(Horizon, SolverCon
     plan
 }
 
-fn plan_from_table(root: &DeTable<'_>, report: &mut TomlReport<'_>) -> Option<(Horizon, SolverConfig)> {
+fn plan_from_table(root: &DeTable<'_>, report: &mut TomlReport<'_>) -> Option<TomlPlan> {
     let mut horizon_value = None;
     let mut solver_value = None;
+    let mut replan_value = None;
     for (key, value) in root.iter() {
         match key.get_ref().as_ref() {
             "horizon" => horizon_value = Some(value),
             "solver" => solver_value = Some(value),
+            "replan" => replan_value = Some(value),
             _ => report.unknown_key(key, None, SECTIONS),
         }
     }
@@ -1457,11 +1665,52 @@ fn plan_from_table(root: &DeTable<'_>, report: &mut TomlReport<'_>) -> Option<(H
         Some(value) => solver_config(value, report),
         None => SolverConfig::default(),
     };
+    let replan = match replan_value {
+        Some(value) => replan_settings(value, report),
+        None => ReplanSettings::default(),
+    };
     let Some(horizon_value) = horizon_value else {
         report.line_problem(None, "missing [horizon] table with start, bucket and periods");
         return None;
     };
-    horizon(horizon_value, report).map(|horizon| (horizon, solver))
+    horizon(horizon_value, report).map(|horizon| TomlPlan { horizon, solver, replan })
+}
+
+/// `[replan]` (spec section 1.6). `previous` without a value is reported once the flags are
+/// known (they may give it).
+fn replan_settings(value: &Spanned<DeValue<'_>>, report: &mut TomlReport<'_>) -> ReplanSettings {
+    let mut settings = ReplanSettings::default();
+    let Some(entries) = section_entries("replan", value, REPLAN_KEYS, report) else {
+        return settings;
+    };
+    if let Some(value) = entries.get("previous") {
+        settings.previous = match value.get_ref() {
+            DeValue::String(text) if !text.trim().is_empty() => Some(PathBuf::from(text.trim())),
+            _ => None,
+        };
+        if settings.previous.is_none() {
+            report.value_problem(
+                "replan.previous",
+                value,
+                "expected the path of a plan folder written by `flexplan plan` (e.g. \"../out/monday\")",
+            );
+        }
+    }
+    if let Some(value) = entries.get("frozen_periods") {
+        settings.frozen_periods = toml_integer(value.get_ref()).and_then(|periods| usize::try_from(periods).ok());
+        if settings.frozen_periods.is_none() {
+            report.value_problem("replan.frozen_periods", value, "expected a whole number of periods >= 0");
+        }
+    }
+    for (key, slot) in [("change_cost", &mut settings.change_cost), ("new_lot_cost", &mut settings.new_lot_cost)] {
+        if let Some(value) = entries.get(key) {
+            *slot = toml_number(value.get_ref()).filter(|cost| cost.is_finite() && *cost >= 0.0);
+            if slot.is_none() {
+                report.value_problem(&format!("replan.{key}"), value, "expected a cost >= 0 (e.g. 0.5)");
+            }
+        }
+    }
+    settings
 }
 
 /// The entries of a `[section]`, or `None` (reported) when the value is not a table.
