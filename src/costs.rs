@@ -27,11 +27,16 @@ pub struct CostBreakdown {
     pub joint_order: f64,
     /// `Σ unmet_cost B[i,T]` (v2: demand still unshipped at the end of the horizon).
     pub unmet: f64,
+    /// `Σ_{t>F} change_cost |x - xp|` (v2 replanning: lot quantity changed since the previous
+    /// plan after the frozen fence).
+    pub change: f64,
+    /// `Σ_{t>F} new_lot_cost y [xp = 0]` (v2 replanning: lots where the previous plan had none).
+    pub new_lot: f64,
 }
 
 impl CostBreakdown {
     /// The terms' names, as `summary.json`, scenario files and result columns spell them.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 12] = [
         "unit",
         "holding",
         "backlog",
@@ -42,6 +47,8 @@ impl CostBreakdown {
         "family_setup",
         "joint_order",
         "unmet",
+        "change",
+        "new_lot",
     ];
 
     /// Every term equal to `value` (e.g. 1: factors that change nothing).
@@ -57,11 +64,13 @@ impl CostBreakdown {
             family_setup: value,
             joint_order: value,
             unmet: value,
+            change: value,
+            new_lot: value,
         }
     }
 
     /// The terms' values in the order of [`CostBreakdown::NAMES`].
-    pub fn values(&self) -> [f64; 10] {
+    pub fn values(&self) -> [f64; 12] {
         [
             self.unit,
             self.holding,
@@ -73,6 +82,8 @@ impl CostBreakdown {
             self.family_setup,
             self.joint_order,
             self.unmet,
+            self.change,
+            self.new_lot,
         ]
     }
 
@@ -94,6 +105,8 @@ impl CostBreakdown {
             "family_setup" => &mut self.family_setup,
             "joint_order" => &mut self.joint_order,
             "unmet" => &mut self.unmet,
+            "change" => &mut self.change,
+            "new_lot" => &mut self.new_lot,
             _ => return None,
         })
     }
@@ -122,6 +135,8 @@ impl CostBreakdown {
             + self.family_setup
             + self.joint_order
             + self.unmet
+            + self.change
+            + self.new_lot
     }
 }
 
@@ -135,10 +150,10 @@ mod tests {
         for (k, name) in CostBreakdown::NAMES.iter().enumerate() {
             *costs.term_mut(name).expect("a term") = k as f64 + 1.0;
         }
-        assert_eq!(costs.values(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
-        assert_eq!(costs.total(), 55.0);
+        assert_eq!(costs.values(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
+        assert_eq!(costs.total(), 78.0);
         assert_eq!(costs.term_mut("setups"), None);
-        assert_eq!(costs.map(|v| v * 2.0).total(), 110.0);
+        assert_eq!(costs.map(|v| v * 2.0).total(), 156.0);
         let json = serde_json::to_value(costs).expect("serialises");
         assert_eq!(json.as_object().map(|o| o.keys().len()), Some(CostBreakdown::NAMES.len()));
     }

@@ -9,7 +9,7 @@ use crate::costs::CostBreakdown;
 
 /// The cost terms spec version 2 added: a summary without them is a version-1 plan's, right
 /// when the plan has none of these costs.
-const VERSION_2_TERMS: [&str; 3] = ["family_setup", "joint_order", "unmet"];
+const VERSION_2_TERMS: [&str; 5] = ["family_setup", "joint_order", "unmet", "change", "new_lot"];
 
 impl Checker<'_> {
     /// Every term of the objective, from the plan's reported quantities: per way its unit cost,
