@@ -256,6 +256,89 @@ pub struct CheckReport {
     pub late: Vec<LateItem>,
     /// Orders far larger than their item's usual order ([`unusual_orders`]), in file order.
     pub unusual_orders: Vec<UnusualOrder>,
+    /// Replanning: previous lots in progress that receipts.csv does not hold
+    /// ([`work_in_progress`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub work_in_progress: Vec<WorkInProgress>,
+}
+
+/// A lot of the previous plan started before tonight's horizon that arrives inside it, more
+/// than receipts.csv holds of its item in that period: work in progress the plan would
+/// otherwise forget (spec section 1.6 ignores lots that start before the horizon; what is
+/// already in progress is a scheduled receipt).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkInProgress {
+    /// The row of the previous plan's lots.csv.
+    pub row: usize,
+    /// Item id.
+    pub item: String,
+    /// Route or supplier, when named.
+    pub way: String,
+    /// The lot's start date.
+    pub start_date: chrono::NaiveDate,
+    /// The lot's quantity.
+    pub quantity: f64,
+    /// The 0-based period it arrives in, after its way's lead time.
+    pub arrives: usize,
+    /// What receipts.csv holds of the item in that period.
+    pub received: f64,
+}
+
+impl WorkInProgress {
+    /// The warning line for this lot.
+    pub fn warning(&self) -> String {
+        let way = if self.way.is_empty() { String::new() } else { format!(" ({})", self.way) };
+        format!(
+            "warning: the previous plan's lot of {} {}{way} started {} (before the horizon) arrives in period {}, but receipts.csv holds {} of it then; add it as a receipt, or the plan forgets this work in progress",
+            number(self.quantity),
+            self.item,
+            self.start_date,
+            self.arrives + 1,
+            number(self.received)
+        )
+    }
+}
+
+/// Replanning: the previous lots started before the horizon that arrive inside it after their
+/// way's lead time, where receipts.csv holds less of the item in that period than the lot (see
+/// [`WorkInProgress`]), in the order of the previous lots.csv. Lots of a way that no longer
+/// exists are left out (their lead time is unknown).
+pub fn work_in_progress(input: &PlanInput) -> Vec<WorkInProgress> {
+    let Some(replan) = &input.replan else { return Vec::new() };
+    let options = Options::new(input);
+    let receipts = input.receipt_grid();
+    let horizon = &input.horizon;
+    let mut found = Vec::new();
+    for lot in &replan.lots {
+        if lot.start_date >= horizon.start {
+            continue;
+        }
+        let Some(i) = input.items.iter().position(|item| item.id == lot.item) else { continue };
+        let Some(o) = options.named(input, i, &lot.route, &lot.supplier) else { continue };
+        let lead = options.get(o).lead_time;
+        let arrival = match horizon.bucket {
+            crate::input::Bucket::Day => lot.start_date.checked_add_days(chrono::Days::new(lead as u64)),
+            crate::input::Bucket::Week => lot.start_date.checked_add_days(chrono::Days::new(7 * lead as u64)),
+            crate::input::Bucket::Month => u32::try_from(lead)
+                .ok()
+                .and_then(|months| lot.start_date.checked_add_months(chrono::Months::new(months))),
+        };
+        let Some(crate::input::PeriodOf::InHorizon(t)) = arrival.map(|date| horizon.locate(date)) else { continue };
+        let received = receipts[(i, t)];
+        if received < lot.quantity - 1e-9 {
+            let way = if lot.route.is_empty() { lot.supplier.clone() } else { lot.route.clone() };
+            found.push(WorkInProgress {
+                row: lot.row,
+                item: lot.item.clone(),
+                way,
+                start_date: lot.start_date,
+                quantity: lot.quantity,
+                arrives: t,
+                received,
+            });
+        }
+    }
+    found
 }
 
 /// How many routes, sources, suppliers and setup families a version-2 plan has.
@@ -456,6 +539,7 @@ pub fn inspect(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> CheckRepor
         moved: cut.moves.iter().map(|m| moved_release(input, &options, m)).collect(),
         late: late_items(input, &options, &cut),
         unusual_orders: unusual_orders(input),
+        work_in_progress: work_in_progress(input),
     }
 }
 
@@ -854,6 +938,10 @@ impl CheckReport {
             let _ = writeln!(out, "{}", order.warning());
         }
         write_more(&mut out, self.unusual_orders.len(), "unusual orders");
+        for lot in self.work_in_progress.iter().take(MAX_TEXT_ROWS) {
+            let _ = writeln!(out, "{}", lot.warning());
+        }
+        write_more(&mut out, self.work_in_progress.len(), "lots in progress");
         out
     }
 

@@ -5,6 +5,7 @@ use super::exit::{self, Failure};
 use super::{plan_config, OutFormat, PlanArgs};
 use flexplan::input::bom::BomGraph;
 use flexplan::input::{PlanInput, SolverConfig};
+use flexplan::internals::thousands;
 use flexplan::output::TableFormat;
 use flexplan::plan::SolveOptions;
 use std::path::Path;
@@ -65,6 +66,9 @@ fn plan(
     for order in flexplan::check::unusual_orders(input) {
         eprintln!("{}", order.warning());
     }
+    for lot in flexplan::check::work_in_progress(input) {
+        eprintln!("{}", lot.warning());
+    }
     let mut outcome = flexplan::plan::plan_configured(input, bom, options, config)?;
     outcome.timings.read = read_seconds;
     let write_started = std::time::Instant::now();
@@ -73,6 +77,11 @@ fn plan(
     sayln!("{}", flexplan::output::headline(&summary, options));
     if !summary.suppliers.is_empty() {
         sayln!("suppliers: {}", suppliers_line(&summary.suppliers));
+    }
+    if let (Some(replan), Some(solution)) = (&summary.replan, &outcome.solution) {
+        for line in changes_lines(input, &outcome.options, replan, summary.costs, &solution.lots) {
+            sayln!("{line}");
+        }
     }
     if let Some(diagnosis) = &outcome.diagnosis {
         for f in &diagnosis.findings {
@@ -105,6 +114,69 @@ fn plan(
         write_seconds
     );
     Ok(exit::for_status(outcome.status))
+}
+
+/// The biggest changes listed after the `changes:` line.
+const CHANGES_SHOWN: usize = 5;
+
+/// What changed since the previous plan, in words: the counts, the share of the units planned,
+/// the cost of stability, and the biggest changes.
+fn changes_lines(
+    input: &PlanInput,
+    options: &flexplan::input::Options,
+    replan: &flexplan::output::ReplanSummary,
+    costs: Option<flexplan::plan::CostBreakdown>,
+    lots: &flexplan::grid::Grid<f64>,
+) -> Vec<String> {
+    let planned: f64 = lots.cells().iter().sum();
+    let share = if planned > 0.0 { 100.0 * replan.units_changed / planned } else { 0.0 };
+    let fence = match replan.frozen_periods {
+        0 => "no period frozen".to_string(),
+        1 => "period 1 frozen".to_string(),
+        f => format!("periods 1-{f} frozen"),
+    };
+    let stability = costs.map_or(0.0, |c| c.change + c.new_lot);
+    let mut lines = vec![format!(
+        "changes since {}: {} lot{} added, {} removed, {} changed; {} units changed of {} planned ({share:.1} %); {fence}; cost of stability {}",
+        replan.previous,
+        replan.lots_added,
+        if replan.lots_added == 1 { "" } else { "s" },
+        replan.lots_removed,
+        replan.lots_changed,
+        thousands(replan.units_changed, 0),
+        thousands(planned, 0),
+        thousands(stability, 2),
+    )];
+    let Some(previous) = options.previous() else { return lines };
+    let mut changed: Vec<(f64, usize, usize)> = Vec::new();
+    for o in 0..options.len() {
+        for t in 0..lots.periods() {
+            let (x, xp) = (lots[(o, t)], previous[(o, t)]);
+            if x != xp {
+                changed.push(((x - xp).abs(), o, t));
+            }
+        }
+    }
+    changed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for &(_, o, t) in changed.iter().take(CHANGES_SHOWN) {
+        let (x, xp) = (lots[(o, t)], previous[(o, t)]);
+        let item = &input.items[options.get(o).item].id;
+        let way = match options.way_ids(input, o) {
+            ("", "") => String::new(),
+            (route, "") => format!(" on {route}"),
+            (_, supplier) => format!(" from {supplier}"),
+        };
+        let what = match (xp > 0.0, x > 0.0) {
+            (false, _) => format!("new lot of {}", thousands(x, 2)),
+            (true, false) => format!("lot of {} removed", thousands(xp, 2)),
+            (true, true) => format!("{} -> {}", thousands(xp, 2), thousands(x, 2)),
+        };
+        lines.push(format!("  - {item}{way}, period {}: {what}", t + 1));
+    }
+    if changed.len() > CHANGES_SHOWN {
+        lines.push(format!("  (and {} more in changes.csv)", changed.len() - CHANGES_SHOWN));
+    }
+    lines
 }
 
 /// Suppliers listed one by one on the `suppliers:` line; with more, the biggest spenders.

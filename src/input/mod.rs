@@ -505,6 +505,12 @@ impl PlanInput {
         self.horizon.periods
     }
 
+    /// `F`: the frozen periods of replanning (0 without it). 0-based periods `t < F` keep
+    /// the previous plan's lots exactly.
+    pub fn frozen_periods(&self) -> usize {
+        self.replan.as_ref().map_or(0, |replan| replan.frozen_periods)
+    }
+
     /// Scheduled receipts summed per item and period (rows: items). Receipts naming an item
     /// or period out of range (which the reader never produces) are left out.
     pub fn receipt_grid(&self) -> Grid<f64> {

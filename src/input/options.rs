@@ -97,6 +97,8 @@ pub struct Options {
     start: Vec<usize>,
     /// The option of each routing row.
     of_row: Vec<Option<usize>>,
+    /// `xp[o, t]` when replanning ([`Options::previous`]).
+    previous: Option<Grid<f64>>,
 }
 
 impl Options {
@@ -156,7 +158,15 @@ impl Options {
                 of_row[row] = Some(o);
             }
         }
-        Options { list, start, of_row }
+        let mut options = Options { list, start, of_row, previous: None };
+        options.previous = options.previous_lots(input);
+        options
+    }
+
+    /// `xp[o, t]` of replanning (spec section 1.6): the previous plan's quantity of option `o`
+    /// started in period `t` (0 where it had none); `None` without replanning.
+    pub fn previous(&self) -> Option<&Grid<f64>> {
+        self.previous.as_ref()
     }
 
     /// The option routing row `row` belongs to (`None` for a row of a buy item, which the
@@ -213,12 +223,12 @@ impl Options {
         self.of_item(i).find(|&o| self.way_ids(input, o) == (route, supplier))
     }
 
-    /// `xp[o, t]` of replanning (spec section 1.6): the previous plan's quantity of option `o`
-    /// started in period `t`, summed over its lots whose start date the period's dates hold.
+    /// `xp[o, t]` of replanning: the previous plan's quantity of option `o` started in period
+    /// `t`, summed over its lots whose start date the period's dates hold.
     /// Left out: lots before or after the horizon, lots of an item or way that no longer
     /// exists (an input error inside the fence, already reported by the reader), and lots
     /// that could no longer start in their period (`t + L_o >= T`). `None` without replanning.
-    pub fn previous_lots(&self, input: &PlanInput) -> Option<Grid<f64>> {
+    fn previous_lots(&self, input: &PlanInput) -> Option<Grid<f64>> {
         let replan = input.replan.as_ref()?;
         let n_periods = input.n_periods();
         let item_of: HashMap<&str, usize> =

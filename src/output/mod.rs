@@ -21,15 +21,17 @@ use std::path::Path;
 pub use crate::input::table::TableFormat;
 
 /// The names of every file a plan folder may hold (anything else in OUT_DIR is not ours).
-pub const PLAN_FILES: [&str; 10] = [
+pub const PLAN_FILES: [&str; 12] = [
     "lots.csv",
     "inventory.csv",
     "resources.csv",
     "order_promises.csv",
+    "changes.csv",
     "lots.parquet",
     "inventory.parquet",
     "resources.parquet",
     "order_promises.parquet",
+    "changes.parquet",
     "summary.json",
     // Written by `flexplan report` / `plan --html` into the plan folder; a new plan replaces
     // the whole folder, so an old report never describes a newer plan.
@@ -152,6 +154,59 @@ pub struct Summary {
     /// version-1 summaries are unchanged).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppliers: Vec<SupplierSpend>,
+    /// Replanning: the settings and what changed since the previous plan (absent without
+    /// replanning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replan: Option<ReplanSummary>,
+}
+
+/// `summary.json`'s `replan`: the settings in force and what changed since the previous plan,
+/// over every (way, period) of the horizon (`xp` the previous quantity, `x` the new one).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplanSummary {
+    /// The previous plan folder, as given.
+    pub previous: String,
+    /// `F`.
+    pub frozen_periods: usize,
+    /// Cost per unit changed after the fence.
+    pub change_cost: f64,
+    /// Cost per new lot after the fence.
+    pub new_lot_cost: f64,
+    /// Lots where the previous plan had none (`xp = 0 < x`).
+    pub lots_added: usize,
+    /// Previous lots no longer planned (`x = 0 < xp`).
+    pub lots_removed: usize,
+    /// Lots kept with another quantity (`0 < x != xp > 0`).
+    pub lots_changed: usize,
+    /// `Σ |x - xp|`.
+    pub units_changed: f64,
+}
+
+/// What changed between the previous plan `xp` and `lots` ([`ReplanSummary`]); `None` without
+/// replanning.
+pub fn replan_summary(input: &PlanInput, options: &Options, lots: &crate::grid::Grid<f64>) -> Option<ReplanSummary> {
+    let (replan, previous) = (input.replan.as_ref()?, options.previous()?);
+    let mut summary = ReplanSummary {
+        previous: replan.previous.display().to_string(),
+        frozen_periods: replan.frozen_periods,
+        change_cost: replan.change_cost,
+        new_lot_cost: replan.new_lot_cost,
+        lots_added: 0,
+        lots_removed: 0,
+        lots_changed: 0,
+        units_changed: 0.0,
+    };
+    for (&x, &xp) in lots.cells().iter().zip(previous.cells()) {
+        match (xp > 0.0, x > 0.0) {
+            (false, true) => summary.lots_added += 1,
+            (true, false) => summary.lots_removed += 1,
+            (true, true) if x != xp => summary.lots_changed += 1,
+            _ => {}
+        }
+        summary.units_changed += (x - xp).abs();
+    }
+    summary.units_changed = snap(summary.units_changed);
+    Some(summary)
 }
 
 /// One point of `summary.json`'s `progress`: when the solver found a better plan or bound.
@@ -297,8 +352,9 @@ pub fn summarize(input: &PlanInput, outcome: &PlanOutcome, promises: &[OrderProm
         suppliers: outcome
             .solution
             .as_ref()
-            .map(|s| supplier_spend(input, &Options::new(input), &s.lots))
+            .map(|s| supplier_spend(input, &outcome.options, &s.lots))
             .unwrap_or_default(),
+        replan: outcome.solution.as_ref().and_then(|s| replan_summary(input, &outcome.options, &s.lots)),
     }
 }
 
@@ -457,7 +513,45 @@ fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises:
             ("periods_late", Cells::Int(late)),
         ],
     };
-    vec![lots, inventory_table, resources, promises_table]
+    let mut tables = vec![lots, inventory_table, resources, promises_table];
+    tables.extend(changes_table(input, options, s));
+    tables
+}
+
+/// `changes.csv` of replanning: one row per (way, period) whose quantity differs from the
+/// previous plan's, in the order of `lots.csv` (item, period, way).
+fn changes_table(input: &PlanInput, options: &Options, s: &PlanSolution) -> Option<Table> {
+    let previous = options.previous()?;
+    let (mut item, mut route, mut supplier, mut per) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (i, it) in input.items.iter().enumerate() {
+        for t in 0..s.n_periods() {
+            for o in options.of_item(i) {
+                let (x, xp) = (s.lots[(o, t)], previous[(o, t)]);
+                if x == xp {
+                    continue;
+                }
+                let (route_id, supplier_id) = options.way_ids(input, o);
+                item.push(it.id.clone());
+                route.push(route_id.to_string());
+                supplier.push(supplier_id.to_string());
+                per.push(period(t));
+                before.push(Some(xp));
+                after.push(Some(x));
+            }
+        }
+    }
+    Some(Table {
+        name: "changes",
+        columns: vec![
+            ("item", Cells::Text(item)),
+            ("route", Cells::Text(route)),
+            ("supplier", Cells::Text(supplier)),
+            ("period", Cells::Int(per)),
+            ("previous_quantity", Cells::Float(before)),
+            ("quantity", Cells::Float(after)),
+        ],
+    })
 }
 
 fn write_csv(table: &Table, path: &Path) -> std::io::Result<()> {

@@ -23,6 +23,8 @@ pub enum FindingKind {
     LateDemand,
     /// A resource needs more time than capacity plus maximum overtime.
     Capacity,
+    /// Replanning: a lot of the frozen fence cannot be kept as the previous plan had it.
+    FrozenLot,
 }
 
 /// One reason for infeasibility.
@@ -115,11 +117,22 @@ pub(crate) fn diagnose_infeasibility(
             previous = backlog;
         }
     }
+    if let Some(previous) = supply.previous() {
+        for o in 0..supply.len() {
+            for t in 0..input.frozen_periods().min(n_periods) {
+                let (xp, x) = (previous[(o, t)], snap(value(vars.lot[(o, t)])));
+                if snap(value(vars.change[(o, t)])) > 1e-6 {
+                    findings.push(frozen_finding(&ways, o, t, xp, x));
+                }
+            }
+        }
+    }
     for (r, res) in input.resources.iter().enumerate() {
         for t in 0..n_periods {
             let extra = extra_time[(r, t)];
             if extra > 1e-6 {
                 let available = res.capacity[t] + res.overtime_max;
+                let frozen = if t < input.frozen_periods() { frozen_load(input, supply, r, t) } else { String::new() };
                 findings.push(Finding {
                     kind: FindingKind::Capacity,
                     subject: res.id.clone(),
@@ -134,7 +147,7 @@ pub(crate) fn diagnose_infeasibility(
                         fmt_float(res.overtime_max),
                         fmt_float(available),
                         fmt_float(extra)
-                    ),
+                    ) + &frozen,
                 });
             }
         }
@@ -208,6 +221,79 @@ impl Ways<'_> {
             }
         }
         said
+    }
+}
+
+/// `; frozen lots there: A via route DTG 120 (60 time units), ...` for resource `r` in a
+/// period of the fence, or nothing when no frozen lot loads it.
+fn frozen_load(input: &PlanInput, supply: &Options, r: usize, t: usize) -> String {
+    let Some(previous) = supply.previous() else { return String::new() };
+    let mut lots = Vec::new();
+    for (row, routing) in input.routings.iter().enumerate().filter(|(_, ro)| ro.resource == r) {
+        let Some(o) = supply.of_routing_row(row) else { continue };
+        let xp = previous[(o, t)];
+        if xp > 0.0 {
+            let load = routing.unit_time * xp + routing.setup_time;
+            lots.push(format!("{} {} ({} time units)", way_name(input, supply, o), fmt_float(xp), fmt_float(load)));
+        }
+    }
+    if lots.is_empty() {
+        String::new()
+    } else {
+        format!("; the frozen lots there take {}", lots.join(", "))
+    }
+}
+
+/// An option as a planner names it with its item: `A`, `A via route DTG`, `A from MILL-B`.
+fn way_name(input: &PlanInput, supply: &Options, o: usize) -> String {
+    let option = supply.get(o);
+    let item = &input.items[option.item].id;
+    match (option.route(), option.supplier()) {
+        (Some(r), _) => format!("{item} via route {}", input.routes[r].id),
+        (_, Some(v)) => format!("{item} from {}", input.suppliers[v].id),
+        _ => item.clone(),
+    }
+}
+
+/// A frozen lot of `xp` in period `t` that the elastic plan had to change to `x`, with the
+/// lot rule it breaks when one does.
+fn frozen_finding(ways: &Ways<'_>, o: usize, t: usize, xp: f64, x: f64) -> Finding {
+    let (input, supply) = (ways.input, ways.options);
+    let option = supply.get(o);
+    let mut broken = Vec::new();
+    if let Some(max_lot) = option.max_lot.filter(|&m| xp > m + 1e-9) {
+        broken.push(format!("above its max_lot of {}", fmt_float(max_lot)));
+    }
+    if let Some(cap) = option.max_per_period.filter(|&c| xp > c + 1e-9) {
+        broken.push(format!("above its max_per_period of {}", fmt_float(cap)));
+    }
+    if xp < option.min_lot - 1e-9 {
+        broken.push(format!("below its min_lot of {}", fmt_float(option.min_lot)));
+    }
+    if let Some(mult) = option.lot_multiple.filter(|&m| ((xp / m) - (xp / m).round()).abs() > 1e-6) {
+        broken.push(format!("not a multiple of its lot_multiple {}", fmt_float(mult)));
+    }
+    if t + option.lead_time >= input.n_periods() {
+        broken.push("arriving after the horizon".to_string());
+    }
+    let reason = if broken.is_empty() {
+        "its components cannot be there in time, or it leaves demand that may not be late unshipped".to_string()
+    } else {
+        broken.join(", ")
+    };
+    Finding {
+        kind: FindingKind::FrozenLot,
+        subject: input.items[option.item].id.clone(),
+        period: t + 1,
+        amount: snap((x - xp).abs()),
+        message: format!(
+            "{}: the frozen lot of {} in period {} (the previous plan's, inside the {}-period fence) cannot be kept: {reason}; the plan would need {} there (shorten the frozen fence or change the previous plan)",
+            way_name(input, supply, o),
+            fmt_float(xp),
+            t + 1,
+            input.frozen_periods(),
+            fmt_float(x)
+        ),
     }
 }
 

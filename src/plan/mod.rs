@@ -362,6 +362,14 @@ fn extract_solution(input: &PlanInput, bom: &BomGraph, parts: &ModelParts, value
             };
         }
     }
+    // The frozen fence holds exactly (HiGHS meets `x = xp` to its tolerance only).
+    if let Some(previous) = options.previous() {
+        for o in 0..options.len() {
+            for t in 0..input.frozen_periods().min(n_periods) {
+                lots[(o, t)] = previous[(o, t)];
+            }
+        }
+    }
     let mut shipped = Grid::new(input.items.len(), n_periods, 0.0);
     for i in 0..input.items.len() {
         for t in 0..n_periods {

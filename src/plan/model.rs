@@ -84,7 +84,9 @@ fn facility_location_items(input: &PlanInput, options: &Options, variant: ModelV
         .map(|(i, item)| {
             let Some(o) = single_option(options, i) else { return false };
             let option = options.get(o);
-            !variant.elastic
+            // Replanning can keep a previous lot beyond every use (see `setup_big_m`).
+            input.replan.is_none()
+                && !variant.elastic
                 && needs_setup(input, option)
                 && !has_family_or_joint_order(input, option)
                 && !has_parent(input, i)
@@ -107,6 +109,7 @@ fn ls_inequality_items(input: &PlanInput, options: &Options, variant: ModelVaria
     (0..input.items.len())
         .map(|i| {
             single_option(options, i).is_some_and(|o| needs_setup(input, options.get(o)))
+                && input.replan.is_none()
                 && !variant.elastic
                 && !has_parent(input, i)
                 && input.items[i].backlog_cost.is_none()
@@ -162,6 +165,9 @@ pub(crate) struct ModelVars {
     pub(crate) family: Grid<Option<Variable>>,
     /// Joint order `w[v,t]` of a supplier with a joint order cost.
     pub(crate) joint: Grid<Option<Variable>>,
+    /// Replanning: `d[o,t] = |x[o,t] - xp[o,t]|` after the frozen fence where the previous
+    /// plan had a lot and `change_cost > 0` (where it had none, `|x - xp| = x`).
+    pub(crate) change: Grid<Option<Variable>>,
 }
 
 /// A built model, ready for a backend.
@@ -182,6 +188,10 @@ pub struct LotSizingModel {
 
 struct Builder<'a> {
     input: &'a PlanInput,
+    /// `F`: periods `t < F` keep the previous plan's lots (replanning; 0 without).
+    frozen: usize,
+    /// `xp[o,t]` when replanning.
+    previous: Option<&'a Grid<f64>>,
     bom: &'a BomGraph,
     options: &'a Options,
     demand: &'a Grid<f64>,
@@ -219,6 +229,8 @@ pub(crate) fn build_model_with(
     let n_periods = input.n_periods();
     let mut b = Builder {
         input,
+        frozen: input.frozen_periods(),
+        previous: options.previous(),
         bom,
         options,
         demand,
@@ -246,6 +258,8 @@ pub(crate) fn build_model_with(
     b.add_safety_stock();
     b.add_family_setups(&big_m);
     b.add_joint_orders(&big_m);
+    b.add_frozen_fence();
+    b.add_change_distances();
     let objective = b.objective();
     b.size.constraints = b.constraints.len();
     LotSizingModel { problem: b.problem, constraints: b.constraints, objective, vars: b.vars, big_m, size: b.size }
@@ -279,9 +293,10 @@ fn elastic_penalty(input: &PlanInput, options: &Options) -> f64 {
 }
 
 /// True when `option` needs a setup binary: setup time or cost on one of its routing rows, an
-/// order cost or a minimum lot.
+/// order cost, a minimum lot, or a new-lot cost of replanning.
 pub(crate) fn needs_setup(input: &PlanInput, option: &SupplyOption) -> bool {
     option.order_cost > 0.0
+        || input.replan.as_ref().is_some_and(|replan| replan.new_lot_cost > 0.0)
         || option.min_lot > 0.0
         || option.routings().iter().any(|&row| {
             let r = &input.routings[row];
@@ -323,6 +338,19 @@ pub(crate) fn needs_setup(input: &PlanInput, option: &SupplyOption) -> bool {
 /// `round_up` lifts the bound to the option's `min_lot` and to a multiple of its
 /// `lot_multiple`. A lot with `U = 0` gets `M = 0` (no variable). In the elastic model the
 /// capacity term is dropped (capacity is elastic there).
+///
+/// Replanning (spec section 1.6) breaks "removing a unit beyond every use never raises the
+/// cost" in one way only: a lot at or below its previous quantity `xp` pays `change_cost`
+/// for every unit removed, and a lot in the frozen fence cannot change at all. So each
+/// previous lot counts as demand of its item in the period it arrives:
+/// `D'[i,τ] = D[i,τ] + Σ_{o of i} xp[o, τ - L_o]`, and `U` is computed on `D'`. Then in
+/// some optimal plan no more of `i` arrives from `a` on than `U'_i(a)`: a unit beyond it is
+/// beyond every use and beyond what the previous plan had there, so some lot arriving from
+/// `a` on has `x > xp` and is after the fence (the fenced lots equal their `xp`, which `D'`
+/// counts); removing the unit from it lowers `|x - xp|` as well as the unit and holding
+/// costs, and never adds a lot, so never a new-lot cost. The parents' previous lots consume
+/// components, and are counted in `P_p` through `U'_p`. A fenced lot with `xp` within its
+/// rules and its capacity thus always fits `M`.
 pub fn setup_big_m(
     input: &PlanInput,
     bom: &BomGraph,
@@ -332,6 +360,14 @@ pub fn setup_big_m(
 ) -> Grid<f64> {
     let n_periods = input.n_periods();
     let n_items = input.items.len();
+    let with_previous;
+    let demand = match options.previous() {
+        Some(previous) => {
+            with_previous = previous_as_demand(demand, options, previous);
+            &with_previous
+        }
+        None => demand,
+    };
     // made[(i, s)] = P_i(s) including the rounding allowance, s = 0..=T.
     let mut made = Grid::new(n_items, n_periods + 1, 0.0);
     let mut big_m = Grid::new(options.len(), n_periods, 0.0);
@@ -378,6 +414,19 @@ pub fn setup_big_m(
         }
     }
     big_m
+}
+
+/// `D'` of [`setup_big_m`]: `demand` plus every previous lot of replanning as demand of its
+/// item in its arrival period.
+fn previous_as_demand(demand: &Grid<f64>, options: &Options, previous: &Grid<f64>) -> Grid<f64> {
+    let mut augmented = demand.clone();
+    let n_periods = demand.periods();
+    for (o, option) in options.all().iter().enumerate() {
+        for t in 0..n_periods.saturating_sub(option.lead_time) {
+            augmented[(option.item, t + option.lead_time)] += previous[(o, t)];
+        }
+    }
+    augmented
 }
 
 /// The smallest lot the lot rules allow: `min_lot` rounded up to a multiple of `lot_multiple`
@@ -542,6 +591,7 @@ impl Builder<'_> {
             extra_overtime: per_resource,
             family: Grid::new(self.input.families.len(), n_periods, None),
             joint: Grid::new(self.input.suppliers.len(), n_periods, None),
+            change: Grid::new(self.options.len(), n_periods, None),
         };
         let mut inventory = Vec::with_capacity(n_items * n_periods);
         for i in 0..n_items {
@@ -552,7 +602,14 @@ impl Builder<'_> {
             for t in 0..n_periods {
                 for &(o, setup) in &setups {
                     let k = (o, t);
-                    if big_m[k] > 0.0 {
+                    // Inside the frozen fence a lot exists exactly where the previous plan had
+                    // one, even where `M = 0` (its constraints then make the plan infeasible).
+                    let exists = match (t < self.frozen, self.previous) {
+                        (true, Some(xp)) => xp[k] > 0.0,
+                        (true, None) => false,
+                        (false, _) => big_m[k] > 0.0,
+                    };
+                    if exists {
                         vars.lot[k] = Some(self.add(variable().min(0.0).max(big_m[k]), false));
                         if setup {
                             vars.setup[k] = Some(self.add(variable().binary(), true));
@@ -915,6 +972,71 @@ impl Builder<'_> {
     /// `Σ_{i,t} (holding I + backlog_cost B + penalty S)`, `Σ_i unmet_cost B[i,T-1]`,
     /// `Σ_{r,t} overtime_cost O`, `Σ_{f,t} SC_f z` and `Σ_{v,t} JC_v w` (plus the elastic
     /// penalty on late demand that may not be late and on extra overtime).
+    /// Constraint 9, the frozen fence (spec section 1.6): `x[o,t] = xp[o,t]` for `t < F`. A
+    /// lot variable exists in the fence only where `xp > 0` (elsewhere `x = 0`).
+    ///
+    /// In the elastic model of the diagnosis the fence is elastic too: `d >= |x - xp|` at the
+    /// elastic penalty (stored in `change`), so a frozen lot that cannot be kept shows as `d > 0`.
+    fn add_frozen_fence(&mut self) {
+        let Some(previous) = self.previous else { return };
+        for o in 0..self.options.len() {
+            for t in 0..self.frozen.min(self.n_periods) {
+                let Some(x) = self.vars.lot[(o, t)] else { continue };
+                let xp = previous[(o, t)];
+                if self.variant.elastic {
+                    let d = self.add(variable().min(0.0), false);
+                    self.vars.change[(o, t)] = Some(d);
+                    let mut above = Expression::with_capacity(2);
+                    above.add_mul(1.0, d);
+                    above.add_mul(-1.0, x);
+                    self.constraints.push(above.geq(-xp));
+                    let mut below = Expression::with_capacity(2);
+                    below.add_mul(1.0, d);
+                    below.add_mul(1.0, x);
+                    self.constraints.push(below.geq(xp));
+                } else {
+                    let mut lhs = Expression::with_capacity(1);
+                    lhs.add_mul(1.0, x);
+                    self.constraints.push(lhs.eq(xp));
+                }
+            }
+        }
+    }
+
+    /// The change cost's `|x[o,t] - xp[o,t]|` after the fence where `xp > 0` (spec section
+    /// 1.6): `d >= x - xp`, `d >= xp - x`; minimised at `|x - xp|`. Where no lot variable
+    /// exists `x = 0`, and `d` is fixed at `xp` (a fixed column rather than an objective
+    /// constant, which the backend would drop).
+    fn add_change_distances(&mut self) {
+        let (Some(previous), Some(replan)) = (self.previous, self.input.replan.as_ref()) else { return };
+        if replan.change_cost <= 0.0 {
+            return;
+        }
+        for o in 0..self.options.len() {
+            let lead = self.options.get(o).lead_time;
+            for t in self.frozen..self.n_periods {
+                let xp = previous[(o, t)];
+                if xp <= 0.0 || t + lead >= self.n_periods {
+                    continue;
+                }
+                let Some(x) = self.vars.lot[(o, t)] else {
+                    self.vars.change[(o, t)] = Some(self.add(variable().min(xp).max(xp), false));
+                    continue;
+                };
+                let d = self.add(variable().min(0.0), false);
+                self.vars.change[(o, t)] = Some(d);
+                let mut above = Expression::with_capacity(2);
+                above.add_mul(1.0, d);
+                above.add_mul(-1.0, x);
+                self.constraints.push(above.geq(-xp));
+                let mut below = Expression::with_capacity(2);
+                below.add_mul(1.0, d);
+                below.add_mul(1.0, x);
+                self.constraints.push(below.geq(xp));
+            }
+        }
+    }
+
     fn objective(&self) -> Expression {
         let n_periods = self.n_periods;
         let mut obj = Expression::with_capacity(self.size.variables);
@@ -989,6 +1111,35 @@ impl Builder<'_> {
                 }
             }
         }
+        self.add_change_costs(&mut obj);
         obj
+    }
+
+    /// The replanning terms after the fence (spec section 2): `change_cost |x - xp|` (`x` itself
+    /// where `xp = 0`, else the distance `d`) and `new_lot_cost y` where `xp = 0`.
+    fn add_change_costs(&self, obj: &mut Expression) {
+        let (Some(previous), Some(replan)) = (self.previous, self.input.replan.as_ref()) else { return };
+        for o in 0..self.options.len() {
+            for t in 0..self.frozen.min(self.n_periods) {
+                if let Some(d) = self.vars.change[(o, t)] {
+                    obj.add_mul(self.elastic_penalty, d); // the elastic fence
+                }
+            }
+            for t in self.frozen..self.n_periods {
+                let k = (o, t);
+                if let Some(d) = self.vars.change[k] {
+                    obj.add_mul(replan.change_cost, d);
+                }
+                if previous[k] > 0.0 {
+                    continue;
+                }
+                if let (Some(x), true) = (self.vars.lot[k], replan.change_cost > 0.0) {
+                    obj.add_mul(replan.change_cost, x);
+                }
+                if let (Some(y), true) = (self.vars.setup[k], replan.new_lot_cost > 0.0) {
+                    obj.add_mul(replan.new_lot_cost, y);
+                }
+            }
+        }
     }
 }

@@ -38,7 +38,8 @@ fn snap_stock(v: f64) -> f64 {
 /// rounding (times its unit time) loads a resource beyond `capacity + overtime_max` is lowered
 /// by the excess first (`Repair::lower_overloaded_lots`), and no lot is raised beyond the
 /// free time of its resources. No repair starts or ends a lot, so family setups and joint
-/// orders stay as the solver chose them.
+/// orders stay as the solver chose them, and no repair changes a lot inside the frozen fence
+/// of replanning.
 pub fn complete_solution(
     input: &PlanInput,
     bom: &BomGraph,
@@ -265,7 +266,7 @@ impl Repair<'_> {
                     .filter_map(|(o, u)| {
                         let k = (o, t);
                         let cut = ceil_micro(excess / u);
-                        let x = cut_lot(self.options.get(o), lots[k], cut)?;
+                        let x = self.cut_lot(o, t, lots[k], cut)?;
                         let absorbed = self.cut_absorbed(shipped, lots, o, t, cut);
                         (!trim || absorbed).then_some((absorbed && cut_first == CutFirst::Absorbed, u, k, x))
                     })
@@ -560,7 +561,7 @@ impl Repair<'_> {
                         let option = self.options.get(o);
                         let k = (o, s);
                         let cut = ceil_micro(deficit / q);
-                        let Some(x) = cut_lot(option, lots[k], cut) else { continue };
+                        let Some(x) = self.cut_lot(o, s, lots[k], cut) else { continue };
                         let later = &mut stock.row_mut(p)[(s + option.lead_time).min(n_periods)..];
                         if needs_slack && later.iter().any(|&v| v < cut) {
                             continue;
@@ -584,7 +585,19 @@ impl Repair<'_> {
     /// lowered for its components or its resources, the lot rules allow it.
     fn grows(&self, o: usize, s: usize, deficit: f64, lots: &Grid<f64>, lowered: &Grid<bool>) -> bool {
         let x = lots[(o, s)];
-        x > 0.0 && !lowered[(o, s)] && may_grow(self.options.get(o), ceil_micro(x + deficit))
+        x > 0.0
+            && !lowered[(o, s)]
+            && s >= self.input.frozen_periods()
+            && may_grow(self.options.get(o), ceil_micro(x + deficit))
+    }
+
+    /// Option `o`'s lot `lot` of period `s` lowered by `cut` ([`cut_lot`]), never inside the
+    /// frozen fence of replanning (a frozen lot is the previous plan's, exactly).
+    fn cut_lot(&self, o: usize, s: usize, lot: f64, cut: f64) -> Option<f64> {
+        if s < self.input.frozen_periods() {
+            return None;
+        }
+        cut_lot(self.options.get(o), lot, cut)
     }
 
     /// The latest lot of `i` arriving by period `t` that may grow by a rounding `deficit`: not
@@ -676,7 +689,7 @@ impl Repair<'_> {
                 .filter_map(|(other, u)| {
                     let k = (other, s);
                     let cut = ceil_micro(missing / u);
-                    let left = cut_lot(self.options.get(other), lots[k], cut)?;
+                    let left = self.cut_lot(other, s, lots[k], cut)?;
                     self.cut_absorbed(shipped, lots, other, s, cut).then_some((u, k, left))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));

@@ -156,5 +156,16 @@ pub fn plan_costs(input: &PlanInput, options: &Options, s: &PlanSolution) -> Cos
     for (v, supplier) in input.suppliers.iter().enumerate() {
         c.joint_order += supplier.order_cost * joint.row(v).iter().filter(|&&on| on).count() as f64;
     }
+    if let (Some(replan), Some(previous)) = (&input.replan, options.previous()) {
+        for (o, option) in options.all().iter().enumerate() {
+            for t in replan.frozen_periods..n_periods.saturating_sub(option.lead_time) {
+                let (x, xp) = (s.lots[(o, t)], previous[(o, t)]);
+                c.change += replan.change_cost * (x - xp).abs();
+                if x > 0.0 && xp == 0.0 {
+                    c.new_lot += replan.new_lot_cost;
+                }
+            }
+        }
+    }
     c
 }

@@ -474,17 +474,17 @@ mod tests {
         let keys: Vec<&str> = json.split('"').skip(1).step_by(2).filter(|k| k.starts_with("cost_")).collect();
         assert_eq!(keys, cost_columns());
         assert!(json.contains(r#""objective":10.5,"cost_unit":1.5,"#), "{json}");
-        assert!(json.contains(r#""cost_unmet":4.0,"demand":10.0"#), "{json}");
+        assert!(json.contains(r#""cost_unmet":4.0,"cost_change":0.0,"cost_new_lot":0.0,"demand":10.0"#), "{json}");
         assert_eq!(serde_json::from_str::<ResultRow>(&json).expect("reads back"), row);
         assert_eq!(row.costs.get("joint_order"), Some(3.0));
         let header = result_columns().join(",");
         assert!(header.contains(
-            "objective,cost_unit,cost_holding,cost_backlog,cost_safety_stock,cost_ordering,cost_setup,cost_overtime,cost_family_setup,cost_joint_order,cost_unmet,demand,"
+            "objective,cost_unit,cost_holding,cost_backlog,cost_safety_stock,cost_ordering,cost_setup,cost_overtime,cost_family_setup,cost_joint_order,cost_unmet,cost_change,cost_new_lot,demand,"
         ));
         let csv = results_csv(&[row], "reoptimize");
         let line = csv.lines().nth(1).expect("a row");
         assert_eq!(line.split(',').count(), result_columns().len(), "{line}");
-        assert!(line.contains(",10.5,1.5,0,0,0,0,0,0,2,3,4,10,"), "{line}");
+        assert!(line.contains(",10.5,1.5,0,0,0,0,0,0,2,3,4,0,0,10,"), "{line}");
     }
 
     /// A journal written before the version-2 terms had their columns: its rows read back,

@@ -959,6 +959,8 @@ mod version_2 {
             family_setup: 18.0,
             joint_order: 7.0,
             unmet: 50.0,
+            change: 0.0,
+            new_lot: 0.0,
         }
     }
 

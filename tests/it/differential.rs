@@ -29,7 +29,7 @@ use flexplan::generate::{
 };
 use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
-use flexplan::input::{BomEdge, Family, Item, ItemKind, Route, Routing, Supplier};
+use flexplan::input::{BomEdge, Family, Item, ItemKind, PreviousLot, Replan, Route, Routing, Supplier};
 use flexplan::output::{write_outcome, TableFormat};
 use flexplan::plan::plan;
 use flexplan::plan::{SolveOptions, SolveStatus};
@@ -201,11 +201,70 @@ fn flexible(seed: u64) -> PlanInput {
     generate_flexible_adversarial(&spec).unwrap_or_else(|error| panic!("flexible {spec:?}: {error}"))
 }
 
-/// The plans a run draws: the version-1 adversarial plans or the flexible ones.
+/// The plan of `seed` replanned against a drawn previous plan (spec section 1.6): the
+/// flexible plan (odd seeds: the version-1 one) with a frozen fence of 0, 1, 2 or all
+/// periods, a change cost and a new-lot cost of 0 or more, and previous lots on about a
+/// quarter of the (way, period) cells, dated on a horizon that starts one period earlier
+/// (so they must be aligned by date: one falls before the horizon). Quantities are drawn
+/// near the item's demand per period and within the way's minimum and multiple, not its
+/// capacity: a frozen lot can make the plan infeasible, and both must say so.
+fn replanned(seed: u64) -> PlanInput {
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    let mut input = if seed % 2 == 1 { adversarial(seed) } else { flexible(seed) };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5EED_0020 ^ seed);
+    // Uniform enough for drawing test data (a modulo's bias does not matter here).
+    let below = |rng: &mut rand_chacha::ChaCha8Rng, n: u64| rng.next_u64() % n;
+    let n_periods = input.n_periods();
+    let options = crate::common::reference::reference_options(&input);
+    let demand = crate::common::reference::reference_demand(&input);
+    let frozen_periods = match below(&mut rng, 10) {
+        0..=3 => 0,
+        4..=6 => 1,
+        7..=8 => 2.min(n_periods),
+        _ => n_periods,
+    };
+    let pick = |rng: &mut rand_chacha::ChaCha8Rng, values: &[f64]| values[below(rng, values.len() as u64) as usize];
+    let change_cost = pick(&mut rng, &[0.0, 0.0, 0.5, 3.0]);
+    let new_lot_cost = pick(&mut rng, &[0.0, 0.0, 5.0, 40.0]);
+    let week = chrono::Days::new(7);
+    let mut lots = Vec::new();
+    for option in &options {
+        let per_period = (demand[option.item].iter().sum::<f64>() / n_periods as f64).max(5.0);
+        // Previous period p is the new period p - 1 (p = 0 falls before the new horizon).
+        for p in 0..=n_periods {
+            if below(&mut rng, 4) != 0 {
+                continue;
+            }
+            let Some(start_date) = input.horizon.period_start(p).and_then(|d| d.checked_sub_days(week)) else {
+                continue;
+            };
+            let factor = 0.5 + below(&mut rng, 1001) as f64 / 1000.0;
+            let mut quantity = (per_period * factor * 100.0).round() / 100.0;
+            quantity = quantity.max(option.min_lot);
+            if let Some(mult) = option.lot_multiple {
+                quantity = (quantity / mult).ceil().max(1.0) * mult;
+            }
+            lots.push(PreviousLot {
+                row: lots.len() + 2,
+                item: input.items[option.item].id.clone(),
+                route: option.route.map_or(String::new(), |r| input.routes[r].id.clone()),
+                supplier: option.supplier.map_or(String::new(), |v| input.suppliers[v].id.clone()),
+                start_date,
+                quantity,
+            });
+        }
+    }
+    input.replan = Some(Replan { previous: "previous".into(), frozen_periods, change_cost, new_lot_cost, lots });
+    input
+}
+
+/// The plans a run draws: the version-1 adversarial plans, the flexible ones, or either
+/// replanned against a drawn previous plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Plans {
     Adversarial,
     Flexible,
+    Replanned,
 }
 
 impl Plans {
@@ -214,6 +273,7 @@ impl Plans {
         match self {
             Plans::Adversarial => adversarial(seed),
             Plans::Flexible => flexible(seed),
+            Plans::Replanned => replanned(seed),
         }
     }
 
@@ -222,6 +282,7 @@ impl Plans {
         match self {
             Plans::Adversarial => format!("seed {seed}"),
             Plans::Flexible => format!("flexible seed {seed}"),
+            Plans::Replanned => format!("replanned seed {seed}"),
         }
     }
 
@@ -407,6 +468,25 @@ fn differential_flexible_long() {
     let cases = env("FLEXPLAN_DIFF_CASES", 5000);
     let first = env("FLEXPLAN_DIFF_SEED", 0);
     let summary = run(Plans::Flexible, &seeds(first, cases));
+    println!("{}", summary.report());
+    assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
+}
+
+#[test]
+fn planner_matches_the_reference_on_replanned_plans() {
+    let summary = run(Plans::Replanned, &seeds(0, DEFAULT_CASES));
+    eprintln!("{}", summary.report());
+    assert!(summary.feasible >= DEFAULT_CASES / 5, "too few feasible plans: {}", summary.feasible);
+    assert!(summary.mismatches.is_empty(), "{}", summary.report());
+}
+
+#[test]
+#[ignore = "long run: FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_replanned_long -- --ignored --nocapture"]
+fn differential_replanned_long() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name).ok().map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}={v}: not a number")))
+    };
+    let summary = run(Plans::Replanned, &seeds(env("FLEXPLAN_DIFF_SEED", 0), env("FLEXPLAN_DIFF_CASES", 5000)));
     println!("{}", summary.report());
     assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
 }

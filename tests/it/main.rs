@@ -24,6 +24,7 @@ mod plan_cases;
 mod planner_cases;
 mod planner_optimality;
 mod planner_properties;
+mod replan;
 mod report;
 mod roundtrip;
 mod suite;

@@ -189,17 +189,44 @@ impl<'a> Search<'a> {
     /// The most saving move of option `o`'s lot in `from`, if any saves anything.
     fn best_move(&self, o: usize, from: usize, lots: &Grid<f64>) -> Option<Move> {
         let lot = *lots.get(o, from)?;
-        if lot <= 0.0 {
-            return None;
+        if lot <= 0.0 || from < self.input.frozen_periods() {
+            return None; // a frozen lot of replanning never moves
         }
         let earlier = self.merge_earlier(o, from, lot, lots);
         let later = self.move_later(o, from, lot, lots);
         let switch = self.switch_way(o, from, lot, lots);
+        // Replanning: a move also changes what the lots differ from the previous plan.
+        let with_change_costs = |mut m: Move| {
+            m.saving -= self.change_cost_delta(&m, lots);
+            (m.saving > 0.0).then_some(m)
+        };
         // The largest saving; on a tie the earlier in this list.
-        [earlier, later, switch].into_iter().flatten().fold(None, |best: Option<Move>, m| match best {
+        let moves = [earlier, later, switch].into_iter().flatten().filter_map(with_change_costs);
+        moves.fold(None, |best: Option<Move>, m| match best {
             Some(b) if b.saving >= m.saving => Some(b),
             _ => Some(m),
         })
+    }
+
+    /// What move `m` adds to the replanning terms (spec section 2): `change_cost` times the
+    /// change of `|x - xp|` in both cells, and `new_lot_cost` for a lot it starts (or saves for
+    /// one it empties) where the previous plan had none. 0 without replanning.
+    fn change_cost_delta(&self, m: &Move, lots: &Grid<f64>) -> f64 {
+        let (Some(replan), Some(previous)) = (&self.input.replan, self.options.previous()) else { return 0.0 };
+        let (from_k, to_k) = ((m.option, m.from), (m.to_option, m.to));
+        let (from, to) = (lots[from_k], lots[to_k]);
+        let (from_after, to_after) = ((from - m.quantity).max(0.0), to + m.quantity);
+        let distance = |x: f64, k: (usize, usize)| (x - previous[k]).abs();
+        let change =
+            distance(from_after, from_k) - distance(from, from_k) + distance(to_after, to_k) - distance(to, to_k);
+        let new_lot = |before: f64, after: f64, k: (usize, usize)| match (previous[k] > 0.0, before > 0.0, after > 0.0)
+        {
+            (false, false, true) => 1.0,
+            (false, true, false) => -1.0,
+            _ => 0.0,
+        };
+        replan.change_cost * change
+            + replan.new_lot_cost * (new_lot(from, from_after, from_k) + new_lot(to, to_after, to_k))
     }
 
     /// The most saving lot of another way of the same item, started in the same period, that

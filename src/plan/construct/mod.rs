@@ -86,6 +86,13 @@ pub(crate) fn construct_plan_until(
     {
         return None;
     }
+    // Replanning: the frozen lots are placed by `Construction::new`; no other lot goes into
+    // the fence.
+    let mut fenced = big_m.clone();
+    for o in 0..options.len() {
+        fenced.row_mut(o)[..input.frozen_periods().min(n_periods)].fill(0.0);
+    }
+    let big_m = &fenced;
     // The backward fill plans items, one lot row each: single-level plans with one way per item.
     let backward = |economic: bool| {
         if !input.bom.is_empty() || !options.one_per_item() {
@@ -131,11 +138,17 @@ pub(crate) fn construct_plan_until(
     let primary = on_primary_ways();
     let (lot_cost, saturation) = (by_lot_cost(), by_saturation());
     let candidates = [by_unit_cost.clone(), lot_cost, saturation, primary, backward(true), backward(false)];
+    // Replanning: the previous plan as it stands (shifted to tonight's periods), when it is
+    // still feasible; not improved, since every move would cost a change.
+    let previous = options.previous().map(|lots| (lots.clone(), demand.clone(), false));
     let mut best: Option<(f64, PlanSolution)> = None;
-    for (mut lots, shipped) in candidates.into_iter().flatten() {
-        improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
+    let improved = candidates.into_iter().flatten().map(|(lots, shipped)| (lots, shipped, true));
+    for (mut lots, shipped, improve) in previous.into_iter().chain(improved) {
+        if improve {
+            improve::improve_lots(input, options, big_m, CAPACITY_MARGIN, &shipped, &mut lots);
+        }
         let solution = complete_solution(input, bom, options, demand, lots, shipped);
-        if !plan_is_feasible(input, bom, options, &solution) {
+        if !plan_is_feasible(input, bom, options, &solution) || !keeps_frozen_fence(input, options, &solution.lots) {
             continue;
         }
         let cost = plan_costs(input, options, &solution).total();
@@ -260,7 +273,7 @@ impl<'a> Construction<'a> {
             }
         }
         let lot_cost = lot_costs(input, options);
-        Construction {
+        let mut state = Construction {
             input,
             bom,
             options,
@@ -280,6 +293,23 @@ impl<'a> Construction<'a> {
             receipts: input.receipt_grid(),
             preferred: (0..input.items.len()).map(|i| preference(options, &lot_cost, i)).collect(),
             lot_cost,
+        };
+        state.place_frozen_lots();
+        state
+    }
+
+    /// Replanning: the previous plan's lots inside the frozen fence, booked on their
+    /// resources, families and suppliers (the caller's bound keeps every other lot out of it).
+    fn place_frozen_lots(&mut self) {
+        let Some(previous) = self.options.previous() else { return };
+        for o in 0..self.options.len() {
+            for t in 0..self.input.frozen_periods().min(self.n_periods) {
+                let xp = previous[(o, t)];
+                if xp > 0.0 {
+                    self.book_time(o, t, xp, true);
+                    self.lots[(o, t)] = xp;
+                }
+            }
         }
     }
 
@@ -633,6 +663,14 @@ fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, options: &Options, soluti
     input.resources.iter().enumerate().all(|(r, res)| solution.overtime.row(r).iter().all(|&o| o <= res.overtime_max))
 }
 
+/// Whether `lots` are the previous plan's in every period of the frozen fence (true without
+/// replanning).
+fn keeps_frozen_fence(input: &PlanInput, options: &Options, lots: &Grid<f64>) -> bool {
+    let Some(previous) = options.previous() else { return true };
+    let fence = input.frozen_periods().min(input.n_periods());
+    (0..options.len()).all(|o| lots.row(o)[..fence] == previous.row(o)[..fence])
+}
+
 /// What reaches each item's stock in each period besides shipments: the lots of its options
 /// arriving after their lead times and receipts, less what the parents' made lots consume.
 /// `None` when `lots` does not have one row per option.
@@ -714,6 +752,17 @@ pub fn start_values(
             let overtime = (load - res.capacity.get(t).copied().unwrap_or(0.0)).clamp(0.0, res.overtime_max);
             set(*vars.overtime.get(r, t)?, overtime)?;
             set(*vars.extra_overtime.get(r, t)?, 0.0)?;
+        }
+    }
+    if let Some(previous) = options.previous() {
+        for o in 0..options.len() {
+            for t in 0..n_periods {
+                let (lot, xp) = (*solution.lots.get(o, t)?, previous[(o, t)]);
+                if t < input.frozen_periods() && lot != xp {
+                    return None; // not a start: it breaks the frozen fence
+                }
+                set(*vars.change.get(o, t)?, (lot - xp).abs())?;
+            }
         }
     }
     let on = |active: bool| if active { 1.0 } else { 0.0 };

@@ -183,6 +183,7 @@ pub fn needs_setup(input: &PlanInput, i: usize) -> bool {
 /// orders have binaries of their own.)
 pub fn option_needs_setup(input: &PlanInput, o: &RefOption) -> bool {
     o.order_cost > 0.0
+        || input.replan.as_ref().is_some_and(|replan| replan.new_lot_cost > 0.0)
         || o.min_lot > 0.0
         || o.rows.iter().any(|&row| input.routings[row].setup_time > 0.0 || input.routings[row].setup_cost > 0.0)
 }
@@ -295,6 +296,13 @@ pub fn option_lot_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
     for o in options {
         allowance[o.item] += o.min_lot + o.lot_multiple.unwrap_or(0.0);
     }
+    // Replanning: a previous lot may be kept beyond every use (frozen, or to save its change
+    // cost), so an item's whole previous quantity counts like demand: spread over the `T`
+    // periods of the allowance (which `production_bounds` multiplies by `T`).
+    let n_periods = input.n_periods() as f64;
+    for (o, row) in previous_quantities(input, options).iter().enumerate() {
+        allowance[options[o].item] += row.iter().sum::<f64>() / n_periods;
+    }
     let whole = production_bounds(input, &allowance);
     options
         .iter()
@@ -325,11 +333,33 @@ pub fn option_lot_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
 /// The big-M of every option: [`lot_bounds`] for a version-1 plan (option `o` = item `o`),
 /// else [`option_lot_bounds`].
 pub fn option_bounds(input: &PlanInput, options: &[RefOption]) -> Vec<f64> {
-    if is_version_1(input) {
+    if is_version_1(input) && input.replan.is_none() {
         lot_bounds(input)
     } else {
         option_lot_bounds(input, options)
     }
+}
+
+/// `xp[o][t]` of replanning (spec section 1.6), from the previous plan's lot rows: each lot
+/// in the period whose dates hold its start date, on the option its item, route and supplier
+/// ids name; lots outside the horizon, of a way that no longer exists, or that could no
+/// longer start in their period (`t + L_o > T - 1`) left out. All zero without replanning.
+pub fn previous_quantities(input: &PlanInput, options: &[RefOption]) -> Vec<Vec<f64>> {
+    let n_periods = input.n_periods();
+    let mut xp = vec![vec![0.0; n_periods]; options.len()];
+    let Some(replan) = &input.replan else { return xp };
+    for lot in &replan.lots {
+        let PeriodOf::InHorizon(t) = input.horizon.locate(lot.start_date) else { continue };
+        let found = options.iter().position(|o| {
+            let route = o.route.map_or("", |r| input.routes[r].id.as_str());
+            let supplier = o.supplier.map_or("", |v| input.suppliers[v].id.as_str());
+            input.items[o.item].id == lot.item && route == lot.route && supplier == lot.supplier
+        });
+        if let Some(o) = found.filter(|&o| t + options[o].lead_time < n_periods) {
+            xp[o][t] += lot.quantity;
+        }
+    }
+    xp
 }
 
 /// Solves the reference model: `Some` optimal plan, or `None` when the model is infeasible.
@@ -360,6 +390,9 @@ fn solve_reference_with(input: &PlanInput, presolve: &str) -> Option<ReferenceSo
     let demand = reference_demand(input);
     let options = reference_options(input);
     let big_m = option_bounds(input, &options);
+    let previous = previous_quantities(input, &options);
+    let (frozen, change_cost, new_lot_cost) =
+        input.replan.as_ref().map_or((0, 0.0, 0.0), |r| (r.frozen_periods, r.change_cost, r.new_lot_cost));
     let mut receipts = vec![vec![0.0; n_periods]; n_items];
     for r in &input.receipts {
         receipts[r.item][r.period] += r.quantity;
@@ -392,11 +425,24 @@ fn solve_reference_with(input: &PlanInput, presolve: &str) -> Option<ReferenceSo
                 };
                 objective += option.unit_cost * x;
                 lot[o][t] = Some(x);
+                // 9. The frozen fence, and the change cost after it (spec section 1.6).
+                let xp = previous[o][t];
+                if t < frozen {
+                    constraints.push(Expression::from(x).eq(xp));
+                } else if input.replan.is_some() {
+                    let d = vars.add(variable().min(0.0));
+                    constraints.push((d - x).geq(-xp));
+                    constraints.push((d + x).geq(xp));
+                    objective += change_cost * d;
+                }
                 // 4. and 5. Setup: x <= M y, x >= min y.
                 if option_needs_setup(input, option) {
                     let y = vars.add(variable().binary());
                     objective += setup_cost * y;
-                    constraints.push((x - big_m[o] * y).leq(0.0));
+                    if t >= frozen && previous[o][t] == 0.0 {
+                        objective += new_lot_cost * y;
+                    }
+                    constraints.push((x - big_m[o].max(previous[o][t]) * y).leq(0.0));
                     if option.min_lot > 0.0 {
                         constraints.push((x - option.min_lot * y).geq(0.0));
                     }
