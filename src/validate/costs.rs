@@ -1,5 +1,6 @@
 //! Every cost term recomputed from the reported quantities (each lot at its way's values; the
-//! family setups, joint supplier orders and unmet demand of spec version 2), and the claims of
+//! family setups, joint supplier orders and unmet demand of spec version 2, and the change and
+//! new-lot costs of replanning, from `replan.rs`), and the claims of
 //! `summary.json` (status, cost terms, objective, fill and on-time rates, units and spend per
 //! supplier) compared with the recomputation.
 
@@ -15,7 +16,8 @@ impl Checker<'_> {
     /// Every term of the objective, from the plan's reported quantities: per way its unit cost,
     /// order cost and the setup costs of its routing rows; per family on a resource its setup
     /// cost in each period in which it runs; per supplier its joint order cost in each period
-    /// with any lot from it; per item its unmet cost on the backlog reported for the last period.
+    /// with any lot from it; per item its unmet cost on the backlog reported for the last period;
+    /// when replanning, the change and new-lot costs after the frozen fence (`replan.rs`).
     pub(super) fn costs(&self) -> CostBreakdown {
         let input = self.input;
         let mut costs = CostBreakdown::default();
@@ -61,6 +63,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.add_replan_costs(&mut costs);
         costs
     }
 

@@ -1,7 +1,7 @@
 //! The plan files as the checker reads them: a tiny CSV reader (and Parquet through polars),
-//! every cell a trimmed string, the rows of `lots`, `inventory`, `resources` and
-//! `order_promises`, and the claims of `summary.json`. Deliberately independent of the input
-//! reader (`input::table`).
+//! every cell a trimmed string, the rows of `lots`, `inventory`, `resources`,
+//! `order_promises` and `changes` (replanning), and the claims of `summary.json`.
+//! Deliberately independent of the input reader (`input::table`).
 
 use crate::error::{Diagnostic, Error, InputError, Result};
 use chrono::NaiveDate;
@@ -51,6 +51,17 @@ pub(super) fn load_table(dir: &Path, stem: &str) -> Result<Table> {
         format!("{stem}.csv"),
         format!("the plan file is missing (no {stem}.csv or {stem}.parquet)"),
     )))
+}
+
+/// Reads `stem.csv`, or `stem.parquet` when there is no CSV; `None` when the folder has
+/// neither (a file only some plans have, such as `changes`).
+pub(super) fn load_optional_table(dir: &Path, stem: &str) -> Result<Option<Table>> {
+    let present = ["csv", "parquet"].iter().any(|ext| dir.join(format!("{stem}.{ext}")).is_file());
+    if present {
+        load_table(dir, stem).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// Parses CSV text (RFC 4180 quoting, `""` escapes, CRLF, a leading BOM) into a table.
@@ -422,6 +433,51 @@ pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnosti
         .collect()
 }
 
+/// `changes.csv` (or `changes.parquet`) of a replanned plan: its file name and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Changes {
+    /// The file as found (`changes.csv` or `changes.parquet`), for messages.
+    pub(super) file: String,
+    pub(super) rows: Vec<ChangeRow>,
+}
+
+/// One row of `changes.csv`: a lot quantity of a way (route or supplier, empty for none) in a
+/// 1-based period, in the previous plan and in this one.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ChangeRow {
+    pub(super) item: String,
+    pub(super) route: String,
+    pub(super) supplier: String,
+    pub(super) period: i64,
+    pub(super) previous_quantity: f64,
+    pub(super) quantity: f64,
+}
+
+/// Reads the rows of `changes`: `item` (a non-empty id), `period` (an integer, or a float that
+/// is one), `previous_quantity` and `quantity` (finite numbers) are required; `route` and
+/// `supplier` may be left out (empty cells: the item's unnamed way). Parquet columns of any
+/// type are read through their text.
+pub(super) fn parse_changes(table: &Table) -> Result<Changes, Diagnostic> {
+    let columns = Columns::new(table, &["item", "period", "previous_quantity", "quantity"])?
+        .with_optional(&["route", "supplier"]);
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = columns.row(row);
+            Ok(ChangeRow {
+                item: cells.id("item")?,
+                route: cells.text("route").to_string(),
+                supplier: cells.text("supplier").to_string(),
+                period: cells.period("period")?,
+                previous_quantity: cells.number("previous_quantity")?,
+                quantity: cells.number("quantity")?,
+            })
+        })
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
+    Ok(Changes { file: table.file.clone(), rows })
+}
+
 /// What `summary.json` claims.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Summary {
@@ -432,6 +488,23 @@ pub(super) struct Summary {
     pub(super) on_time_rate: Option<f64>,
     /// `suppliers`: per supplier id its claimed `units` and `spend` (empty when absent).
     pub(super) suppliers: Vec<SupplierClaim>,
+    /// `replan`: the replanning settings and counts, when the plan was replanned.
+    pub(super) replan: Option<ReplanClaim>,
+}
+
+/// `summary.json`'s `replan` object (spec section 3). A field left out is `None`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct ReplanClaim {
+    /// The previous plan folder as the planner was given it (not compared: a path may be
+    /// spelled in many ways).
+    pub(super) previous: Option<String>,
+    pub(super) frozen_periods: Option<u64>,
+    pub(super) change_cost: Option<f64>,
+    pub(super) new_lot_cost: Option<f64>,
+    pub(super) lots_added: Option<u64>,
+    pub(super) lots_removed: Option<u64>,
+    pub(super) lots_changed: Option<u64>,
+    pub(super) units_changed: Option<f64>,
 }
 
 /// One entry of `summary.json`'s `suppliers`.
@@ -493,6 +566,11 @@ fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
         }
         Some(other) => return Err(summary_type_error("suppliers", other, "an array")),
     }
+    let replan = match object.get("replan") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Object(fields)) => Some(parse_replan_claim(fields)?),
+        Some(other) => return Err(summary_type_error("replan", other, "an object")),
+    };
     let number = |key: &str| object.get(key).map_or(Ok(None), |value| json_number(key, value));
     Ok(Summary {
         status,
@@ -501,7 +579,46 @@ fn parse_summary(text: &str) -> Result<Summary, Diagnostic> {
         fill_rate: number("fill_rate")?,
         on_time_rate: number("on_time_rate")?,
         suppliers,
+        replan,
     })
+}
+
+/// The `replan` object: `previous` a string; `frozen_periods` and the `lots_*` counts whole
+/// numbers >= 0 (`2` or `2.0`); `change_cost`, `new_lot_cost` and `units_changed` numbers;
+/// `null` or a left-out field is `None`.
+fn parse_replan_claim(fields: &serde_json::Map<String, serde_json::Value>) -> Result<ReplanClaim, Diagnostic> {
+    let number = |name: &str| fields.get(name).map_or(Ok(None), |value| json_number(&format!("replan.{name}"), value));
+    let count = |name: &str| fields.get(name).map_or(Ok(None), |value| json_count(&format!("replan.{name}"), value));
+    let previous = match fields.get("previous") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(path)) => Some(path.clone()),
+        Some(other) => return Err(summary_type_error("replan.previous", other, "a folder path (a string)")),
+    };
+    Ok(ReplanClaim {
+        previous,
+        frozen_periods: count("frozen_periods")?,
+        change_cost: number("change_cost")?,
+        new_lot_cost: number("new_lot_cost")?,
+        lots_added: count("lots_added")?,
+        lots_removed: count("lots_removed")?,
+        lots_changed: count("lots_changed")?,
+        units_changed: number("units_changed")?,
+    })
+}
+
+/// A whole number >= 0 (a JSON float that is one, such as `3.0`, too).
+fn json_count(key: &str, value: &serde_json::Value) -> Result<Option<u64>, Diagnostic> {
+    const LARGEST_EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    let Some(number) = json_number(key, value)? else {
+        return Ok(None);
+    };
+    if let Some(count) = value.as_u64() {
+        return Ok(Some(count));
+    }
+    if number >= 0.0 && number.fract() == 0.0 && number <= LARGEST_EXACT {
+        return Ok(Some(number as u64));
+    }
+    Err(summary_type_error(key, value, "a whole number >= 0"))
 }
 
 fn json_number(key: &str, value: &serde_json::Value) -> Result<Option<f64>, Diagnostic> {
@@ -552,6 +669,61 @@ mod tests {
             _ => None,
         };
         assert_eq!(column.as_deref(), Some("objective"));
+    }
+
+    #[test]
+    fn summary_replan_is_read_and_a_malformed_field_is_named() {
+        let text = r#"{"replan":{"previous":"../out/monday","frozen_periods":2,"change_cost":0.5,
+            "new_lot_cost":10,"lots_added":3.0,"lots_removed":1,"lots_changed":0,"units_changed":26.5}}"#;
+        let claim = parse_summary(text).map(|s| s.replan);
+        let want = ReplanClaim {
+            previous: Some("../out/monday".into()),
+            frozen_periods: Some(2),
+            change_cost: Some(0.5),
+            new_lot_cost: Some(10.0),
+            lots_added: Some(3),
+            lots_removed: Some(1),
+            lots_changed: Some(0),
+            units_changed: Some(26.5),
+        };
+        assert_eq!(claim, Ok(Some(want)));
+        assert_eq!(parse_summary(r#"{"replan":null}"#).map(|s| s.replan), Ok(None));
+        assert_eq!(parse_summary(r#"{"replan":{}}"#).map(|s| s.replan), Ok(Some(ReplanClaim::default())));
+        for (text, column) in [
+            (r#"{"replan":[]}"#, "replan"),
+            (r#"{"replan":{"previous":3}}"#, "replan.previous"),
+            (r#"{"replan":{"frozen_periods":-1}}"#, "replan.frozen_periods"),
+            (r#"{"replan":{"lots_added":1.5}}"#, "replan.lots_added"),
+            (r#"{"replan":{"lots_changed":"2"}}"#, "replan.lots_changed"),
+            (r#"{"replan":{"units_changed":"many"}}"#, "replan.units_changed"),
+        ] {
+            let found = parse_summary(text).err().and_then(|d| d.column);
+            assert_eq!(found.as_deref(), Some(column), "{text}");
+        }
+    }
+
+    #[test]
+    fn changes_rows_are_read_with_route_and_supplier_optional() {
+        let text = "item,period,previous_quantity,quantity\nA,2,25,30.5\nB,3.0,8,0\n";
+        let changes = parse_csv("changes.csv", text).and_then(|table| parse_changes(&table));
+        let row = |item: &str, period, previous_quantity, quantity| ChangeRow {
+            item: item.to_string(),
+            route: String::new(),
+            supplier: String::new(),
+            period,
+            previous_quantity,
+            quantity,
+        };
+        let want = Changes { file: "changes.csv".into(), rows: vec![row("A", 2, 25.0, 30.5), row("B", 3, 8.0, 0.0)] };
+        assert_eq!(changes, Ok(want));
+        let bad = parse_csv("changes.csv", "item,route,supplier,period,previous_quantity,quantity\nA,R,,2,,4\n")
+            .and_then(|table| parse_changes(&table));
+        assert!(
+            matches!(&bad, Err(d) if d.row == Some(2) && d.column.as_deref() == Some("previous_quantity")),
+            "{bad:?}"
+        );
+        let missing = parse_csv("changes.csv", "item,period,quantity\n").and_then(|table| parse_changes(&table));
+        assert!(matches!(&missing, Err(d) if d.column.as_deref() == Some("previous_quantity")), "{missing:?}");
     }
 
     #[test]

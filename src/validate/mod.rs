@@ -1,10 +1,10 @@
 //! The independent plan checker (`flexplan validate`).
 //!
 //! [`validate_plan`] reads a plan folder written by the planner (`lots`, `inventory`,
-//! `resources`, `order_promises` as `.csv`, or `.parquet` when no CSV is there, plus
-//! `summary.json`) and recomputes, from the validated [`PlanInput`] and those files alone,
-//! whether the plan is feasible for the formulation of `planning-model.md` (sections 1-3) and
-//! what it costs.
+//! `resources`, `order_promises`, and `changes` when replanning, as `.csv`, or `.parquet` when
+//! no CSV is there, plus `summary.json`) and recomputes, from the validated [`PlanInput`] and
+//! those files alone, whether the plan is feasible for the formulation of `planning-model.md`
+//! (sections 1-3) and what it costs.
 //!
 //! It is a second, deliberately simple implementation of the spec: it does not use the
 //! planner's modules (`model`, `solve`, `report`, `demand`, `bom`, nor `input::options`, the
@@ -29,6 +29,32 @@
 //! does not have is reported and then counts nowhere (its lead time, consumption, load and
 //! cost are unknown). A version-1 plan gets exactly the report it got before.
 //!
+//! # Version 2: replanning
+//! When the input replans against a previous plan ([`PlanInput::replan`]: validate must be given
+//! the same `--previous`, `--frozen`, `--change-cost`, `--new-lot-cost` or `[replan]` as `plan`),
+//! `replan.rs` derives the previous quantities `xp[w,t]` itself from the previous plan's lot
+//! rows and the input tables (spec section 1.6): a previous lot belongs to the period whose
+//! dates hold its `start_date`; lots before the horizon or after it, lots of an item or way
+//! that no longer exists and lots that could no longer start in their period (`t + lead time
+//! >= T`) are left out; several lots of one way and period add up. Then:
+//! - the frozen fence: in the first `frozen_periods` periods every way's lot (where it can
+//!   start) is the previous plan's, within the feasibility tolerance; a missing, changed or
+//!   extra lot there is a `frozen_lot` violation;
+//! - `changes.csv` (or `.parquet`) must exist, with exactly one row, holding both quantities,
+//!   for every way and period where the lot differs from the previous plan's (by more than
+//!   [`WRITTEN_ROUNDING`]), and no other row; the row order is not checked;
+//! - the cost terms `change` (`change_cost * sum |x - xp|`) and `new_lot` (`new_lot_cost` per
+//!   lot where `xp = 0`), both over the periods after the fence, are recomputed like every
+//!   other term, so `costs` and `objective` of `summary.json` cover them;
+//! - `summary.json`'s `replan` object must be there exactly when validate replans, with the
+//!   same `frozen_periods`, `change_cost` and `new_lot_cost` (its `previous` path is not
+//!   compared: one folder has many spellings) and the recomputed counts of lots added,
+//!   removed and changed (exactly) and of units changed (cost tolerance), over every period.
+//!
+//! Without replanning nothing of this is checked: a `changes.csv` in the folder is not even
+//! read, but a `replan` object in `summary.json` is reported (the plan was made with
+//! replanning flags validate was not given).
+//!
 //! # Tolerances
 //! - Feasibility (balances, backlog, lot sizes, capacity, row values against the recomputed
 //!   ones): `|a - b| <= 1e-6 + 1e-9 * scale`, where `scale` is the largest magnitude among the
@@ -51,13 +77,15 @@
 //! backlog and safety shortfall, and reported overtime.
 //!
 //! # Files
-//! `files.rs` reads the plan folder (its own CSV and Parquet reader, the rows, `summary.json`);
+//! `files.rs` reads the plan folder (its own CSV and Parquet reader, the rows, `changes`,
+//! `summary.json`);
 //! `recompute.rs` derives from the input what the plan must match (demand, receipts, BOM
 //! consumers, routings, the promise allocation) and `ways.rs` each item's ways with their
 //! values and the way a lot row names; the checker's state is here, and its rules
 //! are one file per family: `lots.rs`, `stock.rs` (inventory, balances, backlog, safety stock),
-//! `capacity.rs`, `promises.rs` (with the fill and on-time rates) and `costs.rs` (cost terms
-//! and the claims of `summary.json`).
+//! `capacity.rs`, `promises.rs` (with the fill and on-time rates), `replan.rs` (the previous
+//! plan's quantities, the frozen fence, `changes.csv`, the change costs and the `replan`
+//! counts) and `costs.rs` (cost terms and the claims of `summary.json`).
 
 mod capacity;
 mod costs;
@@ -65,10 +93,12 @@ mod files;
 mod lots;
 mod promises;
 mod recompute;
+mod replan;
 mod stock;
 mod ways;
 
-use self::files::{load_table, parse_inventory, parse_lots, parse_promises, parse_resources, read_summary, unusable};
+use self::files::{load_optional_table, load_table, parse_changes, read_summary, unusable};
+use self::files::{parse_inventory, parse_lots, parse_promises, parse_resources};
 use self::files::{InventoryRow, InventoryValues, LotRow, PromiseRow, ResourceRow, ResourceValues};
 use self::recompute::{consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource};
 use self::ways::Ways;
@@ -183,6 +213,20 @@ pub enum ViolationKind {
     Status,
     /// A required field of `summary.json` is missing.
     SummaryField,
+    /// A lot inside the frozen fence differs from the previous plan's, is missing or is extra
+    /// (v2 replanning, constraint 9).
+    FrozenLot,
+    /// A plan file the input requires is missing (`changes.csv` of a replanned plan).
+    MissingFile,
+    /// A `changes.csv` row whose quantities are not the previous plan's and this plan's, or
+    /// that lists a lot whose quantity did not change (v2 replanning).
+    ChangeRow,
+    /// A count of `summary.json`'s `replan` object (lots added, removed, changed, units
+    /// changed) differs from the recomputed one (v2 replanning).
+    ReplanCount,
+    /// `summary.json` was written with other replanning settings than validate was given, or
+    /// only one of the two replans (v2 replanning).
+    ReplanSettings,
 }
 
 impl ViolationKind {
@@ -229,6 +273,11 @@ impl ViolationKind {
             ViolationKind::OnTimeRate => "on_time_rate",
             ViolationKind::Status => "status",
             ViolationKind::SummaryField => "summary_field",
+            ViolationKind::FrozenLot => "frozen_lot",
+            ViolationKind::MissingFile => "missing_file",
+            ViolationKind::ChangeRow => "change_row",
+            ViolationKind::ReplanCount => "replan_count",
+            ViolationKind::ReplanSettings => "replan_settings",
         }
     }
 }
@@ -257,7 +306,8 @@ pub struct Violation {
 /// What [`validate_plan`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationReport {
-    /// Every violation, in check order (lots, inventory, resources, promises, summary).
+    /// Every violation, in check order (lots, inventory, resources, promises, the frozen fence
+    /// and `changes.csv`, summary with its `replan` object).
     pub violations: Vec<Violation>,
     /// The objective's terms recomputed from the plan.
     pub costs: CostBreakdown,
@@ -331,15 +381,25 @@ pub fn read_plan_rows(plan_dir: &Path) -> Result<PlanRows> {
 pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationReport> {
     let rows = read_plan_rows(plan_dir)?;
     let summary = read_summary(plan_dir)?;
+    // Only a replanned plan has changes to check; another plan's changes file is not read.
+    let changes = match input.replan {
+        Some(_) => match load_optional_table(plan_dir, "changes")? {
+            Some(table) => Some(parse_changes(&table).map_err(unusable(plan_dir))?),
+            None => None,
+        },
+        None => None,
+    };
 
     let mut checker = Checker::new(input);
     checker.check_lots(&rows.lots);
     checker.check_inventory(&rows.inventory);
     checker.check_resources(&rows.resources);
     let on_time_rate = checker.check_promises(&rows.promises);
+    checker.check_replan(changes.as_ref());
     let fill_rate = checker.fill_rate();
     let costs = checker.costs();
     let reported_objective = checker.check_summary(&summary, &costs, fill_rate, on_time_rate);
+    checker.check_replan_summary(summary.replan.as_ref());
     Ok(ValidationReport {
         violations: checker.violations,
         costs,
@@ -390,7 +450,8 @@ fn cost_eq(a: f64, b: f64) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The checker's state (its rules: lots.rs, stock.rs, capacity.rs, promises.rs, costs.rs)
+// The checker's state (its rules: lots.rs, stock.rs, capacity.rs, promises.rs, replan.rs,
+// costs.rs)
 
 /// The state of one check: input, recomputed quantities, reported rows and violations.
 struct Checker<'a> {
@@ -409,6 +470,8 @@ struct Checker<'a> {
     receipts: Vec<Vec<f64>>,
     /// `x[w][t]` per way, summed over the lot rows naming it.
     lots: Vec<Vec<f64>>,
+    /// `xp[w][t]`: the previous plan's lots per way (replanning only; `replan.rs`).
+    previous: Option<Vec<Vec<f64>>>,
     /// Reported inventory rows by `[item][t]`.
     inventory: Vec<Vec<Option<InventoryValues>>>,
     /// Reported resource rows by `[resource][t]`.
@@ -458,6 +521,7 @@ impl<'a> Checker<'a> {
             due_periods,
             receipts: receipts_by_period(input),
             lots: vec![vec![0.0; n_periods]; ways.len()],
+            previous: replan::previous_quantities(input, &ways),
             ways,
             inventory: vec![vec![None; n_periods]; input.items.len()],
             resources: vec![vec![None; n_periods]; input.resources.len()],

@@ -223,6 +223,34 @@ impl Ways {
     pub(super) fn of(&self, item_idx: usize) -> &[usize] {
         self.of_item.get(item_idx).map_or(&[], Vec::as_slice)
     }
+
+    /// The way of item `item_idx` that a row naming `route` and `supplier` (empty: none) names,
+    /// when the row has no `kind` (a previous plan's lot, a `changes.csv` row): the route or
+    /// supplier it names, or the item's unnamed route or supplier when it names neither (an
+    /// item has at most one: a make item's unnamed route, or a buy item's unnamed supplier).
+    pub(super) fn named(&self, input: &PlanInput, item_idx: usize, route: &str, supplier: &str) -> Option<usize> {
+        self.of(item_idx).iter().copied().find(|&w| {
+            let way = &self.list[w];
+            way.route_id(input).unwrap_or("") == route && way.supplier_id(input).unwrap_or("") == supplier
+        })
+    }
+
+    /// The ways of item `item_idx` in words, for messages: `route R`, `supplier S`, `its
+    /// unnamed route`, `its unnamed supplier`.
+    pub(super) fn describe(&self, input: &PlanInput, item_idx: usize) -> Vec<String> {
+        self.of(item_idx)
+            .iter()
+            .map(|&w| {
+                let way = &self.list[w];
+                match (way.route_id(input), way.supplier_id(input)) {
+                    (Some(route), _) => format!("route {route}"),
+                    (None, Some(supplier)) => format!("supplier {supplier}"),
+                    (None, None) if way.is_made() => "its unnamed route".to_string(),
+                    (None, None) => "its unnamed supplier".to_string(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Why a lot row names no way of its item: the violation and its detail.
