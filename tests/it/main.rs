@@ -29,3 +29,4 @@ mod report;
 mod roundtrip;
 mod suite;
 mod sweep;
+mod validate_replan;
