@@ -984,16 +984,7 @@ impl Builder<'_> {
                 let Some(x) = self.vars.lot[(o, t)] else { continue };
                 let xp = previous[(o, t)];
                 if self.variant.elastic {
-                    let d = self.add(variable().min(0.0), false);
-                    self.vars.change[(o, t)] = Some(d);
-                    let mut above = Expression::with_capacity(2);
-                    above.add_mul(1.0, d);
-                    above.add_mul(-1.0, x);
-                    self.constraints.push(above.geq(-xp));
-                    let mut below = Expression::with_capacity(2);
-                    below.add_mul(1.0, d);
-                    below.add_mul(1.0, x);
-                    self.constraints.push(below.geq(xp));
+                    self.vars.change[(o, t)] = Some(self.add_distance(x, xp));
                 } else {
                     let mut lhs = Expression::with_capacity(1);
                     lhs.add_mul(1.0, x);
@@ -1023,18 +1014,23 @@ impl Builder<'_> {
                     self.vars.change[(o, t)] = Some(self.add(variable().min(xp).max(xp), false));
                     continue;
                 };
-                let d = self.add(variable().min(0.0), false);
-                self.vars.change[(o, t)] = Some(d);
-                let mut above = Expression::with_capacity(2);
-                above.add_mul(1.0, d);
-                above.add_mul(-1.0, x);
-                self.constraints.push(above.geq(-xp));
-                let mut below = Expression::with_capacity(2);
-                below.add_mul(1.0, d);
-                below.add_mul(1.0, x);
-                self.constraints.push(below.geq(xp));
+                self.vars.change[(o, t)] = Some(self.add_distance(x, xp));
             }
         }
+    }
+
+    /// A new `d >= |x - xp|` (`d >= x - xp`, `d >= xp - x`): at a positive cost, `d = |x - xp|`.
+    fn add_distance(&mut self, x: Variable, xp: f64) -> Variable {
+        let d = self.add(variable().min(0.0), false);
+        let mut above = Expression::with_capacity(2);
+        above.add_mul(1.0, d);
+        above.add_mul(-1.0, x);
+        self.constraints.push(above.geq(-xp));
+        let mut below = Expression::with_capacity(2);
+        below.add_mul(1.0, d);
+        below.add_mul(1.0, x);
+        self.constraints.push(below.geq(xp));
+        d
     }
 
     fn objective(&self) -> Expression {
