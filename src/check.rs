@@ -308,21 +308,16 @@ pub fn work_in_progress(input: &PlanInput) -> Vec<WorkInProgress> {
     let options = Options::new(input);
     let receipts = input.receipt_grid();
     let horizon = &input.horizon;
+    let item_of = input.item_index_map();
     let mut found = Vec::new();
     for lot in &replan.lots {
         if lot.start_date >= horizon.start {
             continue;
         }
-        let Some(i) = input.items.iter().position(|item| item.id == lot.item) else { continue };
+        let Some(&i) = item_of.get(lot.item.as_str()) else { continue };
         let Some(o) = options.named(input, i, &lot.route, &lot.supplier) else { continue };
         let lead = options.get(o).lead_time;
-        let arrival = match horizon.bucket {
-            crate::input::Bucket::Day => lot.start_date.checked_add_days(chrono::Days::new(lead as u64)),
-            crate::input::Bucket::Week => lot.start_date.checked_add_days(chrono::Days::new(7 * lead as u64)),
-            crate::input::Bucket::Month => u32::try_from(lead)
-                .ok()
-                .and_then(|months| lot.start_date.checked_add_months(chrono::Months::new(months))),
-        };
+        let arrival = horizon.bucket.after(lot.start_date, lead);
         let Some(crate::input::PeriodOf::InHorizon(t)) = arrival.map(|date| horizon.locate(date)) else { continue };
         let received = receipts[(i, t)];
         if received < lot.quantity - 1e-9 {

@@ -147,19 +147,12 @@ fn changes_lines(
         thousands(planned, 0),
         thousands(stability, 2),
     )];
-    let Some(previous) = options.previous() else { return lines };
-    let mut changed: Vec<(f64, usize, usize)> = Vec::new();
-    for o in 0..options.len() {
-        for t in 0..lots.periods() {
-            let (x, xp) = (lots[(o, t)], previous[(o, t)]);
-            if x != xp {
-                changed.push(((x - xp).abs(), o, t));
-            }
-        }
-    }
-    changed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for &(_, o, t) in changed.iter().take(CHANGES_SHOWN) {
-        let (x, xp) = (lots[(o, t)], previous[(o, t)]);
+    let Some(mut changed) = flexplan::output::lot_changes(options, lots) else { return lines };
+    // The biggest first; ties in the order of the lots (option, then period), which the list
+    // already has.
+    changed.sort_by(|a, b| (b.quantity - b.previous).abs().total_cmp(&(a.quantity - a.previous).abs()));
+    for change in changed.iter().take(CHANGES_SHOWN) {
+        let (o, t, x, xp) = (change.option, change.period, change.quantity, change.previous);
         let item = &input.items[options.get(o).item].id;
         let way = match options.way_ids(input, o) {
             ("", "") => String::new(),

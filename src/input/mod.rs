@@ -36,6 +36,15 @@ pub enum Bucket {
 }
 
 impl Bucket {
+    /// The day `n` buckets after `date` (`None` beyond chrono's range).
+    pub fn after(self, date: NaiveDate, n: usize) -> Option<NaiveDate> {
+        match self {
+            Bucket::Day => date.checked_add_days(chrono::Days::new(n as u64)),
+            Bucket::Week => date.checked_add_days(chrono::Days::new(7 * n as u64)),
+            Bucket::Month => date.checked_add_months(Months::new(u32::try_from(n).ok()?)),
+        }
+    }
+
     /// The name used in `plan.toml`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,11 +70,7 @@ impl Horizon {
     /// First day of 0-based period `t` (`t` may equal `periods`: the end of the horizon).
     /// Returns `None` only for dates beyond chrono's range.
     pub fn period_start(&self, t: usize) -> Option<NaiveDate> {
-        match self.bucket {
-            Bucket::Day => self.start.checked_add_days(chrono::Days::new(t as u64)),
-            Bucket::Week => self.start.checked_add_days(chrono::Days::new(7 * t as u64)),
-            Bucket::Month => self.start.checked_add_months(Months::new(u32::try_from(t).ok()?)),
-        }
+        self.bucket.after(self.start, t)
     }
 
     /// The first day after the horizon.
@@ -505,10 +510,11 @@ impl PlanInput {
         self.horizon.periods
     }
 
-    /// `F`: the frozen periods of replanning (0 without it). 0-based periods `t < F` keep
-    /// the previous plan's lots exactly.
+    /// `F`: the frozen periods of replanning (0 without it), at most `T` (the reader refuses
+    /// more; a plan built in code is capped here). 0-based periods `t < F` keep the previous
+    /// plan's lots exactly.
     pub fn frozen_periods(&self) -> usize {
-        self.replan.as_ref().map_or(0, |replan| replan.frozen_periods)
+        self.replan.as_ref().map_or(0, |replan| replan.frozen_periods.min(self.n_periods()))
     }
 
     /// Scheduled receipts summed per item and period (rows: items). Receipts naming an item

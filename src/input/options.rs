@@ -11,7 +11,6 @@
 use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::{LotTerms, PeriodOf, PlanInput};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// How an option replenishes its item.
@@ -231,8 +230,7 @@ impl Options {
     fn previous_lots(&self, input: &PlanInput) -> Option<Grid<f64>> {
         let replan = input.replan.as_ref()?;
         let n_periods = input.n_periods();
-        let item_of: HashMap<&str, usize> =
-            input.items.iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+        let item_of = input.item_index_map();
         let mut grid = Grid::new(self.len(), n_periods, 0.0);
         for lot in &replan.lots {
             let PeriodOf::InHorizon(t) = input.horizon.locate(lot.start_date) else { continue };

@@ -182,10 +182,41 @@ pub struct ReplanSummary {
     pub units_changed: f64,
 }
 
+/// One (way, period) whose lot differs from the previous plan's (`xp`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LotChange {
+    /// The option (a row of the plan's lots).
+    pub option: usize,
+    /// 0-based period.
+    pub period: usize,
+    /// `xp[o,t]` (0: no previous lot).
+    pub previous: f64,
+    /// `x[o,t]` (0: no lot tonight).
+    pub quantity: f64,
+}
+
+/// Every (way, period) where `lots` differ from the previous plan, in the order of the lots'
+/// cells (option, then period); `None` without replanning. The one comparison behind
+/// `changes.csv`, `summary.json`'s `replan` counts and `plan`'s closing lines.
+pub fn lot_changes(options: &Options, lots: &crate::grid::Grid<f64>) -> Option<Vec<LotChange>> {
+    let previous = options.previous()?;
+    let mut changes = Vec::new();
+    for o in 0..lots.rows() {
+        for t in 0..lots.periods() {
+            let (quantity, previous) = (lots[(o, t)], previous[(o, t)]);
+            if quantity != previous {
+                changes.push(LotChange { option: o, period: t, previous, quantity });
+            }
+        }
+    }
+    Some(changes)
+}
+
 /// What changed between the previous plan `xp` and `lots` ([`ReplanSummary`]); `None` without
 /// replanning.
 pub fn replan_summary(input: &PlanInput, options: &Options, lots: &crate::grid::Grid<f64>) -> Option<ReplanSummary> {
-    let (replan, previous) = (input.replan.as_ref()?, options.previous()?);
+    let replan = input.replan.as_ref()?;
+    let changes = lot_changes(options, lots)?;
     let mut summary = ReplanSummary {
         previous: replan.previous.display().to_string(),
         frozen_periods: replan.frozen_periods,
@@ -196,14 +227,13 @@ pub fn replan_summary(input: &PlanInput, options: &Options, lots: &crate::grid::
         lots_changed: 0,
         units_changed: 0.0,
     };
-    for (&x, &xp) in lots.cells().iter().zip(previous.cells()) {
-        match (xp > 0.0, x > 0.0) {
+    for change in &changes {
+        match (change.previous > 0.0, change.quantity > 0.0) {
             (false, true) => summary.lots_added += 1,
             (true, false) => summary.lots_removed += 1,
-            (true, true) if x != xp => summary.lots_changed += 1,
-            _ => {}
+            _ => summary.lots_changed += 1,
         }
-        summary.units_changed += (x - xp).abs();
+        summary.units_changed += (change.quantity - change.previous).abs();
     }
     summary.units_changed = snap(summary.units_changed);
     Some(summary)
@@ -521,25 +551,19 @@ fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises:
 /// `changes.csv` of replanning: one row per (way, period) whose quantity differs from the
 /// previous plan's, in the order of `lots.csv` (item, period, way).
 fn changes_table(input: &PlanInput, options: &Options, s: &PlanSolution) -> Option<Table> {
-    let previous = options.previous()?;
+    let mut changes = lot_changes(options, &s.lots)?;
+    // An item's options are contiguous, so (item, period, option) is lots.csv's order.
+    changes.sort_by_key(|c| (options.get(c.option).item, c.period, c.option));
     let (mut item, mut route, mut supplier, mut per) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut before, mut after) = (Vec::new(), Vec::new());
-    for (i, it) in input.items.iter().enumerate() {
-        for t in 0..s.n_periods() {
-            for o in options.of_item(i) {
-                let (x, xp) = (s.lots[(o, t)], previous[(o, t)]);
-                if x == xp {
-                    continue;
-                }
-                let (route_id, supplier_id) = options.way_ids(input, o);
-                item.push(it.id.clone());
-                route.push(route_id.to_string());
-                supplier.push(supplier_id.to_string());
-                per.push(period(t));
-                before.push(Some(xp));
-                after.push(Some(x));
-            }
-        }
+    for c in &changes {
+        let (route_id, supplier_id) = options.way_ids(input, c.option);
+        item.push(input.items[options.get(c.option).item].id.clone());
+        route.push(route_id.to_string());
+        supplier.push(supplier_id.to_string());
+        per.push(period(c.period));
+        before.push(Some(c.previous));
+        after.push(Some(c.quantity));
     }
     Some(Table {
         name: "changes",

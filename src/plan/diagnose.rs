@@ -119,7 +119,7 @@ pub(crate) fn diagnose_infeasibility(
     }
     if let Some(previous) = supply.previous() {
         for o in 0..supply.len() {
-            for t in 0..input.frozen_periods().min(n_periods) {
+            for t in 0..input.frozen_periods() {
                 let (xp, x) = (previous[(o, t)], snap(value(vars.lot[(o, t)])));
                 if snap(value(vars.change[(o, t)])) > 1e-6 {
                     findings.push(frozen_finding(&ways, o, t, xp, x));
@@ -132,7 +132,7 @@ pub(crate) fn diagnose_infeasibility(
             let extra = extra_time[(r, t)];
             if extra > 1e-6 {
                 let available = res.capacity[t] + res.overtime_max;
-                let frozen = if t < input.frozen_periods() { frozen_load(input, supply, r, t) } else { String::new() };
+                let frozen = if t < input.frozen_periods() { frozen_load(&ways, r, t) } else { String::new() };
                 findings.push(Finding {
                     kind: FindingKind::Capacity,
                     subject: res.id.clone(),
@@ -188,6 +188,18 @@ impl Ways<'_> {
         }
     }
 
+    /// An option with its item, as a planner names it: `A` for an unnamed way, else
+    /// `A via route DTG`, `A from MILL-B` ([`Ways::name`]).
+    fn item_and_way(&self, o: usize) -> String {
+        let option = self.options.get(o);
+        let item = &self.input.items[option.item].id;
+        if option.route().is_none() && option.supplier().is_none() {
+            item.clone()
+        } else {
+            format!("{item} {}", self.name(o))
+        }
+    }
+
     /// Why each way of item `i` could not supply for period `t` (items with several ways).
     fn obstacles(&self, i: usize, t: usize) -> Vec<String> {
         let input = self.input;
@@ -226,7 +238,8 @@ impl Ways<'_> {
 
 /// `; frozen lots there: A via route DTG 120 (60 time units), ...` for resource `r` in a
 /// period of the fence, or nothing when no frozen lot loads it.
-fn frozen_load(input: &PlanInput, supply: &Options, r: usize, t: usize) -> String {
+fn frozen_load(ways: &Ways<'_>, r: usize, t: usize) -> String {
+    let (input, supply) = (ways.input, ways.options);
     let Some(previous) = supply.previous() else { return String::new() };
     let mut lots = Vec::new();
     for (row, routing) in input.routings.iter().enumerate().filter(|(_, ro)| ro.resource == r) {
@@ -234,24 +247,13 @@ fn frozen_load(input: &PlanInput, supply: &Options, r: usize, t: usize) -> Strin
         let xp = previous[(o, t)];
         if xp > 0.0 {
             let load = routing.unit_time * xp + routing.setup_time;
-            lots.push(format!("{} {} ({} time units)", way_name(input, supply, o), fmt_float(xp), fmt_float(load)));
+            lots.push(format!("{} {} ({} time units)", ways.item_and_way(o), fmt_float(xp), fmt_float(load)));
         }
     }
     if lots.is_empty() {
         String::new()
     } else {
         format!("; the frozen lots there take {}", lots.join(", "))
-    }
-}
-
-/// An option as a planner names it with its item: `A`, `A via route DTG`, `A from MILL-B`.
-fn way_name(input: &PlanInput, supply: &Options, o: usize) -> String {
-    let option = supply.get(o);
-    let item = &input.items[option.item].id;
-    match (option.route(), option.supplier()) {
-        (Some(r), _) => format!("{item} via route {}", input.routes[r].id),
-        (_, Some(v)) => format!("{item} from {}", input.suppliers[v].id),
-        _ => item.clone(),
     }
 }
 
@@ -273,9 +275,6 @@ fn frozen_finding(ways: &Ways<'_>, o: usize, t: usize, xp: f64, x: f64) -> Findi
     if let Some(mult) = option.lot_multiple.filter(|&m| ((xp / m) - (xp / m).round()).abs() > 1e-6) {
         broken.push(format!("not a multiple of its lot_multiple {}", fmt_float(mult)));
     }
-    if t + option.lead_time >= input.n_periods() {
-        broken.push("arriving after the horizon".to_string());
-    }
     let reason = if broken.is_empty() {
         "its components cannot be there in time, or it leaves demand that may not be late unshipped".to_string()
     } else {
@@ -288,7 +287,7 @@ fn frozen_finding(ways: &Ways<'_>, o: usize, t: usize, xp: f64, x: f64) -> Findi
         amount: snap((x - xp).abs()),
         message: format!(
             "{}: the frozen lot of {} in period {} (the previous plan's, inside the {}-period fence) cannot be kept: {reason}; the plan would need {} there (shorten the frozen fence or change the previous plan)",
-            way_name(input, supply, o),
+            ways.item_and_way(o),
             fmt_float(xp),
             t + 1,
             input.frozen_periods(),

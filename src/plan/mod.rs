@@ -365,7 +365,7 @@ fn extract_solution(input: &PlanInput, bom: &BomGraph, parts: &ModelParts, value
     // The frozen fence holds exactly (HiGHS meets `x = xp` to its tolerance only).
     if let Some(previous) = options.previous() {
         for o in 0..options.len() {
-            for t in 0..input.frozen_periods().min(n_periods) {
+            for t in 0..input.frozen_periods() {
                 lots[(o, t)] = previous[(o, t)];
             }
         }

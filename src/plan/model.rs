@@ -980,7 +980,7 @@ impl Builder<'_> {
     fn add_frozen_fence(&mut self) {
         let Some(previous) = self.previous else { return };
         for o in 0..self.options.len() {
-            for t in 0..self.frozen.min(self.n_periods) {
+            for t in 0..self.frozen {
                 let Some(x) = self.vars.lot[(o, t)] else { continue };
                 let xp = previous[(o, t)];
                 if self.variant.elastic {
@@ -1116,7 +1116,7 @@ impl Builder<'_> {
     fn add_change_costs(&self, obj: &mut Expression) {
         let (Some(previous), Some(replan)) = (self.previous, self.input.replan.as_ref()) else { return };
         for o in 0..self.options.len() {
-            for t in 0..self.frozen.min(self.n_periods) {
+            for t in 0..self.frozen {
                 if let Some(d) = self.vars.change[(o, t)] {
                     obj.add_mul(self.elastic_penalty, d); // the elastic fence
                 }

@@ -158,7 +158,7 @@ pub fn plan_costs(input: &PlanInput, options: &Options, s: &PlanSolution) -> Cos
     }
     if let (Some(replan), Some(previous)) = (&input.replan, options.previous()) {
         for (o, option) in options.all().iter().enumerate() {
-            for t in replan.frozen_periods..n_periods.saturating_sub(option.lead_time) {
+            for t in input.frozen_periods()..n_periods.saturating_sub(option.lead_time) {
                 let (x, xp) = (s.lots[(o, t)], previous[(o, t)]);
                 c.change += replan.change_cost * (x - xp).abs();
                 if x > 0.0 && xp == 0.0 {

@@ -90,7 +90,7 @@ pub(crate) fn construct_plan_until(
     // the fence.
     let mut fenced = big_m.clone();
     for o in 0..options.len() {
-        fenced.row_mut(o)[..input.frozen_periods().min(n_periods)].fill(0.0);
+        fenced.row_mut(o)[..input.frozen_periods()].fill(0.0);
     }
     let big_m = &fenced;
     // The backward fill plans items, one lot row each: single-level plans with one way per item.
@@ -303,7 +303,7 @@ impl<'a> Construction<'a> {
     fn place_frozen_lots(&mut self) {
         let Some(previous) = self.options.previous() else { return };
         for o in 0..self.options.len() {
-            for t in 0..self.input.frozen_periods().min(self.n_periods) {
+            for t in 0..self.input.frozen_periods() {
                 let xp = previous[(o, t)];
                 if xp > 0.0 {
                     self.book_time(o, t, xp, true);
@@ -667,7 +667,7 @@ fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, options: &Options, soluti
 /// replanning).
 fn keeps_frozen_fence(input: &PlanInput, options: &Options, lots: &Grid<f64>) -> bool {
     let Some(previous) = options.previous() else { return true };
-    let fence = input.frozen_periods().min(input.n_periods());
+    let fence = input.frozen_periods();
     (0..options.len()).all(|o| lots.row(o)[..fence] == previous.row(o)[..fence])
 }
 
