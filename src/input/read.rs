@@ -1496,12 +1496,12 @@ fn read_previous_lots(folder: &Path, diags: &mut Diagnostics) -> Option<Vec<Prev
 /// Records every previous lot inside the frozen fence whose item, route or supplier no longer
 /// exists (spec section 1.6: an input error naming it). Lots after the fence are only compared.
 fn check_frozen_lots(input: &PlanInput, replan: &Replan, diags: &mut Diagnostics) {
-    let fence = replan.frozen_periods;
+    let fence = replan.frozen_periods; // `input.replan` is not set yet; at most `T` here
     if fence == 0 {
         return;
     }
     let options = Options::new(input);
-    let item_of: HashMap<&str, usize> = input.items.iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+    let item_of = input.item_index_map();
     let file = format!("{}/lots.csv", replan.previous.display());
     for lot in &replan.lots {
         let PeriodOf::InHorizon(t) = input.horizon.locate(lot.start_date) else { continue };
@@ -1980,6 +1980,119 @@ mod tests {
         let read: Vec<(String, usize, f64, NaiveDate)> =
             plan.orders.iter().map(|order| (order.id.clone(), order.item, order.quantity, order.due_date)).collect();
         assert_eq!(read, written);
+    }
+
+    /// A plan directory of item `TEE` made on routes `DTG` and `SCREEN` (4 weeks from
+    /// 2026-01-12) with `plan_toml_tail` appended to plan.toml, and a previous plan folder
+    /// `prev` beside it holding `lots` (its lots.csv) and a summary.json.
+    fn replanning_dirs(plan_toml_tail: &str, lots: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plan = dir.path().join("plan");
+        let prev = dir.path().join("prev");
+        std::fs::create_dir_all(&plan).expect("plan dir");
+        std::fs::create_dir_all(&prev).expect("prev dir");
+        let toml = format!("[horizon]\nstart = \"2026-01-12\"\nbucket = \"week\"\nperiods = 4\n{plan_toml_tail}");
+        write_files(
+            &plan,
+            &[
+                ("plan.toml", &toml),
+                ("items.csv", "item,kind\nTEE,make\n"),
+                ("orders.csv", "order_id,item,quantity,due_date\n"),
+                ("resources.csv", "resource,capacity\nR1,8\nR2,8\n"),
+                ("routings.csv", "item,resource,unit_time,route\nTEE,R1,1,DTG\nTEE,R2,1,SCREEN\n"),
+            ],
+        );
+        write_files(&prev, &[("lots.csv", lots), ("summary.json", "{}\n")]);
+        dir
+    }
+
+    fn replanning_problems(dir: &Path, flags: &ReplanSettings) -> Vec<String> {
+        match read_plan_dir_replanning(&dir.join("plan"), flags) {
+            Ok(_) => Vec::new(),
+            Err(err) => err.problems().into_iter().flat_map(|p| &p.diagnostics).map(ToString::to_string).collect(),
+        }
+    }
+
+    const PREVIOUS_LOTS_CSV: &str = "item,kind,route,supplier,period,start_date,available_period,quantity\n\
+        TEE,make,DTG,,1,2026-01-05,1,10\n\
+        TEE,make,DTG,,2,2026-01-12,2,20\n\
+        TEE,make,SCREEN,,3,2026-01-21,3,30\n";
+
+    #[test]
+    fn replan_reads_the_previous_lots_with_plan_toml_settings_and_flags_over_them() {
+        let dir = replanning_dirs(
+            "[replan]\nprevious = \"../prev\"\nfrozen_periods = 1\nchange_cost = 0.5\n",
+            PREVIOUS_LOTS_CSV,
+        );
+        let plan = read_plan_dir(&dir.path().join("plan")).expect("valid plan");
+        let replan = plan.replan.expect("replanning");
+        assert_eq!(replan.previous, dir.path().join("plan").join("../prev"));
+        assert_eq!((replan.frozen_periods, replan.change_cost, replan.new_lot_cost), (1, 0.5, 0.0));
+        assert_eq!(replan.lots.len(), 3);
+        assert_eq!((replan.lots[2].row, replan.lots[2].route.as_str(), replan.lots[2].quantity), (4, "SCREEN", 30.0));
+        let flags = ReplanSettings { frozen_periods: Some(4), new_lot_cost: Some(10.0), ..ReplanSettings::default() };
+        let plan = read_plan_dir_replanning(&dir.path().join("plan"), &flags).expect("valid plan");
+        let replan = plan.replan.expect("replanning");
+        assert_eq!((replan.frozen_periods, replan.change_cost, replan.new_lot_cost), (4, 0.5, 10.0));
+    }
+
+    #[test]
+    fn replan_errors_name_the_folder_the_row_and_the_setting() {
+        let dir = replanning_dirs("", &PREVIOUS_LOTS_CSV.replace("SCREEN", "SILK"));
+        let prev = dir.path().join("prev");
+        let shown = prev.display().to_string();
+        // A frozen lot of a route the item no longer has; the lot before the horizon (row 2)
+        // and the one after the fence are not looked at.
+        let flags =
+            ReplanSettings { previous: Some(prev.clone()), frozen_periods: Some(3), ..ReplanSettings::default() };
+        assert_eq!(
+            replanning_problems(dir.path(), &flags),
+            [format!(
+                "{shown}/lots.csv, row 4, column route, value \"SILK\": a frozen lot (starting 2026-01-21 in period 2 of the \
+                 3-period fence) of a route that TEE no longer has; its ways now: route DTG, route SCREEN"
+            )]
+        );
+        let flags = ReplanSettings { frozen_periods: Some(1), ..flags };
+        assert_eq!(replanning_problems(dir.path(), &flags), Vec::<String>::new());
+        let flags = ReplanSettings { frozen_periods: Some(5), ..flags };
+        assert_eq!(
+            replanning_problems(dir.path(), &flags),
+            ["command line, column --frozen, value \"5\": the frozen fence is longer than the horizon of 4 periods (use 4 to freeze every period)"]
+        );
+        std::fs::remove_file(prev.join("summary.json")).expect("remove");
+        let flags = ReplanSettings { frozen_periods: None, ..flags };
+        assert_eq!(
+            replanning_problems(dir.path(), &flags),
+            [format!(
+                "{shown}: the previous plan folder has no summary.json, so it is not a plan (expected a folder written by \
+                 `flexplan plan`, holding lots.csv and summary.json)"
+            )]
+        );
+        let missing = ReplanSettings { previous: Some(dir.path().join("nowhere")), ..ReplanSettings::default() };
+        let problems = replanning_problems(dir.path(), &missing);
+        assert!(problems.len() == 1 && problems[0].contains("the previous plan folder is not found"), "{problems:?}");
+        let without_previous = ReplanSettings { change_cost: Some(1.0), ..ReplanSettings::default() };
+        assert_eq!(
+            replanning_problems(dir.path(), &without_previous),
+            ["plan.toml: replanning values are given without a previous plan: set `previous` in [replan] or pass --previous"]
+        );
+    }
+
+    #[test]
+    fn replan_keys_in_plan_toml_are_checked() {
+        let problems = toml_problems(
+            "[horizon]\nstart = \"2026-01-05\"\nbucket = \"week\"\nperiods = 4\n[replan]\nprevious = 3\nfrozen_periods = -1\nchange_cost = -2\nfrozen_period = 1\n",
+        )
+        .expect_err("bad [replan]");
+        assert_eq!(
+            problems,
+            [
+                "plan.toml, row 6, column replan.previous, value \"3\": expected the path of a plan folder written by `flexplan plan` (e.g. \"../out/monday\")",
+                "plan.toml, row 7, column replan.frozen_periods, value \"-1\": expected a whole number of periods >= 0",
+                "plan.toml, row 8, column replan.change_cost, value \"-2\": expected a cost >= 0 (e.g. 0.5)",
+                "plan.toml, row 9: unknown key `frozen_period` in [replan]; did you mean `frozen_periods`?",
+            ]
+        );
     }
 
     #[test]

@@ -236,3 +236,24 @@ fn replanning_keeps_an_optimum_and_change_costs_calm_the_plan() {
     }
     assert!(checked >= 10, "only {checked} optimal plans");
 }
+
+/// Last night's lot of `A` (lead time 1) started on 2026-01-05, before tonight's horizon
+/// (from 2026-01-12): it arrives in tonight's period 1, so unless receipts.csv holds it, `check`
+/// warns that the plan would forget this work in progress. A lot started inside the horizon
+/// is the plan's own business; with the receipt in place the warning goes.
+#[test]
+fn check_warns_about_work_in_progress_missing_from_receipts() {
+    let mut input = item_a(3, &[0.0, 0.0, 10.0]);
+    input.horizon.start = date("2026-01-12");
+    input.items[0].lead_time = 1;
+    let lots = previous(&[("2026-01-05", 10.0), ("2026-01-12", 4.0)]);
+    let mut input = replanned(input, lots, 0, 0.0, 0.0);
+    let warnings: Vec<String> = flexplan::check::work_in_progress(&input).iter().map(|w| w.warning()).collect();
+    assert_eq!(
+        warnings,
+        ["warning: the previous plan's lot of 10 A started 2026-01-05 (before the horizon) arrives in period 1, but \
+          receipts.csv holds 0 of it then; add it as a receipt, or the plan forgets this work in progress"]
+    );
+    input.receipts.push(flexplan::input::Receipt { item: 0, period: 0, quantity: 10.0 });
+    assert!(flexplan::check::work_in_progress(&input).is_empty());
+}
