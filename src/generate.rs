@@ -87,6 +87,24 @@ fn refused(message: String) -> Error {
     Error::request("generate", message)
 }
 
+/// The most days before its due date an order of [`order_creation_dates`] is placed.
+pub const MAX_ORDER_NOTICE_DAYS: u64 = 21;
+
+/// When each order of `plan` (made by [`generate`] from `spec`) was placed: its due date less
+/// a notice drawn uniformly from 0 to [`MAX_ORDER_NOTICE_DAYS`] days, from a stream of its own
+/// (the plan's files do not change). A rolling-horizon simulation plans each night with the
+/// orders placed by then.
+pub fn order_creation_dates(spec: &GenerateSpec, plan: &PlanInput) -> Vec<NaiveDate> {
+    let mut sampler = Sampler::new(spec.seed, Stream::OrderCreation);
+    plan.orders
+        .iter()
+        .map(|order| {
+            let notice = sampler.below(MAX_ORDER_NOTICE_DAYS as usize + 1) as u64;
+            order.due_date.checked_sub_days(chrono::Days::new(notice)).unwrap_or(order.due_date)
+        })
+        .collect()
+}
+
 /// Generates the plan described by `spec` (deterministic for a given spec).
 pub fn generate(spec: &GenerateSpec) -> Result<PlanInput> {
     let horizon = checked_horizon(spec)?;
@@ -174,6 +192,8 @@ enum Stream {
     Sources = 13,
     /// Setup families (version 2).
     Families = 14,
+    /// When each order was placed (the rolling-horizon simulation of replanning).
+    OrderCreation = 15,
 }
 
 /// Small portable samplers over [`ChaCha8Rng`].
