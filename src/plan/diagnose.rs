@@ -132,7 +132,10 @@ pub(crate) fn diagnose_infeasibility(
             let extra = extra_time[(r, t)];
             if extra > 1e-6 {
                 let available = res.capacity[t] + res.overtime_max;
-                let frozen = if t < input.frozen_periods() { frozen_load(&ways, r, t) } else { String::new() };
+                let frozen = match frozen_load(&ways, r, t) {
+                    Some(lots) => format!("; the frozen lots there take {lots}"),
+                    None => String::new(),
+                };
                 findings.push(Finding {
                     kind: FindingKind::Capacity,
                     subject: res.id.clone(),
@@ -200,6 +203,34 @@ impl Ways<'_> {
         }
     }
 
+    /// Replanning: `; LINE is full in period 1, where the frozen lots take A 10 (10 time
+    /// units)` for each resource of item `i`'s routes that is full in a frozen period in which
+    /// a lot for period `t` could start, and that frozen lots load (nothing otherwise).
+    fn frozen_collisions(&self, i: usize, t: usize) -> String {
+        let mut said = String::new();
+        let mut seen = Vec::new();
+        for o in self.options.made_of_item(i) {
+            let Some(latest) = t.checked_sub(self.options.get(o).lead_time) else { continue };
+            for &row in self.options.get(o).routings() {
+                let r = self.input.routings[row].resource;
+                for s in 0..(latest + 1).min(self.input.frozen_periods()) {
+                    if seen.contains(&(r, s)) || self.free_time[(r, s)] > 1e-6 {
+                        continue;
+                    }
+                    seen.push((r, s));
+                    if let Some(lots) = frozen_load(self, r, s) {
+                        let resource = &self.input.resources[r].id;
+                        said.push_str(&format!(
+                            "; {resource} is full in period {}, where the frozen lots take {lots}",
+                            s + 1
+                        ));
+                    }
+                }
+            }
+        }
+        said
+    }
+
     /// Why each way of item `i` could not supply for period `t` (items with several ways).
     fn obstacles(&self, i: usize, t: usize) -> Vec<String> {
         let input = self.input;
@@ -236,11 +267,11 @@ impl Ways<'_> {
     }
 }
 
-/// `; frozen lots there: A via route DTG 120 (60 time units), ...` for resource `r` in a
-/// period of the fence, or nothing when no frozen lot loads it.
-fn frozen_load(ways: &Ways<'_>, r: usize, t: usize) -> String {
+/// `A via route DTG 120 (60 time units), ...`: the frozen lots on resource `r` in period `t`
+/// of the fence, `None` when no frozen lot loads it there.
+fn frozen_load(ways: &Ways<'_>, r: usize, t: usize) -> Option<String> {
     let (input, supply) = (ways.input, ways.options);
-    let Some(previous) = supply.previous() else { return String::new() };
+    let previous = supply.previous().filter(|_| t < input.frozen_periods())?;
     let mut lots = Vec::new();
     for (row, routing) in input.routings.iter().enumerate().filter(|(_, ro)| ro.resource == r) {
         let Some(o) = supply.of_routing_row(row) else { continue };
@@ -250,11 +281,7 @@ fn frozen_load(ways: &Ways<'_>, r: usize, t: usize) -> String {
             lots.push(format!("{} {} ({} time units)", ways.item_and_way(o), fmt_float(xp), fmt_float(load)));
         }
     }
-    if lots.is_empty() {
-        String::new()
-    } else {
-        format!("; the frozen lots there take {}", lots.join(", "))
-    }
+    (!lots.is_empty()).then(|| lots.join(", "))
 }
 
 /// A frozen lot of `xp` in period `t` that the elastic plan had to change to `x`, with the
@@ -316,6 +343,7 @@ fn late_finding(ways: &Ways<'_>, i: usize, t: usize, amount: f64, demand: f64) -
             reason = format!("{reason}: {}", obstacles.join(", "));
         }
     }
+    reason.push_str(&ways.frozen_collisions(i, t));
     Finding {
         kind: FindingKind::LateDemand,
         subject: item.id.clone(),

@@ -50,6 +50,99 @@ pub struct PlanReport {
     pub late_orders_total: usize,
     /// The solve's incumbent and bound over time (`summary.json`'s `progress`).
     pub progress: Vec<(f64, Option<f64>, Option<f64>)>,
+    /// Replanning: what changed since the previous plan (`changes.csv` and `summary.json`'s
+    /// `replan`); absent for a plan made from scratch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesView>,
+}
+
+/// Changed lots listed in the report (the biggest first); the rest are in changes.csv.
+pub const CHANGE_ROWS: usize = 200;
+
+/// What changed since the previous plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesView {
+    /// The previous plan folder, as `summary.json` names it.
+    pub previous: String,
+    /// Frozen periods.
+    pub frozen_periods: u64,
+    /// Lots where the previous plan had none.
+    pub lots_added: u64,
+    /// Previous lots no longer planned.
+    pub lots_removed: u64,
+    /// Lots kept with another quantity.
+    pub lots_changed: u64,
+    /// Units changed in all.
+    pub units_changed: f64,
+    /// Per period, the units added to lots (more than the previous plan had).
+    pub more: Vec<f64>,
+    /// Per period, the units taken from lots.
+    pub less: Vec<f64>,
+    /// The biggest changes (at most [`CHANGE_ROWS`]).
+    pub rows: Vec<ChangeLine>,
+    /// All rows of changes.csv.
+    pub rows_total: usize,
+}
+
+/// One changed lot.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeLine {
+    /// Item id.
+    pub item: String,
+    /// Route or supplier (empty for the item's unnamed way).
+    pub way: String,
+    /// 1-based period.
+    pub period: i64,
+    /// The previous plan's quantity.
+    pub previous: f64,
+    /// This plan's quantity.
+    pub quantity: f64,
+}
+
+/// The changes view of a replanned plan over `n_periods`: `changes` (changes.csv's rows) and
+/// the counts of `summary.json`'s `replan` (0 where it has none).
+pub(crate) fn changes_view(
+    n_periods: usize,
+    changes: &[crate::validate::ChangeRow],
+    summary: &serde_json::Value,
+) -> ChangesView {
+    let replan = summary.get("replan").cloned().unwrap_or_default();
+    let count = |key: &str| replan.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let (mut more, mut less) = (vec![0.0; n_periods], vec![0.0; n_periods]);
+    for row in changes {
+        let Some(t) = usize::try_from(row.period - 1).ok().filter(|&t| t < n_periods) else { continue };
+        let delta = row.quantity - row.previous_quantity;
+        if delta > 0.0 {
+            more[t] += delta;
+        } else {
+            less[t] -= delta;
+        }
+    }
+    let mut biggest: Vec<&crate::validate::ChangeRow> = changes.iter().collect();
+    let size = |row: &crate::validate::ChangeRow| (row.quantity - row.previous_quantity).abs();
+    biggest.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    ChangesView {
+        previous: replan.get("previous").and_then(serde_json::Value::as_str).unwrap_or("").to_string(),
+        frozen_periods: count("frozen_periods"),
+        lots_added: count("lots_added"),
+        lots_removed: count("lots_removed"),
+        lots_changed: count("lots_changed"),
+        units_changed: number(&replan, "units_changed").unwrap_or(0.0),
+        more: more.into_iter().map(crate::format::snap).collect(),
+        less: less.into_iter().map(crate::format::snap).collect(),
+        rows: biggest
+            .into_iter()
+            .take(CHANGE_ROWS)
+            .map(|row| ChangeLine {
+                item: row.item.clone(),
+                way: if row.route.is_empty() { row.supplier.clone() } else { row.route.clone() },
+                period: row.period,
+                previous: row.previous_quantity,
+                quantity: row.quantity,
+            })
+            .collect(),
+        rows_total: changes.len(),
+    }
 }
 
 /// The report's first lines.
@@ -307,6 +400,7 @@ pub fn plan_report(input: &PlanInput, title: &str, rows: &PlanRows, summary: &se
         late_orders,
         late_orders_total,
         progress: progress(summary),
+        changes: None,
     }
 }
 

@@ -83,7 +83,10 @@ fn folder_name(dir: &Path) -> String {
 pub fn write_plan_report(input: &PlanInput, input_dir: &Path, plan_dir: &Path) -> Result<PathBuf> {
     let rows = crate::validate::read_plan_rows(plan_dir)?;
     let summary = data::read_summary(plan_dir)?;
-    let report = data::plan_report(input, &folder_name(input_dir), &rows, &summary);
+    let mut report = data::plan_report(input, &folder_name(input_dir), &rows, &summary);
+    if let Some(changes) = crate::validate::read_changes(plan_dir)? {
+        report.changes = Some(data::changes_view(input.n_periods(), &changes.rows, &summary));
+    }
     let provenance = Provenance {
         report_version: env!("CARGO_PKG_VERSION"),
         plan_version: summary.get("flexplan_version").and_then(|v| v.as_str()).map(String::from),
@@ -248,8 +251,19 @@ pub fn render_plan(report: &PlanReport, provenance: &Provenance) -> String {
         ];
         charts::lines(&series, "seconds", "cost", false, (760, 260))
     };
+    let changes_chart = match &report.changes {
+        Some(changes) => {
+            let stacks = [
+                Stack { label: "units added to lots", values: &changes.more },
+                Stack { label: "units taken from lots", values: &changes.less },
+            ];
+            charts::stacked_bars(&stacks, None, &[], "units changed")
+        }
+        None => String::new(),
+    };
     let ctx = context! {
         report => Value::from(Serde(report)),
+        changes_chart => safe(changes_chart),
         provenance => Value::from(Serde(provenance)),
         style => safe(STYLE.to_string()),
         script => safe(SCRIPT.to_string()),

@@ -435,22 +435,22 @@ pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnosti
 
 /// `changes.csv` (or `changes.parquet`) of a replanned plan: its file name and rows.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Changes {
+pub(crate) struct Changes {
     /// The file as found (`changes.csv` or `changes.parquet`), for messages.
-    pub(super) file: String,
-    pub(super) rows: Vec<ChangeRow>,
+    pub(crate) file: String,
+    pub(crate) rows: Vec<ChangeRow>,
 }
 
 /// One row of `changes.csv`: a lot quantity of a way (route or supplier, empty for none) in a
 /// 1-based period, in the previous plan and in this one.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct ChangeRow {
-    pub(super) item: String,
-    pub(super) route: String,
-    pub(super) supplier: String,
-    pub(super) period: i64,
-    pub(super) previous_quantity: f64,
-    pub(super) quantity: f64,
+pub(crate) struct ChangeRow {
+    pub(crate) item: String,
+    pub(crate) route: String,
+    pub(crate) supplier: String,
+    pub(crate) period: i64,
+    pub(crate) previous_quantity: f64,
+    pub(crate) quantity: f64,
 }
 
 /// Reads the rows of `changes`: `item` (a non-empty id), `period` (an integer, or a float that

@@ -99,6 +99,7 @@ mod ways;
 
 use self::files::{load_optional_table, load_table, parse_changes, read_summary, unusable};
 use self::files::{parse_inventory, parse_lots, parse_promises, parse_resources};
+pub(crate) use self::files::{ChangeRow, Changes};
 use self::files::{InventoryRow, InventoryValues, LotRow, PromiseRow, ResourceRow, ResourceValues};
 use self::recompute::{consumers_by_component, receipts_by_period, recompute_demand, routings_by_resource};
 use self::ways::Ways;
@@ -373,6 +374,15 @@ pub fn read_plan_rows(plan_dir: &Path) -> Result<PlanRows> {
     Ok(PlanRows { lots, inventory, resources, promises })
 }
 
+/// `changes.csv` (or `.parquet`) of the plan folder `plan_dir`, `None` when it has none (an
+/// [`Error::Plan`](crate::Error::Plan) names a malformed file, row and column).
+pub(crate) fn read_changes(plan_dir: &Path) -> Result<Option<Changes>> {
+    match load_optional_table(plan_dir, "changes")? {
+        Some(table) => Ok(Some(parse_changes(&table).map_err(unusable(plan_dir))?)),
+        None => Ok(None),
+    }
+}
+
 /// Checks the plan in `plan_dir` against `input`; see the module docs.
 ///
 /// Returns an error only when the plan files cannot be read ([`Error::Read`](crate::Error::Read))
@@ -383,10 +393,7 @@ pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationRep
     let summary = read_summary(plan_dir)?;
     // Only a replanned plan has changes to check; another plan's changes file is not read.
     let changes = match input.replan {
-        Some(_) => match load_optional_table(plan_dir, "changes")? {
-            Some(table) => Some(parse_changes(&table).map_err(unusable(plan_dir))?),
-            None => None,
-        },
+        Some(_) => read_changes(plan_dir)?,
         None => None,
     };
 

@@ -257,3 +257,63 @@ fn check_warns_about_work_in_progress_missing_from_receipts() {
     input.receipts.push(flexplan::input::Receipt { item: 0, period: 0, quantity: 10.0 });
     assert!(flexplan::check::work_in_progress(&input).is_empty());
 }
+
+/// The report of a replanned plan shows what changed: the counts of `summary.json`'s `replan`
+/// and the changed lots of changes.csv. In the cheap case of
+/// [`a_change_cost_keeps_a_lot_where_it_was`] last night's lot of 10 in period 2 moves to
+/// period 3: one lot added, one removed, 20 units changed.
+#[test]
+fn the_report_of_a_replanned_plan_shows_what_changed() {
+    let input = replanned(item_a(3, &[0.0, 0.0, 10.0]), previous(&[("2026-01-12", 10.0)]), 0, 0.2, 0.0);
+    let outcome = solve(&input);
+    let (inputs, folder) = (tempfile::tempdir().expect("temp dir"), tempfile::tempdir().expect("temp dir"));
+    write_outcome(&input, &outcome, &exact(), folder.path(), TableFormat::Csv).expect("written");
+    let page = flexplan::report::write_plan_report(&input, inputs.path(), folder.path()).expect("a report");
+    let html = std::fs::read_to_string(page).expect("report.html");
+    assert!(html.contains("<h2>Changes since the previous plan</h2>"), "no changes section");
+    let counts = html.lines().find(|l| l.starts_with("<p>Against")).unwrap_or("");
+    assert_eq!(counts, "<p>Against previous: 1 lot added, 1 removed, 0 changed; 20.00 units changed.</p>");
+    assert!(html.contains(r#"id="chart-changes""#));
+    let rows = [
+        "<td>A</td><td></td><td class=\"n\">2</td><td class=\"n\">10.00</td><td class=\"n\">0.00</td>",
+        "<td>A</td><td></td><td class=\"n\">3</td><td class=\"n\">0.00</td><td class=\"n\">10.00</td>",
+    ];
+    for row in rows {
+        let shown: Vec<&str> = html.lines().filter(|l| l.contains("<td>A</td><td></td>")).collect();
+        assert!(html.contains(row), "missing row {row} in {shown:?}");
+    }
+    // A plan made from scratch has no such section.
+    let fresh = item_a(3, &[0.0, 0.0, 10.0]);
+    let outcome = solve(&fresh);
+    let folder = tempfile::tempdir().expect("temp dir");
+    write_outcome(&fresh, &outcome, &exact(), folder.path(), TableFormat::Csv).expect("written");
+    let page = flexplan::report::write_plan_report(&fresh, inputs.path(), folder.path()).expect("a report");
+    assert!(!std::fs::read_to_string(page).expect("report.html").contains("Changes since the previous plan"));
+}
+
+/// A frozen lot that takes a resource's whole capacity collides with other demand: `A`'s
+/// frozen lot of 10 takes all 10 hours of `LINE` in period 1, and `B`, due 5 in period 1 and
+/// not allowed to ship late, needs 5 more. The diagnosis names the late demand, the full
+/// resource and the frozen lot that takes it.
+#[test]
+fn the_diagnosis_names_the_frozen_lots_that_fill_a_resource() {
+    let mut input = item_a(2, &[0.0, 10.0]);
+    let line = resource(&mut input, "LINE", 10.0);
+    let b = item(&mut input, Item::new("B", ItemKind::Make));
+    add_demand(&mut input, b, &[5.0, 0.0]);
+    for i in [0, b] {
+        input.routings.push(flexplan::input::Routing::new(i, line, 1.0, 0.0, 0.0));
+    }
+    let fenced = replanned(input, previous(&[("2026-01-05", 10.0)]), 1, 0.0, 0.0);
+    let bom = BomGraph::new(&fenced).expect("acyclic");
+    let outcome = plan(&fenced, &bom, &exact()).expect("solve");
+    assert_eq!(outcome.status, SolveStatus::Infeasible);
+    let messages: Vec<String> =
+        outcome.diagnosis.expect("a diagnosis").findings.into_iter().map(|f| f.message).collect();
+    assert_eq!(
+        messages,
+        ["B: 5 of 5 units due in period 1 cannot be shipped on time and late shipment is not allowed (no backlog_cost); \
+          capacity, lot rules or component supply do not allow making it in time; LINE is full in period 1, where the \
+          frozen lots take A 10 (10 time units)"]
+    );
+}
