@@ -987,27 +987,7 @@ mod version_2 {
         assert_eq!(report.on_time_rate, 0.75);
     }
 
-    /// A violation as (kind, subject, route, supplier, period).
-    type Located = (ViolationKind, String, Option<String>, Option<String>, Option<usize>);
-
-    /// The violations, in report order.
-    fn located(report: &ValidationReport) -> Vec<Located> {
-        report
-            .violations
-            .iter()
-            .map(|v| (v.kind, v.subject.clone(), v.route.clone(), v.supplier.clone(), v.period))
-            .collect()
-    }
-
-    fn at(
-        kind: ViolationKind,
-        subject: &str,
-        route: Option<&str>,
-        supplier: Option<&str>,
-        period: Option<usize>,
-    ) -> Located {
-        (kind, subject.to_string(), route.map(str::to_string), supplier.map(str::to_string), period)
-    }
+    use crate::common::{at, located};
 
     fn message(report: &ValidationReport, kind: ViolationKind) -> String {
         report.violations.iter().find(|v| v.kind == kind).map(|v| v.message.clone()).unwrap_or_default()

@@ -245,26 +245,7 @@ fn check(input: &PlanInput, files: &PlanFiles) -> ValidationReport {
     validate_plan(input, dir.path()).expect("the plan files are well-formed")
 }
 
-/// A violation as (kind, subject, route, supplier, period).
-type Located = (ViolationKind, String, Option<String>, Option<String>, Option<usize>);
-
-fn located(report: &ValidationReport) -> Vec<Located> {
-    report
-        .violations
-        .iter()
-        .map(|v| (v.kind, v.subject.clone(), v.route.clone(), v.supplier.clone(), v.period))
-        .collect()
-}
-
-fn at(
-    kind: ViolationKind,
-    subject: &str,
-    route: Option<&str>,
-    supplier: Option<&str>,
-    period: Option<usize>,
-) -> Located {
-    (kind, subject.to_string(), route.map(str::to_string), supplier.map(str::to_string), period)
-}
+use crate::common::{at, located, Located};
 
 /// The violations of `kind`, located.
 fn only(report: &ValidationReport, kind: ViolationKind) -> Vec<Located> {

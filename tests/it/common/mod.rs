@@ -3,12 +3,37 @@
 
 use chrono::NaiveDate;
 use flexplan::input::*;
+use flexplan::validate::{ValidationReport, ViolationKind};
 
 pub mod reference;
 
 /// A weekly horizon of `periods` starting Monday 2026-01-05.
 pub fn horizon(periods: usize) -> Horizon {
     Horizon { start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), bucket: Bucket::Week, periods }
+}
+
+/// A violation of the checker as (kind, subject, route, supplier, period): what a test
+/// compares.
+pub type Located = (ViolationKind, String, Option<String>, Option<String>, Option<usize>);
+
+/// The violations of `report` as [`Located`], in report order.
+pub fn located(report: &ValidationReport) -> Vec<Located> {
+    report
+        .violations
+        .iter()
+        .map(|v| (v.kind, v.subject.clone(), v.route.clone(), v.supplier.clone(), v.period))
+        .collect()
+}
+
+/// A [`Located`] violation from its parts.
+pub fn at(
+    kind: ViolationKind,
+    subject: &str,
+    route: Option<&str>,
+    supplier: Option<&str>,
+    period: Option<usize>,
+) -> Located {
+    (kind, subject.to_string(), route.map(str::to_string), supplier.map(str::to_string), period)
 }
 
 /// An empty plan with `periods` weekly periods.
