@@ -35,6 +35,7 @@ fn tee_factory() -> Result<PlanInput, Box<dyn Error>> {
         quantity,
         due_date: start + Days::new(7 * week),
         market: Some(market.to_string()),
+        options: None,
     };
     Ok(PlanInput {
         items: vec![tee, blank],

@@ -1279,7 +1279,7 @@ mod tests {
     }
 
     fn order(id: &str, item: usize, quantity: f64, due_date: NaiveDate) -> Order {
-        Order { id: id.into(), item, quantity, due_date, market: None }
+        Order { id: id.into(), item, quantity, due_date, market: None, options: None }
     }
 
     /// Three weeks from Mon 2026-01-05. BIKE (make, L0, 2 on hand) = 1 FRAME + 4 BOLT;

@@ -584,6 +584,7 @@ fn generate_orders(spec: &GenerateSpec, horizon: &Horizon, layout: &Layout) -> V
             quantity,
             due_date,
             market: market.map(str::to_owned),
+            options: None,
         });
     }
     orders
@@ -893,7 +894,7 @@ fn adversarial_demand(
         }
         let mut order = |due: NaiveDate, quantity: f64| {
             let id = format!("O-{}", orders.len() + 1);
-            orders.push(Order { id, item: i, quantity, due_date: due, market: None });
+            orders.push(Order { id, item: i, quantity, due_date: due, market: None, options: None });
         };
         for (t, cell) in row.iter_mut().enumerate() {
             if !s.chance(0.6) {

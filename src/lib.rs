@@ -36,6 +36,7 @@
 //!     quantity: qty,
 //!     due_date: start + chrono::Days::new(7 * week),
 //!     market: Some("DE".into()),
+//!     options: None,
 //! };
 //! let input = PlanInput {
 //!     items: vec![tee, blank],

@@ -39,6 +39,7 @@ pub(crate) fn orders_from_demand(
                     quantity,
                     due_date,
                     market: None,
+                    options: None,
                 });
             }
         }

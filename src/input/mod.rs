@@ -355,6 +355,19 @@ pub struct Order {
     pub due_date: NaiveDate,
     /// Sales channel or destination market, for reporting.
     pub market: Option<String>,
+    /// The configuration of an order of a configurable product (v2, spec section 1.5); `None`
+    /// for an order of an ordinary item. `item` is then the order's planning class.
+    pub options: Option<OrderOptions>,
+}
+
+/// What an order of a configurable product says about its configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderOptions {
+    /// Index into [`Configuration::products`]: the item ordered.
+    pub product: usize,
+    /// Its options, `attr=value;attr=value`, every attribute given once, in the product's
+    /// attribute order (as `order_promises.csv` lists them).
+    pub text: String,
 }
 
 /// A forecast quantity for an item in a 0-based period.
@@ -366,6 +379,127 @@ pub struct ForecastEntry {
     pub period: usize,
     /// Forecast quantity (>= 0).
     pub quantity: f64,
+}
+
+/// A configurable product of `items.csv` (v2, spec section 1.5) with its rows as written:
+/// it is not an item of [`PlanInput::items`]; its planning classes are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Configurable {
+    /// Its items.csv values (`id` is the product's id); every class has them.
+    pub item: Item,
+    /// Its attribute names, in items.csv's order.
+    pub attributes: Vec<String>,
+    /// Its bom.csv rows, in file order.
+    pub bom: Vec<ConfigBomLine>,
+    /// Its routings.csv rows, in file order.
+    pub routings: Vec<ConfigRouting>,
+    /// Its routes (the distinct `route` values of its rows, in order of first row), with their
+    /// routes.csv values.
+    pub routes: Vec<ProductRoute>,
+    /// Its forecast for the product as a whole, per 0-based period; empty when forecast.csv
+    /// has no row for it.
+    pub forecast: Vec<f64>,
+    /// Its mix.csv rows, in file order.
+    pub mix: Vec<MixShare>,
+}
+
+/// A bom.csv row of a configurable product, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigBomLine {
+    /// The row as a spreadsheet shows it (header = row 1).
+    pub row: usize,
+    /// The component, possibly with `{attribute}` placeholders.
+    pub component: String,
+    /// Units of component per unit of the product (> 0).
+    pub quantity: f64,
+    /// The condition, `attr=v1|v2;attr=v` (empty: always).
+    pub when: String,
+}
+
+/// A routings.csv row of a configurable product, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRouting {
+    /// The row as a spreadsheet shows it (header = row 1).
+    pub row: usize,
+    /// Index of the resource.
+    pub resource: usize,
+    /// Time units per unit produced.
+    pub unit_time: f64,
+    /// Time units per lot.
+    pub setup_time: f64,
+    /// Cost per lot.
+    pub setup_cost: f64,
+    /// The route this row belongs to (`None`: the unnamed route).
+    pub route: Option<String>,
+    /// The setup family, possibly with placeholders.
+    pub family: Option<String>,
+    /// The condition (empty: always).
+    pub when: String,
+}
+
+/// A named route of a configurable product with its routes.csv values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductRoute {
+    /// The route id.
+    pub id: String,
+    /// Its values from routes.csv (the product's where not given).
+    pub terms: LotTerms,
+}
+
+/// One row of `mix.csv`: the expected share of a value of a product's attribute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixShare {
+    /// The attribute (one of the product's).
+    pub attribute: String,
+    /// The value.
+    pub value: String,
+    /// Its share (> 0; the shares of one attribute sum to 1).
+    pub share: f64,
+}
+
+/// A planning class: a configurable product's configurations up to its relevant attributes,
+/// planned as the `make` item `item`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanningClass {
+    /// Index of the class's item in [`PlanInput::items`] (its id is the class id).
+    pub item: usize,
+    /// Index into [`Configuration::products`].
+    pub product: usize,
+    /// The values of the product's relevant attributes, in [`Configuration::relevant`]'s order.
+    pub values: Vec<String>,
+}
+
+/// The configurable products of a plan (v2, spec section 1.5) and the planner's expansion of
+/// them. The expansion is in [`PlanInput`]'s ordinary tables: the classes are the last items
+/// (from [`Configuration::first_class_item`] on), with their BOM edges, routing rows, routes and
+/// resolved families; the orders of a product name their class. The rows as written stay
+/// here, so that the checker can resolve them itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Configuration {
+    /// The configurable products, in items.csv's order.
+    pub products: Vec<Configurable>,
+    /// Per product, its relevant attributes (indices into its `attributes`, in their order).
+    pub relevant: Vec<Vec<usize>>,
+    /// The planning classes, product by product, each product's sorted by class id.
+    pub classes: Vec<PlanningClass>,
+    /// families.csv's rows whose family has placeholders, as written.
+    pub family_templates: Vec<Family>,
+    /// [`PlanInput::families`]`[..listed_families]` are families.csv's rows without
+    /// placeholders; the rest are resolved families that only classes use.
+    pub listed_families: usize,
+}
+
+impl Configuration {
+    /// True when the plan has no configurable product.
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    /// Index of the first class item (the number of ordinary items), or `n_items` when there is
+    /// no class.
+    pub fn first_class_item(&self, n_items: usize) -> usize {
+        self.classes.first().map_or(n_items, |class| class.item)
+    }
 }
 
 /// `[replan]` of plan.toml, or the command line's flags that override it (spec section 1.6);
@@ -481,6 +615,8 @@ pub struct PlanInput {
     pub families: Vec<Family>,
     /// Replanning against a previous plan (v2, spec section 1.6), when asked for.
     pub replan: Option<Replan>,
+    /// Configurable products and their planning classes (v2, spec section 1.5).
+    pub configuration: Configuration,
 }
 
 impl PlanInput {
@@ -502,6 +638,7 @@ impl PlanInput {
             suppliers: Vec::new(),
             families: Vec::new(),
             replan: None,
+            configuration: Configuration::default(),
         }
     }
 

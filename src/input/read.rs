@@ -1366,7 +1366,7 @@ fn read_orders(table: &Table, catalog: Option<&ItemCatalog>, diags: &mut Diagnos
         let due_date = cell_at(&due_dates, row_idx).value();
         if let (Some(id), Some(item), Some(quantity), Some(due_date)) = (order_id, item, quantity, due_date) {
             let market = cell_at(&markets, row_idx).value().map(str::to_string);
-            orders.push(Order { id: id.to_string(), item, quantity, due_date, market });
+            orders.push(Order { id: id.to_string(), item, quantity, due_date, market, options: None });
         }
     }
     orders

@@ -690,8 +690,16 @@ mod tests {
                     quantity: 3.0,
                     due_date: date(2026, 1, 7),
                     market: Some("DE".into()),
+                    options: None,
                 },
-                Order { id: "SO-2".into(), item: 0, quantity: 1.5, due_date: date(2025, 12, 31), market: None },
+                Order {
+                    id: "SO-2".into(),
+                    item: 0,
+                    quantity: 1.5,
+                    due_date: date(2025, 12, 31),
+                    market: None,
+                    options: None,
+                },
             ],
             forecast: vec![ForecastEntry { item: 0, period: 3, quantity: 10.0 }],
             ..PlanInput::new(Horizon { start: date(2026, 1, 5), bucket: Bucket::Week, periods: 4 })

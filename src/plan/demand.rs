@@ -200,7 +200,7 @@ mod tests {
     }
 
     fn order(id: &str, item: usize, quantity: f64, due_date: NaiveDate) -> Order {
-        Order { id: id.into(), item, quantity, due_date, market: None }
+        Order { id: id.into(), item, quantity, due_date, market: None, options: None }
     }
 
     /// The period rule written out literally from the spec: period `p` (0-based `t`) when

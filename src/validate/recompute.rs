@@ -131,6 +131,7 @@ mod tests {
             quantity,
             due_date: date(due),
             market: None,
+            options: None,
         };
         PlanInput {
             items: vec![Item::new("A", ItemKind::Buy)],

@@ -51,6 +51,7 @@ fn input() -> PlanInput {
         quantity,
         due_date: date(due),
         market: None,
+        options: None,
     };
     PlanInput {
         items: vec![finished, blank],
@@ -572,6 +573,7 @@ mod simulated {
                 quantity: f64::from(*quantity),
                 due_date: start + chrono::Days::new(7 * *due as u64 + 3),
                 market: None,
+                options: None,
             })
             .collect();
         let receipts = (0..scenario.n_periods)
@@ -788,6 +790,7 @@ mod version_2 {
             quantity,
             due_date: date(due),
             market: None,
+            options: None,
         };
         PlanInput {
             items: vec![tee, hoodie, blank],

@@ -157,7 +157,14 @@ fn a_warm_start_is_never_returned_in_place_of_the_optimum() {
     (rm.holding_cost, rm.lead_time, rm.initial_inventory, rm.order_cost) = (0.5, 1, 57.0, 26.0);
     let mut fg1 = Item::new("FG1", ItemKind::Make);
     (fg1.unit_cost, fg1.holding_cost, fg1.backlog_cost, fg1.order_cost) = (2.0, 3.0, Some(14.0), 20.0);
-    let order = |id: &str, item, quantity, due| Order { id: id.into(), item, quantity, due_date: due, market: None };
+    let order = |id: &str, item, quantity, due| Order {
+        id: id.into(),
+        item,
+        quantity,
+        due_date: due,
+        market: None,
+        options: None,
+    };
     let input = PlanInput {
         items: vec![fg0, rm, fg1],
         bom: vec![BomEdge { parent: 0, component: 1, quantity: 2.0 }],

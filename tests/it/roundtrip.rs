@@ -143,6 +143,7 @@ fn unicode_plan() -> PlanInput {
         quantity,
         due_date: start + chrono::Days::new(day),
         market: market.map(str::to_string),
+        options: None,
     };
     PlanInput {
         items: vec![tee, blank, ink],
@@ -291,6 +292,7 @@ fn version_2_plan() -> PlanInput {
             quantity: 30.0,
             due_date: start + chrono::Days::new(8),
             market: None,
+            options: None,
         }],
         ..PlanInput::new(Horizon { start, bucket: Bucket::Week, periods: 3 })
     }

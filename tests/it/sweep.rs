@@ -47,6 +47,7 @@ fn tiny_plan() -> PlanInput {
         quantity: qty,
         due_date: start() + chrono::Days::new(7 * week),
         market: Some(market.into()),
+        options: None,
     };
     PlanInput {
         items: vec![a, b, c],
@@ -252,6 +253,7 @@ fn evaluate_by_hand() {
                 quantity: 4.0,
                 due_date: start() + chrono::Days::new(7 * w),
                 market: None,
+                options: None,
             })
             .collect(),
         ..PlanInput::new(Horizon { start: start(), bucket: Bucket::Week, periods: 3 })
@@ -690,6 +692,7 @@ fn v2_plan() -> PlanInput {
             quantity: 10.0,
             due_date: start() + chrono::Days::new(14),
             market: None,
+            options: None,
         }],
         ..PlanInput::new(Horizon { start: start(), bucket: Bucket::Week, periods: 4 })
     }

@@ -47,7 +47,7 @@ pub fn add_demand(plan: &mut PlanInput, item: usize, quantities: &[f64]) {
         if q > 0.0 {
             let due = plan.horizon.period_start(t).unwrap();
             let id = format!("O-{}-{}-{}", plan.items[item].id, t + 1, plan.orders.len());
-            plan.orders.push(Order { id, item, quantity: q, due_date: due, market: None });
+            plan.orders.push(Order { id, item, quantity: q, due_date: due, market: None, options: None });
         }
     }
 }
