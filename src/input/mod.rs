@@ -6,6 +6,7 @@
 //! [`PlanInput::resources`], and periods as 0-based `t` (period `t + 1` in files and reports).
 
 pub mod bom;
+pub mod configure;
 pub mod options;
 pub(crate) mod read;
 pub(crate) mod table;
@@ -679,6 +680,14 @@ impl PlanInput {
     /// Index of the resource with this id.
     pub fn resource_idx(&self, id: &str) -> Option<usize> {
         self.resources.iter().position(|r| r.id == id)
+    }
+
+    /// The id of the item an order names: its configurable product, else its item.
+    pub fn ordered_item<'a>(&'a self, order: &'a Order) -> &'a str {
+        match &order.options {
+            Some(options) => self.configuration.products.get(options.product).map_or("", |p| p.item.id.as_str()),
+            None => self.items.get(order.item).map_or("", |item| item.id.as_str()),
+        }
     }
 
     /// A map from item id to index (for callers doing many lookups).

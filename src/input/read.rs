@@ -8,13 +8,15 @@
 //! when other problems were found, the cycles of the rows that parsed are reported with them.
 
 use crate::error::{Diagnostic, Diagnostics, InputError, Result, MAX_DIAGNOSTICS};
+use crate::input::configure::{self, ClassReceipt, Condition, Origin, Template, Unexpanded};
 use crate::input::table::{
     backticked, closest, find_table, load_table, missing_table, or_list, parse_iso_date, Cell, Need, NumberRule, Table,
     TableSchema, WholeRange,
 };
 use crate::input::{
-    BomEdge, Bucket, Family, ForecastEntry, Horizon, Item, ItemKind, LotTerms, Options, Order, PeriodOf, PlanInput,
-    PreviousLot, Receipt, Replan, ReplanSettings, Resource, Route, Routing, SolverConfig, Source, Supplier,
+    BomEdge, Bucket, ConfigBomLine, ConfigRouting, Configurable, Family, ForecastEntry, Horizon, Item, ItemKind,
+    LotTerms, MixShare, Options, Order, OrderOptions, PeriodOf, PlanInput, PreviousLot, ProductRoute, Receipt, Replan,
+    ReplanSettings, Resource, Route, Routing, SolverConfig, Source, Supplier,
 };
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::DataFrame;
@@ -43,9 +45,11 @@ const ITEMS: TableSchema = TableSchema {
         "max_lot",
         "lot_multiple",
         "order_cost",
+        "attributes",
     ],
 };
-const BOM: TableSchema = TableSchema { name: "bom", required: &["parent", "component", "quantity"], optional: &[] };
+const BOM: TableSchema =
+    TableSchema { name: "bom", required: &["parent", "component", "quantity"], optional: &["when"] };
 const RESOURCES: TableSchema = TableSchema {
     name: "resources",
     required: &["resource", "capacity"],
@@ -73,11 +77,17 @@ const RECEIPTS: TableSchema =
     TableSchema { name: "receipts", required: &["item", "period", "quantity"], optional: &[] };
 const FORECAST: TableSchema =
     TableSchema { name: "forecast", required: &["item", "period", "quantity"], optional: &[] };
-const ORDERS: TableSchema =
-    TableSchema { name: "orders", required: &["order_id", "item", "quantity", "due_date"], optional: &["market"] };
+/// Orders; a table with an `options` column may also carry one `opt_<attribute>` column per
+/// attribute (as storefront exports do; `Table::check_header`).
+const ORDERS: TableSchema = TableSchema {
+    name: "orders",
+    required: &["order_id", "item", "quantity", "due_date"],
+    optional: &["market", "options"],
+};
+const MIX: TableSchema = TableSchema { name: "mix", required: &["item", "attribute", "value", "share"], optional: &[] };
 
-const SCHEMAS: [TableSchema; 12] =
-    [ITEMS, BOM, RESOURCES, CAPACITY, FAMILIES, ROUTINGS, ROUTES, SOURCES, SUPPLIERS, RECEIPTS, FORECAST, ORDERS];
+const SCHEMAS: [TableSchema; 13] =
+    [ITEMS, BOM, RESOURCES, CAPACITY, FAMILIES, ROUTINGS, ROUTES, SOURCES, SUPPLIERS, RECEIPTS, FORECAST, MIX, ORDERS];
 
 /// Reads and validates the plan directory `dir`.
 ///
@@ -129,35 +139,44 @@ fn read_dir_with(
     let mut diags = Diagnostics::new();
     let plan = plan_toml(&dir.join("plan.toml"), &mut diags);
     let n_periods = plan.as_ref().map(|plan| plan.horizon.periods);
-    let (items, item_catalog) = read_items(dir, &mut diags);
+    let (items, item_catalog, mut products) = read_items(dir, &mut diags);
+    let catalog = item_catalog.as_ref();
     let (mut resources, resource_catalog) = read_resources(dir, n_periods, &mut diags);
-    let bom = read_bom(dir, &items, item_catalog.as_ref(), &mut diags);
+    let bom = read_bom(dir, &items, catalog, &mut products, &mut diags);
     read_capacity(dir, n_periods, &mut resources, resource_catalog.as_ref(), &mut diags);
     let mut families = read_families(dir, resource_catalog.as_ref(), &mut diags);
-    let routed = read_routings(dir, item_catalog.as_ref(), resource_catalog.as_ref(), &mut families, &mut diags);
-    let families = families.finish(routed.read, &resources, &mut diags);
+    let routed = read_routings(dir, catalog, resource_catalog.as_ref(), &mut families, &mut products, &mut diags);
+    let (families, family_templates) = families.finish(routed.read, &resources, &mut diags);
     let RoutingsRead { routings, mut routes, route_index, .. } = routed;
-    read_routes(dir, &items, item_catalog.as_ref(), &mut routes, route_index.as_ref(), &mut diags);
-    let (sources, mut suppliers, supplier_catalog) = read_sources(dir, &items, item_catalog.as_ref(), &mut diags);
+    read_routes(dir, &items, catalog, &mut routes, route_index.as_ref(), &mut products, &mut diags);
+    let (sources, mut suppliers, supplier_catalog) = read_sources(dir, &items, catalog, &mut diags);
     read_suppliers(dir, &mut suppliers, supplier_catalog.as_ref(), &mut diags);
-    let receipts = read_receipts(dir, n_periods, item_catalog.as_ref(), &mut diags);
-    let forecast = read_forecast(dir, n_periods, item_catalog.as_ref(), &mut diags);
-    let orders = match orders_frame {
+    let (receipts, class_receipts) = read_receipts(dir, n_periods, catalog, &products, &mut diags);
+    let forecast = read_forecast(dir, n_periods, catalog, &mut products, &mut diags);
+    read_mix(dir, catalog, &mut products, &mut diags);
+    check_mix_coverage(&products, &mut diags);
+    let (orders, order_rows, orders_file) = match orders_frame {
         Some(frame) => {
             let table = Table::from_frame(ORDERS_FRAME_NAME, frame);
             if table.check_header(&ORDERS, &mut diags) {
-                read_orders(&table, item_catalog.as_ref(), &mut diags)
+                let (orders, rows) = read_orders(&table, catalog, &products, &mut diags);
+                (orders, rows, ORDERS_FRAME_NAME.to_string())
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new(), String::new())
             }
         }
-        None => load_required(dir, &ORDERS, &mut diags)
-            .map(|table| read_orders(&table, item_catalog.as_ref(), &mut diags))
-            .unwrap_or_default(),
+        None => match load_required(dir, &ORDERS, &mut diags) {
+            Some(table) => {
+                let (orders, rows) = read_orders(&table, catalog, &products, &mut diags);
+                (orders, rows, table.file_name().to_string())
+            }
+            None => (Vec::new(), Vec::new(), String::new()),
+        },
     };
+    let product_of_item = item_catalog.map(|catalog| catalog.product).unwrap_or_default();
     match plan {
         Some(plan) if diags.is_empty() => {
-            let mut input = PlanInput {
+            let input = PlanInput {
                 solver: plan.solver,
                 items,
                 bom,
@@ -171,6 +190,26 @@ fn read_dir_with(
                 suppliers,
                 families,
                 ..PlanInput::new(plan.horizon)
+            };
+            let mut input = if products.is_empty() {
+                input
+            } else {
+                let unexpanded = Unexpanded {
+                    product_of_item,
+                    products,
+                    family_templates,
+                    order_rows,
+                    orders_file,
+                    mix_file: "mix.csv".to_string(),
+                    class_receipts,
+                };
+                match configure::expand(input, unexpanded) {
+                    Ok(input) => input,
+                    Err(problems) => {
+                        problems.into_iter().for_each(|problem| diags.push(problem));
+                        return Err(in_file_order(diags.into_problems()));
+                    }
+                }
             };
             let toml_replan =
                 ReplanSettings { previous: plan.replan.previous.as_ref().map(|path| dir.join(path)), ..plan.replan };
@@ -380,9 +419,11 @@ fn resolve(
 // ---------------------------------------------------------------------------------------------
 // items
 
-fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCatalog>) {
+/// Reads items.csv: every item in file order (configurable products too, whose rows become
+/// `products`), and the catalog other tables resolve ids against.
+fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCatalog>, Vec<Configurable>) {
     let Some(table) = load_required(dir, &ITEMS, diags) else {
-        return (Vec::new(), None);
+        return (Vec::new(), None, Vec::new());
     };
     if table.height() == 0 {
         diags.push(Diagnostic::file(
@@ -406,8 +447,10 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
     let max_lot = table.numbers("max_lot", NumberRule::Positive, Need::Optional, diags);
     let lot_multiple = table.numbers("lot_multiple", NumberRule::Positive, Need::Optional, diags);
     let order_cost = non_negative("order_cost", diags);
+    let attributes = table.ids("attributes", Need::Optional, diags);
 
-    let mut catalog = ItemCatalog { ids: Catalog::new(table.file_name()), kinds: Vec::new() };
+    let mut catalog = ItemCatalog { ids: Catalog::new(table.file_name()), kinds: Vec::new(), product: Vec::new() };
+    let mut products = Vec::new();
     let mut items = Vec::with_capacity(table.height());
     let mut first_row = Vec::new();
     for row_idx in 0..table.height() {
@@ -437,9 +480,64 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
         item.lot_multiple = cell_at(&lot_multiple, row_idx).value();
         item.order_cost = cell_at(&order_cost, row_idx).or_default(0.0).unwrap_or(0.0);
         check_lot_rules(&table, diags, row_idx, &item);
+        let product = cell_at(&attributes, row_idx).value().map(|text| {
+            let names = attribute_names(&table, diags, row_idx, text, &item);
+            products.push(Configurable {
+                item: item.clone(),
+                attributes: names,
+                bom: Vec::new(),
+                routings: Vec::new(),
+                routes: Vec::new(),
+                forecast: Vec::new(),
+                mix: Vec::new(),
+            });
+            products.len() - 1
+        });
+        catalog.product.push(product);
         items.push(item);
     }
-    (items, Some(catalog))
+    (items, Some(catalog), products)
+}
+
+/// The attribute names of a configurable product's row (`colour;size;design`), reporting a
+/// malformed name and what a configurable product cannot be or have (spec section 1.5). The
+/// valid names are returned even then, so that the other tables are read as the product's.
+fn attribute_names(table: &Table, diags: &mut Diagnostics, row_idx: usize, text: &str, item: &Item) -> Vec<String> {
+    let id = &item.id;
+    let mut names: Vec<String> = Vec::new();
+    for name in text.split(';').map(str::trim) {
+        let problem = if name.is_empty() {
+            Some("an empty attribute name: separate names by `;`, as colour;size".to_string())
+        } else if name.contains(['=', '{', '}', '|', '[', ']']) {
+            Some(format!("attribute name `{name}` may not hold `=`, `|`, braces or brackets"))
+        } else if names.iter().any(|n| n == name) {
+            Some(format!("attribute {name} is named twice"))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => table.report(diags, row_idx, "attributes", text, message),
+            None => names.push(name.to_string()),
+        }
+    }
+    if item.kind == ItemKind::Buy {
+        table.report(diags, row_idx, "kind", "buy", format!("configurable product {id} must be kind=make"));
+    }
+    for (column, value) in [("initial_inventory", item.initial_inventory), ("safety_stock", item.safety_stock)] {
+        if value != 0.0 {
+            table.report(
+                diags,
+                row_idx,
+                column,
+                value.to_string(),
+                format!(
+                    "configurable product {id} has no {column}: stock is held per planning class (give finished \
+                     stock of a class as a period-1 receipt naming its class id)"
+                ),
+            );
+        }
+    }
+    names
 }
 
 /// Rules between columns of one item row.
@@ -457,15 +555,22 @@ fn check_lot_rules(table: &Table, diags: &mut Diagnostics, row_idx: usize, item:
     }
 }
 
-/// The items others refer to, with their kinds (`None` where the kind cell was invalid).
+/// The items others refer to, with their kinds (`None` where the kind cell was invalid) and,
+/// for a configurable product, its index into the products.
 struct ItemCatalog {
     ids: Catalog,
     kinds: Vec<Option<ItemKind>>,
+    product: Vec<Option<usize>>,
 }
 
 impl ItemCatalog {
     fn kind(&self, item_idx: usize) -> Option<ItemKind> {
         self.kinds.get(item_idx).copied().flatten()
+    }
+
+    /// The product index of a configurable item.
+    fn product(&self, item_idx: usize) -> Option<usize> {
+        self.product.get(item_idx).copied().flatten()
     }
 }
 
@@ -487,19 +592,63 @@ fn resolve_item(
 // ---------------------------------------------------------------------------------------------
 // bom
 
-fn read_bom(dir: &Path, items: &[Item], catalog: Option<&ItemCatalog>, diags: &mut Diagnostics) -> Vec<BomEdge> {
+fn read_bom(
+    dir: &Path,
+    items: &[Item],
+    catalog: Option<&ItemCatalog>,
+    products: &mut [Configurable],
+    diags: &mut Diagnostics,
+) -> Vec<BomEdge> {
     let Some(table) = load_optional(dir, &BOM, diags) else {
         return Vec::new();
     };
     let parents = table.ids("parent", Need::Required, diags);
     let components = table.ids("component", Need::Required, diags);
     let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
+    let conditions = table.ids("when", Need::Optional, diags);
     let mut edges = Vec::with_capacity(table.height());
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut seen_lines: HashMap<(usize, &str, &str), usize> = HashMap::new();
     for row_idx in 0..table.height() {
         let parent = cell_at(&parents, row_idx)
             .value()
             .and_then(|id| resolve_item(&table, diags, row_idx, "parent", id, catalog));
+        let when = cell_at(&conditions, row_idx).value();
+        if let Some(product_idx) = parent.and_then(|parent| catalog.and_then(|catalog| catalog.product(parent))) {
+            let (Some(component), Some(product)) =
+                (cell_at(&components, row_idx).value(), products.get_mut(product_idx))
+            else {
+                continue;
+            };
+            let when = when.unwrap_or("");
+            let key = (product_idx, component, when);
+            if let Some(first_row) = seen_lines.get(&key) {
+                table.report(
+                    diags,
+                    row_idx,
+                    "component",
+                    component,
+                    format!("duplicate BOM row: this parent, component and when are already given in row {first_row}"),
+                );
+                continue;
+            }
+            seen_lines.insert(key, table.row_number(row_idx));
+            if let Some(line) = product_bom_line(&table, diags, row_idx, product, component, when, catalog) {
+                if let Some(quantity) = cell_at(&quantities, row_idx).value() {
+                    product.bom.push(ConfigBomLine { quantity, ..line });
+                }
+            }
+            continue;
+        }
+        if let Some(condition) = when {
+            table.report(
+                diags,
+                row_idx,
+                "when",
+                condition,
+                "a `when` condition needs a configurable parent (an item with `attributes` in items.csv)",
+            );
+        }
         let component = cell_at(&components, row_idx)
             .value()
             .and_then(|id| resolve_item(&table, diags, row_idx, "component", id, catalog));
@@ -521,6 +670,17 @@ fn read_bom(dir: &Path, items: &[Item], catalog: Option<&ItemCatalog>, diags: &m
             table.report(diags, row_idx, "component", parent_id, "an item cannot be a component of itself");
             continue;
         }
+        if catalog.and_then(|catalog| catalog.product(component)).is_some() {
+            let component_id = items.get(component).map_or("", |item| item.id.as_str());
+            table.report(
+                diags,
+                row_idx,
+                "component",
+                component_id,
+                format!("{component_id} is a configurable product, which is never a component"),
+            );
+            continue;
+        }
         if let Some(first_row) = seen.get(&(parent, component)) {
             let component_id = items.get(component).map(|item| item.id.as_str()).unwrap_or("");
             table.report(
@@ -538,6 +698,50 @@ fn read_bom(dir: &Path, items: &[Item], catalog: Option<&ItemCatalog>, diags: &m
         }
     }
     edges
+}
+
+/// A configurable product's bom row as written (quantity 0 until the caller sets it), once its
+/// condition and component parse; a component without placeholders must be an ordinary item.
+fn product_bom_line(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    product: &Configurable,
+    component: &str,
+    when: &str,
+    catalog: Option<&ItemCatalog>,
+) -> Option<ConfigBomLine> {
+    let parent_id = &product.item.id;
+    if let Err(message) = Condition::parse(when, &product.attributes) {
+        table.report(diags, row_idx, "when", when, format!("{message} (a condition on {parent_id}'s attributes)"));
+        return None;
+    }
+    let template = match Template::parse(component, &product.attributes) {
+        Ok(template) => template,
+        Err(message) => {
+            table.report(diags, row_idx, "component", component, message);
+            return None;
+        }
+    };
+    if !template.has_placeholders() {
+        let component_idx = resolve_item(table, diags, row_idx, "component", component, catalog)?;
+        if catalog.and_then(|catalog| catalog.product(component_idx)).is_some() {
+            table.report(
+                diags,
+                row_idx,
+                "component",
+                component,
+                format!("{component} is a configurable product, which is never a component"),
+            );
+            return None;
+        }
+    }
+    Some(ConfigBomLine {
+        row: table.row_number(row_idx),
+        component: component.to_string(),
+        quantity: 0.0,
+        when: when.to_string(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -664,6 +868,9 @@ struct FamiliesRead {
     unmatched: Vec<(String, usize)>,
     /// Whether the missing families.csv was reported already (once).
     missing_reported: bool,
+    /// Rows whose family has placeholders (configurable products'), as written, with their
+    /// row index and whether a routing row uses them.
+    templates: Vec<(Family, usize, bool)>,
 }
 
 /// What a routing row's family refers to.
@@ -690,12 +897,32 @@ impl FamiliesRead {
             used: Vec::new(),
             unmatched: Vec::new(),
             missing_reported: false,
+            templates: Vec::new(),
         }
     }
 
-    fn lookup(&mut self, family: &str, resource: usize) -> FamilyLookup {
+    /// The row of `family` on `resource`; a configurable product's family with placeholders
+    /// (`template`) is looked up as written among the rows with placeholders.
+    fn lookup(&mut self, family: &str, resource: usize, template: bool) -> FamilyLookup {
         if self.table.is_none() {
             return if self.absent { FamilyLookup::FileMissing } else { FamilyLookup::Unknown };
+        }
+        if template {
+            let found = self
+                .templates
+                .iter_mut()
+                .enumerate()
+                .find(|(_, (row, _, _))| row.id == family && row.resource == resource);
+            return match found {
+                Some((idx, (_, _, used))) => {
+                    *used = true;
+                    FamilyLookup::Found(idx)
+                }
+                None => {
+                    self.unmatched.push((family.to_string(), resource));
+                    FamilyLookup::NoRow
+                }
+            };
         }
         match self.index.get(&(family.to_string(), resource)) {
             Some(&family_idx) => {
@@ -717,10 +944,17 @@ impl FamiliesRead {
     }
 
     /// Reports every row no routing row uses (when the routings could be read) and returns the
-    /// families.
-    fn finish(self, routings_read: bool, resources: &[Resource], diags: &mut Diagnostics) -> Vec<Family> {
+    /// families without placeholders and the rows with them (with their file name and row).
+    fn finish(
+        self,
+        routings_read: bool,
+        resources: &[Resource],
+        diags: &mut Diagnostics,
+    ) -> (Vec<Family>, Vec<(Family, String, usize)>) {
+        let listed = self.families.iter().zip(&self.used).zip(&self.row_idx).map(|((f, &u), &r)| (f, u, r));
+        let templates = self.templates.iter().map(|(f, r, u)| (f, *u, *r));
         if let (Some(table), true) = (&self.table, routings_read) {
-            for ((family, &used), &row_idx) in self.families.iter().zip(&self.used).zip(&self.row_idx) {
+            for (family, used, row_idx) in listed.chain(templates) {
                 if used {
                     continue;
                 }
@@ -744,7 +978,16 @@ impl FamiliesRead {
                 );
             }
         }
-        self.families
+        let file = self.table.as_ref().map_or_else(|| "families.csv".to_string(), |t| t.file_name().to_string());
+        let templates = self
+            .templates
+            .into_iter()
+            .map(|(family, row_idx, _)| {
+                let row = self.table.as_ref().map_or(0, |t| t.row_number(row_idx));
+                (family, file.clone(), row)
+            })
+            .collect();
+        (self.families, templates)
     }
 }
 
@@ -767,6 +1010,27 @@ fn read_families(dir: &Path, resource_catalog: Option<&Catalog>, diags: &mut Dia
         let (Some(id), Some(resource)) = (id, resource) else {
             continue;
         };
+        let family = Family {
+            id: id.to_string(),
+            resource,
+            setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+            setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+        };
+        if id.contains('{') {
+            if let Some((_, first, _)) = read.templates.iter().find(|(f, _, _)| f.id == id && f.resource == resource) {
+                let first_row = table.row_number(*first);
+                table.report(
+                    diags,
+                    row_idx,
+                    "family",
+                    id,
+                    format!("duplicate row for this family and resource; first given in row {first_row}"),
+                );
+            } else {
+                read.templates.push((family, row_idx, false));
+            }
+            continue;
+        }
         if let Some(&first_idx) = read.index.get(&(id.to_string(), resource)) {
             let first_row = read.row_idx.get(first_idx).map_or(0, |&first| table.row_number(first));
             table.report(
@@ -780,12 +1044,7 @@ fn read_families(dir: &Path, resource_catalog: Option<&Catalog>, diags: &mut Dia
         }
         // A row with a bad number still names its family: the routings that use it are fine.
         read.index.insert((id.to_string(), resource), read.families.len());
-        read.families.push(Family {
-            id: id.to_string(),
-            resource,
-            setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
-            setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
-        });
+        read.families.push(family);
         read.row_idx.push(row_idx);
         read.used.push(false);
     }
@@ -816,6 +1075,7 @@ fn read_routings(
     item_catalog: Option<&ItemCatalog>,
     resource_catalog: Option<&Catalog>,
     families: &mut FamiliesRead,
+    products: &mut [Configurable],
     diags: &mut Diagnostics,
 ) -> RoutingsRead {
     let table = match load(dir, &ROUTINGS, diags) {
@@ -841,6 +1101,7 @@ fn read_routings(
     let family_ids = table.ids("family", Need::Optional, diags);
     let conditions = table.ids("when", Need::Optional, diags);
     let mut seen: HashMap<(usize, Option<usize>, usize), usize> = HashMap::new();
+    let mut seen_product_rows: HashMap<(usize, Option<&str>, usize, &str), usize> = HashMap::new();
     let mut routes: Vec<Route> = Vec::new();
     let mut route_index: IdMap<(usize, String), usize> = IdMap::default();
     let mut naming: Vec<RouteNaming> = Vec::new();
@@ -863,10 +1124,11 @@ fn read_routings(
                 );
             }
         }
+        let product = item.and_then(|item_idx| item_catalog.and_then(|catalog| catalog.product(item_idx)));
         let route_cell = cell_at(&route_ids, row_idx);
         // Every distinct (item, route id) is one route, in the order of its first row.
         let route = match (item, route_cell.value()) {
-            (Some(item_idx), Some(route_id)) => {
+            (Some(item_idx), Some(route_id)) if product.is_none() => {
                 let next = routes.len();
                 let route_idx = *route_index.entry((item_idx, route_id.to_string())).or_insert(next);
                 if route_idx == next {
@@ -876,22 +1138,49 @@ fn read_routings(
             }
             _ => None,
         };
-        let family = match (cell_at(&family_ids, row_idx).value(), resource, resource_id) {
+        let family_cell = cell_at(&family_ids, row_idx).value();
+        let mut template = false;
+        if let (Some(family_id), Some(product)) = (family_cell, product.and_then(|p| products.get(p))) {
+            match Template::parse(family_id, &product.attributes) {
+                Ok(parsed) => template = parsed.has_placeholders(),
+                Err(message) => {
+                    table.report(diags, row_idx, "family", family_id, message);
+                    continue;
+                }
+            }
+        }
+        let family = match (family_cell, resource, resource_id) {
             (Some(family_id), Some(resource_idx), Some(resource_id)) => {
-                routing_family(&table, diags, row_idx, families, family_id, resource_idx, resource_id)
+                routing_family(&table, diags, row_idx, families, family_id, resource_idx, resource_id, template)
             }
             _ => None,
         };
-        if let Some(condition) = cell_at(&conditions, row_idx).value() {
-            table.report(
-                diags,
-                row_idx,
-                "when",
-                condition,
-                "conditional routing rows belong to configurable products (spec section 1.5), which this \
-                 version does not plan yet; leave `when` empty",
-            );
-            continue;
+        let when = cell_at(&conditions, row_idx).value();
+        match (when, product.and_then(|p| products.get(p))) {
+            (Some(condition), None) => {
+                table.report(
+                    diags,
+                    row_idx,
+                    "when",
+                    condition,
+                    "a `when` condition needs a configurable item (one with `attributes` in items.csv)",
+                );
+                continue;
+            }
+            (Some(condition), Some(product)) => {
+                if let Err(message) = Condition::parse(condition, &product.attributes) {
+                    let id = &product.item.id;
+                    table.report(
+                        diags,
+                        row_idx,
+                        "when",
+                        condition,
+                        format!("{message} (a condition on {id}'s attributes)"),
+                    );
+                    continue;
+                }
+            }
+            (None, _) => {}
         }
         let (Some(item), Some(resource), false) = (item, resource, route_cell == Cell::Invalid) else {
             continue;
@@ -902,6 +1191,39 @@ fn read_routings(
         });
         if let Some(rows) = naming.get_mut(slot) {
             if route.is_some() { &mut rows.named } else { &mut rows.unnamed }.push(row_idx);
+        }
+        if let Some(product) = product.and_then(|p| products.get_mut(p)) {
+            let key = (item, route_cell.value(), resource, when.unwrap_or(""));
+            if let Some(&first_row) = seen_product_rows.get(&key) {
+                table.report(
+                    diags,
+                    row_idx,
+                    "resource",
+                    resource_id.unwrap_or(""),
+                    format!(
+                        "duplicate routing for this item, route, resource and when; first given in row {first_row}"
+                    ),
+                );
+                continue;
+            }
+            seen_product_rows.insert(key, table.row_number(row_idx));
+            let route = route_cell.value().map(str::to_string);
+            if let Some(route_id) = &route {
+                if !product.routes.iter().any(|r| &r.id == route_id) {
+                    product.routes.push(ProductRoute { id: route_id.clone(), terms: LotTerms::default() });
+                }
+            }
+            product.routings.push(ConfigRouting {
+                row: table.row_number(row_idx),
+                resource,
+                unit_time: cell_at(&unit_time, row_idx).or_default(0.0).unwrap_or(0.0),
+                setup_time: cell_at(&setup_time, row_idx).or_default(0.0).unwrap_or(0.0),
+                setup_cost: cell_at(&setup_cost, row_idx).or_default(0.0).unwrap_or(0.0),
+                route,
+                family: family_cell.map(str::to_string),
+                when: when.unwrap_or("").to_string(),
+            });
+            continue;
         }
         if let Some(&first_row) = seen.get(&(item, route, resource)) {
             let what = match route_cell.value() {
@@ -936,6 +1258,7 @@ fn read_routings(
 
 /// The family of a routing row on its resource, reporting one that families.csv lacks (and,
 /// once, a families.csv that does not exist).
+#[allow(clippy::too_many_arguments)]
 fn routing_family(
     table: &Table,
     diags: &mut Diagnostics,
@@ -944,8 +1267,9 @@ fn routing_family(
     family_id: &str,
     resource_idx: usize,
     resource_id: &str,
+    template: bool,
 ) -> Option<usize> {
-    match families.lookup(family_id, resource_idx) {
+    match families.lookup(family_id, resource_idx, template) {
         FamilyLookup::Found(family_idx) => Some(family_idx),
         FamilyLookup::NoRow => {
             let elsewhere: Vec<usize> = families
@@ -1111,6 +1435,7 @@ fn read_routes(
     item_catalog: Option<&ItemCatalog>,
     routes: &mut [Route],
     route_index: Option<&IdMap<(usize, String), usize>>,
+    products: &mut [Configurable],
     diags: &mut Diagnostics,
 ) {
     let Some(table) = load_optional(dir, &ROUTES, diags) else {
@@ -1120,6 +1445,7 @@ fn read_routes(
     let route_cells = table.ids("route", Need::Required, diags);
     let terms = TermColumns::read(&table, diags);
     let mut first_rows: HashMap<usize, usize> = HashMap::new();
+    let mut first_product_rows: HashMap<(usize, &str), usize> = HashMap::new();
     for row_idx in 0..table.height() {
         let item = cell_at(&item_cells, row_idx)
             .value()
@@ -1127,6 +1453,40 @@ fn read_routes(
         let Some(item_idx) = item else {
             continue;
         };
+        if let Some(product_idx) = item_catalog.and_then(|catalog| catalog.product(item_idx)) {
+            let (Some(route_id), Some(product)) =
+                (cell_at(&route_cells, row_idx).value(), products.get_mut(product_idx))
+            else {
+                continue;
+            };
+            let id = product.item.id.clone();
+            let Some(route) = product.routes.iter_mut().find(|route| route.id == route_id) else {
+                table.report(
+                    diags,
+                    row_idx,
+                    "route",
+                    route_id,
+                    format!("unknown route: no routing row of {id} names route {route_id} in routings.csv"),
+                );
+                continue;
+            };
+            if let Some(&first_row) = first_product_rows.get(&(product_idx, route_id)) {
+                table.report(
+                    diags,
+                    row_idx,
+                    "route",
+                    route_id,
+                    format!("duplicate row for this item and route; first given in row {first_row}"),
+                );
+                continue;
+            }
+            first_product_rows.insert((product_idx, route_id), table.row_number(row_idx));
+            if let Some(terms) = terms.at(row_idx) {
+                check_term_lot_rules(&table, diags, row_idx, &terms, &product.item);
+                route.terms = terms;
+            }
+            continue;
+        }
         let item_id = items.get(item_idx).map_or("", |item| item.id.as_str());
         if item_catalog.and_then(|catalog| catalog.kind(item_idx)) == Some(ItemKind::Buy) {
             table.report(
@@ -1221,6 +1581,17 @@ fn read_sources(
             continue;
         }
         first_rows.insert((item_idx, supplier), table.row_number(row_idx));
+        if item_catalog.and_then(|catalog| catalog.product(item_idx)).is_some() {
+            let id = items.get(item_idx).map_or("", |item| item.id.as_str());
+            table.report(
+                diags,
+                row_idx,
+                "item",
+                id,
+                format!("configurable product {id} is made to order and has no suppliers; buy its components instead"),
+            );
+            continue;
+        }
         let (Some(terms), Some(max_per_period), Some(item)) =
             (terms.at(row_idx), cell_at(&max_per_period, row_idx).optional(), items.get(item_idx))
         else {
@@ -1265,21 +1636,58 @@ fn read_suppliers(dir: &Path, suppliers: &mut [Supplier], catalog: Option<&Catal
 // ---------------------------------------------------------------------------------------------
 // receipts and forecast
 
+/// What a receipts or forecast row names: an item (a configurable product too) or a planning
+/// class by its class id (`TEE[colour=navy;size=M]`: the product and its relevant values).
+enum ItemRef {
+    Item(usize),
+    Class(usize, Vec<String>),
+}
+
+/// Resolves an `item` cell that may be a class id; reports an unknown item or a malformed
+/// class id.
+fn resolve_item_or_class(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    id: &str,
+    catalog: Option<&ItemCatalog>,
+    products: &[Configurable],
+) -> Option<ItemRef> {
+    let class = configure::split_class_id(id).and_then(|(product_id, inner)| {
+        let item_idx = catalog?.ids.get(product_id)?;
+        Some((catalog?.product(item_idx)?, inner))
+    });
+    let Some((product_idx, inner)) = class else {
+        return resolve_item(table, diags, row_idx, "item", id, catalog).map(ItemRef::Item);
+    };
+    let product = products.get(product_idx)?;
+    let relevant = configure::relevant_attributes(product);
+    match configure::class_values(inner, &product.attributes, &relevant) {
+        Ok(values) => Some(ItemRef::Class(product_idx, values)),
+        Err(message) => {
+            table.report(diags, row_idx, "item", id, format!("not a class id of {}: {message}", product.item.id));
+            None
+        }
+    }
+}
+
 /// The common shape of receipts and forecast rows: (item, 0-based period, quantity).
 fn read_item_period_quantities(
     table: &Table,
     n_periods: Option<usize>,
     quantity_rule: NumberRule,
     catalog: Option<&ItemCatalog>,
+    products: &[Configurable],
     diags: &mut Diagnostics,
-) -> Vec<(usize, usize, f64, usize)> {
+) -> Vec<(ItemRef, usize, f64, usize)> {
     let items = table.ids("item", Need::Required, diags);
     let periods = table.whole_numbers("period", period_range(n_periods), Need::Required, diags);
     let quantities = table.numbers("quantity", quantity_rule, Need::Required, diags);
     let mut rows = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
-        let item =
-            cell_at(&items, row_idx).value().and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
+        let item = cell_at(&items, row_idx)
+            .value()
+            .and_then(|id| resolve_item_or_class(table, diags, row_idx, id, catalog, products));
         let period = cell_at(&periods, row_idx).value().and_then(|p| usize::try_from(p).ok());
         let quantity = cell_at(&quantities, row_idx).value();
         if let (Some(item), Some(period), Some(quantity)) = (item, period, quantity) {
@@ -1289,34 +1697,93 @@ fn read_item_period_quantities(
     rows
 }
 
+/// Reads receipts.csv: receipts of ordinary items, and receipts naming a planning class.
 fn read_receipts(
     dir: &Path,
     n_periods: Option<usize>,
     catalog: Option<&ItemCatalog>,
+    products: &[Configurable],
     diags: &mut Diagnostics,
-) -> Vec<Receipt> {
+) -> (Vec<Receipt>, Vec<ClassReceipt>) {
     let Some(table) = load_optional(dir, &RECEIPTS, diags) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    read_item_period_quantities(&table, n_periods, NumberRule::Positive, catalog, diags)
-        .into_iter()
-        .map(|(item, period, quantity, _)| Receipt { item, period, quantity })
-        .collect()
+    let mut receipts = Vec::new();
+    let mut class_receipts = Vec::new();
+    for (item, period, quantity, row_idx) in
+        read_item_period_quantities(&table, n_periods, NumberRule::Positive, catalog, products, diags)
+    {
+        match item {
+            ItemRef::Item(item) => match catalog.and_then(|catalog| catalog.product(item)) {
+                Some(product_idx) => {
+                    let product = products.get(product_idx);
+                    let id = product.map_or("", |p| p.item.id.as_str());
+                    let example = product.map(|p| {
+                        let relevant = configure::relevant_attributes(p);
+                        let values: Vec<String> = relevant.iter().map(|_| "…".to_string()).collect();
+                        configure::class_id(id, &p.attributes, &relevant, &values)
+                    });
+                    table.report(
+                        diags,
+                        row_idx,
+                        "item",
+                        id,
+                        format!(
+                            "{id} is configurable: a receipt names one of its planning classes by its class id, as \
+                             {}",
+                            example.unwrap_or_default()
+                        ),
+                    );
+                }
+                None => receipts.push(Receipt { item, period, quantity }),
+            },
+            ItemRef::Class(product, values) => class_receipts.push(ClassReceipt {
+                product,
+                values,
+                period,
+                quantity,
+                origin: Origin::Receipt { file: table.file_name().to_string(), row: table.row_number(row_idx) },
+            }),
+        }
+    }
+    (receipts, class_receipts)
 }
 
+/// Reads forecast.csv: the ordinary items' rows, and a configurable product's forecast for the
+/// product as a whole (into its `forecast`, one value per period).
 fn read_forecast(
     dir: &Path,
     n_periods: Option<usize>,
     catalog: Option<&ItemCatalog>,
+    products: &mut [Configurable],
     diags: &mut Diagnostics,
 ) -> Vec<ForecastEntry> {
     let Some(table) = load_optional(dir, &FORECAST, diags) else {
         return Vec::new();
     };
-    let rows = read_item_period_quantities(&table, n_periods, NumberRule::NonNegative, catalog, diags);
+    let rows = read_item_period_quantities(&table, n_periods, NumberRule::NonNegative, catalog, products, diags);
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
     let mut forecast = Vec::with_capacity(rows.len());
     for (item, period, quantity, row_idx) in rows {
+        let item = match item {
+            ItemRef::Item(item) => item,
+            ItemRef::Class(product, values) => {
+                let Some(product) = products.get(product) else {
+                    continue;
+                };
+                let id = &product.item.id;
+                let class =
+                    configure::class_id(id, &product.attributes, &configure::relevant_attributes(product), &values);
+                table.report(
+                    diags,
+                    row_idx,
+                    "item",
+                    class,
+                    format!("forecast configurable product {id} as a whole; mix.csv spreads it over its classes"),
+                );
+                continue;
+            }
+        };
         if let Some(&first_row) = seen.get(&(item, period)) {
             table.report(
                 diags,
@@ -1328,7 +1795,17 @@ fn read_forecast(
             continue;
         }
         seen.insert((item, period), table.row_number(row_idx));
-        forecast.push(ForecastEntry { item, period, quantity });
+        match catalog.and_then(|catalog| catalog.product(item)).and_then(|p| products.get_mut(p)) {
+            Some(product) => {
+                if product.forecast.is_empty() {
+                    product.forecast = vec![0.0; n_periods.unwrap_or(0)];
+                }
+                if let Some(cell) = product.forecast.get_mut(period) {
+                    *cell = quantity;
+                }
+            }
+            None => forecast.push(ForecastEntry { item, period, quantity }),
+        }
     }
     forecast
 }
@@ -1336,14 +1813,25 @@ fn read_forecast(
 // ---------------------------------------------------------------------------------------------
 // orders
 
-fn read_orders(table: &Table, catalog: Option<&ItemCatalog>, diags: &mut Diagnostics) -> Vec<Order> {
+/// Reads the orders; returns them with each one's row. An order of a configurable product
+/// gets its options (the `options` text and any `opt_<attribute>` columns, merged) and, until
+/// the products are expanded, the product's own item index.
+fn read_orders(
+    table: &Table,
+    catalog: Option<&ItemCatalog>,
+    products: &[Configurable],
+    diags: &mut Diagnostics,
+) -> (Vec<Order>, Vec<usize>) {
     let order_ids = table.ids("order_id", Need::Required, diags);
     let items = table.ids("item", Need::Required, diags);
     let quantities = table.numbers("quantity", NumberRule::Positive, Need::Required, diags);
     let due_dates = table.dates("due_date", Need::Required, diags);
     let markets = table.ids("market", Need::Optional, diags);
+    let options = table.ids("options", Need::Optional, diags);
+    let attribute_columns = attribute_columns(table, products, diags);
     let mut first_rows: IdMap<&str, usize> = IdMap::with_capacity_and_hasher(table.height(), Default::default());
     let mut orders = Vec::with_capacity(table.height());
+    let mut rows = Vec::with_capacity(table.height());
     for row_idx in 0..table.height() {
         let mut order_id = cell_at(&order_ids, row_idx).value();
         if let Some(id) = order_id {
@@ -1364,12 +1852,204 @@ fn read_orders(table: &Table, catalog: Option<&ItemCatalog>, diags: &mut Diagnos
             cell_at(&items, row_idx).value().and_then(|id| resolve_item(table, diags, row_idx, "item", id, catalog));
         let quantity = cell_at(&quantities, row_idx).value();
         let due_date = cell_at(&due_dates, row_idx).value();
+        let text = cell_at(&options, row_idx).value();
+        let product = item.and_then(|item| catalog.and_then(|catalog| catalog.product(item)));
+        let configured = match (product.and_then(|p| products.get(p).map(|product| (p, product))), item) {
+            (Some((p, product)), _) => match order_options(table, diags, row_idx, product, text, &attribute_columns) {
+                Some(text) => Some(OrderOptions { product: p, text }),
+                None => continue,
+            },
+            (None, Some(item)) => {
+                let given = text.map(|t| ("options", t)).into_iter().chain(attribute_columns.iter().filter_map(
+                    |(column, _, cells)| cell_at(cells, row_idx).value().map(|value| (column.as_str(), value)),
+                ));
+                if let Some((column, value)) = given.into_iter().next() {
+                    let id = catalog.and_then(|catalog| catalog.ids.ids.get(item)).map_or("", String::as_str);
+                    table.report(
+                        diags,
+                        row_idx,
+                        column,
+                        value,
+                        format!("{id} is not configurable (no `attributes` in items.csv): leave its options empty"),
+                    );
+                    continue;
+                }
+                None
+            }
+            (None, None) => None,
+        };
         if let (Some(id), Some(item), Some(quantity), Some(due_date)) = (order_id, item, quantity, due_date) {
             let market = cell_at(&markets, row_idx).value().map(str::to_string);
-            orders.push(Order { id: id.to_string(), item, quantity, due_date, market, options: None });
+            orders.push(Order { id: id.to_string(), item, quantity, due_date, market, options: configured });
+            rows.push(table.row_number(row_idx));
         }
     }
-    orders
+    (orders, rows)
+}
+
+/// The `opt_<attribute>` columns of an orders table: column name, attribute, cells. A column
+/// naming an attribute no configurable product has is reported.
+fn attribute_columns<'t>(
+    table: &'t Table,
+    products: &[Configurable],
+    diags: &mut Diagnostics,
+) -> Vec<(String, String, Vec<Cell<&'t str>>)> {
+    let mut columns = Vec::new();
+    for name in table.column_names() {
+        let Some(attribute) = name.strip_prefix("opt_") else {
+            continue;
+        };
+        if !products.iter().any(|product| product.attributes.iter().any(|a| a == attribute)) {
+            let known: Vec<&str> =
+                products.iter().flat_map(|product| product.attributes.iter().map(String::as_str)).collect();
+            diags.push(Diagnostic {
+                file: table.file_name().to_string(),
+                row: None,
+                column: Some(name.clone()),
+                value: None,
+                message: format!(
+                    "column {name} names attribute {attribute}, which no configurable product has{}",
+                    did_you_mean(attribute, known)
+                ),
+            });
+            continue;
+        }
+        let cells = table.ids(&name, Need::Optional, diags);
+        columns.push((name.clone(), attribute.to_string(), cells));
+    }
+    columns
+}
+
+/// A configurable product's order options in its attribute order, from the `options` text and
+/// the `opt_<attribute>` columns; `None` after reporting what is wrong.
+fn order_options(
+    table: &Table,
+    diags: &mut Diagnostics,
+    row_idx: usize,
+    product: &Configurable,
+    text: Option<&str>,
+    attribute_columns: &[(String, String, Vec<Cell<&str>>)],
+) -> Option<String> {
+    let id = &product.item.id;
+    let mut values: Vec<Option<&str>> = vec![None; product.attributes.len()];
+    if let Some(text) = text {
+        if let Err(message) = configure::parse_options(text, &product.attributes, &mut values) {
+            table.report(diags, row_idx, "options", text, format!("{message} (an order of {id})"));
+            return None;
+        }
+    }
+    for (column, attribute, cells) in attribute_columns {
+        let Some(value) = cell_at(cells, row_idx).value() else {
+            continue;
+        };
+        if let Err(message) = configure::set_option(attribute, value, &product.attributes, &mut values) {
+            table.report(diags, row_idx, column, value, format!("{message} (an order of {id})"));
+            return None;
+        }
+    }
+    match configure::options_text(&product.attributes, &values) {
+        Ok(text) => Some(text),
+        Err(message) => {
+            table.report(diags, row_idx, "options", text.unwrap_or(""), format!("{message} (an order of {id})"));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// mix
+
+/// Reads mix.csv into the products' `mix`: each row's product, attribute, value and share;
+/// the shares of one attribute must sum to 1.
+fn read_mix(dir: &Path, catalog: Option<&ItemCatalog>, products: &mut [Configurable], diags: &mut Diagnostics) {
+    let Some(table) = load_optional(dir, &MIX, diags) else {
+        return;
+    };
+    let items = table.ids("item", Need::Required, diags);
+    let attributes = table.ids("attribute", Need::Required, diags);
+    let values = table.ids("value", Need::Required, diags);
+    let shares = table.numbers("share", NumberRule::Positive, Need::Required, diags);
+    let mut first_rows: HashMap<(usize, &str, &str), usize> = HashMap::new();
+    // (product, attribute) -> (first row index, sum of shares)
+    let mut sums: Vec<((usize, &str), usize, f64)> = Vec::new();
+    for row_idx in 0..table.height() {
+        let item =
+            cell_at(&items, row_idx).value().and_then(|id| resolve_item(&table, diags, row_idx, "item", id, catalog));
+        let Some(item) = item else {
+            continue;
+        };
+        let Some(product_idx) = catalog.and_then(|catalog| catalog.product(item)) else {
+            let id = catalog.and_then(|catalog| catalog.ids.ids.get(item)).map_or("", String::as_str);
+            table.report(diags, row_idx, "item", id, format!("{id} is not configurable (no `attributes` in items.csv): a mix spreads a configurable product's forecast"));
+            continue;
+        };
+        let (Some(attribute), Some(value), Some(product)) =
+            (cell_at(&attributes, row_idx).value(), cell_at(&values, row_idx).value(), products.get_mut(product_idx))
+        else {
+            continue;
+        };
+        if !product.attributes.iter().any(|a| a == attribute) {
+            let id = &product.item.id;
+            let hint = did_you_mean(attribute, product.attributes.iter().map(String::as_str));
+            table.report(diags, row_idx, "attribute", attribute, format!("{id} has no attribute {attribute}{hint}"));
+            continue;
+        }
+        if value.contains([';', '=', '|']) {
+            table.report(diags, row_idx, "value", value, "a value may not hold `;`, `=` or `|`");
+            continue;
+        }
+        if let Some(first_row) = first_rows.get(&(product_idx, attribute, value)) {
+            table.report(
+                diags,
+                row_idx,
+                "value",
+                value,
+                format!("duplicate share for this item, attribute and value; first given in row {first_row}"),
+            );
+            continue;
+        }
+        first_rows.insert((product_idx, attribute, value), table.row_number(row_idx));
+        let Some(share) = cell_at(&shares, row_idx).value() else {
+            continue;
+        };
+        match sums.iter_mut().find(|(key, _, _)| *key == (product_idx, attribute)) {
+            Some((_, _, sum)) => *sum += share,
+            None => sums.push(((product_idx, attribute), row_idx, share)),
+        }
+        product.mix.push(MixShare { attribute: attribute.to_string(), value: value.to_string(), share });
+    }
+    for ((product_idx, attribute), row_idx, sum) in sums {
+        if (sum - 1.0).abs() > 1e-6 {
+            let id = products.get(product_idx).map_or("", |p| p.item.id.as_str());
+            table.report(
+                diags,
+                row_idx,
+                "share",
+                format!("{sum}"),
+                format!("the shares of {id}'s {attribute} sum to {sum}, not 1 (within 1e-6)"),
+            );
+        }
+    }
+}
+
+/// A configurable product with a forecast needs a mix for each of its relevant attributes.
+fn check_mix_coverage(products: &[Configurable], diags: &mut Diagnostics) {
+    for product in products.iter().filter(|product| !product.forecast.is_empty()) {
+        for a in configure::relevant_attributes(product) {
+            let attribute = &product.attributes[a];
+            if !product.mix.iter().any(|share| &share.attribute == attribute) {
+                let id = &product.item.id;
+                diags.push(Diagnostic::file(
+                    "mix.csv",
+                    format!(
+                        "{id} has a forecast (forecast.csv) but mix.csv gives no shares for its attribute \
+                         {attribute}, which its bom or routing rows depend on; add rows item={id}, \
+                         attribute={attribute}, value, share"
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -585,13 +585,19 @@ impl Table {
         }
     }
 
+    /// The column names, in the table's order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.frame.get_column_names().into_iter().map(|name| name.to_string()).collect()
+    }
+
     /// True when the table has this column.
     pub fn has_column(&self, name: &str) -> bool {
         self.frame.column(name).is_ok()
     }
 
     /// Checks the header against `schema`: every missing required column, every unknown column
-    /// (did-you-mean when a known column is close; `x_` columns are allowed). Returns false when
+    /// (did-you-mean when a known column is close; `x_` columns are allowed, and `opt_<attribute>`
+    /// columns in a table with an `options` column). Returns false when
     /// a required column is missing, so that the rows cannot be read.
     pub fn check_header(&self, schema: &TableSchema, diags: &mut Diagnostics) -> bool {
         let found: Vec<&str> = self.frame.get_column_names().into_iter().map(|name| name.as_str()).collect();
@@ -606,7 +612,8 @@ impl Table {
             return false;
         }
         for name in &found {
-            if name.starts_with("x_") || schema.known_columns().any(|known| known == *name) {
+            let attribute_column = name.starts_with("opt_") && schema.optional.contains(&"options");
+            if name.starts_with("x_") || attribute_column || schema.known_columns().any(|known| known == *name) {
                 continue;
             }
             diags.push(self.header_diagnostic(unknown_column_message(name, schema)));

@@ -523,10 +523,13 @@ fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises:
     let mut items = Vec::new();
     let mut quantity = Vec::new();
     let (mut due, mut promised, mut late) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut order_options, mut classes) = (Vec::new(), Vec::new());
     for p in promises {
         let order = &input.orders[p.order_idx];
         ids.push(order.id.clone());
-        items.push(input.items[order.item].id.clone());
+        items.push(input.ordered_item(order).to_string());
+        order_options.push(order.options.as_ref().map_or_else(String::new, |options| options.text.clone()));
+        classes.push(input.items[order.item].id.clone());
         quantity.push(Some(order.quantity));
         due.push(period(p.due_period));
         promised.push(p.promised_period.and_then(period));
@@ -537,6 +540,8 @@ fn plan_tables(input: &PlanInput, options: &Options, s: &PlanSolution, promises:
         columns: vec![
             ("order_id", Cells::Text(ids)),
             ("item", Cells::Text(items)),
+            ("options", Cells::Text(order_options)),
+            ("class", Cells::Text(classes)),
             ("quantity", Cells::Float(quantity)),
             ("due_period", Cells::Int(due)),
             ("promised_period", Cells::Int(promised)),

@@ -4,11 +4,13 @@
 //! (by [`crate::input::Horizon::locate`]): an order due before the horizon start is due in
 //! period 1 and counted as past due; an order due on or after the end of the horizon is left
 //! out and counted. The demand planned for an item in a period is `max(firm orders due then,
-//! forecast)`: firm orders consume the forecast of their period.
+//! forecast)`: firm orders consume the forecast of their period. A configurable product's
+//! forecast is for the product as a whole and is spread over its planning classes by the mix.
 //!
 //! All tables are [`Grid`]s with one row per item and 0-based periods.
 
 use crate::grid::Grid;
+use crate::input::configure::class_share;
 use crate::input::{PeriodOf, PlanInput};
 use serde::Serialize;
 
@@ -85,10 +87,39 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
         }
     }
 
-    let forecast = forecast_table(input, n_items, n_periods);
+    let mut forecast = forecast_table(input, n_items, n_periods);
     let cells = firm.cells().iter().zip(forecast.cells()).map(|(&f, &fc)| f.max(fc)).collect();
-    let planned = Grid::from_cells(n_periods, cells).unwrap_or_else(|| Grid::new(n_items, n_periods, 0.0));
+    let mut planned = Grid::from_cells(n_periods, cells).unwrap_or_else(|| Grid::new(n_items, n_periods, 0.0));
+    spread_product_forecasts(input, &firm, &mut forecast, &mut planned);
     Demand { firm, forecast, planned, order_periods, counts }
+}
+
+/// A configurable product's forecast is for the product as a whole (spec section 1.5): what
+/// its classes' orders leave of it in a period, `U[i,t] = max(0, forecast[i,t] - sum_c O[c,t])`,
+/// is spread over its classes by the mix, `D[c,t] = O[c,t] + U[i,t] * share(c)`. Sets each
+/// class's forecast to its part `U[i,t] * share(c)` and its planned demand to `D[c,t]`.
+fn spread_product_forecasts(input: &PlanInput, firm: &Grid<f64>, forecast: &mut Grid<f64>, planned: &mut Grid<f64>) {
+    let configuration = &input.configuration;
+    for (p, product) in configuration.products.iter().enumerate() {
+        if product.forecast.is_empty() {
+            continue;
+        }
+        let classes: Vec<_> = configuration.classes.iter().filter(|class| class.product == p).collect();
+        let shares: Vec<f64> = classes.iter().map(|class| class_share(configuration, class)).collect();
+        for (t, &whole) in product.forecast.iter().enumerate() {
+            let ordered: f64 = classes.iter().map(|class| firm.get(class.item, t).copied().unwrap_or(0.0)).sum();
+            let unconsumed = (whole - ordered).max(0.0);
+            for (class, &share) in classes.iter().zip(&shares) {
+                let part = unconsumed * share;
+                if let Some(cell) = forecast.get_mut(class.item, t) {
+                    *cell = part;
+                }
+                if let Some(cell) = planned.get_mut(class.item, t) {
+                    *cell = firm.get(class.item, t).copied().unwrap_or(0.0) + part;
+                }
+            }
+        }
+    }
 }
 
 /// The forecast rows of `input` as a table (0 where there is no row).

@@ -36,7 +36,7 @@ const PLAN_TABLES: [(&str, &str); 4] = [
     ("lots", "item,kind,route,supplier,period,start_date,available_period,quantity"),
     ("inventory", "item,period,demand,shipped,inventory,backlog,safety_shortfall"),
     ("resources", "resource,period,capacity,run_time,setup_time,overtime,utilization"),
-    ("order_promises", "order_id,item,quantity,due_period,promised_period,periods_late"),
+    ("order_promises", "order_id,item,options,class,quantity,due_period,promised_period,periods_late"),
 ];
 
 fn repo_root() -> PathBuf {

@@ -151,8 +151,87 @@ fn check_valid_case(name: &str, plan: &PlanInput) {
                 .expect("v2_full_plan is valid");
             assert_eq!(*plan, from_csv, "the Parquet tables read as their CSV twins");
         }
+        "configurable" => check_configurable(plan),
         other => panic!("valid case `{other}` has no assertions; add some to check_valid_case"),
     }
+}
+
+/// `valid/configurable`: a configurable tee (colour, size, design; the blank depends on colour
+/// and size, a white-underbase row on navy only), orders with an `opt_design` column, a forecast
+/// spread by a two-attribute mix, a receipt naming a class, a family with placeholders and a
+/// partner route with its routes.csv values. Every number is worked out from the files.
+fn check_configurable(plan: &PlanInput) {
+    let ids: Vec<&str> = plan.items.iter().map(|item| item.id.as_str()).collect();
+    // Ordinary items first; then the classes, sorted by class id: the three ordered
+    // configurations, plus white-M from the mix (2 colours x 2 sizes; design is not relevant).
+    assert_eq!(
+        ids,
+        [
+            "BLANK-navy-M",
+            "BLANK-white-M",
+            "BLANK-navy-L",
+            "BLANK-white-L",
+            "INK-WHITE",
+            "TEE[colour=navy;size=L]",
+            "TEE[colour=navy;size=M]",
+            "TEE[colour=white;size=L]",
+            "TEE[colour=white;size=M]",
+        ]
+    );
+    let configuration = &plan.configuration;
+    assert_eq!(configuration.products.len(), 1);
+    assert_eq!(configuration.relevant, [vec![0, 1]], "colour and size, not design");
+    let class = |id: &str| ids.iter().position(|i| *i == id).expect("a class");
+    let navy_m = class("TEE[colour=navy;size=M]");
+    let white_l = class("TEE[colour=white;size=L]");
+    // Orders: the product's orders name their class; options are in attribute order, the
+    // `opt_design` column merged in; the ordinary order keeps its item.
+    let options: Vec<Option<&str>> =
+        plan.orders.iter().map(|order| order.options.as_ref().map(|o| o.text.as_str())).collect();
+    assert_eq!(
+        options,
+        [
+            Some("colour=navy;size=M;design=D-1"),
+            Some("colour=navy;size=M;design=D-2"),
+            Some("colour=white;size=L;design=D-1"),
+            Some("colour=navy;size=L;design=D-3"),
+            None,
+        ]
+    );
+    assert_eq!(plan.orders[0].item, navy_m);
+    assert_eq!(plan.orders[1].item, navy_m, "two designs, one class");
+    assert_eq!(plan.orders[2].item, white_l);
+    assert_eq!(plan.orders[4].item, 4);
+    assert_eq!(plan.ordered_item(&plan.orders[0]), "TEE");
+    // The class's BOM: its blank, and the ink only for navy.
+    let components = |c: usize| -> Vec<(&str, f64)> {
+        plan.bom.iter().filter(|e| e.parent == c).map(|e| (ids[e.component], e.quantity)).collect()
+    };
+    assert_eq!(components(navy_m), [("BLANK-navy-M", 1.0), ("INK-WHITE", 0.1)]);
+    assert_eq!(components(white_l), [("BLANK-white-L", 1.0)]);
+    // Routings: DTG (the printer row, and the underbase row for navy) and PARTNER.
+    let rows = |c: usize| plan.routings.iter().filter(|r| r.item == c).count();
+    assert_eq!((rows(navy_m), rows(white_l)), (3, 2));
+    let partner = plan.routes.iter().find(|r| r.item == white_l && r.id == "PARTNER").expect("a partner route");
+    assert_eq!((partner.terms.unit_cost, partner.terms.lead_time), (Some(6.0), Some(1)));
+    // Families: WHITE-BASE as listed; DTG-navy and DTG-white resolved from DTG-{colour}.
+    let families: Vec<&str> = plan.families.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(families, ["WHITE-BASE", "DTG-navy", "DTG-white"]);
+    assert_eq!(configuration.listed_families, 1);
+    assert_eq!((plan.families[2].setup_time, plan.families[2].setup_cost), (2.0, 20.0));
+    // The receipt names white-M.
+    assert_eq!(plan.receipts.len(), 1);
+    assert_eq!((ids[plan.receipts[0].item], plan.receipts[0].quantity), ("TEE[colour=white;size=M]", 2.0));
+    // Demand in week 3: forecast 40 for TEE; orders 7 (white-L) + 3 (navy-L) leave 30, spread
+    // by colour (navy 0.6, white 0.4) x size (M 0.5, L 0.5).
+    let demand = flexplan::plan::bucket_demand(plan);
+    let d3 = |id: &str| demand.planned(class(id), 2);
+    assert_eq!(d3("TEE[colour=navy;size=M]"), 9.0);
+    assert_eq!(d3("TEE[colour=navy;size=L]"), 3.0 + 9.0);
+    assert_eq!(d3("TEE[colour=white;size=M]"), 6.0);
+    assert_eq!(d3("TEE[colour=white;size=L]"), 7.0 + 6.0);
+    // Week 2 has no forecast: the 15 ordered.
+    assert_eq!(demand.planned(navy_m, 1), 15.0);
 }
 
 fn check_full_plan(plan: &PlanInput) {
