@@ -21,6 +21,7 @@
 //! The report is plain data ([`CheckReport`], serialisable with serde_json) with a compact
 //! human rendering ([`CheckReport::to_text`]) that fits 100 columns.
 
+use crate::format::thousands;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 #[cfg(doc)]
@@ -240,6 +241,10 @@ pub struct CheckReport {
     /// The items with more than one way to be replenished, in item order, with their ways.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ways: Vec<ItemWays>,
+    /// The configurable products with their planning classes (spec section 1.5), in
+    /// items.csv's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductSummary>,
     /// How the orders fell relative to the horizon.
     pub orders: DemandCounts,
     /// Planned demand per period.
@@ -260,6 +265,90 @@ pub struct CheckReport {
     /// ([`work_in_progress`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub work_in_progress: Vec<WorkInProgress>,
+}
+
+/// How many classes a configurable product has, and which drive its demand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductSummary {
+    /// The product's id.
+    pub product: String,
+    /// Its relevant attributes (those its bom or routing rows depend on), in attribute order.
+    pub relevant: Vec<String>,
+    /// Its attributes that are not relevant (a different value needs no lot of its own).
+    pub other: Vec<String>,
+    /// Its orders.
+    pub orders: usize,
+    /// The distinct configurations ordered (every attribute counted).
+    pub configurations: usize,
+    /// Its planning classes.
+    pub classes: usize,
+    /// The biggest classes by planned units over the horizon (at most five): class id, orders,
+    /// units.
+    pub biggest: Vec<(String, usize, f64)>,
+    /// The components its classes' planned demand needs most, one BOM level down (at most
+    /// five): component id, units.
+    pub components: Vec<(String, f64)>,
+}
+
+/// The [`ProductSummary`] of every configurable product.
+pub fn product_summaries(input: &PlanInput, demand: &Demand) -> Vec<ProductSummary> {
+    let configuration = &input.configuration;
+    let n_periods = input.n_periods();
+    let mut order_count = vec![0usize; input.items.len()];
+    let mut configurations: Vec<std::collections::HashSet<&str>> =
+        vec![std::collections::HashSet::new(); configuration.products.len()];
+    let mut product_orders = vec![0usize; configuration.products.len()];
+    for order in &input.orders {
+        if let Some(options) = &order.options {
+            if let Some(count) = order_count.get_mut(order.item) {
+                *count += 1;
+            }
+            if let (Some(set), Some(count)) =
+                (configurations.get_mut(options.product), product_orders.get_mut(options.product))
+            {
+                set.insert(options.text.as_str());
+                *count += 1;
+            }
+        }
+    }
+    let units = |item: usize| -> f64 { (0..n_periods).map(|t| demand.planned(item, t)).sum() };
+    configuration
+        .products
+        .iter()
+        .enumerate()
+        .map(|(p, product)| {
+            let relevant = configuration.relevant.get(p).cloned().unwrap_or_default();
+            let classes: Vec<usize> = configuration.classes.iter().filter(|c| c.product == p).map(|c| c.item).collect();
+            let mut biggest: Vec<(String, usize, f64)> =
+                classes.iter().map(|&c| (input.items[c].id.clone(), order_count[c], units(c))).collect();
+            biggest.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            biggest.truncate(5);
+            let mut components: Vec<(String, f64)> = Vec::new();
+            for edge in input.bom.iter().filter(|edge| classes.contains(&edge.parent)) {
+                let need = units(edge.parent) * edge.quantity;
+                let id = &input.items[edge.component].id;
+                match components.iter_mut().find(|(c, _)| c == id) {
+                    Some((_, total)) => *total += need,
+                    None => components.push((id.clone(), need)),
+                }
+            }
+            components.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            components.truncate(5);
+            ProductSummary {
+                product: product.item.id.clone(),
+                relevant: relevant.iter().map(|&a| product.attributes[a].clone()).collect(),
+                other: (0..product.attributes.len())
+                    .filter(|a| !relevant.contains(a))
+                    .map(|a| product.attributes[a].clone())
+                    .collect(),
+                orders: product_orders[p],
+                configurations: configurations[p].len(),
+                classes: classes.len(),
+                biggest,
+                components,
+            }
+        })
+        .collect()
 }
 
 /// A lot of the previous plan started before tonight's horizon that arrives inside it, more
@@ -527,6 +616,7 @@ pub fn inspect(input: &PlanInput, demand: &Demand, bom: &BomGraph) -> CheckRepor
             families: input.families.len(),
         }),
         ways,
+        products: product_summaries(input, demand),
         orders: demand.counts().clone(),
         demand: period_demand(input, demand),
         capacity,
@@ -920,6 +1010,7 @@ impl CheckReport {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         self.write_summary(&mut out);
+        self.write_products(&mut out);
         self.write_ways(&mut out);
         self.write_demand(&mut out);
         self.write_capacity(&mut out);
@@ -1074,6 +1165,45 @@ impl CheckReport {
             );
         }
         write_more(out, self.capacity_flags.len(), "flagged periods");
+    }
+
+    fn write_products(&self, out: &mut String) {
+        if self.products.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nconfigurable products (planned per class: a configuration up to the attributes its rows depend on)"
+        );
+        for p in &self.products {
+            let other =
+                if p.other.is_empty() { String::new() } else { format!("; not relevant: {}", p.other.join(", ")) };
+            let relevant = if p.relevant.is_empty() { "none".to_string() } else { p.relevant.join(", ") };
+            let _ = writeln!(
+                out,
+                "  {}: {} orders, {} configurations -> {} classes (relevant attributes: {relevant}{other})",
+                p.product,
+                thousands(p.orders as f64, 0),
+                thousands(p.configurations as f64, 0),
+                thousands(p.classes as f64, 0)
+            );
+            let biggest: Vec<String> = p
+                .biggest
+                .iter()
+                .map(|(id, orders, units)| {
+                    let s = if *orders == 1 { "" } else { "s" };
+                    format!("{id} {} units, {orders} order{s}", number(*units))
+                })
+                .collect();
+            if !biggest.is_empty() {
+                let _ = writeln!(out, "    biggest classes: {}", biggest.join("; "));
+            }
+            let components: Vec<String> =
+                p.components.iter().map(|(id, units)| format!("{id} {}", number(*units))).collect();
+            if !components.is_empty() {
+                let _ = writeln!(out, "    components they need most: {}", components.join("; "));
+            }
+        }
     }
 
     fn write_ways(&self, out: &mut String) {
