@@ -100,6 +100,23 @@ fn forecast(
             }
             Err(e) => return Err(e.into()),
         }
+        match flexplan::forecast::write_plan_mix(history, options.bucket, plan_dir) {
+            Ok(written) => {
+                if let Some(path) = written.path {
+                    sayln!(
+                        "wrote {} rows to {}: the mix of {} estimated from the history's options",
+                        written.rows,
+                        path.display(),
+                        written.products.join(", ")
+                    );
+                }
+            }
+            Err(Error::Input(problems)) => {
+                let headline = format!("cannot write the mix into {}", plan_dir.display());
+                return Err(Failure::invalid_input(headline, &problems));
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(exit::OK)
 }

@@ -31,6 +31,7 @@
 pub mod backtest;
 pub mod classify;
 pub mod methods;
+pub mod mix;
 pub mod quantiles;
 pub mod series;
 
@@ -743,6 +744,70 @@ pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir:
     crate::files::write_file_atomically(plan_dir, "forecast.csv", |out| out.write_all(text.as_bytes()))?;
     let path = plan_dir.join("forecast.csv");
     Ok(PlanForecastWritten { path, rows, unknown_items: unknown.into_iter().collect(), outside_horizon })
+}
+
+/// What [`write_plan_mix`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanMixWritten {
+    /// The file written, `None` when the plan has no configurable product ordered in the
+    /// history (nothing written).
+    pub path: Option<PathBuf>,
+    /// Its rows.
+    pub rows: usize,
+    /// The products it covers.
+    pub products: Vec<String>,
+}
+
+/// Estimates the mix of the plan's configurable products from the orders history at
+/// `history` ([`mix::estimate_mix`]) and writes it as the plan directory's `mix.csv`,
+/// replacing an earlier one atomically. Nothing is written when no configurable product of
+/// the plan is ordered in the history.
+///
+/// # Errors
+/// [`Error::Input`]: the plan's items, bom or routings cannot be read; the history cannot be
+/// read or an order's options do not parse; a relevant attribute of a product ordered in the
+/// history that no order gives a value for; a `mix.parquet` in the plan directory (it would be
+/// read instead).
+pub fn write_plan_mix(history: &Path, bucket: Bucket, plan_dir: &Path) -> Result<PlanMixWritten> {
+    let products = crate::input::read_products(plan_dir)?;
+    if products.is_empty() {
+        return Ok(PlanMixWritten { path: None, rows: 0, products: Vec::new() });
+    }
+    if plan_dir.join("mix.parquet").exists() {
+        return Err(InputError::single(Diagnostic::file(
+            "mix.parquet",
+            "the plan directory has a mix.parquet; remove it so that mix.csv is the one read",
+        ))
+        .into());
+    }
+    let table = read_history(history)?;
+    let rows = mix::estimate_mix(&table, &products, bucket)?;
+    let ordered: Vec<&str> = rows.iter().map(|r| r.item.as_str()).collect();
+    let missing = mix::missing_attributes(&rows, &products, &ordered);
+    if !missing.is_empty() {
+        let mut diags = Diagnostics::new();
+        missing.into_iter().for_each(|d| diags.push(d));
+        return Err(diags.into_problems().into());
+    }
+    if rows.is_empty() {
+        return Ok(PlanMixWritten { path: None, rows: 0, products: Vec::new() });
+    }
+    let mut text = String::from("item,attribute,value,share\n");
+    let mut covered: Vec<String> = Vec::new();
+    for row in &rows {
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            csv_field(&row.item),
+            csv_field(&row.attribute),
+            csv_field(&row.value),
+            fmt_float(row.share)
+        ));
+        if covered.last() != Some(&row.item) {
+            covered.push(row.item.clone());
+        }
+    }
+    crate::files::write_file_atomically(plan_dir, "mix.csv", |out| out.write_all(text.as_bytes()))?;
+    Ok(PlanMixWritten { path: Some(plan_dir.join("mix.csv")), rows: rows.len(), products: covered })
 }
 
 /// The item ids of a plan directory's `items` table.

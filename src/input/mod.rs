@@ -14,7 +14,10 @@ pub(crate) mod write;
 
 pub use bom::BomGraph;
 pub use options::{Options, SupplyOption, Way};
-pub use read::{read_plan_dir, read_plan_dir_replanning, read_plan_dir_with_orders, read_plan_toml, ORDERS_FRAME_NAME};
+pub use read::{
+    read_plan_dir, read_plan_dir_replanning, read_plan_dir_with_orders, read_plan_toml, read_products,
+    ProductAttributes, ORDERS_FRAME_NAME,
+};
 pub use table::TableFormat;
 pub use write::write_plan_dir;
 

@@ -112,6 +112,79 @@ pub fn read_plan_dir_with_orders(dir: &Path, orders: &DataFrame) -> Result<PlanI
     Ok(read_dir_with(dir, Some(orders), &ReplanSettings::default())?)
 }
 
+/// A configurable product of a plan directory: its id, attributes and relevant attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductAttributes {
+    /// The product's id.
+    pub id: String,
+    /// Its attributes, in items.csv's order.
+    pub attributes: Vec<String>,
+    /// The attributes its bom and routing rows depend on, in that order.
+    pub relevant: Vec<String>,
+}
+
+/// The configurable products of the plan directory `dir` from items.csv, bom.csv and
+/// routings.csv alone, for a caller that writes the plan's `mix.csv` (`flexplan forecast`)
+/// before the whole plan can be read (its mix would be missing).
+///
+/// # Errors
+/// [`crate::Error::Input`] when those tables cannot be read.
+pub fn read_products(dir: &Path) -> Result<Vec<ProductAttributes>> {
+    let mut diags = Diagnostics::new();
+    let (_, catalog, mut products) = read_items(dir, &mut diags);
+    let lines = |schema: &TableSchema, item: &str, diags: &mut Diagnostics| -> Vec<(String, String, String)> {
+        let Some(table) = load_optional(dir, schema, diags) else {
+            return Vec::new();
+        };
+        let items = table.ids(item, Need::Required, diags);
+        let texts = table.ids(if item == "parent" { "component" } else { "family" }, Need::Optional, diags);
+        let conditions = table.ids("when", Need::Optional, diags);
+        (0..table.height())
+            .filter_map(|row_idx| {
+                let item = cell_at(&items, row_idx).value()?;
+                let text = cell_at(&texts, row_idx).value().unwrap_or("");
+                let when = cell_at(&conditions, row_idx).value().unwrap_or("");
+                Some((item.to_string(), text.to_string(), when.to_string()))
+            })
+            .collect()
+    };
+    let bom = lines(&BOM, "parent", &mut diags);
+    let routings = lines(&ROUTINGS, "item", &mut diags);
+    let product_of = |id: &str| catalog.as_ref().and_then(|c| c.ids.get(id).and_then(|i| c.product(i)));
+    for (parent, component, when) in bom {
+        if let Some(product) = product_of(&parent).and_then(|p| products.get_mut(p)) {
+            product.bom.push(ConfigBomLine { row: 0, component, quantity: 0.0, when });
+        }
+    }
+    for (item, family, when) in routings {
+        if let Some(product) = product_of(&item).and_then(|p| products.get_mut(p)) {
+            let family = (!family.is_empty()).then_some(family);
+            product.routings.push(ConfigRouting {
+                row: 0,
+                resource: 0,
+                unit_time: 0.0,
+                setup_time: 0.0,
+                setup_cost: 0.0,
+                route: None,
+                family,
+                when,
+            });
+        }
+    }
+    let products = products
+        .into_iter()
+        .map(|product| {
+            let relevant = configure::relevant_attributes(&product);
+            ProductAttributes {
+                relevant: relevant.iter().map(|&a| product.attributes[a].clone()).collect(),
+                id: product.item.id,
+                attributes: product.attributes,
+            }
+        })
+        .collect();
+    diags.finish(products)
+}
+
 /// Reads and validates `plan.toml` alone.
 ///
 /// # Errors
