@@ -11,7 +11,7 @@
 
 use crate::grid::Grid;
 use crate::input::configure::class_share;
-use crate::input::{PeriodOf, PlanInput};
+use crate::input::{Configuration, PeriodOf, PlanInput};
 use serde::Serialize;
 
 /// Marks an order left out of the plan in [`Demand`]'s per-order period table.
@@ -90,7 +90,7 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
     let mut forecast = forecast_table(input, n_items, n_periods);
     let cells = firm.cells().iter().zip(forecast.cells()).map(|(&f, &fc)| f.max(fc)).collect();
     let mut planned = Grid::from_cells(n_periods, cells).unwrap_or_else(|| Grid::new(n_items, n_periods, 0.0));
-    spread_product_forecasts(input, &firm, &mut forecast, &mut planned);
+    spread_product_forecasts(&input.configuration, &firm, &mut forecast, &mut planned);
     Demand { firm, forecast, planned, order_periods, counts }
 }
 
@@ -98,8 +98,12 @@ pub fn bucket_demand(input: &PlanInput) -> Demand {
 /// its classes' orders leave of it in a period, `U[i,t] = max(0, forecast[i,t] - sum_c O[c,t])`,
 /// is spread over its classes by the mix, `D[c,t] = O[c,t] + U[i,t] * share(c)`. Sets each
 /// class's forecast to its part `U[i,t] * share(c)` and its planned demand to `D[c,t]`.
-fn spread_product_forecasts(input: &PlanInput, firm: &Grid<f64>, forecast: &mut Grid<f64>, planned: &mut Grid<f64>) {
-    let configuration = &input.configuration;
+pub(crate) fn spread_product_forecasts(
+    configuration: &Configuration,
+    firm: &Grid<f64>,
+    forecast: &mut Grid<f64>,
+    planned: &mut Grid<f64>,
+) {
     for (p, product) in configuration.products.iter().enumerate() {
         if product.forecast.is_empty() {
             continue;

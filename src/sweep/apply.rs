@@ -14,9 +14,16 @@
 //! supplier patterns matching one supplier add up; the `supplier_max` of the alphabetically
 //! last pattern wins. A removed route or supplier (`no_route`, `no_supplier`) keeps its rows
 //! but can no longer hold a lot ([`removed_lead_time`]).
+//!
+//! Configurable products: an item pattern matches a planning class by its class id or its
+//! product's id (each pattern once), and a product's forecast by the product's id; `mix` sets a
+//! value's share and scales the attribute's other values to the rest. The changed products go
+//! into the plan's `configuration`, and [`scenario_demand`] spreads their forecasts with the
+//! planner's own rule (`plan::demand`).
 
 use crate::grid::Grid;
-use crate::input::{PlanInput, SupplyOption};
+use crate::input::{Configuration, PlanInput, SupplyOption};
+use crate::plan::demand::spread_product_forecasts;
 use crate::sweep::scenario::{pattern_matches, Distribution, ScenarioChanges};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -58,8 +65,11 @@ impl DemandIndex {
 /// A scenario's changes resolved to indices of one plan.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    /// Demand factor per item (global x item patterns).
+    /// Demand factor per item (global x item patterns; a planning class also matches the
+    /// patterns by its product's id, each pattern once).
     pub item_demand: Vec<f64>,
+    /// Forecast factor per configurable product (global x the item patterns its id matches).
+    pub product_demand: Vec<f64>,
     /// Demand factor per order (item factor x market factor).
     pub order_factor: Vec<f64>,
     /// New lead time per item.
@@ -130,11 +140,29 @@ pub fn removed_lead_time(n_periods: usize) -> usize {
 pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
     let n_periods = input.n_periods();
     let scale = changes.demand_scale.unwrap_or(1.0);
+    let configuration = &input.configuration;
+    let mut product_of = vec![None; input.items.len()];
+    for class in &configuration.classes {
+        if let (Some(slot), Some(product)) = (product_of.get_mut(class.item), configuration.products.get(class.product))
+        {
+            *slot = Some(product.item.id.as_str());
+        }
+    }
     let item_demand: Vec<f64> = input
         .items
         .iter()
-        .map(|it| {
-            changes.item_demand.iter().filter(|(p, _)| pattern_matches(p, &it.id)).fold(scale, |acc, (_, f)| acc * f)
+        .zip(&product_of)
+        .map(|(it, product)| {
+            let matches = |p: &str| pattern_matches(p, &it.id) || product.is_some_and(|id| pattern_matches(p, id));
+            changes.item_demand.iter().filter(|(p, _)| matches(p)).fold(scale, |acc, (_, f)| acc * f)
+        })
+        .collect();
+    let product_demand = configuration
+        .products
+        .iter()
+        .map(|product| {
+            let id = &product.item.id;
+            changes.item_demand.iter().filter(|(p, _)| pattern_matches(p, id)).fold(scale, |acc, (_, f)| acc * f)
         })
         .collect();
     let order_factor = input
@@ -187,6 +215,7 @@ pub fn resolve(input: &PlanInput, changes: &ScenarioChanges) -> Resolved {
     }
     Resolved {
         item_demand,
+        product_demand,
         order_factor,
         lead_time,
         item_lead_delta,
@@ -223,6 +252,13 @@ pub fn scenario_demand(
             *cell = cell.max(forecast * item_factor);
         }
     }
+    if input.configuration.products.iter().any(|product| !product.forecast.is_empty()) {
+        // A class has no forecast row: its cells hold its orders, which the spread adds to.
+        let configuration = scenario_configuration(input, changes, resolved);
+        let firm = planned.clone();
+        let mut forecast = Grid::new(index.n_items, index.n_periods, 0.0);
+        spread_product_forecasts(&configuration, &firm, &mut forecast, planned);
+    }
     *ratios = Grid::new(index.n_items, index.n_periods, 1.0);
     if let Some(random) = changes.random_demand {
         let mut rng = ChaCha8Rng::seed_from_u64(random.seed);
@@ -234,6 +270,39 @@ pub fn scenario_demand(
             }
         }
     }
+}
+
+/// The configurable products of `input` under a scenario: each product's forecast times its
+/// demand factor, and its mix with the scenario's shares (a value set to `s`, the attribute's
+/// other values scaled to share `1 - s` in their old proportions; several values of one
+/// attribute set are applied in key order).
+fn scenario_configuration(input: &PlanInput, changes: &ScenarioChanges, resolved: &Resolved) -> Configuration {
+    let mut configuration = input.configuration.clone();
+    for (p, product) in configuration.products.iter_mut().enumerate() {
+        let factor = resolved.product_demand.get(p).copied().unwrap_or(1.0);
+        product.forecast.iter_mut().for_each(|f| *f *= factor);
+        for (key, &share) in &changes.mix {
+            let mut parts = key.splitn(3, '/');
+            let (Some(id), Some(attribute), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+                continue;
+            };
+            if id != product.item.id {
+                continue;
+            }
+            let others: f64 =
+                product.mix.iter().filter(|m| m.attribute == attribute && m.value != value).map(|m| m.share).sum();
+            for m in product.mix.iter_mut().filter(|m| m.attribute == attribute) {
+                m.share = if m.value == value {
+                    share
+                } else if others > 0.0 {
+                    m.share / others * (1.0 - share)
+                } else {
+                    0.0
+                };
+            }
+        }
+    }
+    configuration
 }
 
 /// The base plan with a scenario's changes applied (pure).
@@ -259,6 +328,7 @@ pub fn apply(input: &PlanInput, changes: &ScenarioChanges) -> PlanInput {
         let factor = resolved.item_demand.get(f.item).copied().unwrap_or(1.0) * ratio;
         f.quantity *= factor;
     }
+    out.configuration = scenario_configuration(input, changes, &resolved);
     apply_parameters(&mut out, changes, &resolved);
     out
 }

@@ -165,6 +165,11 @@ pub struct ScenarioChanges {
     /// Suppliers (patterns) removed: every source of theirs (v2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub no_supplier: Vec<String>,
+    /// New mix shares of configurable products, keyed `PRODUCT/ATTRIBUTE/VALUE` (a colour
+    /// trend): the value gets the share and the attribute's other values share the rest in
+    /// their old proportions (v2, spec section 1.5).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mix: BTreeMap<String, f64>,
     /// Monte-Carlo demand, when this is a sample.
     pub random_demand: Option<RandomDemand>,
 }
@@ -285,10 +290,11 @@ fn markets(input: &PlanInput) -> BTreeSet<String> {
 }
 
 /// Keys of a change set, shared by scenarios, grids and Monte-Carlo blocks.
-const CHANGE_KEYS: [&str; 13] = [
+const CHANGE_KEYS: [&str; 14] = [
     "demand_scale",
     "market_demand",
     "item_demand",
+    "mix",
     "capacity_scale",
     "capacity",
     "lead_time",
@@ -535,16 +541,51 @@ impl Parser<'_> {
             self.problem(ctx, key, "empty item pattern");
             return false;
         }
-        if self.input.items.iter().any(|it| pattern_matches(pattern, &it.id)) {
+        let products = self.input.configuration.products.iter().map(|p| p.item.id.as_str());
+        if self.input.items.iter().map(|it| it.id.as_str()).chain(products).any(|id| pattern_matches(pattern, id)) {
             return true;
         }
-        let ids: Vec<&str> = self.input.items.iter().map(|i| i.id.as_str()).collect();
+        let products = self.input.configuration.products.iter().map(|p| p.item.id.as_str());
+        let ids: Vec<&str> = self.input.items.iter().map(|i| i.id.as_str()).chain(products).collect();
         let hint = match crate::input::table::closest(pattern, ids.iter().copied()) {
             Some(c) => format!(" (did you mean \"{c}\"?)"),
             None => " (use an item id, or * and ? as wildcards)".into(),
         };
         self.problem(ctx, key, format!("item pattern \"{pattern}\" matches no item{hint}"));
         false
+    }
+
+    /// Whether `key` (`PRODUCT/ATTRIBUTE/VALUE`) names a value of a configurable product's mix,
+    /// and `share` is one; reports what is wrong.
+    fn mix_share(&mut self, ctx: &Context, key: &str, name: &str, share: f64) -> bool {
+        let parts: Vec<&str> = name.split('/').collect();
+        let [product_id, attribute, value] = parts.as_slice() else {
+            self.problem(ctx, key, "a mix key is PRODUCT/ATTRIBUTE/VALUE, as \"TEE/colour/navy\"");
+            return false;
+        };
+        let products = &self.input.configuration.products;
+        let Some(product) = products.iter().find(|p| p.item.id == *product_id) else {
+            let ids: Vec<&str> = products.iter().map(|p| p.item.id.as_str()).collect();
+            let hint = if ids.is_empty() { " (the plan has none)".to_string() } else { suggestion(product_id, &ids) };
+            self.problem(ctx, key, format!("\"{product_id}\" is not a configurable product{hint}"));
+            return false;
+        };
+        let values: Vec<&str> =
+            product.mix.iter().filter(|m| m.attribute == *attribute).map(|m| m.value.as_str()).collect();
+        if !values.contains(value) {
+            let message = if values.is_empty() {
+                format!("{product_id} has no mix for attribute \"{attribute}\" in mix.csv")
+            } else {
+                format!("{product_id}'s mix of {attribute} has no value \"{value}\"{}", suggestion(value, &values))
+            };
+            self.problem(ctx, key, message);
+            return false;
+        }
+        if !(0.0..=1.0).contains(&share) {
+            self.problem(ctx, key, format!("a share is from 0 to 1, found {share}"));
+            return false;
+        }
+        true
     }
 
     /// Whether `pattern` matches a supplier (of `sources.csv`); reports one matching nothing.
@@ -640,7 +681,7 @@ impl Parser<'_> {
             }
             match key.as_str() {
                 "demand_scale" => c.demand_scale = self.number(ctx, key, value),
-                "market_demand" | "item_demand" | "capacity_scale" | "moq" | "supplier_max" => {
+                "market_demand" | "item_demand" | "capacity_scale" | "moq" | "supplier_max" | "mix" => {
                     let Some(t) = self.table(ctx, key, value) else { continue };
                     for (name, v) in t {
                         let sub = format!("{key}.{name}");
@@ -649,6 +690,7 @@ impl Parser<'_> {
                             "market_demand" => self.market(ctx, &sub, name),
                             "capacity_scale" => self.resource(ctx, &sub, name),
                             "supplier_max" => self.supplier_pattern(ctx, &sub, name),
+                            "mix" => self.mix_share(ctx, &sub, name, x),
                             _ => self.item_pattern(ctx, &sub, name),
                         };
                         if known {
@@ -657,6 +699,7 @@ impl Parser<'_> {
                                 "item_demand" => &mut c.item_demand,
                                 "capacity_scale" => &mut c.capacity_scale,
                                 "supplier_max" => &mut c.supplier_max,
+                                "mix" => &mut c.mix,
                                 _ => &mut c.moq,
                             };
                             map.insert(name.clone(), x);
@@ -950,6 +993,16 @@ impl Parser<'_> {
                 return;
             }
         };
+        if self.input.configuration.products.iter().any(|p| !p.forecast.is_empty()) {
+            self.problem(
+                ctx,
+                "",
+                "Monte-Carlo demand is not available for a plan whose configurable products have a forecast \
+                 (a draw per class cannot be split between its orders and the product's forecast); use \
+                 item_demand, mix and demand_scale scenarios",
+            );
+            return;
+        }
         changes.random_demand = Some(RandomDemand { distribution, seed: settings.seed });
         let width = samples.saturating_sub(1).to_string().len().max(4);
         for s in 0..samples {
@@ -1010,6 +1063,7 @@ pub fn describe_changes(c: &ScenarioChanges) -> String {
     map("supplier_max", serde_json::json!(c.supplier_max), c.supplier_max.is_empty());
     map("no_route", serde_json::json!(c.no_route), c.no_route.is_empty());
     map("no_supplier", serde_json::json!(c.no_supplier), c.no_supplier.is_empty());
+    map("mix", serde_json::json!(c.mix), c.mix.is_empty());
     if let Some(r) = c.random_demand {
         let dist = match r.distribution {
             Distribution::Poisson => serde_json::json!({"distribution": "poisson"}),
