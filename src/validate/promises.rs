@@ -1,5 +1,5 @@
-//! The order promises against the earliest-due-first allocation of the reported shipments,
-//! and the fill and on-time rates.
+//! The order promises against the earliest-due-first allocation of the reported shipments
+//! (each planning class's shipments to its own orders), and the fill and on-time rates.
 
 use super::files::PromiseRow;
 use super::recompute::allocate_promises;
@@ -27,6 +27,9 @@ impl Checker<'_> {
                 .copied()
                 .filter(|idx| self.due_periods.get(*idx).copied().flatten().is_some());
             let Some(order_idx) = planned else {
+                if self.unresolved_orders.contains(row.order_id.as_str()) {
+                    continue; // its options name no class: reported by the resolution
+                }
                 let detail = "promise for an order that is not planned (unknown or due beyond the horizon)";
                 self.report(ViolationKind::UnknownOrder, &row.order_id, None, row.quantity, detail.to_string());
                 continue;
