@@ -40,8 +40,10 @@
 //! stock row of a class the checker does not derive is an `unknown_item`, a class it expects
 //! without rows is a `missing_row`, and what cannot be resolved (options that do not parse, a
 //! component that is not an ordinary item, a family without a row, ...) is a `configuration`
-//! violation, listed first. A plan without configurable products is checked on the input
-//! itself, as before.
+//! violation, listed first. `order_promises.csv`'s `options` and `class` columns must name the
+//! order's options and the checker's class (`item` is the product ordered); a file without
+//! them is right only for orders of ordinary items (empty options, the item as its class). A
+//! plan without configurable products is checked on the input itself, as before.
 //!
 //! # Version 2: replanning
 //! When the input replans against a previous plan ([`PlanInput::replan`]: validate must be given
