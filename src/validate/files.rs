@@ -231,6 +231,11 @@ impl Cells<'_, '_> {
         self.columns.positions.get(column).and_then(|position| self.row.cells.get(*position)).map_or("", String::as_str)
     }
 
+    /// The cell's text, `None` when the table has no such column (an optional one).
+    fn optional_text(&self, column: &'static str) -> Option<String> {
+        self.columns.positions.contains_key(column).then(|| self.text(column).to_string())
+    }
+
     fn error(&self, column: &'static str, message: &str) -> Diagnostic {
         Diagnostic::cell(self.columns.table.file.clone(), self.row.row, column, self.text(column), message)
     }
@@ -402,11 +407,17 @@ pub(super) fn parse_resources(table: &Table) -> Result<Vec<ResourceRow>, Diagnos
         .collect()
 }
 
-/// One row of `order_promises.csv`.
+/// One row of `order_promises.csv`. `options` and `class` (v2, spec section 3) are `None`
+/// when the file has no such column (a plan written before configurable products).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PromiseRow {
     pub(crate) order_id: String,
+    /// The item ordered (a configurable product's id for an order of one).
     pub(crate) item: String,
+    /// The order's options, `attr=value;attr=value` (empty for an ordinary item).
+    pub(crate) options: Option<String>,
+    /// The planning class the order is planned in (the item for an ordinary item).
+    pub(crate) class: Option<String>,
     pub(crate) quantity: f64,
     pub(crate) due_period: i64,
     pub(crate) promised_period: Option<i64>,
@@ -415,7 +426,8 @@ pub(crate) struct PromiseRow {
 
 pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnostic> {
     let columns =
-        Columns::new(table, &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"])?;
+        Columns::new(table, &["order_id", "item", "quantity", "due_period", "promised_period", "periods_late"])?
+            .with_optional(&["options", "class"]);
     table
         .rows
         .iter()
@@ -424,6 +436,8 @@ pub(super) fn parse_promises(table: &Table) -> Result<Vec<PromiseRow>, Diagnosti
             Ok(PromiseRow {
                 order_id: cells.id("order_id")?,
                 item: cells.text("item").to_string(),
+                options: cells.optional_text("options"),
+                class: cells.optional_text("class"),
                 quantity: cells.number("quantity")?,
                 due_period: cells.period("due_period")?,
                 promised_period: cells.optional_period("promised_period")?,

@@ -10,7 +10,7 @@ impl Checker<'_> {
         let mut seen = vec![vec![false; self.n_periods]; self.ways.len()];
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
-                let detail = "lot for an item that is not in items.csv".to_string();
+                let detail = self.unknown_item_detail("lot");
                 let via = Via::of_row(&row.route, &row.supplier);
                 self.report_raw_period_via(
                     ViolationKind::UnknownItem,

@@ -29,6 +29,22 @@
 //! does not have is reported and then counts nowhere (its lead time, consumption, load and
 //! cost are unknown). A version-1 plan gets exactly the report it got before.
 //!
+//! # Version 2: configurable products
+//! The reader expands each configurable product into planning classes in the input's tables;
+//! the checker does not trust that expansion. [`resolve_configuration`] (`configure.rs`)
+//! resolves the products again from their rows as written (spec section 1.5): the relevant
+//! attributes, the classes (of the orders, of every mix combination when the product has a
+//! forecast, of the receipts), each class's BOM lines, routing rows, routes and families, and
+//! its demand `O[c,t] + U[i,t] * prod_a share` (as forecast rows of the class, so that demand
+//! stays `max(firm, forecast)` per item). Every check then runs on that expansion: a lot or
+//! stock row of a class the checker does not derive is an `unknown_item`, a class it expects
+//! without rows is a `missing_row`, and what cannot be resolved (options that do not parse, a
+//! component that is not an ordinary item, a family without a row, ...) is a `configuration`
+//! violation, listed first. `order_promises.csv`'s `options` and `class` columns must name the
+//! order's options and the checker's class (`item` is the product ordered); a file without
+//! them is right only for orders of ordinary items (empty options, the item as its class). A
+//! plan without configurable products is checked on the input itself, as before.
+//!
 //! # Version 2: replanning
 //! When the input replans against a previous plan ([`PlanInput::replan`]: validate must be given
 //! the same `--previous`, `--frozen`, `--change-cost`, `--new-lot-cost` or `[replan]` as `plan`),
@@ -79,6 +95,7 @@
 //! # Files
 //! `files.rs` reads the plan folder (its own CSV and Parquet reader, the rows, `changes`,
 //! `summary.json`);
+//! `configure.rs` resolves the configurable products into the checker's own planning classes;
 //! `recompute.rs` derives from the input what the plan must match (demand, receipts, BOM
 //! consumers, routings, the promise allocation) and `ways.rs` each item's ways with their
 //! values and the way a lot row names; the checker's state is here, and its rules
@@ -88,6 +105,7 @@
 //! counts) and `costs.rs` (cost terms and the claims of `summary.json`).
 
 mod capacity;
+mod configure;
 mod costs;
 mod files;
 mod lots;
@@ -97,6 +115,7 @@ mod replan;
 mod stock;
 mod ways;
 
+pub use self::configure::{resolve_configuration, Expansion};
 use self::files::{load_optional_table, load_table, parse_changes, read_summary, unusable};
 use self::files::{parse_inventory, parse_lots, parse_promises, parse_resources};
 pub(crate) use self::files::{ChangeRow, Changes};
@@ -107,7 +126,7 @@ use crate::costs::CostBreakdown;
 use crate::error::Result;
 use crate::input::PlanInput;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -228,6 +247,12 @@ pub enum ViolationKind {
     /// `summary.json` was written with other replanning settings than validate was given, or
     /// only one of the two replans (v2 replanning).
     ReplanSettings,
+    /// The input's configurable products cannot be resolved (v2, spec section 1.5): a
+    /// condition, placeholder, order's options or receipt's class id that does not parse or
+    /// names no attribute, a resolved component that is not an ordinary item, a family with no
+    /// row in families.csv, two templates resolving to one family with different values, a
+    /// forecast without a mix for a relevant attribute (`validate/configure.rs`).
+    Configuration,
 }
 
 impl ViolationKind {
@@ -279,6 +304,7 @@ impl ViolationKind {
             ViolationKind::ChangeRow => "change_row",
             ViolationKind::ReplanCount => "replan_count",
             ViolationKind::ReplanSettings => "replan_settings",
+            ViolationKind::Configuration => "configuration",
         }
     }
 }
@@ -307,8 +333,9 @@ pub struct Violation {
 /// What [`validate_plan`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationReport {
-    /// Every violation, in check order (lots, inventory, resources, promises, the frozen fence
-    /// and `changes.csv`, summary with its `replan` object).
+    /// Every violation, in check order (the configurable products' resolution, lots,
+    /// inventory, resources, promises, the frozen fence and `changes.csv`, summary with its
+    /// `replan` object).
     pub violations: Vec<Violation>,
     /// The objective's terms recomputed from the plan.
     pub costs: CostBreakdown,
@@ -397,7 +424,17 @@ pub fn validate_plan(input: &PlanInput, plan_dir: &Path) -> Result<ValidationRep
         None => None,
     };
 
-    let mut checker = Checker::new(input);
+    // Every check runs on the checker's own expansion of the configurable products.
+    let expansion = (!input.configuration.is_empty()).then(|| resolve_configuration(input));
+    let mut checker = match &expansion {
+        Some(expansion) => {
+            let mut checker = Checker::new(&expansion.input);
+            checker.violations.extend(expansion.problems.iter().cloned());
+            checker.unresolved_orders = expansion.unresolved_orders.iter().map(String::as_str).collect();
+            checker
+        }
+        None => Checker::new(input),
+    };
     checker.check_lots(&rows.lots);
     checker.check_inventory(&rows.inventory);
     checker.check_resources(&rows.resources);
@@ -483,6 +520,9 @@ struct Checker<'a> {
     inventory: Vec<Vec<Option<InventoryValues>>>,
     /// Reported resource rows by `[resource][t]`.
     resources: Vec<Vec<Option<ResourceValues>>>,
+    /// Orders of configurable products whose class could not be resolved (reported by
+    /// `configure.rs`): their promise rows are not checked.
+    unresolved_orders: HashSet<&'a str>,
     violations: Vec<Violation>,
 }
 
@@ -532,7 +572,22 @@ impl<'a> Checker<'a> {
             ways,
             inventory: vec![vec![None; n_periods]; input.items.len()],
             resources: vec![vec![None; n_periods]; input.resources.len()],
+            unresolved_orders: HashSet::new(),
             violations: Vec::new(),
+        }
+    }
+
+    /// What a row naming an item the input does not have is: `{what} for an item that is not
+    /// in items.csv`, and, for a plan with configurable products, not one of the checker's
+    /// planning classes either.
+    fn unknown_item_detail(&self, what: &str) -> String {
+        if self.input.configuration.is_empty() {
+            format!("{what} for an item that is not in items.csv")
+        } else {
+            format!(
+                "{what} for an item that is neither in items.csv nor a planning class of the input's configurable \
+                 products (the checker's own classes)"
+            )
         }
     }
 

@@ -1,5 +1,6 @@
-//! The order promises against the earliest-due-first allocation of the reported shipments,
-//! and the fill and on-time rates.
+//! The order promises against the earliest-due-first allocation of the reported shipments
+//! (each planning class's shipments to its own orders), what each row says the order is (its
+//! item, options and class), and the fill and on-time rates.
 
 use super::files::PromiseRow;
 use super::recompute::allocate_promises;
@@ -27,6 +28,9 @@ impl Checker<'_> {
                 .copied()
                 .filter(|idx| self.due_periods.get(*idx).copied().flatten().is_some());
             let Some(order_idx) = planned else {
+                if self.unresolved_orders.contains(row.order_id.as_str()) {
+                    continue; // its options name no class: reported by the resolution
+                }
                 let detail = "promise for an order that is not planned (unknown or due beyond the horizon)";
                 self.report(ViolationKind::UnknownOrder, &row.order_id, None, row.quantity, detail.to_string());
                 continue;
@@ -79,8 +83,27 @@ impl Checker<'_> {
         let expected_promised = expected.map(|t| t as i64 + 1);
         let expected_late = expected.map(|t| t as i64 - due as i64);
         let mut problems = Vec::new();
-        if row.item != item_id {
-            problems.push(format!("item {:?} but the order is for {item_id:?}", row.item));
+        // What the order is: the item ordered (a configurable product's id), its options and
+        // its class (the checker's own, `item_id`); an ordinary item's order has no options and
+        // is its own class. A plan without the options and class columns is a plan from before
+        // configurable products: right only for orders of ordinary items.
+        let product = order.options.as_ref().and_then(|o| input.configuration.products.get(o.product));
+        let ordered = product.map_or(item_id, |product| product.item.id.as_str());
+        let options = order.options.as_ref().map_or("", |o| o.text.as_str());
+        if row.item != ordered {
+            problems.push(format!("item {:?} but the order is for {ordered:?}", row.item));
+        }
+        for (column, reported, expected) in [("options", &row.options, options), ("class", &row.class, item_id)] {
+            match reported {
+                Some(reported) if reported != expected => {
+                    problems.push(format!("{column} {reported:?} but the order's {column} is {expected:?}"))
+                }
+                None if product.is_some() => problems.push(format!(
+                    "no {column} column, but the order's {column} is {expected:?} (order_promises.csv lists each \
+                     order's options and class)"
+                )),
+                _ => {}
+            }
         }
         if !feasible_eq(row.quantity, order.quantity, 0.0) {
             problems.push(format!(

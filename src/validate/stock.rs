@@ -8,7 +8,7 @@ impl Checker<'_> {
     pub(super) fn check_inventory(&mut self, rows: &[InventoryRow]) {
         for row in rows {
             let Some(&item_idx) = self.item_index.get(row.item.as_str()) else {
-                let detail = "inventory row for an item that is not in items.csv".to_string();
+                let detail = self.unknown_item_detail("inventory row");
                 self.report_raw_period(ViolationKind::UnknownItem, &row.item, row.period, 0.0, detail);
                 continue;
             };

@@ -29,4 +29,5 @@ mod report;
 mod roundtrip;
 mod suite;
 mod sweep;
+mod validate_config;
 mod validate_replan;
