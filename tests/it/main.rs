@@ -11,6 +11,7 @@ mod common;
 
 mod check_plans;
 mod cli;
+mod configurable;
 mod construct;
 mod differential;
 mod fixtures;

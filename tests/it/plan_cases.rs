@@ -52,6 +52,8 @@ plan_cases! {
     buy_min_lot_and_lot_multiple,
     capacity_override,
     capacity_rounding,
+    configured_designs_share_a_lot,
+    configured_forecast_spread_by_mix,
     conversion_pays,
     example,
     family_shared_by_three,
