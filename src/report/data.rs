@@ -661,11 +661,13 @@ fn late_orders(
         if !is_late {
             continue;
         }
-        let Some(&i) = item_index.get(row.item.as_str()) else { continue };
+        // A configurable order's item is its product; it is planned (and late) as its class.
+        let planned = row.class.as_deref().unwrap_or(row.item.as_str());
+        let Some(&i) = item_index.get(planned) else { continue };
         items[i].late_orders += 1;
         let order = LateOrder {
             order: row.order_id.clone(),
-            item: row.item.clone(),
+            item: planned.to_string(),
             quantity: row.quantity,
             due: row.due_period,
             promised: row.promised_period,

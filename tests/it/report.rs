@@ -229,3 +229,26 @@ fn absurd_numbers_in_a_damaged_plan_folder_still_give_a_report() {
     let html = std::fs::read_to_string(html).expect("written");
     assert!(html.contains("chart-purchases"));
 }
+
+/// A late order of a configurable product is listed under its planning class (the item it is
+/// planned as), with the class's reason; the class's line counts it. Here the printer has 4 h a
+/// week (8 tees at 0.5 h, less the setups) and the partner none: O1's 10 navy M tees in week 2
+/// cannot all be made in time.
+#[test]
+fn a_late_configured_order_is_shown_under_its_class() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("shop");
+    std::fs::create_dir(&dir).expect("created");
+    let base = root().join("tests/fixtures/valid/configurable");
+    for entry in std::fs::read_dir(&base).expect("fixture") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("a name"))).expect("copied");
+    }
+    std::fs::write(dir.join("resources.csv"), "resource,capacity\nPRINTER,4\nPARTNER,0\n").expect("written");
+    let out = plan_with_html(&dir);
+    let report = report_of(&dir, &out.path().join("plan"));
+    let late = report.late_orders.iter().find(|o| o.order == "O1").expect("O1 is late");
+    assert_eq!(late.item, "TEE[colour=navy;size=M]");
+    let line = report.items.iter().find(|i| i.item == "TEE[colour=navy;size=M]").expect("the class's line");
+    assert!(line.late_orders >= 1);
+}
