@@ -36,7 +36,11 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::ops::Range;
 
+mod configurable;
 mod flexible;
+pub use configurable::{
+    generate_configurable_adversarial, generate_storefront, ConfigurableSpec, StorefrontSpec, MAX_COLOURS, MAX_SIZES,
+};
 pub use flexible::{FlexibleSpec, DEFAULT_UNMET_COST_FACTOR, MAX_FAMILIES, MAX_ROUTES, MAX_SUPPLIERS};
 
 /// At most this many item-periods (`items * periods`): the generator keeps a few `f64` per
@@ -194,6 +198,14 @@ enum Stream {
     Families = 14,
     /// When each order was placed (the rolling-horizon simulation of replanning).
     OrderCreation = 15,
+    /// The adversarial plans with configurable products.
+    Configurable = 16,
+    /// Their sizes.
+    ConfigurableSize = 17,
+    /// A storefront's catalog (products, blanks, prices).
+    StorefrontCatalog = 18,
+    /// A storefront's orders.
+    StorefrontOrders = 19,
 }
 
 /// Small portable samplers over [`ChaCha8Rng`].

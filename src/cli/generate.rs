@@ -2,7 +2,7 @@
 
 use super::exit::{self, Failure};
 use super::GenerateArgs;
-use flexplan::generate::FlexibleSpec;
+use flexplan::generate::{ConfigurableSpec, FlexibleSpec, StorefrontSpec};
 
 pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
     let GenerateArgs {
@@ -20,9 +20,20 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
         unmet_cost,
         adversarial,
         flexible,
+        configurable,
+        storefront,
+        products,
+        colours,
+        sizes,
+        designs,
         out_dir,
     } = args;
-    let input = if adversarial {
+    let input = if storefront {
+        let spec = StorefrontSpec { seed, products, colours, sizes, designs, orders, periods, start };
+        flexplan::generate::generate_storefront(&spec)?
+    } else if adversarial && configurable {
+        flexplan::generate::generate_configurable_adversarial(&ConfigurableSpec::for_seed(seed))?
+    } else if adversarial {
         let spec = flexplan::generate::AdversarialSpec::for_seed(seed);
         if flexible {
             flexplan::generate::generate_flexible_adversarial(&spec)?
@@ -43,6 +54,21 @@ pub(super) fn run(args: GenerateArgs) -> Result<i32, Failure> {
         flexplan::generate::generate(&spec)?
     };
     flexplan::input::write_plan_dir(&input, &out_dir)?;
+    let configuration = &input.configuration;
+    if !configuration.is_empty() {
+        let n_ordinary = configuration.first_class_item(input.items.len());
+        sayln!(
+            "wrote {} items and {} configurable products ({} planning classes), {} orders over {} {}s to {}",
+            n_ordinary,
+            configuration.products.len(),
+            configuration.classes.len(),
+            input.orders.len(),
+            input.horizon.periods,
+            input.horizon.bucket.as_str(),
+            out_dir.display()
+        );
+        return Ok(exit::OK);
+    }
     // The version-2 tables, for a flexible plan.
     let options = if flexible {
         format!(

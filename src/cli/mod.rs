@@ -321,6 +321,30 @@ struct GenerateArgs {
     /// quantities and joint order costs, setup families, unmet demand costs).
     #[arg(long, requires = "adversarial")]
     flexible: bool,
+    /// With --adversarial: a small plan with configurable products instead (1-2 products with
+    /// colour, size and design, blanks per colour and size, a `when` line, families with
+    /// placeholders, a partner route, forecasts with a mix, receipts naming a class; 2-4 weeks).
+    #[arg(long, requires = "adversarial", conflicts_with = "flexible")]
+    configurable: bool,
+    /// A print-on-demand storefront with configurable products instead (spec 1.5): tees,
+    /// hoodies and totes in --colours x --sizes with --designs designs, blanks from mills and a
+    /// wholesaler, a printer and a partner route; --orders, --periods (weeks), --start and
+    /// --seed apply.
+    #[arg(long, conflicts_with_all = ["adversarial", "items", "bucket", "routes", "subcontract", "suppliers",
+          "joint_order_cost", "families", "unmet_cost"])]
+    storefront: bool,
+    /// With --storefront: configurable products (>= 1), half tees, a quarter hoodies, a quarter totes.
+    #[arg(long, requires = "storefront", default_value_t = 50, value_parser = at_least_one)]
+    products: usize,
+    /// With --storefront: colours offered (1-16), the most popular first.
+    #[arg(long, requires = "storefront", default_value_t = 8, value_parser = at_least_one)]
+    colours: usize,
+    /// With --storefront: sizes of tees and hoodies (1-8), the most popular.
+    #[arg(long, requires = "storefront", default_value_t = 6, value_parser = at_least_one)]
+    sizes: usize,
+    /// With --storefront: distinct designs (>= 1).
+    #[arg(long, requires = "storefront", default_value_t = 10_000, value_parser = at_least_one)]
+    designs: usize,
     /// Output folder.
     out_dir: PathBuf,
 }

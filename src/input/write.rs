@@ -9,6 +9,20 @@
 //! value (ties: the smallest) in `resources.csv`, with the other periods as `capacity.csv`
 //! overrides.
 //!
+//! A plan with configurable products (spec section 1.5) is written as written, not as its
+//! expansion: `items.csv` holds the ordinary items (the items before
+//! [`Configuration::first_class_item`]) and then each product's row with its `attributes`
+//! (`colour;size;design`); `bom.csv` and `routings.csv` hold the ordinary rows and then the
+//! products' rows as written (placeholders, families with placeholders, a `when` column when
+//! some row has a condition); `routes.csv` the ordinary routes and then the products' routes
+//! with values of their own; `families.csv` the listed families
+//! ([`Configuration::listed_families`]) and then the rows with placeholders;
+//! `forecast.csv` the ordinary rows and then one row per period for each product with a
+//! forecast (zeros included, so that it keeps having one); `mix.csv` each product's shares;
+//! `orders.csv` the product an order names (`PlanInput::ordered_item`) with its options (an
+//! `options` column when some order has them); `receipts.csv` a class's receipts under its class
+//! id. Reading that folder expands the products into the same classes again.
+//!
 //! Every file is written to a temporary file in the same folder and then renamed over its
 //! final name, so a reader never sees half a file. Optional tables that a previous write left
 //! in the folder (`bom.csv`, ...) and that this plan does not have are removed, so that the
@@ -17,13 +31,13 @@
 use crate::error::Error;
 use crate::files::write_file_atomically;
 use crate::format::csv_field;
-use crate::input::{Item, LotTerms, PlanInput, Resource};
+use crate::input::{BomEdge, Configurable, Family, Item, LotTerms, Order, PlanInput, Resource, Routing};
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
 /// Names of the optional CSV tables this writer may produce.
-const OPTIONAL_TABLES: [&str; 10] = [
+const OPTIONAL_TABLES: [&str; 11] = [
     "bom.csv",
     "resources.csv",
     "capacity.csv",
@@ -34,6 +48,7 @@ const OPTIONAL_TABLES: [&str; 10] = [
     "families.csv",
     "receipts.csv",
     "forecast.csv",
+    "mix.csv",
 ];
 
 /// Writes `input` as a plan directory (spec section 1, CSV), creating `dir` if needed.
@@ -41,19 +56,21 @@ const OPTIONAL_TABLES: [&str; 10] = [
 /// Writes `plan.toml`, `items.csv` and `orders.csv` (header-only when there are no orders),
 /// and `bom.csv`, `resources.csv`, `capacity.csv`, `routings.csv`, `routes.csv` (routes with
 /// values of their own), `sources.csv`, `suppliers.csv` (when some supplier has a joint order
-/// cost), `families.csv`, `receipts.csv` and `forecast.csv` only when they have rows. An index out of range in `input` (which a
-/// validated input never has) is reported as an [`Error::Output`] of kind `InvalidInput`
-/// naming the file being written.
+/// cost), `families.csv`, `receipts.csv`, `forecast.csv` and `mix.csv` only when they have
+/// rows. Configurable products are written as written, not as their planning classes (the
+/// module doc). An index out of range in `input` (which a validated input never has) is
+/// reported as an [`Error::Output`] of kind `InvalidInput` naming the file being written.
 pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
     fs::create_dir_all(dir).map_err(|source| Error::Output { path: dir.to_path_buf(), source })?;
     let resource_bases: Vec<f64> =
         input.resources.iter().map(|resource| most_frequent_value(&resource.capacity)).collect();
+    let products = &input.configuration.products;
 
     let mut written: Vec<&str> = Vec::new();
     write_file_atomically(dir, "plan.toml", |out| write_plan_toml(input, out))?;
-    write_file_atomically(dir, "items.csv", |out| write_items(&input.items, out))?;
+    write_file_atomically(dir, "items.csv", |out| write_items(ordinary_items(input), products, out))?;
     write_file_atomically(dir, "orders.csv", |out| write_orders(input, out))?;
-    if !input.bom.is_empty() {
+    if ordinary_bom(input).next().is_some() || products.iter().any(|product| !product.bom.is_empty()) {
         write_file_atomically(dir, "bom.csv", |out| write_bom(input, out))?;
         written.push("bom.csv");
     }
@@ -67,11 +84,11 @@ pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
         })?;
         written.push("capacity.csv");
     }
-    if !input.routings.is_empty() {
+    if ordinary_routings(input).next().is_some() || products.iter().any(|product| !product.routings.is_empty()) {
         write_file_atomically(dir, "routings.csv", |out| write_routings(input, out))?;
         written.push("routings.csv");
     }
-    if input.routes.iter().any(|route| route.terms != LotTerms::default()) {
+    if route_rows(input).next().is_some() {
         write_file_atomically(dir, "routes.csv", |out| write_routes(input, out))?;
         written.push("routes.csv");
     }
@@ -83,21 +100,72 @@ pub fn write_plan_dir(input: &PlanInput, dir: &Path) -> Result<(), Error> {
         write_file_atomically(dir, "suppliers.csv", |out| write_suppliers(input, out))?;
         written.push("suppliers.csv");
     }
-    if !input.families.is_empty() {
+    if family_rows(input).next().is_some() {
         write_file_atomically(dir, "families.csv", |out| write_families(input, out))?;
         written.push("families.csv");
     }
     if !input.receipts.is_empty() {
-        let rows = input.receipts.iter().map(|r| (r.item, r.period, r.quantity));
-        write_file_atomically(dir, "receipts.csv", |out| write_item_period_rows(input, rows, out))?;
+        let rows = input.receipts.iter().map(|r| Ok((item_id(input, r.item)?, r.period, r.quantity)));
+        write_file_atomically(dir, "receipts.csv", |out| write_item_period_rows(rows, out))?;
         written.push("receipts.csv");
     }
-    if !input.forecast.is_empty() {
-        let rows = input.forecast.iter().map(|f| (f.item, f.period, f.quantity));
-        write_file_atomically(dir, "forecast.csv", |out| write_item_period_rows(input, rows, out))?;
+    if !input.forecast.is_empty() || products.iter().any(|product| !product.forecast.is_empty()) {
+        write_file_atomically(dir, "forecast.csv", |out| write_forecast(input, out))?;
         written.push("forecast.csv");
     }
+    if products.iter().any(|product| !product.mix.is_empty()) {
+        write_file_atomically(dir, "mix.csv", |out| write_mix(products, out))?;
+        written.push("mix.csv");
+    }
     remove_stale_tables(dir, &written)
+}
+
+/// The ordinary items: every item before the first planning class (spec section 1.5).
+fn ordinary_items(input: &PlanInput) -> &[Item] {
+    let n_ordinary = input.configuration.first_class_item(input.items.len());
+    input.items.get(..n_ordinary).unwrap_or(&input.items)
+}
+
+/// True when `item_idx` is a planning class (its rows are written as its product's).
+fn is_class(input: &PlanInput, item_idx: usize) -> bool {
+    item_idx >= input.configuration.first_class_item(input.items.len())
+}
+
+/// The BOM edges of ordinary parents (a class's edges are its product's lines).
+fn ordinary_bom(input: &PlanInput) -> impl Iterator<Item = &BomEdge> {
+    input.bom.iter().filter(|edge| !is_class(input, edge.parent))
+}
+
+/// The routing rows of ordinary items (a class's rows are its product's).
+fn ordinary_routings(input: &PlanInput) -> impl Iterator<Item = &Routing> {
+    input.routings.iter().filter(|routing| !is_class(input, routing.item))
+}
+
+/// The rows of `routes.csv`: (item, route, values) of every route with values of its own, the
+/// ordinary items' routes, then the products' (a class's routes are its product's).
+fn route_rows(input: &PlanInput) -> impl Iterator<Item = io::Result<(&str, &str, &LotTerms)>> {
+    let ordinary = input
+        .routes
+        .iter()
+        .filter(|route| !is_class(input, route.item) && route.terms != LotTerms::default())
+        .map(|route| Ok((item_id(input, route.item)?, route.id.as_str(), &route.terms)));
+    let products = input.configuration.products.iter().flat_map(|product| {
+        product
+            .routes
+            .iter()
+            .filter(|route| route.terms != LotTerms::default())
+            .map(move |route| Ok((product.item.id.as_str(), route.id.as_str(), &route.terms)))
+    });
+    ordinary.chain(products)
+}
+
+/// The rows of `families.csv`: the listed families (a plan without products lists all), then
+/// the rows with placeholders as written.
+fn family_rows(input: &PlanInput) -> impl Iterator<Item = &Family> {
+    let configuration = &input.configuration;
+    let listed = if configuration.is_empty() { input.families.len() } else { configuration.listed_families };
+    let listed = input.families.get(..listed).unwrap_or(&input.families);
+    listed.iter().chain(&configuration.family_templates)
 }
 
 /// Removes optional tables from an earlier write that this plan does not have.
@@ -278,14 +346,24 @@ impl ItemColumn {
     }
 }
 
-/// Writes `items.csv`: `item`, `kind`, then the optional columns some item does not default.
-fn write_items(items: &[Item], out: &mut dyn Write) -> io::Result<()> {
+/// Writes `items.csv`: `item`, `kind`, then the optional columns some item does not default;
+/// the ordinary `items`, then the configurable `products` with an `attributes` column (only
+/// when there are products).
+fn write_items(items: &[Item], products: &[Configurable], out: &mut dyn Write) -> io::Result<()> {
+    let rows = || {
+        let ordinary = items.iter().map(|item| (item, None));
+        ordinary.chain(products.iter().map(|product| (&product.item, Some(product.attributes.as_slice()))))
+    };
     let columns: Vec<ItemColumn> =
-        ItemColumn::ALL.into_iter().filter(|column| items.iter().any(|item| !column.is_default(item))).collect();
+        ItemColumn::ALL.into_iter().filter(|column| rows().any(|(item, _)| !column.is_default(item))).collect();
+    let with_attributes = !products.is_empty();
     let mut header = vec!["item", "kind"];
     header.extend(columns.iter().map(|column| column.name()));
+    if with_attributes {
+        header.push("attributes");
+    }
     write_header(out, &header)?;
-    for item in items {
+    for (item, attributes) in rows() {
         write_field(out, &item.id)?;
         out.write_all(b",")?;
         out.write_all(item.kind.as_str().as_bytes())?;
@@ -293,23 +371,48 @@ fn write_items(items: &[Item], out: &mut dyn Write) -> io::Result<()> {
             out.write_all(b",")?;
             column.write_cell(item, out)?;
         }
+        if with_attributes {
+            out.write_all(b",")?;
+            if let Some(attributes) = attributes {
+                write_field(out, &attributes.join(";"))?;
+            }
+        }
         out.write_all(b"\n")?;
     }
     Ok(())
 }
 
-/// Writes `orders.csv`; the `market` column only when some order has a market.
+/// The item an order names in `orders.csv`: its configurable product, else its item.
+fn ordered_item_id<'a>(input: &'a PlanInput, order: &Order) -> io::Result<&'a str> {
+    match &order.options {
+        Some(options) => {
+            let products = &input.configuration.products;
+            products
+                .get(options.product)
+                .map(|product| product.item.id.as_str())
+                .ok_or_else(|| bad_index("product", options.product, products.len()))
+        }
+        None => item_id(input, order.item),
+    }
+}
+
+/// Writes `orders.csv`; the `market` column only when some order has a market, `options` only
+/// when some order has options (an order of a configurable product names the product).
 fn write_orders(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     let with_market = input.orders.iter().any(|order| order.market.is_some());
+    let with_options = input.orders.iter().any(|order| order.options.is_some());
     let mut header = vec!["order_id", "item", "quantity", "due_date"];
     if with_market {
         header.push("market");
+    }
+    if with_options {
+        header.push("options");
     }
     write_header(out, &header)?;
     for order in &input.orders {
         write_field(out, &order.id)?;
         out.write_all(b",")?;
-        write_field(out, item_id(input, order.item)?)?;
+        write_field(out, ordered_item_id(input, order)?)?;
         out.write_all(b",")?;
         write_number(out, order.quantity)?;
         write!(out, ",{}", order.due_date)?;
@@ -319,20 +422,45 @@ fn write_orders(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
                 write_field(out, market)?;
             }
         }
+        if with_options {
+            out.write_all(b",")?;
+            if let Some(options) = &order.options {
+                write_field(out, &options.text)?;
+            }
+        }
         out.write_all(b"\n")?;
     }
     Ok(())
 }
 
-/// Writes `bom.csv`.
+/// Writes `bom.csv`: the ordinary edges, then the products' lines as written; `when` only when
+/// some line has a condition.
 fn write_bom(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
-    write_header(out, &["parent", "component", "quantity"])?;
-    for edge in &input.bom {
-        write_field(out, item_id(input, edge.parent)?)?;
+    let products = &input.configuration.products;
+    let with_when = products.iter().flat_map(|product| &product.bom).any(|line| !line.when.is_empty());
+    let mut header = vec!["parent", "component", "quantity"];
+    if with_when {
+        header.push("when");
+    }
+    write_header(out, &header)?;
+    let ordinary = ordinary_bom(input).map(|edge| -> io::Result<_> {
+        Ok((item_id(input, edge.parent)?, item_id(input, edge.component)?, edge.quantity, ""))
+    });
+    let lines = products.iter().flat_map(|product| {
+        let parent = product.item.id.as_str();
+        product.bom.iter().map(move |line| Ok((parent, line.component.as_str(), line.quantity, line.when.as_str())))
+    });
+    for row in ordinary.chain(lines) {
+        let (parent, component, quantity, when) = row?;
+        write_field(out, parent)?;
         out.write_all(b",")?;
-        write_field(out, item_id(input, edge.component)?)?;
+        write_field(out, component)?;
         out.write_all(b",")?;
-        write_number(out, edge.quantity)?;
+        write_number(out, quantity)?;
+        if with_when {
+            out.write_all(b",")?;
+            write_field(out, when)?;
+        }
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -418,16 +546,72 @@ fn route_id(input: &PlanInput, route_idx: usize) -> io::Result<&str> {
         .ok_or_else(|| bad_index("route", route_idx, input.routes.len()))
 }
 
+/// One row of `routings.csv` with its ids resolved: an ordinary item's row, or a configurable
+/// product's as written.
+struct RoutingRow<'a> {
+    item: &'a str,
+    route: Option<&'a str>,
+    resource: usize,
+    unit_time: f64,
+    setup_time: f64,
+    setup_cost: f64,
+    family: Option<&'a str>,
+    when: &'a str,
+}
+
+/// The rows of `routings.csv`: the ordinary items' rows, then the products' as written.
+fn routing_rows(input: &PlanInput) -> io::Result<Vec<RoutingRow<'_>>> {
+    let mut rows = Vec::new();
+    for routing in ordinary_routings(input) {
+        let route = routing.route.map(|route_idx| route_id(input, route_idx)).transpose()?;
+        let family = routing
+            .family
+            .map(|family_idx| {
+                let family = input.families.get(family_idx);
+                family
+                    .map(|family| family.id.as_str())
+                    .ok_or_else(|| bad_index("family", family_idx, input.families.len()))
+            })
+            .transpose()?;
+        rows.push(RoutingRow {
+            item: item_id(input, routing.item)?,
+            route,
+            resource: routing.resource,
+            unit_time: routing.unit_time,
+            setup_time: routing.setup_time,
+            setup_cost: routing.setup_cost,
+            family,
+            when: "",
+        });
+    }
+    for product in &input.configuration.products {
+        for row in &product.routings {
+            rows.push(RoutingRow {
+                item: &product.item.id,
+                route: row.route.as_deref(),
+                resource: row.resource,
+                unit_time: row.unit_time,
+                setup_time: row.setup_time,
+                setup_cost: row.setup_cost,
+                family: row.family.as_deref(),
+                when: &row.when,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 /// Writes `routings.csv`; each of `unit_time`, `setup_time`, `setup_cost` only when some
-/// routing has a non-zero value in it, `route` (after `item`) and `family` (last) only when
-/// some routing names one.
+/// routing has a non-zero value in it, `route` (after `item`), `family` and `when` (last) only
+/// when some routing names one.
 fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
-    let routings = &input.routings;
+    let routings = routing_rows(input)?;
     let with_route = routings.iter().any(|r| r.route.is_some());
     let with_unit_time = routings.iter().any(|r| r.unit_time != 0.0);
     let with_setup_time = routings.iter().any(|r| r.setup_time != 0.0);
     let with_setup_cost = routings.iter().any(|r| r.setup_cost != 0.0);
     let with_family = routings.iter().any(|r| r.family.is_some());
+    let with_when = routings.iter().any(|r| !r.when.is_empty());
     let mut header = vec!["item"];
     if with_route {
         header.push("route");
@@ -438,13 +622,16 @@ fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     if with_family {
         header.push("family");
     }
+    if with_when {
+        header.push("when");
+    }
     write_header(out, &header)?;
-    for routing in routings {
-        write_field(out, item_id(input, routing.item)?)?;
+    for routing in &routings {
+        write_field(out, routing.item)?;
         out.write_all(b",")?;
         if with_route {
-            if let Some(route_idx) = routing.route {
-                write_field(out, route_id(input, route_idx)?)?;
+            if let Some(route) = routing.route {
+                write_field(out, route)?;
             }
             out.write_all(b",")?;
         }
@@ -458,12 +645,10 @@ fn write_routings(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
             out.write_all(b",")?;
             write_number(out, *value)?;
         }
-        if with_family {
-            out.write_all(b",")?;
-            if let Some(family_idx) = routing.family {
-                let family = input.families.get(family_idx);
-                let id = family.ok_or_else(|| bad_index("family", family_idx, input.families.len()))?;
-                write_field(out, &id.id)?;
+        for (on, text) in [(with_family, routing.family.unwrap_or("")), (with_when, routing.when)] {
+            if on {
+                out.write_all(b",")?;
+                write_field(out, text)?;
             }
         }
         out.write_all(b"\n")?;
@@ -538,18 +723,19 @@ impl TermColumns {
     }
 }
 
-/// Writes `routes.csv`: one row per route with values of its own.
+/// Writes `routes.csv`: one row per route with values of its own, the ordinary items' and then
+/// the products'.
 fn write_routes(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
-    let own = || input.routes.iter().filter(|route| route.terms != LotTerms::default());
-    let columns = TermColumns::used_by(own().map(|route| &route.terms));
+    let rows = route_rows(input).collect::<io::Result<Vec<_>>>()?;
+    let columns = TermColumns::used_by(rows.iter().map(|(_, _, terms)| *terms));
     let mut header = vec!["item", "route"];
     header.extend(columns.names());
     write_header(out, &header)?;
-    for route in own() {
-        write_field(out, item_id(input, route.item)?)?;
+    for (item, route, terms) in rows {
+        write_field(out, item)?;
         out.write_all(b",")?;
-        write_field(out, &route.id)?;
-        columns.write_cells(&route.terms, out)?;
+        write_field(out, route)?;
+        columns.write_cells(terms, out)?;
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -600,10 +786,11 @@ fn write_suppliers(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `families.csv`; `setup_time` and `setup_cost` only when some family has one.
+/// Writes `families.csv` ([`family_rows`]); `setup_time` and `setup_cost` only when some
+/// family has one.
 fn write_families(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
-    let with_setup_time = input.families.iter().any(|family| family.setup_time != 0.0);
-    let with_setup_cost = input.families.iter().any(|family| family.setup_cost != 0.0);
+    let with_setup_time = family_rows(input).any(|family| family.setup_time != 0.0);
+    let with_setup_cost = family_rows(input).any(|family| family.setup_cost != 0.0);
     let mut header = vec!["family", "resource"];
     if with_setup_time {
         header.push("setup_time");
@@ -612,7 +799,7 @@ fn write_families(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
         header.push("setup_cost");
     }
     write_header(out, &header)?;
-    for family in &input.families {
+    for family in family_rows(input) {
         write_field(out, &family.id)?;
         out.write_all(b",")?;
         write_field(out, resource_id(input, family.resource)?)?;
@@ -627,15 +814,44 @@ fn write_families(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `forecast.csv`: the ordinary items' rows, then one row per period for each product
+/// with a forecast (zeros included: the product keeps having a forecast, so its mix applies).
+fn write_forecast(input: &PlanInput, out: &mut dyn Write) -> io::Result<()> {
+    let ordinary = input.forecast.iter().map(|f| Ok((item_id(input, f.item)?, f.period, f.quantity)));
+    let products = input.configuration.products.iter().flat_map(|product| {
+        let id = product.item.id.as_str();
+        product.forecast.iter().enumerate().map(move |(period, &quantity)| Ok((id, period, quantity)))
+    });
+    write_item_period_rows(ordinary.chain(products), out)
+}
+
+/// Writes `mix.csv`: each product's shares, in the order read.
+fn write_mix(products: &[Configurable], out: &mut dyn Write) -> io::Result<()> {
+    write_header(out, &["item", "attribute", "value", "share"])?;
+    for product in products {
+        for share in &product.mix {
+            write_field(out, &product.item.id)?;
+            out.write_all(b",")?;
+            write_field(out, &share.attribute)?;
+            out.write_all(b",")?;
+            write_field(out, &share.value)?;
+            out.write_all(b",")?;
+            write_number(out, share.share)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes an `item, period, quantity` table (receipts, forecast) with 1-based periods.
-fn write_item_period_rows(
-    input: &PlanInput,
-    rows: impl Iterator<Item = (usize, usize, f64)>,
+fn write_item_period_rows<'a>(
+    rows: impl Iterator<Item = io::Result<(&'a str, usize, f64)>>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     write_header(out, &["item", "period", "quantity"])?;
-    for (item_idx, period, quantity) in rows {
-        write_field(out, item_id(input, item_idx)?)?;
+    for row in rows {
+        let (item, period, quantity) = row?;
+        write_field(out, item)?;
         write!(out, ",{},", period + 1)?;
         write_number(out, quantity)?;
         out.write_all(b"\n")?;

@@ -553,6 +553,56 @@ fn generate_flexible_adversarial_writes_a_version_2_plan_that_check_accepts() {
     assert!(stderr(&output).contains("--adversarial"), "{}", stderr(&output));
 }
 
+/// `generate --storefront` writes a plan with configurable products as written (items with
+/// attributes, bom and routing lines with placeholders and `when`, orders with options), the
+/// same files for the same seed, that `check` accepts; its flags need `--storefront`, a spec
+/// the generator cannot serve exits 1. `--adversarial --configurable` writes a small one.
+#[test]
+fn generate_storefront_writes_a_configured_plan_that_check_accepts() {
+    let tmp = temp_dir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let args = |dir: &Path| -> Vec<String> {
+        let flags =
+            "generate --storefront --seed 2 --products 4 --colours 3 --sizes 2 --designs 30 --orders 300 --periods 6";
+        let mut args: Vec<String> = flags.split(' ').map(str::to_string).collect();
+        args.push(path_arg(dir).to_string());
+        args
+    };
+    for dir in [&a, &b] {
+        let args = args(dir);
+        let output = flexplan(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_exit(&output, code::OK);
+        assert!(stdout(&output).contains("4 configurable products"), "{}", stdout(&output));
+    }
+    let files = snapshot(&a);
+    assert!(files == snapshot(&b), "same seed, different files");
+    assert_eq!(csv_row_count(&a.join("orders.csv")), 300);
+    let attributes = csv_column(&a.join("items.csv"), "attributes");
+    assert_eq!(
+        attributes.iter().filter(|v| !v.is_empty()).collect::<Vec<_>>(),
+        ["colour;size;design", "colour;size;design", "colour;size;design", "colour;design"]
+    );
+    assert!(csv_column(&a.join("orders.csv"), "options").iter().all(|o| o.starts_with("colour=")));
+    assert!(csv_column(&a.join("bom.csv"), "component").iter().any(|c| c == "BLANK-TEE-{colour}-{size}"));
+    assert!(csv_column(&a.join("routings.csv"), "when").iter().any(|w| w == "colour=black|navy"));
+    assert_exit(&flexplan(&["check", path_arg(&a)]), code::OK);
+
+    let other = tmp.path().join("other");
+    assert_exit(&flexplan(&["generate", "--products", "4", path_arg(&other)]), code::USAGE);
+    assert_exit(&flexplan(&["generate", "--storefront", "--items", "4", path_arg(&other)]), code::USAGE);
+    let output = flexplan(&["generate", "--storefront", "--colours", "17", path_arg(&other)]);
+    assert_exit(&output, code::ERROR);
+    assert!(stderr(&output).contains("at most 16 colours"), "{}", stderr(&output));
+    assert!(!other.exists());
+
+    let small = tmp.path().join("small");
+    let output = flexplan(&["generate", "--adversarial", "--configurable", "--seed", "3", path_arg(&small)]);
+    assert_exit(&output, code::OK);
+    assert!(stdout(&output).contains("configurable product"), "{}", stdout(&output));
+    assert_exit(&flexplan(&["check", path_arg(&small)]), code::OK);
+    assert_exit(&flexplan(&["generate", "--configurable", path_arg(&other)]), code::USAGE);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Parquet output
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ fn assert_same_plan(back: &PlanInput, original: &PlanInput, what: &str) {
     assert_eq!(back.sources, original.sources, "{what}: sources");
     assert_eq!(back.suppliers, original.suppliers, "{what}: suppliers");
     assert_eq!(back.families, original.families, "{what}: families");
+    assert_eq!(back.configuration, original.configuration, "{what}: configuration");
     assert!(back == original, "{what}: plans differ");
 }
 
@@ -382,4 +383,99 @@ fn a_version_1_plan_is_written_without_the_version_2_tables() {
     assert!(!items.contains("unmet_cost"), "{items}");
     let back = read_plan_dir(&dir).expect("read back");
     assert_same_plan(&back, &plan, "version-1 plan over a version-2 folder");
+}
+
+/// `input` with the `row` of every configurable product's bom and routing line set to 0: the
+/// rows the lines were read from, which a written folder numbers afresh.
+fn without_rows(mut input: PlanInput) -> PlanInput {
+    for product in &mut input.configuration.products {
+        product.bom.iter_mut().for_each(|line| line.row = 0);
+        product.routings.iter_mut().for_each(|row| row.row = 0);
+    }
+    input
+}
+
+/// The objective `plan` reaches on `input` (gap 0).
+fn optimum(input: &PlanInput) -> f64 {
+    let bom = flexplan::input::bom::BomGraph::new(input).expect("an acyclic BOM");
+    let options = flexplan::plan::SolveOptions { mip_gap: 0.0, ..Default::default() };
+    let outcome = flexplan::plan::plan(input, &bom, &options).expect("the solve runs");
+    assert_eq!(outcome.status, flexplan::plan::SolveStatus::Optimal);
+    outcome.costs.expect("a plan").total()
+}
+
+#[test]
+fn the_configurable_fixture_is_written_as_written_and_reads_back_as_the_same_plan() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/configurable");
+    let first = read_plan_dir(&fixture).expect("the configurable fixture is valid");
+    let (second, tmp) = write_and_read(&first);
+    assert_same_plan(&without_rows(second.clone()), &without_rows(first.clone()), "configurable read -> write -> read");
+    let dir = tmp.path().join("plan");
+    let read = |name: &str| fs::read_to_string(dir.join(name)).unwrap_or_else(|e| format!("<{name}: {e}>"));
+    // The product as written: its row with its attributes after the ordinary items, its lines
+    // with placeholders and conditions, its route's values, its forecast for every period and
+    // its mix; the orders name the product with their options; the receipt names its class.
+    assert_eq!(
+        read("items.csv"),
+        "item,kind,unit_cost,holding_cost,backlog_cost,order_cost,attributes\n\
+         BLANK-navy-M,buy,1,0.1,,1,\n\
+         BLANK-white-M,buy,1,0.1,,1,\n\
+         BLANK-navy-L,buy,1,0.1,,1,\n\
+         BLANK-white-L,buy,1,0.1,,1,\n\
+         INK-WHITE,buy,0.5,0.01,,0,\n\
+         TEE,make,2,0.5,5,3,colour;size;design\n"
+    );
+    assert_eq!(
+        read("bom.csv"),
+        "parent,component,quantity,when\nTEE,BLANK-{colour}-{size},1,\nTEE,INK-WHITE,0.1,colour=navy\n"
+    );
+    assert_eq!(
+        read("routings.csv"),
+        "item,route,resource,unit_time,setup_time,setup_cost,family,when\n\
+         TEE,DTG,PRINTER,0.5,1,10,DTG-{colour},\n\
+         TEE,DTG,PRINTER,0.2,0,0,WHITE-BASE,colour=navy\n\
+         TEE,PARTNER,PARTNER,1,0,0,,\n"
+    );
+    assert_eq!(read("routes.csv"), "item,route,unit_cost,lead_time\nTEE,PARTNER,6,1\n");
+    assert_eq!(
+        read("families.csv"),
+        "family,resource,setup_time,setup_cost\nWHITE-BASE,PRINTER,1,5\nDTG-{colour},PRINTER,2,20\n"
+    );
+    assert_eq!(read("forecast.csv"), "item,period,quantity\nTEE,1,0\nTEE,2,0\nTEE,3,40\nTEE,4,0\n");
+    assert_eq!(
+        read("mix.csv"),
+        "item,attribute,value,share\nTEE,colour,navy,0.6\nTEE,colour,white,0.4\nTEE,size,M,0.5\nTEE,size,L,0.5\n\
+         TEE,design,D-1,1\n"
+    );
+    assert_eq!(
+        read("orders.csv"),
+        "order_id,item,quantity,due_date,market,options\n\
+         O1,TEE,10,2026-01-12,US,colour=navy;size=M;design=D-1\n\
+         O2,TEE,5,2026-01-13,DE,colour=navy;size=M;design=D-2\n\
+         O3,TEE,7,2026-01-20,,colour=white;size=L;design=D-1\n\
+         O4,TEE,3,2026-01-21,JP,colour=navy;size=L;design=D-3\n\
+         O5,INK-WHITE,1,2026-01-21,,\n"
+    );
+    assert_eq!(read("receipts.csv"), "item,period,quantity\nTEE[colour=white;size=M],1,2\n");
+
+    // Written again, the folder is the same byte for byte; both plan to the same optimum.
+    let again = tmp.path().join("again");
+    write_plan_dir(&second, &again).expect("write again");
+    assert_eq!(snapshot(&dir), snapshot(&again));
+    let (a, b) = (optimum(&first), optimum(&second));
+    assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "objective {a} from the fixture, {b} from the written folder");
+}
+
+#[test]
+fn a_configured_plan_over_an_ordinary_one_leaves_no_stale_mix_and_back() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/configurable");
+    let configured = read_plan_dir(&fixture).expect("the configurable fixture is valid");
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("plan");
+    write_plan_dir(&configured, &dir).expect("write the configured plan");
+    assert!(dir.join("mix.csv").exists());
+    write_plan_dir(&unicode_plan(), &dir).expect("write an ordinary plan over it");
+    assert!(!dir.join("mix.csv").exists(), "a stale mix.csv would make the ordinary plan invalid");
+    let back = read_plan_dir(&dir).expect("read the ordinary plan");
+    assert_same_plan(&back, &unicode_plan(), "ordinary plan over a configured one");
 }
