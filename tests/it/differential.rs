@@ -3,20 +3,23 @@
 //! plain big-M), on the adversarial plans of [`flexplan::generate::generate_adversarial`]
 //! (version 1), on the flexible adversarial plans of
 //! [`flexplan::generate::generate_flexible_adversarial`] (version 2: routes, a partner,
-//! make-or-buy, suppliers, families, unmet cost) and on a few small plans of the ordinary
-//! generator.
+//! make-or-buy, suppliers, families, unmet cost), on plans with configurable products of
+//! [`flexplan::generate::generate_configurable_adversarial`] (the reference solves the
+//! checker's own expansion into planning classes, `validate::resolve_configuration`, the
+//! planner the reader's) and on a few small plans of the ordinary generator.
 //!
 //! For every plan: both must agree on feasibility; when feasible, the planner must prove
 //! optimality and its cost must equal the reference optimum within 1e-6 relative; and the
 //! plan it writes must pass [`flexplan::validate::validate_plan`]. Every mismatch over all seeds is
 //! collected and reported at the end (seed, kind, numbers).
 //!
-//! The default tests run 500 adversarial and 500 flexible seeds. Longer runs (count from
+//! The default tests run 500 adversarial, 500 flexible, 500 replanned and 500 configured seeds. Longer runs (count from
 //! `FLEXPLAN_DIFF_CASES`, default 5000; first seed from `FLEXPLAN_DIFF_SEED`, default 0):
 //!
 //! ```text
 //! FLEXPLAN_DIFF_CASES=30000 cargo test --test it differential_long -- --ignored --nocapture
 //! FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_flexible_long -- --ignored --nocapture
+//! FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_configured_long -- --ignored --nocapture
 //! ```
 //!
 //! The dev profile is meant: HiGHS is built optimised there too (Cargo.toml), 30,000 plans take
@@ -25,7 +28,8 @@
 
 use crate::common::reference::{solve_reference, RefOption, ReferenceSolution};
 use flexplan::generate::{
-    generate, generate_adversarial, generate_flexible_adversarial, AdversarialSpec, GenerateSpec,
+    generate, generate_adversarial, generate_configurable_adversarial, generate_flexible_adversarial, AdversarialSpec,
+    ConfigurableSpec, GenerateSpec,
 };
 use flexplan::grid::Grid;
 use flexplan::input::bom::BomGraph;
@@ -258,13 +262,35 @@ fn replanned(seed: u64) -> PlanInput {
     input
 }
 
-/// The plans a run draws: the version-1 adversarial plans, the flexible ones, or either
-/// replanned against a drawn previous plan.
+/// The plan with configurable products of `seed` (`generate_configurable_adversarial`).
+fn configured(seed: u64) -> PlanInput {
+    let spec = ConfigurableSpec::for_seed(seed);
+    generate_configurable_adversarial(&spec).unwrap_or_else(|error| panic!("configured {spec:?}: {error}"))
+}
+
+/// The comparison for a plan with configurable products: the planner plans the reader's
+/// expansion into planning classes; the reference model solves the checker's own expansion
+/// (`validate::resolve_configuration`, written from the spec apart from the reader's), so the
+/// classes, their resolved rows and the demand spread by the mix are checked too. A problem
+/// the checker finds in resolving the plan is a mismatch.
+fn compare_configured(case: &str, input: &PlanInput) -> (bool, Vec<Mismatch>) {
+    let expansion = flexplan::validate::resolve_configuration(input);
+    if !expansion.problems.is_empty() || !expansion.unresolved_orders.is_empty() {
+        let detail = format!("{:?} {:?}", expansion.problems, expansion.unresolved_orders);
+        return (false, vec![Mismatch { case: case.to_string(), kind: Kind::CheckFailed, detail }]);
+    }
+    let reference = solve_reference(&expansion.input);
+    (reference.is_some(), compare_with(case, input, reference.as_ref()))
+}
+
+/// The plans a run draws: the version-1 adversarial plans, the flexible ones, either
+/// replanned against a drawn previous plan, or plans with configurable products.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Plans {
     Adversarial,
     Flexible,
     Replanned,
+    Configured,
 }
 
 impl Plans {
@@ -274,6 +300,7 @@ impl Plans {
             Plans::Adversarial => adversarial(seed),
             Plans::Flexible => flexible(seed),
             Plans::Replanned => replanned(seed),
+            Plans::Configured => configured(seed),
         }
     }
 
@@ -283,12 +310,16 @@ impl Plans {
             Plans::Adversarial => format!("seed {seed}"),
             Plans::Flexible => format!("flexible seed {seed}"),
             Plans::Replanned => format!("replanned seed {seed}"),
+            Plans::Configured => format!("configured seed {seed}"),
         }
     }
 
     /// Compares the planner with the reference on the plan of `seed`.
     fn compare(self, seed: u64) -> (bool, Vec<Mismatch>) {
-        compare(&self.case(seed), &self.plan(seed))
+        match self {
+            Plans::Configured => compare_configured(&self.case(seed), &self.plan(seed)),
+            _ => compare(&self.case(seed), &self.plan(seed)),
+        }
     }
 }
 
@@ -478,6 +509,25 @@ fn planner_matches_the_reference_on_replanned_plans() {
     eprintln!("{}", summary.report());
     assert!(summary.feasible >= DEFAULT_CASES / 5, "too few feasible plans: {}", summary.feasible);
     assert!(summary.mismatches.is_empty(), "{}", summary.report());
+}
+
+#[test]
+fn planner_matches_the_reference_on_configured_plans() {
+    let summary = run(Plans::Configured, &seeds(0, DEFAULT_CASES));
+    eprintln!("{}", summary.report());
+    assert!(summary.feasible >= DEFAULT_CASES / 2, "too few feasible plans: {}", summary.feasible);
+    assert!(summary.mismatches.is_empty(), "{}", summary.report());
+}
+
+#[test]
+#[ignore = "long run: FLEXPLAN_DIFF_CASES=5000 cargo test --test it differential_configured_long -- --ignored --nocapture"]
+fn differential_configured_long() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name).ok().map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}={v}: not a number")))
+    };
+    let summary = run(Plans::Configured, &seeds(env("FLEXPLAN_DIFF_SEED", 0), env("FLEXPLAN_DIFF_CASES", 5000)));
+    println!("{}", summary.report());
+    assert!(summary.mismatches.is_empty(), "{} mismatches (listed above)", summary.mismatches.len());
 }
 
 #[test]
