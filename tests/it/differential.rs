@@ -13,7 +13,8 @@
 //! plan it writes must pass [`flexplan::validate::validate_plan`]. Every mismatch over all seeds is
 //! collected and reported at the end (seed, kind, numbers).
 //!
-//! The default tests run 500 adversarial, 500 flexible, 500 replanned and 500 configured seeds. Longer runs (count from
+//! The default tests run 500 adversarial, 500 flexible, 500 replanned and 500 configured
+//! seeds. Longer runs (count from
 //! `FLEXPLAN_DIFF_CASES`, default 5000; first seed from `FLEXPLAN_DIFF_SEED`, default 0):
 //!
 //! ```text
