@@ -1,5 +1,6 @@
 //! An analyst's program: the orders come from the analyst's own code (here a small export of a
-//! web shop's open orders, built as a polars `DataFrame`), the rest of the factory from the
+//! web shop's open orders with the options each shopper chose, built as a polars `DataFrame`
+//! with one `opt_<attribute>` column per attribute), the rest of the factory from the
 //! bundled plan directory. The frame is handed to flexplan, planned, and the promised ship
 //! periods are printed.
 //!
@@ -16,36 +17,106 @@ use polars::prelude::{Column, DataFrame, DataType};
 use std::error::Error;
 use std::path::Path;
 
-/// One open order as the shop exports it.
+/// One open order as the shop exports it: the product, then one column per attribute the
+/// shopper chose (a storefront export's `opt_<attribute>` columns).
 struct ShopOrder {
     order_id: &'static str,
     item: &'static str,
+    colour: &'static str,
+    size: Option<&'static str>,
+    design: &'static str,
     quantity: i64,
     due_date: (i32, u32, u32),
     market: Option<&'static str>,
 }
 
-/// Open orders of the next weeks (items from `data/example/items.csv`).
-const SHOP_ORDERS: [ShopOrder; 10] = [
-    ShopOrder { order_id: "WEB-1001", item: "TEE-SUNSET", quantity: 12, due_date: (2026, 1, 7), market: Some("JP") },
-    ShopOrder { order_id: "WEB-1002", item: "HOODIE-WAVE", quantity: 4, due_date: (2026, 1, 9), market: Some("DE") },
-    ShopOrder { order_id: "WEB-1003", item: "TOTE-CITYMAP", quantity: 30, due_date: (2026, 1, 14), market: Some("FR") },
-    ShopOrder { order_id: "WEB-1004", item: "TEE-KANJI", quantity: 25, due_date: (2026, 1, 16), market: Some("US") },
+/// Open orders of the next weeks (products of `data/example/items.csv`: TEE and HOODIE have a
+/// colour, a size and a design, TOTE a colour and a design).
+const SHOP_ORDERS: [ShopOrder; 8] = [
+    ShopOrder {
+        order_id: "WEB-1001",
+        item: "TEE",
+        colour: "black",
+        size: Some("M"),
+        design: "SUNSET",
+        quantity: 12,
+        due_date: (2026, 1, 7),
+        market: Some("JP"),
+    },
+    ShopOrder {
+        order_id: "WEB-1002",
+        item: "HOODIE",
+        colour: "heather",
+        size: Some("L"),
+        design: "WAVE",
+        quantity: 4,
+        due_date: (2026, 1, 9),
+        market: Some("DE"),
+    },
+    ShopOrder {
+        order_id: "WEB-1003",
+        item: "TOTE",
+        colour: "natural",
+        size: None,
+        design: "CITYMAP",
+        quantity: 30,
+        due_date: (2026, 1, 14),
+        market: Some("FR"),
+    },
+    ShopOrder {
+        order_id: "WEB-1004",
+        item: "TEE",
+        colour: "black",
+        size: Some("M"),
+        design: "KANJI",
+        quantity: 25,
+        due_date: (2026, 1, 16),
+        market: Some("US"),
+    },
     ShopOrder {
         order_id: "WEB-1005",
-        item: "HOODIE-MOUNTAIN",
+        item: "HOODIE",
+        colour: "black",
+        size: Some("XL"),
+        design: "MOUNTAIN",
         quantity: 8,
         due_date: (2026, 1, 21),
         market: Some("JP"),
     },
-    ShopOrder { order_id: "WEB-1006", item: "TEE-SUNSET", quantity: 40, due_date: (2026, 1, 28), market: None },
-    ShopOrder { order_id: "WEB-1007", item: "TOTE-BOTANICA", quantity: 15, due_date: (2026, 2, 4), market: Some("DE") },
-    ShopOrder { order_id: "WEB-1008", item: "HOODIE-WAVE", quantity: 10, due_date: (2026, 2, 11), market: Some("US") },
-    ShopOrder { order_id: "WEB-1009", item: "TEE-KANJI", quantity: 6, due_date: (2026, 2, 18), market: Some("FR") },
-    ShopOrder { order_id: "WEB-1010", item: "TOTE-CITYMAP", quantity: 20, due_date: (2026, 3, 4), market: Some("JP") },
+    ShopOrder {
+        order_id: "WEB-1006",
+        item: "TEE",
+        colour: "white",
+        size: Some("S"),
+        design: "SUNSET",
+        quantity: 40,
+        due_date: (2026, 1, 28),
+        market: None,
+    },
+    ShopOrder {
+        order_id: "WEB-1007",
+        item: "TOTE",
+        colour: "black",
+        size: None,
+        design: "BOTANICA",
+        quantity: 15,
+        due_date: (2026, 2, 4),
+        market: Some("DE"),
+    },
+    ShopOrder {
+        order_id: "WEB-1008",
+        item: "HOODIE",
+        colour: "heather",
+        size: Some("L"),
+        design: "WAVE",
+        quantity: 10,
+        due_date: (2026, 2, 11),
+        market: Some("US"),
+    },
 ];
 
-/// The orders as a frame with the columns of `orders.csv`; `due_date` is a polars Date column.
+/// The orders as a frame with the columns of `orders.csv` and the shop's `opt_colour`,
+/// `opt_size` and `opt_design`; `due_date` is a polars Date column.
 fn orders_frame(orders: &[ShopOrder]) -> Result<DataFrame, Box<dyn Error>> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
     let mut days_since_epoch = Vec::with_capacity(orders.len());
@@ -63,6 +134,9 @@ fn orders_frame(orders: &[ShopOrder]) -> Result<DataFrame, Box<dyn Error>> {
             Column::new("quantity".into(), orders.iter().map(|o| o.quantity).collect::<Vec<_>>()),
             due_date,
             Column::new("market".into(), orders.iter().map(|o| o.market).collect::<Vec<_>>()),
+            Column::new("opt_colour".into(), orders.iter().map(|o| o.colour).collect::<Vec<_>>()),
+            Column::new("opt_size".into(), orders.iter().map(|o| o.size).collect::<Vec<_>>()),
+            Column::new("opt_design".into(), orders.iter().map(|o| o.design).collect::<Vec<_>>()),
         ],
     )?;
     Ok(frame)
@@ -95,16 +169,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         let Some(order) = input.orders.get(promise.order_idx) else {
             continue;
         };
-        let item = input.items.get(order.item).map_or("?", |item| item.id.as_str());
+        // The planning class: a configuration up to the attributes that change the work.
+        let class = input.items.get(order.item).map_or("?", |item| item.id.as_str());
         let promised = match promise.promised_period {
             Some(t) => format!("ships in period {} ({} late)", t + 1, promise.periods_late().unwrap_or(0)),
             None => "not shipped within the horizon".to_string(),
         };
         println!(
-            "  {:<9} {:>3} x {:<16} due period {}, {promised}",
+            "  {:<9} {:>3} x {:<32} due period {}, {promised}",
             order.id,
             order.quantity,
-            item,
+            class,
             promise.due_period + 1
         );
     }

@@ -176,6 +176,29 @@ fn csv_column(path: &Path, name: &str) -> Vec<String> {
     rows.into_iter().map(|mut r| r.swap_remove(c)).collect()
 }
 
+/// The example's planning classes, worked out from its tables alone: one per product and the
+/// colour and size its orders name (a tote has no size; designs make no class). Returns the
+/// number of classes and how many of them are dark (navy or black: one more BOM line, the
+/// white underbase ink).
+fn example_classes() -> (usize, usize) {
+    let items = csv_column(&example_dir().join("orders.csv"), "item");
+    let options = csv_column(&example_dir().join("orders.csv"), "options");
+    let mut classes = std::collections::BTreeSet::new();
+    for (item, options) in items.iter().zip(&options) {
+        let value = |name: &str| {
+            options.split(';').find_map(|pair| pair.strip_prefix(&format!("{name}="))).unwrap_or("").to_string()
+        };
+        classes.insert((item.clone(), value("colour"), value("size")));
+    }
+    let dark = classes.iter().filter(|(_, colour, _)| colour == "navy" || colour == "black").count();
+    (classes.len(), dark)
+}
+
+/// The number of configurable products of the example (items.csv rows with `attributes`).
+fn example_products() -> usize {
+    csv_column(&example_dir().join("items.csv"), "attributes").iter().filter(|a| !a.is_empty()).count()
+}
+
 /// Generates a synthetic plan directory with the binary.
 fn generate(dir: &Path, seed: u64, items: usize, orders: usize, periods: usize) {
     let output = flexplan(&[
@@ -233,8 +256,9 @@ fn plan_on_the_example_writes_the_five_spec_files_and_validate_accepts_them() {
     }
 
     // Row counts follow from the input tables: one inventory row per item and period, one
-    // resource row per resource and period, one promise per order inside the horizon.
-    let n_items = csv_row_count(&example_dir().join("items.csv"));
+    // resource row per resource and period, one promise per order inside the horizon. The
+    // configurable products are planned as their classes.
+    let n_items = csv_row_count(&example_dir().join("items.csv")) - example_products() + example_classes().0;
     let n_resources = csv_row_count(&example_dir().join("resources.csv"));
     let n_orders = csv_row_count(&example_dir().join("orders.csv"));
     let n_periods = 12; // data/example/plan.toml
@@ -284,13 +308,19 @@ fn check_on_the_example_exits_0_and_its_json_counts_match_the_input_tables() {
     assert_exit(&json, code::OK);
     let report: Value = serde_json::from_str(&stdout(&json)).expect("check --format json prints JSON");
 
+    // Items: the ordinary rows of items.csv and the classes of the configurable products
+    // (make items); BOM edges: per class its blank, the CMYK ink and the mailer, and the white
+    // ink for a dark colour (the example's bom.csv has only the products' lines).
     let kinds = csv_column(&example_dir().join("items.csv"), "kind");
-    let n_make = kinds.iter().filter(|k| k.as_str() == "make").count() as u64;
-    let n_buy = kinds.iter().filter(|k| k.as_str() == "buy").count() as u64;
-    assert_eq!(report["items"]["total"].as_u64(), Some(kinds.len() as u64));
-    assert_eq!(report["items"]["make"].as_u64(), Some(n_make));
-    assert_eq!(report["items"]["buy"].as_u64(), Some(n_buy));
-    assert_eq!(report["bom"]["edges"].as_u64(), Some(csv_row_count(&example_dir().join("bom.csv")) as u64));
+    let (classes, dark) = example_classes();
+    let products = example_products();
+    let n_make = kinds.iter().filter(|k| k.as_str() == "make").count() - products + classes;
+    let n_buy = kinds.iter().filter(|k| k.as_str() == "buy").count();
+    assert_eq!(report["items"]["total"].as_u64(), Some((kinds.len() - products + classes) as u64));
+    assert_eq!(report["items"]["make"].as_u64(), Some(n_make as u64));
+    assert_eq!(report["items"]["buy"].as_u64(), Some(n_buy as u64));
+    assert_eq!(report["bom"]["edges"].as_u64(), Some((3 * classes + dark) as u64));
+    assert_eq!(report["products"].as_array().map(Vec::len), Some(products));
     assert_eq!(report["resources"].as_u64(), Some(csv_row_count(&example_dir().join("resources.csv")) as u64));
 
     // Orders: count them by due date against the horizon 2026-01-05 + 12 weeks, by hand.

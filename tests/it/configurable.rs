@@ -255,5 +255,8 @@ fn orders_frame_with_attribute_columns() {
     )
     .expect("a frame");
     let error = flexplan::input::read_plan_dir_with_orders(&base, &twice).expect_err("refused").to_string();
-    assert!(error.contains("<orders frame>, row 2, column opt_colour, value \"white\": attribute colour is given twice"), "{error}");
+    assert!(
+        error.contains("<orders frame>, row 2, column opt_colour, value \"white\": attribute colour is given twice"),
+        "{error}"
+    );
 }

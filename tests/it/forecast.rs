@@ -383,15 +383,24 @@ fn quantiles_are_ordered_and_safety_stock_matches_the_p95_for_a_single_series() 
 
 // ------------------------------------------------------------------------------ into the plan
 
+/// Copies the files of `from` (not its folders) into `to`.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read_dir") {
         let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
     }
 }
 
-/// 26 weeks of order history before the example's horizon (which starts Monday 2026-01-05), for
+/// The flexible factory plan case (one item per design: `TEE-SUNSET`, `TOTE-BOTANICA`, ...),
+/// the bundled example before it became configure-to-order.
+fn flexible_factory() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plans/flexible_factory")
+}
+
+/// 26 weeks of order history before the flexible factory's horizon (which starts Monday 2026-01-05), for
 /// the two tote bags: a deterministic pattern, one item every week, one every other week.
 fn example_history() -> DataFrame {
     let start = NaiveDate::from_ymd_opt(2025, 7, 7).unwrap();
@@ -420,7 +429,7 @@ fn example_history() -> DataFrame {
 fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan_dir = dir.path().join("example");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example"), &plan_dir);
+    copy_dir(&flexible_factory(), &plan_dir);
 
     let table = Table::from_frame("<history>", &example_history());
     let history = history_from_table(&table, Bucket::Week, SeriesKey::Item).expect("history");
@@ -503,7 +512,7 @@ fn a_forecast_feeds_the_plan_and_firm_orders_are_promised_first() {
 fn plan_forecast_refuses_a_different_bucket() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan_dir = dir.path().join("example");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example"), &plan_dir);
+    copy_dir(&flexible_factory(), &plan_dir);
     let series = DemandSeries {
         unique_id: "TEE-SUNSET".into(),
         item: "TEE-SUNSET".into(),
