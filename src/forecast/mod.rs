@@ -709,13 +709,7 @@ pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir:
         ))
         .into());
     }
-    if plan_dir.join("forecast.parquet").exists() {
-        return Err(InputError::single(Diagnostic::file(
-            "forecast.parquet",
-            "the plan directory has a forecast.parquet; remove it so that forecast.csv is the one read",
-        ))
-        .into());
-    }
+    refuse_parquet_twin(plan_dir, "forecast")?;
     let known = plan_items(plan_dir)?;
     let mut quantities: BTreeMap<(&str, usize), f64> = BTreeMap::new();
     let mut unknown = std::collections::BTreeSet::new();
@@ -746,6 +740,19 @@ pub fn write_plan_forecast(results: &[SeriesForecast], bucket: Bucket, plan_dir:
     Ok(PlanForecastWritten { path, rows, unknown_items: unknown.into_iter().collect(), outside_horizon })
 }
 
+/// A plan-directory table this module writes as `NAME.csv` must not also be there as
+/// `NAME.parquet`, which the reader would refuse as two versions of one table.
+fn refuse_parquet_twin(plan_dir: &Path, name: &str) -> Result<()> {
+    if plan_dir.join(format!("{name}.parquet")).exists() {
+        return Err(InputError::single(Diagnostic::file(
+            format!("{name}.parquet"),
+            format!("the plan directory has a {name}.parquet; remove it so that {name}.csv is the one read"),
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// What [`write_plan_mix`] wrote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanMixWritten {
@@ -773,13 +780,7 @@ pub fn write_plan_mix(history: &Path, bucket: Bucket, plan_dir: &Path) -> Result
     if products.is_empty() {
         return Ok(PlanMixWritten { path: None, rows: 0, products: Vec::new() });
     }
-    if plan_dir.join("mix.parquet").exists() {
-        return Err(InputError::single(Diagnostic::file(
-            "mix.parquet",
-            "the plan directory has a mix.parquet; remove it so that mix.csv is the one read",
-        ))
-        .into());
-    }
+    refuse_parquet_twin(plan_dir, "mix")?;
     let table = read_history(history)?;
     let rows = mix::estimate_mix(&table, &products, bucket)?;
     let ordered: Vec<&str> = rows.iter().map(|r| r.item.as_str()).collect();

@@ -106,15 +106,7 @@ fn options_text(attributes: &[String], value: impl Fn(&str) -> String) -> String
 
 /// The configurable product's item and its rows, with no lines yet.
 fn product(item: Item, attributes: &[&str]) -> Configurable {
-    Configurable {
-        item,
-        attributes: attributes.iter().map(|a| a.to_string()).collect(),
-        bom: Vec::new(),
-        routings: Vec::new(),
-        routes: Vec::new(),
-        forecast: Vec::new(),
-        mix: Vec::new(),
-    }
+    Configurable::new(item, attributes.iter().map(|a| a.to_string()).collect())
 }
 
 /// A bom line as written (its row is set by [`expand_draft`]).

@@ -407,6 +407,21 @@ pub struct Configurable {
     pub mix: Vec<MixShare>,
 }
 
+impl Configurable {
+    /// The product of items.csv's row `item` with these attributes and no rows yet.
+    pub fn new(item: Item, attributes: Vec<String>) -> Self {
+        Configurable {
+            item,
+            attributes,
+            bom: Vec::new(),
+            routings: Vec::new(),
+            routes: Vec::new(),
+            forecast: Vec::new(),
+            mix: Vec::new(),
+        }
+    }
+}
+
 /// A bom.csv row of a configurable product, as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigBomLine {

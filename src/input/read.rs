@@ -555,15 +555,7 @@ fn read_items(dir: &Path, diags: &mut Diagnostics) -> (Vec<Item>, Option<ItemCat
         check_lot_rules(&table, diags, row_idx, &item);
         let product = cell_at(&attributes, row_idx).value().map(|text| {
             let names = attribute_names(&table, diags, row_idx, text, &item);
-            products.push(Configurable {
-                item: item.clone(),
-                attributes: names,
-                bom: Vec::new(),
-                routings: Vec::new(),
-                routes: Vec::new(),
-                forecast: Vec::new(),
-                mix: Vec::new(),
-            });
+            products.push(Configurable::new(item.clone(), names));
             products.len() - 1
         });
         catalog.product.push(product);

@@ -826,15 +826,8 @@ mod tests {
     }
 
     fn product(id: &str, attributes: &[&str]) -> Configurable {
-        Configurable {
-            item: Item { unit_cost: 4.0, backlog_cost: Some(2.0), ..Item::new(id, ItemKind::Make) },
-            attributes: attributes.iter().map(|a| a.to_string()).collect(),
-            bom: Vec::new(),
-            routings: Vec::new(),
-            routes: Vec::new(),
-            forecast: Vec::new(),
-            mix: Vec::new(),
-        }
+        let item = Item { unit_cost: 4.0, backlog_cost: Some(2.0), ..Item::new(id, ItemKind::Make) };
+        Configurable::new(item, attributes.iter().map(|a| a.to_string()).collect())
     }
 
     fn order(id: &str, product: usize, text: &str, quantity: f64, due: &str) -> Order {
