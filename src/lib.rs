@@ -153,6 +153,14 @@ mod layout {
         chars.next();
         let mut paths = Vec::new();
         loop {
+            // A trailing comma (rustfmt's, in a group spread over lines) ends the group.
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            if chars.peek() == Some(&'}') {
+                chars.next();
+                return paths;
+            }
             paths.extend(use_tree(chars).into_iter().map(|path| format!("{prefix}{path}")));
             // Skip a rename (`as e`) up to the next path or the end of the group.
             match chars.find(|c| *c == ',' || *c == '}') {
@@ -327,6 +335,8 @@ mod layout {
             ("use crate::input;\nfn f(i: &input::PlanInput) { let _ = input::Options::new(i); }", true),
             ("use crate::input::{Item, PlanInput, Route, Source}; // not crate::input::Options\nstruct Ways;", false),
             ("use super::ways::{Way, Ways};\nuse crate::input::{ItemKind, LotTerms};", false),
+            ("use crate::input::{\n    ItemKind,\n    LotTerms,\n};", false),
+            ("use crate::input::{ItemKind, *};", true),
         ];
         for (text, uses_options) in cases {
             assert_eq!(!planners_options_used(text).is_empty(), uses_options, "{text}");
