@@ -2,8 +2,8 @@
 //! row's `when` condition and `{attribute}` placeholders, class ids, and the expansion of every
 //! product into planning classes planned as ordinary `make` items.
 //!
-//! The reader checks each row as written ([`Condition::parse`], [`Template::parse`],
-//! [`parse_options`]) and, once every table is read, [`expand`] builds the classes: one per
+//! The reader checks each row as written (`Condition::parse`, `Template::parse`,
+//! `parse_options`) and, once every table is read, `expand` builds the classes: one per
 //! configuration ordered (up to the product's relevant attributes), per combination of the mix
 //! values when the product has a forecast, and per class a receipt names. Classes are appended
 //! after the ordinary items, product by product, each product's sorted by class id, so that the
