@@ -310,15 +310,90 @@ fn lp_bound(mut outcome: BackendOutcome, is_mip: bool) -> BackendOutcome {
     outcome
 }
 
-/// Solves a prepared HiGHS model and reads its outcome.
-fn run(mut raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
-    let recorder = Box::new(ProgressRecorder { points: std::sync::Mutex::new(Vec::new()) });
+/// Seconds past HiGHS's own time limit after which the planner stops waiting for it, plus
+/// [`ABANDON_SHARE`] of the limit: HiGHS checks its clock between steps, and one step can
+/// outlast the limit many times over (a round of root cut separation on a 360,000-column
+/// storefront model ran 150 s and reads no clock: BENCHMARKS.md, configurable products).
+const ABANDON_GRACE_S: f64 = 3.0;
+/// See [`ABANDON_GRACE_S`].
+const ABANDON_SHARE: f64 = 0.05;
+
+/// A HiGHS model moved into the thread that solves it.
+struct SolvingModel(highs::Model);
+
+// SAFETY: the Highs object is used by one thread at a time: it moves whole into the solving
+// thread, which alone touches it (and its callback's data, shared through an `Arc` behind a
+// mutex) until the solve ends and the thread drops it. HiGHS solves run on any thread already
+// (the sweep's rayon workers).
+unsafe impl Send for SolvingModel {}
+
+impl SolvingModel {
+    /// The model (a method, so that a closure moves the whole `SolvingModel`, not its field).
+    fn into_inner(self) -> highs::Model {
+        self.0
+    }
+}
+
+/// Solves a prepared HiGHS model and reads its outcome. With a time limit the solve runs on a
+/// thread of its own, and when it outlives the limit by [`ABANDON_GRACE_S`] and
+/// [`ABANDON_SHARE`] the run goes on without it: the outcome is "no solution found, time
+/// limit" with the best bound HiGHS had reported, and the caller writes its warm start. The
+/// abandoned thread ends at HiGHS's next check of its clock and frees the model (a process
+/// that exits first ends it).
+fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
+    let recorder = std::sync::Arc::new(ProgressRecorder { points: std::sync::Mutex::new(Vec::new()) });
+    let Some(limit) = options.time_limit_s.filter(|limit| limit.is_finite() && *limit >= 0.0) else {
+        return run_here(raw, options, n_columns, &recorder);
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let model = SolvingModel(raw);
+    let (thread_options, thread_recorder) = (*options, std::sync::Arc::clone(&recorder));
+    let started = Instant::now();
+    std::thread::Builder::new()
+        .name("flexplan-highs".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let raw = model.into_inner();
+            // The receiver is gone when the run stopped waiting: nothing to tell.
+            let _ = sender.send(run_here(raw, &thread_options, n_columns, &thread_recorder));
+        })
+        .map_err(|e| Error::solver("thread", format!("cannot start the solving thread: {e}")))?;
+    let wait = std::time::Duration::from_secs_f64(limit * (1.0 + ABANDON_SHARE) + ABANDON_GRACE_S);
+    match receiver.recv_timeout(wait) {
+        Ok(outcome) => outcome,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            let progress = recorder.points.lock().map(|p| p.clone()).unwrap_or_default();
+            let best_bound = progress.iter().map(|p| p.bound).filter(|b| b.is_finite()).reduce(f64::max);
+            Ok(BackendOutcome {
+                status: SolveStatus::NoSolutionFound,
+                stop_reason: StopReason::TimeLimit,
+                values: None,
+                objective: None,
+                best_bound,
+                gap: None,
+                nodes: None,
+                seconds: started.elapsed().as_secs_f64(),
+                progress,
+            })
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err(Error::solver("Highs_run", "the solving thread ended without an outcome"))
+        }
+    }
+}
+
+/// [`run`] on this thread.
+fn run_here(
+    mut raw: highs::Model,
+    options: &SolveOptions,
+    n_columns: usize,
+    recorder: &ProgressRecorder,
+) -> Result<BackendOutcome, Error> {
     // SAFETY: `raw` owns a live Highs object. HiGHS calls the callback only while it solves
-    // (inside try_solve below), and `recorder` is boxed and dropped only at the end of this
-    // function, after the solve and every read of its results.
+    // (inside try_solve below), and `recorder` outlives this function (the caller holds it).
     unsafe {
         let highs = raw.as_mut_ptr();
-        let user_data = &*recorder as *const ProgressRecorder as *mut std::os::raw::c_void;
+        let user_data = recorder as *const ProgressRecorder as *mut std::os::raw::c_void;
         highs_sys::Highs_setCallback(highs, Some(record_progress), user_data);
         highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipInterrupt);
         highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackMipImprovingSolution);
