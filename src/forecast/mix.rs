@@ -11,7 +11,7 @@
 //! a design attribute with a hundred thousand values is not).
 
 use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::input::configure::{parse_options, set_option};
+use crate::input::configure::option_values;
 use crate::input::table::{Cell, Need, Table};
 use crate::input::{Bucket, Horizon, PeriodOf, ProductAttributes};
 use chrono::NaiveDate;
@@ -72,25 +72,14 @@ pub fn estimate_mix(history: &Table, products: &[ProductAttributes], bucket: Buc
             continue;
         };
         let product = &products[p];
-        let mut values: Vec<Option<&str>> = vec![None; product.attributes.len()];
-        let mut problem = None;
-        if let Some(text) = cell(&options, row) {
-            if let Err(message) = parse_options(text, &product.attributes, &mut values) {
-                problem = Some(("options", text, message));
+        let values = match option_values(cell(&options, row), &columns, row, &product.attributes) {
+            Ok(values) => values,
+            Err(problem) => {
+                let message = format!("{} (an order of {})", problem.message, product.id);
+                history.report(&mut diags, row, problem.column, problem.value, message);
+                continue;
             }
-        }
-        for (name, attribute, cells) in &columns {
-            let Some(value) = cell(cells, row) else { continue };
-            if problem.is_none() {
-                if let Err(message) = set_option(attribute, value, &product.attributes, &mut values) {
-                    problem = Some((name.as_str(), value, message));
-                }
-            }
-        }
-        if let Some((column, value, message)) = problem {
-            history.report(&mut diags, row, column, value, format!("{message} (an order of {})", product.id));
-            continue;
-        }
+        };
         for (a, value) in values.iter().enumerate() {
             if let (Some(value), true) = (value, product.relevant.contains(&product.attributes[a])) {
                 seen.push((p, a, value.to_string(), *date, *quantity));

@@ -16,6 +16,7 @@ use super::{
     BomEdge, Configurable, Configuration, Family, Item, ItemKind, PlanInput, PlanningClass, Receipt, Route, Routing,
 };
 use crate::error::Diagnostic;
+use crate::input::table::Cell;
 use std::collections::HashMap;
 
 /// A text with `{attribute}` placeholders (a bom row's `component`, a routing row's `family`).
@@ -146,11 +147,7 @@ impl Condition {
 /// Reads an order's options `attr=value;attr=value` into `values` (one slot per attribute of the
 /// product, `None` until given). A value given twice, an unknown attribute or a malformed pair
 /// is an error.
-pub(crate) fn parse_options<'t>(
-    text: &'t str,
-    attributes: &[String],
-    values: &mut [Option<&'t str>],
-) -> Result<(), String> {
+fn parse_options<'t>(text: &'t str, attributes: &[String], values: &mut [Option<&'t str>]) -> Result<(), String> {
     for pair in text.split(';') {
         let pair = pair.trim();
         if pair.is_empty() {
@@ -165,9 +162,47 @@ pub(crate) fn parse_options<'t>(
     Ok(())
 }
 
+/// What is wrong with an order's options: the column at fault (`options` or an
+/// `opt_<attribute>` column), its value and the message.
+pub(crate) struct OptionsProblem<'t> {
+    pub(crate) column: &'t str,
+    pub(crate) value: &'t str,
+    pub(crate) message: String,
+}
+
+/// An order's value per attribute (`None` where not given) from its `options` text and, in
+/// row `row`, the `opt_<attribute>` columns `(column name, attribute, cells)`: the reader's
+/// orders and the forecast's history read options alike.
+pub(crate) fn option_values<'t>(
+    text: Option<&'t str>,
+    columns: &'t [(String, String, Vec<Cell<&'t str>>)],
+    row: usize,
+    attributes: &[String],
+) -> Result<Vec<Option<&'t str>>, OptionsProblem<'t>> {
+    let mut values = vec![None; attributes.len()];
+    if let Some(text) = text {
+        parse_options(text, attributes, &mut values).map_err(|message| OptionsProblem {
+            column: "options",
+            value: text,
+            message,
+        })?;
+    }
+    for (column, attribute, cells) in columns {
+        let Some(value) = cells.get(row).and_then(|cell| cell.value()) else {
+            continue;
+        };
+        set_option(attribute, value, attributes, &mut values).map_err(|message| OptionsProblem {
+            column: column.as_str(),
+            value,
+            message,
+        })?;
+    }
+    Ok(values)
+}
+
 /// Sets attribute `name` to `value` in `values`; an unknown attribute, an empty or malformed
 /// value or a value given twice is an error.
-pub(crate) fn set_option<'t>(
+fn set_option<'t>(
     name: &str,
     value: &'t str,
     attributes: &[String],

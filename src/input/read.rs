@@ -1987,31 +1987,23 @@ fn attribute_columns<'t>(
 
 /// A configurable product's order options in its attribute order, from the `options` text and
 /// the `opt_<attribute>` columns; `None` after reporting what is wrong.
-fn order_options(
+fn order_options<'t>(
     table: &Table,
     diags: &mut Diagnostics,
     row_idx: usize,
     product: &Configurable,
-    text: Option<&str>,
-    attribute_columns: &[(String, String, Vec<Cell<&str>>)],
+    text: Option<&'t str>,
+    attribute_columns: &'t [(String, String, Vec<Cell<&'t str>>)],
 ) -> Option<String> {
     let id = &product.item.id;
-    let mut values: Vec<Option<&str>> = vec![None; product.attributes.len()];
-    if let Some(text) = text {
-        if let Err(message) = configure::parse_options(text, &product.attributes, &mut values) {
-            table.report(diags, row_idx, "options", text, format!("{message} (an order of {id})"));
+    let values = match configure::option_values(text, attribute_columns, row_idx, &product.attributes) {
+        Ok(values) => values,
+        Err(problem) => {
+            let message = format!("{} (an order of {id})", problem.message);
+            table.report(diags, row_idx, problem.column, problem.value, message);
             return None;
         }
-    }
-    for (column, attribute, cells) in attribute_columns {
-        let Some(value) = cell_at(cells, row_idx).value() else {
-            continue;
-        };
-        if let Err(message) = configure::set_option(attribute, value, &product.attributes, &mut values) {
-            table.report(diags, row_idx, column, value, format!("{message} (an order of {id})"));
-            return None;
-        }
-    }
+    };
     match configure::options_text(&product.attributes, &values) {
         Ok(text) => Some(text),
         Err(message) => {
