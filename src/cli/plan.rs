@@ -102,11 +102,13 @@ fn plan(
     }
     let t = &outcome.timings;
     sayln!(
-        "time: {:.2} s in all (read {:.2}, build {:.2}, warm start {:.2}, solve {:.2}, re-solve {:.2}, repair {:.2}, diagnose {:.2}, write {:.2})",
+        "time: {:.2} s in all (read {:.2}, build {:.2}, warm start {:.2}, polish {:.2}, LP bound {:.2}, solve {:.2}, re-solve {:.2}, repair {:.2}, diagnose {:.2}, write {:.2})",
         options.clock_started.map_or(0.0, |s| s.elapsed().as_secs_f64()),
         t.read,
         t.build,
         t.construct,
+        t.polish,
+        t.lp_bound,
         t.solve,
         t.resolve,
         t.repair,

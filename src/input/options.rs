@@ -248,6 +248,12 @@ impl Options {
     pub fn one_per_item(&self) -> bool {
         self.list.len() + 1 == self.start.len()
     }
+
+    /// True when some item can be made in more than one way (alternative routes, a partner
+    /// route).
+    pub fn has_alternative_routes(&self) -> bool {
+        (0..self.start.len().saturating_sub(1)).any(|i| self.made_of_item(i).nth(1).is_some())
+    }
 }
 
 #[cfg(test)]

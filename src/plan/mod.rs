@@ -5,10 +5,12 @@
 //! written to disk is exactly self-consistent and its objective is the spec's sum evaluated on
 //! the written numbers.
 
+pub(crate) mod bound;
 pub(crate) mod construct;
 pub(crate) mod demand;
 pub(crate) mod diagnose;
 pub(crate) mod model;
+pub(crate) mod polish;
 pub(crate) mod repair;
 pub(crate) mod solution;
 pub(crate) mod solve;
@@ -24,9 +26,11 @@ use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Options, PlanInput};
+use crate::plan::bound::lp_relaxation_bound;
 use crate::plan::construct::{construct_plan_until, start_values};
 use crate::plan::diagnose::diagnose_infeasibility;
 use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
+use crate::plan::polish::polish_start;
 use crate::plan::repair::complete_solution;
 use crate::plan::solve::{relative_gap, within_gap_target, BackendOutcome, Highs, RunClock};
 use good_lp::Variable;
@@ -121,10 +125,36 @@ pub fn plan_configured(
         heuristic => Highs.heuristic_start(&built.model, options, heuristic, &clock)?,
     };
     timings.construct = since.elapsed().as_secs_f64();
+    let polish_started = Instant::now();
+    let start = match start {
+        Some(values) => {
+            let parts = &built.parts;
+            let clean = |values: &[f64]| {
+                let solution = extract_solution(input, bom, parts, values);
+                start_values(input, bom, &parts.options, &built.model, &solution)
+            };
+            Some(polish_start(&built.model, values, &clock.polish_options(options), clean)?)
+        }
+        None => None,
+    };
+    timings.polish = polish_started.elapsed().as_secs_f64();
+    // Where some item has several made routes, HiGHS's root LP can take more than the whole
+    // time limit (see `crate::plan::bound`): the LP bound by interior point comes first.
+    let bound_started = Instant::now();
+    let lp_bound = match clock.lp_bound_options(options) {
+        Some(lp_options) if built.parts.options.has_alternative_routes() => {
+            lp_relaxation_bound(&built.model, &lp_options)?
+        }
+        _ => None,
+    };
+    timings.lp_bound = bound_started.elapsed().as_secs_f64();
     let objective = built.model.objective.clone();
     let solve_started = Instant::now();
     let mut outcome = Highs.solve_with_start(built.model, options, start.as_deref(), &clock, since)?;
     timings.solve = solve_started.elapsed().as_secs_f64();
+    if let Some(bound) = lp_bound {
+        outcome.best_bound = Some(outcome.best_bound.map_or(bound, |b| b.max(bound)));
+    }
     if !values_match_objective(&outcome, &objective, &built.parts.columns) {
         // HiGHS 1.16 can finish with the right objective yet hand back the warm start's values
         // (seen when it solves the model at the root: the proptest case of
@@ -179,6 +209,10 @@ pub struct Timings {
     pub build: f64,
     /// The warm start: the construction or relax-and-fix.
     pub construct: f64,
+    /// Re-sizing the warm start's lots by the polish LP (`crate::plan::polish`).
+    pub polish: f64,
+    /// The LP relaxation's bound by interior point (`crate::plan::bound`).
+    pub lp_bound: f64,
     /// The MIP solve.
     pub solve: f64,
     /// Solving again without the warm start (see [`plan_configured`]).

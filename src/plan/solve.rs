@@ -80,6 +80,11 @@ pub(crate) const RESERVE_SHARE: f64 = 0.02;
 pub(crate) const RESERVE_MIN_S: f64 = 0.2;
 /// At most this many seconds are kept back.
 pub(crate) const RESERVE_MAX_S: f64 = 3.0;
+/// Share of the time left that the polish LP of a warm start may use.
+pub(crate) const POLISH_SHARE: f64 = 0.5;
+/// Share of the time left that the LP bound by interior point may use: on the 300-item
+/// flexible plan it needs about 32 s of the 45 s left after the polish.
+pub(crate) const LP_BOUND_SHARE: f64 = 0.8;
 /// The shortest time limit handed to HiGHS: with less left, it is still called (it then
 /// stops at once, reporting what it has), so that a run never ends without its outcome.
 pub(crate) const MIN_SOLVE_S: f64 = 0.01;
@@ -119,6 +124,20 @@ impl RunClock {
     /// Whether the time left (less the reserve) is used up.
     pub(crate) fn is_spent(&self) -> bool {
         self.limit_s.is_some_and(|limit| limit - time_reserve(limit) - self.elapsed() <= MIN_SOLVE_S)
+    }
+
+    /// `options` for the polish LP of a warm start (`crate::plan::polish`) started now: half
+    /// the time a solve would get, so that the MIP solve keeps the other half.
+    pub(crate) fn polish_options(&self, options: &SolveOptions) -> SolveOptions {
+        SolveOptions { time_limit_s: self.solver_budget().map(|budget| budget * POLISH_SHARE), ..*options }
+    }
+
+    /// `options` for the LP bound by interior point (`crate::plan::bound`) started now:
+    /// [`LP_BOUND_SHARE`] of the time a solve would get. `None` without a time limit: then the
+    /// MIP solve runs until it proves its gap, and its own bound is the better one.
+    pub(crate) fn lp_bound_options(&self, options: &SolveOptions) -> Option<SolveOptions> {
+        let budget = self.solver_budget()?;
+        Some(SolveOptions { time_limit_s: Some(budget * LP_BOUND_SHARE), ..*options })
     }
 
     /// `options` with the time limit of a solve started now.
@@ -288,7 +307,7 @@ impl Highs {
 }
 
 /// Hands a good_lp model to HiGHS without solving it.
-fn raw_model(
+pub(crate) fn raw_model(
     problem: good_lp::ProblemVariables,
     objective: good_lp::Expression,
     constraints: Vec<good_lp::Constraint>,
@@ -340,7 +359,7 @@ impl SolvingModel {
 /// limit" with the best bound HiGHS had reported, and the caller writes its warm start. The
 /// abandoned thread ends at HiGHS's next check of its clock and frees the model (a process
 /// that exits first ends it).
-fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
+pub(crate) fn run(raw: highs::Model, options: &SolveOptions, n_columns: usize) -> Result<BackendOutcome, Error> {
     let recorder = std::sync::Arc::new(ProgressRecorder { points: std::sync::Mutex::new(Vec::new()) });
     let Some(limit) = options.time_limit_s.filter(|limit| limit.is_finite() && *limit >= 0.0) else {
         return run_here(raw, options, n_columns, &recorder);
@@ -709,7 +728,7 @@ pub(crate) fn set_options(model: &mut highs::Model, options: &SolveOptions, rule
 
 impl LotSizingModel {
     /// The presolve rules HiGHS must not use on this model (see [`presolve_rules_off`]).
-    fn presolve_rules_off(&self) -> i32 {
+    pub(crate) fn presolve_rules_off(&self) -> i32 {
         presolve_rules_off(self.vars.multiple.cells().iter().any(Option::is_some))
     }
 

@@ -481,7 +481,7 @@ fn a_tiny_time_limit_on_a_large_instance_writes_the_constructed_plan_and_exits_4
     let summary = read_json(&out.join("summary.json"));
     assert_eq!(summary["status"], "feasible");
     assert_eq!(summary["stop_reason"], "time_limit");
-    for step in ["read", "build", "construct", "solve", "resolve", "repair"] {
+    for step in ["read", "build", "construct", "polish", "lp_bound", "solve", "resolve", "repair"] {
         assert!(summary["seconds"][step].as_f64().is_some(), "seconds.{step} in {summary}");
     }
     let validated = flexplan(&["validate", path_arg(&plan_dir), path_arg(&out)]);
