@@ -26,7 +26,7 @@ use crate::format::snap;
 use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Options, PlanInput};
-use crate::plan::bound::lp_relaxation_bound;
+use crate::plan::bound::{bound_may_finish, lp_relaxation_bound};
 use crate::plan::construct::{construct_plan_until, start_values};
 use crate::plan::diagnose::diagnose_infeasibility;
 use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
@@ -126,23 +126,27 @@ pub fn plan_configured(
     };
     timings.construct = since.elapsed().as_secs_f64();
     let polish_started = Instant::now();
-    let start = match start {
+    let (start, polish_lp_s) = match start {
         Some(values) => {
             let parts = &built.parts;
             let clean = |values: &[f64]| {
                 let solution = extract_solution(input, bom, parts, values);
                 start_values(input, bom, &parts.options, &built.model, &solution)
             };
-            Some(polish_start(&built.model, values, &clock.polish_options(options), clean)?)
+            let polished = polish_start(&built.model, values, &clock.polish_options(options), clean)?;
+            (Some(polished.values), polished.first_round_s)
         }
-        None => None,
+        None => (None, None),
     };
     timings.polish = polish_started.elapsed().as_secs_f64();
     // Where some item has several made routes, HiGHS's root LP can take more than the whole
-    // time limit (see `crate::plan::bound`): the LP bound by interior point comes first.
+    // time limit (see `crate::plan::bound`): the LP bound by interior point comes first, when
+    // the polish LP's time says it can finish.
     let bound_started = Instant::now();
-    let lp_bound = match clock.lp_bound_options(options) {
-        Some(lp_options) if built.parts.options.has_alternative_routes() => {
+    let lp_bound = match (clock.lp_bound_options(options), polish_lp_s) {
+        (Some(lp_options), Some(polish_s))
+            if built.parts.options.has_alternative_routes() && bound_may_finish(polish_s, &lp_options) =>
+        {
             lp_relaxation_bound(&built.model, &lp_options)?
         }
         _ => None,
@@ -419,4 +423,75 @@ fn extract_solution(input: &PlanInput, bom: &BomGraph, parts: &ModelParts, value
         }
     }
     complete_solution(input, bom, options, planned, lots, shipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate_flexible_adversarial, AdversarialSpec};
+    use crate::plan::model::LotSizingModel;
+    use crate::plan::polish::cost_at;
+    use crate::plan::solve::{raw_model, set_options, Highs};
+
+    /// Whether `values` is a plan of `model`: every column fixed at its value, HiGHS finds the
+    /// rows satisfied (to 1e-6, the precision plans are written to).
+    fn is_a_plan(model: &LotSizingModel, values: &[f64]) -> bool {
+        let mut raw =
+            raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone()).expect("a model");
+        set_options(&mut raw, &SolveOptions::default(), model.presolve_rules_off()).expect("options");
+        raw.try_set_option("primal_feasibility_tolerance", 1e-6).expect("an option");
+        raw.try_set_option("mip_feasibility_tolerance", 1e-6).expect("an option");
+        for (col, &value) in values.iter().enumerate() {
+            // SAFETY: `raw` owns a live Highs object and `col` is one of its columns.
+            unsafe {
+                highs_sys::Highs_changeColBounds(
+                    raw.as_mut_ptr(),
+                    i32::try_from(col).expect("few columns"),
+                    value,
+                    value,
+                );
+            }
+        }
+        raw.try_solve().is_ok_and(|solved| solved.status() == highs::HighsModelStatus::Optimal)
+    }
+
+    /// On flexible adversarial plans the polished construction is a plan of the model, costs
+    /// no more than the construction and no less than the optimum HiGHS proves, and is cheaper
+    /// on some plans.
+    #[test]
+    fn polishing_the_construction_keeps_a_plan_and_never_costs_more() {
+        let (mut compared, mut cheaper) = (0, 0);
+        for seed in 0..40 {
+            let input = generate_flexible_adversarial(&AdversarialSpec::for_seed(seed)).expect("a plan");
+            let Ok(bom) = BomGraph::new(&input) else { continue };
+            let built = Built::new(&input, &bom, Options::new(&input), Formulation::BigM);
+            let (options, demand) = (&built.parts.options, built.parts.demand.planned_table());
+            let Some(start) = construct_plan_until(&input, &bom, options, demand, &built.model.big_m, None)
+                .and_then(|solution| start_values(&input, &bom, options, &built.model, &solution))
+            else {
+                continue;
+            };
+            let clean = |values: &[f64]| {
+                let solution = extract_solution(&input, &bom, &built.parts, values);
+                start_values(&input, &bom, options, &built.model, &solution)
+            };
+            let polished =
+                polish_start(&built.model, start.clone(), &SolveOptions::default(), clean).expect("HiGHS runs").values;
+            let columns = built.model.column_index();
+            let (before, after) = (cost_at(&built.model, &columns, &start), cost_at(&built.model, &columns, &polished));
+            let tolerance = 1e-6 * before.abs().max(1.0);
+            assert!(after <= before + tolerance, "seed {seed}: polished {after} above the construction's {before}");
+            assert!(is_a_plan(&built.model, &polished), "seed {seed}: the polished start breaks a row");
+            if after < before - tolerance {
+                cheaper += 1;
+            }
+            let exact = SolveOptions { mip_gap: 0.0, ..SolveOptions::default() };
+            let outcome = Highs.solve(built.model, &exact).expect("HiGHS runs");
+            if let (SolveStatus::Optimal, Some(optimum)) = (outcome.status, outcome.objective) {
+                assert!(after >= optimum - tolerance, "seed {seed}: polished {after} below the optimum {optimum}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 20 && cheaper >= 5, "{compared} plans compared, {cheaper} polished cheaper");
+    }
 }
