@@ -133,8 +133,13 @@ pub fn plan_configured(
                 let solution = extract_solution(input, bom, parts, values);
                 start_values(input, bom, &parts.options, &built.model, &solution)
             };
-            let polished = polish_start(&built.model, values, &clock.polish_options(options), clean)?;
-            (Some(polished.values), polished.first_round_s)
+            // The polish and the LP bound only improve on what the run has: a HiGHS failure in
+            // either leaves the start as it was and the bound to the solve, which reports its
+            // own failures.
+            match polish_start(&built.model, values.clone(), &clock.polish_options(options), clean) {
+                Ok(polished) => (Some(polished.values), polished.first_round_s),
+                Err(_) => (Some(values), None),
+            }
         }
         None => (None, None),
     };
@@ -147,7 +152,7 @@ pub fn plan_configured(
         (Some(lp_options), Some(polish_s))
             if built.parts.options.has_alternative_routes() && bound_may_finish(polish_s, &lp_options) =>
         {
-            lp_relaxation_bound(&built.model, &lp_options)?
+            lp_relaxation_bound(&built.model, &lp_options).unwrap_or(None)
         }
         _ => None,
     };
