@@ -18,7 +18,7 @@
 
 use crate::error::Error;
 use crate::plan::model::LotSizingModel;
-use crate::plan::solve::{raw_model, set_options, SolveOptions, MIN_SOLVE_S};
+use crate::plan::solve::{relaxed_model, set_options, SolveOptions, MIN_SOLVE_S};
 use highs::HighsModelStatus;
 
 /// How many times the first polish LP's seconds (`crate::plan::polish`, interior point on the
@@ -40,14 +40,7 @@ pub(crate) fn bound_may_finish(polish_s: f64, options: &SolveOptions) -> bool {
 /// limit (see the module docs), or `None` when it is not solved in time.
 pub(crate) fn lp_relaxation_bound(model: &LotSizingModel, options: &SolveOptions) -> Result<Option<f64>, Error> {
     let started = std::time::Instant::now();
-    let mut raw = raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone())?;
-    let n_columns = i32::try_from(model.problem.len()).unwrap_or(i32::MAX);
-    let continuous = vec![0; model.problem.len()];
-    // SAFETY: `raw` owns a live Highs object with `n_columns` columns; `continuous` has one
-    // entry per column.
-    unsafe {
-        highs_sys::Highs_changeColsIntegralityByRange(raw.as_mut_ptr(), 0, n_columns - 1, continuous.as_ptr());
-    }
+    let mut raw = relaxed_model(model)?;
     // The time limit counts from the call, handing the model to HiGHS included.
     let left = options.time_limit_s.map(|limit| limit - started.elapsed().as_secs_f64());
     if left.is_some_and(|left| left < MIN_SOLVE_S) {
@@ -86,15 +79,8 @@ mod tests {
     /// The LP relaxation solved another way: dual simplex (HiGHS's default) with crossover's
     /// exactness, on the same model with every integer column continuous.
     fn simplex_lp_optimum(model: &LotSizingModel) -> Option<f64> {
-        let mut raw =
-            raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone()).expect("a model");
+        let mut raw = relaxed_model(model).expect("a model");
         set_options(&mut raw, &SolveOptions::default(), model.presolve_rules_off()).expect("options");
-        for col in 0..i32::try_from(model.problem.len()).expect("few columns") {
-            // SAFETY: `raw` owns a live Highs object and `col` is one of its columns.
-            unsafe {
-                highs_sys::Highs_changeColIntegrality(raw.as_mut_ptr(), col, 0);
-            }
-        }
         let solved = raw.try_solve().expect("HiGHS runs");
         (solved.status() == HighsModelStatus::Optimal).then(|| solved.objective_value())
     }

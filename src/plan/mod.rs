@@ -32,7 +32,7 @@ use crate::plan::diagnose::diagnose_infeasibility;
 use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
 use crate::plan::polish::polish_start;
 use crate::plan::repair::complete_solution;
-use crate::plan::solve::{relative_gap, within_gap_target, BackendOutcome, Highs, RunClock};
+use crate::plan::solve::{objective_at, relative_gap, within_gap_target, BackendOutcome, Highs, RunClock};
 use good_lp::Variable;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -283,9 +283,7 @@ fn valued_at_own_cost(
     columns: &HashMap<Variable, usize>,
 ) -> BackendOutcome {
     if let Some(values) = &outcome.values {
-        let at: HashMap<Variable, f64> =
-            columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
-        outcome.objective = Some(objective.eval_with(&at));
+        outcome.objective = Some(objective_at(objective, columns, values));
         outcome.status = SolveStatus::Feasible;
     }
     outcome
@@ -299,9 +297,7 @@ fn values_match_objective(
     columns: &HashMap<Variable, usize>,
 ) -> bool {
     let (Some(values), Some(reported)) = (&outcome.values, outcome.objective) else { return true };
-    let at: HashMap<Variable, f64> =
-        columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
-    (objective.eval_with(&at) - reported).abs() <= 1e-6 * reported.abs().max(1.0)
+    (objective_at(objective, columns, values) - reported).abs() <= 1e-6 * reported.abs().max(1.0)
 }
 
 /// The end of [`plan_configured`]: the written plan from the solver's
@@ -435,7 +431,6 @@ mod tests {
     use super::*;
     use crate::generate::{generate_flexible_adversarial, AdversarialSpec};
     use crate::plan::model::LotSizingModel;
-    use crate::plan::polish::cost_at;
     use crate::plan::solve::{raw_model, set_options, Highs};
 
     /// Whether `values` is a plan of `model`: every column fixed at its value, HiGHS finds the
@@ -483,7 +478,9 @@ mod tests {
             let polished =
                 polish_start(&built.model, start.clone(), &SolveOptions::default(), clean).expect("HiGHS runs").values;
             let columns = built.model.column_index();
-            let (before, after) = (cost_at(&built.model, &columns, &start), cost_at(&built.model, &columns, &polished));
+            let objective = &built.model.objective;
+            let (before, after) =
+                (objective_at(objective, &columns, &start), objective_at(objective, &columns, &polished));
             let tolerance = 1e-6 * before.abs().max(1.0);
             assert!(after <= before + tolerance, "seed {seed}: polished {after} above the construction's {before}");
             assert!(is_a_plan(&built.model, &polished), "seed {seed}: the polished start breaks a row");

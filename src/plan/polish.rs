@@ -15,7 +15,7 @@
 
 use crate::error::Error;
 use crate::plan::model::LotSizingModel;
-use crate::plan::solve::{raw_model, run, set_options, SolveOptions, MIN_SOLVE_S};
+use crate::plan::solve::{objective_at, relaxed_model, run, set_options, SolveOptions, MIN_SOLVE_S};
 use good_lp::Variable;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -29,13 +29,6 @@ fn integer_columns(model: &LotSizingModel, columns: &HashMap<Variable, usize>) -
         .flat_map(|grid| grid.cells().iter().flatten())
         .filter_map(|var| columns.get(var).copied())
         .collect()
-}
-
-/// The model's objective at `values` (one per column).
-pub(crate) fn cost_at(model: &LotSizingModel, columns: &HashMap<Variable, usize>, values: &[f64]) -> f64 {
-    let at: HashMap<Variable, f64> =
-        columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
-    model.objective.eval_with(&at)
 }
 
 /// Most polish rounds (see [`polish_start`]).
@@ -64,8 +57,9 @@ pub(crate) fn polish_start(
     clean: impl Fn(&[f64]) -> Option<Vec<f64>>,
 ) -> Result<Polished, Error> {
     let columns = model.column_index();
+    let cost_at = |values: &[f64]| objective_at(&model.objective, &columns, values);
+    let mut best_cost = cost_at(&start);
     let mut best = start;
-    let mut best_cost = cost_at(model, &columns, &best);
     let started = Instant::now();
     let mut last_round = 0.0;
     let mut first_round_s = None;
@@ -81,12 +75,15 @@ pub(crate) fn polish_start(
         last_round = round_started.elapsed().as_secs_f64();
         first_round_s = first_round_s.or(Some(last_round));
         let Some(values) = polished else { break };
-        let cleaned = clean(&values).filter(|c| cost_at(model, &columns, c) <= cost_at(model, &columns, &values));
-        let values = cleaned.unwrap_or(values);
-        let cost = cost_at(model, &columns, &values);
-        if cost >= best_cost {
+        let lp_cost = cost_at(&values);
+        // HiGHS can hand back a start's values: only a cheaper LP plan counts.
+        if lp_cost >= best_cost - 1e-9 * best_cost.abs().max(1.0) {
             break;
         }
+        let (values, cost) = match clean(&values).map(|c| (cost_at(&c), c)) {
+            Some((cost, cleaned)) if cost <= lp_cost => (cleaned, cost),
+            _ => (values, lp_cost),
+        };
         let saved = best_cost - cost;
         (best, best_cost) = (values, cost);
         if saved < 1e-3 * best_cost.abs() {
@@ -96,8 +93,8 @@ pub(crate) fn polish_start(
     Ok(Polished { values: best, first_round_s })
 }
 
-/// One polish LP: `start` with its lots re-sized, or `None` when the LP finds nothing cheaper
-/// within `options`' time limit.
+/// One polish LP: `start` with its lots re-sized (the LP's optimum, or whatever HiGHS hands
+/// back), or `None` when it is not solved within `options`' time limit.
 fn polish(
     model: &LotSizingModel,
     columns: &HashMap<Variable, usize>,
@@ -106,11 +103,13 @@ fn polish(
 ) -> Result<Option<Vec<f64>>, Error> {
     let started = Instant::now();
     let n_columns = model.problem.len();
-    if n_columns == 0 || start.len() != n_columns || start.iter().any(|v| !v.is_finite()) {
+    if start.len() != n_columns || start.iter().any(|v| !v.is_finite()) {
         return Ok(None);
     }
-    let Ok(last_column) = i32::try_from(n_columns - 1) else { return Ok(None) };
-    let mut raw = raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone())?;
+    // With its integer columns fixed the model is an LP; solved as one (every column
+    // continuous) by interior point and crossover: on a 1,000-item version-1 plan that takes
+    // 15 s where HiGHS's MIP path (dual simplex) had not finished after 59 s.
+    let mut raw = relaxed_model(model)?;
     let mut fixed: Vec<i32> = Vec::new();
     let mut values: Vec<f64> = Vec::new();
     for col in integer_columns(model, columns) {
@@ -137,18 +136,6 @@ fn polish(
     }
     let lp_options = SolveOptions { node_limit: None, verbose: false, time_limit_s: left, ..*options };
     set_options(&mut raw, &lp_options, model.presolve_rules_off())?;
-    // With its integer columns fixed the model is an LP; solved as one (every column
-    // continuous) by interior point and crossover: on a 1,000-item version-1 plan that takes
-    // 15 s where HiGHS's MIP path (dual simplex) had not finished after 59 s.
-    let continuous = vec![0; n_columns];
-    let fail = |name: &str| Error::solver(format!("option {name}"), "HiGHS rejected it");
-    raw.try_set_option("solver", "ipm").map_err(|_| fail("solver"))?;
-    // SAFETY: `raw` owns a live Highs object with `n_columns` columns; `continuous` has one
-    // entry per column.
-    unsafe {
-        highs_sys::Highs_changeColsIntegralityByRange(raw.as_mut_ptr(), 0, last_column, continuous.as_ptr());
-    }
-    let Some(values) = run(raw, &lp_options, n_columns)?.values else { return Ok(None) };
-    let (before, after) = (cost_at(model, columns, start), cost_at(model, columns, &values));
-    Ok((after < before - 1e-9 * before.abs().max(1.0)).then_some(values))
+    raw.try_set_option("solver", "ipm").map_err(|_| Error::solver("option solver", "HiGHS rejected it"))?;
+    Ok(run(raw, &lp_options, n_columns)?.values)
 }

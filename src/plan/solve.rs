@@ -319,6 +319,29 @@ pub(crate) fn raw_model(
     problem.try_into_inner().map_err(|e| Error::solver("model", format!("HiGHS refused the model: {e}")))
 }
 
+/// `model` handed to HiGHS as its LP relaxation: every column continuous (the polish LP and
+/// the LP bound).
+pub(crate) fn relaxed_model(model: &LotSizingModel) -> Result<highs::Model, Error> {
+    let mut raw = raw_model(model.problem.clone(), model.objective.clone(), model.constraints.clone())?;
+    let n_columns = model.problem.len();
+    let Some(last) = n_columns.checked_sub(1) else { return Ok(raw) };
+    let last = i32::try_from(last).map_err(|_| Error::solver("model", "more columns than HiGHS can number"))?;
+    let continuous = vec![0; n_columns];
+    // SAFETY: `raw` owns a live Highs object with `n_columns` columns; `continuous` has one
+    // entry per column.
+    unsafe {
+        highs_sys::Highs_changeColsIntegralityByRange(raw.as_mut_ptr(), 0, last, continuous.as_ptr());
+    }
+    Ok(raw)
+}
+
+/// The objective `objective` of a model at `values` (one per column, numbered as `columns`).
+pub(crate) fn objective_at(objective: &good_lp::Expression, columns: &HashMap<Variable, usize>, values: &[f64]) -> f64 {
+    let at: HashMap<Variable, f64> =
+        columns.iter().filter_map(|(&var, &col)| values.get(col).map(|&v| (var, v))).collect();
+    objective.eval_with(&at)
+}
+
 /// A model without integer variables is an LP: HiGHS runs no MIP search and leaves
 /// `mip_dual_bound` at a meaningless value, but an optimal LP is its own bound.
 fn lp_bound(mut outcome: BackendOutcome, is_mip: bool) -> BackendOutcome {
