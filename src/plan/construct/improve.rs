@@ -13,9 +13,14 @@
 //!   only when the item has no `min_lot` or `lot_multiple`.
 //!
 //! * **Switch way.** Part or all of a lot moves into the lot of another way (route or
-//!   supplier) of the same item started in the same period, when that way's unit cost is lower
-//!   by more than the holding cost of arriving earlier (the target's lead time must not be
-//!   longer), plus the setup cost when the whole lot moves. A whole lot may also start a lot
+//!   supplier) of the same item, when that way's unit cost is lower. A way with a lead time
+//!   no longer than the lot's starts in the same period, when its unit cost is lower by more
+//!   than the holding cost of arriving earlier. A way with a longer lead time starts as many
+//!   periods earlier as makes it arrive in the same period (not before the frozen fence): the
+//!   item's stock is unchanged, its components leave their stock earlier (their holding cost
+//!   over those periods is saved), and they must be in stock then, above their safety stock
+//!   (see [`Search::components_on_hand`]). Whole lots pay the setup cost saved as well. A whole
+//!   lot may also start a lot
 //!   of the other way, when the saving pays that lot's setup and order costs and the family
 //!   setups and joint order it adds (within the regular free time after its setups). An item with components switches
 //!   only between made ways (a made lot consumes its components when it starts, whatever the
@@ -100,6 +105,8 @@ struct Search<'a> {
     routings: Vec<Vec<Routing>>,
     /// Items that are parents in the BOM (never made earlier).
     has_components: Vec<bool>,
+    /// `components[i]`: the components of item `i` with their quantity per unit.
+    components: Vec<Vec<(usize, f64)>>,
     /// Items in the BOM at all (never made later).
     in_bom: Vec<bool>,
     /// Regular capacity left per resource and period.
@@ -108,7 +115,8 @@ struct Search<'a> {
     family_on: Grid<bool>,
     /// Whether each supplier has an order in each period (booked by any lot, never released).
     ordering: Grid<bool>,
-    /// End-of-period stock of items outside the BOM.
+    /// End-of-period stock of every item: receipts, arrivals, shipments and what the parents'
+    /// made lots consume.
     stock: Grid<f64>,
 }
 
@@ -125,7 +133,9 @@ impl<'a> Search<'a> {
         let n_items = input.items.len();
         let mut has_components = vec![false; n_items];
         let mut in_bom = vec![false; n_items];
+        let mut components = vec![Vec::new(); n_items];
         for edge in &input.bom {
+            components.get_mut(edge.parent)?.push((edge.component, edge.quantity));
             *has_components.get_mut(edge.parent)? = true;
             *in_bom.get_mut(edge.parent)? = true;
             *in_bom.get_mut(edge.component)? = true;
@@ -155,6 +165,14 @@ impl<'a> Search<'a> {
             }
         }
         let mut stock = input.receipt_grid();
+        for (parent, parts) in components.iter().enumerate() {
+            for t in 0..n_periods {
+                let made: f64 = options.made_of_item(parent).map(|o| lots[(o, t)]).sum();
+                for &(c, q) in parts {
+                    stock[(c, t)] -= q * made;
+                }
+            }
+        }
         for (i, item) in input.items.iter().enumerate() {
             let mut on_hand = item.initial_inventory;
             for t in 0..n_periods {
@@ -178,6 +196,7 @@ impl<'a> Search<'a> {
                 .map(|option| option.routings().iter().map(|&row| input.routings[row]).collect())
                 .collect(),
             has_components,
+            components,
             in_bom,
             free,
             family_on: families,
@@ -229,8 +248,9 @@ impl<'a> Search<'a> {
             + replan.new_lot_cost * (new_lot(from, from_after, from_k) + new_lot(to, to_after, to_k))
     }
 
-    /// The most saving lot of another way of the same item, started in the same period, that
-    /// (part of) the lot can join (see the module docs).
+    /// The most saving lot of another way of the same item that (part of) the lot can join
+    /// (see the module docs): started in the same period, or, for a way with a longer lead
+    /// time, as much earlier as makes it arrive in the same period.
     fn switch_way(&self, o: usize, from: usize, lot: f64, lots: &Grid<f64>) -> Option<Move> {
         let option = self.options.get(o);
         let item_idx = option.item;
@@ -240,23 +260,39 @@ impl<'a> Search<'a> {
         let mut best: Option<Move> = None;
         for target in self.options.of_item(item_idx).filter(|&t| t != o) {
             let way = self.options.get(target);
-            if way.lead_time > option.lead_time || (has_components && !(way.is_made() && option.is_made())) {
+            if has_components && !(way.is_made() && option.is_made()) {
                 continue;
             }
             let unit_saving = option.unit_cost - way.unit_cost;
-            let earlier = (option.lead_time - way.lead_time) as f64;
-            let per_unit = unit_saving - item.holding_cost * earlier;
-            let new_lot = *lots.get(target, from)? <= 0.0;
+            let (to, per_unit, limit) = if way.lead_time > option.lead_time {
+                // Started earlier, arriving when the lot did: its components leave their stock
+                // earlier (less holding), and must be there.
+                let Some(to) = from.checked_sub(way.lead_time - option.lead_time) else { continue };
+                if to < self.input.frozen_periods() {
+                    continue;
+                }
+                let periods = (from - to) as f64;
+                let held: f64 = self.components[item_idx]
+                    .iter()
+                    .map(|&(c, q)| q * self.input.items[c].holding_cost * periods)
+                    .sum();
+                (to, unit_saving + held, self.components_on_hand(item_idx, to, from)?)
+            } else {
+                let earlier = (option.lead_time - way.lead_time) as f64;
+                (from, unit_saving - item.holding_cost * earlier, f64::INFINITY)
+            };
+            let new_lot = *lots.get(target, to)? <= 0.0;
             let (room, new_lot_cost) = if new_lot {
                 // A whole lot only, and only one that the target's lot rules take as it is.
                 let fits = lot >= way.min_lot && way.lot_multiple.is_none_or(|m| is_multiple(lot, m));
                 if !fits {
                     continue;
                 }
-                (self.room_for_new_lot(target, from)?, self.new_lot_cost(target, from))
+                (self.room_for_new_lot(target, to)?, self.new_lot_cost(target, to))
             } else {
-                (self.room(target, from, lots)?, 0.0)
+                (self.room(target, to, lots)?, 0.0)
             };
+            let room = room.min(limit);
             let whole = room >= lot && way.lot_multiple.is_none_or(|m| is_multiple(lot, m));
             let quantity = if whole { lot } else { snap(room.min(lot)) };
             if !whole
@@ -267,10 +303,24 @@ impl<'a> Search<'a> {
             let setup_saving = if whole { self.setup_cost[o] } else { 0.0 };
             let saving = setup_saving - new_lot_cost + per_unit * quantity;
             if saving > MIN_SAVING && best.is_none_or(|b| saving > b.saving) {
-                best = Some(Move { saving, option: o, from, to_option: target, to: from, quantity });
+                best = Some(Move { saving, option: o, from, to_option: target, to, quantity });
             }
         }
         best
+    }
+
+    /// How many units of item `i` more can consume their components in periods `to..from`
+    /// than do now: the least over its components and those periods of the stock above the
+    /// safety stock, per unit of `i`.
+    fn components_on_hand(&self, i: usize, to: usize, from: usize) -> Option<f64> {
+        let mut limit = f64::INFINITY;
+        for &(c, q) in &self.components[i] {
+            let safety = self.input.items.get(c)?.safety_stock;
+            for t in to..from {
+                limit = limit.min(((*self.stock.get(c, t)? - safety) / q).max(0.0));
+            }
+        }
+        Some(limit)
     }
 
     /// The nearest earlier lot of the same option the whole lot can join, when that saves money.
@@ -422,6 +472,19 @@ impl<'a> Search<'a> {
         for t in first..last.min(self.n_periods) {
             self.stock[(item, t)] += delta;
         }
+        // The components: a made lot consumes them when it starts.
+        let (made_from, made_to) = (self.options.get(m.option).is_made(), self.options.get(m.to_option).is_made());
+        if m.from != m.to && (made_from || made_to) {
+            for k in 0..self.components[item].len() {
+                let (c, q) = self.components[item][k];
+                for t in m.from..self.n_periods {
+                    self.stock[(c, t)] += if made_from { q * m.quantity } else { 0.0 };
+                }
+                for t in m.to..self.n_periods {
+                    self.stock[(c, t)] -= if made_to { q * m.quantity } else { 0.0 };
+                }
+            }
+        }
     }
 }
 
@@ -513,10 +576,15 @@ mod tests {
     /// `SCREEN` (unit cost 2, capacity `screen_capacity`, lead time `screen_lead`) on R2, each
     /// with a setup cost of 10 a lot and one hour a unit; holding cost 1.
     fn two_routes(screen_capacity: f64, screen_lead: Option<usize>) -> PlanInput {
-        let mut input = plan(&[100.0, 100.0], 0);
+        two_routes_over(2, screen_capacity, screen_lead)
+    }
+
+    /// [`two_routes`] over `periods` periods.
+    fn two_routes_over(periods: usize, screen_capacity: f64, screen_lead: Option<usize>) -> PlanInput {
+        let mut input = plan(&vec![100.0; periods], 0);
         input.resources.push(Resource {
             id: "R2".into(),
-            capacity: vec![screen_capacity; 2],
+            capacity: vec![screen_capacity; periods],
             overtime_max: 0.0,
             overtime_cost: 0.0,
         });
@@ -579,5 +647,49 @@ mod tests {
     #[test]
     fn no_lot_switches_to_a_way_with_a_longer_lead_time() {
         assert_eq!(switched(&two_routes(100.0, Some(1)), 4.0, 6.0), (4.0, 6.0));
+    }
+
+    /// [`two_routes_over`] 3 periods with a screen a period slower than DTG, and item A made
+    /// of one unit of a bought component C each (no setup, holding cost `c_holding`), whose
+    /// lots are `c_lots` (0-based period, quantity). A DTG lot of 20 starts in period 2 and is
+    /// shipped in period 3. Returns the DTG and SCREEN lots of periods 1 and 2.
+    fn switched_earlier(c_lots: &[(usize, f64)], c_holding: f64) -> [(f64, f64); 2] {
+        let mut input = two_routes_over(3, 100.0, Some(1));
+        let mut component = Item::new("C", ItemKind::Buy);
+        component.holding_cost = c_holding;
+        input.items.push(component);
+        input.bom = vec![crate::input::BomEdge { parent: 0, component: 1, quantity: 1.0 }];
+        let options = crate::input::Options::new(&input);
+        let way = |route| options.of_item(0).find(|&o| options.get(o).route() == Some(route)).expect("a route");
+        let (d, s, c) = (way(0), way(1), options.of_item(1).start);
+        let mut lots = Grid::new(options.len(), 3, 0.0);
+        lots[(d, 1)] = 20.0;
+        for &(t, lot) in c_lots {
+            lots[(c, t)] = lot;
+        }
+        let shipped = Grid::from_cells(3, vec![0.0, 0.0, 20.0, 0.0, 0.0, 0.0]).expect("two rows");
+        improve_lots(&input, &options, &Grid::new(options.len(), 3, 1e6), 0.0, &shipped, &mut lots);
+        [(lots[(d, 0)], lots[(s, 0)]), (lots[(d, 1)], lots[(s, 1)])]
+    }
+
+    /// The 20 units of C arrive in period 1: the screen lot started in period 1 instead of the
+    /// DTG lot of period 2 arrives in period 2 as that did, and C is in stock when it starts.
+    /// The whole lot switches (DTG's setup 10 saved, the screen's 10 paid, 1 a unit less, and
+    /// 20 units of C held one period less): SCREEN 20 in period 1, no DTG lot. Unchanged
+    /// when C only arrives in period 2 (just in time for DTG): the screen lot would find no C.
+    #[test]
+    fn a_lot_switches_to_a_slower_cheaper_way_started_earlier_when_its_components_are_in_stock() {
+        assert_eq!(switched_earlier(&[(0, 20.0)], 0.5), [(0.0, 20.0), (0.0, 0.0)]);
+        assert_eq!(switched_earlier(&[(1, 20.0)], 0.5), [(0.0, 0.0), (20.0, 0.0)]);
+    }
+
+    /// With 12 units of C in stock in period 1 (8 more arrive in period 2) only a part could
+    /// start early, and a part never starts a lot of another way: nothing moves. With all 20
+    /// it does, also when C's holding is what the switch saves (unit cost 1 a unit less, C's
+    /// holding cost 0).
+    #[test]
+    fn a_lot_switches_earlier_only_as_far_as_its_components_reach() {
+        assert_eq!(switched_earlier(&[(0, 12.0), (1, 8.0)], 0.0), [(0.0, 0.0), (20.0, 0.0)]);
+        assert_eq!(switched_earlier(&[(0, 20.0)], 0.0), [(0.0, 20.0), (0.0, 0.0)]);
     }
 }
