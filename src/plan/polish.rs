@@ -14,6 +14,8 @@
 //! values, is lower: HiGHS can hand back a start's values.
 
 use crate::error::Error;
+use crate::input::{Options, PlanInput};
+use crate::plan::construct::Opening;
 use crate::plan::model::LotSizingModel;
 use crate::plan::solve::{objective_at, relaxed_model, run, set_options, SolveOptions, MIN_SOLVE_S};
 use good_lp::Variable;
@@ -54,7 +56,7 @@ pub(crate) fn polish_start(
     model: &LotSizingModel,
     start: Vec<f64>,
     options: &SolveOptions,
-    clean: impl Fn(&[f64]) -> Option<Vec<f64>>,
+    clean: &impl Fn(&[f64]) -> Option<Vec<f64>>,
 ) -> Result<Polished, Error> {
     let columns = model.column_index();
     let cost_at = |values: &[f64]| objective_at(&model.objective, &columns, values);
@@ -138,4 +140,76 @@ fn polish(
     set_options(&mut raw, &lp_options, model.presolve_rules_off())?;
     raw.try_set_option("solver", "ipm").map_err(|_| Error::solver("option solver", "HiGHS rejected it"))?;
     Ok(run(raw, &lp_options, n_columns)?.values)
+}
+
+/// `start` (a value for every column, a plan of the model) polished again with the lots of
+/// `openings` set up as well ([`crate::plan::construct::other_way_lots`]), then once more with
+/// those of them closed that do not pay: the cheapest of the three, within `options`' time
+/// limit.
+///
+/// The first polish LP may share each plan lot with its opening, move it whole, or leave the
+/// opening empty (the clean then drops its setup). Its setups are fixed, so an opening it uses
+/// only a little still pays its whole lot cost; where the plan's lot kept its setup, an opening
+/// whose units save less than its lot cost is closed and the LP solved again. Each opening's
+/// setups fit the capacity with overtime the plan left, so the first LP is feasible; the second
+/// only takes away setups from lots it need not use (when HiGHS still finds no plan, the first
+/// LP's plan stands).
+pub(crate) fn polish_other_ways(
+    model: &LotSizingModel,
+    input: &PlanInput,
+    ways: &Options,
+    openings: &[Opening],
+    start: Vec<f64>,
+    options: &SolveOptions,
+    clean: impl Fn(&[f64]) -> Option<Vec<f64>>,
+) -> Result<Vec<f64>, Error> {
+    let started = Instant::now();
+    let columns = model.column_index();
+    let vars = &model.vars;
+    let cost_at = |values: &[f64]| objective_at(&model.objective, &columns, values);
+    let column = |var: Option<Variable>| var.and_then(|v| columns.get(&v).copied());
+    let mut widened = start.clone();
+    for opening in openings {
+        let (target, to) = opening.lot;
+        let way = ways.get(target);
+        let family_setups = way.routings().iter().filter_map(|&row| input.routings[row].family);
+        let joint = way.supplier().and_then(|v| vars.joint.get(v, to).copied().flatten());
+        let setups = std::iter::once(vars.setup[opening.lot])
+            .chain(family_setups.map(|f| vars.family[(f, to)]))
+            .chain(std::iter::once(joint));
+        for col in setups.filter_map(column) {
+            widened[col] = 1.0;
+        }
+    }
+    let time_left = || SolveOptions {
+        time_limit_s: options.time_limit_s.map(|limit| limit - started.elapsed().as_secs_f64()),
+        ..*options
+    };
+    let mut best_cost = cost_at(&start);
+    let mut best = start;
+    let first = polish_start(model, widened, &time_left(), &clean)?.values;
+    let first_cost = cost_at(&first);
+    // The openings the first LP uses too little to pay for, where the plan's lot is still set up.
+    let mut pruned = first.clone();
+    let value = |var: Option<Variable>| column(var).and_then(|c| first.get(c)).copied().unwrap_or(0.0);
+    let mut closed = 0;
+    for opening in openings {
+        let pays = opening.unit_saving * value(vars.lot[opening.lot]) >= opening.lot_cost;
+        if value(vars.setup[opening.lot]) > 0.5 && value(vars.setup[opening.replaces]) > 0.5 && !pays {
+            if let Some(col) = column(vars.setup[opening.lot]) {
+                pruned[col] = 0.0;
+                closed += 1;
+            }
+        }
+    }
+    if first_cost < best_cost {
+        (best, best_cost) = (first, first_cost);
+    }
+    if closed > 0 && time_left().time_limit_s.is_none_or(|left| left >= MIN_SOLVE_S) {
+        let second = polish_start(model, pruned, &time_left(), &clean)?.values;
+        if cost_at(&second) < best_cost {
+            best = second;
+        }
+    }
+    Ok(best)
 }

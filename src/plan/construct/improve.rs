@@ -494,7 +494,7 @@ fn is_multiple(x: f64, m: f64) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! Hand-worked lot moves on one item with setup cost 100 and holding cost 1 per unit and
     //! period, on one resource (one hour per unit, no setup time).
     use super::improve_lots;
@@ -580,7 +580,11 @@ mod tests {
     }
 
     /// [`two_routes`] over `periods` periods.
-    fn two_routes_over(periods: usize, screen_capacity: f64, screen_lead: Option<usize>) -> PlanInput {
+    pub(in crate::plan::construct) fn two_routes_over(
+        periods: usize,
+        screen_capacity: f64,
+        screen_lead: Option<usize>,
+    ) -> PlanInput {
         let mut input = plan(&vec![100.0; periods], 0);
         input.resources.push(Resource {
             id: "R2".into(),

@@ -526,6 +526,112 @@ impl<'a> Construction<'a> {
     }
 }
 
+/// A lot of another way that the polish LP may use ([`other_way_lots`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Opening {
+    /// `(option, period)` of the new lot.
+    pub(crate) lot: (usize, usize),
+    /// `(option, period)` of the plan's lot it would take over (arriving in the same period).
+    pub(crate) replaces: (usize, usize),
+    /// How much less a unit costs on the new lot's way.
+    pub(crate) unit_saving: f64,
+    /// What the new lot costs besides its units ([`plus_new_lot_cost`] when it was chosen).
+    pub(crate) lot_cost: f64,
+}
+
+/// Lots of cheaper ways the plan `lots` does not use, one for each lot of the plan whose item
+/// has a way with a lower unit cost, timed to arrive when the plan's lot does (started
+/// earlier for a longer lead time, later for a shorter one), best saving first. Only where
+/// moving the whole lot would pay the new lot's setup, order, family and joint order costs,
+/// and where the new lot's setups (its own and its families') fit the capacity with overtime
+/// left by the plan and the lots chosen before it. Not for a way with a minimum lot (its lot
+/// would be forced whether it pays or not) or a lot multiple, nor within the frozen fence.
+///
+/// The lot moves ([`improve`]) cannot start a lot earlier than its components are in stock,
+/// and the construction makes components just in time; the polish LP re-sizes the
+/// components' lots with the parent's, so these lots are for it
+/// (`crate::plan::polish::polish_other_ways`).
+pub(crate) fn other_way_lots(
+    input: &PlanInput,
+    options: &Options,
+    big_m: &Grid<f64>,
+    lots: &Grid<f64>,
+) -> Vec<Opening> {
+    let n_periods = lots.periods();
+    let (run_time, setup_time) = resource_load(input, options, lots);
+    let mut free = Grid::new(input.resources.len(), n_periods, 0.0);
+    for (r, res) in input.resources.iter().enumerate() {
+        for t in 0..n_periods {
+            let capacity = res.capacity.get(t).copied().unwrap_or(0.0) + res.overtime_max;
+            free[(r, t)] = capacity - run_time[(r, t)] - setup_time[(r, t)] - CAPACITY_MARGIN;
+        }
+    }
+    let mut family_on = family_setups(input, options, lots);
+    let mut ordering = joint_orders(input, options, lots);
+    let lot_cost = lot_costs(input, options);
+    let frozen = input.frozen_periods();
+    let mut candidates: Vec<(f64, Opening)> = Vec::new();
+    for (o, option) in options.all().iter().enumerate() {
+        for from in frozen..n_periods {
+            let lot = lots[(o, from)];
+            if lot <= 0.0 {
+                continue;
+            }
+            for target in options.of_item(option.item).filter(|&w| w != o) {
+                let way = options.get(target);
+                let Some(to) = (from + option.lead_time).checked_sub(way.lead_time) else { continue };
+                let unit_saving = option.unit_cost - way.unit_cost;
+                let usable = to >= frozen && to < n_periods && big_m[(target, to)] > 0.0 && lots[(target, to)] <= 0.0;
+                if unit_saving <= 0.0 || way.min_lot > 0.0 || way.lot_multiple.is_some() || !usable {
+                    continue;
+                }
+                let lot = Opening { lot: (target, to), replaces: (o, from), unit_saving, lot_cost: 0.0 };
+                candidates.push((unit_saving * lots[(o, from)], lot));
+            }
+        }
+    }
+    candidates.sort_by(|(a, x), (b, y)| b.total_cmp(a).then(x.lot.cmp(&y.lot)).then(x.replaces.cmp(&y.replaces)));
+    let mut chosen: Vec<Opening> = Vec::new();
+    for (saving, mut opening) in candidates {
+        let (target, to) = opening.lot;
+        if chosen.iter().any(|c| c.lot == opening.lot) {
+            continue;
+        }
+        let booked = Booked { family_on: &family_on, ordering: &ordering };
+        let cost = plus_new_lot_cost(0.0, input, options, &lot_cost, booked, target, to);
+        if saving <= cost {
+            continue;
+        }
+        let way = options.get(target);
+        // Per routing row: its resource, the setup hours it adds there, and its family when
+        // that is not set up in `to` yet.
+        let needs: Vec<(usize, f64, Option<usize>)> = way
+            .routings()
+            .iter()
+            .map(|&row| {
+                let routing = &input.routings[row];
+                let family = routing.family.filter(|&f| !family_on[(f, to)]);
+                (routing.resource, routing.setup_time + family.map_or(0.0, |f| input.families[f].setup_time), family)
+            })
+            .collect();
+        if needs.iter().any(|&(r, hours, _)| hours > free[(r, to)]) {
+            continue;
+        }
+        for (r, hours, family) in needs {
+            free[(r, to)] -= hours;
+            if let Some(f) = family {
+                family_on[(f, to)] = true;
+            }
+        }
+        if let Some(v) = way.supplier() {
+            ordering[(v, to)] = true;
+        }
+        opening.lot_cost = cost;
+        chosen.push(opening);
+    }
+    chosen
+}
+
 /// What one lot of each option costs: its order cost plus the setup costs of its routings.
 fn lot_costs(input: &PlanInput, options: &Options) -> Vec<f64> {
     options
@@ -805,4 +911,33 @@ fn exact_stock(
         }
     }
     Some((inventory, backlog))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{other_way_lots, Opening};
+    use crate::grid::Grid;
+    use crate::input::Options;
+
+    /// The two routes of the lot-move tests over 3 periods (DTG: unit cost 3, lead time 0;
+    /// SCREEN: unit cost 2, a period slower; a lot of either costs 10) and a DTG lot of `lot`
+    /// started in period `from` (0-based): the openings.
+    fn openings(lot: f64, from: usize) -> Vec<Opening> {
+        let input = super::improve::tests::two_routes_over(3, 100.0, Some(1));
+        let options = Options::new(&input);
+        let mut lots = Grid::new(options.len(), 3, 0.0);
+        lots[(0, from)] = lot;
+        other_way_lots(&input, &options, &Grid::new(options.len(), 3, 1e6), &lots)
+    }
+
+    /// A DTG lot of 20 in period 3 can arrive the same from a screen lot started in period 2:
+    /// moved whole it saves 20 x 1 for the screen lot's 10, so that lot is opened. A lot of 8
+    /// saves 8, less than 10: nothing. A lot in period 1 has no earlier period for the screen.
+    #[test]
+    fn a_cheaper_slower_way_is_opened_earlier_where_the_whole_lot_would_pay_for_it() {
+        let want = Opening { lot: (1, 1), replaces: (0, 2), unit_saving: 1.0, lot_cost: 10.0 };
+        assert_eq!(openings(20.0, 2), vec![want]);
+        assert_eq!(openings(8.0, 2), vec![]);
+        assert_eq!(openings(20.0, 0), vec![]);
+    }
 }
