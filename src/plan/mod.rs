@@ -96,6 +96,11 @@ pub struct PlanConfig {
     pub heuristic: Heuristic,
 }
 
+/// How many first polish rounds' time `polish_other_ways` must have left to run: its two
+/// polish LPs take about one round each (1 s at 100 flexible items, 4-5 s at 300), the first a
+/// little more (it has more lots).
+const OTHER_WAYS_ROUNDS: f64 = 3.0;
+
 /// Plans `input` with HiGHS, using the formulation and heuristic of `config`.
 ///
 /// The time limit bounds the whole run (`RunClock`): the construction, the solve, any
@@ -142,7 +147,12 @@ pub fn plan_configured(
                     let lots = extract_solution(input, bom, parts, &polished.values).lots;
                     let openings = other_way_lots(input, &parts.options, &built.model.big_m, &lots);
                     let polish_options = clock.polish_options(options);
-                    let values = match openings.is_empty() {
+                    // Two more polish LPs at least, each about as long as the first round: a
+                    // polish LP cut short by the limit finds nothing and costs the solve its time.
+                    let fits = polished.first_round_s.is_some_and(|round| {
+                        polish_options.time_limit_s.is_none_or(|left| OTHER_WAYS_ROUNDS * round <= left)
+                    });
+                    let values = match openings.is_empty() || !fits {
                         true => polished.values,
                         false => polish_other_ways(
                             &built.model,

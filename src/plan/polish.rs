@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::input::{Options, PlanInput};
 use crate::plan::construct::Opening;
 use crate::plan::model::LotSizingModel;
-use crate::plan::solve::{objective_at, relaxed_model, run, set_options, SolveOptions, MIN_SOLVE_S};
+use crate::plan::solve::{objective_at, relaxed_model, run, set_options, SolveOptions, SolveStatus, MIN_SOLVE_S};
 use good_lp::Variable;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -95,8 +95,8 @@ pub(crate) fn polish_start(
     Ok(Polished { values: best, first_round_s })
 }
 
-/// One polish LP: `start` with its lots re-sized (the LP's optimum, or whatever HiGHS hands
-/// back), or `None` when it is not solved within `options`' time limit.
+/// One polish LP: `start` with its lots re-sized (the LP's optimum), or `None` when it is not
+/// solved to optimality within `options`' time limit.
 fn polish(
     model: &LotSizingModel,
     columns: &HashMap<Variable, usize>,
@@ -139,7 +139,10 @@ fn polish(
     let lp_options = SolveOptions { node_limit: None, verbose: false, time_limit_s: left, ..*options };
     set_options(&mut raw, &lp_options, model.presolve_rules_off())?;
     raw.try_set_option("solver", "ipm").map_err(|_| Error::solver("option solver", "HiGHS rejected it"))?;
-    Ok(run(raw, &lp_options, n_columns)?.values)
+    // Only an optimum is a plan: an LP cut short by the limit can hand back a point that
+    // breaks rows (seen on a 1,000-item flexible plan: stock short by up to 19 units).
+    let outcome = run(raw, &lp_options, n_columns)?;
+    Ok(outcome.values.filter(|_| outcome.status == SolveStatus::Optimal))
 }
 
 /// `start` (a value for every column, a plan of the model) polished again with the lots of

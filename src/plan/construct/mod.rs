@@ -887,8 +887,12 @@ pub fn start_values(
     values.iter().all(|v| v.is_finite()).then_some(values)
 }
 
+/// Stock below zero by at most this is float noise (and taken as 0); below it, a shortage.
+const STOCK_NOISE: f64 = 1e-6;
+
 /// End inventory and backlog of every item and period from the plan's lots and shipments by
-/// the balance equations, unrounded; float noise below zero is 0.
+/// the balance equations, unrounded; float noise below zero is 0. `None` when a stock falls
+/// below zero by more than [`STOCK_NOISE`].
 fn exact_stock(
     input: &PlanInput,
     bom: &BomGraph,
@@ -906,6 +910,9 @@ fn exact_stock(
             let shipped = *solution.shipped.get(i, t)?;
             on_hand += arriving[k] - shipped;
             late += *solution.demand.get(i, t)? - shipped;
+            if on_hand < -STOCK_NOISE {
+                return None; // the lots do not cover what the plan ships: not a plan
+            }
             inventory[k] = on_hand.max(0.0);
             backlog[k] = late.max(0.0);
         }
