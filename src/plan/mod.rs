@@ -27,7 +27,7 @@ use crate::grid::Grid;
 use crate::input::bom::BomGraph;
 use crate::input::{Options, PlanInput};
 use crate::plan::bound::{bound_may_finish, lp_relaxation_bound};
-use crate::plan::construct::{construct_plan_until, other_way_lots, start_values};
+use crate::plan::construct::{construct_plan_until, other_way_lots, plan_is_feasible, start_values};
 use crate::plan::diagnose::diagnose_infeasibility;
 use crate::plan::model::{build_model_with, LotSizingModel, ModelVariant, ModelVars};
 use crate::plan::polish::{polish_other_ways, polish_start};
@@ -270,6 +270,7 @@ struct Built {
 
 /// What [`finish`] needs of the model: the demand it was built for, its size, its variables
 /// and their columns.
+#[derive(Clone)]
 struct ModelParts {
     demand: Demand,
     options: Options,
@@ -345,6 +346,16 @@ fn finish(
 ) -> Result<PlanOutcome, Error> {
     let repair_started = Instant::now();
     let solution = outcome.values.as_ref().map(|values| extract_solution(input, bom, &parts, values));
+    // The last guard of "every plan written passes validate": a plan whose stock balances or
+    // overtime limits do not hold is a flexplan bug (as the unfinished polish LP of 6d7ec46
+    // was), and is never handed on to be written.
+    if solution.as_ref().is_some_and(|s| !plan_is_feasible(input, bom, &parts.options, s)) {
+        return Err(Error::solver(
+            "plan",
+            "the plan breaks a stock balance or an overtime limit after the repair; nothing is written \
+             (a flexplan bug: please report it with the plan directory)",
+        ));
+    }
     let costs = solution.as_ref().map(|s| plan_costs(input, &parts.options, s));
     timings.repair = repair_started.elapsed().as_secs_f64();
     let gap = match (costs, outcome.best_bound) {
@@ -540,5 +551,41 @@ mod tests {
             compared >= 20 && cheaper >= 5,
             "{compared} plans compared, {cheaper} polished cheaper ({other_ways} cheaper again with other ways)"
         );
+    }
+
+    /// A plan whose values break a stock balance is never handed on to be written: `finish`
+    /// refuses HiGHS's optimum of a flexible plan once one of its lots is cut to nothing
+    /// (what shipped from it is then not there), and takes it as it is.
+    #[test]
+    fn a_plan_that_breaks_a_balance_is_refused_before_it_is_written() {
+        let options = SolveOptions { mip_gap: 0.0, ..SolveOptions::default() };
+        for seed in 0..20 {
+            let input = generate_flexible_adversarial(&AdversarialSpec::for_seed(seed)).expect("a plan");
+            let Ok(bom) = BomGraph::new(&input) else { continue };
+            let built = Built::new(&input, &bom, Options::new(&input), Formulation::BigM);
+            let outcome = Highs.solve(built.model, &options).expect("HiGHS runs");
+            let Some(values) = outcome.values.clone().filter(|_| outcome.status == SolveStatus::Optimal) else {
+                continue;
+            };
+            // The largest lot of the plan, emptied.
+            let lots = built.parts.vars.lot.cells().iter().flatten().filter_map(|v| built.parts.columns.get(v));
+            let Some(&largest) = lots.max_by(|&&a, &&b| values[a].total_cmp(&values[b])) else { continue };
+            if values[largest] < 1.0 {
+                continue;
+            }
+            let clock = RunClock::new(&options);
+            let finish_with = |values: Vec<f64>| {
+                let parts = built.parts.clone();
+                let outcome = BackendOutcome { values: Some(values), ..outcome.clone() };
+                finish(&input, &bom, &options, &Highs, &clock, parts, outcome, Timings::default())
+            };
+            assert!(finish_with(values.clone()).is_ok(), "seed {seed}: HiGHS's optimum refused");
+            let mut broken = values;
+            broken[largest] = 0.0;
+            let refused = finish_with(broken);
+            assert!(matches!(refused, Err(Error::Solver { .. })), "seed {seed}: a broken plan was taken");
+            return;
+        }
+        panic!("no seed with an optimal plan");
     }
 }

@@ -752,7 +752,7 @@ fn preference(options: &Options, lot_cost: &[f64], i: usize) -> Vec<usize> {
 
 /// True when every balance of `solution` holds to 1e-6 with non-negative stock, and no
 /// resource needs more overtime than allowed (what [`complete_solution`] cannot see).
-fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, options: &Options, solution: &PlanSolution) -> bool {
+pub(crate) fn plan_is_feasible(input: &PlanInput, bom: &BomGraph, options: &Options, solution: &PlanSolution) -> bool {
     let Some(available) = net_arrivals(input, bom, options, &solution.lots) else { return false };
     for &i in bom.topological_order() {
         let Some(item) = input.items.get(i) else { return false };
