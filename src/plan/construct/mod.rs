@@ -484,11 +484,7 @@ impl<'a> Construction<'a> {
     /// The setup time a new lot of `routing` books on its resource in `period`: its own setup
     /// and its family's major setup when the family is not set up there yet.
     fn new_lot_setup(&self, routing: &Routing, period: usize) -> f64 {
-        let family = routing
-            .family
-            .filter(|&f| !self.family_on.get(f, period).copied().unwrap_or(true))
-            .map_or(0.0, |f| self.input.families[f].setup_time);
-        routing.setup_time + family
+        new_lot_setup(self.input, &self.family_on, routing, period)
     }
 
     /// The largest lot of option `o` in `period` that the free time of its resources allows
@@ -611,7 +607,7 @@ pub(crate) fn other_way_lots(
             .map(|&row| {
                 let routing = &input.routings[row];
                 let family = routing.family.filter(|&f| !family_on[(f, to)]);
-                (routing.resource, routing.setup_time + family.map_or(0.0, |f| input.families[f].setup_time), family)
+                (routing.resource, new_lot_setup(input, &family_on, routing, to), family)
             })
             .collect();
         if needs.iter().any(|&(r, hours, _)| hours > free[(r, to)]) {
@@ -630,6 +626,16 @@ pub(crate) fn other_way_lots(
         chosen.push(opening);
     }
     chosen
+}
+
+/// The setup hours a new lot adds on `routing`'s resource in `period`: its own setup time, and
+/// its family's where the family is not set up there yet (`family_on`).
+fn new_lot_setup(input: &PlanInput, family_on: &Grid<bool>, routing: &Routing, period: usize) -> f64 {
+    let family = routing
+        .family
+        .filter(|&f| !family_on.get(f, period).copied().unwrap_or(true))
+        .map_or(0.0, |f| input.families[f].setup_time);
+    routing.setup_time + family
 }
 
 /// What one lot of each option costs: its order cost plus the setup costs of its routings.
