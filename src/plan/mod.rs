@@ -143,16 +143,21 @@ pub fn plan_configured(
             // own failures.
             match polish_start(&built.model, values.clone(), &clock.polish_options(options), &clean) {
                 Ok(polished) => {
-                    // Then the cheaper ways the plan leaves unused (see `polish_other_ways`).
-                    let lots = extract_solution(input, bom, parts, &polished.values).lots;
-                    let openings = other_way_lots(input, &parts.options, &built.model.big_m, &lots);
+                    // Then the cheaper ways the plan leaves unused (see `polish_other_ways`), where
+                    // two more polish LPs fit, each about as long as the first round: a polish LP
+                    // cut short by the limit finds nothing and costs the solve its time.
                     let polish_options = clock.polish_options(options);
-                    // Two more polish LPs at least, each about as long as the first round: a
-                    // polish LP cut short by the limit finds nothing and costs the solve its time.
                     let fits = polished.first_round_s.is_some_and(|round| {
                         polish_options.time_limit_s.is_none_or(|left| OTHER_WAYS_ROUNDS * round <= left)
                     });
-                    let values = match openings.is_empty() || !fits {
+                    let openings = match fits {
+                        true => {
+                            let lots = extract_solution(input, bom, parts, &polished.values).lots;
+                            other_way_lots(input, &parts.options, &built.model.big_m, &lots)
+                        }
+                        false => Vec::new(),
+                    };
+                    let values = match openings.is_empty() {
                         true => polished.values,
                         false => polish_other_ways(
                             &built.model,
